@@ -1,0 +1,1 @@
+"""symconv: convolution operators as explicit symbolic sparse matrices."""

@@ -1,0 +1,220 @@
+"""What a check returns: a :class:`Proof` made of :class:`Step` s, with its evidence.
+
+A proof's verdict is ``"proved"`` or ``"refuted"``. The evidence says exactly
+what was done (see DESIGN.md, "What proved means"):
+
+- ``symbolic``: both sides built with symbolic entries at concrete sizes; their
+  difference expands to 0;
+- ``exhaustive``: the identity checked at every point of the stated finite domain;
+- ``parametric``: proved for all sizes, each step a named lemma re-verified;
+- ``numeric``: drawn numeric cases agree with the NumPy oracle (support, not proof).
+
+The constructor refuses inconsistent proofs: ``proved`` with no evidence or
+with a counterexample, ``refuted`` without one, ``numeric`` as the only evidence
+of ``proved``.
+
+Examples
+--------
+>>> p = Proof("demo", "1 + 1 = 2", r"1 + 1 = 2", {}, "proved", ["symbolic"])
+>>> p.to_dict()["verdict"], p.evidence
+('proved', ['symbolic'])
+>>> Proof("demo", "1 + 1 = 3", "1 + 1 = 3", {}, "proved", [])
+Traceback (most recent call last):
+    ...
+ValueError: a proved verdict needs evidence from ('symbolic', 'exhaustive', 'parametric'), got []
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import sympy
+
+EVIDENCE_KINDS = ("symbolic", "exhaustive", "parametric", "numeric")
+PROOF_EVIDENCE = ("symbolic", "exhaustive", "parametric")
+VERDICTS = ("proved", "refuted")
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a derivation.
+
+    Parameters
+    ----------
+    title : str
+        A short heading ("Definition", "Build C", "Compare", ...).
+    text : str
+        Prose; inline math between ``$...$`` (LaTeX, KaTeX-safe).
+    latex : tuple of str
+        Display equations in LaTeX, each renderable by KaTeX and pdflatex/amsmath.
+    plain : tuple of str
+        The same content for a terminal.
+    """
+
+    title: str
+    text: str = ""
+    latex: tuple[str, ...] = ()
+    plain: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return {"title": self.title, "text": self.text, "latex": list(self.latex),
+                "plain": list(self.plain)}
+
+
+@dataclass
+class Proof:
+    """The result of checking a theorem or a formula.
+
+    Attributes
+    ----------
+    theorem : str
+        Catalogue name (or ``"formula"``).
+    statement, statement_latex : str
+        The claim in plain text and in LaTeX.
+    parameters : dict
+        The parameters it was checked at (JSON-ready values).
+    verdict : str
+        ``"proved"`` or ``"refuted"``.
+    evidence : list of str
+        Subset of ``EVIDENCE_KINDS``.
+    counterexample : dict or None
+        For a refuted claim: the smallest failing parameters and both sides' values.
+    steps : list of Step
+        The derivation.
+    domain : str or None
+        The finite domain an exhaustive check covered, in words.
+    """
+
+    theorem: str
+    statement: str
+    statement_latex: str
+    parameters: dict[str, Any]
+    verdict: str
+    evidence: list[str]
+    counterexample: dict[str, Any] | None = None
+    steps: list[Step] = field(default_factory=list)
+    domain: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.verdict not in VERDICTS:
+            raise ValueError(f"verdict must be one of {VERDICTS}, got {self.verdict!r}")
+        unknown = [e for e in self.evidence if e not in EVIDENCE_KINDS]
+        if unknown:
+            raise ValueError(f"evidence must come from {EVIDENCE_KINDS}, got {unknown}")
+        if self.verdict == "proved":
+            if not any(e in PROOF_EVIDENCE for e in self.evidence):
+                raise ValueError(f"a proved verdict needs evidence from {PROOF_EVIDENCE}, "
+                                 f"got {self.evidence}")
+            if self.counterexample is not None:
+                raise ValueError("a proved verdict cannot carry a counterexample")
+        elif self.counterexample is None:
+            raise ValueError("a refuted verdict needs a counterexample")
+
+    @property
+    def proved(self) -> bool:
+        """True when the verdict is ``"proved"``."""
+        return self.verdict == "proved"
+
+    def evidence_sentence(self) -> str:
+        """The conclusion in exact words: what was proved, on what domain.
+
+        Examples
+        --------
+        >>> print(Proof("t", "s", "s", {"n": 4}, "proved", ["symbolic"]).evidence_sentence())
+        Proved symbolically at n=4: the difference of both sides expands to 0 for all entry
+        values.
+        """
+        if self.verdict == "refuted":
+            return "Refuted: the counterexample below is the smallest one found."
+        at = ", ".join(f"{k}={_short(v)}" for k, v in self.parameters.items())
+        parts = []
+        if "parametric" in self.evidence:
+            parts.append("Proved for all sizes: every step is a named lemma, re-verified.")
+        if "symbolic" in self.evidence:
+            parts.append(f"Proved symbolically at {at or 'the stated sizes'}: the difference of "
+                         "both sides expands to 0 for all entry\nvalues.")
+        if "exhaustive" in self.evidence:
+            parts.append(f"Proved exhaustively on {self.domain or 'the stated domain'}.")
+        if "numeric" in self.evidence:
+            parts.append("Numeric cross-check against the NumPy oracle agrees (support, "
+                         "not proof).")
+        return " ".join(parts)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict with the keys of the public contract.
+
+        Examples
+        --------
+        >>> d = Proof("t", "s", "s", {}, "proved", ["exhaustive"], domain="n<=3").to_dict()
+        >>> sorted(d)[:5]
+        ['conclusion', 'counterexample', 'domain', 'evidence', 'parameters']
+        """
+        return {
+            "theorem": self.theorem,
+            "statement": self.statement,
+            "statement_latex": self.statement_latex,
+            "verdict": self.verdict,
+            "evidence": list(self.evidence),
+            "parameters": _jsonable(self.parameters),
+            "counterexample": _jsonable(self.counterexample),
+            "domain": self.domain,
+            "conclusion": self.evidence_sentence(),
+            "steps": [s.to_dict() for s in self.steps],
+        }
+
+    def to_json(self) -> str:
+        """``to_dict`` as a JSON document (sorted keys, byte-stable)."""
+        return json.dumps(self.to_dict(), indent=2, sort_keys=True, ensure_ascii=False)
+
+    def text(self) -> str:
+        """The derivation for a terminal."""
+        from .render.text import proof_text
+
+        return proof_text(self)
+
+    def latex(self, standalone: bool = False) -> str:
+        """The derivation as a LaTeX fragment, or a whole document if ``standalone``."""
+        from .render.latex import proof_latex
+
+        return proof_latex(self, standalone=standalone)
+
+    def markdown(self) -> str:
+        """The derivation as Markdown with KaTeX/MathJax-renderable math."""
+        from .render.markdown import proof_markdown
+
+        return proof_markdown(self)
+
+    def _repr_latex_(self) -> str:
+        return "$\\displaystyle " + self.statement_latex + "$"
+
+    def _repr_markdown_(self) -> str:
+        return self.markdown()
+
+    def __str__(self) -> str:
+        return f"{self.theorem}: {self.verdict} ({', '.join(self.evidence) or 'no evidence'})"
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, (list, tuple)):
+        return "(" + ",".join(_short(v) for v in value) + ")"
+    return str(value)
+
+
+def _jsonable(value: Any) -> Any:
+    """Convert tuples, SymPy numbers and NumPy scalars to plain JSON values."""
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (int, float)):
+        return value
+    if isinstance(value, sympy.Basic):
+        return int(value) if value.is_Integer else str(value)
+    if hasattr(value, "tolist"):
+        return _jsonable(value.tolist())
+    return str(value)

@@ -1,0 +1,1 @@
+"""Writers that turn a :class:`~symconv.proof.Proof` into text, LaTeX or Markdown."""

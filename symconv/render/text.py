@@ -1,0 +1,40 @@
+"""A proof as plain text for a terminal."""
+
+from __future__ import annotations
+
+import textwrap
+
+from ..proof import Proof
+
+
+def proof_text(proof: Proof, width: int = 88) -> str:
+    """Render ``proof`` for a terminal: statement, steps, verdict and evidence.
+
+    Examples
+    --------
+    >>> from symconv.proof import Proof, Step
+    >>> p = Proof("demo", "1 + 1 = 2", "1 + 1 = 2", {}, "proved", ["exhaustive"],
+    ...           steps=[Step("Compute", "add", plain=("1 + 1 = 2",))], domain="{1}")
+    >>> print(proof_text(p))
+    == demo: PROVED [exhaustive]
+    Claim: 1 + 1 = 2
+    <BLANKLINE>
+    -- Compute
+    add
+        1 + 1 = 2
+    <BLANKLINE>
+    Proved exhaustively on {1}.
+    """
+    lines = [f"== {proof.theorem}: {proof.verdict.upper()} [{', '.join(proof.evidence)}]",
+             f"Claim: {proof.statement}"]
+    for step in proof.steps:
+        lines += ["", f"-- {step.title}"]
+        if step.text:
+            lines += textwrap.wrap(step.text, width)
+        for block in step.plain:
+            lines += ["    " + row for row in block.splitlines()]
+    if proof.counterexample is not None:
+        lines += ["", "Counterexample:"]
+        lines += [f"    {key} = {value}" for key, value in proof.counterexample.items()]
+    lines += ["", proof.evidence_sentence()]
+    return "\n".join(lines)
