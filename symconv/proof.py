@@ -135,7 +135,7 @@ class Proof:
             parts.append("Proved for all sizes: every step is a named lemma, re-verified.")
         if "symbolic" in self.evidence:
             parts.append(f"Proved symbolically at {at or 'the stated sizes'}: the difference of "
-                         "both sides expands to 0 for all entry\nvalues.")
+                         "both sides expands to 0 for all entry values.")
         if "exhaustive" in self.evidence:
             parts.append(f"Proved exhaustively on {self.domain or 'the stated domain'}.")
         if "numeric" in self.evidence:
