@@ -394,7 +394,17 @@ class PoolGeometry:
         for axis in range(ndim):
             require(2 * p[axis] <= k[axis], f"padding[{axis}]", p[axis],
                     f"must be at most half the kernel size {k[axis]}", f"0 to {k[axis] // 2}")
-        _check_fits(n, k, d, tuple((v, v) for v in p))
+        for axis in range(ndim):
+            out = pool_output_size(n[axis], k[axis], s[axis], p[axis], p[axis], d[axis],
+                                   ceil_mode)
+            if out < 1:
+                span = d[axis] * (k[axis] - 1) + 1
+                smallest = span - 2 * p[axis] if not ceil_mode else span - 2 * p[axis] - s[axis] + 1
+                raise GeometryError(describe(
+                    f"kernel_shape[{axis}]", k[axis],
+                    f"leaves no pooling window: dilated kernel size {span} on input "
+                    f"{n[axis]} with padding {p[axis]} gives output size {out}",
+                    f"input_shape[{axis}] >= {max(smallest, 1)} for this kernel"))
         for name, value in (("input_shape", n), ("kernel_shape", k), ("stride", s),
                             ("padding", p), ("dilation", d), ("ceil_mode", ceil_mode)):
             object.__setattr__(self, name, value)

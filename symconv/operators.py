@@ -1,0 +1,657 @@
+"""Convolution-family operators as explicit sparse matrices with symbolic entries.
+
+Every linear operator is built in an *index form*: parallel integer arrays
+``rows``, ``cols``, ``taps`` and optional exact ``coeffs``, meaning
+
+    C[rows[e], cols[e]] += coeffs[e] * kernel.flat[taps[e]]     (tap -1: no kernel factor)
+
+so that nothing is symbolic until the public edge (:attr:`LinearOperator.matrix`).
+Rows index the flattened output in (C, H, W) order, columns the flattened input.
+
+The index formulas, one axis, output position ``i``, input position ``j``,
+kernel offset ``m`` (stride ``s``, dilation ``d``, pad before ``p``):
+
+==========================  ===================================================
+correlation                 ``C[i, j] = k[m]`` where ``j = s*i - p + d*m``
+convolution                 ``C[i, j] = k[K-1-m]`` where ``j = s*i - p + d*m``
+transposed (scatter rule)   input ``j`` adds ``w[m] x[j]`` to output ``s*j - p + d*m``
+circular convolution        ``C[i, (i - m) mod n] = k[m]``
+==========================  ===================================================
+
+Examples
+--------
+>>> from symconv.geometry import Geometry
+>>> op = correlation(Geometry((4,), (2,)))
+>>> op.matrix
+Matrix([
+[k_{0,0,0}, k_{0,0,1},         0,         0],
+[        0, k_{0,0,0}, k_{0,0,1},         0],
+[        0,         0, k_{0,0,0}, k_{0,0,1}]])
+>>> op.input_shape, op.output_shape
+((1, 4), (1, 3))
+>>> op.numeric([[[1, 2]]]).tolist()
+[[1.0, 2.0, 0.0, 0.0], [0.0, 1.0, 2.0, 0.0], [0.0, 0.0, 1.0, 2.0]]
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import sympy
+
+from .errors import OperatorError, require
+from .geometry import Geometry, PoolGeometry, TransposedGeometry, _per_axis, _shape
+
+Shape = tuple[int, ...]
+
+
+# ---------------------------------------------------------------------------
+# Symbols
+# ---------------------------------------------------------------------------
+
+def indexed_symbols(shape: Sequence[int], name: str) -> sympy.Array:
+    """An Array of symbols ``name_{i,j,...}``, one per index of ``shape``.
+
+    Examples
+    --------
+    >>> indexed_symbols((1, 2), "x")
+    [[x_{0,0}, x_{0,1}]]
+    """
+    shape = tuple(int(v) for v in shape)
+    flat = [sympy.Symbol(f"{name}_{{{','.join(map(str, idx))}}}")
+            for idx in itertools.product(*map(range, shape))]
+    return sympy.Array(flat, shape)
+
+
+def input_symbols(shape: Sequence[int], name: str = "x") -> sympy.Array:
+    """Symbolic input entries ``x_{c,h,w}`` for an operator's ``input_shape``."""
+    return indexed_symbols(shape, name)
+
+
+# ---------------------------------------------------------------------------
+# The operator object
+# ---------------------------------------------------------------------------
+
+@dataclass(frozen=True, eq=False)
+class LinearOperator:
+    """A linear operator in index form; see the module docstring for the meaning.
+
+    Attributes
+    ----------
+    name : str
+        What it is ("correlation", "transposed_convolution", ...).
+    input_shape, output_shape : tuple of int
+        With the channel axis first.
+    rows, cols, taps : numpy.ndarray
+        The index form (int64, equal lengths).
+    coeffs : numpy.ndarray or None
+        Exact constant factors (SymPy numbers) per entry; None means all 1.
+    kernel : sympy.Array or None
+        The kernel symbols ``taps`` index into (flattened, C order).
+    """
+
+    name: str
+    input_shape: Shape
+    output_shape: Shape
+    rows: np.ndarray
+    cols: np.ndarray
+    taps: np.ndarray
+    coeffs: np.ndarray | None = None
+    kernel: sympy.Array | None = None
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """``(rows, columns)`` of the matrix."""
+        return (int(np.prod(self.output_shape)), int(np.prod(self.input_shape)))
+
+    @property
+    def nnz(self) -> int:
+        """Stored entries (structural nonzeros; duplicates of one position are summed)."""
+        return len(set(zip(self.rows.tolist(), self.cols.tolist())))
+
+    def entries(self) -> dict[tuple[int, int], sympy.Expr]:
+        """The nonzero entries as ``{(row, col): expression}`` (duplicates summed)."""
+        flat = self.kernel_flat
+        out: dict[tuple[int, int], sympy.Expr] = {}
+        coeffs = self.coeffs if self.coeffs is not None else itertools.repeat(sympy.Integer(1))
+        for r, c, t, a in zip(self.rows.tolist(), self.cols.tolist(), self.taps.tolist(), coeffs):
+            term = a * flat[t] if t >= 0 else a
+            out[(r, c)] = out.get((r, c), 0) + term
+        return {key: value for key, value in out.items() if value != 0}
+
+    @cached_property
+    def kernel_flat(self) -> list[sympy.Symbol]:
+        """The kernel symbols in C order (what ``taps`` index)."""
+        return [] if self.kernel is None else _flatten(self.kernel)
+
+    @cached_property
+    def matrix(self) -> sympy.SparseMatrix:
+        """The operator as a SymPy SparseMatrix (built once, then cached)."""
+        return sympy.SparseMatrix(*self.shape, self.entries())
+
+    @property
+    def T(self) -> LinearOperator:  # noqa: N802 - the matrix convention
+        """The transpose: rows and columns swapped, shapes swapped."""
+        return replace(self, name=f"{self.name}^T", input_shape=self.output_shape,
+                       output_shape=self.input_shape, rows=self.cols, cols=self.rows)
+
+    def numeric(self, w: Any = None) -> np.ndarray:
+        """The matrix as a float NumPy array, with kernel values ``w`` substituted.
+
+        ``w`` must have the shape of :attr:`kernel`; operators without a kernel take none.
+        """
+        values = self._values(w)
+        dense = np.zeros(self.shape, dtype=values.dtype)
+        np.add.at(dense, (self.rows, self.cols), values)
+        return dense
+
+    def _values(self, w: Any) -> np.ndarray:
+        if self.kernel is None:
+            require(w is None, "w", "an array", f"must be omitted: {self.name} has no kernel",
+                    error=OperatorError)
+            base = np.ones(len(self.rows))
+        else:
+            w = np.asarray(w, dtype=float)
+            require(w.shape == self.kernel.shape, "w.shape", w.shape,
+                    f"must match the kernel layout of {self.name}", str(self.kernel.shape),
+                    error=OperatorError)
+            base = w.reshape(-1)[self.taps]
+        if self.coeffs is not None:
+            base = base * np.array([float(a) for a in self.coeffs])
+        return base
+
+    def apply(self, x: Any) -> sympy.Array:
+        """``C x`` with symbolic (or numeric) input ``x`` of shape :attr:`input_shape`."""
+        flat_x = _flat_input(x, self.input_shape)
+        entries = self.entries()
+        rows: dict[int, list] = {}
+        for (r, c), value in entries.items():
+            rows.setdefault(r, []).append(value * flat_x[c])
+        flat = [sympy.Add(*rows.get(r, [])) for r in range(self.shape[0])]
+        return sympy.Array(flat, self.output_shape)
+
+    def _repr_latex_(self) -> str:
+        return "$\\displaystyle " + sympy.latex(self.matrix, mat_str="bmatrix",
+                                                 mat_delim="") + "$"
+
+    def __repr__(self) -> str:
+        return (f"<{self.name}: {self.input_shape} -> {self.output_shape}, "
+                f"{self.shape[0]}x{self.shape[1]} matrix, {len(self.rows)} entries>")
+
+
+def _flat_input(x: Any, shape: Shape) -> list:
+    array = sympy.Array(x) if not isinstance(x, sympy.NDimArray) else x
+    require(tuple(array.shape) == tuple(shape), "x.shape", tuple(array.shape),
+            "must match the operator's input_shape", str(shape), error=OperatorError)
+    return _flatten(array)
+
+
+def _flatten(array: sympy.NDimArray) -> list:
+    return list(sympy.flatten(array.tolist())) if array.rank() else [array[()]]
+
+
+# ---------------------------------------------------------------------------
+# Index-form kernels: per-axis triples, combined across axes and channels
+# ---------------------------------------------------------------------------
+
+def _window_triples(out: int, k: int, n: int, s: int, p: int, d: int) -> np.ndarray:
+    """Rows ``(i, m, j)`` with ``j = s*i - p + d*m`` inside ``[0, n)``, one axis."""
+    i, m = np.meshgrid(np.arange(out), np.arange(k), indexing="ij")
+    j = s * i - p + d * m
+    keep = (j >= 0) & (j < n)
+    return np.stack([i[keep], m[keep], j[keep]], axis=1)
+
+
+def _combine_axes(triples: list[np.ndarray], out_shape: Shape, k_shape: Shape,
+                  in_shape: Shape) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Cartesian product of per-axis triples -> flat (out, tap, in) indices."""
+    grids = np.meshgrid(*[np.arange(len(t)) for t in triples], indexing="ij")
+    picks = [t[g.reshape(-1)] for t, g in zip(triples, grids)]
+    out = np.ravel_multi_index(tuple(p[:, 0] for p in picks), out_shape)
+    tap = np.ravel_multi_index(tuple(p[:, 1] for p in picks), k_shape)
+    inp = np.ravel_multi_index(tuple(p[:, 2] for p in picks), in_shape)
+    return out.astype(np.int64), tap.astype(np.int64), inp.astype(np.int64)
+
+
+def _check_channels(in_channels: int, out_channels: int, groups: int) -> None:
+    for name, value in (("in_channels", in_channels), ("out_channels", out_channels),
+                        ("groups", groups)):
+        require(isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+                and value >= 1, name, value, "must be a positive integer", "1, 2, 3, ...",
+                error=OperatorError)
+    for name, value in (("in_channels", in_channels), ("out_channels", out_channels)):
+        require(value % groups == 0, "groups", groups, f"must divide {name}={value}",
+                ", ".join(str(g) for g in range(1, value + 1) if value % g == 0),
+                error=OperatorError)
+
+
+def _channel_blocks(out_flat, tap_flat, in_flat, out_size, in_size, k_size,
+                    in_channels, out_channels, groups, transposed=False):
+    """Lay the spatial pattern into every (output channel, input channel) block.
+
+    Correlation weights are (out, in/groups, *k); transposed weights are
+    (in, out/groups, *k), PyTorch's layouts.
+    """
+    cin_g, cout_g = in_channels // groups, out_channels // groups
+    rows, cols, taps = [], [], []
+    for o in range(out_channels):
+        g = o // cout_g
+        for i in range(cin_g):
+            c = g * cin_g + i
+            tap_block = (c * cout_g + o % cout_g) if transposed else (o * cin_g + i)
+            rows.append(o * out_size + out_flat)
+            cols.append(c * in_size + in_flat)
+            taps.append(tap_block * k_size + tap_flat)
+    return np.concatenate(rows), np.concatenate(cols), np.concatenate(taps)
+
+
+# ---------------------------------------------------------------------------
+# Public constructors
+# ---------------------------------------------------------------------------
+
+def correlation(geometry: Geometry, in_channels: int = 1, out_channels: int = 1,
+                groups: int = 1, kernel_name: str = "k", flip: bool = False) -> LinearOperator:
+    """Cross-correlation (what frameworks call convolution) as an explicit operator.
+
+    ``C[(o, i), (c, j)] = k[o, c mod (in/groups), m]`` where ``j = s*i - p_before + d*m``
+    per axis, for input channels ``c`` of output channel ``o``'s group.
+
+    Parameters
+    ----------
+    geometry : Geometry
+        Spatial sizes, stride, padding and dilation.
+    in_channels, out_channels, groups : int
+        ``groups`` must divide both channel counts.
+    kernel_name : str
+        Base name of the kernel symbols.
+    flip : bool
+        Use the kernel flipped on every spatial axis (true convolution).
+
+    Examples
+    --------
+    >>> from symconv.geometry import Geometry
+    >>> op = correlation(Geometry((5, 5), (3, 3), stride=2, padding=1))
+    >>> op.matrix.shape, op.kernel.shape
+    ((9, 25), (1, 1, 3, 3))
+    >>> op.matrix[0, :7]
+    Matrix([[k_{0,0,1,1}, k_{0,0,1,2}, 0, 0, 0, k_{0,0,2,1}, k_{0,0,2,2}]])
+    """
+    require(isinstance(geometry, Geometry), "geometry", type(geometry).__name__,
+            "must be a symconv.Geometry", error=OperatorError)
+    _check_channels(in_channels, out_channels, groups)
+    out_shape = geometry.output_shape
+    triples = [_window_triples(o, k, n, s, pb, d) for o, k, n, s, d, (pb, _) in zip(
+        out_shape, geometry.kernel_shape, geometry.input_shape, geometry.stride,
+        geometry.dilation, geometry.pads)]
+    if flip:
+        triples = [np.stack([t[:, 0], k - 1 - t[:, 1], t[:, 2]], axis=1)
+                   for t, k in zip(triples, geometry.kernel_shape)]
+    out_flat, tap_flat, in_flat = _combine_axes(triples, out_shape, geometry.kernel_shape,
+                                                geometry.input_shape)
+    rows, cols, taps = _channel_blocks(
+        out_flat, tap_flat, in_flat, int(np.prod(out_shape)),
+        int(np.prod(geometry.input_shape)), int(np.prod(geometry.kernel_shape)),
+        in_channels, out_channels, groups)
+    kernel = indexed_symbols((out_channels, in_channels // groups, *geometry.kernel_shape),
+                             kernel_name)
+    return LinearOperator("convolution" if flip else "correlation",
+                          (in_channels, *geometry.input_shape), (out_channels, *out_shape),
+                          rows, cols, taps, None, kernel)
+
+
+def convolution(geometry: Geometry, in_channels: int = 1, out_channels: int = 1,
+                groups: int = 1, kernel_name: str = "k") -> LinearOperator:
+    """True convolution: correlation with the kernel flipped on every spatial axis.
+
+    Examples
+    --------
+    >>> from symconv.geometry import Geometry
+    >>> convolution(Geometry((3,), (2,))).matrix
+    Matrix([
+    [k_{0,0,1}, k_{0,0,0},         0],
+    [        0, k_{0,0,1}, k_{0,0,0}]])
+    """
+    return correlation(geometry, in_channels, out_channels, groups, kernel_name, flip=True)
+
+
+def transposed_convolution(input_shape: Sequence[int] | TransposedGeometry,
+                           kernel_shape: Sequence[int] | None = None, stride: Any = 1,
+                           padding: Any = 0, output_padding: Any = 0, dilation: Any = 1,
+                           in_channels: int = 1, out_channels: int = 1, groups: int = 1,
+                           kernel_name: str = "w") -> LinearOperator:
+    """PyTorch ``ConvTranspose`` defined by its scatter rule (not by transposing C).
+
+    Input position ``j`` with kernel offset ``m`` adds ``w[c, o, m] x[c, j]`` to output
+    position ``s*j - p + d*m`` when it lies in ``[0, out)``. Weight layout
+    ``(in, out/groups, *kernel)``.
+
+    Examples
+    --------
+    >>> t = transposed_convolution((2,), (3,), stride=2)
+    >>> t.matrix
+    Matrix([
+    [w_{0,0,0},         0],
+    [w_{0,0,1},         0],
+    [w_{0,0,2}, w_{0,0,0}],
+    [        0, w_{0,0,1}],
+    [        0, w_{0,0,2}]])
+    """
+    if isinstance(input_shape, TransposedGeometry):
+        geometry = input_shape
+    else:
+        require(kernel_shape is not None, "kernel_shape", None, "must be given",
+                error=OperatorError)
+        geometry = TransposedGeometry(input_shape, kernel_shape, stride, padding,
+                                      output_padding, dilation)
+    _check_channels(in_channels, out_channels, groups)
+    out_shape = geometry.output_shape
+    # (j, m, i): input j, offset m, output i; reuse the window triples with roles swapped
+    triples = [_window_triples(n, k, o, s, p, d) for n, k, o, s, p, d in zip(
+        geometry.input_shape, geometry.kernel_shape, out_shape, geometry.stride,
+        geometry.padding, geometry.dilation)]
+    in_flat, tap_flat, out_flat = _combine_axes(triples, geometry.input_shape,
+                                                geometry.kernel_shape, out_shape)
+    rows, cols, taps = _channel_blocks(
+        out_flat, tap_flat, in_flat, int(np.prod(out_shape)),
+        int(np.prod(geometry.input_shape)), int(np.prod(geometry.kernel_shape)),
+        in_channels, out_channels, groups, transposed=True)
+    kernel = indexed_symbols((in_channels, out_channels // groups, *geometry.kernel_shape),
+                             kernel_name)
+    return LinearOperator("transposed_convolution", (in_channels, *geometry.input_shape),
+                          (out_channels, *out_shape), rows, cols, taps, None, kernel)
+
+
+def circular_convolution(input_shape: Sequence[int], kernel_shape: Sequence[int],
+                         in_channels: int = 1, out_channels: int = 1, groups: int = 1,
+                         kernel_name: str = "k") -> LinearOperator:
+    """Circular convolution: ``y[i] = sum_m k[m] x[(i - m) mod n]``, output size = input size.
+
+    Examples
+    --------
+    >>> circular_convolution((3,), (2,)).matrix
+    Matrix([
+    [k_{0,0,0},         0, k_{0,0,1}],
+    [k_{0,0,1}, k_{0,0,0},         0],
+    [        0, k_{0,0,1}, k_{0,0,0}]])
+    """
+    n = _shape("input_shape", input_shape)
+    k = _shape("kernel_shape", kernel_shape)
+    require(len(k) == len(n), "kernel_shape", k, f"must have as many axes as input_shape {n}",
+            error=OperatorError)
+    for axis, (na, ka) in enumerate(zip(n, k)):
+        require(ka <= na, f"kernel_shape[{axis}]", ka,
+                f"must be at most the input size {na} for circular convolution",
+                f"1 to {na}", error=OperatorError)
+    _check_channels(in_channels, out_channels, groups)
+    triples = []
+    for na, ka in zip(n, k):
+        i, m = np.meshgrid(np.arange(na), np.arange(ka), indexing="ij")
+        triples.append(np.stack([i.ravel(), m.ravel(), ((i - m) % na).ravel()], axis=1))
+    out_flat, tap_flat, in_flat = _combine_axes(triples, n, k, n)
+    size, k_size = int(np.prod(n)), int(np.prod(k))
+    rows, cols, taps = _channel_blocks(out_flat, tap_flat, in_flat, size, size, k_size,
+                                       in_channels, out_channels, groups)
+    kernel = indexed_symbols((out_channels, in_channels // groups, *k), kernel_name)
+    return LinearOperator("circular_convolution", (in_channels, *n), (out_channels, *n),
+                          rows, cols, taps, None, kernel)
+
+
+# ---------------------------------------------------------------------------
+# Constant (kernel-free) operators: per channel, block diagonal
+# ---------------------------------------------------------------------------
+
+def _per_channel(name: str, pairs: list[tuple[np.ndarray, np.ndarray]], in_shape: Shape,
+                 out_shape: Shape, channels: int, coeffs: list | None = None) -> LinearOperator:
+    """Build a block-diagonal constant operator from per-axis (out, in) index pairs."""
+    require(isinstance(channels, int) and channels >= 1, "channels", channels,
+            "must be a positive integer", "1, 2, 3, ...", error=OperatorError)
+    grids = np.meshgrid(*[np.arange(len(p[0])) for p in pairs], indexing="ij")
+    outs = tuple(p[0][g.ravel()] for p, g in zip(pairs, grids))
+    ins = tuple(p[1][g.ravel()] for p, g in zip(pairs, grids))
+    out_flat = np.ravel_multi_index(outs, out_shape)
+    in_flat = np.ravel_multi_index(ins, in_shape)
+    out_size, in_size = int(np.prod(out_shape)), int(np.prod(in_shape))
+    rows = np.concatenate([c * out_size + out_flat for c in range(channels)]).astype(np.int64)
+    cols = np.concatenate([c * in_size + in_flat for c in range(channels)]).astype(np.int64)
+    return LinearOperator(name, (channels, *in_shape), (channels, *out_shape), rows, cols,
+                          np.full(len(rows), -1, dtype=np.int64), None, None)
+
+
+def shift(input_shape: Sequence[int], offset: Sequence[int] | int, circular: bool = False,
+          channels: int = 1) -> LinearOperator:
+    """Translation ``y[i] = x[i - offset]``: zero-fill, or circular (indices mod n).
+
+    Examples
+    --------
+    >>> shift((3,), 1).numeric().astype(int).tolist()
+    [[0, 0, 0], [1, 0, 0], [0, 1, 0]]
+    >>> shift((3,), 1, circular=True).numeric().astype(int).tolist()
+    [[0, 0, 1], [1, 0, 0], [0, 1, 0]]
+    """
+    n = _shape("input_shape", input_shape)
+    t = _as_offsets(offset, len(n))
+    pairs = []
+    for na, ta in zip(n, t):
+        i = np.arange(na)
+        j = i - ta
+        if circular:
+            pairs.append((i, j % na))
+        else:
+            keep = (j >= 0) & (j < na)
+            pairs.append((i[keep], j[keep]))
+    return _per_channel("circular_shift" if circular else "shift", pairs, n, n, channels)
+
+
+def _as_offsets(offset: Any, ndim: int) -> tuple[int, ...]:
+    if isinstance(offset, Sequence):
+        require(len(offset) == ndim, "offset", tuple(offset),
+                f"must give one value per spatial axis ({ndim})", error=OperatorError)
+        values = tuple(offset)
+    else:
+        values = (offset,) * ndim
+    for v in values:
+        require(isinstance(v, (int, np.integer)) and not isinstance(v, bool), "offset", v,
+                "must be an integer", error=OperatorError)
+    return tuple(int(v) for v in values)
+
+
+def zero_insertion(input_shape: Sequence[int], factor: int | Sequence[int],
+                   channels: int = 1) -> LinearOperator:
+    """Upsampling by zero insertion: ``factor - 1`` zeros between samples, size (n-1)f + 1.
+
+    Examples
+    --------
+    >>> zero_insertion((2,), 3).numeric().astype(int).tolist()
+    [[1, 0], [0, 0], [0, 0], [0, 1]]
+    """
+    n = _shape("input_shape", input_shape)
+    f = _per_axis("factor", factor, len(n), 1)
+    out = tuple((na - 1) * fa + 1 for na, fa in zip(n, f))
+    pairs = [(np.arange(na) * fa, np.arange(na)) for na, fa in zip(n, f)]
+    return _per_channel("zero_insertion", pairs, n, out, channels)
+
+
+def decimation(input_shape: Sequence[int], factor: int | Sequence[int],
+               channels: int = 1) -> LinearOperator:
+    """Subsampling: keep samples ``0, f, 2f, ...``; size ``ceil(n/f)``.
+
+    Examples
+    --------
+    >>> decimation((5,), 2).numeric().astype(int).tolist()
+    [[1, 0, 0, 0, 0], [0, 0, 1, 0, 0], [0, 0, 0, 0, 1]]
+    """
+    n = _shape("input_shape", input_shape)
+    f = _per_axis("factor", factor, len(n), 1)
+    out = tuple(-(-na // fa) for na, fa in zip(n, f))
+    pairs = [(np.arange(oa), np.arange(oa) * fa) for oa, fa in zip(out, f)]
+    return _per_channel("decimation", pairs, n, out, channels)
+
+
+def zero_padding(input_shape: Sequence[int], pads: Any, channels: int = 1) -> LinearOperator:
+    """Zero padding with per-axis ``(before, after)`` pairs (or an int for all sides).
+
+    Examples
+    --------
+    >>> zero_padding((2,), ((1, 0),)).numeric().astype(int).tolist()
+    [[0, 0], [1, 0], [0, 1]]
+    """
+    n = _shape("input_shape", input_shape)
+    from .geometry import resolve_pads
+
+    pairs_pad = resolve_pads(pads, n, (1,) * len(n), (1,) * len(n), (1,) * len(n))
+    out = tuple(na + b + a for na, (b, a) in zip(n, pairs_pad))
+    pairs = [(np.arange(na) + b, np.arange(na)) for na, (b, _) in zip(n, pairs_pad)]
+    return _per_channel("zero_padding", pairs, n, out, channels)
+
+
+# ---------------------------------------------------------------------------
+# Pooling
+# ---------------------------------------------------------------------------
+
+def _pool_geometry(input_shape, kernel_shape, stride, padding, dilation, ceil_mode):
+    if isinstance(input_shape, PoolGeometry):
+        return input_shape
+    return PoolGeometry(input_shape, kernel_shape, stride, padding, dilation, ceil_mode)
+
+
+def avg_pool(input_shape: Sequence[int] | PoolGeometry, kernel_shape: Sequence[int] | None = None,
+             stride: Any = None, padding: Any = 0, ceil_mode: bool = False,
+             count_include_pad: bool = True, channels: int = 1) -> LinearOperator:
+    """PyTorch average pooling as a linear operator with exact Rational weights.
+
+    The divisor follows PyTorch: with ``count_include_pad`` the window size clipped to
+    the padded input (``min(start + k, n + p) - start``), otherwise the count of real
+    input elements in the window.
+
+    Examples
+    --------
+    >>> avg_pool((4,), (2,)).matrix
+    Matrix([
+    [1/2, 1/2,   0,   0],
+    [  0,   0, 1/2, 1/2]])
+    >>> avg_pool((3,), (2,), padding=1, count_include_pad=False).matrix
+    Matrix([
+    [1,   0, 0],
+    [0, 1/2, 1/2]])
+    """
+    g = _pool_geometry(input_shape, kernel_shape, stride, padding, 1, ceil_mode)
+    require(g.dilation == (1,) * g.ndim, "dilation", g.dilation,
+            "must be 1: PyTorch average pooling has no dilation", error=OperatorError)
+    pairs, weights = [], []
+    for n, k, s, p, out in zip(g.input_shape, g.kernel_shape, g.stride, g.padding,
+                               g.output_shape):
+        triples = _window_triples(out, k, n, s, p, 1)
+        start = np.arange(out) * s - p
+        padded = np.minimum(start + k, n + p) - start
+        real = np.minimum(start + k, n) - np.maximum(start, 0)
+        divisor = padded if count_include_pad else real
+        pairs.append((triples[:, 0], triples[:, 2]))
+        weights.append(divisor[triples[:, 0]])
+    op = _per_channel("avg_pool", pairs, g.input_shape, g.output_shape, channels)
+    grids = np.meshgrid(*[np.arange(len(w)) for w in weights], indexing="ij")
+    per_entry = np.prod([w[gr.ravel()] for w, gr in zip(weights, grids)], axis=0)
+    coeffs = np.array([sympy.Rational(1, int(v)) for v in per_entry] * op.input_shape[0],
+                      dtype=object)
+    return replace(op, coeffs=coeffs)
+
+
+@dataclass(frozen=True, eq=False)
+class MaxPool:
+    """PyTorch max pooling: a selection with SymPy ``Max`` over each window, not a matrix.
+
+    Attributes
+    ----------
+    geometry : PoolGeometry
+    channels : int
+    windows : tuple of tuple of int
+        For each flattened output position (one channel), the flat input positions
+        inside its window (padding is -inf, so it never wins and is left out).
+
+    Examples
+    --------
+    >>> mp = max_pool((4,), (2,))
+    >>> mp.apply(input_symbols(mp.input_shape))
+    [[Max(x_{0,0}, x_{0,1}), Max(x_{0,2}, x_{0,3})]]
+    """
+
+    geometry: PoolGeometry
+    channels: int
+    windows: tuple[tuple[int, ...], ...]
+
+    @property
+    def input_shape(self) -> Shape:
+        """``(channels, *spatial)``."""
+        return (self.channels, *self.geometry.input_shape)
+
+    @property
+    def output_shape(self) -> Shape:
+        """``(channels, *output spatial)``."""
+        return (self.channels, *self.geometry.output_shape)
+
+    def apply(self, x: Any) -> sympy.Array:
+        """``Max`` of each window of symbolic (or numeric) input ``x``."""
+        flat = _flat_input(x, self.input_shape)
+        size = int(np.prod(self.geometry.input_shape))
+        values = [sympy.Max(*[flat[c * size + j] for j in window])
+                  for c in range(self.channels) for window in self.windows]
+        return sympy.Array(values, self.output_shape)
+
+    def numeric(self, x: Any) -> np.ndarray:
+        """Max of each window of a numeric input (float array of :attr:`output_shape`)."""
+        x = np.asarray(x, dtype=float)
+        require(x.shape == self.input_shape, "x.shape", x.shape,
+                "must match the max pool's input_shape", str(self.input_shape),
+                error=OperatorError)
+        flat = x.reshape(self.channels, -1)
+        out = [[flat[c, list(w)].max() for w in self.windows] for c in range(self.channels)]
+        return np.array(out).reshape(self.output_shape)
+
+    def switches(self, x: Any) -> np.ndarray:
+        """Flat input index of each window's maximum (first one on ties, as PyTorch)."""
+        x = np.asarray(x, dtype=float)
+        flat = x.reshape(self.channels, -1)
+        out = [[w[int(np.argmax(flat[c, list(w)]))] for w in self.windows]
+               for c in range(self.channels)]
+        return np.array(out, dtype=np.int64).reshape(self.output_shape)
+
+    def selection(self, switches: Any) -> LinearOperator:
+        """The 0/1 matrix that picks each window's maximum given its ``switches``."""
+        switches = np.asarray(switches, dtype=np.int64).reshape(self.channels, -1)
+        out_size = switches.shape[1]
+        in_size = int(np.prod(self.geometry.input_shape))
+        rows = np.concatenate([c * out_size + np.arange(out_size)
+                               for c in range(self.channels)])
+        cols = np.concatenate([c * in_size + switches[c] for c in range(self.channels)])
+        return LinearOperator("max_pool_selection", self.input_shape, self.output_shape,
+                              rows.astype(np.int64), cols.astype(np.int64),
+                              np.full(len(rows), -1, dtype=np.int64))
+
+
+def max_pool(input_shape: Sequence[int] | PoolGeometry, kernel_shape: Sequence[int] | None = None,
+             stride: Any = None, padding: Any = 0, dilation: Any = 1, ceil_mode: bool = False,
+             channels: int = 1) -> MaxPool:
+    """PyTorch max pooling (implicit -inf padding, dilation, ceil_mode) as a :class:`MaxPool`.
+
+    Examples
+    --------
+    >>> max_pool((5,), (2,), ceil_mode=True).windows
+    ((0, 1), (2, 3), (4,))
+    """
+    g = _pool_geometry(input_shape, kernel_shape, stride, padding, dilation, ceil_mode)
+    require(isinstance(channels, int) and channels >= 1, "channels", channels,
+            "must be a positive integer", "1, 2, 3, ...", error=OperatorError)
+    per_axis = []
+    for n, k, s, p, d, out in zip(g.input_shape, g.kernel_shape, g.stride, g.padding,
+                                  g.dilation, g.output_shape):
+        per_axis.append([[j for j in (s * i - p + d * m for m in range(k)) if 0 <= j < n]
+                         for i in range(out)])
+    windows = []
+    for position in itertools.product(*per_axis):
+        cells = itertools.product(*position)
+        windows.append(tuple(int(np.ravel_multi_index(c, g.input_shape)) for c in cells))
+    return MaxPool(g, channels, tuple(windows))
