@@ -38,6 +38,27 @@ VERDICTS = ("proved", "refuted")
 
 
 @dataclass(frozen=True)
+class Math:
+    """A display equation given as LaTeX (KaTeX-safe) and as plain text for a terminal."""
+
+    latex: str
+    plain: str
+
+
+@dataclass(frozen=True)
+class Display:
+    """``label = value`` where ``value`` is a SymPy object (matrix, array, expression).
+
+    Renderers print ``value`` at render time, eliding large matrices with
+    ``\\cdots``/``\\vdots``/``\\ddots`` above a configurable size.
+    """
+
+    label_latex: str
+    value: Any
+    label_plain: str = ""
+
+
+@dataclass(frozen=True)
 class Step:
     """One step of a derivation.
 
@@ -47,21 +68,20 @@ class Step:
         A short heading ("Definition", "Build C", "Compare", ...).
     text : str
         Prose; inline math between ``$...$`` (LaTeX, KaTeX-safe).
-    latex : tuple of str
-        Display equations in LaTeX, each renderable by KaTeX and pdflatex/amsmath.
-    plain : tuple of str
-        The same content for a terminal.
+    math : tuple of Math or Display
+        Display equations.
     """
 
     title: str
     text: str = ""
-    latex: tuple[str, ...] = ()
-    plain: tuple[str, ...] = ()
+    math: tuple[Math | Display, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict."""
-        return {"title": self.title, "text": self.text, "latex": list(self.latex),
-                "plain": list(self.plain)}
+        """A JSON-ready dict: each display item as ``{"latex", "plain"}``."""
+        from .render.math import item_latex, item_plain
+
+        return {"title": self.title, "text": self.text,
+                "math": [{"latex": item_latex(m), "plain": item_plain(m)} for m in self.math]}
 
 
 @dataclass
@@ -86,6 +106,8 @@ class Proof:
         The derivation.
     domain : str or None
         The finite domain an exhaustive check covered, in words.
+    witness : dict or None
+        For a negative theorem ("... is not commutative"), proved by example: the example.
     """
 
     theorem: str
@@ -97,6 +119,7 @@ class Proof:
     counterexample: dict[str, Any] | None = None
     steps: list[Step] = field(default_factory=list)
     domain: str | None = None
+    witness: dict[str, Any] | None = None
 
     def __post_init__(self) -> None:
         if self.verdict not in VERDICTS:
@@ -161,6 +184,7 @@ class Proof:
             "parameters": _jsonable(self.parameters),
             "counterexample": _jsonable(self.counterexample),
             "domain": self.domain,
+            "witness": _jsonable(self.witness),
             "conclusion": self.evidence_sentence(),
             "steps": [s.to_dict() for s in self.steps],
         }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 
 from ..proof import Proof
+from .math import item_plain
 
 
 def proof_text(proof: Proof, width: int = 88) -> str:
@@ -12,9 +13,10 @@ def proof_text(proof: Proof, width: int = 88) -> str:
 
     Examples
     --------
-    >>> from symconv.proof import Proof, Step
+    >>> from symconv.proof import Math, Proof, Step
     >>> p = Proof("demo", "1 + 1 = 2", "1 + 1 = 2", {}, "proved", ["exhaustive"],
-    ...           steps=[Step("Compute", "add", plain=("1 + 1 = 2",))], domain="{1}")
+    ...           steps=[Step("Compute", "add", (Math("1 + 1 = 2", "1 + 1 = 2"),))],
+    ...           domain="{1}")
     >>> print(proof_text(p))
     == demo: PROVED [exhaustive]
     Claim: 1 + 1 = 2
@@ -31,10 +33,11 @@ def proof_text(proof: Proof, width: int = 88) -> str:
         lines += ["", f"-- {step.title}"]
         if step.text:
             lines += textwrap.wrap(step.text, width)
-        for block in step.plain:
-            lines += ["    " + row for row in block.splitlines()]
-    if proof.counterexample is not None:
-        lines += ["", "Counterexample:"]
-        lines += [f"    {key} = {value}" for key, value in proof.counterexample.items()]
+        for item in step.math:
+            lines += ["    " + row for row in item_plain(item).splitlines()]
+    for label, found in (("Counterexample", proof.counterexample), ("Witness", proof.witness)):
+        if found is not None:
+            lines += ["", f"{label}:"]
+            lines += [f"    {key} = {value}" for key, value in found.items()]
     lines += ["", proof.evidence_sentence()]
     return "\n".join(lines)
