@@ -1,0 +1,89 @@
+"""Pieces the theorem modules share: parameter sets, standard steps, numeric cross-checks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import sympy
+
+from ..geometry import Geometry
+from ..operators import LinearOperator
+from ..proof import Display, Math, Step
+
+#: Parameters of a single convolution layer, with small defaults.
+LAYER = {"input_shape": (4, 4), "kernel_shape": (3, 3), "stride": 1, "padding": 0,
+         "dilation": 1, "in_channels": 1, "out_channels": 1, "groups": 1}
+
+#: Index formula of the correlation matrix, one axis (Dumoulin and Visin's convention).
+CORRELATION_INDEX = Math(r"C_{i,j} = k_{\,j - s\,i + p}\ \ \text{if } 0 \le j - s\,i + p "
+                         r"\le d(K-1),\ d \mid (j - s\,i + p);\ \ 0 \text{ otherwise}",
+                         "C[i, j] = k[(j - s*i + p)/d] where that index is a kernel offset, "
+                         "else 0")
+
+
+def geometry_of(point: dict[str, Any]) -> Geometry:
+    """The :class:`Geometry` named by a parameter point."""
+    return Geometry(point["input_shape"], point["kernel_shape"], point.get("stride", 1),
+                    point.get("padding", 0), point.get("dilation", 1))
+
+
+def layer_text(g: Geometry) -> str:
+    """A one-line description of a geometry for prose.
+
+    Examples
+    --------
+    >>> layer_text(Geometry((5, 5), (3, 3), stride=2, padding=1))
+    'input 5x5, kernel 3x3, stride 2, pads ((1, 1), (1, 1)), dilation 1, output 3x3'
+    """
+    def size(t):
+        return "x".join(map(str, t))
+
+    stride = g.stride[0] if len(set(g.stride)) == 1 else g.stride
+    dilation = g.dilation[0] if len(set(g.dilation)) == 1 else g.dilation
+    return (f"input {size(g.input_shape)}, kernel {size(g.kernel_shape)}, stride {stride}, "
+            f"pads {g.pads}, dilation {dilation}, output {size(g.output_shape)}")
+
+
+def show(label_latex: str, value: Any, label_plain: str = "") -> Display:
+    """A ``label = value`` display item."""
+    return Display(label_latex, value, label_plain or label_latex)
+
+
+def comparison_step(lhs: str, rhs: str, compared: int, holds: bool,
+                    difference: dict | None) -> Step:
+    """The step that states the outcome of an exact entrywise comparison."""
+    if holds:
+        text = (f"All {compared} entries of ${lhs} - {rhs}$ expand to $0$: the two sides are "
+                "identical polynomials in the symbols.")
+        return Step("Compare", text, (Math(f"{lhs} - {rhs} = 0", f"{lhs} - {rhs} = 0"),))
+    where = ", ".join(f"{k} = {v}" for k, v in (difference or {}).items())
+    return Step("Compare", f"The two sides differ: {where}.",
+                (Math(f"{lhs} \\neq {rhs}", f"{lhs} != {rhs}"),))
+
+
+def random_integers(shape: tuple[int, ...], seed: int) -> np.ndarray:
+    """Deterministic small integers (-3..3) for numeric cross-checks."""
+    return np.random.default_rng(seed).integers(-3, 4, size=shape).astype(float)
+
+
+def numeric_agrees(op: LinearOperator, oracle: Callable[[np.ndarray, np.ndarray], np.ndarray],
+                   trials: int = 3, seed: int = 0) -> bool:
+    """Whether ``op.numeric(w) @ x`` equals ``oracle(x, w)`` for a few random integer cases.
+
+    ``oracle`` is an independent implementation from :mod:`symconv.numeric`.
+    """
+    for t in range(trials):
+        w = random_integers(op.kernel.shape, seed + 2 * t) if op.kernel is not None else None
+        x = random_integers(op.input_shape, seed + 2 * t + 1)
+        got = op.numeric(w) @ x.reshape(-1)
+        want = oracle(x, w)
+        if want.shape != tuple(op.output_shape) or not np.allclose(got, want.reshape(-1)):
+            return False
+    return True
+
+
+def entries_count(m: sympy.MatrixBase) -> int:
+    """Number of entries of a matrix (rows x columns)."""
+    return m.rows * m.cols

@@ -1,0 +1,234 @@
+"""The proof engine: a registry of named theorems and :func:`prove`.
+
+A theorem is a function ``check(**parameters) -> Outcome`` that builds both
+sides of an identity at concrete sizes (symbolic entries) and compares them,
+plus a finite exhaustive domain of parameter points, ordered smallest first.
+:func:`prove` runs the check at the requested parameters and, unless told
+otherwise, at every point of the domain; the first failing point is the
+smallest counterexample.
+
+Examples
+--------
+>>> p = prove("flip", input_shape=(3,), kernel_shape=(2,))
+>>> p.verdict, p.evidence
+('proved', ['symbolic'])
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import sympy
+
+from ..errors import SymconvError, TheoremError
+from ..proof import Proof, Step
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one check at one parameter point found.
+
+    Attributes
+    ----------
+    holds : bool
+        Whether the statement holds at this point.
+    steps : tuple of Step
+        The derivation at this point.
+    difference : dict or None
+        When it does not hold: where and the two sides' concrete values.
+    witness : dict or None
+        For a negative statement ("... is not commutative"): the example proving it.
+    evidence : tuple of str
+        What the check did ("symbolic" for symbolic entries expanded to 0,
+        "exhaustive" for integer facts checked at every point of a finite set).
+    numeric : bool or None
+        Whether an independent NumPy oracle cross-check agreed (None: not run).
+    domain : str or None
+        The finite set an ``exhaustive`` check inside the point covered.
+    """
+
+    holds: bool
+    steps: tuple[Step, ...] = ()
+    difference: dict[str, Any] | None = None
+    witness: dict[str, Any] | None = None
+    evidence: tuple[str, ...] = ("symbolic",)
+    numeric: bool | None = None
+    domain: str | None = None
+
+
+@dataclass(frozen=True)
+class Theorem:
+    """A catalogue entry."""
+
+    name: str
+    family: str
+    statement: str
+    statement_latex: str
+    parameters: dict[str, Any]
+    check: Callable[..., Outcome]
+    domain: Callable[[], Iterable[dict[str, Any]]] = field(default=lambda: ())
+    domain_text: str = ""
+
+    def describe(self) -> dict[str, Any]:
+        """Name, statements, parameters with defaults, and the exhaustive domain."""
+        from ..proof import _jsonable
+
+        return {"name": self.name, "family": self.family, "statement": self.statement,
+                "statement_latex": self.statement_latex,
+                "parameters": _jsonable(self.parameters), "domain": self.domain_text}
+
+
+REGISTRY: dict[str, Theorem] = {}
+
+
+def theorem(name: str, *, family: str, statement: str, latex: str,
+            parameters: dict[str, Any], domain: Callable[[], Iterable[dict]] | None = None,
+            domain_text: str = "") -> Callable[[Callable[..., Outcome]], Callable[..., Outcome]]:
+    """Register ``check`` under ``name`` (a decorator)."""
+    def register(check: Callable[..., Outcome]) -> Callable[..., Outcome]:
+        if name in REGISTRY:
+            raise RuntimeError(f"theorem {name!r} registered twice")
+        REGISTRY[name] = Theorem(name, family, statement, latex, dict(parameters), check,
+                                 domain or (lambda: ()), domain_text)
+        return check
+    return register
+
+
+def theorems() -> list[dict[str, Any]]:
+    """The catalogue: one dict per theorem (name, statement, LaTeX, parameters, domain).
+
+    Examples
+    --------
+    >>> "transpose" in [t["name"] for t in theorems()]
+    True
+    """
+    return [REGISTRY[name].describe() for name in sorted(REGISTRY)]
+
+
+def get(name: str) -> Theorem:
+    """The theorem called ``name``; an unknown name suggests the close matches."""
+    if name not in REGISTRY:
+        close = difflib.get_close_matches(name, REGISTRY, n=3, cutoff=0.5)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise TheoremError(f"theorem must be a catalogue name, got {name!r}{hint} "
+                           f"(see `symconv list` for all {len(REGISTRY)})")
+    return REGISTRY[name]
+
+
+def _check_parameters(thm: Theorem, given: dict[str, Any]) -> None:
+    unknown = sorted(set(given) - set(thm.parameters))
+    if unknown:
+        valid = ", ".join(thm.parameters) or "none"
+        raise TheoremError(f"theorem {thm.name!r} takes no parameter {unknown[0]!r} "
+                           f"(valid: {valid})")
+
+
+def _counterexample(point: dict[str, Any], outcome: Outcome) -> dict[str, Any]:
+    return {**point, **(outcome.difference or {"difference": "statement fails"})}
+
+
+def prove(name: str, *, exhaustive: bool | None = None, **parameters: Any) -> Proof:
+    """Check theorem ``name``: at ``parameters`` (defaults filled in) and over its domain.
+
+    Parameters
+    ----------
+    name : str
+        A catalogue name (see :func:`theorems`).
+    exhaustive : bool, optional
+        Also check every point of the theorem's finite domain. Default: only when no
+        parameters are given.
+    **parameters
+        Overrides of the theorem's defaults.
+
+    Returns
+    -------
+    Proof
+        ``proved`` with its evidence, or ``refuted`` with the smallest counterexample.
+    """
+    thm = get(name)
+    _check_parameters(thm, parameters)
+    point = {**thm.parameters, **parameters}
+    outcome = thm.check(**point)
+    evidence = list(outcome.evidence)
+    domain = outcome.domain
+    counterexample = None if outcome.holds else _counterexample(point, outcome)
+    run_domain = (not parameters) if exhaustive is None else exhaustive
+    if counterexample is None and run_domain:
+        checked = 0
+        for other in thm.domain():
+            checked += 1
+            found = thm.check(**other)
+            if not found.holds:
+                counterexample, outcome = _counterexample(other, found), found
+                break
+        if counterexample is None and checked:
+            evidence.append("exhaustive")
+            domain = f"{thm.domain_text} ({checked} points)"
+    if counterexample is None and outcome.numeric:
+        evidence.append("numeric")
+    return Proof(thm.name, thm.statement, thm.statement_latex, point,
+                 "proved" if counterexample is None else "refuted",
+                 list(dict.fromkeys(evidence)) if counterexample is None else [],
+                 counterexample, list(outcome.steps), domain, outcome.witness)
+
+
+# ---------------------------------------------------------------------------
+# Comparison helpers shared by the theorem modules
+# ---------------------------------------------------------------------------
+
+def first_difference(lhs: Any, rhs: Any, labels: tuple[str, str] = ("lhs", "rhs")
+                     ) -> dict[str, Any] | None:
+    """Compare two SymPy matrices, arrays or expressions exactly; first differing entry.
+
+    Entries are compared by expanding their difference. Returns None when equal,
+    else the position and both sides' values (or the two shapes).
+
+    Examples
+    --------
+    >>> x = sympy.Symbol("x")
+    >>> first_difference(sympy.Matrix([[x, 1]]), sympy.Matrix([[x, 2]]))
+    {'position': (0, 1), 'lhs': '1', 'rhs': '2'}
+    >>> first_difference((x + 1)**2, x**2 + 2*x + 1) is None
+    True
+    """
+    a, b = _entries(lhs), _entries(rhs)
+    if isinstance(a, tuple):
+        shape_a, entries_a = a
+        shape_b, entries_b = b if isinstance(b, tuple) else (None, {})
+        if shape_a != shape_b:
+            return {"shape": f"{shape_a} vs {shape_b}"}
+        for key in sorted(set(entries_a) | set(entries_b)):
+            diff = sympy.expand(entries_a.get(key, 0) - entries_b.get(key, 0))
+            if diff != 0:
+                return {"position": key, labels[0]: str(entries_a.get(key, 0)),
+                        labels[1]: str(entries_b.get(key, 0))}
+        return None
+    if sympy.expand(sympy.sympify(lhs) - sympy.sympify(rhs)) != 0:
+        return {labels[0]: str(lhs), labels[1]: str(rhs)}
+    return None
+
+
+def _entries(value: Any):
+    if isinstance(value, sympy.SparseMatrix):
+        return (value.shape, dict(value.todok()))
+    if isinstance(value, sympy.MatrixBase):
+        return (value.shape, {(i, j): value[i, j] for i in range(value.rows)
+                              for j in range(value.cols) if value[i, j] != 0})
+    if isinstance(value, sympy.NDimArray):
+        import itertools
+
+        shape = tuple(value.shape)
+        return (shape, {idx: value[idx] for idx in itertools.product(*map(range, shape))
+                        if value[idx] != 0})
+    return value
+
+
+def safe_check(check: Callable[..., Outcome], point: dict[str, Any]) -> Outcome | None:
+    """Run ``check`` at ``point``; None when the point is not a valid geometry."""
+    try:
+        return check(**point)
+    except SymconvError:
+        return None
