@@ -11,7 +11,7 @@ Examples
 --------
 >>> p = prove("flip", input_shape=(3,), kernel_shape=(2,))
 >>> p.verdict, p.evidence
-('proved', ['symbolic'])
+('proved', ['symbolic', 'numeric'])
 """
 
 from __future__ import annotations
