@@ -1,0 +1,1073 @@
+"""A safe parser for size formulas, and an exhaustive checker against the truth.
+
+A user formula such as ``floor((n + 2*p - d*(k - 1) - 1)/s) + 1`` is read by a
+tokenizer and a recursive-descent parser of our own that builds SymPy
+expressions from whitelisted constructors only. The text never reaches
+``eval``, ``exec``, ``compile``, ``sympify`` or ``parse_expr``.
+
+Grammar (Python's precedence; ``**`` binds tighter than unary minus)::
+
+    expr   := term (("+" | "-") term)*
+    term   := factor (("*" | "/" | "//" | "%") factor)*
+    factor := ("+" | "-") factor | power
+    power  := atom ["**" INTEGER]          exponent: a literal 0..8, no nesting
+    atom   := NUMBER | VARIABLE | FUNCTION "(" expr ("," expr)* ")" | "(" expr ")"
+
+``/`` is exact (a SymPy ``Rational``), ``//`` is floor division and ``%`` is
+Python's floor-based remainder. Numbers are ASCII integers or decimals such as
+``0.5`` (read exactly), at most 30 digits. Functions: ``floor``, ``ceil``
+(= ``ceiling``), ``max``, ``min`` (2 to 8 arguments) and ``abs``.
+
+Variables (one spatial axis):
+
+==============================  =================================================
+``n``                           input size
+``k``                           kernel size
+``s``                           stride
+``p``                           symmetric padding (each side)
+``p_before`` (``pb``)           padding before (left)
+``p_after`` (``pa``)            padding after (right)
+``d``                           dilation
+``op``                          output_padding of a transposed convolution
+==============================  =================================================
+
+Limits: at most 500 characters, 200 tokens and nesting depth 50. Every
+rejection is a :class:`~symconv.errors.FormulaError` naming what is wrong and
+where (a 0-based character position).
+
+:func:`check_formula` compares a formula with the true value of a quantity
+under a framework's convention at every point of a finite 1-D domain
+(see :data:`QUANTITIES` and :func:`supported`).
+
+Examples
+--------
+>>> parse_formula("floor((n + 2*p - d*(k - 1) - 1)/s) + 1")
+floor((-d*(k - 1) + n + 2*p - 1)/s) + 1
+>>> parse_formula("n.__class__")
+Traceback (most recent call last):
+    ...
+symconv.errors.FormulaError: formula: attribute access ('.') is not allowed at position 1
+>>> check_formula("ceil(n/s)", "same_output_size", "tensorflow").verdict
+'proved'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any, NamedTuple
+
+import numpy as np
+import sympy
+
+from .errors import FormulaError
+from .geometry import same_pads, transposed_output_size
+from .proof import Math, Proof, Step
+
+MAX_LENGTH = 500
+MAX_TOKENS = 200
+MAX_DEPTH = 50
+MAX_DIGITS = 30
+MAX_EXPONENT = 8
+MAX_ARGS = 8
+
+#: Canonical variable names, in the order counterexamples list them.
+VARIABLES = ("n", "k", "s", "p", "p_before", "p_after", "d", "op")
+ALIASES = {"pb": "p_before", "pa": "p_after"}
+_POSITIVE = ("n", "k", "s", "d")
+SYMBOLS = {name: sympy.Symbol(name, integer=True, positive=name in _POSITIVE,
+                              nonnegative=True) for name in VARIABLES}
+
+#: Whitelisted functions: name -> (SymPy constructor, least and most arguments).
+FUNCTIONS: dict[str, tuple[Callable[..., sympy.Expr], int, int]] = {
+    "floor": (sympy.floor, 1, 1),
+    "ceil": (sympy.ceiling, 1, 1),
+    "ceiling": (sympy.ceiling, 1, 1),
+    "abs": (sympy.Abs, 1, 1),
+    "max": (sympy.Max, 2, MAX_ARGS),
+    "min": (sympy.Min, 2, MAX_ARGS),
+}
+
+
+# ---------------------------------------------------------------------------
+# Tokenizer
+# ---------------------------------------------------------------------------
+
+class Token(NamedTuple):
+    """One token: ``kind`` is ``"number"``, ``"name"``, ``"op"`` or ``"end"``."""
+
+    kind: str
+    text: str
+    pos: int
+
+
+_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?[A-Za-z0-9_.]*", re.ASCII)
+_WELL_FORMED_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?", re.ASCII)
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*", re.ASCII)
+_OPERATORS = ("**", "//", "+", "-", "*", "/", "%", "(", ")", ",")
+_SPACE = " \t\r\n"
+_FORBIDDEN = {
+    ".": "attribute access ('.') is not allowed",
+    "'": "strings are not allowed",
+    '"': "strings are not allowed",
+    ";": "statement separators (';') are not allowed",
+    "[": "brackets other than ( ) are not allowed",
+    "]": "brackets other than ( ) are not allowed",
+    "{": "brackets other than ( ) are not allowed",
+    "}": "brackets other than ( ) are not allowed",
+    "=": "comparisons and assignments are not allowed",
+    "<": "comparisons are not allowed",
+    ">": "comparisons are not allowed",
+    ":": "lambdas, slices and annotations are not allowed",
+}
+
+
+def _fail(message: str, pos: int | None = None) -> FormulaError:
+    where = "" if pos is None else f" at position {pos}"
+    return FormulaError(f"formula: {message}{where}")
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split ``text`` into tokens, rejecting anything outside the grammar's alphabet.
+
+    Examples
+    --------
+    >>> [t.text for t in tokenize("n//2 + pb")]
+    ['n', '//', '2', '+', 'pb', '']
+    >>> tokenize("2n")
+    Traceback (most recent call last):
+        ...
+    symconv.errors.FormulaError: formula: malformed number '2n' (write 2*n for a product, \
+no exponents or suffixes) at position 0
+    """
+    tokens: list[Token] = []
+    pos = 0
+    while pos < len(text):
+        char = text[pos]
+        if char in _SPACE:
+            pos += 1
+            continue
+        if len(tokens) >= MAX_TOKENS:
+            raise _fail(f"too many tokens (at most {MAX_TOKENS})", pos)
+        token = _next_token(text, pos)
+        tokens.append(token)
+        pos += len(token.text)
+    tokens.append(Token("end", "", len(text)))
+    return tokens
+
+
+def _next_token(text: str, pos: int) -> Token:
+    char = text[pos]
+    if "0" <= char <= "9":
+        return _number_token(text, pos)
+    match = _NAME.match(text, pos)
+    if match:
+        return Token("name", match.group(), pos)
+    for op in _OPERATORS:
+        if text.startswith(op, pos):
+            return Token("op", op, pos)
+    if char in _FORBIDDEN:
+        raise _fail(_FORBIDDEN[char], pos)
+    if not char.isascii():
+        raise _fail(f"non-ASCII character {char!r} (U+{ord(char):04X}); formulas use ASCII "
+                    "letters, digits, spaces and + - * / // % ** ( ) ,", pos)
+    raise _fail(f"unexpected character {char!r}", pos)
+
+
+def _number_token(text: str, pos: int) -> Token:
+    word = _NUMBER.match(text, pos).group()
+    if not _WELL_FORMED_NUMBER.fullmatch(word):
+        raise _fail(f"malformed number {word!r} (write 2*n for a product, no exponents or "
+                    "suffixes)", pos)
+    digits = len(word.replace(".", ""))
+    if digits > MAX_DIGITS:
+        raise _fail(f"number {word[:12]}... has {digits} digits (at most {MAX_DIGITS})", pos)
+    return Token("number", word, pos)
+
+
+# ---------------------------------------------------------------------------
+# Recursive-descent parser building SymPy expressions
+# ---------------------------------------------------------------------------
+
+def _valid_names(allowed: tuple[str, ...]) -> str:
+    names = [f"{v} ({a})" if (a := _alias_of(v)) else v for v in allowed]
+    return ", ".join(names + sorted(FUNCTIONS))
+
+
+def _alias_of(name: str) -> str | None:
+    return next((a for a, v in ALIASES.items() if v == name), None)
+
+
+class _Parser:
+    """Recursive descent over the token list; every method returns a SymPy expression."""
+
+    def __init__(self, tokens: list[Token], allowed: tuple[str, ...]) -> None:
+        self.tokens = tokens
+        self.index = 0
+        self.depth = 0
+        self.allowed = allowed
+
+    @property
+    def token(self) -> Token:
+        return self.tokens[self.index]
+
+    def take(self) -> Token:
+        token = self.token
+        self.index += 1
+        return token
+
+    def expect(self, text: str) -> Token:
+        if self.token.text != text or self.token.kind != "op":
+            raise _fail(f"expected {text!r} but found {self._found()}", self.token.pos)
+        return self.take()
+
+    def _found(self) -> str:
+        return "the end of the formula" if self.token.kind == "end" else repr(self.token.text)
+
+    def enter(self) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise _fail(f"nesting deeper than {MAX_DEPTH}", self.token.pos)
+
+    def formula(self) -> sympy.Expr:
+        if self.token.kind == "end":
+            raise _fail("empty formula (write an expression such as n - k + 1)")
+        expr = self.expr()
+        if self.token.kind != "end":
+            raise _fail(f"unexpected {self._found()} after a complete expression",
+                        self.token.pos)
+        return expr
+
+    def expr(self) -> sympy.Expr:
+        value = self.term()
+        while self.token.kind == "op" and self.token.text in ("+", "-"):
+            op = self.take().text
+            right = self.term()
+            value = value + right if op == "+" else value - right
+        return value
+
+    def term(self) -> sympy.Expr:
+        value = self.factor()
+        while self.token.kind == "op" and self.token.text in ("*", "/", "//", "%"):
+            op = self.take()
+            right = self.factor()
+            value = _binary(op, value, right)
+        return value
+
+    def factor(self) -> sympy.Expr:
+        if self.token.kind == "op" and self.token.text in ("+", "-"):
+            op = self.take().text
+            self.enter()
+            value = self.factor()
+            self.depth -= 1
+            return -value if op == "-" else value
+        return self.power()
+
+    def power(self) -> sympy.Expr:
+        start = self.index
+        base = self.atom()
+        if not (self.token.kind == "op" and self.token.text == "**"):
+            return base
+        op = self.take()
+        if any(t.text == "**" and t.kind == "op" for t in self.tokens[start:self.index - 1]):
+            raise _fail("nested powers are not allowed", op.pos)
+        exponent = self.take()
+        if exponent.kind != "number" or "." in exponent.text \
+                or int(exponent.text) > MAX_EXPONENT:
+            raise _fail(f"the exponent of ** must be an integer literal 0..{MAX_EXPONENT}, "
+                        f"got {exponent.text or 'nothing'!r}", exponent.pos)
+        if self.token.kind == "op" and self.token.text == "**":
+            raise _fail("chained powers (a**b**c) are not allowed", self.token.pos)
+        return base ** sympy.Integer(int(exponent.text))
+
+    def atom(self) -> sympy.Expr:
+        token = self.take()
+        if token.kind == "number":
+            return sympy.Rational(token.text)
+        if token.kind == "name":
+            return self.name(token)
+        if token.kind == "op" and token.text == "(":
+            self.enter()
+            value = self.expr()
+            self.expect(")")
+            self.depth -= 1
+            return value
+        found = "the end of the formula" if token.kind == "end" else repr(token.text)
+        raise _fail(f"expected a number, a variable, a function call or '(' but found {found}",
+                    token.pos)
+
+    def name(self, token: Token) -> sympy.Expr:
+        name = ALIASES.get(token.text, token.text)
+        is_call = self.token.kind == "op" and self.token.text == "("
+        if name in FUNCTIONS:
+            if not is_call:
+                raise _fail(f"function {name!r} must be called, as {name}(...)", token.pos)
+            return self.call(token)
+        if name in VARIABLES:
+            if is_call:
+                raise _fail(f"variable {token.text!r} is not a function", token.pos)
+            if name not in self.allowed:
+                raise _fail(f"variable {token.text!r} is not a parameter of this quantity "
+                            f"(valid names: {_valid_names(self.allowed)})", token.pos)
+            return SYMBOLS[name]
+        raise _fail(f"unknown name {token.text!r} (valid names: {_valid_names(self.allowed)})",
+                    token.pos)
+
+    def call(self, token: Token) -> sympy.Expr:
+        constructor, least, most = FUNCTIONS[token.text]
+        self.expect("(")
+        self.enter()
+        args = [self.expr()]
+        while self.token.kind == "op" and self.token.text == ",":
+            self.take()
+            args.append(self.expr())
+        self.expect(")")
+        self.depth -= 1
+        if not least <= len(args) <= most:
+            count = str(least) if least == most else f"{least} to {most}"
+            raise _fail(f"{token.text}() takes {count} argument(s), got {len(args)}", token.pos)
+        return constructor(*args)
+
+
+def _binary(op: Token, left: sympy.Expr, right: sympy.Expr) -> sympy.Expr:
+    if op.text == "*":
+        return left * right
+    if right.is_zero:
+        raise _fail(f"{'modulo' if op.text == '%' else 'division'} by zero", op.pos)
+    if op.text == "/":
+        return left / right
+    if op.text == "//":
+        return sympy.floor(left / right)
+    return sympy.Mod(left, right)
+
+
+_UNDEFINED = (sympy.zoo, sympy.nan, sympy.oo, -sympy.oo)
+
+
+def parse_formula(text: str, variables: tuple[str, ...] | list[str] = VARIABLES) -> sympy.Expr:
+    """Parse a size formula into a SymPy expression, safely (no ``eval``).
+
+    Parameters
+    ----------
+    text : str
+        The formula (see the module docstring for the grammar).
+    variables : sequence of str
+        The variable names allowed (canonical names from :data:`VARIABLES`);
+        aliases ``pb``/``pa`` are accepted when ``p_before``/``p_after`` are.
+
+    Returns
+    -------
+    sympy.Expr
+        Built only from integers, rationals, the variables' symbols (integer;
+        ``n, k, s, d`` positive, the others non-negative), ``+ - * /``, ``floor``,
+        ``ceiling``, ``Mod``, ``Max``, ``Min``, ``Abs`` and small integer powers.
+
+    Raises
+    ------
+    FormulaError
+        For anything outside the grammar, with the position of the problem.
+
+    Examples
+    --------
+    >>> parse_formula("n % s + 1")
+    Mod(n, s) + 1
+    >>> parse_formula("n // 2 + 0.5")
+    floor(n/2) + 1/2
+    >>> parse_formula("x + 1")
+    Traceback (most recent call last):
+        ...
+    symconv.errors.FormulaError: formula: unknown name 'x' (valid names: n, k, s, p, \
+p_before (pb), p_after (pa), d, op, abs, ceil, ceiling, floor, max, min) at position 0
+    >>> parse_formula("n + p", variables=("n", "k"))
+    Traceback (most recent call last):
+        ...
+    symconv.errors.FormulaError: formula: variable 'p' is not a parameter of this quantity \
+(valid names: n, k, abs, ceil, ceiling, floor, max, min) at position 4
+    """
+    if not isinstance(text, str):
+        raise _fail(f"must be a string, got {type(text).__name__}")
+    if len(text) > MAX_LENGTH:
+        raise _fail(f"too long: {len(text)} characters (at most {MAX_LENGTH})")
+    unknown = [v for v in variables if v not in VARIABLES]
+    if unknown:
+        raise _fail(f"unknown variables {unknown} requested (valid: {', '.join(VARIABLES)})")
+    parser = _Parser(tokenize(text), tuple(v for v in VARIABLES if v in variables))
+    try:
+        expr = parser.formula()
+    except (ArithmeticError, RecursionError, TypeError) as error:
+        raise _fail(f"cannot build the expression ({type(error).__name__}: {error})") from error
+    if expr.has(*_UNDEFINED):
+        raise _fail("the formula is undefined everywhere (it divides by zero)")
+    return expr
+
+
+# ---------------------------------------------------------------------------
+# Exact evaluation at many integer points at once
+# ---------------------------------------------------------------------------
+# A value is a pair of object arrays (numerator, denominator) of Python ints, with
+# the denominator positive, or None when it is 1 everywhere. Pairs are never
+# reduced: equality with an integer t is ``num == t * den``. A division by zero
+# marks the point undefined and continues with the divisor replaced by 1.
+
+class _Value(NamedTuple):
+    num: np.ndarray
+    den: np.ndarray | None
+
+
+class _Evaluation:
+    def __init__(self, columns: Mapping[str, np.ndarray], size: int) -> None:
+        self.columns = {name: np.asarray(col).astype(object) for name, col in columns.items()}
+        self.size = size
+        self.undefined = np.zeros(size, dtype=bool)
+
+    def constant(self, value: int) -> np.ndarray:
+        return np.full(self.size, value, dtype=object)
+
+    def value(self, expr: sympy.Expr) -> _Value:
+        if expr.is_Integer:
+            return _Value(self.constant(int(expr)), None)
+        if expr.is_Rational:
+            return _Value(self.constant(int(expr.p)), self.constant(int(expr.q)))
+        if expr.is_Symbol:
+            if expr.name not in self.columns:
+                raise _fail(f"no value given for variable {expr.name!r}")
+            return _Value(self.columns[expr.name], None)
+        rule = _RULES.get(type(expr).__name__) or _RULES.get(expr.func.__name__)
+        if rule is None:
+            raise _fail(f"cannot evaluate {type(expr).__name__} in {expr}")
+        return rule(self, [self.value(a) for a in expr.args], expr)
+
+    def invert(self, x: _Value) -> _Value:
+        zero = np.asarray(x.num == 0, dtype=bool)
+        self.undefined |= zero
+        num = np.where(zero, 1, x.num)
+        sign = np.where(num < 0, -1, 1)
+        den = sign * num
+        return _Value(sign if x.den is None else sign * x.den, den)
+
+
+def _den(x: _Value) -> Any:
+    return 1 if x.den is None else x.den
+
+
+def _add(a: _Value, b: _Value) -> _Value:
+    if a.den is None and b.den is None:
+        return _Value(a.num + b.num, None)
+    return _Value(a.num * _den(b) + b.num * _den(a), _den(a) * _den(b))
+
+
+def _mul(a: _Value, b: _Value) -> _Value:
+    den = None if a.den is None and b.den is None else _den(a) * _den(b)
+    return _Value(a.num * b.num, den)
+
+
+def _floor(x: _Value) -> _Value:
+    return x if x.den is None else _Value(x.num // x.den, None)
+
+
+def _ceiling(x: _Value) -> _Value:
+    return x if x.den is None else _Value(-((-x.num) // x.den), None)
+
+
+def _pick(a: _Value, b: _Value, larger: bool) -> _Value:
+    first = a.num * _den(b)
+    second = b.num * _den(a)
+    take_a = np.asarray(first >= second if larger else first <= second, dtype=bool)
+    den = None if a.den is None and b.den is None else np.where(take_a, _den(a), _den(b))
+    return _Value(np.where(take_a, a.num, b.num), den)
+
+
+def _fold(pair: Callable[[_Value, _Value], _Value]) -> Callable[..., _Value]:
+    def rule(ev: _Evaluation, args: list[_Value], expr: sympy.Expr) -> _Value:
+        value = args[0]
+        for arg in args[1:]:
+            value = pair(value, arg)
+        return value
+    return rule
+
+
+def _pow(ev: _Evaluation, args: list[_Value], expr: sympy.Expr) -> _Value:
+    exponent = expr.args[1]
+    if not exponent.is_Integer:
+        raise _fail(f"cannot evaluate a non-integer power in {expr}")
+    base = args[0] if exponent >= 0 else ev.invert(args[0])
+    e = abs(int(exponent))
+    return _Value(base.num ** e, None if base.den is None else base.den ** e)
+
+
+def _mod(ev: _Evaluation, args: list[_Value], expr: sympy.Expr) -> _Value:
+    a, b = args
+    quotient = _floor(_mul(a, ev.invert(b)))
+    return _add(a, _mul(_Value(-quotient.num, None), b))
+
+
+_RULES: dict[str, Callable[[_Evaluation, list[_Value], sympy.Expr], _Value]] = {
+    "Add": _fold(_add),
+    "Mul": _fold(_mul),
+    "Pow": _pow,
+    "Mod": _mod,
+    "floor": lambda ev, args, expr: _floor(args[0]),
+    "ceiling": lambda ev, args, expr: _ceiling(args[0]),
+    "Abs": lambda ev, args, expr: _Value(np.abs(args[0].num), args[0].den),
+    "Max": _fold(lambda a, b: _pick(a, b, larger=True)),
+    "Min": _fold(lambda a, b: _pick(a, b, larger=False)),
+}
+
+
+def evaluate_many(expr: sympy.Expr, columns: Mapping[str, np.ndarray]
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Evaluate ``expr`` exactly at many integer points.
+
+    Parameters
+    ----------
+    expr : sympy.Expr
+        A result of :func:`parse_formula`.
+    columns : mapping of str to 1-D integer arrays
+        One array per variable of ``expr``, all of the same length.
+
+    Returns
+    -------
+    num, den, undefined : arrays
+        The value at point ``i`` is ``num[i] / den[i]`` (Python ints, ``den > 0``),
+        unless ``undefined[i]`` (a division by zero happened there).
+
+    Examples
+    --------
+    >>> num, den, bad = evaluate_many(parse_formula("n / (s - 1)"), {"n": [3, 4], "s": [3, 1]})
+    >>> num[0], den[0], bad.tolist()
+    (3, 2, [False, True])
+    """
+    size = len(next(iter(columns.values()))) if columns else 1
+    ev = _Evaluation(columns, size)
+    value = ev.value(expr)
+    den = ev.constant(1) if value.den is None else value.den
+    return value.num, den, ev.undefined
+
+
+def evaluate(expr: sympy.Expr, values: Mapping[str, int]) -> int | Fraction | None:
+    """The exact value of ``expr`` at one integer point; ``None`` where it is undefined.
+
+    Examples
+    --------
+    >>> evaluate(parse_formula("floor((n - k)/s) + 1"), {"n": 7, "k": 3, "s": 2})
+    3
+    >>> evaluate(parse_formula("n/s"), {"n": 7, "s": 2})
+    Fraction(7, 2)
+    >>> evaluate(parse_formula("n % (s - 2)"), {"n": 7, "s": 2}) is None
+    True
+    """
+    num, den, undefined = evaluate_many(expr, {k: [v] for k, v in values.items()})
+    if undefined[0]:
+        return None
+    value = Fraction(int(num[0]), int(den[0]))
+    return int(value) if value.denominator == 1 else value
+
+
+# ---------------------------------------------------------------------------
+# The ground truth: one entry per (quantity, convention)
+# ---------------------------------------------------------------------------
+# Each truth function takes the domain's columns (int64 arrays) and returns the
+# true value at every point, computed by counting where the quantity is a count.
+
+RANGES = {"n": (1, 64), "k": (1, 7), "s": (1, 4), "p": (0, 3), "p_before": (0, 3),
+          "p_after": (0, 3), "d": (1, 3), "op": (0, 3)}
+
+Columns = dict[str, np.ndarray]
+
+#: Window indices 0..70: a padded input has at most 64 + 3 + 3 positions.
+_INDICES = np.arange(RANGES["n"][1] + RANGES["p_before"][1] + RANGES["p_after"][1] + 1)
+
+
+def _span(c: Columns) -> np.ndarray:
+    return c.get("d", 1) * (c["k"] - 1) + 1
+
+
+def _count_starts(c: Columns, last: np.ndarray) -> np.ndarray:
+    """Number of window indices ``i >= 0`` with ``s*i <= last``, counted one by one."""
+    s = c.get("s", np.ones_like(last))
+    return np.sum(s[:, None] * _INDICES[None, :] <= last[:, None], axis=1)
+
+
+def _pads(c: Columns) -> tuple[Any, Any]:
+    if "p" in c:
+        return c["p"], c["p"]
+    return c.get("p_before", 0), c.get("p_after", 0)
+
+
+def _windows(c: Columns) -> np.ndarray:
+    """Windows ``i >= 0`` with ``s*i + d(k-1) <= n + p_b + p_a - 1`` (fit the padded input)."""
+    pb, pa = _pads(c)
+    return _count_starts(c, c["n"] + pb + pa - _span(c))
+
+
+def _pool_ceil_windows(c: Columns) -> np.ndarray:
+    """Windows starting before ``n + 2p - d(k-1) + s`` and inside input or left padding."""
+    start = c["s"][:, None] * _INDICES[None, :]
+    limit = c["n"] + 2 * c["p"] - _span(c) + c["s"]
+    return np.sum((start < limit[:, None]) & (start < (c["n"] + c["p"])[:, None]), axis=1)
+
+
+def _macs(c: Columns) -> np.ndarray:
+    """Nonzeros of the correlation matrix: pairs (output i, tap j) landing inside the input."""
+    n = c["n"][:, None]
+    pb = np.broadcast_to(_pads(c)[0], c["n"].shape)[:, None]
+    d = c.get("d", np.ones_like(c["n"]))[:, None]
+    i = _INDICES[None, :]
+    rows = i < _windows(c)[:, None]
+    total = np.zeros_like(c["n"])
+    for j in range(RANGES["k"][1]):
+        position = c["s"][:, None] * i + d * j - pb
+        inside = rows & (position >= 0) & (position < n) & (j < c["k"])[:, None]
+        total += np.sum(inside, axis=1)
+    return total
+
+
+def _same(part: int) -> Callable[[Columns], np.ndarray]:
+    def truth(c: Columns) -> np.ndarray:
+        pads = [same_pads(*point) for point in zip(*(c[v].tolist() for v in "nksd"))]
+        return np.array([(pb + pa, pb, pa)[part] for pb, pa in pads], dtype=np.int64)
+    return truth
+
+
+def _torch_same(part: int) -> Callable[[Columns], np.ndarray]:
+    def truth(c: Columns) -> np.ndarray:
+        total = c["d"] * (c["k"] - 1)
+        return (total, total // 2, total - total // 2)[part]
+    return truth
+
+
+def _full(c: Columns) -> np.ndarray:
+    """Shifts ``t`` at which the kernel overlaps the input: ``-(k-1) <= t <= n-1``, counted."""
+    t = np.arange(-RANGES["k"][1], RANGES["n"][1] + 1)[None, :]
+    return np.sum((t + c["k"][:, None] - 1 >= 0) & (t <= c["n"][:, None] - 1), axis=1)
+
+
+def _valid_length(c: Columns) -> np.ndarray:
+    """Shifts at which the shorter input lies wholly inside the longer one, counted."""
+    t = np.arange(RANGES["n"][1] + 1)[None, :]
+    long, short = np.maximum(c["n"], c["k"]), np.minimum(c["n"], c["k"])
+    return np.sum(t + short[:, None] <= long[:, None], axis=1)
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """The definition of one quantity under one convention, and how its truth is computed."""
+
+    quantity: str
+    convention: str
+    variables: tuple[str, ...]
+    layer: str
+    meaning: str
+    definition: str
+    definition_latex: str
+    truth: Callable[[Columns], np.ndarray]
+    condition: str = ""
+    is_valid: Callable[[Columns], np.ndarray] | None = None
+
+
+def _fits(c: Columns) -> np.ndarray:
+    pb, pa = _pads(c)
+    return _span(c) <= c["n"] + pb + pa
+
+
+def _transposed_valid(c: Columns) -> np.ndarray:
+    size = transposed_output_size(c["n"], c["k"], c["s"], c["p"], c["op"], c["d"])
+    return (c["op"] < np.maximum(c["s"], c["d"])) & (size >= 1)
+
+
+def _pool_valid(c: Columns) -> np.ndarray:
+    return (2 * c["p"] <= c["k"]) & _fits(c)
+
+
+_CONV = "floor((n + {pads} - d*(k-1) - 1)/s) + 1"
+_CONV_TEX = r"\left\lfloor \frac{{n + {pads} - d(k-1) - 1}}{{s}} \right\rfloor + 1"
+_FITS = "the dilated kernel fits the padded input, d*(k-1) + 1 <= n + {pads}"
+_SAME_TOTAL = "max((ceil(n/s) - 1)*s + d*(k-1) + 1 - n, 0)"
+_SAME_TOTAL_TEX = (r"\max\left(\left(\left\lceil \tfrac{n}{s} \right\rceil - 1\right)s"
+                   r" + d(k-1) + 1 - n,\ 0\right)")
+_FRAMEWORKS = ("tensorflow", "keras", "jax")
+_SAME_LAYER = {"tensorflow": "tensorflow convolution with padding='SAME'",
+               "keras": "keras Conv1D with padding='same'",
+               "jax": "jax.lax.conv_general_dilated with padding='SAME'"}
+_VALID_LAYER = {"tensorflow": "tensorflow convolution with padding='VALID'",
+                "keras": "keras Conv1D with padding='valid'"}
+_WINDOWS = "the number of windows i >= 0 with s*i + d*(k-1) <= {length} - 1, counted"
+
+
+def _entries() -> list[Quantity]:
+    entries = [
+        Quantity("output_size", "torch", ("n", "k", "s", "p", "d"),
+                 "torch convolution (torch.nn.Conv1d, padding=p)",
+                 _WINDOWS.format(length="n + 2*p"), _CONV.format(pads="2*p"),
+                 _CONV_TEX.format(pads="2p"), _windows, _FITS.format(pads="2*p"), _fits),
+        Quantity("output_size", "jax", ("n", "k", "s", "p_before", "p_after", "d"),
+                 "jax convolution (lax.conv_general_dilated, padding=[(p_before, p_after)])",
+                 _WINDOWS.format(length="n + p_before + p_after"),
+                 _CONV.format(pads="p_before + p_after"),
+                 _CONV_TEX.format(pads=r"p_{\mathrm{before}} + p_{\mathrm{after}}"), _windows,
+                 _FITS.format(pads="p_before + p_after"), _fits),
+        Quantity("transposed_output_size", "torch", ("n", "k", "s", "p", "d", "op"),
+                 "torch transposed convolution (torch.nn.ConvTranspose1d)",
+                 "symconv.geometry.transposed_output_size (checked against PyTorch)",
+                 "(n-1)*s - 2*p + d*(k-1) + op + 1",
+                 r"(n-1)s - 2p + d(k-1) + \mathrm{op} + 1", _transposed_output_size,
+                 "op < max(s, d) and the output is not empty", _transposed_valid),
+        Quantity("transposed_output_size", "keras", ("n", "k", "s", "d"),
+                 "keras Conv1DTranspose (padding='valid', output_padding=None)",
+                 "keras' deconv_output_length: n*s + max(d*(k-1) + 1 - s, 0)",
+                 "n*s + max(d*(k-1) + 1 - s, 0)",
+                 r"ns + \max\left(d(k-1) + 1 - s,\ 0\right)", _keras_transposed),
+        Quantity("pool_output_size", "torch", ("n", "k", "s", "p", "d"),
+                 "torch max pooling (torch.nn.MaxPool1d, ceil_mode=False)",
+                 _WINDOWS.format(length="n + 2*p"), _CONV.format(pads="2*p"),
+                 _CONV_TEX.format(pads="2p"), _windows,
+                 "2*p <= k and " + _FITS.format(pads="2*p"), _pool_valid),
+        Quantity("pool_output_size_ceil", "torch", ("n", "k", "s", "p", "d"),
+                 "torch max pooling (torch.nn.MaxPool1d, ceil_mode=True)",
+                 "the number of windows i >= 0 with s*i < n + 2*p - d*(k-1) + s that start "
+                 "inside the input or the left padding (s*i < n + p), counted",
+                 "min(ceil((n + 2*p - d*(k-1) - 1)/s) + 1, ceil((n + p)/s))",
+                 r"\min\left(\left\lceil \frac{n + 2p - d(k-1) - 1}{s} \right\rceil + 1,\ "
+                 r"\left\lceil \frac{n + p}{s} \right\rceil\right)", _pool_ceil_windows,
+                 "2*p <= k and " + _FITS.format(pads="2*p"), _pool_valid),
+    ]
+    for convention in ("tensorflow", "keras"):
+        entries += [
+            Quantity("output_size", convention, ("n", "k", "s", "d"), _VALID_LAYER[convention],
+                     _WINDOWS.format(length="n"), "ceil((n - d*(k-1))/s)",
+                     r"\left\lceil \frac{n - d(k-1)}{s} \right\rceil", _windows,
+                     "d*(k-1) + 1 <= n", _fits),
+            Quantity("pool_output_size", convention, ("n", "k", "s"),
+                     _VALID_LAYER[convention].replace("convolution", "pooling")
+                     .replace("Conv1D", "MaxPooling1D"),
+                     _WINDOWS.format(length="n").replace(" + d*(k-1)", " + k - 1"),
+                     "floor((n - k)/s) + 1", r"\left\lfloor \frac{n - k}{s} \right\rfloor + 1",
+                     _windows, "k <= n", _fits),
+        ]
+    for convention in _FRAMEWORKS:
+        entries += _same_entries(convention)
+    entries += _torch_same_entries()
+    entries += _signal_entries()
+    for convention in ("torch",) + _FRAMEWORKS:
+        entries += _layer_entries(convention)
+    return entries
+
+
+def _transposed_output_size(c: Columns) -> np.ndarray:
+    return transposed_output_size(c["n"], c["k"], c["s"], c["p"], c["op"], c["d"])
+
+
+def _keras_transposed(c: Columns) -> np.ndarray:
+    return c["n"] * c["s"] + np.maximum(_span(c) - c["s"], 0)
+
+
+def _same_entries(convention: str) -> list[Quantity]:
+    layer = _SAME_LAYER[convention]
+    source = "symconv.geometry.same_pads (TensorFlow's rule, odd pixel after)"
+    variables = ("n", "k", "s", "d")
+    return [
+        Quantity("same_output_size", convention, ("n", "s"), layer,
+                 "the number of window starts i >= 0 with s*i <= n - 1, counted",
+                 "ceil(n/s)", r"\left\lceil \frac{n}{s} \right\rceil",
+                 lambda c: _count_starts(c, c["n"] - 1)),
+        Quantity("same_pad_total", convention, variables, layer, source, _SAME_TOTAL,
+                 _SAME_TOTAL_TEX, _same(0)),
+        Quantity("same_pad_before", convention, variables, layer, source,
+                 f"floor({_SAME_TOTAL} / 2)",
+                 r"\left\lfloor \tfrac{1}{2} P \right\rfloor,\ P = " + _SAME_TOTAL_TEX,
+                 _same(1)),
+        Quantity("same_pad_after", convention, variables, layer, source,
+                 f"ceil({_SAME_TOTAL} / 2)",
+                 r"\left\lceil \tfrac{1}{2} P \right\rceil,\ P = " + _SAME_TOTAL_TEX,
+                 _same(2)),
+    ]
+
+
+def _torch_same_entries() -> list[Quantity]:
+    layer = "torch convolution with padding='same' (stride 1 only)"
+    source = "PyTorch's _ConvNd: total = d*(k-1), left = total // 2, right = the rest"
+    return [
+        Quantity("same_output_size", "torch", ("n",), layer, "the input size n", "n", "n",
+                 lambda c: c["n"]),
+        Quantity("same_pad_total", "torch", ("k", "d"), layer, source, "d*(k-1)", "d(k-1)",
+                 _torch_same(0)),
+        Quantity("same_pad_before", "torch", ("k", "d"), layer, source, "floor(d*(k-1)/2)",
+                 r"\left\lfloor \tfrac{d(k-1)}{2} \right\rfloor", _torch_same(1)),
+        Quantity("same_pad_after", "torch", ("k", "d"), layer, source, "ceil(d*(k-1)/2)",
+                 r"\left\lceil \tfrac{d(k-1)}{2} \right\rceil", _torch_same(2)),
+    ]
+
+
+def _signal_entries() -> list[Quantity]:
+    entries = []
+    for convention, call in (("numpy", "np.convolve(x, w, mode)"),
+                             ("scipy", "scipy.signal.convolve(x, w, mode)")):
+        layer = f"{convention} convolution {call}, len(x) = n, len(w) = k"
+        entries += [
+            Quantity("full_length", convention, ("n", "k"), layer,
+                     "the number of shifts t with -(k-1) <= t <= n-1, counted", "n + k - 1",
+                     "n + k - 1", _full),
+            Quantity("valid_length", convention, ("n", "k"), layer,
+                     "the number of shifts placing the shorter input inside the longer, "
+                     "counted", "max(n, k) - min(n, k) + 1",
+                     r"\max(n, k) - \min(n, k) + 1", _valid_length),
+        ]
+    entries += [
+        Quantity("same_length", "numpy", ("n", "k"), entries[0].layer,
+                 "the length of the longer input (numpy centres on the longer one)",
+                 "max(n, k)", r"\max(n, k)", lambda c: np.maximum(c["n"], c["k"])),
+        Quantity("same_length", "scipy", ("n", "k"), entries[2].layer,
+                 "the length of the first input (scipy keeps the size of in1)", "n", "n",
+                 lambda c: c["n"]),
+    ]
+    return entries
+
+
+_CONV_LAYERS = {
+    "torch": (("n", "k", "s", "p", "d"), _FITS.format(pads="2*p")),
+    "jax": (("n", "k", "s", "p_before", "p_after", "d"), _FITS.format(pads="p_before + p_after")),
+    "tensorflow": (("n", "k", "s", "d"), "d*(k-1) + 1 <= n (padding='VALID')"),
+    "keras": (("n", "k", "s", "d"), "d*(k-1) + 1 <= n (padding='valid')"),
+}
+
+
+def _layer_entries(convention: str) -> list[Quantity]:
+    layer = f"single {convention} 1-D convolution layer (one channel in and out, no bias)"
+    variables, condition = _CONV_LAYERS[convention]
+    return [
+        Quantity("receptive_field", convention, ("k", "d"), layer,
+                 "the distance from the first to the last kernel tap, plus one",
+                 "d*(k-1) + 1", "d(k-1) + 1", _span),
+        Quantity("params", convention, ("k",), layer,
+                 "the number of distinct kernel weights", "k", "k", lambda c: c["k"]),
+        Quantity("macs", convention, variables, layer,
+                 "the nonzeros of the correlation matrix: pairs (output i, tap j) whose input "
+                 "index s*i + d*j - p_before lies in 0..n-1, counted",
+                 "#{(i, j) : i < output_size, j < k, 0 <= s*i + d*j - p_before <= n - 1}",
+                 r"\#\{(i, j) : i < o,\ j < k,\ 0 \le si + dj - p_{\mathrm{before}} \le n - 1\}",
+                 _macs, condition, _fits),
+    ]
+
+
+#: Every supported ``(quantity, convention)`` pair and its definition.
+QUANTITIES: dict[tuple[str, str], Quantity] = {(e.quantity, e.convention): e for e in _entries()}
+
+
+def supported() -> dict[str, tuple[str, ...]]:
+    """The supported quantities, each with its conventions.
+
+    Examples
+    --------
+    >>> for quantity, conventions in supported().items():
+    ...     print(f"{quantity}: {', '.join(conventions)}")
+    output_size: torch, jax, tensorflow, keras
+    transposed_output_size: torch, keras
+    pool_output_size: torch, tensorflow, keras
+    pool_output_size_ceil: torch
+    same_output_size: tensorflow, keras, jax, torch
+    same_pad_total: tensorflow, keras, jax, torch
+    same_pad_before: tensorflow, keras, jax, torch
+    same_pad_after: tensorflow, keras, jax, torch
+    full_length: numpy, scipy
+    valid_length: numpy, scipy
+    same_length: numpy, scipy
+    receptive_field: torch, tensorflow, keras, jax
+    params: torch, tensorflow, keras, jax
+    macs: torch, tensorflow, keras, jax
+    """
+    table: dict[str, tuple[str, ...]] = {}
+    for quantity, convention in QUANTITIES:
+        table[quantity] = table.get(quantity, ()) + (convention,)
+    return table
+
+
+def _lookup(quantity: str, convention: str) -> Quantity:
+    table = supported()
+    if quantity not in table:
+        raise _fail(f"unknown quantity {quantity!r} (valid: {', '.join(table)})")
+    if (quantity, convention) not in QUANTITIES:
+        pairs = "; ".join(f"{q}: {', '.join(c)}" for q, c in table.items())
+        raise _fail(f"quantity {quantity!r} is not defined for convention {convention!r} "
+                    f"(valid conventions for it: {', '.join(table[quantity])}; all pairs: "
+                    f"{pairs})")
+    return QUANTITIES[quantity, convention]
+
+
+def _ranges(entry: Quantity, fixed: Mapping[str, int]) -> dict[str, tuple[int, int]]:
+    ranges = {v: RANGES[v] for v in entry.variables}
+    for name, value in fixed.items():
+        canonical = ALIASES.get(name, name)
+        if canonical not in ranges:
+            raise _fail(f"cannot fix {name!r}: {entry.quantity} ({entry.convention}) has the "
+                        f"variables {', '.join(entry.variables)}")
+        low, high = ranges[canonical]
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise _fail(f"fixed {name} must be an integer in {low}..{high}, got {value!r}")
+        ranges[canonical] = (value, value)
+    return ranges
+
+
+def _domain(entry: Quantity, ranges: dict[str, tuple[int, int]]) -> tuple[Columns, str]:
+    grids = np.meshgrid(*(np.arange(lo, hi + 1) for lo, hi in ranges.values()), indexing="ij")
+    columns = {v: g.ravel().astype(np.int64) for v, g in zip(ranges, grids)}
+    if entry.is_valid is not None:
+        keep = entry.is_valid(columns)
+        columns = {v: col[keep] for v, col in columns.items()}
+    bounds = ", ".join(f"{v}={lo}" if lo == hi else f"{lo}<={v}<={hi}"
+                       for v, (lo, hi) in ranges.items())
+    if "op" in ranges:
+        bounds = bounds.replace(f"0<=op<={RANGES['op'][1]}", "0<=op<max(s, d)")
+    count = len(next(iter(columns.values())))
+    where = f" where {entry.condition}" if entry.condition else ""
+    kind = "valid 1-D geometry" if entry.is_valid is not None else "1-D point"
+    return columns, f"every {kind} with {bounds}{where} ({count} points)"
+
+
+def _smallest(failing: np.ndarray, columns: Columns) -> int:
+    """Index of the failing point with the least sum of variables, then lexicographically."""
+    index = np.flatnonzero(failing)
+    names = list(columns)
+    total = sum(columns[v][index] for v in names)
+    order = np.lexsort([columns[v][index] for v in reversed(names)] + [total])
+    return int(index[order[0]])
+
+
+def _formula_value(num: Any, den: Any, undefined: bool) -> int | sympy.Rational | str:
+    if undefined:
+        return "undefined (division by zero)"
+    value = sympy.Rational(int(num), int(den))
+    return int(value) if value.is_Integer else value
+
+
+def _explain(value: Any, truth: int) -> str:
+    if isinstance(value, str):
+        return "the formula divides by zero there"
+    if not isinstance(value, int):
+        return f"the formula is not an integer there ({value}), so it cannot be a size"
+    return f"the formula is off by {value - truth:+d} there"
+
+
+def _tex_name(quantity: str) -> str:
+    return r"\mathrm{" + quantity.replace("_", r"\_") + "}"
+
+
+def _value_tex(value: Any) -> str:
+    return r"\text{undefined}" if isinstance(value, str) else sympy.latex(value)
+
+
+def _steps(text: str, expr: sympy.Expr, entry: Quantity, domain: str, points: int,
+           counterexample: dict[str, Any] | None, failures: int) -> list[Step]:
+    name = _tex_name(entry.quantity)
+    steps = [
+        Step("Claim", f"The formula {text.strip()} is read as the expression below; it claims "
+             f"to give the {entry.quantity} of a {entry.layer}.",
+             (Math(f"{name} = {sympy.latex(expr)}", f"{entry.quantity} = {expr}"),)),
+        Step("Definition", f"Under the {entry.convention} convention the {entry.quantity} of a "
+             f"{entry.layer} is {entry.meaning}; as a formula:",
+             (Math(f"{name} = {entry.definition_latex}",
+                   f"{entry.quantity} = {entry.definition}"),)),
+        Step("Domain", f"Both sides are evaluated exactly (integers and rationals, no floats) "
+             f"at every point of {domain}; {points} points checked."),
+    ]
+    if counterexample is None:
+        steps.append(Step("Verdict", f"The formula equals the {entry.quantity} at all {points} "
+                          "points: proved on this domain."))
+        return steps
+    point = {v: counterexample[v] for v in entry.variables}
+    at = r",\ ".join(f"{sympy.latex(SYMBOLS[v])}={x}" for v, x in point.items())
+    formula, truth = counterexample["formula"], counterexample["truth"]
+    steps.append(Step(
+        "Counterexample",
+        f"The formula disagrees at {failures} of {points} points. The smallest (least sum of "
+        f"the variables, then lexicographically in the order {', '.join(entry.variables)}) is "
+        f"{', '.join(f'{v}={x}' for v, x in point.items())}: the formula gives {formula}, the "
+        f"truth is {truth}; {_explain(formula, truth)}.",
+        (Math(rf"\left. {sympy.latex(expr)} \right|_{{{at}}} = {_value_tex(formula)} "
+              rf"\neq {truth}", f"formula = {formula}, truth = {truth}"),)))
+    return steps
+
+
+def check_formula(expr: str, quantity: str = "output_size", convention: str = "torch", *,
+                  fixed: Mapping[str, int] | None = None) -> Proof:
+    """Check a size formula against the true quantity on every point of a 1-D domain.
+
+    Parameters
+    ----------
+    expr : str
+        The formula, in the grammar of :func:`parse_formula`; it may use only the
+        variables of the chosen quantity.
+    quantity : str
+        One of :func:`supported` (``output_size``, ``pool_output_size_ceil``, ...).
+    convention : str
+        A convention defined for ``quantity``; the pairs and their meaning:
+
+        - ``output_size``: torch = ``Conv1d(padding=p)`` (n, k, s, p, d); jax =
+          ``conv_general_dilated`` with explicit ``[(p_before, p_after)]``;
+          tensorflow, keras = ``padding='VALID'`` (n, k, s, d, no padding variable).
+        - ``transposed_output_size``: torch = ``ConvTranspose1d`` (n, k, s, p, d, op);
+          keras = ``Conv1DTranspose(padding='valid', output_padding=None)`` (n, k, s, d).
+        - ``pool_output_size`` / ``pool_output_size_ceil``: torch = ``MaxPool1d``
+          with ``ceil_mode`` False / True (n, k, s, p, d; ``2p <= k``); tensorflow,
+          keras = VALID pooling (n, k, s).
+        - ``same_output_size``, ``same_pad_total``, ``same_pad_before``,
+          ``same_pad_after``: tensorflow, keras, jax = ``padding='SAME'`` (odd pixel
+          after); torch = ``padding='same'``, defined at stride 1 only.
+        - ``full_length``, ``valid_length``, ``same_length``: numpy =
+          ``np.convolve``, scipy = ``scipy.signal.convolve`` (n, k; any k).
+        - ``receptive_field`` (k, d), ``params`` (k), ``macs`` (as ``output_size``):
+          one layer, one channel in and out, no bias; torch, tensorflow, keras, jax.
+    fixed : mapping of str to int, optional
+        Hold some variables at one value, e.g. ``{"d": 1}`` for a formula that
+        ignores dilation; the domain then says so.
+
+    Returns
+    -------
+    Proof
+        ``"proved"`` with evidence ``["exhaustive"]`` if the formula equals the
+        truth at every point, else ``"refuted"`` with the smallest failing point
+        (least sum of the variables, then lexicographic) and both values.
+
+    Examples
+    --------
+    >>> p = check_formula("floor((n + 2*p - d*(k - 1) - 1)/s) + 1")
+    >>> p.verdict, p.evidence
+    ('proved', ['exhaustive'])
+    >>> print(p.domain)
+    every valid 1-D geometry with 1<=n<=64, 1<=k<=7, 1<=s<=4, 0<=p<=3, 1<=d<=3 where the
+    dilated kernel fits the padded input, d*(k-1) + 1 <= n + 2*p (20216 points)
+    >>> check_formula("max(k - n % s, 0)", "same_pad_total", "tensorflow",
+    ...               fixed={"d": 1}).counterexample
+    {'n': 1, 'k': 1, 's': 1, 'd': 1, 'formula': 1, 'truth': 0}
+    """
+    entry = _lookup(quantity, convention)
+    fixed = dict(fixed or {})
+    ranges = _ranges(entry, fixed)
+    parsed = parse_formula(expr, entry.variables)
+    columns, domain = _domain(entry, ranges)
+    truth = np.asarray(entry.truth(columns), dtype=np.int64)
+    num, den, undefined = evaluate_many(parsed, columns)
+    failing = undefined | np.asarray(num != truth.astype(object) * den, dtype=bool)
+    counterexample = None
+    if failing.any():
+        i = _smallest(failing, columns)
+        counterexample = {v: int(columns[v][i]) for v in entry.variables}
+        counterexample["formula"] = _formula_value(num[i], den[i], bool(undefined[i]))
+        counterexample["truth"] = int(truth[i])
+    parameters: dict[str, Any] = {"formula": expr, "quantity": quantity,
+                                  "convention": convention}
+    if fixed:
+        parameters["fixed"] = fixed
+    points = len(truth)
+    return Proof(
+        theorem="formula",
+        statement=f"{expr.strip()} is the {quantity} of a {entry.layer}",
+        statement_latex=f"{_tex_name(quantity)} = {sympy.latex(parsed)}",
+        parameters=parameters,
+        verdict="refuted" if counterexample else "proved",
+        evidence=["exhaustive"],
+        counterexample=counterexample,
+        steps=_steps(expr, parsed, entry, domain, points, counterexample, int(failing.sum())),
+        domain=domain,
+    )
