@@ -110,6 +110,11 @@ class LinearOperator:
         return (int(np.prod(self.output_shape)), int(np.prod(self.input_shape)))
 
     @property
+    def kernel_shape(self) -> Shape:
+        """Shape of :attr:`kernel` (PyTorch's weight layout), ``()`` when there is none."""
+        return () if self.kernel is None else tuple(int(v) for v in self.kernel.shape)
+
+    @property
     def nnz(self) -> int:
         """Stored entries (structural nonzeros; duplicates of one position are summed)."""
         return len(set(zip(self.rows.tolist(), self.cols.tolist())))
@@ -157,8 +162,8 @@ class LinearOperator:
             base = np.ones(len(self.rows))
         else:
             w = np.asarray(w, dtype=float)
-            require(w.shape == self.kernel.shape, "w.shape", w.shape,
-                    f"must match the kernel layout of {self.name}", str(self.kernel.shape),
+            require(w.shape == self.kernel_shape, "w.shape", w.shape,
+                    f"must match the kernel layout of {self.name}", str(self.kernel_shape),
                     error=OperatorError)
             base = w.reshape(-1)[self.taps]
         if self.coeffs is not None:

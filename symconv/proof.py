@@ -223,7 +223,8 @@ class Proof:
 
 def _short(value: Any) -> str:
     if isinstance(value, (list, tuple)):
-        return "(" + ",".join(_short(v) for v in value) + ")"
+        inner = ",".join(_short(v) for v in value)
+        return f"({inner},)" if len(value) == 1 else f"({inner})"
     return str(value)
 
 

@@ -1,0 +1,278 @@
+"""The ``symconv`` command line: list, prove, check-formula, shape.
+
+Exit codes: 0 proved / fine, 1 refuted (counterexample printed), 2 bad input or
+usage, 3 internal error or missing optional backend. A traceback is never the
+user interface.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from .errors import SymconvError
+
+EXIT_PROVED, EXIT_REFUTED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+class UsageError(SymconvError):
+    """A command-line value that cannot be parsed."""
+
+
+# ---------------------------------------------------------------------------
+# Value parsing (no eval: integers, comma lists, before:after pairs, names)
+# ---------------------------------------------------------------------------
+
+def _int(option: str, text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise UsageError(f"{option} must be an integer or a comma-separated list of integers, "
+                         f"got {text!r}") from None
+
+
+def parse_sizes(option: str, text: str) -> tuple[int, ...] | int:
+    """``"5,5"`` -> ``(5, 5)``; ``"2"`` -> ``2`` (one value for every axis).
+
+    Examples
+    --------
+    >>> parse_sizes("--input", "5,5"), parse_sizes("--stride", "2")
+    ((5, 5), 2)
+    """
+    items = [item.strip() for item in text.split(",")]
+    if len(items) == 1:
+        return _int(option, items[0])
+    return tuple(_int(option, item) for item in items)
+
+
+def parse_padding(text: str, ndim: int) -> Any:
+    """``1``, ``1,2`` (per axis), ``1:2`` (before:after, every axis), ``0:1,1:0``, or a name.
+
+    Examples
+    --------
+    >>> parse_padding("same", 2), parse_padding("1:2", 2), parse_padding("1,0", 2)
+    ('same', ((1, 2), (1, 2)), (1, 0))
+    """
+    if text.replace("_", "").isalpha():
+        return text
+    items = [item.strip() for item in text.split(",")]
+    if any(":" in item for item in items):
+        pairs = []
+        for item in items:
+            before, _, after = item.partition(":")
+            pairs.append((_int("--padding", before), _int("--padding", after or before)))
+        return tuple(pairs) * ndim if len(pairs) == 1 else tuple(pairs)
+    return parse_sizes("--padding", text)
+
+
+def parse_param(text: str) -> tuple[str, Any]:
+    """``NAME=VALUE`` with VALUE an int, comma list of ints, true/false or a word.
+
+    Examples
+    --------
+    >>> parse_param("shift=1"), parse_param("boundary=circular"), parse_param("x=true")
+    (('shift', 1), ('boundary', 'circular'), ('x', True))
+    """
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip():
+        raise UsageError(f"--param must look like NAME=VALUE, got {text!r}")
+    name, value = name.strip().replace("-", "_"), value.strip()
+    if value.lower() in ("true", "false"):
+        return name, value.lower() == "true"
+    try:
+        return name, parse_sizes(f"--param {name}", value)
+    except UsageError:
+        return name, value
+
+
+# ---------------------------------------------------------------------------
+# Sub-commands
+# ---------------------------------------------------------------------------
+
+LAYER_OPTIONS = (("input", "input_shape"), ("kernel", "kernel_shape"), ("stride", "stride"),
+                 ("dilation", "dilation"), ("output_padding", "output_padding"),
+                 ("in_channels", "in_channels"), ("out_channels", "out_channels"),
+                 ("groups", "groups"))
+
+
+def _prove_parameters(args: argparse.Namespace) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    for option, name in LAYER_OPTIONS:
+        value = getattr(args, option)
+        if value is not None:
+            params[name] = parse_sizes(f"--{option.replace('_', '-')}", value)
+    for name in ("input_shape", "kernel_shape"):
+        if isinstance(params.get(name), int):
+            params[name] = (params[name],)
+    if args.padding is not None:
+        from .theorems import get
+
+        shape = params.get("input_shape") or get(args.name).parameters.get("input_shape", (1,))
+        params["padding"] = parse_padding(args.padding, len(shape))
+    for text in args.param or ():
+        name, value = parse_param(text)
+        params[name] = value
+    return params
+
+
+def _write(path: str, text: str) -> None:
+    from .render.files import write_atomic
+
+    write_atomic(path, text)
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from .theorems import theorems
+
+    catalogue = theorems()
+    if args.json:
+        print(json.dumps({"theorems": catalogue}, indent=2, ensure_ascii=False))
+        return EXIT_PROVED
+    width = max(len(t["name"]) for t in catalogue)
+    for t in catalogue:
+        print(f"{t['name']:<{width}}  [{t['family']}]  {t['statement']}")
+    return EXIT_PROVED
+
+
+def cmd_prove(args: argparse.Namespace) -> int:
+    from .theorems import prove
+
+    if args.all:
+        return _prove_all(args)
+    if not args.name:
+        raise UsageError("prove needs a theorem NAME or --all (see `symconv list`)")
+    proof = prove(args.name, **_prove_parameters(args))
+    if args.latex:
+        _write(args.latex, proof.latex(standalone=True))
+    if args.markdown:
+        _write(args.markdown, proof.markdown())
+    print(proof.to_json() if args.json else proof.text())
+    return EXIT_PROVED if proof.proved else EXIT_REFUTED
+
+
+def _prove_all(args: argparse.Namespace) -> int:
+    from .theorems import prove, theorems
+
+    if args.name or args.latex or args.markdown:
+        raise UsageError("prove --all takes no NAME, --latex or --markdown")
+    rows, documents = [], []
+    start = time.perf_counter()
+    for entry in theorems():
+        tick = time.perf_counter()
+        proof = prove(entry["name"])
+        seconds = time.perf_counter() - tick
+        rows.append((proof, seconds))
+        documents.append({**proof.to_dict(), "seconds": round(seconds, 3)})
+    total = time.perf_counter() - start
+    proved = sum(p.proved for p, _ in rows)
+    if args.json:
+        summary = {"proved": proved, "refuted": len(rows) - proved, "seconds": round(total, 2)}
+        print(json.dumps({"theorems": documents, "summary": summary}, indent=2,
+                         ensure_ascii=False))
+    else:
+        width = max(len(p.theorem) for p, _ in rows)
+        print(f"{'theorem':<{width}}  verdict  seconds  evidence")
+        for proof, seconds in rows:
+            print(f"{proof.theorem:<{width}}  {proof.verdict:<7}  {seconds:7.2f}  "
+                  f"{', '.join(proof.evidence)}")
+            if not proof.proved:
+                print(f"{'':<{width}}  counterexample: {proof.counterexample}")
+        print(f"\n{proved} of {len(rows)} proved in {total:.1f} s")
+    return EXIT_PROVED if proved == len(rows) else EXIT_REFUTED
+
+
+def cmd_check_formula(args: argparse.Namespace) -> int:
+    from .formula import check_formula
+
+    proof = check_formula(args.expr, quantity=args.quantity, convention=args.convention)
+    print(proof.to_json() if args.json else proof.text())
+    return EXIT_PROVED if proof.proved else EXIT_REFUTED
+
+
+def cmd_shape(args: argparse.Namespace) -> int:
+    from .network import format_table, reports_to_dict, shape
+
+    reports = shape(args.input, args.layers)
+    if args.json:
+        print(json.dumps(reports_to_dict(reports), indent=2))
+    else:
+        print(format_table(reports))
+    return EXIT_PROVED
+
+
+# ---------------------------------------------------------------------------
+# The parser and the entry point
+# ---------------------------------------------------------------------------
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argparse parser of the ``symconv`` command."""
+    parser = argparse.ArgumentParser(
+        prog="symconv", description="Prove what notes say about convolution: explicit "
+        "symbolic matrices, smallest counterexamples, derivations.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("list", help="the theorem catalogue")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=cmd_list)
+
+    p = sub.add_parser("prove", help="prove a theorem (or --all)")
+    p.add_argument("name", nargs="?")
+    p.add_argument("--all", action="store_true", help="every theorem at its defaults and "
+                   "over its exhaustive domain")
+    p.add_argument("--input", help="input size(s), e.g. 5,5")
+    p.add_argument("--kernel", help="kernel size(s), e.g. 3,3")
+    p.add_argument("--stride")
+    p.add_argument("--padding", help="1 | 1,2 | 1:2 | 0:1,1:0 | valid | same | same_lower | full")
+    p.add_argument("--dilation")
+    p.add_argument("--output-padding", dest="output_padding")
+    p.add_argument("--in-channels", dest="in_channels")
+    p.add_argument("--out-channels", dest="out_channels")
+    p.add_argument("--groups")
+    p.add_argument("--param", action="append", metavar="NAME=VALUE",
+                   help="any other theorem parameter (see `symconv list --json`)")
+    p.add_argument("--latex", metavar="FILE", help="write a standalone LaTeX document")
+    p.add_argument("--markdown", metavar="FILE", help="write Markdown (KaTeX/MathJax math)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=cmd_prove)
+
+    p = sub.add_parser("check-formula", help="prove or refute a size formula")
+    p.add_argument("expr", help='e.g. "floor((n + 2*p - d*(k - 1) - 1)/s) + 1"')
+    p.add_argument("--quantity", default="output_size")
+    p.add_argument("--convention", default="torch")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=cmd_check_formula)
+
+    p = sub.add_parser("shape", help="sizes, params, MACs and receptive fields of a chain")
+    p.add_argument("input", help="channels x spatial, e.g. 3x224x224")
+    p.add_argument("layers", nargs="+", help='e.g. "conv(64, k=7, s=2, p=3)" "maxpool(3, s=2)"')
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=cmd_shape)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (never raises for bad input)."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as stop:  # argparse printed the usage error
+        return int(stop.code or 0) and EXIT_BAD_INPUT
+    try:
+        return args.run(args)
+    except SymconvError as error:
+        print(f"symconv: error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except ImportError as error:
+        print(f"symconv: missing optional backend: {error}", file=sys.stderr)
+        return EXIT_INTERNAL
+    except KeyboardInterrupt:
+        print("symconv: interrupted", file=sys.stderr)
+        return EXIT_INTERNAL
+    except Exception as error:  # noqa: BLE001 - the last line of defence: no tracebacks
+        print(f"symconv: internal error: {type(error).__name__}: {error} "
+              "(please report it with the command you ran)", file=sys.stderr)
+        return EXIT_INTERNAL
