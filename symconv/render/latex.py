@@ -1,0 +1,668 @@
+"""A proof as LaTeX: a fragment to paste into notes, or a whole document.
+
+The fragment is plain amsmath (``bmatrix``, ``aligned``) and compiles with
+``texlive-latex-base`` alone; a standalone document adds ``geometry`` (A4,
+25 mm margins) and ``graphicx`` (for ``\\resizebox``, used only when a display
+cannot be made to fit by eliding columns).
+
+Wide matrices are elided to the number of columns that fits the text width:
+:func:`fitted_columns` estimates the typeset width of the widest entry, in
+points at 10 pt, from its LaTeX (see :func:`latex_width`). The estimate was
+calibrated against pdflatex's overfull-box warnings on compiled pages.
+
+The same input always gives byte-identical output: nothing depends on time,
+hashing or set order.
+
+Examples
+--------
+>>> from symconv.proof import Math, Proof, Step
+>>> p = Proof("one_plus_one", "1 + 1 = 2 (50% sure)", "1 + 1 = 2", {"n": 1}, "proved",
+...           ["exhaustive"], steps=[Step("Add", "Add $1$ to $1$.",
+...                                        (Math("1 + 1 = 2", "1 + 1 = 2"),))], domain="{1}")
+>>> print(proof_latex(p))
+\\paragraph{Theorem (\\texttt{one\\_plus\\_one}).}
+\\emph{1 + 1 = 2 (50\\% sure)}
+\\[ 1 + 1 = 2 \\]
+\\paragraph{Parameters.} \\texttt{n} $= 1$.
+\\paragraph{Add.} Add $1$ to $1$.
+\\[ 1 + 1 = 2 \\]
+\\paragraph{Conclusion.} Proved exhaustively on \\{1\\}.\\hfill$\\square$
+<BLANKLINE>
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import sympy
+
+from ..proof import Display, Math, Proof
+from .math import MAX_ROWS, _as_matrix, _kept, item_latex, matrix_latex, value_latex
+
+#: Text width of the standalone document (A4, 25 mm margins) in points.
+TEXT_WIDTH = 455.0
+#: Horizontal space a ``bmatrix`` column takes besides its entry (2 * \arraycolsep).
+COLUMN_SEP = 10.0
+#: Fewest columns shown before ``\cdots`` when a matrix is elided.
+MIN_COLUMNS = 3
+
+PREAMBLE = r"""\documentclass{article}
+\usepackage[a4paper,margin=25mm]{geometry}
+\usepackage{amsmath,amssymb}
+\usepackage{graphicx}
+\setlength{\parindent}{0pt}
+\setlength{\parskip}{0.5\baselineskip}
+\allowdisplaybreaks
+"""
+
+# ---------------------------------------------------------------------------
+# Prose: split off $...$ math, escape the rest
+# ---------------------------------------------------------------------------
+
+_INLINE_MATH = re.compile(r"(?<!\\)\$(.+?)(?<!\\)\$")
+
+#: Characters outside ASCII that prose may use, as math-mode LaTeX.
+UNICODE_MATH = {
+    "ᵀ": r"^{\mathsf T}", "×": r"\times", "·": r"\cdot", "≤": r"\le", "≥": r"\ge",
+    "≠": r"\neq", "→": r"\to", "←": r"\leftarrow", "↦": r"\mapsto", "⟨": r"\langle",
+    "⟩": r"\rangle", "∗": r"\ast", "⋆": r"\star", "∘": r"\circ", "⊗": r"\otimes",
+    "∑": r"\sum", "∂": r"\partial", "∈": r"\in", "∞": r"\infty", "−": "-", "⌊": r"\lfloor",
+    "⌋": r"\rfloor", "⌈": r"\lceil", "⌉": r"\rceil", "α": r"\alpha", "β": r"\beta",
+    "γ": r"\gamma", "δ": r"\delta", "ε": r"\varepsilon", "θ": r"\theta", "λ": r"\lambda",
+    "μ": r"\mu", "π": r"\pi", "σ": r"\sigma", "ω": r"\omega", "Σ": r"\Sigma", "≈": r"\approx",
+    "≡": r"\equiv", "∣": r"\mid", "⊆": r"\subseteq", "∀": r"\forall", "∃": r"\exists",
+}
+
+#: Plain ASCII sequences in prose that read better as math symbols.
+_ASCII_MATH = {"<=": r"\le", ">=": r"\ge", "!=": r"\neq", "->": r"\to", "<": "<", ">": ">",
+               "|": "|"}
+
+_TEXT_ESCAPES = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "#": r"\#", "%": r"\%",
+                 "&": r"\&", "_": r"\_", "$": r"\$", "^": r"\textasciicircum{}",
+                 "~": r"\textasciitilde{}", "’": "'", "‘": "`", "“": "``", "”": "''",
+                 "–": "--", "—": "---", "…": r"\dots{}"}
+
+_TEXT_TOKEN = re.compile(r"<=|>=|!=|->|.", re.DOTALL)
+
+
+def split_math(text: str) -> list[tuple[bool, str]]:
+    """Split prose into ``(is_math, piece)`` at ``$...$`` pairs (``\\$`` is not a delimiter).
+
+    Examples
+    --------
+    >>> split_math("a $x_1$ b")
+    [(False, 'a '), (True, 'x_1'), (False, ' b')]
+    """
+    pieces: list[tuple[bool, str]] = []
+    at = 0
+    for found in _INLINE_MATH.finditer(text):
+        if found.start() > at:
+            pieces.append((False, text[at:found.start()]))
+        pieces.append((True, found.group(1)))
+        at = found.end()
+    if at < len(text):
+        pieces.append((False, text[at:]))
+    return pieces
+
+
+def math_unicode(latex: str) -> str:
+    """Replace the non-ASCII characters of :data:`UNICODE_MATH` inside math by commands.
+
+    Examples
+    --------
+    >>> math_unicode("Cᵀ y")
+    'C^{\\\\mathsf T} y'
+    """
+    out = []
+    for ch in latex:
+        command = UNICODE_MATH.get(ch)
+        if command is None:
+            out.append(ch)
+        else:
+            out.append(command + (" " if command[-1].isalpha() else ""))
+    return "".join(out).replace("  ", " ")
+
+
+def escape_text(text: str) -> str:
+    """Escape LaTeX-special characters of prose outside math.
+
+    ``<``, ``>``, ``|``, ``<=``, ``->`` and the symbols of :data:`UNICODE_MATH`
+    become inline math (the default OT1 font has no text glyphs for them).
+
+    Examples
+    --------
+    >>> print(escape_text("input_shape & 50% {a} -> #1"))
+    input\\_shape \\& 50\\% \\{a\\} $\\to$ \\#1
+    """
+    out = []
+    for token in _TEXT_TOKEN.findall(text):
+        if token in _ASCII_MATH:
+            out.append(f"${_ASCII_MATH[token]}$")
+        elif token in UNICODE_MATH:
+            out.append(f"${UNICODE_MATH[token]}$")
+        elif token in _TEXT_ESCAPES:
+            out.append(_TEXT_ESCAPES[token])
+        elif ord(token) > 127 and not token.isalpha():
+            out.append(f"[U+{ord(token):04X}]")
+        else:
+            out.append(token)
+    return "".join(out)
+
+
+def prose_latex(text: str) -> str:
+    """Prose with its ``$...$`` math kept and everything else escaped.
+
+    Examples
+    --------
+    >>> print(prose_latex("entries of $T - C$ at n_1 are 100%"))
+    entries of $T - C$ at n\\_1 are 100\\%
+    """
+    return "".join(f"${math_unicode(piece)}$" if is_math else escape_text(piece)
+                   for is_math, piece in split_math(text))
+
+
+def texttt(text: str) -> str:
+    """``\\texttt{...}`` with the characters typewriter text cannot take escaped.
+
+    Examples
+    --------
+    >>> print(texttt("C^T_1"))
+    \\texttt{C\\textasciicircum{}T\\_1}
+    """
+    return r"\texttt{" + "".join(_TEXT_ESCAPES.get(ch, ch) for ch in text) + "}"
+
+
+# ---------------------------------------------------------------------------
+# Width estimates (points at 10 pt) and column fitting
+# ---------------------------------------------------------------------------
+
+_COMMAND = re.compile(r"\\([A-Za-z]+|.)")
+_WIDTHS = {",": 1.7, ";": 2.8, ":": 2.2, " ": 3.3, "!": -1.7, "quad": 10.0, "qquad": 20.0,
+           "cdots": 13.0, "ldots": 13.0, "dots": 13.0, "vdots": 5.0, "ddots": 13.0}
+_ZERO = {"left", "right", "big", "Big", "bigl", "bigr", "displaystyle", "mathrel", "mathop",
+         "mathbin", "limits", "nolimits", "begin", "end", "\\"}
+_TEXTUAL = {"text", "textbf", "textit", "operatorname", "mathrm", "mathsf", "mathit", "mathbf",
+            "mathbb", "mathcal", "texttt", "mathtt"}
+_RELATIONS = "=<>"
+_BINARY = "+-*"
+
+
+def _group(s: str, at: int) -> tuple[str, int]:
+    """The braced group (or single character) starting at ``s[at]``; and where it ends."""
+    if at >= len(s):
+        return "", at
+    if s[at] != "{":
+        found = _COMMAND.match(s, at)
+        if found:
+            return found.group(0), found.end()
+        return s[at], at + 1
+    depth = 0
+    for end in range(at, len(s)):
+        depth += {"{": 1, "}": -1}.get(s[end], 0)
+        if depth == 0:
+            return s[at + 1:end], end + 1
+    return s[at + 1:], len(s)
+
+
+def latex_width(s: str) -> float:
+    """A rough typeset width, in points at 10 pt, of one line of math LaTeX.
+
+    Letters and digits count 5 pt, relations and binary operators with their
+    spacing 11 pt and 9 pt, sub- and superscripts 70 %; ``\\text``-like groups
+    count their letters; other commands 7 pt. Good enough to decide how many
+    matrix columns fit a line (calibrated on compiled pages).
+
+    Examples
+    --------
+    >>> latex_width("k_{0,0}") < latex_width("k_{0,0,0,0}")
+    True
+    >>> round(latex_width("a + b"))
+    19
+    """
+    width, at = 0.0, 0
+    while at < len(s):
+        ch = s[at]
+        if ch in "_^":
+            group, at = _group(s, at + 1)
+            width += 0.7 * latex_width(group)
+            continue
+        if ch == "\\":
+            found = _COMMAND.match(s, at)
+            name = found.group(1) if found else ""
+            at = found.end() if found else at + 1
+            if name in _TEXTUAL:
+                group, at = _group(s, at)
+                width += 5.0 * len(re.sub(r"\\[A-Za-z]+|[{}\\]", "", group))
+            elif name in ("begin", "end"):
+                _, at = _group(s, at)
+            elif name == "frac":
+                top, at = _group(s, at)
+                bottom, at = _group(s, at)
+                width += max(latex_width(top), latex_width(bottom)) + 2.0
+            elif name in _WIDTHS:
+                width += _WIDTHS[name]
+            elif name not in _ZERO:
+                width += 11.0 if name in ("neq", "le", "ge", "to", "mapsto", "in") else 7.0
+            continue
+        at += 1
+        if ch in _RELATIONS:
+            width += 11.0
+        elif ch in _BINARY:
+            width += 9.0
+        elif ch in ",;":
+            width += 3.0
+        elif ch in "{} &":
+            continue
+        else:
+            width += 5.0
+    return width
+
+
+def _entry_widths(m: sympy.MatrixBase) -> float:
+    values = m.todok().values() if isinstance(m, sympy.SparseMatrix) else list(m)
+    widest = max((latex_width(sympy.latex(v)) for v in values), default=5.0)
+    return max(widest, 5.0)
+
+
+def fitted_columns(m: sympy.MatrixBase, label_width: float = 0.0,
+                   width: float = TEXT_WIDTH, max_cols: int | None = None) -> int:
+    """How many columns of ``m`` :func:`~symconv.render.math.matrix_latex` may show.
+
+    The result is the ``max_cols`` to pass: all columns when they fit, else the
+    most columns that fit with the ``\\cdots`` column (at least :data:`MIN_COLUMNS`).
+
+    Examples
+    --------
+    >>> import sympy
+    >>> fitted_columns(sympy.eye(8))
+    8
+    >>> k = sympy.Symbol("k_{0,0,0,0}")
+    >>> fitted_columns(sympy.Matrix(1, 40, [k] * 40)) < 12
+    True
+    """
+    column = _entry_widths(m) + COLUMN_SEP
+    room = width - label_width - 14.0
+    fit = max(int(room // column), MIN_COLUMNS + 1)
+    if max_cols is not None:
+        fit = min(fit, max_cols + 1) if m.cols > max_cols else fit
+    return m.cols if m.cols <= fit else max(fit - 1, MIN_COLUMNS)
+
+
+# ---------------------------------------------------------------------------
+# Display items: alignment at the first relation
+# ---------------------------------------------------------------------------
+
+_RELATION_AT = re.compile(r"\\neq(?![A-Za-z])|\\le(?![A-Za-z])|\\ge(?![A-Za-z])|=")
+
+
+def split_relation(latex: str) -> tuple[str, str] | None:
+    """Split ``lhs = rhs`` at its first relation outside braces and environments.
+
+    Examples
+    --------
+    >>> split_relation(r"C_{i,j} = k_{m}")
+    ('C_{i,j} ', '= k_{m}')
+    >>> split_relation(r"\\begin{bmatrix} a \\end{bmatrix}") is None
+    True
+    """
+    depth = 0
+    for found in re.finditer(r"\\begin|\\end|\\left|\\right|[{}]|" + _RELATION_AT.pattern,
+                             latex):
+        token = found.group(0)
+        if token in ("{", r"\begin", r"\left"):
+            depth += 1
+        elif token in ("}", r"\end", r"\right"):
+            depth -= 1
+        elif depth == 0 and "mathrel" not in latex[max(found.start() - 12, 0):found.start()]:
+            return latex[:found.start()], latex[found.start():]
+    return None
+
+
+def display_item(item: Math | Display, max_rows: int = MAX_ROWS, max_cols: int | None = None,
+                 width: float = TEXT_WIDTH) -> tuple[str, str]:
+    """``(lhs, rhs)`` LaTeX of one display item, matrices elided to fit ``width``.
+
+    ``rhs`` starts with the relation; ``lhs`` is empty when there is none.
+    """
+    if isinstance(item, Display):
+        m = _as_matrix(item.value)
+        label = item.label_latex
+        if m is not None:
+            cols = fitted_columns(m, latex_width(label) + 11.0, width, max_cols)
+            body = matrix_latex(m, max_rows, cols)
+        else:
+            body = value_latex(item.value, max_rows, max_cols or 12)
+        return (label + " ", "= " + body) if label else ("", body)
+    latex = math_unicode(item_latex(item))
+    parts = split_relation(latex)
+    return parts if parts is not None else ("", latex)
+
+
+def line_width(lhs: str, rhs: str) -> float:
+    """Estimated width of a display line; a matrix counts its widest row."""
+    def widest(s: str) -> float:
+        rows = re.split(r"\\\\(?:\[[^\]]*\])?", s)
+        if len(rows) == 1:
+            return latex_width(s)
+        head = s[:s.find(r"\begin")]
+        cells = [row.split("&") for row in rows]
+        ncols = max(len(r) for r in cells)
+        cell = max(latex_width(c) for r in cells for c in r)
+        return latex_width(head) + ncols * (cell + COLUMN_SEP) + 12.0
+    return widest(lhs) + widest(rhs)
+
+
+def display_lines(items: Sequence[Math | Display], max_rows: int = MAX_ROWS,
+                  max_cols: int | None = None, width: float = TEXT_WIDTH
+                  ) -> tuple[str, float]:
+    """The body of one display (several items: an ``aligned`` block) and its width estimate.
+
+    Examples
+    --------
+    >>> from symconv.proof import Math
+    >>> body, _ = display_lines([Math("a = b", "a = b"), Math("c = d", "c = d")])
+    >>> print(body)
+    \\begin{aligned} a &= b \\\\[0.5ex]
+    c &= d \\end{aligned}
+    """
+    pairs = [display_item(item, max_rows, max_cols, width) for item in items]
+    estimate = max((line_width(lhs, rhs) for lhs, rhs in pairs), default=0.0)
+    if len(pairs) == 1:
+        return "".join(pairs[0]), estimate
+    lines = [f"{lhs}&{rhs}" for lhs, rhs in pairs]
+    return r"\begin{aligned} " + " \\\\[0.5ex]\n".join(lines) + r" \end{aligned}", estimate
+
+
+def display_latex(items: Sequence[Math | Display], max_rows: int = MAX_ROWS,
+                  max_cols: int | None = None, width: float = TEXT_WIDTH) -> str:
+    """One ``\\[ ... \\]`` display; scaled to the line width only if eliding cannot fit it."""
+    body, estimate = display_lines(items, max_rows, max_cols, width)
+    if estimate <= width:
+        return r"\[ " + body + r" \]"
+    return ("\\begin{center}\n\\resizebox{\\linewidth}{!}{$\\displaystyle " + body + "$}\n"
+            "\\end{center}")
+
+
+# ---------------------------------------------------------------------------
+# Values of counterexamples and witnesses
+# ---------------------------------------------------------------------------
+
+_SSTR_TOKEN = re.compile(
+    r"\s+|\*\*|<=|>=|!=|==|[-+*/(),=<>\[\]]|\d+(?:\.\d+)?"
+    r"|[A-Za-z][A-Za-z0-9]*(?:_\{[A-Za-z0-9, ]*\}|_[A-Za-z0-9]+)?")
+_FUNCTIONS = {"floor", "ceiling", "ceil", "Max", "Min", "Abs", "sqrt", "exp", "log", "sin", "cos",
+              "mod", "Mod", "flip"}
+_SSTR_OPS = {"*": r"\,", "<=": r"\le ", ">=": r"\ge ", "!=": r"\neq ", "==": "= ", "[": "[",
+             "]": "]"}
+
+
+def _identifier(token: str) -> str:
+    base, _, sub = token.partition("_")
+    if len(base) > 1:
+        base = (r"\operatorname{" if base in _FUNCTIONS else r"\mathrm{") + base + "}"
+    if not sub:
+        return base
+    return base + "_" + (sub if sub.startswith("{") else "{" + sub + "}")
+
+
+def sstr_latex(text: str) -> str | None:
+    """LaTeX for a SymPy ``str()`` of an expression, or None if it is not one.
+
+    No ``eval``: a tokenizer maps names, numbers and operators one by one.
+
+    Examples
+    --------
+    >>> print(sstr_latex("2*k_{0,1}*x_{0,2} + y**2"))
+    2\\,k_{0,1}\\,x_{0,2} + y^{2}
+    >>> sstr_latex("no; way") is None
+    True
+    """
+    tokens = [t for t in _SSTR_TOKEN.findall(text)]
+    if "".join(tokens) != text:
+        return None
+    out: list[str] = []
+    power_depth: list[int] = []
+    depth = 0
+    i = 0
+    tokens = [t for t in tokens if not t.isspace()]
+    while i < len(tokens):
+        token = tokens[i]
+        if token == "**" and i + 1 < len(tokens):
+            nxt = tokens[i + 1]
+            if nxt == "(":
+                out.append("^{(")
+                depth += 1
+                power_depth.append(depth)
+            else:
+                out.append("^{" + (_identifier(nxt) if nxt[0].isalpha() else nxt) + "}")
+            i += 2
+            continue
+        if token == "(":
+            depth += 1
+            out.append("(")
+        elif token == ")":
+            out.append(")" + ("}" if power_depth and power_depth[-1] == depth else ""))
+            if power_depth and power_depth[-1] == depth:
+                power_depth.pop()
+            depth -= 1
+        elif token[0].isalpha():
+            out.append(_identifier(token))
+        elif token in _SSTR_OPS:
+            out.append(_SSTR_OPS[token])
+        elif token in "+-=<>":
+            out.append(f" {token} ")
+        elif token == ",":
+            out.append(", ")
+        else:
+            out.append(token)
+        i += 1
+    if depth != 0:
+        return None
+    return "".join(out).replace("  ", " ").strip()
+
+
+def value_math(value: Any, max_rows: int = MAX_ROWS, max_cols: int = 12) -> str:
+    """Math-mode LaTeX for a counterexample or witness value of any kind.
+
+    Examples
+    --------
+    >>> value_math((4, 4)), value_math(3), value_math("k_{0}*x_{1}")
+    ('(4, 4)', '3', 'k_{0}\\\\,x_{1}')
+    >>> value_math("statement fails")
+    '\\\\text{statement fails}'
+    """
+    if isinstance(value, bool) or value is None:
+        return r"\text{" + str(value) + "}"
+    if isinstance(value, (list, tuple)):
+        if value and all(isinstance(v, (list, tuple)) for v in value):
+            try:
+                return value_latex(sympy.Matrix(value), max_rows, max_cols)
+            except (ValueError, TypeError, sympy.SympifyError):
+                pass
+        return "(" + ", ".join(value_math(v, max_rows, max_cols) for v in value) + ")"
+    if isinstance(value, (sympy.Basic, sympy.MatrixBase, sympy.NDimArray)):
+        return value_latex(value, max_rows, max_cols)
+    if isinstance(value, (int, float)):
+        return str(value)
+    if hasattr(value, "tolist"):
+        return value_math(value.tolist(), max_rows, max_cols)
+    text = str(value)
+    converted = sstr_latex(text)
+    if converted is not None and not re.fullmatch(r"[A-Za-z]+(?: [A-Za-z]+)+", text):
+        return converted
+    return r"\text{" + escape_text(text).replace("$", "") + "}"
+
+
+def break_sum(latex: str, width: float = TEXT_WIDTH - 80.0) -> list[str]:
+    """Split a long sum at its top-level ``+``/``-`` into lines of at most ``width``.
+
+    Examples
+    --------
+    >>> break_sum("a + b + c", width=15)
+    ['a', '+ b', '+ c']
+    """
+    parts, depth, start = [], 0, 0
+    for at, ch in enumerate(latex):
+        depth += {"{": 1, "(": 1, "}": -1, ")": -1}.get(ch, 0)
+        if depth == 0 and ch in "+-" and at > 0 and latex[at - 1] == " ":
+            parts.append(latex[start:at].strip())
+            start = at
+    parts.append(latex[start:].strip())
+    lines = [parts[0]]
+    for part in parts[1:]:
+        if latex_width(lines[-1] + " " + part) <= width:
+            lines[-1] += " " + part
+        else:
+            lines.append(part)
+    return lines
+
+
+def value_lines(value: Any, width: float = TEXT_WIDTH - 80.0) -> list[str]:
+    """:func:`value_math`, broken into display lines when it is too wide for one."""
+    latex = value_math(value, max_cols=max(MIN_COLUMNS, int(width // 40)))
+    if latex_width(latex) <= width or r"\begin" in latex:
+        return [latex]
+    return break_sum(latex, width)
+
+
+def found_items(found: dict[str, Any]) -> list[tuple[str, list[str]]]:
+    """Counterexample or witness entries as ``(key, display lines)`` in their given order."""
+    return [(str(key), value_lines(value)) for key, value in found.items()]
+
+
+# ---------------------------------------------------------------------------
+# The proof
+# ---------------------------------------------------------------------------
+
+def _parameters_latex(parameters: dict[str, Any]) -> str:
+    return ", ".join(f"{texttt(str(k))} $= {value_math(v)}$" for k, v in parameters.items())
+
+
+def _found_latex(label: str, found: dict[str, Any]) -> list[str]:
+    lines = [rf"\paragraph{{{label}.}}", r"\begin{description}"]
+    for key, values in found_items(found):
+        if len(values) == 1 and latex_width(values[0]) <= TEXT_WIDTH - 120:
+            lines.append(rf"\item[{texttt(key)}] $= {values[0]}$")
+        else:
+            body = " \\\\\n".join(("&" if i == 0 else "&\\quad ") + v
+                                  for i, v in enumerate(values))
+            lines.append(rf"\item[{texttt(key)}] \hfill" + "\n"
+                         + r"\[ \begin{aligned} " + body + r" \end{aligned} \]")
+    lines.append(r"\end{description}")
+    return lines
+
+
+def proof_latex(proof: Proof, standalone: bool = False, max_rows: int = MAX_ROWS,
+                max_cols: int | None = None, figure: str | None = None) -> str:
+    """Render ``proof`` as LaTeX.
+
+    Parameters
+    ----------
+    proof : Proof
+        What :func:`symconv.prove` returned.
+    standalone : bool
+        A whole document (``\\documentclass`` to ``\\end{document}``) instead of a fragment.
+    max_rows, max_cols : int
+        Largest matrix shown whole. Columns default to what fits the text width
+        (:func:`fitted_columns`); a given ``max_cols`` caps that further.
+    figure : str, optional
+        LaTeX of a figure (e.g. :func:`symconv.render.figures.sparsity_array`) put
+        before the conclusion.
+
+    Returns
+    -------
+    str
+        The fragment: statement, parameters, each step's prose and display math,
+        the counterexample or witness, and the conclusion in the exact words of
+        :meth:`~symconv.proof.Proof.evidence_sentence`.
+    """
+    body = _fragment(proof, max_rows, max_cols, figure)
+    if not standalone:
+        return body
+    return document_latex([body], title=None)
+
+
+def _fragment(proof: Proof, max_rows: int, max_cols: int | None, figure: str | None) -> str:
+    kind = "Theorem" if proof.proved or proof.witness is not None else "Claim"
+    lines = [rf"\paragraph{{{kind} ({texttt(proof.theorem)}).}}",
+             r"\emph{" + prose_latex(proof.statement) + "}",
+             r"\[ " + math_unicode(proof.statement_latex) + r" \]"]
+    if proof.parameters:
+        lines.append(r"\paragraph{Parameters.} " + _parameters_latex(proof.parameters) + ".")
+    for step in proof.steps:
+        text = prose_latex(step.text)
+        lines.append(rf"\paragraph{{{escape_text(step.title)}.}}" + (f" {text}" if text else ""))
+        if step.math:
+            lines.append(display_latex(step.math, max_rows, max_cols))
+    if proof.counterexample is not None:
+        lines += _found_latex("Counterexample", proof.counterexample)
+    if proof.witness is not None:
+        lines += _found_latex("Witness", proof.witness)
+    if figure:
+        lines.append(figure)
+    end = r"\hfill$\square$" if proof.proved else ""
+    lines.append(r"\paragraph{Conclusion.} " + escape_text(proof.evidence_sentence()) + end)
+    return "\n".join(lines) + "\n"
+
+
+def document_latex(sections: Iterable[str], title: str | None = None,
+                   headings: Sequence[str] | None = None) -> str:
+    """A standalone document around fragments; with ``headings``, one ``\\section`` each."""
+    parts = [PREAMBLE, r"\begin{document}", ""]
+    if title:
+        parts += [r"\section*{" + escape_text(title) + "}", ""]
+    for index, fragment in enumerate(sections):
+        if headings is not None:
+            parts.append(r"\section{" + headings[index] + "}")
+        parts += [fragment]
+    parts.append(r"\end{document}")
+    return "\n".join(parts) + "\n"
+
+
+def notes_latex(proofs: Sequence[Proof], title: str | None = None,
+                figures: Sequence[str | None] | None = None, max_rows: int = MAX_ROWS,
+                max_cols: int | None = None) -> str:
+    """A standalone document with one section per proof (a topic of the notes)."""
+    figures = figures or [None] * len(proofs)
+    fragments = [_fragment(p, max_rows, max_cols, f) for p, f in zip(proofs, figures)]
+    headings = [texttt(p.theorem) + ": " + p.verdict for p in proofs]
+    return document_latex(fragments, title, headings)
+
+
+# ---------------------------------------------------------------------------
+# Jupyter / SymPy printer protocol
+# ---------------------------------------------------------------------------
+
+def operator_latex(op: Any, printer: Any = None) -> str:
+    """LaTeX of a :class:`~symconv.operators.LinearOperator`'s matrix, elided to fit a page.
+
+    Suits both ``_latex(self, printer)`` (SymPy's printer protocol; ``printer``
+    is accepted for that signature, entries print with SymPy's defaults) and
+    ``_repr_latex_`` (wrap in ``$\\displaystyle ...$``).
+
+    Examples
+    --------
+    >>> from symconv.geometry import Geometry
+    >>> from symconv.operators import correlation
+    >>> print(operator_latex(correlation(Geometry((3,), (2,)))))
+    \\begin{bmatrix} k_{0,0,0} & k_{0,0,1} & 0 \\\\ 0 & k_{0,0,0} & k_{0,0,1} \\end{bmatrix}
+    """
+    m = op.matrix
+    return matrix_latex(m, MAX_ROWS, fitted_columns(m))
+
+
+def proof_repr_latex(proof: Proof) -> str:
+    """A math-only summary for Jupyter's ``_repr_latex_``: name, verdict, evidence, statement.
+
+    Examples
+    --------
+    >>> p = Proof("t_1", "s", "a = a", {}, "proved", ["symbolic"])
+    >>> print(proof_repr_latex(p))
+    $$\\begin{aligned} &\\texttt{t\\_1}\\ \\text{(proved: symbolic)} \\\\ &a = a \\end{aligned}$$
+    """
+    evidence = ", ".join(proof.evidence) or "no evidence"
+    head = texttt(proof.theorem) + r"\ \text{(" + f"{proof.verdict}: {evidence}" + ")}"
+    return (r"$$\begin{aligned} &" + head + r" \\ &" + math_unicode(proof.statement_latex)
+            + r" \end{aligned}$$")
