@@ -184,21 +184,23 @@ def transposed_geometries(*, ndim: NDim = ONE_OR_TWO_AXES, max_size: int = 4,
 @st.composite
 def _pool(draw: st.DrawFn, ndim: st.SearchStrategy[int], max_size: int, max_kernel: int,
           max_stride: int, max_dilation: int, ceil_mode: st.SearchStrategy[bool]) -> PoolGeometry:
-    sizes, kernels, pads, dilations = [], [], [], []
-    axes = draw(ndim)
+    axes, ceil = draw(ndim), draw(ceil_mode)
+    default_stride = draw(st.booleans())
+    columns: list[list[int]] = [[], [], [], [], []]
     for _ in range(axes):
         n = draw(st.integers(1, max_size))
         k = draw(st.integers(1, max_kernel))
-        # Padding is at most k // 2; the dilated kernel must fit n + 2p.
-        d = draw(_dilations(n, k, max_dilation, 2 * (k // 2)))
-        least = _ceil_half(max(d * (k - 1) + 1 - n, 0))
-        sizes.append(n)
-        kernels.append(k)
-        dilations.append(d)
-        pads.append(draw(st.integers(least, k // 2)))
-    stride = draw(st.none() | st.tuples(*[st.integers(1, max_stride)] * axes))
-    return PoolGeometry(tuple(sizes), tuple(kernels), stride=stride, padding=tuple(pads),
-                        dilation=tuple(dilations), ceil_mode=draw(ceil_mode))
+        s = k if default_stride else draw(st.integers(1, max_stride))
+        # PyTorch needs one window: d(k-1) + 1 <= n + 2p (+ s - 1 with ceil_mode, where a
+        # lone window may overhang the padding), and p <= k // 2.
+        slack = s - 1 if ceil else 0
+        d = draw(_dilations(n, k, max_dilation, 2 * (k // 2) + slack))
+        p = draw(st.integers(_ceil_half(max(d * (k - 1) + 1 - n - slack, 0)), k // 2))
+        for column, value in zip(columns, (n, k, s, p, d)):
+            column.append(value)
+    n, k, s, p, d = map(tuple, columns)
+    return PoolGeometry(n, k, stride=None if default_stride else s, padding=p, dilation=d,
+                        ceil_mode=ceil)
 
 
 def pool_geometries(*, ndim: NDim = ONE_OR_TWO_AXES, max_size: int = 7, max_kernel: int = 4,
@@ -207,7 +209,8 @@ def pool_geometries(*, ndim: NDim = ONE_OR_TWO_AXES, max_size: int = 7, max_kern
     """Valid PyTorch pooling geometries (:class:`~symconv.geometry.PoolGeometry`).
 
     Padding is at most half the kernel; the stride is sometimes left to
-    default to the kernel size. ``max_dilation`` is 1 by default because
+    default to the kernel size. With ``ceil_mode`` a lone window may be longer
+    than the padded input, as PyTorch allows. ``max_dilation`` is 1 by default because
     average pooling has no dilation; raise it for max pooling.
     ``ceil_mode=None`` draws both modes.
 
@@ -256,7 +259,8 @@ def kernels(shape: tuple[int, ...], *,
     >>> w.shape, w.dtype.name
     ((2, 1, 3), 'int64')
     """
-    return hnp.arrays(np.int64, shape, elements=elements or st.integers(-3, 3))
+    values = st.integers(-3, 3) if elements is None else elements
+    return hnp.arrays(np.int64, shape, elements=values)
 
 
 def inputs(shape: tuple[int, ...], *,
@@ -270,7 +274,8 @@ def inputs(shape: tuple[int, ...], *,
     >>> x.shape, int(x.max())
     ((1, 4), 5)
     """
-    return hnp.arrays(np.int64, shape, elements=elements or st.integers(-5, 5))
+    values = st.integers(-5, 5) if elements is None else elements
+    return hnp.arrays(np.int64, shape, elements=values)
 
 
 __all__ = ["PADDING_KINDS", "channel_configs", "geometries", "inputs", "kernels",
