@@ -77,8 +77,9 @@ MAX_ARGS = 8
 VARIABLES = ("n", "k", "s", "p", "p_before", "p_after", "d", "op")
 ALIASES = {"pb": "p_before", "pa": "p_after"}
 _POSITIVE = ("n", "k", "s", "d")
-SYMBOLS = {name: sympy.Symbol(name, integer=True, positive=name in _POSITIVE,
-                              nonnegative=True) for name in VARIABLES}
+SYMBOLS = {name: sympy.Symbol(name, integer=True, nonnegative=True)
+           if name not in _POSITIVE else sympy.Symbol(name, integer=True, positive=True)
+           for name in VARIABLES}
 
 #: Whitelisted functions: name -> (SymPy constructor, least and most arguments).
 FUNCTIONS: dict[str, tuple[Callable[..., sympy.Expr], int, int]] = {
@@ -989,6 +990,23 @@ def _steps(text: str, expr: sympy.Expr, entry: Quantity, domain: str, points: in
     return steps
 
 
+def truth_table(quantity: str, convention: str, fixed: Mapping[str, int] | None = None
+                ) -> tuple[Columns, np.ndarray, str]:
+    """The domain of a quantity, its true values there, and the domain in words.
+
+    Examples
+    --------
+    >>> columns, truth, words = truth_table("same_pad_total", "torch")
+    >>> columns["k"][:4].tolist(), columns["d"][:4].tolist(), truth[:4].tolist()
+    ([1, 1, 1, 2], [1, 2, 3, 1], [0, 0, 0, 1])
+    >>> words
+    'every 1-D point with 1<=k<=7, 1<=d<=3 (21 points)'
+    """
+    entry = _lookup(quantity, convention)
+    columns, words = _domain(entry, _ranges(entry, dict(fixed or {})))
+    return columns, np.asarray(entry.truth(columns), dtype=np.int64), words
+
+
 def check_formula(expr: str, quantity: str = "output_size", convention: str = "torch", *,
                   fixed: Mapping[str, int] | None = None) -> Proof:
     """Check a size formula against the true quantity on every point of a 1-D domain.
@@ -1043,10 +1061,9 @@ def check_formula(expr: str, quantity: str = "output_size", convention: str = "t
     """
     entry = _lookup(quantity, convention)
     fixed = dict(fixed or {})
-    ranges = _ranges(entry, fixed)
+    _ranges(entry, fixed)
     parsed = parse_formula(expr, entry.variables)
-    columns, domain = _domain(entry, ranges)
-    truth = np.asarray(entry.truth(columns), dtype=np.int64)
+    columns, truth, domain = truth_table(quantity, convention, fixed)
     num, den, undefined = evaluate_many(parsed, columns)
     failing = undefined | np.asarray(num != truth.astype(object) * den, dtype=bool)
     counterexample = None
