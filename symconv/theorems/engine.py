@@ -23,7 +23,7 @@ from typing import Any
 
 import sympy
 
-from ..errors import SymconvError, TheoremError
+from ..errors import TheoremError
 from ..proof import Proof, Step
 
 
@@ -148,21 +148,40 @@ def prove(name: str, *, exhaustive: bool | None = None, **parameters: Any) -> Pr
     Proof
         ``proved`` with its evidence, or ``refuted`` with the smallest counterexample.
     """
-    thm = get(name)
+    return decide(get(name), exhaustive=exhaustive, **parameters)
+
+
+def _settle(point: dict[str, Any], outcome: Outcome) -> dict[str, Any] | None:
+    """The counterexample at ``point``, if any.
+
+    A numeric cross-check that disagrees with the independent oracle means the
+    operators are not what the frameworks compute: the statement is then not proved.
+    """
+    if not outcome.holds:
+        return _counterexample(point, outcome)
+    if outcome.numeric is False:
+        return {**point, "numeric cross-check": "the operator disagrees with the independent "
+                                                "NumPy oracle"}
+    return None
+
+
+def decide(thm: Theorem, *, exhaustive: bool | None = None, **parameters: Any) -> Proof:
+    """:func:`prove` for a :class:`Theorem` object (registered or not)."""
     _check_parameters(thm, parameters)
     point = {**thm.parameters, **parameters}
     outcome = thm.check(**point)
     evidence = list(outcome.evidence)
     domain = outcome.domain
-    counterexample = None if outcome.holds else _counterexample(point, outcome)
+    counterexample = _settle(point, outcome)
     run_domain = (not parameters) if exhaustive is None else exhaustive
-    if counterexample is None and run_domain:
+    if run_domain:  # the domain is ordered smallest first: its first failure is the smallest
         checked = 0
         for other in thm.domain():
             checked += 1
             found = thm.check(**other)
-            if not found.holds:
-                counterexample, outcome = _counterexample(other, found), found
+            smaller = _settle(other, found)
+            if smaller is not None:
+                counterexample, outcome = smaller, found
                 break
         if counterexample is None and checked:
             evidence.append("exhaustive")
@@ -224,11 +243,3 @@ def _entries(value: Any):
         return (shape, {idx: value[idx] for idx in itertools.product(*map(range, shape))
                         if value[idx] != 0})
     return value
-
-
-def safe_check(check: Callable[..., Outcome], point: dict[str, Any]) -> Outcome | None:
-    """Run ``check`` at ``point``; None when the point is not a valid geometry."""
-    try:
-        return check(**point)
-    except SymconvError:
-        return None

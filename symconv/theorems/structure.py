@@ -123,7 +123,9 @@ def adjoint(input_shape, kernel_shape, stride, padding, dilation, in_channels, o
         comparison_step(r"\langle Cx, y\rangle", r"\langle x, T y\rangle", 1,
                         difference is None, difference),
     )
-    return Outcome(difference is None, steps, difference)
+    agrees = (numeric_agrees(c, lambda x, w: numeric.correlate(x, w, g, groups))
+              and numeric_agrees(t, lambda x, w: numeric.conv_transpose(x, w, tg, groups)))
+    return Outcome(difference is None, steps, difference, numeric=agrees)
 
 
 def _flat(a: sympy.NDimArray) -> list:
