@@ -59,7 +59,7 @@ layer with stride ``1/s``, left pad ``(d(k-1) - p) / s`` and span ``d(k-1)/s + 1
 recursion above takes these as exact :class:`~fractions.Fraction` values, so ``S_L`` is
 a product of strides and inverse strides. Which pixels of the interval are integers
 depends on ``o mod s``: for chains with transposed layers the interval is an exact
-*enclosure* of each output pixel's support (tight for a single ``tconv``), and ``r_L``,
+*enclosure* of each output pixel's support (tight for a single undilated ``tconv``), and ``r_L``,
 ``S_L``, ``P_L`` describe the average geometry, reported exactly, never rounded.
 
 **flatten and fc.** ``flatten`` only reshapes: each unit keeps the receptive field of the
@@ -479,6 +479,8 @@ def _build(text: str, name: _Token, args: list[tuple[_Token | None, Any, int]]) 
     names = [field.name for field in fields(cls)]  # type: ignore[arg-type]
     kwargs: dict[str, Any] = {}
     for position, (keyword, value, column) in enumerate(args):
+        if keyword is None and any(earlier is not None for earlier, _, _ in args[:position]):
+            raise _fail(text, column, "positional argument after a keyword argument")
         key = _argument_name(text, cls, names, position, keyword, column, kwargs)
         kwargs[key] = (value, column)
     required = [f.name for f in fields(cls) if f.default is MISSING]  # type: ignore[arg-type]
@@ -491,8 +493,6 @@ def _build(text: str, name: _Token, args: list[tuple[_Token | None, Any, int]]) 
 
 def _argument_name(text, cls, names, position, keyword, column, seen) -> str:
     if keyword is None:
-        if len(seen) != position:
-            raise _fail(text, column, "positional argument after a keyword argument")
         if position >= len(names):
             raise _fail(text, column, f"too many arguments for {cls.kind} "
                                       f"(valid: {cls.kind}({', '.join(names)}))")
