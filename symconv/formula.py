@@ -970,7 +970,7 @@ def _steps(text: str, expr: sympy.Expr, entry: Quantity, domain: str, points: in
              (Math(f"{name} = {entry.definition_latex}",
                    f"{entry.quantity} = {entry.definition}"),)),
         Step("Domain", f"Both sides are evaluated exactly (integers and rationals, no floats) "
-             f"at every point of {domain}; {points} points checked."),
+             f"at every point of the domain, {domain}; {points} points checked."),
     ]
     if counterexample is None:
         steps.append(Step("Verdict", f"The formula equals the {entry.quantity} at all {points} "
