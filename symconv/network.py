@@ -49,8 +49,11 @@ respect to the network input, after layer ``L``::
 Output pixel ``o`` of layer ``L`` is computed from input pixels in the interval
 ``[o S_L - P_L, o S_L - P_L + r_L - 1]``; with dilation, or strides larger than the
 kernel, the interval can contain pixels that do not take part (it is the span of the
-support, not its size). Pooling counts as a layer with its kernel, stride, left pad and
-dilation; ``relu`` and ``bn`` as ``k = s = 1``.
+support, not its size). Without transposed layers the interval is exact for every pixel
+whose interval lies inside the input; near the border the support is the subset reached
+through non-padding intermediate pixels (the tests check both against autograd). Pooling
+counts as a layer with its kernel, stride, left pad and dilation; ``relu`` and ``bn`` as
+``k = s = 1``.
 
 **Transposed layers.** A ``tconv`` with kernel ``k``, stride ``s``, padding ``p`` and
 dilation ``d`` sends input ``i`` and tap ``j`` to output ``i s - p + j d``, so output ``o``
