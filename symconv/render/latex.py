@@ -39,7 +39,7 @@ from typing import Any
 import sympy
 
 from ..proof import Display, Math, Proof
-from .math import MAX_ROWS, _as_matrix, _kept, item_latex, matrix_latex, value_latex
+from .math import MAX_ROWS, _as_matrix, item_latex, matrix_latex, value_latex
 
 #: Text width of the standalone document (A4, 25 mm margins) in points.
 TEXT_WIDTH = 455.0
@@ -47,6 +47,9 @@ TEXT_WIDTH = 455.0
 COLUMN_SEP = 10.0
 #: Fewest columns shown before ``\cdots`` when a matrix is elided.
 MIN_COLUMNS = 3
+#: amsmath's ``MaxMatrixCols``: a ``bmatrix`` takes at most 10 columns unless a preamble
+#: raises it, and a fragment pasted into notes cannot count on that.
+MATRIX_COLUMNS = 10
 
 PREAMBLE = r"""\documentclass{article}
 \usepackage[a4paper,margin=25mm]{geometry}
@@ -55,6 +58,7 @@ PREAMBLE = r"""\documentclass{article}
 \setlength{\parindent}{0pt}
 \setlength{\parskip}{0.5\baselineskip}
 \allowdisplaybreaks
+\setlength{\emergencystretch}{3em}
 """
 
 # ---------------------------------------------------------------------------
@@ -151,14 +155,22 @@ def escape_text(text: str) -> str:
     return "".join(out)
 
 
+_TRANSPOSE = re.compile(r"\b([A-Za-z])\^([A-Za-z0-9])\b")
+
+
+def _power(exponent: str) -> str:
+    return r"\mathsf T" if exponent == "T" else exponent
+
+
 def prose_latex(text: str) -> str:
     """Prose with its ``$...$`` math kept and everything else escaped.
 
     Examples
     --------
-    >>> print(prose_latex("entries of $T - C$ at n_1 are 100%"))
-    entries of $T - C$ at n\\_1 are 100\\%
+    >>> print(prose_latex("entries of $T - C$ at n_1 are 100%; C^T"))
+    entries of $T - C$ at n\\_1 are 100\\%; $C^{\\mathsf T}$
     """
+    text = _TRANSPOSE.sub(lambda m: f"${m.group(1)}^{{{_power(m.group(2))}}}$", text)
     return "".join(f"${math_unicode(piece)}$" if is_math else escape_text(piece)
                    for is_math, piece in split_math(text))
 
@@ -284,7 +296,7 @@ def fitted_columns(m: sympy.MatrixBase, label_width: float = 0.0,
     """
     column = _entry_widths(m) + COLUMN_SEP
     room = width - label_width - 14.0
-    fit = max(int(room // column), MIN_COLUMNS + 1)
+    fit = min(max(int(room // column), MIN_COLUMNS + 1), MATRIX_COLUMNS)
     if max_cols is not None:
         fit = min(fit, max_cols + 1) if m.cols > max_cols else fit
     return m.cols if m.cols <= fit else max(fit - 1, MIN_COLUMNS)
@@ -347,7 +359,9 @@ def line_width(lhs: str, rhs: str) -> float:
         if len(rows) == 1:
             return latex_width(s)
         head = s[:s.find(r"\begin")]
-        cells = [row.split("&") for row in rows]
+        inner = re.sub(r"^.*?\\begin\{[a-z]*matrix\}|\\end\{[a-z]*matrix\}.*$", "", s,
+                       flags=re.DOTALL)
+        cells = [row.split("&") for row in re.split(r"\\\\(?:\[[^\]]*\])?", inner)]
         ncols = max(len(r) for r in cells)
         cell = max(latex_width(c) for r in cells for c in r)
         return latex_width(head) + ncols * (cell + COLUMN_SEP) + 12.0
@@ -468,8 +482,8 @@ def value_math(value: Any, max_rows: int = MAX_ROWS, max_cols: int = 12) -> str:
 
     Examples
     --------
-    >>> value_math((4, 4)), value_math(3), value_math("k_{0}*x_{1}")
-    ('(4, 4)', '3', 'k_{0}\\\\,x_{1}')
+    >>> value_math((4, 4)), value_math(3), value_math("k_{0}*x_{1}"), value_math("same")
+    ('(4, 4)', '3', 'k_{0}\\\\,x_{1}', '\\\\text{same}')
     >>> value_math("statement fails")
     '\\\\text{statement fails}'
     """
@@ -490,7 +504,7 @@ def value_math(value: Any, max_rows: int = MAX_ROWS, max_cols: int = 12) -> str:
         return value_math(value.tolist(), max_rows, max_cols)
     text = str(value)
     converted = sstr_latex(text)
-    if converted is not None and not re.fullmatch(r"[A-Za-z]+(?: [A-Za-z]+)+", text):
+    if converted is not None and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_ .]*", text):
         return converted
     return r"\text{" + escape_text(text).replace("$", "") + "}"
 
@@ -541,17 +555,16 @@ def _parameters_latex(parameters: dict[str, Any]) -> str:
 
 
 def _found_latex(label: str, found: dict[str, Any]) -> list[str]:
-    lines = [rf"\paragraph{{{label}.}}", r"\begin{description}"]
+    """Short entries on one line like the parameters; long values as their own display."""
+    short, lines = [], []
     for key, values in found_items(found):
-        if len(values) == 1 and latex_width(values[0]) <= TEXT_WIDTH - 120:
-            lines.append(rf"\item[{texttt(key)}] $= {values[0]}$")
-        else:
-            body = " \\\\\n".join(("&" if i == 0 else "&\\quad ") + v
-                                  for i, v in enumerate(values))
-            lines.append(rf"\item[{texttt(key)}] \hfill" + "\n"
-                         + r"\[ \begin{aligned} " + body + r" \end{aligned} \]")
-    lines.append(r"\end{description}")
-    return lines
+        if len(values) == 1 and latex_width(values[0]) <= TEXT_WIDTH / 2:
+            short.append(f"{texttt(key)} $= {values[0]}$")
+            continue
+        body = " \\\\\n".join(("&" if i == 0 else "&\\quad ") + v for i, v in enumerate(values))
+        lines.append(texttt(key) + ":\n" + r"\[ \begin{aligned} " + body + r" \end{aligned} \]")
+    head = rf"\paragraph{{{label}.}} " + (", ".join(short) + "." if short else "")
+    return [head] + lines
 
 
 def proof_latex(proof: Proof, standalone: bool = False, max_rows: int = MAX_ROWS,
@@ -596,14 +609,14 @@ def _fragment(proof: Proof, max_rows: int, max_cols: int | None, figure: str | N
         lines.append(rf"\paragraph{{{escape_text(step.title)}.}}" + (f" {text}" if text else ""))
         if step.math:
             lines.append(display_latex(step.math, max_rows, max_cols))
-    if proof.counterexample is not None:
-        lines += _found_latex("Counterexample", proof.counterexample)
     if proof.witness is not None:
         lines += _found_latex("Witness", proof.witness)
     if figure:
         lines.append(figure)
     end = r"\hfill$\square$" if proof.proved else ""
     lines.append(r"\paragraph{Conclusion.} " + escape_text(proof.evidence_sentence()) + end)
+    if proof.counterexample is not None:
+        lines += _found_latex("Smallest counterexample", proof.counterexample)
     return "\n".join(lines) + "\n"
 
 
