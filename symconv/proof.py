@@ -151,7 +151,10 @@ class Proof:
         values.
         """
         if self.verdict == "refuted":
-            return "Refuted: the counterexample below is the smallest one found."
+            if self.domain:
+                return ("Refuted: the statement fails at the counterexample shown, the first "
+                        f"failing point of {self.domain} in order of size.")
+            return "Refuted: the statement fails at the parameters of the counterexample shown."
         at = ", ".join(f"{k}={_short(v)}" for k, v in self.parameters.items())
         parts = []
         if "parametric" in self.evidence:

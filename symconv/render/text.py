@@ -27,7 +27,8 @@ def proof_text(proof: Proof, width: int = 88) -> str:
     <BLANKLINE>
     Proved exhaustively on {1}.
     """
-    lines = [f"== {proof.theorem}: {proof.verdict.upper()} [{', '.join(proof.evidence)}]",
+    evidence = f" [{', '.join(proof.evidence)}]" if proof.evidence else ""
+    lines = [f"== {proof.theorem}: {proof.verdict.upper()}{evidence}",
              f"Claim: {proof.statement}"]
     for step in proof.steps:
         lines += ["", f"-- {step.title}"]

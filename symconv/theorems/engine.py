@@ -182,6 +182,7 @@ def decide(thm: Theorem, *, exhaustive: bool | None = None, **parameters: Any) -
             smaller = _settle(other, found)
             if smaller is not None:
                 counterexample, outcome = smaller, found
+                domain = thm.domain_text
                 break
         if counterexample is None and checked:
             evidence.append("exhaustive")
