@@ -188,7 +188,12 @@ def _prove_all(args: argparse.Namespace) -> int:
 def cmd_check_formula(args: argparse.Namespace) -> int:
     from .formula import check_formula
 
-    proof = check_formula(args.expr, quantity=args.quantity, convention=args.convention)
+    fixed = dict(parse_param(text) for text in args.fix or ())
+    for name, value in fixed.items():
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise UsageError(f"--fix {name} must be an integer, got {value!r}")
+    proof = check_formula(args.expr, quantity=args.quantity, convention=args.convention,
+                          fixed=fixed or None)
     print(proof.to_json() if args.json else proof.text())
     return EXIT_PROVED if proof.proved else EXIT_REFUTED
 
@@ -243,6 +248,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("expr", help='e.g. "floor((n + 2*p - d*(k - 1) - 1)/s) + 1"')
     p.add_argument("--quantity", default="output_size")
     p.add_argument("--convention", default="torch")
+    p.add_argument("--fix", action="append", metavar="NAME=VALUE",
+                   help="check on the slice where a variable is fixed, e.g. d=1")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_check_formula)
 
