@@ -341,7 +341,7 @@ def max_unpool_adjoint(input_shape, kernel_shape, stride, channels) -> Outcome:
                    r"\sigma_i = j,\ \text{else } 0",
                    "(S x)[i] = x[switch[i]];  (U y)[j] = y[i] if switch[i] = j else 0"),)),
         Step("Why", "$S_\\sigma$ has a single 1 per row, at column $\\sigma_i$, so $S_\\sigma^"
-             "{\\mathsf T} y$ puts $y_i$ at $\\sigma_i$ and *adds* the values of outputs that "
+             "{\\mathsf T} y$ puts $y_i$ at $\\sigma_i$ and adds the values of outputs that "
              "share a switch; unpooling assigns instead. They agree exactly when the switches "
              "are distinct, which disjoint windows guarantee. For constant matrices the "
              "identity in symbolic $x, y$ holds iff $U_\\sigma = S_\\sigma^{\\mathsf T}$ "
