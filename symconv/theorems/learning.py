@@ -261,7 +261,8 @@ def _network_arithmetic(train_image, test_image, pool_blocks, features, classes)
                    "window at (i, j). With the notes' VGG numbers (total stride 32) a 224 "
                    "network applied to 384 inputs gives a 1000 x 6 x 6 map, output (i, j) "
                    "aligned with the 224 crop at offset 32 (i, j), and the crops cover the "
-                   "384 image exactly (refuted when (test - train) is not a multiple of the stride).",
+                   "384 image exactly (refuted when test - train is not a multiple of the "
+                   "stride).",
          latex=r"W \operatorname{vec}(x) = C(\operatorname{reshape} W)\, x,\qquad "
                r"\big(C(\operatorname{reshape} W)\, x\big)_{o,i,j} = "
                r"\big(W \operatorname{vec}(x_{:,\, i:i+H,\, j:j+W})\big)_o",
