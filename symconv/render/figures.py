@@ -243,7 +243,7 @@ def sparsity_array(op: LinearOperator, max_rows: int = 24, max_cols: int = 36) -
                + ("; $+$ sums several taps" if None in taps.values() else "") + ".")
     return "\n".join([
         r"\begin{center}",
-        r"{\scriptsize\setlength{\arraycolsep}{1.6pt}\renewcommand{\arraystretch}{0.9}$",
+        r"{\footnotesize\setlength{\arraycolsep}{2pt}\renewcommand{\arraystretch}{0.9}$",
         rf"\begin{{array}}{{@{{}}*{{{len(cols) + cut_c}}}{{c}}@{{}}}}",
         " \\\\\n".join(lines),
         r"\end{array}$}",

@@ -56,7 +56,7 @@ PREAMBLE = r"""\documentclass{article}
 \usepackage{amsmath,amssymb}
 \usepackage{graphicx}
 \setlength{\parindent}{0pt}
-\setlength{\parskip}{0.5\baselineskip}
+\setlength{\parskip}{0.3\baselineskip}
 \allowdisplaybreaks
 \setlength{\emergencystretch}{3em}
 """

@@ -1,0 +1,188 @@
+"""A proof as Markdown whose math renders in KaTeX and MathJax.
+
+Display math is ``$$ ... $$`` on lines of its own (an ``aligned`` block when a
+step shows several equations), matrices are ``bmatrix``, inline math ``$...$``.
+The math is the same LaTeX as :mod:`symconv.render.latex` (elided to the same
+widths), restricted to what KaTeX accepts. Prose outside math has its
+Markdown-special characters escaped.
+
+Examples
+--------
+>>> from symconv.proof import Math, Proof, Step
+>>> p = Proof("one_plus_one", "1 + 1 = 2", "1 + 1 = 2", {"n": 1}, "proved", ["exhaustive"],
+...           steps=[Step("Add", "Add $1$ to *one*.", (Math("1 + 1 = 2", "1 + 1 = 2"),))],
+...           domain="{1}")
+>>> print(proof_markdown(p))
+## Theorem `one_plus_one` (proved: exhaustive)
+<BLANKLINE>
+*1 + 1 = 2*
+<BLANKLINE>
+$$
+1 + 1 = 2
+$$
+<BLANKLINE>
+**Parameters.** `n` $= 1$.
+<BLANKLINE>
+**Add.** Add $1$ to \\*one\\*.
+<BLANKLINE>
+$$
+1 + 1 = 2
+$$
+<BLANKLINE>
+**Conclusion.** Proved exhaustively on {1}. ∎
+<BLANKLINE>
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from ..proof import Proof
+from .latex import (
+    TEXT_WIDTH,
+    display_lines,
+    found_items,
+    latex_width,
+    math_unicode,
+    split_math,
+    value_math,
+)
+from .math import MAX_ROWS
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#$])")
+_LINE_START = re.compile(r"^(\s*)([-+]|\d+\.)(\s)")
+
+
+def escape_markdown(text: str) -> str:
+    """Escape Markdown-special characters of prose (outside math and code).
+
+    Examples
+    --------
+    >>> print(escape_markdown("input_shape * 2 <b> [x] | ~"))
+    input\\_shape \\* 2 \\<b\\> \\[x\\] \\| \\~
+    >>> print(escape_markdown("- not a list"))
+    \\- not a list
+    """
+    escaped = _MD_SPECIAL.sub(r"\\\1", text)
+    return _LINE_START.sub(r"\1\\\2\3", escaped)
+
+
+def prose_markdown(text: str) -> str:
+    """Prose with ``$...$`` math kept (KaTeX-safe) and the rest escaped.
+
+    Examples
+    --------
+    >>> print(prose_markdown("at n_1: $k_m\\\\,y_j$"))
+    at n\\_1: $k_m\\,y_j$
+    """
+    return "".join(f"${math_unicode(piece).strip()}$" if is_math else escape_markdown(piece)
+                   for is_math, piece in split_math(text))
+
+
+def code(text: str) -> str:
+    """An inline code span that survives backticks in ``text``.
+
+    Examples
+    --------
+    >>> code("C^T"), code("a`b")
+    ('`C^T`', '`` a`b ``')
+    """
+    return f"`{text}`" if "`" not in text else f"`` {text} ``"
+
+
+def display_markdown(latex: str) -> str:
+    """``$$`` on their own lines around ``latex`` (no blank lines inside)."""
+    body = re.sub(r"\n\s*\n", "\n", latex.strip())
+    return f"$$\n{body}\n$$"
+
+
+def _found_markdown(label: str, found: dict[str, Any]) -> list[str]:
+    short, blocks = [], []
+    for key, values in found_items(found):
+        if len(values) == 1 and latex_width(values[0]) <= TEXT_WIDTH / 2:
+            short.append(f"{code(key)} $= {values[0]}$")
+            continue
+        body = " \\\\\n".join(("&" if i == 0 else "&\\quad ") + v for i, v in enumerate(values))
+        blocks += [f"{code(key)}:", display_markdown(r"\begin{aligned} " + body
+                                                     + r" \end{aligned}")]
+    return [f"**{label}.** " + ", ".join(short) + ("." if short else "")] + blocks
+
+
+def proof_markdown(proof: Proof, max_rows: int = MAX_ROWS, max_cols: int | None = None,
+                   heading: str = "##", figure: str | None = None) -> str:
+    """Render ``proof`` as Markdown with KaTeX/MathJax math.
+
+    Parameters
+    ----------
+    proof : Proof
+        What :func:`symconv.prove` returned.
+    max_rows, max_cols : int
+        Largest matrix shown whole (columns default to what fits a page, as in LaTeX).
+    heading : str
+        The Markdown heading marker of the proof's title (``"##"``, ``"###"``, ...).
+    figure : str, optional
+        Markdown of a figure (an image link) put before the conclusion.
+
+    Returns
+    -------
+    str
+        Statement, parameters, steps, counterexample or witness, and the conclusion
+        in the exact words of :meth:`~symconv.proof.Proof.evidence_sentence`.
+    """
+    evidence = ", ".join(proof.evidence) or "no evidence"
+    kind = "Theorem" if proof.proved or proof.witness is not None else "Claim"
+    blocks = [f"{heading} {kind} {code(proof.theorem)} ({proof.verdict}: {evidence})",
+              "*" + prose_markdown(proof.statement).strip() + "*",
+              display_markdown(math_unicode(proof.statement_latex))]
+    if proof.parameters:
+        blocks.append("**Parameters.** " + ", ".join(
+            f"{code(str(k))} $= {value_math(v)}$" for k, v in proof.parameters.items()) + ".")
+    for step in proof.steps:
+        text = prose_markdown(step.text)
+        blocks.append(f"**{escape_markdown(step.title)}.**" + (f" {text}" if text else ""))
+        if step.math:
+            blocks.append(display_markdown(display_lines(step.math, max_rows, max_cols)[0]))
+    if proof.witness is not None:
+        blocks += _found_markdown("Witness", proof.witness)
+    if figure:
+        blocks.append(figure)
+    end = " ∎" if proof.proved else ""
+    blocks.append("**Conclusion.** " + escape_markdown(proof.evidence_sentence()) + end)
+    if proof.counterexample is not None:
+        blocks += _found_markdown("Smallest counterexample", proof.counterexample)
+    return "\n\n".join(blocks) + "\n"
+
+
+def notes_markdown(proofs: Sequence[Proof], title: str | None = None,
+                   figures: Sequence[str | None] | None = None, max_rows: int = MAX_ROWS,
+                   max_cols: int | None = None) -> str:
+    """One Markdown document with a section per proof (a topic of the notes)."""
+    figures = figures or [None] * len(proofs)
+    parts = [f"# {escape_markdown(title)}\n"] if title else []
+    parts += [proof_markdown(p, max_rows, max_cols, "##", f) for p, f in zip(proofs, figures)]
+    return "\n".join(parts)
+
+
+_FORMULA = re.compile(r"\$\$\n(.*?)\n\$\$|(?<![\\$])\$(?!\$)(.+?)(?<![\\$])\$", re.DOTALL)
+
+
+def formulas(markdown: str) -> list[tuple[str, bool]]:
+    """Every formula of a Markdown text as ``(latex, display)``, in order (for checkers).
+
+    Examples
+    --------
+    >>> formulas("a $x$ b\\n\\n$$\\ny = 1\\n$$\\n")
+    [('x', False), ('y = 1', True)]
+    """
+    out = []
+    for found in _FORMULA.finditer(_CODE.sub("", markdown)):
+        if found.group(1) is not None:
+            out.append((found.group(1), True))
+        else:
+            out.append((found.group(2), False))
+    return out
+
+
+_CODE = re.compile(r"``.*?``|`[^`]*`")
