@@ -1,0 +1,949 @@
+"""Counting theorems: output sizes, padding, receptive fields, parameters, multiply-adds.
+
+Every theorem here ties a closed-form integer formula to the *operators*, never
+only to another formula. A check does two things:
+
+1. at its parameter point it builds the operator (a SymPy matrix with symbolic
+   kernel entries, or its index form when the matrix would be large) and reads
+   the count off it: rows, distinct kernel symbols, nonzeros, the support of a
+   row -- evidence ``symbolic``;
+2. it sweeps a stated finite domain of 1-D layers (default: ``n <= 64``,
+   ``k <= 7``, ``s <= 4``, ``p <= 3``, ``d <= 3``, every padding convention) in
+   which the truth is *counted by enumeration* -- windows that fit the padded
+   input, (output, tap) pairs that land on the input, forward sizes that map to
+   a given size -- independently of the formula; on a smaller domain the truth
+   is read off the operators' index form as well -- evidence ``exhaustive``.
+
+The sweeps are cached: the domain is checked once per claim variant and process.
+When a sweep finds a failing point, the reported counterexample is the smallest
+one (by the sum of the sizes, then lexicographically), with its parameters under
+the theorem's own parameter names.
+
+Examples
+--------
+>>> from symconv.theorems import prove
+>>> p = prove("output-size", input_shape=(6,), kernel_shape=(3,), stride=2, padding=0)
+>>> p.verdict, p.evidence
+('proved', ['symbolic', 'exhaustive'])
+>>> prove("seed-same-pad-rule", rule="literal").counterexample["input_shape"]
+(1,)
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Sequence
+from fractions import Fraction
+from functools import cache
+from math import prod
+from typing import Any
+
+import numpy as np
+import sympy
+
+from ..errors import SymconvError, TheoremError
+from ..formula import evaluate_many, parse_formula
+from ..geometry import (
+    Geometry,
+    PoolGeometry,
+    TransposedGeometry,
+    ceil_div,
+    pool_output_size,
+    same_pads,
+)
+from ..operators import (
+    LinearOperator,
+    avg_pool,
+    correlation,
+    max_pool,
+    transposed_convolution,
+)
+from ..proof import Math, Step
+from .common import layer_text, random_integers, show
+from .engine import Outcome, theorem
+
+FAMILY = "counting"
+
+#: The sweep domain of 1-D layers: inclusive upper bounds (lower bounds n, k, s, d >= 1; p >= 0).
+BOUNDS = {"n": 64, "k": 7, "s": 4, "p": 3, "d": 3}
+#: The smaller domain on which the operators themselves are built at every point.
+OPERATOR_BOUNDS = {"n": 6, "k": 3, "s": 3, "p": 2, "d": 2}
+
+CONVENTIONS = ("int", "pairs", "valid", "same", "same_lower", "full")
+
+DOMAIN_TEXT = (f"every 1-D layer with 1<=n<={BOUNDS['n']}, 1<=k<={BOUNDS['k']}, "
+               f"1<=s<={BOUNDS['s']}, 1<=d<={BOUNDS['d']}, and padding of every convention "
+               f"(symmetric int p<={BOUNDS['p']}, per-side pairs p_b, p_a<={BOUNDS['p']}, "
+               "valid, same, same_lower, full) whose dilated kernel fits the padded input, "
+               "truth counted by enumeration; the operators' index form built at every point "
+               f"with n<={OPERATOR_BOUNDS['n']}, k<={OPERATOR_BOUNDS['k']}, "
+               f"s<={OPERATOR_BOUNDS['s']}, p<={OPERATOR_BOUNDS['p']}, "
+               f"d<={OPERATOR_BOUNDS['d']}")
+
+OUTPUT_SIZE_FORMULA = "floor((n + p_before + p_after - d*(k - 1) - 1)/s) + 1"
+TRANSPOSED_FORMULA = "(n - 1)*s - 2*p + d*(k - 1) + op + 1"
+
+Columns = dict[str, np.ndarray]
+
+
+# ---------------------------------------------------------------------------
+# Sweep machinery: integer columns, enumeration counts, the smallest failure
+# ---------------------------------------------------------------------------
+
+def _grid(**ranges: Sequence[int]) -> Columns:
+    """Every combination of the given integer ranges, as flat int64 columns."""
+    mesh = np.meshgrid(*[np.asarray(list(r), dtype=np.int64) for r in ranges.values()],
+                       indexing="ij")
+    return {name: m.ravel() for name, m in zip(ranges, mesh)}
+
+
+def _where(columns: Columns, mask: np.ndarray) -> Columns:
+    return {name: col[mask] for name, col in columns.items()}
+
+
+def _concat(parts: list[Columns]) -> Columns:
+    return {name: np.concatenate([p[name] for p in parts]) for name in parts[0]}
+
+
+def count_windows(length: np.ndarray, span: np.ndarray, s: np.ndarray) -> np.ndarray:
+    """Windows ``i = 0, 1, ...`` with ``s*i + span <= length``, counted one index at a time.
+
+    This is the definition of a sliding window that lies inside a (padded) input of
+    ``length`` samples, with no division and no floor.
+
+    Examples
+    --------
+    >>> count_windows(np.array([6, 13]), np.array([3, 6]), np.array([2, 5])).tolist()
+    [2, 2]
+    """
+    length, span, s = np.broadcast_arrays(length, span, s)
+    count = np.zeros(length.shape, dtype=np.int64)
+    for i in range(int(length.max(initial=0)) + 1):
+        count += (s * i + span <= length)
+    return count
+
+
+def _smallest(columns: Columns, failing: np.ndarray, keys: Sequence[str]) -> dict[str, int] | None:
+    """The failing point with the least sum of ``keys``, ties broken lexicographically."""
+    if not failing.any():
+        return None
+    sub = _where(columns, failing)
+    total = sum(sub[k] for k in keys)
+    order = np.lexsort([sub[k] for k in reversed(keys)] + [total])
+    first = int(order[0])
+    return {name: int(col[first]) for name, col in sub.items()}
+
+
+def _formula_values(text: str, columns: Columns) -> tuple[np.ndarray, np.ndarray]:
+    """Exact values of a user formula (see :mod:`symconv.formula`) at every point.
+
+    ``columns`` holds the layer (``n, k, s, d, pb, pa`` and any extra variables such as
+    ``op``); the formula may use ``p_before``/``p_after`` (``pb``/``pa``) and, where the
+    pads are equal, ``p``. Returns the values (non-integers become ``-10**9``, never equal
+    to a count) and the mask of points where the formula is defined.
+    """
+    expr = parse_formula(text)
+    names = {str(sym) for sym in expr.free_symbols}
+    given = {**columns, "p_before": columns["pb"], "p_after": columns["pa"],
+             "p": columns["pb"]}
+    size = len(columns["n"])
+    defined = np.ones(size, dtype=bool)
+    if "p" in names and "p" not in columns:
+        defined &= columns["pb"] == columns["pa"]
+    num, den, undefined = evaluate_many(expr, {n: given[n] for n in names} or
+                                        {"n": given["n"]})
+    num = np.broadcast_to(np.asarray(num, dtype=object), (size,))
+    den = np.broadcast_to(np.asarray(den, dtype=object), (size,))
+    out = np.full(size, -10**9, dtype=np.int64)
+    ok = ~np.broadcast_to(undefined, (size,)) & (num % den == 0)
+    out[ok] = (num[ok] // den[ok]).astype(np.int64)
+    return out, defined
+
+
+def _padding_of(convention: str, pb: int, pa: int) -> Any:
+    """The ``padding`` argument naming a 1-D point of a convention."""
+    if convention == "int":
+        return pb
+    if convention == "pairs":
+        return ((pb, pa),)
+    return convention
+
+
+def layer_points(convention: str, bounds: dict[str, int] = BOUNDS) -> Columns:
+    """Every valid 1-D layer of one padding convention inside ``bounds``, with its pads.
+
+    Columns ``n, k, s, d, pb, pa``; the dilated kernel fits the padded input.
+
+    Examples
+    --------
+    >>> pts = layer_points("same", {"n": 2, "k": 2, "s": 1, "p": 0, "d": 1})
+    >>> [(int(n), int(k), int(b), int(a)) for n, k, b, a in zip(*(pts[c] for c in
+    ...  ("n", "k", "pb", "pa")))]
+    [(1, 1, 0, 0), (1, 2, 0, 1), (2, 1, 0, 0), (2, 2, 0, 1)]
+    """
+    base = {"n": range(1, bounds["n"] + 1), "k": range(1, bounds["k"] + 1),
+            "s": range(1, bounds["s"] + 1), "d": range(1, bounds["d"] + 1)}
+    pads = range(bounds["p"] + 1)
+    if convention == "int":
+        c = _grid(**base, pb=pads)
+        c["pa"] = c["pb"].copy()
+    elif convention == "pairs":
+        c = _grid(**base, pb=pads, pa=pads)
+    else:
+        c = _grid(**base)
+        ext = c["d"] * (c["k"] - 1)
+        if convention == "valid":
+            c["pb"], c["pa"] = np.zeros_like(ext), np.zeros_like(ext)
+        elif convention == "full":
+            c["pb"], c["pa"] = ext, ext.copy()
+        else:
+            pairs = np.array([same_pads(*q, lower=convention == "same_lower")
+                              for q in zip(*(c[v].tolist() for v in "nksd"))], dtype=np.int64)
+            c["pb"], c["pa"] = pairs[:, 0], pairs[:, 1]
+    fits = c["d"] * (c["k"] - 1) + 1 <= c["n"] + c["pb"] + c["pa"]
+    return _where(c, fits)
+
+
+def _layer_counterexample(convention: str, point: dict[str, int]) -> dict[str, Any]:
+    return {"input_shape": (point["n"],), "kernel_shape": (point["k"],),
+            "stride": point["s"], "padding": _padding_of(convention, point["pb"], point["pa"]),
+            "dilation": point["d"]}
+
+
+def _steps_window(c: Columns) -> tuple[np.ndarray, np.ndarray]:
+    """Per point: (number of windows, padded length) with the enumeration count."""
+    length = c["n"] + c["pb"] + c["pa"]
+    return count_windows(length, c["d"] * (c["k"] - 1) + 1, c["s"]), length
+
+
+def _tap_pairs(c: Columns) -> tuple[np.ndarray, np.ndarray]:
+    """Per point: (output, tap) pairs landing on the input, and on padding, counted."""
+    rows = _steps_window(c)[0]
+    inside = np.zeros_like(rows)
+    padded = np.zeros_like(rows)
+    for i in range(int(rows.max(initial=0))):
+        live = i < rows
+        for m in range(BOUNDS["k"]):
+            tap = live & (m < c["k"])
+            j = c["s"] * i - c["pb"] + c["d"] * m
+            hit = (j >= 0) & (j < c["n"])
+            inside += tap & hit
+            padded += tap & ~hit
+    return inside, padded
+
+
+def _reaching_taps(c: Columns) -> np.ndarray:
+    """Per point: kernel taps ``m`` that land on the input for at least one output."""
+    rows = _steps_window(c)[0]
+    reach = np.zeros_like(rows)
+    for m in range(BOUNDS["k"]):
+        hit = np.zeros(rows.shape, dtype=bool)
+        for i in range(int(rows.max(initial=0))):
+            j = c["s"] * i - c["pb"] + c["d"] * m
+            hit |= (i < rows) & (j >= 0) & (j < c["n"])
+        reach += hit & (m < c["k"])
+    return reach
+
+
+@cache
+def operator_table() -> dict[str, Columns]:
+    """The correlation operator built at every point of the small domain, per convention.
+
+    Columns: the layer (``n, k, s, d, pb, pa``), ``rows`` (rows of C), ``windows_ok``
+    (C's index form is exactly the sliding-window rule ``j = s*i - p_b + d*m`` over its
+    rows, every in-input tap present), ``nnz`` (structural nonzeros) and ``taps``
+    (distinct kernel symbols used).
+    """
+    table = {}
+    for convention in CONVENTIONS:
+        c = layer_points(convention, OPERATOR_BOUNDS)
+        rows, ok, nnz, taps = [], [], [], []
+        for n, k, s, d, pb, pa in zip(*(c[v].tolist() for v in ("n", "k", "s", "d", "pb",
+                                                                  "pa"))):
+            op = correlation(Geometry((n,), (k,), s, _padding_of(convention, pb, pa), d))
+            out = op.shape[0]
+            want = {(i, m, s * i - pb + d * m) for i in range(out) for m in range(k)
+                    if 0 <= s * i - pb + d * m < n}
+            got = set(zip(op.rows.tolist(), op.taps.tolist(), op.cols.tolist()))
+            rows.append(out)
+            ok.append(got == want and len(got) == len(op.rows))
+            nnz.append(op.nnz)
+            taps.append(len(set(op.taps.tolist())))
+        table[convention] = {**c, "rows": np.array(rows), "windows_ok": np.array(ok),
+                             "nnz": np.array(nnz), "taps": np.array(taps)}
+    return table
+
+
+# ---------------------------------------------------------------------------
+# Small helpers for the steps
+# ---------------------------------------------------------------------------
+
+def _size(shape: Sequence[int]) -> str:
+    return "x".join(map(str, shape))
+
+
+def _axes(values: Sequence[int]) -> Any:
+    """One value when every axis agrees, else the tuple."""
+    return values[0] if len(set(values)) == 1 else tuple(values)
+
+
+def _fail(difference: dict[str, Any] | None) -> str:
+    if not difference:
+        return ""
+    return "; ".join(f"{k} = {v}" for k, v in difference.items())
+
+
+def _compare_step(holds: bool, what: str, difference: dict | None, domain_points: int) -> Step:
+    if holds:
+        return Step("Compare", f"{what} agree at this point and at all {domain_points} points "
+                    "of the sweep domain.", ())
+    return Step("Compare", f"{what} disagree: {_fail(difference)}.", ())
+
+
+def _outcome(holds: bool, steps: list[Step], difference: dict | None, points: int,
+             numeric: bool | None = None, domain: str = DOMAIN_TEXT,
+             witness: dict | None = None) -> Outcome:
+    return Outcome(holds, tuple(steps), None if holds else difference, witness=witness,
+                   evidence=("symbolic", "exhaustive"), numeric=numeric,
+                   domain=f"{domain} ({points} points)")
+
+
+def _int_pads(g: Geometry) -> list[tuple[int, int]]:
+    return [tuple(int(v) for v in pair) for pair in g.pads]
+
+
+# ---------------------------------------------------------------------------
+# output-size
+# ---------------------------------------------------------------------------
+
+_LAYER_KEYS = ("n", "k", "s", "pb", "pa", "d")
+
+
+@cache
+def _output_size_sweep(formula: str) -> tuple[dict | None, int]:
+    points, failures = 0, []
+    for convention in CONVENTIONS:
+        c = layer_points(convention)
+        windows = _steps_window(c)[0]
+        values, defined = _formula_values(formula, c)
+        bad = _smallest({**c, "formula": values, "rows": windows},
+                        defined & (values != windows), _LAYER_KEYS)
+        t = operator_table()[convention]
+        small, small_defined = _formula_values(formula, t)
+        counted = _steps_window(t)[0]
+        op_bad = _smallest({**t, "formula": small}, (small_defined & (small != t["rows"]))
+                           | ~t["windows_ok"] | (counted != t["rows"]), _LAYER_KEYS)
+        failures += [(sum(f[k] for k in _LAYER_KEYS), convention, f) for f in (op_bad, bad)
+                     if f is not None]
+        points += len(c["n"]) + len(t["n"])
+    if not failures:
+        return None, points
+    _, convention, found = min(failures, key=lambda f: f[0])
+    return {**_layer_counterexample(convention, found), "formula": found["formula"],
+            "rows of C": found["rows"]}, points
+
+
+def _layer_columns(g: Geometry, axis: int) -> Columns:
+    pb, pa = _int_pads(g)[axis]
+    return {"n": np.array([g.input_shape[axis]]), "k": np.array([g.kernel_shape[axis]]),
+            "s": np.array([g.stride[axis]]), "d": np.array([g.dilation[axis]]),
+            "pb": np.array([pb]), "pa": np.array([pa])}
+
+
+@theorem("output-size", family=FAMILY,
+         statement="The correlation matrix C has floor((n + p_b + p_a - d(k-1) - 1)/s) + 1 "
+                   "rows per axis (2p for symmetric padding): one per window that fits the "
+                   "padded input, for every padding convention (int, per-side pairs, valid, "
+                   "same, same_lower, full); the convention is the kind of `padding`.",
+         latex=r"\#\operatorname{rows}(C) = \left\lfloor \frac{n + p_b + p_a - d(k-1) - 1}{s}"
+               r"\right\rfloor + 1",
+         parameters={"input_shape": (5,), "kernel_shape": (3,), "stride": 2, "padding": 1,
+                     "dilation": 1, "formula": OUTPUT_SIZE_FORMULA},
+         domain_text=DOMAIN_TEXT)
+def output_size(input_shape, kernel_shape, stride, padding, dilation, formula) -> Outcome:
+    """Rows of C (built symbolically) = windows counted = the formula, per axis."""
+    g = Geometry(input_shape, kernel_shape, stride, padding, dilation)
+    op = correlation(g)
+    rows = op.matrix.rows
+    per_axis = []
+    for axis in range(g.ndim):
+        cols = _layer_columns(g, axis)
+        value, defined = _formula_values(formula, cols)
+        if not defined[0]:
+            raise TheoremError(f"formula uses p but the pads {g.pads[axis]} of axis {axis} "
+                               "differ; use p_before and p_after")
+        per_axis.append((int(value[0]), int(_steps_window(cols)[0][0])))
+    claimed, counted = prod(v for v, _ in per_axis), prod(w for _, w in per_axis)
+    here = claimed == rows == counted
+    found, points = _output_size_sweep(formula)
+    difference = (found if here else
+                  {"formula": claimed, "rows of C": rows, "windows counted": counted})
+    holds = here and found is None
+    steps = [
+        Step("Setting", f"Layer: {layer_text(g)}. Padding convention: "
+             f"{_convention_name(padding)}.", (Math(
+                 r"C_{i,j} = k_m \ \text{ where } j = s\,i - p_b + d\,m,\ 0 \le j < n",
+                 "C[i, j] = k[m] where j = s*i - p_b + d*m lands inside the input"),)),
+        Step("Windows", "Row $i$ of C is the window starting at $s\\,i - p_b$ of the padded "
+             "input; it exists when the whole dilated window $[s\\,i - p_b,\\ s\\,i - p_b + "
+             "d(k-1)]$ lies in $[-p_b,\\ n + p_a - 1]$. Counting such $i = 0, 1, \\dots$ one "
+             "by one gives " + ", ".join(str(w) for _, w in per_axis) + " per axis.",
+             (Math(r"\#\{ i \ge 0 : s\,i + d(k-1) + 1 \le n + p_b + p_a \}",
+                   "#{ i >= 0 : s*i + d*(k-1) + 1 <= n + p_b + p_a }"),)),
+        Step("The matrix", f"C is {rows} x {op.matrix.cols}.", (show("C", op.matrix),)),
+        Step("Formula", f"The formula `{formula}` gives " + ", ".join(
+            str(v) for v, _ in per_axis) + f" per axis, product {claimed}.",
+             (Math(r"\left\lfloor \frac{n + p_b + p_a - d(k-1) - 1}{s}\right\rfloor + 1",
+                   formula),)),
+        _compare_step(holds, "Rows of C, counted windows and the formula", difference, points),
+    ]
+    return _outcome(holds, steps, difference, points)
+
+
+def _convention_name(padding: Any) -> str:
+    if isinstance(padding, str):
+        return padding
+    if isinstance(padding, int):
+        return f"symmetric int p = {padding}"
+    return f"explicit {padding}"
+def _convention_name(padding: Any) -> str:
+    if isinstance(padding, str):
+        return padding
+    if isinstance(padding, int):
+        return f"symmetric int p = {padding}"
+    return f"explicit {padding}"
+
+
+# ---------------------------------------------------------------------------
+# same-padding
+# ---------------------------------------------------------------------------
+
+SAME_BOUNDS_TEXT = (f"every 1-D layer with 1<=n<={BOUNDS['n']}, 1<=k<={BOUNDS['k']}, "
+                    f"1<=s<={BOUNDS['s']}, 1<=d<={BOUNDS['d']} (least total pad found by "
+                    "trying T = 0, 1, 2, ... and counting windows)")
+TORCH_SAME_TEXT = ("and, for 'same', our C with the claimed pads equals "
+                   "torch.nn.functional.conv1d(padding='same') at stride 1 for n<=24, k<=7, "
+                   "d<=3 on small integer data")
+
+
+def _split(total: np.ndarray, odd_pixel: str) -> tuple[np.ndarray, np.ndarray]:
+    small, large = total // 2, total - total // 2
+    return (large, small) if odd_pixel == "before" else (small, large)
+
+
+def least_total_pad(n: np.ndarray, k: np.ndarray, s: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """Least ``T >= 0`` for which ``ceil(n/s)`` windows fit ``n + T`` samples, by trying T.
+
+    Examples
+    --------
+    >>> least_total_pad(np.array([13]), np.array([6]), np.array([5]), np.array([1])).tolist()
+    [3]
+    """
+    want = -(-n // s)
+    span = d * (k - 1) + 1
+    best = np.full(n.shape, -1, dtype=np.int64)
+    for t in range(int(span.max()) + int(s.max()) + 1):
+        enough = (best < 0) & (count_windows(n + t, span, s) >= want)
+        best[enough] = t
+    return best
+
+
+@cache
+def _same_sweep(padding: str, odd_pixel: str) -> tuple[dict | None, int]:
+    c = _grid(n=range(1, BOUNDS["n"] + 1), k=range(1, BOUNDS["k"] + 1),
+              s=range(1, BOUNDS["s"] + 1), d=range(1, BOUNDS["d"] + 1))
+    out = -(-c["n"] // c["s"])
+    total = np.maximum((out - 1) * c["s"] + c["d"] * (c["k"] - 1) + 1 - c["n"], 0)
+    least = least_total_pad(c["n"], c["k"], c["s"], c["d"])
+    pb, pa = _split(total, odd_pixel)
+    resolved = np.array([same_pads(*q, lower=padding == "same_lower")
+                         for q in zip(*(c[v].tolist() for v in "nksd"))], dtype=np.int64)
+    rows = count_windows(c["n"] + pb + pa, c["d"] * (c["k"] - 1) + 1, c["s"])
+    failing = ((total != least) | (pb != resolved[:, 0]) | (pa != resolved[:, 1])
+               | (rows != out))
+    found = _smallest({**c, "pb": pb, "pa": pa, "total": total, "least": least,
+                       "rb": resolved[:, 0], "ra": resolved[:, 1]}, failing,
+                      ("n", "k", "s", "d"))
+    points = len(c["n"])
+    if found is None and padding == "same":
+        found, checked = _torch_same_check(odd_pixel)
+        points += checked
+    if found is None or "torch" in found:
+        return found, points
+    return {"input_shape": (found["n"],), "kernel_shape": (found["k"],),
+            "stride": found["s"], "dilation": found["d"],
+            "claimed pads": (found["pb"], found["pa"]),
+            f"{padding} pads of C": (found["rb"], found["ra"]),
+            "least total pad": found["least"]}, points
+
+
+def _torch_same_check(odd_pixel: str) -> tuple[dict | None, int]:
+    """At stride 1 our correlation with the claimed split equals torch's padding='same'."""
+    try:
+        import torch
+        import torch.nn.functional as F  # noqa: N812
+    except ImportError:
+        return None, 0
+    import warnings
+
+    checked = 0
+    for n, k, d in itertools.product(range(1, 25), range(1, BOUNDS["k"] + 1),
+                                     range(1, BOUNDS["d"] + 1)):
+        total = d * (k - 1)
+        pb, pa = _split(np.array(total), odd_pixel)
+        op = correlation(Geometry((n,), (k,), 1, ((int(pb), int(pa)),), d))
+        w = random_integers((1, 1, k), n + 7 * k + d)
+        x = random_integers((1, n), 3 * n + k)
+        ours = op.numeric(w) @ x.reshape(-1)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # torch warns that even kernels copy the input
+            theirs = F.conv1d(torch.tensor(x[None], dtype=torch.float32),
+                              torch.tensor(w, dtype=torch.float32), padding="same",
+                              dilation=d).numpy().reshape(-1).astype(float)
+        checked += 1
+        if ours.shape != theirs.shape or not np.array_equal(ours, theirs):
+            return {"input_shape": (n,), "kernel_shape": (k,), "stride": 1, "dilation": d,
+                    "claimed pads": (int(pb), int(pa)), "ours": ours.tolist(),
+                    "torch": theirs.tolist()}, checked
+    return None, checked
+
+
+@theorem("same-padding", family=FAMILY,
+         statement="TensorFlow's SAME: out = ceil(n/s), total pad max((out-1)s + d(k-1) + 1 - "
+                   "n, 0) -- the least total pad giving C ceil(n/s) rows -- odd pixel at the "
+                   "end (SAME_LOWER: at the start); PyTorch's padding='same' agrees at stride 1.",
+         latex=r"T = \max\left(\left(\left\lceil \tfrac{n}{s}\right\rceil - 1\right)s + d(k-1)"
+               r" + 1 - n,\ 0\right),\ (p_b, p_a) = \left(\left\lfloor \tfrac{T}{2}\right\rfloor,"
+               r" \left\lceil \tfrac{T}{2}\right\rceil\right)",
+         parameters={"input_shape": (13,), "kernel_shape": (6,), "stride": 5, "dilation": 1,
+                     "padding": "same", "odd_pixel": "after"},
+         domain_text=SAME_BOUNDS_TEXT)
+def same_padding(input_shape, kernel_shape, stride, dilation, padding, odd_pixel) -> Outcome:
+    """Claimed split vs the operator's pads; least total pad by trying; torch at stride 1."""
+    if padding not in ("same", "same_lower") or odd_pixel not in ("after", "before"):
+        raise TheoremError("same-padding takes padding 'same' or 'same_lower' and odd_pixel "
+                           f"'after' or 'before', got {padding!r}, {odd_pixel!r}")
+    g = Geometry(input_shape, kernel_shape, stride, padding, dilation)
+    op = correlation(g)
+    rows_here, lines = [], []
+    here = True
+    for axis, (n, k, s, d) in enumerate(zip(g.input_shape, g.kernel_shape, g.stride,
+                                            g.dilation)):
+        out = ceil_div(n, s)
+        total = max((out - 1) * s + d * (k - 1) + 1 - n, 0)
+        least = int(least_total_pad(*(np.array([v]) for v in (n, k, s, d)))[0])
+        claimed = tuple(int(v) for v in _split(np.array(total), odd_pixel))
+        first = _first_window_start(op, g, axis)
+        here &= (total == least and claimed == _int_pads(g)[axis]
+                 and g.output_shape[axis] == out and first == -claimed[0])
+        rows_here.append(out)
+        lines.append(f"axis {axis}: out = ceil({n}/{s}) = {out}, T = max(({out}-1)*{s} + "
+                     f"{d}*({k}-1) + 1 - {n}, 0) = {total} (least T by trying: {least}), "
+                     f"claimed split {claimed}, pads of the operator {_int_pads(g)[axis]}, "
+                     f"its first window starts at {first}")
+    found, points = _same_sweep(padding, odd_pixel)
+    holds = here and found is None
+    difference = found if here else {"at the given point": "; ".join(lines)}
+    steps = [
+        Step("Setting", f"Layer: {layer_text(g)}; padding {padding!r}, claimed odd pixel "
+             f"{odd_pixel} the input.", ()),
+        Step("SAME", "TensorFlow fixes the output size to $\\lceil n/s\\rceil$ and pads as "
+             "little as possible: with total pad $T$ the matrix has $\\lfloor (n + T - d(k-1) "
+             "- 1)/s\\rfloor + 1$ rows, at least $\\lceil n/s\\rceil$ exactly when $T \\ge "
+             "(\\lceil n/s\\rceil - 1)s + d(k-1) + 1 - n$.",
+             (Math(r"T = \max\left(\left(\left\lceil \tfrac{n}{s}\right\rceil - 1\right)s + "
+                   r"d(k-1) + 1 - n,\ 0\right)",
+                   "T = max((ceil(n/s) - 1)*s + d*(k-1) + 1 - n, 0)"),)),
+        Step("At this point", "; ".join(lines) + ".", (show("C", op.matrix),)),
+        _compare_step(holds, "The rule, the least pad found by trying, the operator's pads "
+                      "(and PyTorch at stride 1)", difference, points),
+    ]
+    return _outcome(holds, steps, difference, points, domain=f"{SAME_BOUNDS_TEXT}; "
+                    f"{TORCH_SAME_TEXT}")
+
+
+def _first_window_start(op: LinearOperator, g: Geometry, axis: int) -> int:
+    """Start of row 0's window on ``axis``, read off C's index form: ``j - d*m``."""
+    shape = g.input_shape
+    rows0 = op.rows == 0
+    cols = np.unravel_index(op.cols[rows0], shape)[axis]
+    taps = np.unravel_index(op.taps[rows0], g.kernel_shape)[axis]
+    return int((cols - g.dilation[axis] * taps).min())
+
+
+# ---------------------------------------------------------------------------
+# full-and-valid-lengths
+# ---------------------------------------------------------------------------
+
+@cache
+def _full_valid_sweep(full: str, valid: str) -> tuple[dict | None, int]:
+    c = _grid(n=range(1, BOUNDS["n"] + 1), k=range(1, BOUNDS["k"] + 1),
+              d=range(1, BOUNDS["d"] + 1))
+    c["s"] = np.ones_like(c["n"])
+    ext = c["d"] * (c["k"] - 1)
+    zero = np.zeros_like(ext)
+    full_rows = count_windows(c["n"] + 2 * ext, ext + 1, c["s"])
+    valid_rows = count_windows(c["n"], ext + 1, c["s"])
+    f_val, _ = _formula_values(full, {**c, "pb": ext, "pa": ext})
+    v_val, _ = _formula_values(valid, {**c, "pb": zero, "pa": zero})
+    fits = ext + 1 <= c["n"]
+    failing = (f_val != full_rows) | (fits & (v_val != valid_rows))
+    found = _smallest({**c, "full": f_val, "valid": v_val, "full_rows": full_rows,
+                       "valid_rows": valid_rows}, failing, ("n", "k", "d"))
+    points = len(c["n"]) + int(fits.sum())
+    if found is None:
+        # the train analogy at d = 1: numpy's full / valid convolution of two sequences
+        for n, k in itertools.product(range(1, 17), range(1, 17)):
+            a, b = np.ones(n), np.ones(k)
+            if len(np.convolve(a, b, "full")) != n + k - 1 or \
+                    len(np.convolve(a, b, "valid")) != max(n, k) - min(n, k) + 1:
+                return {"input_shape": (n,), "kernel_shape": (k,), "numpy": "disagrees"}, points
+            points += 1
+        return None, points
+    return {"input_shape": (found["n"],), "kernel_shape": (found["k"],),
+            "dilation": found["d"], "full formula": found["full"],
+            "rows of C (full)": found["full_rows"], "valid formula": found["valid"],
+            "rows of C (valid)": found["valid_rows"]}, points
+
+
+@theorem("full-and-valid-lengths", family=FAMILY,
+         statement="At stride 1, full padding gives n + d(k-1) outputs (n + k - 1 = N + M - 1, "
+                   "the two trains from first touch to last touch) and valid padding "
+                   "n - d(k-1) (n - k + 1) when the kernel fits.",
+         latex=r"\#\operatorname{rows}C_{\mathrm{full}} = n + d(k-1),\quad "
+               r"\#\operatorname{rows}C_{\mathrm{valid}} = n - d(k-1)",
+         parameters={"input_shape": (5,), "kernel_shape": (3,), "dilation": 1,
+                     "full": "n + d*(k - 1)", "valid": "n - d*(k - 1)"},
+         domain_text="every 1-D stride-1 layer with 1<=n<=64, 1<=k<=7, 1<=d<=3 (valid: "
+                     "where d(k-1) + 1 <= n), windows counted; numpy.convolve lengths for "
+                     "1<=N, M<=16")
+def full_and_valid_lengths(input_shape, kernel_shape, dilation, full, valid) -> Outcome:
+    """Rows of the full and valid correlation matrices vs the two formulas."""
+    gf = Geometry(input_shape, kernel_shape, 1, "full", dilation)
+    cf = correlation(gf)
+    fits = all(d * (k - 1) + 1 <= n for n, k, d in zip(gf.input_shape, gf.kernel_shape,
+                                                       gf.dilation))
+    def formula_at(text, g, axis):
+        return int(_formula_values(text, _layer_columns(g, axis))[0][0])
+    f_claim = prod(formula_at(full, gf, a) for a in range(gf.ndim))
+    here = cf.matrix.rows == f_claim
+    displays = [show(r"C_{\mathrm{full}}", cf.matrix)]
+    text = f"Full: C has {cf.matrix.rows} rows, the formula gives {f_claim}."
+    v_claim = v_rows = None
+    if fits:
+        gv = Geometry(input_shape, kernel_shape, 1, "valid", dilation)
+        cv = correlation(gv)
+        v_claim = prod(formula_at(valid, gv, a) for a in range(gv.ndim))
+        v_rows = cv.matrix.rows
+        here &= v_rows == v_claim
+        displays.append(show(r"C_{\mathrm{valid}}", cv.matrix))
+        text += f" Valid: C has {v_rows} rows, the formula gives {v_claim}."
+    found, points = _full_valid_sweep(full, valid)
+    holds = here and found is None
+    difference = found if here else {"full rows": cf.matrix.rows, "full formula": f_claim,
+                                     "valid rows": v_rows, "valid formula": v_claim}
+    steps = [
+        Step("Setting", f"Input {_size(gf.input_shape)}, kernel {_size(gf.kernel_shape)}, "
+             f"dilation {_axes(gf.dilation)}, stride 1. 'full' pads d(k-1) on both sides, so the "
+             "first window touches only the first input sample and the last window only the "
+             "last: like two trains of N and M carriages passing from the first touching "
+             "carriage to the last, N + M - 1 positions.", ()),
+        Step("Matrices", text, tuple(displays)),
+        _compare_step(holds, "Rows of the full and valid matrices and the formulas",
+                      difference, points),
+    ]
+    return _outcome(holds, steps, difference, points,
+                    domain="stride-1 layers with n<=64, k<=7, d<=3, windows counted, and "
+                           "numpy.convolve lengths for N, M<=16")
+
+
+# ---------------------------------------------------------------------------
+# transposed-output-size and why output_padding exists
+# ---------------------------------------------------------------------------
+
+TRANSPOSED_BOUNDS = {"n": 24, "k": 7, "s": 4, "p": 3, "d": 3}
+TRANSPOSED_TEXT = (f"every 1-D ConvTranspose with 1<=n<={TRANSPOSED_BOUNDS['n']}, 1<=k<=7, "
+                   "1<=s<=4, 0<=p<=3, 1<=d<=3 and every output_padding 0<=op<max(s, d): "
+                   "forward sizes N counted by enumerating N = 1, 2, ... and their windows; "
+                   "the scatter operator compared with C(N)^T entry by entry where "
+                   "n<=4, k<=3, s<=3, p<=2, d<=2")
+
+
+def _preimages(c: Columns, largest: int) -> list[np.ndarray]:
+    """Per point: the forward input sizes N (1..largest) whose correlation has n rows."""
+    span = c["d"] * (c["k"] - 1) + 1
+    hits = []
+    for size in range(1, largest + 1):
+        length = size + 2 * c["p"]
+        rows = np.where(span <= length, count_windows(length, span, c["s"]), 0)
+        hits.append(rows == c["n"])
+    return hits
+
+
+@cache
+def _transposed_sweep(formula: str) -> tuple[dict | None, int]:
+    b = TRANSPOSED_BOUNDS
+    c = _grid(n=range(1, b["n"] + 1), k=range(1, b["k"] + 1), s=range(1, b["s"] + 1),
+              p=range(b["p"] + 1), d=range(1, b["d"] + 1))
+    largest = (b["n"] - 1) * b["s"] + b["d"] * (b["k"] - 1) + b["s"] + b["d"]
+    hits = np.stack(_preimages(c, largest), axis=1)  # hits[point, N-1]
+    sizes = np.arange(1, largest + 1)
+    count = hits.sum(axis=1)
+    base = (c["n"] - 1) * c["s"] - 2 * c["p"] + c["d"] * (c["k"] - 1) + 1
+    # exactly the sizes base + op, op in [0, s), that are >= 1
+    expected = np.maximum(np.minimum(c["s"], base + c["s"] - 1), 0)
+    failing = count != expected
+    points = 0
+    for op in range(max(b["s"], b["d"])):
+        allowed = (op < np.maximum(c["s"], c["d"])) & (base + op >= 1)
+        values, _ = _formula_values(formula, {**c, "pb": c["p"], "pa": c["p"],
+                                              "op": np.full_like(c["n"], op)})
+        index = np.clip(values - 1, 0, largest - 1)
+        preimage = hits[np.arange(len(index)), index] & (values >= 1)
+        # op < s: the op-th preimage; op >= s (PyTorch allows op < d): not a preimage
+        want = np.where(op < c["s"], preimage & (values == base + op), ~preimage)
+        failing |= allowed & ~want
+        points += int(allowed.sum())
+    found = _smallest({**c, "count": count, "expected": expected}, failing,
+                      ("n", "k", "s", "p", "d"))
+    if found is not None:
+        found_sizes = [int(v) for v in sizes[hits[
+            np.flatnonzero(np.all([c[k] == found[k] for k in "nkspd"], axis=0))[0]]]]
+        return {"input_shape": (found["n"],), "kernel_shape": (found["k"],),
+                "stride": found["s"], "padding": found["p"], "dilation": found["d"],
+                "forward sizes mapping to n": found_sizes}, points
+    return _transposed_operator_check(formula, points)
+
+
+def _transposed_operator_check(formula: str, points: int) -> tuple[dict | None, int]:
+    for n, k, s, p, d in itertools.product(range(1, 5), range(1, 4), range(1, 4),
+                                           range(3), range(1, 3)):
+        for op in range(max(s, d)):
+            try:
+                tg = TransposedGeometry((n,), (k,), s, p, op, d)
+            except SymconvError:
+                continue
+            t = transposed_convolution(tg, kernel_name="k")
+            claimed = _formula_values(formula, {"n": np.array([n]), "k": np.array([k]),
+                                                "s": np.array([s]), "d": np.array([d]),
+                                                "pb": np.array([p]), "pa": np.array([p]),
+                                                "op": np.array([op])})[0][0]
+            size = t.shape[0]
+            g = Geometry((size,), (k,), s, p, d)
+            c = correlation(g)
+            same = (c.shape[0] == n and set(zip(t.rows.tolist(), t.cols.tolist(),
+                                                 t.taps.tolist()))
+                    == set(zip(c.cols.tolist(), c.rows.tolist(), c.taps.tolist())))
+            points += 1
+            if claimed != size or (op < s and not same):
+                return {"input_shape": (n,), "kernel_shape": (k,), "stride": s,
+                        "padding": p, "output_padding": op, "dilation": d,
+                        "formula": int(claimed), "rows of T": size}, points
+    return None, points
+
+
+@theorem("transposed-output-size", family=FAMILY,
+         statement="The scatter-defined transposed convolution has (n-1)s - 2p + d(k-1) + op "
+                   "+ 1 rows. Why output_padding exists: the forward sizes N whose correlation "
+                   "has n rows are exactly N_0 + op for op = 0..s-1 with N_0 = (n-1)s - 2p + "
+                   "d(k-1) + 1 (those >= 1: s of them when N_0 >= 1), each reached by exactly "
+                   "one op; T is then C(N)^T. PyTorch also accepts s <= op < d when d > s: "
+                   "those sizes are not preimages.",
+         latex=r"\#\operatorname{rows}T = (n-1)s - 2p + d(k-1) + \mathrm{op} + 1,\quad "
+               r"\{N : \#\operatorname{rows}C(N) = n\} = \{N_0 + \mathrm{op} : 0 \le "
+               r"\mathrm{op} < s\}",
+         parameters={"input_shape": (3,), "kernel_shape": (3,), "stride": 2, "padding": 1,
+                     "output_padding": 1, "dilation": 1, "formula": TRANSPOSED_FORMULA},
+         domain_text=TRANSPOSED_TEXT)
+def transposed_output_size(input_shape, kernel_shape, stride, padding, output_padding,
+                           dilation, formula) -> Outcome:
+    """Rows of T vs the formula; the list of forward preimage sizes, one per op."""
+    tg = TransposedGeometry(input_shape, kernel_shape, stride, padding, output_padding,
+                            dilation)
+    t = transposed_convolution(tg, kernel_name="k")
+    lines, claimed = [], 1
+    here = True
+    for axis, (n, k, s, p, op, d) in enumerate(zip(tg.input_shape, tg.kernel_shape,
+                                                   tg.stride, tg.padding, tg.output_padding,
+                                                   tg.dilation)):
+        cols = {"n": np.array([n]), "k": np.array([k]), "s": np.array([s]),
+                "p": np.array([p]), "d": np.array([d]), "pb": np.array([p]),
+                "pa": np.array([p]), "op": np.array([op])}
+        value = int(_formula_values(formula, cols)[0][0])
+        claimed *= value
+        largest = (n - 1) * s + d * (k - 1) + s + d
+        hits = _preimages(cols, largest)
+        sizes = [size + 1 for size, h in enumerate(hits) if h[0]]
+        base = (n - 1) * s - 2 * p + d * (k - 1) + 1
+        ops = {size: size - base for size in sizes}
+        here &= value == tg.output_shape[axis] and all(0 <= o < s for o in ops.values())
+        here &= (op < s) == (base + op in sizes)
+        lines.append(f"axis {axis}: forward sizes N with {n} windows: {sizes} = N_0 + op for "
+                     f"op in {sorted(ops.values())} (N_0 = {base}); this layer's op = {op} "
+                     f"gives {base + op}")
+    c = correlation(tg.forward())
+    transpose_ok = (c.shape[0] == prod(tg.input_shape) and
+                    set(zip(t.rows.tolist(), t.cols.tolist(), t.taps.tolist()))
+                    == set(zip(c.cols.tolist(), c.rows.tolist(), c.taps.tolist())))
+    preimage = all(op < s for op, s in zip(tg.output_padding, tg.stride))
+    here &= claimed == t.matrix.rows and transpose_ok == preimage
+    found, points = _transposed_sweep(formula)
+    holds = here and found is None
+    difference = found if here else {"formula": claimed, "rows of T": t.matrix.rows,
+                                     "T equals C(N)^T": transpose_ok}
+    steps = [
+        Step("Setting", f"ConvTranspose: input {_size(tg.input_shape)}, kernel "
+             f"{_size(tg.kernel_shape)}, stride {_axes(tg.stride)}, padding "
+             f"{_axes(tg.padding)}, output_padding {_axes(tg.output_padding)}, dilation "
+             f"{_axes(tg.dilation)}.",
+             (Math(r"T_{s j - p + d m,\; j} \mathrel{+}= k_m",
+                   "T[s*j - p + d*m, j] += k[m]  (scatter rule, kept when inside the output)"),)),
+        Step("Rows", f"T is {t.matrix.rows} x {t.matrix.cols}; the formula `{formula}` gives "
+             f"{claimed}.", (show("T", t.matrix),)),
+        Step("Why output_padding exists", "The forward correlation floors: "
+             "$\\lfloor (N + 2p - d(k-1) - 1)/s \\rfloor + 1 = n$ holds for $s$ consecutive "
+             "sizes $N$. The transposed layer must pick one; output_padding says which. "
+             + "; ".join(lines) + ".",
+             (Math(r"N_0 = (n-1)s - 2p + d(k-1) + 1,\quad N = N_0 + \mathrm{op},\ "
+                   r"0 \le \mathrm{op} < s",
+                   "N_0 = (n-1)*s - 2p + d*(k-1) + 1, N = N_0 + op, 0 <= op < s"),)),
+        Step("Transpose", ("With that N, T equals the transpose of the forward correlation "
+             "matrix C(N), entry by entry." if transpose_ok else "Here op >= s (PyTorch "
+             "accepts op < max(s, d)): N is not a preimage, C(N) has "
+             f"{c.shape[0]} rows and T is not C(N)^T."), (show("C(N)", c.matrix),)),
+        _compare_step(holds, "Rows of T, the formula and the enumerated forward sizes",
+                      difference, points),
+    ]
+    return _outcome(holds, steps, difference, points, domain=TRANSPOSED_TEXT)
+
+
+# ---------------------------------------------------------------------------
+# pool-output-size
+# ---------------------------------------------------------------------------
+
+POOL_TEXT = ("every 1-D PyTorch pooling with 1<=n<=64, 1<=k<=7, 1<=s<=4, 0<=p<=k/2, "
+             "1<=d<=3, ceil_mode False and True, windows counted (floor: inside the padded "
+             "input; ceil: fewest windows covering it, minus one starting in the right "
+             "padding); max_pool's windows built where n<=8, k<=3, s<=3, d<=2; "
+             "torch.nn.functional.max_pool1d output length where n<=20")
+
+
+def pool_formula(n, k, s, p, d, ceil_mode, drop_rule=True):
+    """The closed form (vectorised): floor or ceil of ``(n + 2p - d(k-1) - 1)/s`` plus one."""
+    span = d * (k - 1) + 1
+    top = n + 2 * p - span
+    out = (top + (s - 1) * ceil_mode) // s + 1
+    if drop_rule:
+        out = out - (ceil_mode & ((out - 1) * s >= n + p))
+    return out
+
+
+def _pool_truth(c: Columns) -> np.ndarray:
+    """Windows by counting: floor mode fit, ceil mode cover, minus a right-padding start."""
+    span = c["d"] * (c["k"] - 1) + 1
+    length = c["n"] + 2 * c["p"]
+    inside = count_windows(length, span, c["s"])
+    cover = np.zeros_like(inside)
+    for m in range(1, int(length.max()) + 1):  # least m with s(m-1) + span >= length
+        cover = np.where((cover == 0) & (c["s"] * (m - 1) + span >= length), m, cover)
+    last_in_pad = (cover - 1) * c["s"] - c["p"] >= c["n"]
+    return np.where(c["ceil"] == 1, cover - last_in_pad, inside)
+
+
+@cache
+def _pool_sweep(drop_rule: bool) -> tuple[dict | None, int]:
+    c = _grid(n=range(1, 65), k=range(1, 8), s=range(1, 5), p=range(4), d=range(1, 4),
+              ceil=range(2))
+    c = _where(c, (2 * c["p"] <= c["k"]) & (c["d"] * (c["k"] - 1) + 1 <= c["n"] + 2 * c["p"]))
+    truth = _pool_truth(c)
+    claimed = pool_formula(c["n"], c["k"], c["s"], c["p"], c["d"], c["ceil"], drop_rule)
+    valid = truth >= 1
+    found = _smallest({**c, "formula": claimed, "windows": truth}, valid & (claimed != truth),
+                      ("n", "k", "s", "p", "d", "ceil"))
+    points = int(valid.sum())
+    if found is None:
+        found, extra = _pool_operator_check(drop_rule)
+        points += extra
+    if found is None:
+        return None, points
+    return {"input_shape": (found["n"],), "kernel_shape": (found["k"],), "stride": found["s"],
+            "padding": found["p"], "dilation": found["d"], "ceil_mode": bool(found["ceil"]),
+            "formula": found["formula"], "windows": found["windows"]}, points
+
+
+def _pool_operator_check(drop_rule: bool) -> tuple[dict | None, int]:
+    try:
+        import torch
+        import torch.nn.functional as F  # noqa: N812
+    except ImportError:
+        torch = None
+    points = 0
+    for n, k, s, p, d, ceil in itertools.product(range(1, 21), range(1, 8), range(1, 5),
+                                                 range(4), range(1, 4), (False, True)):
+        if 2 * p > k:
+            continue
+        try:
+            g = PoolGeometry((n,), (k,), s, p, d, ceil)
+        except SymconvError:
+            continue
+        claimed = int(pool_formula(n, k, s, p, d, ceil, drop_rule))
+        windows = (len(max_pool(g).windows) if n <= 8 and k <= 3 and s <= 3 and d <= 2
+                   else claimed)
+        length = claimed
+        if torch is not None:
+            x = torch.zeros(1, 1, n)
+            length = F.max_pool1d(x, k, s, p, d, ceil_mode=ceil).shape[-1]
+        points += 1
+        if not claimed == windows == length:
+            return {"n": n, "k": k, "s": s, "p": p, "d": d, "ceil": int(ceil),
+                    "formula": claimed, "windows": length}, points
+    return None, points
+
+
+@theorem("pool-output-size", family=FAMILY,
+         statement="PyTorch pooling has floor((n + 2p - d(k-1) - 1)/s) + 1 windows, with "
+                   "ceil_mode the ceiling instead, minus one when that last window would start "
+                   "in the right padding (at or past n + p): the number of windows of max_pool "
+                   "and the output length of torch.nn.functional.max_pool1d.",
+         latex=r"\#\operatorname{windows} = \left\lceil \frac{n + 2p - d(k-1) - 1}{s}"
+               r"\right\rceil + 1 - [\,(\mathrm{out}-1)s \ge n + p\,]",
+         parameters={"input_shape": (5,), "kernel_shape": (2,), "stride": 2, "padding": 0,
+                     "dilation": 1, "ceil_mode": True, "drop_rule": True},
+         domain_text=POOL_TEXT)
+def pool_output_size(input_shape, kernel_shape, stride, padding, dilation, ceil_mode,
+                     drop_rule) -> Outcome:
+    """Windows of ``max_pool`` and of torch vs the closed form (with or without the drop)."""
+    g = PoolGeometry(input_shape, kernel_shape, stride, padding, dilation, ceil_mode)
+    mp = max_pool(g)
+    per_axis = [int(pool_formula(n, k, s, p, d, ceil_mode, drop_rule)) for n, k, s, p, d in
+                zip(g.input_shape, g.kernel_shape, g.stride, g.padding, g.dilation)]
+    claimed = prod(per_axis)
+    here = claimed == len(mp.windows)
+    x = sympy.Array(_symbols_of(g.input_shape))
+    y = mp.apply(x.reshape(1, *g.input_shape))
+    found, points = _pool_sweep(bool(drop_rule))
+    holds = here and found is None
+    difference = found if here else {"formula": claimed, "windows of max_pool":
+                                     len(mp.windows)}
+    windows_text = ", ".join(str(tuple(w)) for w in mp.windows[:12])
+    steps = [
+        Step("Setting", f"Pooling: input {_size(g.input_shape)}, window "
+             f"{_size(g.kernel_shape)}, stride {_axes(g.stride)}, padding {_axes(g.padding)}, "
+             f"dilation {_axes(g.dilation)}, ceil_mode {ceil_mode}.", ()),
+        Step("Windows", f"max_pool has {len(mp.windows)} windows (flat input positions: "
+             f"{windows_text}{' ...' if len(mp.windows) > 12 else ''}).",
+             (show("y", y),)),
+        Step("Formula", f"The closed form gives {per_axis} per axis"
+             f"{'' if drop_rule else ' (without the right-padding drop rule)'}.",
+             (Math(r"\mathrm{out} = \left\lceil \frac{n + 2p - d(k-1) - 1}{s}\right\rceil + 1"
+                   r" - [\,(\mathrm{out}-1)s \ge n + p\,]",
+                   "out = ceil((n + 2p - d(k-1) - 1)/s) + 1, minus 1 if (out-1)*s >= n + p"),)),
+        _compare_step(holds, "Windows of max_pool, counted windows, torch and the formula",
+                      difference, points),
+    ]
+    return _outcome(holds, steps, difference, points, domain=POOL_TEXT)
+
+
+def _symbols_of(shape: Sequence[int]) -> list:
+    return [sympy.Symbol(f"x_{{{','.join(map(str, idx))}}}")
+            for idx in itertools.product(*map(range, shape))]
