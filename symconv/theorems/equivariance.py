@@ -606,7 +606,9 @@ def rotation_not_equivariant(input_shape, kernel_shape, padding, turns) -> Outco
              (Math(r"C(k)\,R x \neq R\,C(k)\,x", "C(k) R x != R C(k) x"),)),
     )
     return Outcome(holds, steps, None if holds else {"difference": "no witness found"},
-                   witness=witness, numeric=holds)
+                   witness=witness, evidence=("exhaustive",), numeric=holds,
+                   domain="unit impulses at the input positions in order, integer kernel "
+                          "1..K^2, until the sides differ (the symbolic entries differ too)")
 
 
 __all__ = ["circular_correlation", "equivariance", "interior_rows", "rotate", "rotation",
