@@ -226,7 +226,8 @@ def toeplitz(input_shape, kernel_shape, stride, padding, dilation, in_channels, 
         difference = {"interior column counts": interior_counts,
                       "expected": sorted(stride_one_k)}
     per_axis = "; ".join(
-        f"axis {a}: interior inputs {_interior_columns(*ax) or 'none'} affect "
+        f"axis {a}: inputs {_interior_columns(*ax) or 'none'} (every output they could "
+        f"reach exists) affect "
         f"{sorted({column_count(j, *ax, interior=True) for j in range(ax[0])})} outputs"
         for a, ax in enumerate(axes))
     steps = (
