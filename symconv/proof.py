@@ -157,6 +157,9 @@ class Proof:
             return "Refuted: the statement fails at the parameters of the counterexample shown."
         at = ", ".join(f"{k}={_short(v)}" for k, v in self.parameters.items())
         parts = []
+        if self.witness is not None:
+            parts.append("Proved by example: the witness shown makes the two sides differ, "
+                         "computed exactly.")
         if "parametric" in self.evidence:
             parts.append("Proved for all sizes: every step is a named lemma, re-verified.")
         if "symbolic" in self.evidence:
