@@ -32,7 +32,7 @@ Examples
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from fractions import Fraction
 from functools import cache
 from math import prod
@@ -48,12 +48,10 @@ from ..geometry import (
     PoolGeometry,
     TransposedGeometry,
     ceil_div,
-    pool_output_size,
     same_pads,
 )
 from ..operators import (
     LinearOperator,
-    avg_pool,
     correlation,
     max_pool,
     transposed_convolution,
@@ -947,3 +945,548 @@ def pool_output_size(input_shape, kernel_shape, stride, padding, dilation, ceil_
 def _symbols_of(shape: Sequence[int]) -> list:
     return [sympy.Symbol(f"x_{{{','.join(map(str, idx))}}}")
             for idx in itertools.product(*map(range, shape))]
+
+
+# ---------------------------------------------------------------------------
+# receptive-field
+# ---------------------------------------------------------------------------
+
+RF_TEXT = ("every chain of 1 or 2 layers with k<=3, s<=2, p<=1, d<=2 on an input of 20 "
+           "(the composed operator built, every interior row compared)")
+
+
+def closed_form_field(layers: Sequence[tuple[int, int, int, int]], upto: str = "previous"
+                      ) -> tuple[int, int, int]:
+    """``(r, S, P)``: receptive field, effective stride, effective left padding of a chain.
+
+    ``upto="previous"`` uses the product of the strides *before* each layer (correct);
+    ``"including"`` multiplies in the layer's own stride too (a planted error).
+
+    Examples
+    --------
+    >>> closed_form_field(((3, 1, 1, 1), (2, 2, 0, 1), (3, 1, 0, 2)))
+    (12, 2, 1)
+    """
+    r, jump, start = 1, 1, 0
+    for k, s, p, d in layers:
+        factor = jump * s if upto == "including" else jump
+        r += d * (k - 1) * factor
+        start += p * factor
+        jump *= s
+    return r, jump, start
+
+
+def composed_operator(n: int, layers: Sequence[tuple[int, int, int, int]]
+                      ) -> tuple[np.ndarray, list[int]]:
+    """Product of the layers' correlation matrices with every kernel entry 1, and sizes."""
+    sizes, composed = [n], np.eye(n, dtype=np.int64)
+    for k, s, p, d in layers:
+        op = correlation(Geometry((sizes[-1],), (k,), s, p, d))
+        composed = op.numeric(np.ones((1, 1, k))).astype(np.int64) @ composed
+        sizes.append(op.output_shape[1])
+    return composed, sizes
+
+
+def _interior(o: int, layers, sizes) -> bool:
+    """Whether output ``o`` reads no padding at any layer (its windows are all real)."""
+    low = high = o
+    for (k, s, p, d), size in zip(reversed(layers), reversed(sizes[:-1])):
+        low, high = low * s - p, high * s - p + d * (k - 1)
+        if low < 0 or high > size - 1:
+            return False
+    return True
+
+
+def _field_mismatch(n: int, layers, upto: str) -> dict | None:
+    composed, sizes = composed_operator(n, layers)
+    r, jump, start = closed_form_field(layers, upto)
+    for o in range(composed.shape[0]):
+        if not _interior(o, layers, sizes):
+            continue
+        support = np.flatnonzero(composed[o])
+        first, last = int(support[0]), int(support[-1])
+        if first != o * jump - start or last - first + 1 != r:
+            return {"row": o, "support": (first, last),
+                    "closed form": (o * jump - start, o * jump - start + r - 1)}
+    return None
+
+
+@cache
+def _field_sweep(upto: str) -> tuple[dict | None, int]:
+    one = list(itertools.product(range(1, 4), range(1, 3), range(2), range(1, 3)))
+    chains = [(a,) for a in one] + list(itertools.product(one, one))
+    for chain in chains:
+        try:
+            found = _field_mismatch(20, chain, upto)
+        except SymconvError:
+            continue
+        if found is not None:
+            return {"layers": chain, **found}, len(chains)
+    return None, len(chains)
+
+
+def _network_field(n: int, layers) -> tuple:
+    from ..network import shape as network_shape
+
+    texts = [f"conv(1, k={k}, s={s}, p={p}, d={d})" for k, s, p, d in layers]
+    last = network_shape(f"1x{n}", texts)[-1]
+    return last.receptive_field[0], last.effective_stride[0], last.effective_padding[0]
+
+
+@theorem("receptive-field", family=FAMILY,
+         statement="For a chain of layers (k_l, s_l, p_l, d_l), every interior row of the "
+                   "composed operator C_L ... C_1 is supported on the r = 1 + sum_l d_l(k_l-1) "
+                   "prod_{i<l} s_i consecutive inputs starting at o S - P, with effective "
+                   "stride S = prod s_l and effective left padding P = sum_l p_l prod_{i<l} "
+                   "s_i; so deeper units have larger receptive fields (strictly, for k_l >= 2).",
+         latex=r"r_L = 1 + \sum_{l=1}^{L} d_l (k_l - 1) \prod_{i<l} s_i,\quad "
+               r"S_L = \prod_{l} s_l,\quad P_L = \sum_l p_l \prod_{i<l} s_i",
+         parameters={"input_shape": (24,), "layers": ((3, 1, 1, 1), (2, 2, 0, 1),
+                                                      (3, 1, 0, 2)),
+                     "product_upto": "previous"},
+         domain_text=RF_TEXT)
+def receptive_field(input_shape, layers, product_upto) -> Outcome:
+    """Support of interior rows of the composed 0/1 operator vs the closed forms."""
+    if product_upto not in ("previous", "including"):
+        raise TheoremError(f"product_upto must be 'previous' or 'including', got "
+                           f"{product_upto!r}")
+    (n,) = input_shape
+    layers = tuple(tuple(int(v) for v in layer) for layer in layers)
+    composed, sizes = composed_operator(n, layers)
+    lines, depth_fields = [], []
+    here = True
+    for depth in range(1, len(layers) + 1):
+        prefix = layers[:depth]
+        r, jump, start = closed_form_field(prefix, product_upto)
+        mismatch = _field_mismatch(n, prefix, product_upto)
+        network = _network_field(n, prefix)
+        here &= mismatch is None and (product_upto != "previous" or network == (r, jump, start))
+        depth_fields.append(r)
+        lines.append(f"after layer {depth}: r = {r}, S = {jump}, P = {start}"
+                     + ("" if mismatch is None else f" (row {mismatch['row']}: support "
+                        f"{mismatch['support']}, closed form {mismatch['closed form']})")
+                     + f"; network.shape gives {network}")
+    growing = all(a < b for a, b in zip(depth_fields, depth_fields[1:]))
+    found, points = _field_sweep(product_upto)
+    holds = here and found is None
+    difference = found if here else {"layers": layers, "fields": "; ".join(lines)}
+    interior = [o for o in range(composed.shape[0]) if _interior(o, layers, sizes)]
+    steps = [
+        Step("Setting", f"Input {n}; layers (k, s, p, d) = {layers}; sizes {sizes}.", ()),
+        Step("Composed operator", "Each layer's correlation matrix with every kernel entry 1; "
+             "the product counts paths from input to output, so its nonzeros are exactly the "
+             f"inputs a unit depends on. Interior rows (no padding read at any layer): "
+             f"{interior}.", (show(r"C_L \cdots C_1", sympy.Matrix(composed)),)),
+        Step("Closed forms", "; ".join(lines) + ".",
+             (Math(r"r_L = 1 + \sum_l d_l (k_l - 1) \prod_{i<l} s_i",
+                   "r_L = 1 + sum_l d_l (k_l - 1) prod_{i<l} s_i"),)),
+        Step("Deeper units see more (seed 001)", "Receptive field by depth: "
+             f"{depth_fields}: {'strictly increasing' if growing else 'not strictly increasing'}"
+             "; each layer adds d_l(k_l - 1) times the stride product before it, which is "
+             ">= 1 exactly when k_l >= 2.", ()),
+        _compare_step(holds, "Supports of the interior rows and the closed forms", difference,
+                      points),
+    ]
+    return _outcome(holds, steps, difference, points, domain=RF_TEXT)
+
+
+# ---------------------------------------------------------------------------
+# parameter-count and mac-count
+# ---------------------------------------------------------------------------
+
+ONE_CHANNEL = {"in_channels": 1, "out_channels": 1, "groups": 1}
+CHANNELS = ((1, 1, 1), (2, 2, 1), (2, 2, 2), (4, 2, 2), (3, 6, 3))
+SMALL_TEXT = (f"every 1-D layer of every padding convention with n<={OPERATOR_BOUNDS['n']}, "
+              f"k<={OPERATOR_BOUNDS['k']}, s<={OPERATOR_BOUNDS['s']}, "
+              f"p<={OPERATOR_BOUNDS['p']}, d<={OPERATOR_BOUNDS['d']} (operator built), the "
+              "int-padded ones also with (C_in, C_out, groups) in " + str(CHANNELS))
+
+
+@cache
+def _parameter_sweep(claim: str) -> tuple[dict | None, int]:
+    points, failures = 0, []
+    for convention in CONVENTIONS:
+        t = operator_table()[convention]
+        reach = _reaching_taps(t)
+        want = t["k"] if claim == "unconditional" else reach
+        found = _smallest({**t, "reaching": reach, "want": want}, t["taps"] != want,
+                          _LAYER_KEYS)
+        if found is not None:
+            failures.append((sum(found[k] for k in _LAYER_KEYS), convention, found))
+        points += len(t["n"])
+    if failures:
+        _, convention, found = min(failures, key=lambda f: f[0])
+        return {**_layer_counterexample(convention, found), **ONE_CHANNEL,
+                "distinct symbols in C":
+                found["taps"], "claimed": found["want"]}, points
+    t = operator_table()["int"]
+    reach = _reaching_taps(t)
+    for cin, cout, groups in CHANNELS:
+        for row in range(len(t["n"])):
+            n, k, s, d, p = (int(t[v][row]) for v in ("n", "k", "s", "d", "pb"))
+            op = correlation(Geometry((n,), (k,), s, p, d), cin, cout, groups)
+            want = cout * (cin // groups) * (k if claim == "unconditional" else int(reach[row]))
+            points += 1
+            if len(set(op.taps.tolist())) != want:
+                return {"input_shape": (n,), "kernel_shape": (k,), "stride": s,
+                        "padding": p, "dilation": d, "in_channels": cin,
+                        "out_channels": cout, "groups": groups,
+                        "distinct symbols in C": len(set(op.taps.tolist())),
+                        "claimed": want}, points
+    return None, points
+
+
+def _reach_per_axis(g: Geometry) -> list[int]:
+    return [int(_reaching_taps(_layer_columns(g, a))[0]) for a in range(g.ndim)]
+
+
+LAYER_PARAMETERS = {"input_shape": (4, 4), "kernel_shape": (3, 3), "stride": 1, "padding": 0,
+                    "dilation": 1, "in_channels": 4, "out_channels": 6, "groups": 2}
+
+
+@theorem("parameter-count", family=FAMILY,
+         statement="The distinct kernel symbols in C number C_out (C_in/groups) times the "
+                   "taps that reach the input for some output, which is the parameter count "
+                   "C_out (C_in/groups) prod k (no bias) whenever every tap reaches the input "
+                   "(always without padding); the transposed layer has the same count. "
+                   "claim='unconditional' drops the condition.",
+         latex=r"\#\{\text{symbols in } C\} = C_{\mathrm{out}}\,\tfrac{C_{\mathrm{in}}}{g}"
+               r"\prod_a \#\{m_a \text{ reaching}\} = C_{\mathrm{out}}\,\tfrac{C_{\mathrm{in}}}"
+               r"{g}\prod_a k_a",
+         parameters={**LAYER_PARAMETERS, "claim": "reaching"},
+         domain_text=SMALL_TEXT)
+def parameter_count(input_shape, kernel_shape, stride, padding, dilation, in_channels,
+                    out_channels, groups, claim) -> Outcome:
+    """Free symbols of C (and of the matching transposed T) vs the parameter count."""
+    if claim not in ("reaching", "unconditional"):
+        raise TheoremError(f"claim must be 'reaching' or 'unconditional', got {claim!r}")
+    g = Geometry(input_shape, kernel_shape, stride, padding, dilation)
+    c = correlation(g, in_channels, out_channels, groups)
+    distinct = len(c.matrix.free_symbols)
+    params = out_channels * (in_channels // groups) * prod(g.kernel_shape)
+    reach = _reach_per_axis(g)
+    reaching = out_channels * (in_channels // groups) * prod(reach)
+    want = params if claim == "unconditional" else reaching
+    here = distinct == want
+    t_text, displays = "", [show("C", c.matrix)]
+    if all(b == a for b, a in g.pads):
+        from .structure import matching_transposed
+
+        tg = matching_transposed(g, tuple(b for b, _ in g.pads))
+        t = transposed_convolution(tg, in_channels=out_channels, out_channels=in_channels,
+                                   groups=groups)
+        t_distinct = len(t.matrix.free_symbols)
+        t_params = prod(t.kernel.shape)
+        here &= t_params == params and t_distinct == distinct
+        t_text = (f" The transposed layer mapping back ({out_channels} -> {in_channels} "
+                  f"channels) has weight layout {tuple(t.kernel.shape)}: {t_params} "
+                  f"parameters, {t_distinct} distinct symbols in T.")
+    found, points = _parameter_sweep(claim)
+    holds = here and found is None
+    difference = found if here else {"distinct symbols in C": distinct, "claimed": want,
+                                     "parameters": params}
+    steps = [
+        Step("Setting", f"Layer: {layer_text(g)}; channels {in_channels} -> {out_channels}, "
+             f"groups {groups}.", ()),
+        Step("Parameters", f"Kernel layout {tuple(c.kernel.shape)}: C_out (C_in/groups) prod k "
+             f"= {out_channels}*{in_channels // groups}*{prod(g.kernel_shape)} = {params}. "
+             f"Taps reaching the input per axis: {reach} of {list(g.kernel_shape)}.", ()),
+        Step("Symbols in C", f"C is {c.matrix.rows} x {c.matrix.cols} and holds {distinct} "
+             f"distinct kernel symbols, each repeated along the rows (parameter sharing)."
+             + t_text, tuple(displays)),
+        _compare_step(holds, "Distinct symbols and the count", difference, points),
+    ]
+    return _outcome(holds, steps, difference, points, domain=SMALL_TEXT)
+
+
+MAC_TEXT = DOMAIN_TEXT + "; (output, tap) pairs counted one by one"
+
+
+@cache
+def _mac_sweep(claim: str) -> tuple[dict | None, int]:
+    points, failures = 0, []
+    for convention in CONVENTIONS:
+        c = layer_points(convention)
+        inside, padded = _tap_pairs(c)
+        rows = _steps_window(c)[0]
+        naive = rows * c["k"]
+        macs = naive if claim == "naive" else inside
+        t = operator_table()[convention]
+        t_inside, _ = _tap_pairs(t)
+        t_macs = t["rows"] * t["k"] if claim == "naive" else t_inside
+        bad = _smallest({**c, "macs": macs, "nnz": inside, "naive": naive},
+                        (macs != inside) | (inside + padded != naive), _LAYER_KEYS)
+        op_bad = _smallest({**t, "macs": t_macs, "nnz": t["nnz"], "naive": t["rows"] * t["k"]},
+                           t_macs != t["nnz"], _LAYER_KEYS)
+        failures += [(sum(f[k] for k in _LAYER_KEYS), convention, f) for f in (op_bad, bad)
+                     if f is not None]
+        points += len(c["n"]) + len(t["n"])
+    if not failures:
+        return None, points
+    _, convention, found = min(failures, key=lambda f: f[0])
+    return {**_layer_counterexample(convention, found), **ONE_CHANNEL,
+            "claimed MACs": found["macs"],
+            "nonzeros of C": found["nnz"], "naive count": found["naive"]}, points
+
+
+def _network_conv(g: Geometry, padding: Any, cin: int, cout: int, groups: int):
+    from ..network import shape as network_shape
+
+    if not isinstance(padding, (int, str)):
+        return None
+    k = ", ".join(map(str, g.kernel_shape))
+    layer = (f"conv({cout}, k=({k},), s={g.stride[0]}, p={padding}, d={g.dilation[0]}, "
+             f"groups={groups}, bias=false)")
+    if len(set(g.stride)) > 1 or len(set(g.dilation)) > 1:
+        return None
+    report = network_shape("x".join(map(str, (cin, *g.input_shape))), [layer])[0]
+    return report.macs, report.macs_nonzero
+
+
+@theorem("mac-count", family=FAMILY,
+         statement="Counting one multiply-add per structural nonzero of C (all kernel symbols "
+                   "nonzero), a layer costs nnz(C) MACs; the naive out_size C_out (C_in/groups) "
+                   "prod k overcounts by exactly the taps that land on zero padding. "
+                   "claim='naive' says the naive count is nnz(C).",
+         latex=r"\mathrm{MACs} = \operatorname{nnz}(C) = \mathrm{out}\,C_{\mathrm{out}}"
+               r"\tfrac{C_{\mathrm{in}}}{g}\prod k - \#\{\text{taps on padding}\}",
+         parameters={"input_shape": (5, 5), "kernel_shape": (3, 3), "stride": 1, "padding": 1,
+                     "dilation": 1, "in_channels": 2, "out_channels": 3, "groups": 1,
+                     "claim": "nonzeros"},
+         domain_text=MAC_TEXT)
+def mac_count(input_shape, kernel_shape, stride, padding, dilation, in_channels,
+              out_channels, groups, claim) -> Outcome:
+    """nnz(C) vs (output, tap) pairs on the input; naive - nnz = taps on padding."""
+    if claim not in ("nonzeros", "naive"):
+        raise TheoremError(f"claim must be 'nonzeros' or 'naive', got {claim!r}")
+    g = Geometry(input_shape, kernel_shape, stride, padding, dilation)
+    c = correlation(g, in_channels, out_channels, groups)
+    nnz = len(c.matrix.todok())
+    blocks = out_channels * (in_channels // groups)
+    pairs = [_tap_pairs(_layer_columns(g, a)) for a in range(g.ndim)]
+    inside = blocks * prod(int(i[0]) for i, _ in pairs)
+    naive = prod(g.output_shape) * blocks * prod(g.kernel_shape)
+    padded = naive - inside
+    claimed = naive if claim == "naive" else inside
+    network = _network_conv(g, padding, in_channels, out_channels, groups)
+    here = nnz == claimed and (network is None or network == (naive, nnz))
+    found, points = _mac_sweep(claim)
+    holds = here and found is None
+    difference = found if here else {"claimed MACs": claimed, "nonzeros of C": nnz,
+                                     "naive count": naive}
+    steps = [
+        Step("Setting", f"Layer: {layer_text(g)}; channels {in_channels} -> {out_channels}, "
+             f"groups {groups}.", ()),
+        Step("Nonzeros", f"C is {c.matrix.rows} x {c.matrix.cols} with {nnz} structural "
+             "nonzeros: one multiply-add each.", (show("C", c.matrix),)),
+        Step("Two counts", f"Naive: out_size * C_out * C_in/groups * prod k = "
+             f"{prod(g.output_shape)}*{out_channels}*{in_channels // groups}*"
+             f"{prod(g.kernel_shape)} = {naive}. (output, tap) pairs landing on the input, "
+             f"counted: {inside}; on padding: {padded} = naive - nnz."
+             + ("" if network is None else f" network.shape reports macs {network[0]}, "
+                f"macs_nonzero {network[1]}."), ()),
+        _compare_step(holds, "The MAC count and the nonzeros of C", difference, points),
+    ]
+    return _outcome(holds, steps, difference, points, domain=MAC_TEXT)
+
+
+# ---------------------------------------------------------------------------
+# fc-vs-conv-cost (seed 001)
+# ---------------------------------------------------------------------------
+
+FC_TEXT = ("every 2-D one-channel valid layer with 1<=H, W<=6, kernels 1..3 per axis, stride "
+           "1..2 (both operators' index forms built)")
+
+
+def fc_and_conv_counts(g: Geometry) -> dict[str, int]:
+    """Parameters and multiply-adds read off the operators' index forms (one channel).
+
+    The fully connected layer is the dense matrix with one independent symbol per
+    (output, input) pair; the convolution is C. Parameters = distinct symbols,
+    multiply-adds = structural nonzeros.
+
+    Examples
+    --------
+    >>> fc_and_conv_counts(Geometry((32, 32), (2, 2)))["fc_params"]
+    984064
+    """
+    c = correlation(g)
+    n_in, n_out = prod(g.input_shape), prod(g.output_shape)
+    fc_rows = np.repeat(np.arange(n_out), n_in)
+    fc_cols = np.tile(np.arange(n_in), n_out)
+    fc_taps = np.arange(n_in * n_out)
+    return {"fc_params": _distinct(fc_taps),
+            "fc_macs": _distinct(fc_rows * n_in + fc_cols),
+            "conv_params": _distinct(c.taps),
+            "conv_macs": _distinct(c.rows * n_in + c.cols),
+            "inputs": n_in, "outputs": n_out}
+
+
+def _distinct(values: np.ndarray) -> int:
+    """Number of distinct integers (sort-based)."""
+    ordered = np.sort(values, kind="stable")
+    return int(len(ordered) and np.count_nonzero(np.diff(ordered)) + 1)
+
+
+@cache
+def _fc_sweep() -> tuple[dict | None, int]:
+    points = 0
+    for h, w, kh, kw, s in itertools.product(range(1, 7), range(1, 7), range(1, 4),
+                                             range(1, 4), range(1, 3)):
+        if kh > h or kw > w:
+            continue
+        counts = fc_and_conv_counts(Geometry((h, w), (kh, kw), s))
+        n_in, n_out, k = counts["inputs"], counts["outputs"], kh * kw
+        points += 1
+        if (Fraction(counts["fc_params"], counts["conv_params"]) != Fraction(n_in * n_out, k)
+                or Fraction(counts["fc_macs"], counts["conv_macs"]) != Fraction(n_in, k)):
+            return {"input_shape": (h, w), "kernel_shape": (kh, kw), "stride": s,
+                    **counts}, points
+    return None, points
+
+
+@theorem("fc-vs-conv-cost", family=FAMILY,
+         statement="Seed 001: for a 32x32 input, a 2x2 kernel, stride 1, one channel, a fully "
+                   "connected layer with the conv's 31x31 outputs has (32*32)(31*31) = 984064 "
+                   "parameters and multiply-adds, the conv 4 parameters and 31*31*4 = 3844 "
+                   "multiply-adds: ratios 246016 and 256. In general (valid padding) the "
+                   "ratios are n_in n_out / prod k and n_in / prod k.",
+         latex=r"\frac{\#\mathrm{params}(W)}{\#\mathrm{params}(C)} = \frac{n_{\mathrm{in}}"
+               r"n_{\mathrm{out}}}{\prod k},\quad \frac{\operatorname{nnz}(W)}"
+               r"{\operatorname{nnz}(C)} = \frac{n_{\mathrm{in}}}{\prod k}",
+         parameters={"input_shape": (32, 32), "kernel_shape": (2, 2), "stride": 1,
+                     "params_ratio": "closed", "macs_ratio": "closed"},
+         domain_text=FC_TEXT)
+def fc_vs_conv_cost(input_shape, kernel_shape, stride, params_ratio, macs_ratio) -> Outcome:
+    """Distinct symbols and nonzeros of the dense FC matrix and of C, and their ratios."""
+    from ..network import fc_vs_conv
+
+    g = Geometry(input_shape, kernel_shape, stride)
+    counts = fc_and_conv_counts(g)
+    c = correlation(g)
+    entries = c.matrix.todok()
+    conv_symbols = len(set().union(*(v.free_symbols for v in entries.values())))
+    conv_nnz = len(entries)
+    n_in, n_out, k = counts["inputs"], counts["outputs"], prod(g.kernel_shape)
+    p_ratio = Fraction(counts["fc_params"], counts["conv_params"])
+    m_ratio = Fraction(counts["fc_macs"], counts["conv_macs"])
+    p_claim = Fraction(n_in * n_out, k) if params_ratio == "closed" else Fraction(params_ratio)
+    m_claim = Fraction(n_in, k) if macs_ratio == "closed" else Fraction(macs_ratio)
+    reference = fc_vs_conv(g.input_shape, g.kernel_shape, g.stride)
+    here = (p_ratio == p_claim and m_ratio == m_claim and conv_symbols == counts["conv_params"]
+            and conv_nnz == counts["conv_macs"]
+            and (reference.fc_params, reference.conv_params, reference.fc_macs,
+                 reference.conv_macs) == (counts["fc_params"], counts["conv_params"],
+                                          counts["fc_macs"], counts["conv_macs"]))
+    found, points = _fc_sweep()
+    holds = here and found is None
+    difference = found if here else {"params ratio": str(p_ratio), "claimed params ratio":
+                                     str(p_claim), "MACs ratio": str(m_ratio),
+                                     "claimed MACs ratio": str(m_claim)}
+    small = correlation(Geometry((3, 3), g.kernel_shape if max(g.kernel_shape) <= 3 else
+                                 (2, 2)))
+    steps = [
+        Step("Setting", f"Input {_size(g.input_shape)} ({n_in} units), kernel "
+             f"{_size(g.kernel_shape)}, stride {_axes(g.stride)}, valid: {n_out} outputs. "
+             "Seed 001: '全连接层的参数数量是卷积层参数数量的 24.6 万倍' and "
+             "'全连接层的计算量是卷积层计算量的 256 倍'.", ()),
+        Step("Fully connected", f"W is {n_out} x {n_in} with an independent symbol in every "
+             f"entry: {counts['fc_params']} distinct symbols (parameters) and "
+             f"{counts['fc_macs']} nonzeros (multiply-adds).", ()),
+        Step("Convolution", f"C is {c.matrix.rows} x {c.matrix.cols} with {conv_symbols} "
+             f"distinct symbols and {conv_nnz} nonzeros ({n_out} rows x {k} taps). The same "
+             "structure on a 3x3 input:", (show("C_{3 \\times 3}", small.matrix),)),
+        Step("Ratios", f"parameters {counts['fc_params']}/{counts['conv_params']} = {p_ratio}"
+             f" (claimed {p_claim}); multiply-adds {counts['fc_macs']}/{counts['conv_macs']} "
+             f"= {m_ratio} (claimed {m_claim}); network.fc_vs_conv agrees: "
+             f"{reference.params_ratio}, {reference.macs_ratio}.",
+             (Math(r"\frac{n_{\mathrm{in}} n_{\mathrm{out}}}{\prod k} = "
+                   f"{p_ratio},\\quad \\frac{{n_{{\\mathrm{{in}}}}}}{{\\prod k}} = {m_ratio}",
+                   f"n_in n_out / prod k = {p_ratio}, n_in / prod k = {m_ratio}"),)),
+        _compare_step(holds, "The counts read off both operators and the ratios", difference,
+                      points),
+    ]
+    return _outcome(holds, steps, difference, points, domain=FC_TEXT)
+
+
+# ---------------------------------------------------------------------------
+# seed-same-pad-rule (seed 003)
+# ---------------------------------------------------------------------------
+
+SEED_RULES = {
+    "fixed": "max(k - ((n - 1) mod s + 1), 0)   [n mod s read as s when it is 0]",
+    "seed": "max(k - n mod s, 0) with n mod 1 read as 1   [the notes' own special case]",
+    "literal": "max(k - n mod s, 0)",
+    "dilated": "max(d(k-1) + 1 - ((n - 1) mod s + 1), 0)",
+}
+SEED_RULE_TEXT = (f"every 1-D layer with 1<=n<={BOUNDS['n']}, 1<=k<={BOUNDS['k']}, "
+                  f"1<=s<={BOUNDS['s']}, d = 1 (rule 'dilated': 1<=d<={BOUNDS['d']}); truth: "
+                  "the least total pad giving ceil(n/s) windows, found by trying")
+
+
+def seed_rule_total(rule: str, n, k, s, d=1):
+    """The total SAME pad by one of :data:`SEED_RULES` (vectorised)."""
+    if rule == "literal":
+        r = n % s
+    elif rule == "seed":
+        r = np.where(s == 1, 1, n % s)
+    else:
+        r = (n - 1) % s + 1
+    f = d * (k - 1) + 1 if rule == "dilated" else k
+    return np.maximum(f - r, 0)
+
+
+@cache
+def _seed_rule_sweep(rule: str) -> tuple[dict | None, int]:
+    c = _grid(n=range(1, BOUNDS["n"] + 1), k=range(1, BOUNDS["k"] + 1),
+              s=range(1, BOUNDS["s"] + 1), d=range(1, (BOUNDS["d"] if rule == "dilated"
+                                                      else 1) + 1))
+    claimed = seed_rule_total(rule, c["n"], c["k"], c["s"], c["d"])
+    least = least_total_pad(c["n"], c["k"], c["s"], c["d"])
+    found = _smallest({**c, "rule": claimed, "least": least}, claimed != least,
+                      ("n", "k", "s", "d"))
+    if found is None:
+        return None, len(c["n"])
+    return {"input_shape": (found["n"],), "kernel_shape": (found["k"],), "stride": found["s"],
+            "dilation": found["d"], "rule gives": found["rule"],
+            "least total pad (SAME)": found["least"]}, len(c["n"])
+
+
+@theorem("seed-same-pad-rule", family=FAMILY,
+         statement="Seed 003's SAME rule, total pad max(filter - n mod s, 0), is TensorFlow's "
+                   "total pad at d = 1 when n mod s is read as s whenever it is 0 (rule "
+                   "'fixed'); with dilation, filter = d(k-1) + 1 ('dilated'). Read literally "
+                   "('literal') or with only the notes' special case n mod 1 = 1 ('seed') it "
+                   "is refuted.",
+         latex=r"T = \max\left(k - ((n - 1) \bmod s + 1),\ 0\right)",
+         parameters={"input_shape": (13,), "kernel_shape": (6,), "stride": 5, "dilation": 1,
+                     "rule": "fixed"},
+         domain_text=SEED_RULE_TEXT)
+def seed_same_pad_rule(input_shape, kernel_shape, stride, dilation, rule) -> Outcome:
+    """The notes' rule vs the least total pad that gives C ceil(n/s) rows."""
+    if rule not in SEED_RULES:
+        raise TheoremError(f"rule must be one of {', '.join(SEED_RULES)}, got {rule!r}")
+    ((n,), (k,), s, d) = input_shape, kernel_shape, stride, dilation
+    claimed = int(seed_rule_total(rule, np.array([n]), np.array([k]), np.array([s]),
+                                  np.array([d]))[0])
+    least = int(least_total_pad(*(np.array([v]) for v in (n, k, s, d)))[0])
+    g = Geometry((n,), (k,), s, "same", d)
+    here = claimed == least == sum(g.pads[0])
+    found, points = _seed_rule_sweep(rule)
+    holds = here and found is None
+    difference = found if here else {"rule gives": claimed, "least total pad (SAME)": least}
+    steps = [
+        Step("The notes", "Seed 003: '我们需要填充的量为,以宽为例:max{filter_width - "
+             "in_width%strides[2], 0},百分号表示取余,特别地,in_width%1的值为1'. "
+             f"Rule checked ({rule}): {SEED_RULES[rule]}.", ()),
+        Step("SAME", "TensorFlow's total pad is the least T >= 0 for which the correlation "
+             "has ceil(n/s) rows; writing n = (ceil(n/s) - 1)s + r with r = (n-1) mod s + 1 in "
+             "[1, s] gives T = max(d(k-1) + 1 - r, 0): the remainder must be read in [1, s], "
+             "not [0, s).", (Math(r"T = \max\left(d(k-1) + 1 - ((n-1) \bmod s + 1),\ 0\right)",
+                                 "T = max(d(k-1) + 1 - ((n-1) mod s + 1), 0)"),)),
+        Step("At this point", f"n = {n}, k = {k}, s = {s}, d = {d}: the rule gives {claimed}; "
+             f"the least pad by trying is {least}; the operator's 'same' pads are "
+             f"{g.pads[0]}.", (show("C", correlation(g).matrix),)),
+        _compare_step(holds, "The rule and the least SAME pad", difference, points),
+    ]
+    return _outcome(holds, steps, difference, points, domain=SEED_RULE_TEXT)
