@@ -32,7 +32,7 @@ Examples
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from fractions import Fraction
 from functools import cache
 from math import prod
@@ -52,6 +52,7 @@ from ..geometry import (
 )
 from ..operators import (
     LinearOperator,
+    avg_pool,
     correlation,
     max_pool,
     transposed_convolution,
@@ -1490,3 +1491,163 @@ def seed_same_pad_rule(input_shape, kernel_shape, stride, dilation, rule) -> Out
         _compare_step(holds, "The rule and the least SAME pad", difference, points),
     ]
     return _outcome(holds, steps, difference, points, domain=SEED_RULE_TEXT)
+
+
+# ---------------------------------------------------------------------------
+# notes-size-claims: the notes' own numbers, each read off an operator
+# ---------------------------------------------------------------------------
+
+def _claim_pool_6_3_2():
+    mp, ap = max_pool((6,), (3,), 2), avg_pool((6,), (3,), 2)
+    return ("seed 001", "池化层的输入单元数量为 6 ,池的宽度为3、步幅为 2,池化层的输出单元数量为 2",
+            2, len(mp.windows), f"max_pool windows {mp.windows}; average pooling matrix "
+            f"{ap.matrix.rows} x {ap.matrix.cols}", (show("A", ap.matrix),), 0)
+
+
+def _claim_pool_positions():
+    c = _grid(n=range(1, 65), k=range(1, 8), s=range(1, 5))
+    c = _where(c, c["k"] <= c["n"])
+    claimed = (c["n"] - c["k"]) // c["s"] + 1
+    counted = count_windows(c["n"], c["k"], c["s"])
+    ok = bool(np.all(claimed == counted))
+    for n, k, s in itertools.product(range(1, 13), range(1, 4), range(1, 4)):
+        if k <= n:
+            ok &= len(max_pool((n,), (k,), s).windows) == (n - k) // s + 1
+    return ("seed 001", "n×S+(W−1) ≤ (N−1) → n ≤ (N−W)/S, 输出单元的数量为 floor((N−W)/S)+1",
+            "floor((N-W)/S) + 1 for all N<=64, W<=min(7, N), S<=4", "the same" if ok else
+            "different", "positions n = 0, 1, ... counted one by one; max_pool built for "
+            "N<=12, W<=3, S<=3", (), len(c["n"]))
+
+
+def _claim_valid_13_6_5():
+    c = correlation(Geometry((13,), (6,), 5, "valid"))
+    m = c.matrix
+    dropped = [j for j in range(m.cols) if not any(m[i, j] != 0 for i in range(m.rows))]
+    return ("seed 003", "一维,输入长度为13,滤波器长度为6,步长为5。后面两个数字,不够滤波器长度,"
+            "直接drop掉", (2, [11, 12]), (m.rows, dropped),
+            f"C has {m.rows} rows; the all-zero columns (dropped inputs) are {dropped}",
+            (show("C", m),), 0)
+
+
+def _claim_same_13_6_5():
+    g = Geometry((13,), (6,), 5, "same")
+    c = correlation(g)
+    return ("seed 003", "一维,输入长度为13,滤波器长度为6,步长为5。因为13/6取上界为3,所以要做一些"
+            "填充,使得卷出来的东西长度为3", (3, (1, 2)), (c.matrix.rows, _int_pads(g)[0]),
+            "C with 'same' padding has 3 rows and pads (1, 2). The output size is "
+            "ceil(13/5) = 3 (the stride, not the filter length 6; ceil(13/6) = 3 too only by "
+            "coincidence)", (show("C", c.matrix),), 0)
+
+
+def _claim_valid_ceil():
+    c = layer_points("valid")
+    c = _where(c, c["d"] == 1)
+    claimed = -(-(c["n"] - c["k"] + 1) // c["s"])
+    counted = _steps_window(c)[0]
+    t = operator_table()["valid"]
+    t = _where(t, t["d"] == 1)
+    ok = bool(np.all(claimed == counted)) and bool(
+        np.all(-(-(t["n"] - t["k"] + 1) // t["s"]) == t["rows"]))
+    return ("seed 003", "out_height = ceil(float(in_height - filter_height + 1) / "
+            "float(strides[1]))  (valid)", "ceil((n-k+1)/s) rows for all n<=64, k<=7, s<=4",
+            "the same" if ok else "different", "windows counted; C built for n<=6, k<=3, "
+            "s<=3", (), len(c["n"]) + len(t["n"]))
+
+
+def _claim_stride1_valid():
+    c = correlation(Geometry((7, 7), (3, 3)))
+    return ("seed 003", "卷出来的矩阵边长=大矩阵边长-小矩阵边长+1", (5, 5),
+            tuple(c.output_shape[1:]), f"C is {c.shape[0]} x {c.shape[1]}: 5x5 outputs", (), 0)
+
+
+def _claim_full_7_3():
+    c = correlation(Geometry((7, 7), (3, 3), 1, "full"))
+    return ("seed 003", "设输入的大小是7x7,filter的大小是3x3,full型的padding", (9, 9),
+            tuple(c.output_shape[1:]), f"C is {c.shape[0]} x {c.shape[1]}: 9x9 outputs, "
+            "each sharing at least one pixel with the input", (), 0)
+
+
+def _claim_transpose_4x4():
+    c = correlation(Geometry((4, 4), (3, 3)))
+    t = transposed_convolution((2, 2), (3, 3), kernel_name="k")
+    same = t.matrix == c.matrix.T
+    return ("seed 003", "4x4的输入,卷积Kernel为3x3, 没有Padding / Stride, 则输出为2x2 ... y = Cx"
+            " ... 转置卷积 x̂ = C^T ŷ", ((4, 16), (16, 4), "T = C^T"),
+            (c.matrix.shape, t.matrix.shape, "T = C^T" if same else "T != C^T"),
+            f"C is {c.matrix.shape[0]} x {c.matrix.shape[1]}; the scatter-defined transposed "
+            f"convolution is {t.matrix.shape[0]} x {t.matrix.shape[1]}",
+            (show("C", c.matrix),), 0)
+
+
+def _claim_mnist():
+    from ..network import shape as network_shape
+
+    first = correlation(Geometry((28, 28), (3, 3)), 1, 25)
+    pool = max_pool((26, 26), (2, 2), channels=25)
+    second = correlation(Geometry((13, 13), (3, 3)), 25, 50)
+    sizes = (first.output_shape, pool.output_shape, second.output_shape)
+    reports = network_shape("1x28x28", ["conv(25, k=3)", "maxpool(2)", "conv(50, k=3)",
+                                        "maxpool(2)"])
+    agree = [r.output_shape for r in reports[:3]] == list(sizes)
+    return ("seed 002", "如果输入时1 8 28 * 28 经过2层卷积层和池化后就是 50 *11 * 11 (25 then 50 "
+            "filters 3x3, max pooling 2x2, as in the lecture)", (50, 11, 11),
+            second.output_shape if agree else None,
+            f"conv 25@3x3: C is {first.shape[0]} x {first.shape[1]} -> {sizes[0]}; "
+            f"max pool 2x2: {len(pool.windows)} windows per channel -> {sizes[1]}; conv "
+            f"50@3x3: C is {second.shape[0]} x {second.shape[1]} -> {sizes[2]}. 50x11x11 is "
+            "the size after the second convolution; a second pooling would give "
+            f"{reports[3].output_shape}", (), 0)
+
+
+def _claim_trains():
+    lengths = {(a, b): (len(np.convolve(np.ones(a), np.ones(b))),
+                        correlation(Geometry((a,), (b,), 1, "full")).shape[0])
+               for a, b in itertools.product(range(1, 9), range(1, 9))}
+    ok = all(x == y == a + b - 1 for (a, b), (x, y) in lengths.items())
+    full = correlation(Geometry((5,), (3,), 1, "full"))
+    return ("seed 003", "卷积的长度=长火车的车厢数+短火车的车厢数-1", "N + M - 1 for N, M <= 8",
+            "the same" if ok else "different", "numpy.convolve(full) and the rows of the full "
+            "correlation matrix, for every pair of lengths up to 8", (show("C", full.matrix),),
+            len(lengths))
+
+
+NOTES_CLAIMS: dict[str, Callable[[], tuple]] = {
+    "pool-6-3-2": _claim_pool_6_3_2, "pool-positions": _claim_pool_positions,
+    "valid-13-6-5": _claim_valid_13_6_5, "same-13-6-5": _claim_same_13_6_5,
+    "valid-ceil": _claim_valid_ceil, "stride1-valid": _claim_stride1_valid,
+    "full-7-3": _claim_full_7_3, "transpose-4x4": _claim_transpose_4x4,
+    "mnist-28": _claim_mnist, "trains": _claim_trains,
+}
+
+
+@theorem("notes-size-claims", family=FAMILY,
+         statement="The notes' size claims (seeds 001, 002, 003): 6 inputs, window 3, stride 2 "
+                   "-> 2 outputs; floor((N-W)/S) + 1 pooling outputs; 13 inputs, kernel 6, "
+                   "stride 5 -> valid 2 outputs dropping 2 inputs, same 3 outputs with pads "
+                   "(1, 2); valid ceil((n-k+1)/s); n-k+1 at stride 1; full 7x7 * 3x3 -> 9x9; "
+                   "4x4 * 3x3 -> C 4x16, transposed 4 -> 16; 1x28x28 -> 50x11x11; trains "
+                   "N + M - 1 -- each read off the operators.",
+         latex=r"\text{claimed size} = \text{size of the operator}",
+         parameters={"claims": tuple(NOTES_CLAIMS)},
+         domain_text="the notes' examples; the general claims over their stated sweeps")
+def notes_size_claims(claims) -> Outcome:
+    """Each claim: the notes' number vs the number read off the operator."""
+    if isinstance(claims, str):
+        claims = (claims,)
+    unknown = [c for c in claims if c not in NOTES_CLAIMS]
+    if unknown:
+        raise TheoremError(f"claims must come from {', '.join(NOTES_CLAIMS)}, got {unknown}")
+    steps, points, difference = [], 0, None
+    for name in claims:
+        source, quote, claimed, found, text, displays, swept = NOTES_CLAIMS[name]()
+        points += swept
+        agrees = claimed == found if not isinstance(claimed, str) else found == "the same"
+        if not agrees and difference is None:
+            difference = {"claim": name, "claimed": claimed, "operator": found}
+        steps.append(Step(f"{name} ({source})", f"'{quote}'. Claimed: {claimed}. "
+                          f"Operator: {text}. {'Agrees' if agrees else 'DISAGREES'}.",
+                          tuple(displays)))
+    holds = difference is None
+    return _outcome(holds, steps, difference, points,
+                    domain="the general claims' sweeps: pooling N<=64, W<=7, S<=4; valid "
+                           "n<=64, k<=7, s<=4; trains N, M<=8")
