@@ -309,11 +309,10 @@ def _zero_equivariance(input_shape, kernel_shape, shift_, padding, dilation, row
                  if sympy.expand(lhs[(o, *i)] - rhs[(o, *i)]) != 0)
         difference = {"row": (o, *i), "C S_t x": str(lhs[(o, *i)]), "S_t C x": str(rhs[(o, *i)])}
     outside = [i for i in positions if i not in interior and i not in agree]
-    witness = None
+    border = None
     if outside and rows == "interior" and not failing:
         i = outside[0]
-        witness = {"outside_interior_row": i, "C S_t x": str(lhs[(0, *i)]),
-                   "S_t C x": str(rhs[(0, *i)])}
+        border = {"row": i, "C S_t x": str(lhs[(0, *i)]), "S_t C x": str(rhs[(0, *i)])}
     steps = (
         Step("Setting", f"Correlation with zero padding: {layer_text(g)}; channels "
              f"{in_channels} -> {out_channels}; shift t = {t}. $S_t$ moves samples by $t$ and "
@@ -337,13 +336,13 @@ def _zero_equivariance(input_shape, kernel_shape, shift_, padding, dilation, row
              "necessary: where the shifted window still clips the same samples (e.g. along an "
              "axis with zero shift) the border rows agree too."
              + (f" Outside the interior row {_rows_text(outside[:1])} differs: "
-                f"{witness['C S_t x']} vs {witness['S_t C x']}." if witness else ""),
+                f"{border['C S_t x']} vs {border['S_t C x']}." if border else ""),
              (Math(r"(C S_t x)_i = (S_t C x)_i\ \ \forall i \in I_t" if not failing else
                    r"(C S_t x)_i \neq (S_t C x)_i",
                    "(C S_t x)[i] = (S_t C x)[i] for i in I_t" if not failing else
                    "(C S_t x)[i] != (S_t C x)[i]"),)),
     )
-    return Outcome(not failing, steps, difference, witness=witness,
+    return Outcome(not failing, steps, difference,
                    numeric=_zero_numeric(c, g, t, claimed if not failing else interior))
 
 
