@@ -1,0 +1,105 @@
+"""Run every proof script in this folder and write the notes folder.
+
+For each script ``derivations/<topic>.py`` this runs the script (its derivations
+print to the terminal), records every proof the script asked ``symconv.prove``
+for, and writes ``<notes>/<topic>.tex``, ``.md``, the ``.svg`` figures and, when
+pdflatex is present, the ``.pdf``. Exits non-zero if any script's claims failed.
+
+Usage: ``python derivations/run_all.py [--notes DIR] [--quiet]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import runpy
+import sys
+import time
+from pathlib import Path
+
+import symconv
+import symconv.theorems
+from symconv.errors import SymconvError
+from symconv.render.files import write_notes
+
+HERE = Path(__file__).resolve().parent
+
+
+def scripts() -> list[Path]:
+    """The proof scripts, in name order (this runner excluded)."""
+    return sorted(p for p in HERE.glob("*.py") if p.name != Path(__file__).name)
+
+
+def run_recording(script: Path, quiet: bool) -> tuple[int, list[symconv.Proof]]:
+    """Run ``script`` as ``__main__``; return its exit code and the proofs it made."""
+    recorded: list[symconv.Proof] = []
+    original = symconv.prove
+
+    def recording(name: str, **parameters):
+        proof = original(name, **parameters)
+        recorded.append(proof)
+        return proof
+
+    symconv.prove = symconv.theorems.prove = recording
+    sink = io.StringIO() if quiet else sys.stdout
+    try:
+        with contextlib.redirect_stdout(sink):
+            runpy.run_path(str(script), run_name="__main__")
+        code = 0
+    except SystemExit as stop:
+        code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
+    finally:
+        symconv.prove = symconv.theorems.prove = original
+    return code, _unique(recorded)
+
+
+#: A script that sweeps a theorem over many points gets its first few in the notes.
+PER_THEOREM = 3
+
+
+def _unique(proofs: list[symconv.Proof]) -> list[symconv.Proof]:
+    """Distinct proofs, at most :data:`PER_THEOREM` per theorem, in the script's order."""
+    seen, per_theorem, kept = set(), {}, []
+    for proof in proofs:
+        key = json.dumps([proof.theorem, proof.to_dict()["parameters"]], sort_keys=True)
+        count = per_theorem.get(proof.theorem, 0)
+        if key not in seen and count < PER_THEOREM:
+            seen.add(key)
+            per_theorem[proof.theorem] = count + 1
+            kept.append(proof)
+    return kept
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the scripts, write the notes, print a summary; the exit code is the worst."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--notes", default="notes", help="folder for the notes (default: notes)")
+    parser.add_argument("--quiet", action="store_true", help="do not print the derivations")
+    args = parser.parse_args(argv)
+    failures, rows = 0, []
+    for script in scripts():
+        start = time.perf_counter()
+        code, proofs = run_recording(script, args.quiet)
+        written = []
+        if proofs:
+            title = script.stem.replace("_", " ").capitalize()
+            try:
+                written = write_notes(proofs, args.notes, script.stem, title=title)
+            except SymconvError as error:
+                print(f"symconv: error: {error}", file=sys.stderr)
+                return 2
+        failures += code != 0
+        kinds = sorted({p.suffix for p in written})
+        rows.append((script.name, "ok" if code == 0 else f"FAILED ({code})", len(proofs),
+                     f"{len(written)} files ({' '.join(kinds)})", time.perf_counter() - start))
+    print("\nscript                                  proofs  status   seconds  notes")
+    for name, status, count, files, seconds in rows:
+        print(f"{name:<40}{count:>6}  {status:<8}{seconds:7.1f}  {files}")
+    print(f"\n{len(rows) - failures} of {len(rows)} scripts passed; notes in {args.notes}/")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

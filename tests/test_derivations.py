@@ -1,0 +1,51 @@
+"""The notes runner: records each script's proofs and writes the notes folder."""
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent / "derivations"
+
+
+def load_runner():
+    spec = importlib.util.spec_from_file_location("run_all", ROOT / "run_all.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_every_topic_of_the_notes_has_a_script():
+    names = {p.stem for p in load_runner().scripts()}
+    assert {"convolution_vs_correlation", "transposed_convolution", "equivariance_and_pooling",
+            "backpropagation", "fully_connected_vs_convolution", "convolution_theorem"} <= names
+
+
+def test_runner_records_a_scripts_proofs_and_writes_its_notes(tmp_path, monkeypatch):
+    runner = load_runner()
+    code, proofs = runner.run_recording(ROOT / "convolution_theorem.py", quiet=True)
+    assert code == 0
+    assert proofs and all(p.verdict in ("proved", "refuted") for p in proofs)
+    assert len({(p.theorem, str(p.parameters)) for p in proofs}) == len(proofs)
+    written = runner.write_notes(proofs, tmp_path, "convolution_theorem", pdf=False)
+    names = {p.name for p in written}
+    assert {"convolution_theorem.tex", "convolution_theorem.md"} <= names
+    tex = (tmp_path / "convolution_theorem.tex").read_text()
+    assert tex.startswith("\\documentclass") and tex.count("\\section") >= len(proofs)
+
+
+def test_runner_fails_when_a_script_fails(tmp_path):
+    runner = load_runner()
+    bad = tmp_path / "bad.py"
+    bad.write_text("import sys\nsys.exit(1)\n")
+    code, proofs = runner.run_recording(bad, quiet=True)
+    assert code == 1 and proofs == []
+
+
+@pytest.mark.parametrize("stem", ["convolution_theorem"])
+def test_runner_restores_prove(stem):
+    import symconv
+
+    original = symconv.prove
+    load_runner().run_recording(ROOT / f"{stem}.py", quiet=True)
+    assert symconv.prove is original
