@@ -46,6 +46,7 @@ import sympy
 
 from .errors import OperatorError, require
 from .geometry import Geometry, PoolGeometry, TransposedGeometry, _per_axis, _shape
+from .limits import require_symbolic_size
 
 Shape = tuple[int, ...]
 
@@ -136,7 +137,12 @@ class LinearOperator:
 
     @cached_property
     def matrix(self) -> sympy.SparseMatrix:
-        """The operator as a SymPy SparseMatrix (built once, then cached)."""
+        """The operator as a SymPy SparseMatrix (built once, then cached).
+
+        Refused up front (:class:`~symconv.errors.SizeLimitError`) beyond
+        :func:`symconv.limits.max_symbolic_entries` stored entries.
+        """
+        require_symbolic_size(len(self.rows), f"{self.name}.matrix {self.shape}")
         return sympy.SparseMatrix(*self.shape, self.entries())
 
     @property
