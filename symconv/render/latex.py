@@ -45,6 +45,8 @@ from .math import MAX_ROWS, _as_matrix, item_latex, matrix_latex, value_latex
 TEXT_WIDTH = 455.0
 #: Horizontal space a ``bmatrix`` column takes besides its entry (2 * \arraycolsep).
 COLUMN_SEP = 10.0
+#: Share of the line width the estimates may fill (they are rough).
+SAFETY = 0.93
 #: Fewest columns shown before ``\cdots`` when a matrix is elided.
 MIN_COLUMNS = 3
 #: amsmath's ``MaxMatrixCols``: a ``bmatrix`` takes at most 10 columns unless a preamble
@@ -59,6 +61,7 @@ PREAMBLE = r"""\documentclass{article}
 \setlength{\parskip}{0.3\baselineskip}
 \allowdisplaybreaks
 \setlength{\emergencystretch}{3em}
+\tolerance=1000
 """
 
 # ---------------------------------------------------------------------------
@@ -88,7 +91,16 @@ _TEXT_ESCAPES = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "#": r"\#", 
                  "~": r"\textasciitilde{}", "’": "'", "‘": "`", "“": "``", "”": "''",
                  "–": "--", "—": "---", "…": r"\dots{}"}
 
+#: Wraps runs of text in scripts pdflatex cannot set (CJK, ...). The default definition
+#: shows a placeholder and never typesets the argument; define it as ``#1`` under XeLaTeX.
+SCRIPT = r"\symconvscript"
+SCRIPT_DEFINITION = r"\providecommand{\symconvscript}[1]{[non-Latin text]}"
+
 _TEXT_TOKEN = re.compile(r"<=|>=|!=|->|.", re.DOTALL)
+_BREAK_AFTER = re.compile(r"(?<=\S)=(?=\S)|,(?=\S)")
+#: A permitted line break without a hyphen, after ``=`` and after a comma without a space
+#: (``input_shape=(32,32)`` is one word otherwise).
+_BREAK = r"\allowbreak{}"
 
 
 def split_math(text: str) -> list[tuple[bool, str]]:
@@ -133,26 +145,40 @@ def escape_text(text: str) -> str:
     """Escape LaTeX-special characters of prose outside math.
 
     ``<``, ``>``, ``|``, ``<=``, ``->`` and the symbols of :data:`UNICODE_MATH`
-    become inline math (the default OT1 font has no text glyphs for them).
+    become inline math (the default OT1 font has no text glyphs for them); runs
+    of other scripts are wrapped in :data:`SCRIPT`.
 
     Examples
     --------
     >>> print(escape_text("input_shape & 50% {a} -> #1"))
     input\\_shape \\& 50\\% \\{a\\} $\\to$ \\#1
+    >>> print(escape_text("café 全连接"))
+    café \\symconvscript{全连接}
     """
     out = []
-    for token in _TEXT_TOKEN.findall(text):
-        if token in _ASCII_MATH:
+    for found in _TEXT_TOKEN.finditer(text):
+        token = found.group(0)
+        if _BREAK_AFTER.match(text, found.start()):
+            out.append(token + _BREAK)
+        elif token in _ASCII_MATH:
             out.append(f"${_ASCII_MATH[token]}$")
         elif token in UNICODE_MATH:
             out.append(f"${UNICODE_MATH[token]}$")
         elif token in _TEXT_ESCAPES:
             out.append(_TEXT_ESCAPES[token])
-        elif ord(token) > 127 and not token.isalpha():
-            out.append(f"[U+{ord(token):04X}]")
+        elif _foreign(token):
+            if out and out[-1].endswith("}") and out[-1].startswith(SCRIPT + "{"):
+                out[-1] = out[-1][:-1] + token + "}"
+            else:
+                out.append(SCRIPT + "{" + token + "}")
         else:
             out.append(token)
     return "".join(out)
+
+
+def _foreign(ch: str) -> bool:
+    """A character pdflatex's default fonts cannot set: anything beyond Latin letters."""
+    return ord(ch) > 127 and not (ch.isalpha() and ord(ch) < 0x250)
 
 
 _TRANSPOSE = re.compile(r"\b([A-Za-z])\^([A-Za-z0-9])\b")
@@ -170,9 +196,18 @@ def prose_latex(text: str) -> str:
     >>> print(prose_latex("entries of $T - C$ at n_1 are 100%; C^T"))
     entries of $T - C$ at n\\_1 are 100\\%; $C^{\\mathsf T}$
     """
-    text = _TRANSPOSE.sub(lambda m: f"${m.group(1)}^{{{_power(m.group(2))}}}$", text)
-    return "".join(f"${math_unicode(piece)}$" if is_math else escape_text(piece)
+    return "".join(f"${math_unicode(piece)}$" if is_math else _prose_piece(piece)
                    for is_math, piece in split_math(text))
+
+
+def _prose_piece(text: str) -> str:
+    """Escape prose; a power written ``C^T`` becomes math."""
+    out, at = [], 0
+    for found in _TRANSPOSE.finditer(text):
+        out.append(escape_text(text[at:found.start()]))
+        out.append(f"${found.group(1)}^{{{_power(found.group(2))}}}$")
+        at = found.end()
+    return "".join(out) + escape_text(text[at:])
 
 
 def texttt(text: str) -> str:
@@ -221,9 +256,10 @@ def _group(s: str, at: int) -> tuple[str, int]:
 def latex_width(s: str) -> float:
     """A rough typeset width, in points at 10 pt, of one line of math LaTeX.
 
-    Letters and digits count 5 pt, relations and binary operators with their
-    spacing 11 pt and 9 pt, sub- and superscripts 70 %; ``\\text``-like groups
-    count their letters; other commands 7 pt. Good enough to decide how many
+    Lower-case letters and digits count 5.5 pt, capitals 8 pt, relations and
+    binary operators with their spacing 13.5 pt and 12.5 pt, sub- and
+    superscripts 78 %; ``\\text``-like groups count their letters; other
+    commands 7.5 pt. Good enough to decide how many
     matrix columns fit a line (calibrated on compiled pages).
 
     Examples
@@ -231,14 +267,14 @@ def latex_width(s: str) -> float:
     >>> latex_width("k_{0,0}") < latex_width("k_{0,0,0,0}")
     True
     >>> round(latex_width("a + b"))
-    19
+    24
     """
     width, at = 0.0, 0
     while at < len(s):
         ch = s[at]
         if ch in "_^":
             group, at = _group(s, at + 1)
-            width += 0.7 * latex_width(group)
+            width += 0.78 * latex_width(group)
             continue
         if ch == "\\":
             found = _COMMAND.match(s, at)
@@ -256,19 +292,21 @@ def latex_width(s: str) -> float:
             elif name in _WIDTHS:
                 width += _WIDTHS[name]
             elif name not in _ZERO:
-                width += 11.0 if name in ("neq", "le", "ge", "to", "mapsto", "in") else 7.0
+                width += 13.5 if name in ("neq", "le", "ge", "to", "mapsto", "in") else 7.5
             continue
         at += 1
         if ch in _RELATIONS:
-            width += 11.0
+            width += 13.5
         elif ch in _BINARY:
-            width += 9.0
+            width += 12.5
         elif ch in ",;":
-            width += 3.0
+            width += 2.8
         elif ch in "{} &":
             continue
+        elif ch.isupper():
+            width += 8.0
         else:
-            width += 5.0
+            width += 5.5
     return width
 
 
@@ -295,7 +333,7 @@ def fitted_columns(m: sympy.MatrixBase, label_width: float = 0.0,
     True
     """
     column = _entry_widths(m) + COLUMN_SEP
-    room = width - label_width - 14.0
+    room = SAFETY * width - label_width - 14.0
     fit = min(max(int(room // column), MIN_COLUMNS + 1), MATRIX_COLUMNS)
     if max_cols is not None:
         fit = min(fit, max_cols + 1) if m.cols > max_cols else fit
@@ -368,6 +406,16 @@ def line_width(lhs: str, rhs: str) -> float:
     return widest(lhs) + widest(rhs)
 
 
+def _item_width(item: Math | Display, lhs: str, rhs: str) -> float:
+    """Width estimate: a bmatrix by its widest row, a Math by its widest line, anything
+    else (nested arrays, long expressions) by all of its text, which over-estimates."""
+    if isinstance(item, Display) and _as_matrix(item.value) is not None:
+        return line_width(lhs, rhs)
+    if isinstance(item, Math):
+        return max(latex_width(line) for line in re.split(r"\\\\", lhs + rhs))
+    return latex_width(lhs + rhs)
+
+
 def display_lines(items: Sequence[Math | Display], max_rows: int = MAX_ROWS,
                   max_cols: int | None = None, width: float = TEXT_WIDTH
                   ) -> tuple[str, float]:
@@ -382,7 +430,8 @@ def display_lines(items: Sequence[Math | Display], max_rows: int = MAX_ROWS,
     c &= d \\end{aligned}
     """
     pairs = [display_item(item, max_rows, max_cols, width) for item in items]
-    estimate = max((line_width(lhs, rhs) for lhs, rhs in pairs), default=0.0)
+    estimate = max((_item_width(item, lhs, rhs) for item, (lhs, rhs) in zip(items, pairs)),
+                   default=0.0)
     if len(pairs) == 1:
         return "".join(pairs[0]), estimate
     lines = [f"{lhs}&{rhs}" for lhs, rhs in pairs]
@@ -393,7 +442,7 @@ def display_latex(items: Sequence[Math | Display], max_rows: int = MAX_ROWS,
                   max_cols: int | None = None, width: float = TEXT_WIDTH) -> str:
     """One ``\\[ ... \\]`` display; scaled to the line width only if eliding cannot fit it."""
     body, estimate = display_lines(items, max_rows, max_cols, width)
-    if estimate <= width:
+    if estimate <= SAFETY * width:
         return r"\[ " + body + r" \]"
     return ("\\begin{center}\n\\resizebox{\\linewidth}{!}{$\\displaystyle " + body + "$}\n"
             "\\end{center}")
@@ -617,6 +666,8 @@ def _fragment(proof: Proof, max_rows: int, max_cols: int | None, figure: str | N
     lines.append(r"\paragraph{Conclusion.} " + escape_text(proof.evidence_sentence()) + end)
     if proof.counterexample is not None:
         lines += _found_latex("Smallest counterexample", proof.counterexample)
+    if SCRIPT + "{" in "".join(lines):
+        lines.insert(0, SCRIPT_DEFINITION)
     return "\n".join(lines) + "\n"
 
 

@@ -1,0 +1,308 @@
+"""Rendering: LaTeX compiles, Markdown math renders in KaTeX, figures, atomic files."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+import sympy
+
+import symconv as sc
+from symconv.errors import SymconvError
+from symconv.formula import check_formula
+from symconv.geometry import Geometry
+from symconv.operators import avg_pool, correlation
+from symconv.proof import Display, Math, Proof, Step
+from symconv.render import files
+from symconv.render.figures import (
+    sliding_window_svg,
+    sliding_window_tikz,
+    sparsity_array,
+    sparsity_svg,
+    sparsity_tikz,
+)
+from symconv.render.latex import (
+    escape_text,
+    notes_latex,
+    operator_latex,
+    proof_latex,
+    proof_repr_latex,
+)
+from symconv.render.markdown import escape_markdown, formulas, notes_markdown, proof_markdown
+
+ROOT = Path(__file__).resolve().parents[1]
+SVG = "{http://www.w3.org/2000/svg}"
+PDFLATEX = shutil.which("pdflatex")
+NODE = shutil.which("node")
+KATEX = (ROOT / "node_modules" / "katex").is_dir()
+
+
+def _awkward_proof() -> Proof:
+    """A proof whose prose and values exercise every escape and the wide-matrix path."""
+    k = sympy.Matrix(3, 40, lambda i, j: sympy.Symbol(f"k_{{{i},{j},0,0}}") if (i + j) % 3
+                     else 0)
+    return Proof("odd_name_#1", "C^T has 100% & {braces} ~ _x_ <a> | b -> c, x ≤ y, Cᵀ.",
+                 r"C^{\mathsf T} \ne C", {"input_shape": (3, 40), "padding": "same"}, "refuted",
+                 [], counterexample={"n": 1, "C^T": " + ".join(f"k_{{{i}}}*x_{{{i}}}"
+                                                                   for i in range(30)),
+                                     "note": "statement fails", "position": (0, 1)},
+                 steps=[Step("Wide * matrix [1]", "Look: $k_m\\,y_j$ and 5$ and \\ back.",
+                             (Display("C", k), Math("a = b", "a = b"))),
+                        Step("Vector", "", (Display("y", sympy.Matrix(20, 1, range(20))),))])
+
+
+def _all_proofs() -> list[Proof]:
+    proofs = [sc.prove(t["name"], exhaustive=False) for t in sc.theorems()]
+    proofs.append(sc.prove("transpose", input_shape=(4, 4), kernel_shape=(3, 3), stride=2,
+                           padding=1, exhaustive=False))
+    proofs.append(check_formula("floor((n + 2*p - k)/s) + 1", quantity="output_size"))
+    proofs.append(_awkward_proof())
+    return proofs
+
+
+@pytest.fixture(scope="module")
+def proofs() -> list[Proof]:
+    return _all_proofs()
+
+
+# ---------------------------------------------------------------------------
+# LaTeX
+# ---------------------------------------------------------------------------
+
+def _compile(tmp_path: Path, tex: str) -> str:
+    (tmp_path / "doc.tex").write_text(tex, encoding="utf-8")
+    run = subprocess.run([PDFLATEX, "-interaction=nonstopmode", "-halt-on-error", "doc.tex"],
+                         cwd=tmp_path, capture_output=True, timeout=120, check=False)
+    log = (tmp_path / "doc.log").read_text(encoding="latin-1")
+    assert run.returncode == 0, files.first_error(log)
+    return log
+
+
+@pytest.mark.skipif(PDFLATEX is None, reason="pdflatex not installed")
+def test_every_theorem_compiles_without_overfull_boxes(proofs, tmp_path):
+    figures = [None] * (len(proofs) - 1) + [sparsity_array(correlation(Geometry((6, 6), (3, 3))))]
+    log = _compile(tmp_path, notes_latex(proofs, "All theorems", figures))
+    overfull = [line for line in log.splitlines() if line.startswith("Overfull")]
+    assert not overfull, overfull
+
+
+@pytest.mark.skipif(PDFLATEX is None, reason="pdflatex not installed")
+def test_standalone_single_proof_compiles(proofs, tmp_path):
+    log = _compile(tmp_path, proof_latex(proofs[-1], standalone=True))
+    assert "Overfull" not in log
+
+
+def test_standalone_document_has_the_required_preamble(proofs):
+    tex = proof_latex(proofs[0], standalone=True)
+    assert tex.startswith(r"\documentclass{article}")
+    assert r"\usepackage{amsmath,amssymb}" in tex and tex.endswith("\\end{document}\n")
+    assert r"\documentclass" not in proof_latex(proofs[0])
+
+
+def test_conclusion_states_the_evidence_exactly(proofs):
+    for proof in proofs:
+        assert escape_text(proof.evidence_sentence()) in proof_latex(proof)
+        assert escape_markdown(proof.evidence_sentence()) in proof_markdown(proof)
+
+
+def test_refuted_claim_shows_counterexample_with_both_sides():
+    proof = check_formula("floor((n + 2*p - k)/s) + 1", quantity="output_size")
+    tex = proof_latex(proof)
+    assert r"\paragraph{Smallest counterexample.}" in tex
+    for key, value in proof.counterexample.items():
+        assert rf"\texttt{{{key}}} $= {value}$" in tex
+
+
+def test_prose_is_escaped_outside_math_and_kept_inside():
+    tex = proof_latex(_awkward_proof())
+    assert r"odd\_name\_\#1" in tex
+    assert r"100\% \& \{braces\} \textasciitilde{} \_x\_ $<$a$>$ $|$ b $\to$ c" in tex
+    assert r"$k_m\,y_j$" in tex and r"5\$ and \textbackslash{} back" in tex
+    assert r"Cᵀ" not in tex and r"C^{\mathsf T}" in tex
+
+
+def test_wide_matrices_are_elided_to_ten_columns(proofs):
+    tex = proof_latex(_awkward_proof())
+    matrix = tex[tex.index(r"C &= \begin{bmatrix}"):]
+    first_row = matrix[:matrix.index(r"\\")]
+    assert first_row.count("&") - 1 <= 9 and r"\cdots" in first_row
+
+
+def test_output_is_byte_identical_on_two_runs():
+    first = [proof_latex(p, standalone=True) + proof_markdown(p) for p in _all_proofs()]
+    second = [proof_latex(p, standalone=True) + proof_markdown(p) for p in _all_proofs()]
+    assert first == second
+
+
+# ---------------------------------------------------------------------------
+# Markdown and KaTeX
+# ---------------------------------------------------------------------------
+
+@pytest.mark.skipif(NODE is None or not KATEX, reason="node or node_modules/katex missing")
+def test_every_markdown_formula_renders_in_katex(proofs):
+    markdown = notes_markdown(proofs, "All theorems") + "\n".join(
+        proof_repr_latex(p).strip("$") for p in proofs[:1])
+    found = [{"tex": tex, "display": display} for tex, display in formulas(markdown)]
+    found.append({"tex": operator_latex(correlation(Geometry((5, 5), (3, 3)))),
+                  "display": True})
+    assert len(found) > 10 * len(proofs) // 2
+    run = subprocess.run([NODE, str(ROOT / "tests" / "katex_render.js")], cwd=ROOT,
+                         input=json.dumps(found), capture_output=True, text=True, timeout=120,
+                         check=True)
+    assert json.loads(run.stdout) == []
+
+
+def test_markdown_display_math_sits_on_its_own_lines(proofs):
+    for proof in proofs:
+        lines = proof_markdown(proof).splitlines()
+        for line in lines:
+            if "$$" in line:
+                assert line == "$$", line
+        assert lines.count("$$") % 2 == 0
+        assert not any(bad in proof_markdown(proof)
+                       for bad in (r"\begin{align*}", r"\cline", r"\multicolumn"))
+
+
+def test_markdown_escapes_prose():
+    md = proof_markdown(_awkward_proof())
+    assert r"odd_name_#1" in md  # inside a code span: literal
+    assert r"\_x\_ \<a\> \| b" in md and r"**Wide \* matrix \[1\].**" in md
+
+
+# ---------------------------------------------------------------------------
+# Figures
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("op", [
+    correlation(Geometry((5, 5), (3, 3), stride=2, padding=1)),
+    correlation(Geometry((7,), (3,), dilation=2), in_channels=2, out_channels=3),
+    avg_pool((4, 4), (2, 2)),
+], ids=["2d", "channels", "avg_pool"])
+def test_sparsity_svg_has_one_filled_cell_per_nonzero(op):
+    root = ET.fromstring(sparsity_svg(op))
+    entries = root.findall(f".//{SVG}rect[@class='entry']")
+    assert len(entries) == op.nnz
+    assert {(int(e.get("x")), int(e.get("y"))) for e in entries}.__len__() == op.nnz
+    legend = root.findall(f".//{SVG}rect[@class='legend']")
+    assert len(legend) == len(set(op.taps.tolist()))
+    assert sparsity_tikz(op).count(r"\fill[") == op.nnz + len(legend)
+
+
+@pytest.mark.parametrize("g, position", [
+    (Geometry((5, 5), (3, 3), stride=2, padding=1), (1, 2)),
+    (Geometry((6, 7), (2, 3), stride=(1, 2), padding=((0, 1), (2, 0)), dilation=2), (0, 1)),
+    (Geometry((6,), (3,), padding=1, dilation=2), (0, 3)),
+])
+def test_sliding_window_svg_counts(g, position):
+    root = ET.fromstring(sliding_window_svg(g, position))
+
+    def count(kind: str) -> int:
+        return len(root.findall(f".//{SVG}rect[@class='{kind}']"))
+
+    padded = 1
+    spatial = 1
+    for n, (b, a) in zip(g.input_shape, g.pads):
+        padded *= n + b + a
+        spatial *= n
+    assert count("input") == spatial and count("pad") == padded - spatial
+    kernel = 1
+    for k in g.kernel_shape:
+        kernel *= k
+    outputs = 1
+    for o in g.output_shape:
+        outputs *= o
+    assert count("window") == kernel and count("current") == 1
+    assert count("output") == outputs - 1
+    assert sliding_window_tikz(g, position).count("orange!70") == kernel + 1
+
+
+def test_sliding_window_rejects_a_position_outside_the_output():
+    with pytest.raises(SymconvError, match="position"):
+        sliding_window_svg(Geometry((4, 4), (3, 3)), (2, 0))
+
+
+def test_figures_are_deterministic():
+    op = correlation(Geometry((4, 4), (3, 3), stride=2))
+    assert sparsity_svg(op) == sparsity_svg(correlation(Geometry((4, 4), (3, 3), stride=2)))
+
+
+# ---------------------------------------------------------------------------
+# Files
+# ---------------------------------------------------------------------------
+
+def test_write_atomic_replaces_and_leaves_no_temp(tmp_path):
+    target = tmp_path / "notes.tex"
+    files.write_atomic(target, "old\n")
+    files.write_atomic(target, "new\n")
+    assert target.read_text() == "new\n" and os.listdir(tmp_path) == ["notes.tex"]
+
+
+def test_interrupted_write_keeps_the_old_file(tmp_path, monkeypatch):
+    target = tmp_path / "notes.md"
+    target.write_text("old\n")
+
+    def boom(fd: int) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "fsync", boom)
+    with pytest.raises(KeyboardInterrupt):
+        files.write_atomic(target, "new text " * 1000)
+    assert target.read_text() == "old\n" and os.listdir(tmp_path) == ["notes.md"]
+
+
+def test_failed_replace_raises_symconv_error_and_cleans_up(tmp_path, monkeypatch):
+    def refuse(src: str, dst: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", refuse)
+    with pytest.raises(SymconvError, match="No space left on device"):
+        files.write_atomic(tmp_path / "a.tex", "x")
+    assert os.listdir(tmp_path) == []
+
+
+def test_unwritable_path_raises_symconv_error_naming_it(tmp_path):
+    missing = tmp_path / "no" / "such" / "dir" / "a.tex"
+    with pytest.raises(SymconvError, match=r"cannot write .*a\.tex: No such file"):
+        files.write_atomic(missing, "x")
+
+
+def test_write_notes_writes_every_file(proofs, tmp_path):
+    topic = [proofs[-3], proofs[-2]]
+    written = files.write_notes(topic, tmp_path, "topic", title="Transpose", pdf=False)
+    names = [p.name for p in written]
+    assert names == ["topic.tex", "topic.md", "topic.svg"]
+    md = (tmp_path / "topic.md").read_text()
+    assert "](topic.svg)" in md and md.count("\n## ") == 2
+    ET.fromstring((tmp_path / "topic.svg").read_text())
+    assert sorted(os.listdir(tmp_path)) == sorted(names)
+
+
+@pytest.mark.skipif(PDFLATEX is None, reason="pdflatex not installed")
+def test_write_notes_compiles_the_pdf(proofs, tmp_path):
+    written = files.write_notes(proofs[-3], tmp_path, "one")
+    assert written[-1].name == "one.pdf" and written[-1].read_bytes().startswith(b"%PDF")
+
+
+@pytest.mark.skipif(PDFLATEX is None, reason="pdflatex not installed")
+def test_failed_compile_quotes_the_first_error():
+    with pytest.raises(SymconvError, match=r"Undefined control sequence"):
+        files.compile_pdf("\\documentclass{article}\\begin{document}\\nosuchmacro\\end{document}")
+
+
+# ---------------------------------------------------------------------------
+# Jupyter helpers
+# ---------------------------------------------------------------------------
+
+def test_operator_latex_is_an_elided_bmatrix():
+    latex = operator_latex(correlation(Geometry((6, 6), (3, 3))))
+    assert latex.startswith(r"\begin{bmatrix}") and r"\cdots" in latex
+
+
+def test_proof_repr_latex_is_math_only(proofs):
+    latex = proof_repr_latex(proofs[0])
+    assert latex.startswith("$$") and latex.endswith("$$") and r"\paragraph" not in latex
