@@ -261,6 +261,24 @@ def _channel_blocks(out_flat, tap_flat, in_flat, out_size, in_size, k_size,
     return np.concatenate(rows), np.concatenate(cols), np.concatenate(taps)
 
 
+def channel_map(in_channels: int, out_channels: int, groups: int = 1,
+                transposed: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(out channel, in channel, kernel block)`` of every block :func:`_channel_blocks` lays.
+
+    :func:`_channel_blocks` applied to a one-entry spatial pattern: block ``(o, c)``
+    of the multi-channel operator is the spatial pattern with taps offset by
+    ``block * K``.
+
+    Examples
+    --------
+    >>> [a.tolist() for a in channel_map(2, 2, groups=2)]
+    [[0, 1], [0, 1], [0, 1]]
+    """
+    one = np.zeros(1, dtype=np.int64)
+    return _channel_blocks(one, one, one, 1, 1, 1, in_channels, out_channels, groups,
+                           transposed=transposed)
+
+
 # ---------------------------------------------------------------------------
 # Public constructors
 # ---------------------------------------------------------------------------

@@ -3,16 +3,39 @@
 Each check builds both sides with symbolic kernel (and input) entries at the
 given sizes and compares them exactly; a NumPy oracle from
 :mod:`symconv.numeric` cross-checks the operators it used.
+
+``transpose`` and ``adjoint`` have two exact comparisons. Up to
+:data:`SYMPY_ENTRIES` stored entries they expand SymPy matrices (or the two
+inner-product polynomials) entry by entry. Above it they compare the operators'
+*coefficient maps* on the index form (:mod:`symconv.sparse`): the same verdict
+``sympy.expand`` would give, without building SymPy objects, so a 224x224 layer
+takes a fraction of a second. Multi-channel layers are compared block-wise: one
+spatial pattern and the channel-to-kernel-block map, checked for every channel
+pair. Either way the derivation says which comparison was used, and the numeric
+cross-check runs on a small twin layer (same kernel, stride, padding, dilation,
+channels) when the full size is too large for the naive oracle.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import numpy as np
 import sympy
 
-from .. import numeric
+from .. import numeric, operators
 from ..geometry import Geometry, TransposedGeometry, transposed_output_size
-from ..operators import correlation, input_symbols, transposed_convolution
+from ..operators import LinearOperator, correlation, input_symbols, transposed_convolution
 from ..proof import Math, Step
+from ..sparse import (
+    BlockMap,
+    coefficient_map,
+    expand_blocks,
+    first_block_difference,
+    first_map_difference,
+    symbol_ids,
+    tap_symbols,
+)
 from .common import (
     CORRELATION_INDEX,
     LAYER,
@@ -24,6 +47,14 @@ from .common import (
     show,
 )
 from .engine import Outcome, first_difference, theorem
+
+#: Largest layer (stored entries of C) compared by expanding SymPy objects; larger layers
+#: are compared on their coefficient maps (exact, :mod:`symconv.sparse`).
+SYMPY_ENTRIES = 4000
+#: Largest layer (stored entries of C) that the naive NumPy oracle cross-checks at full size.
+ORACLE_ENTRIES = 4000
+#: Rows and columns of the top-left corner shown for large matrices.
+CORNER = 12
 
 
 def small_layers(ndim: int = 1, max_n: int = 6, max_k: int = 3, max_s: int = 3,
@@ -63,6 +94,243 @@ def _symmetric_padding(g: Geometry) -> tuple[int, ...]:
     return tuple(b for b, _ in g.pads)
 
 
+def _layer(g: Geometry, in_channels: int, out_channels: int, groups: int
+           ) -> tuple[TransposedGeometry, LinearOperator, LinearOperator]:
+    """The matching transposed geometry and both operators (full channels)."""
+    tg = matching_transposed(g, _symmetric_padding(g))
+    c = correlation(g, in_channels, out_channels, groups)
+    t = transposed_convolution(tg, in_channels=out_channels, out_channels=in_channels,
+                               groups=groups, kernel_name="k")
+    return tg, c, t
+
+
+def _oracle_agrees(g: Geometry, tg: TransposedGeometry, c: LinearOperator, t: LinearOperator,
+                   groups: int) -> bool:
+    """Both operators against the independent NumPy oracle (:mod:`symconv.numeric`)."""
+    return (numeric_agrees(c, lambda x, w: numeric.correlate(x, w, g, groups))
+            and numeric_agrees(t, lambda x, w: numeric.conv_transpose(x, w, tg, groups)))
+
+
+def twin_geometry(g: Geometry) -> Geometry:
+    """A small layer with g's kernel, stride, pads and dilation, and sizes congruent mod s.
+
+    Each axis keeps ``n`` when it is small, else shrinks to ``n' = b + (n - b) mod s`` with
+    ``b`` = (smallest valid size) + 2s, so the twin has at least three windows per axis,
+    the same border windows, and the same output_padding of the matching transpose.
+
+    Examples
+    --------
+    >>> twin_geometry(Geometry((224, 224), (7, 7), stride=2, padding=3)).input_shape
+    (6, 6)
+    """
+    sizes = []
+    for n, k, s, d, (before, after) in zip(g.input_shape, g.kernel_shape, g.stride,
+                                           g.dilation, g.pads):
+        base = max(d * (k - 1) + 1 - before - after, 1) + 2 * s
+        sizes.append(n if n <= base + s else base + (n - base) % s)
+    return Geometry(tuple(sizes), g.kernel_shape, g.stride, g.pads, g.dilation)
+
+
+def _corner(op: LinearOperator, size: int = CORNER) -> sympy.SparseMatrix:
+    """The top-left ``size x size`` corner of ``op``'s matrix, built from the index form."""
+    keep = (op.rows < size) & (op.cols < size)
+    flat, entries = op.kernel_flat, {}
+    for r, c, t in zip(op.rows[keep].tolist(), op.cols[keep].tolist(), op.taps[keep].tolist()):
+        entries[(r, c)] = entries.get((r, c), 0) + (flat[t] if t >= 0 else 1)
+    return sympy.SparseMatrix(min(size, op.shape[0]), min(size, op.shape[1]), entries)
+
+
+@dataclass(frozen=True)
+class IndexComparison:
+    """What the index-form comparison of T with Cᵀ found (see :func:`compare_index_forms`).
+
+    Attributes
+    ----------
+    difference : tuple or None
+        ``((row, col, symbol), coefficient in T, coefficient in Cᵀ)`` at a differing
+        full position (symbol: flat index into the kernel ``k``), or None when equal.
+    keys : int
+        Spatial coefficient-map keys compared (the whole map for one channel).
+    pairs : int
+        Channel pairs ``(o, c)`` whose kernel block was compared (1 for one channel).
+    factorised : bool or None
+        Multi-channel only: whether, at the twin size, the builder's operators equal
+        their channel blocks of the spatial pattern.
+    twin : Geometry
+        The geometry the numeric cross-check ran at.
+    agrees : bool
+        The numeric cross-check against the independent oracle.
+    spatial_c, spatial_t : LinearOperator
+        The one-channel correlation and transposed convolution (for displays).
+    kernel_shape : tuple of int
+        Layout of ``k``: ``(out_channels, in_channels / groups, *kernel)``.
+    """
+
+    difference: tuple | None
+    keys: int
+    pairs: int
+    factorised: bool | None
+    twin: Geometry
+    agrees: bool
+    spatial_c: LinearOperator
+    spatial_t: LinearOperator
+    kernel_shape: tuple[int, ...]
+
+    @property
+    def holds(self) -> bool:
+        """T = Cᵀ exactly (and, with channels, the block factorisation held at the twin)."""
+        return self.difference is None and self.factorised is not False
+
+
+def _block_map(op: LinearOperator, rows: np.ndarray, cols: np.ndarray, blocks: np.ndarray,
+               channel_shape: tuple[int, int]) -> BlockMap:
+    """``op`` (one channel, taps = offsets in one spatial kernel) laid into channel blocks."""
+    spatial = coefficient_map(op.rows, op.cols, op.taps, op.shape, op.coeffs)
+    return BlockMap(coefficient_map(rows, cols, blocks, channel_shape), spatial,
+                    int(np.prod(op.kernel_shape)))
+
+
+def _builder_is_blockwise(op: LinearOperator, spatial: LinearOperator, channels: tuple,
+                          transposed: bool) -> bool:
+    """Whether a multi-channel operator equals its channel map applied to ``spatial``."""
+    rows, cols, blocks = operators.channel_map(*channels, transposed=transposed)
+    shape = (op.output_shape[0], op.input_shape[0])
+    blockwise = expand_blocks(_block_map(spatial, rows, cols, blocks, shape))
+    built = coefficient_map(op.rows, op.cols, op.taps, op.shape, op.coeffs)
+    return first_map_difference(built, blockwise) is None
+
+
+def compare_index_forms(g: Geometry, in_channels: int = 1, out_channels: int = 1,
+                        groups: int = 1) -> IndexComparison:
+    """Decide T = Cᵀ exactly on coefficient maps, block-wise over channels.
+
+    One channel: the coefficient maps of T and Cᵀ over shared symbol ids are compared
+    whole. Several channels: block ``(o, c)`` of C is the spatial pattern with taps
+    offset by ``(o * cin_g + c mod cin_g) * K``, block ``(c, o)`` of T the transposed
+    layer's pattern with offset ``(o * cin_g + c mod cin_g) * K`` in its layout
+    ``(in, out/groups)`` = ``(out_channels, in_channels/groups)``, the same array
+    ``k``; :func:`symconv.sparse.first_block_difference` compares the spatial maps
+    once and the channel maps for every pair, and the builders' block structure is
+    re-checked entry by entry at the twin size.
+
+    Examples
+    --------
+    >>> r = compare_index_forms(Geometry((9, 9), (3, 3), stride=2, padding=1), 2, 4, 2)
+    >>> r.holds, r.pairs, r.twin.input_shape
+    (True, 4, (5, 5))
+    """
+    tg = matching_transposed(g, _symmetric_padding(g))
+    spatial_c = correlation(g)
+    spatial_t = transposed_convolution(tg, kernel_name="k")
+    twin = twin_geometry(g)
+    twin_tg, twin_c, twin_t = _layer(twin, in_channels, out_channels, groups)
+    agrees = _oracle_agrees(twin, twin_tg, twin_c, twin_t, groups)
+    kernel_shape = (out_channels, in_channels // groups, *g.kernel_shape)
+    if (in_channels, out_channels, groups) == (1, 1, 1):
+        ids_c, ids_t = symbol_ids(spatial_c.kernel_flat, spatial_t.kernel_flat)
+        lhs = coefficient_map(spatial_t.rows, spatial_t.cols,
+                              tap_symbols(spatial_t.taps, ids_t), spatial_t.shape)
+        rhs = coefficient_map(spatial_c.cols, spatial_c.rows,
+                              tap_symbols(spatial_c.taps, ids_c), spatial_c.T.shape)
+        return IndexComparison(first_map_difference(lhs, rhs), len(lhs), 1, None, twin,
+                               agrees, spatial_c, spatial_t, kernel_shape)
+    forward, backward = (in_channels, out_channels, groups), (out_channels, in_channels, groups)
+    factorised = (twin_c.kernel_flat == twin_t.kernel_flat
+                  and _builder_is_blockwise(twin_c, correlation(twin), forward, False)
+                  and _builder_is_blockwise(twin_t, transposed_convolution(twin_tg), backward,
+                                            True))
+    lhs = _block_map(spatial_t, *operators.channel_map(*backward, transposed=True),
+                     (in_channels, out_channels))
+    rhs = _block_map(spatial_c, *operators.channel_map(*forward),
+                     (out_channels, in_channels)).transposed()
+    return IndexComparison(first_block_difference(lhs, rhs), len(lhs.spatial),
+                           len(rhs.channel), factorised, twin, agrees, spatial_c, spatial_t,
+                           kernel_shape)
+
+
+def _symbol_name(name: str, index: tuple[int, ...]) -> str:
+    return f"{name}_{{{','.join(map(str, index))}}}"
+
+
+def _kernel_symbol(result: IndexComparison, flat: int) -> str:
+    if flat < 0:
+        return "1"
+    if flat >= int(np.prod(result.kernel_shape)):
+        return f"symbol #{flat}"
+    return _symbol_name("k", tuple(int(v) for v in np.unravel_index(flat, result.kernel_shape)))
+
+
+def _index_difference(result: IndexComparison, labels: tuple[str, str]) -> dict:
+    (row, col, symbol), a, b = result.difference
+    k = _kernel_symbol(result, symbol)
+    return {"position": (row, col), "symbol": k, labels[0]: f"{a}*{k}",
+            labels[1]: f"{b}*{k}"}
+
+
+def _index_steps(result: IndexComparison, what: str) -> tuple[Step, ...]:
+    """The steps that say how the index-form comparison decided ``what``."""
+    twin = "x".join(map(str, result.twin.input_shape))
+    c, t = result.spatial_c, result.spatial_t
+    shown = (f"The top-left ${CORNER}\\times{CORNER}$ corners, built from the index form "
+             "(the whole matrices are too large to print):")
+    steps = [
+        Step("Index form", "Every entry of $C$ and of $T$ is a linear form "
+             "$\\sum_e a_e\\,k_{t_e}$ in the kernel symbols with exact coefficients. The "
+             "symbols are independent indeterminates, so " + what + " if and only if the "
+             "coefficient maps $(\\text{row}, \\text{col}, t) \\mapsto a$ (duplicates summed, "
+             "zeros dropped) are equal. They are compared as sorted integer arrays "
+             "(symconv.sparse): the verdict SymPy's expansion would give, without SymPy "
+             "objects.", (Math(r"T = C^{\mathsf T} \iff \forall (i, j, t):\ "
+                               r"[k_t]\,T_{ij} = [k_t]\,C_{ji}",
+                               "T = C^T <=> [k_t] T[i,j] = [k_t] C[j,i] for all i, j, t"),)),
+        Step("Both matrices", shown, (show(r"C_{[0:12,\,0:12]}", _corner(c)),
+                                      show(r"T_{[0:12,\,0:12]}", _corner(t)))),
+    ]
+    if result.factorised is not None:
+        steps.append(Step(
+            "Channel blocks", f"With channels, block $(o, c)$ of $C$ is the spatial pattern "
+            "above with its taps offset by $(o\\,c_g + c \\bmod c_g)K$ ($c_g$ input channels "
+            "per group, $K$ taps per spatial kernel), and block $(c, o)$ of $T$ is the "
+            "transposed pattern with offset $(o\\,c_g + c \\bmod c_g)K$ in its weight layout "
+            "(in, out/groups) = (out_channels, in_channels/groups): the same array $k$. "
+            "The map $(o, c, b, i, j, t) \\mapsto (oR + i,\\ cS + j,\\ bK + t)$ is "
+            "one-to-one, so each coefficient map is the product of a channel map and a "
+            "spatial map; equal spatial maps (compared once, "
+            f"{result.keys} keys) and equal channel maps (compared for all {result.pairs} "
+            "channel pairs) give equal operators, and when they differ every channel pair is "
+            "checked exactly, so a reported difference is a real entry. The builders' block "
+            f"structure was re-checked entry by entry at the twin size {twin}: "
+            + ("it holds." if result.factorised else "it FAILS, so nothing is proved."),
+            ()))
+    steps.append(Step("Numeric cross-check", f"The independent NumPy oracle "
+                      f"(symconv.numeric) was run on the twin layer {twin} with the same "
+                      "kernel, stride, padding, dilation and channels (the naive oracle is "
+                      "too slow at the full size): "
+                      + ("it agrees." if result.agrees else "it DISAGREES."), ()))
+    return tuple(steps)
+
+
+def _large(g: Geometry, in_channels: int, out_channels: int, groups: int) -> bool:
+    """Whether C has more than :data:`SYMPY_ENTRIES` stored entries (estimated cheaply)."""
+    per_axis = [len(operators._window_triples(o, k, n, s, pb, d)) for o, k, n, s, d, (pb, _)
+                in zip(g.output_shape, g.kernel_shape, g.input_shape, g.stride, g.dilation,
+                       g.pads)]
+    return int(np.prod(per_axis)) * out_channels * (in_channels // groups) > SYMPY_ENTRIES
+
+
+def _setting(g: Geometry, tg: TransposedGeometry, in_channels: int, out_channels: int,
+             groups: int) -> Step:
+    return Step("Setting", f"Forward layer: {layer_text(g)}; channels {in_channels} -> "
+                f"{out_channels}, groups {groups}. The transposed layer maps the output size "
+                f"back with output_padding {tg.output_padding}.", (CORRELATION_INDEX,))
+
+
+SCATTER = Step("Scatter rule", "The transposed convolution is defined on its own: input "
+               "position $j$ with kernel offset $m$ adds $k_m\\,y_j$ to output position "
+               "$s\\,j - p + d\\,m$.", (Math(r"T_{s j - p + d m,\; j} \mathrel{+}= k_m",
+                                             "T[s*j - p + d*m, j] += k[m]"),))
+
+
 @theorem("transpose", family="structure",
          statement="The transposed convolution defined by its scatter rule equals C^T, "
                    "the transpose of the correlation matrix with the same kernel.",
@@ -70,29 +338,38 @@ def _symmetric_padding(g: Geometry) -> tuple[int, ...]:
          parameters=LAYER, domain=small_layers, domain_text=SMALL_1D)
 def transpose(input_shape, kernel_shape, stride, padding, dilation, in_channels,
               out_channels, groups) -> Outcome:
-    """``transposed_convolution`` (scatter rule, output_padding chosen to invert) = Cᵀ."""
+    """``transposed_convolution`` (scatter rule, output_padding chosen to invert) = Cᵀ.
+
+    Small layers: SymPy matrices compared entry by entry. Layers with more than
+    :data:`SYMPY_ENTRIES` entries: exact coefficient maps (:func:`compare_index_forms`).
+    """
     g = Geometry(input_shape, kernel_shape, stride, padding, dilation)
     tg = matching_transposed(g, _symmetric_padding(g))
-    c = correlation(g, in_channels, out_channels, groups)
-    t = transposed_convolution(tg, in_channels=out_channels, out_channels=in_channels,
-                               groups=groups, kernel_name="k")
+    setting = _setting(g, tg, in_channels, out_channels, groups)
+    if _large(g, in_channels, out_channels, groups):
+        result = compare_index_forms(g, in_channels, out_channels, groups)
+        difference = None if result.holds else (
+            _index_difference(result, ("T", "C^T")) if result.difference else
+            {"channel blocks": "the builder's operator is not its channel blocks"})
+        compare = (Step("Compare", f"The coefficient maps of $T$ and $C^{{\\mathsf T}}$ are "
+                        f"equal ({result.keys} spatial keys, {result.pairs} channel pairs): "
+                        "every entry of $T - C^{\\mathsf T}$ is the zero polynomial.",
+                        (Math(r"T - C^{\mathsf T} = 0", "T - C^T = 0"),))
+                   if result.holds else comparison_step("T", "C^{\\mathsf T}", 0, False,
+                                                        difference))
+        steps = (setting, SCATTER, *_index_steps(result, "$T = C^{\\mathsf T}$"), compare)
+        return Outcome(result.holds, steps, difference, numeric=result.agrees)
+    tg, c, t = _layer(g, in_channels, out_channels, groups)
     lhs, rhs = t.matrix, c.matrix.T
     difference = first_difference(lhs, rhs, ("T", "C^T"))
     steps = (
-        Step("Setting", f"Forward layer: {layer_text(g)}; channels {in_channels} -> "
-             f"{out_channels}, groups {groups}. The transposed layer maps the output size back "
-             f"with output_padding {tg.output_padding}.", (CORRELATION_INDEX,)),
-        Step("Scatter rule", "The transposed convolution is defined on its own: input position "
-             "$j$ with kernel offset $m$ adds $k_m\\,y_j$ to output position $s\\,j - p + d\\,m$.",
-             (Math(r"T_{s j - p + d m,\; j} \mathrel{+}= k_m",
-                   "T[s*j - p + d*m, j] += k[m]"),)),
+        setting, SCATTER,
         Step("Both matrices", "", (show("C", c.matrix), show("T", lhs),)),
         comparison_step("T", "C^{\\mathsf T}", entries_count(lhs), difference is None,
                         difference),
     )
-    agrees = (numeric_agrees(c, lambda x, w: numeric.correlate(x, w, g, groups))
-              and numeric_agrees(t, lambda x, w: numeric.conv_transpose(x, w, tg, groups)))
-    return Outcome(difference is None, steps, difference, numeric=agrees)
+    return Outcome(difference is None, steps, difference,
+                   numeric=_oracle_agrees(g, tg, c, t, groups))
 
 
 @theorem("adjoint", family="structure",
@@ -102,12 +379,47 @@ def transpose(input_shape, kernel_shape, stride, padding, dilation, in_channels,
          parameters=LAYER, domain=small_layers, domain_text=SMALL_1D)
 def adjoint(input_shape, kernel_shape, stride, padding, dilation, in_channels, out_channels,
             groups) -> Outcome:
-    """Both inner products as polynomials in k, x, y; their difference expands to 0."""
+    """Both inner products as polynomials in k, x, y; their difference expands to 0.
+
+    Large layers: the trilinear polynomial's coefficient map, compared exactly on the
+    index form (:func:`compare_index_forms`).
+    """
     g = Geometry(input_shape, kernel_shape, stride, padding, dilation)
     tg = matching_transposed(g, _symmetric_padding(g))
-    c = correlation(g, in_channels, out_channels, groups)
-    t = transposed_convolution(tg, in_channels=out_channels, out_channels=in_channels,
-                               groups=groups, kernel_name="k")
+    inner = Step("Inner products", "", (Math(r"\langle C x, y\rangle = \sum_i y_i \sum_j "
+                                             r"C_{ij} x_j", "<Cx, y> = sum_i y_i sum_j "
+                                             "C[i,j] x_j"),))
+    if _large(g, in_channels, out_channels, groups):
+        result = compare_index_forms(g, in_channels, out_channels, groups)
+        difference = None
+        if not result.holds and result.difference:
+            (j, i, symbol), a, b = result.difference
+            x = _symbol_name("x", np.unravel_index(j, (in_channels, *g.input_shape)))
+            y = _symbol_name("y", np.unravel_index(i, (out_channels, *g.output_shape)))
+            k = _kernel_symbol(result, symbol)
+            difference = {"monomial": f"{k}*{x}*{y}", "<Cx,y>": str(b), "<x,T y>": str(a)}
+        elif not result.holds:
+            difference = {"channel blocks": "the builder's operator is not its channel blocks"}
+        steps = (
+            Step("Setting", f"Layer: {layer_text(g)}; channels {in_channels} -> "
+                 f"{out_channels}, groups {groups}; T is the scatter-defined transposed "
+                 "convolution (not built from C).", ()),
+            inner,
+            Step("Trilinear coefficients", "$\\langle Cx, y\\rangle - \\langle x, Ty\\rangle "
+                 "= \\sum_{i,j,t} ([k_t]C_{ij} - [k_t]T_{ji})\\,k_t\\,x_j\\,y_i$, and the "
+                 "monomials $k_t x_j y_i$ are distinct for distinct $(i, j, t)$: the "
+                 "polynomial expands to 0 if and only if the coefficient maps of $C^{\\mathsf "
+                 "T}$ and $T$ are equal.", ()),
+            *_index_steps(result, "the two inner products are equal"),
+            Step("Compare", "The coefficient maps are equal: $\\langle Cx, y\\rangle - "
+                 "\\langle x, Ty\\rangle$ is the zero polynomial." if result.holds else
+                 "The coefficient maps differ: "
+                 + ", ".join(f"{key} = {value}" for key, value in difference.items()) + ".",
+                 (Math(r"\langle Cx, y\rangle - \langle x, Ty\rangle = 0",
+                       "<Cx,y> - <x,Ty> = 0"),) if result.holds else ()),
+        )
+        return Outcome(result.holds, steps, difference, numeric=result.agrees)
+    tg, c, t = _layer(g, in_channels, out_channels, groups)
     x, y = input_symbols(c.input_shape, "x"), input_symbols(c.output_shape, "y")
     cx, ty = c.apply(x), t.apply(y)
     lhs = sympy.Add(*[a * b for a, b in zip(_flat(cx), _flat(y))])
@@ -118,14 +430,12 @@ def adjoint(input_shape, kernel_shape, stride, padding, dilation, in_channels, o
         Step("Setting", f"Layer: {layer_text(g)}; T is the scatter-defined transposed "
              "convolution (not built from C).", ()),
         Step("Inner products", f"Both sides expand to polynomials with {terms} terms "
-             "$k\\,x\\,y$.", (Math(r"\langle C x, y\rangle = \sum_i y_i \sum_j C_{ij} x_j",
-                                   "<Cx, y> = sum_i y_i sum_j C[i,j] x_j"),)),
+             "$k\\,x\\,y$.", inner.math),
         comparison_step(r"\langle Cx, y\rangle", r"\langle x, T y\rangle", 1,
                         difference is None, difference),
     )
-    agrees = (numeric_agrees(c, lambda x, w: numeric.correlate(x, w, g, groups))
-              and numeric_agrees(t, lambda x, w: numeric.conv_transpose(x, w, tg, groups)))
-    return Outcome(difference is None, steps, difference, numeric=agrees)
+    return Outcome(difference is None, steps, difference,
+                   numeric=_oracle_agrees(g, tg, c, t, groups))
 
 
 def _flat(a: sympy.NDimArray) -> list:
