@@ -14,6 +14,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
+from . import progress
 from .errors import SymconvError
 
 EXIT_PROVED, EXIT_REFUTED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
@@ -269,7 +270,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as stop:  # argparse printed the usage error
         return int(stop.code or 0) and EXIT_BAD_INPUT
     try:
-        return args.run(args)
+        with progress.enabled(not getattr(args, "json", False)):  # --json: no progress bar
+            return args.run(args)
     except SymconvError as error:
         print(f"symconv: error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -24,6 +24,7 @@ from typing import Any
 import sympy
 
 from ..errors import TheoremError
+from ..progress import progress
 from ..proof import Proof, Step
 
 
@@ -176,7 +177,7 @@ def decide(thm: Theorem, *, exhaustive: bool | None = None, **parameters: Any) -
     run_domain = (not parameters) if exhaustive is None else exhaustive
     if run_domain:  # the domain is ordered smallest first: its first failure is the smallest
         checked = 0
-        for other in thm.domain():
+        for other in progress(thm.domain(), f"{thm.name}: domain"):
             checked += 1
             found = thm.check(**other)
             smaller = _settle(other, found)
