@@ -300,10 +300,9 @@ def _compare_step(holds: bool, what: str, difference: dict | None, domain_points
 
 
 def _outcome(holds: bool, steps: list[Step], difference: dict | None, points: int,
-             numeric: bool | None = None, domain: str = DOMAIN_TEXT,
-             witness: dict | None = None) -> Outcome:
-    return Outcome(holds, tuple(steps), None if holds else difference, witness=witness,
-                   evidence=("symbolic", "exhaustive"), numeric=numeric,
+             domain: str = DOMAIN_TEXT, evidence: tuple[str, ...] = ("symbolic", "exhaustive")
+             ) -> Outcome:
+    return Outcome(holds, tuple(steps), None if holds else difference, evidence=evidence,
                    domain=f"{domain} ({points} points)")
 
 
@@ -1088,7 +1087,8 @@ def receptive_field(input_shape, layers, product_upto) -> Outcome:
         _compare_step(holds, "Supports of the interior rows and the closed forms", difference,
                       points),
     ]
-    return _outcome(holds, steps, difference, points, domain=RF_TEXT)
+    return _outcome(holds, steps, difference, points, domain=f"the given chain (exact "
+                    f"integer matrices) and {RF_TEXT}", evidence=("exhaustive",))
 
 
 # ---------------------------------------------------------------------------
@@ -1389,8 +1389,8 @@ def fc_vs_conv_cost(input_shape, kernel_shape, stride, params_ratio, macs_ratio)
     steps = [
         Step("Setting", f"Input {_size(g.input_shape)} ({n_in} units), kernel "
              f"{_size(g.kernel_shape)}, stride {_axes(g.stride)}, valid: {n_out} outputs. "
-             "Seed 001: '全连接层的参数数量是卷积层参数数量的 24.6 万倍' and "
-             "'全连接层的计算量是卷积层计算量的 256 倍'.", ()),
+             "Seed 001 says the fully connected layer has 24.6 'wan' (10^4) times the "
+             "parameters and 256 times the multiply-adds of the conv.", ()),
         Step("Fully connected", f"W is {n_out} x {n_in} with an independent symbol in every "
              f"entry: {counts['fc_params']} distinct symbols (parameters) and "
              f"{counts['fc_macs']} nonzeros (multiply-adds).", ()),
@@ -1477,8 +1477,8 @@ def seed_same_pad_rule(input_shape, kernel_shape, stride, dilation, rule) -> Out
     holds = here and found is None
     difference = found if here else {"rule gives": claimed, "least total pad (SAME)": least}
     steps = [
-        Step("The notes", "Seed 003: '我们需要填充的量为,以宽为例:max{filter_width - "
-             "in_width%strides[2], 0},百分号表示取余,特别地,in_width%1的值为1'. "
+        Step("The notes", "Seed 003: the padding needed is max(filter_width - "
+             "in_width % strides, 0), % the remainder, 'in particular in_width % 1 is 1'. "
              f"Rule checked ({rule}): {SEED_RULES[rule]}.", ()),
         Step("SAME", "TensorFlow's total pad is the least T >= 0 for which the correlation "
              "has ceil(n/s) rows; writing n = (ceil(n/s) - 1)s + r with r = (n-1) mod s + 1 in "
@@ -1499,7 +1499,7 @@ def seed_same_pad_rule(input_shape, kernel_shape, stride, dilation, rule) -> Out
 
 def _claim_pool_6_3_2():
     mp, ap = max_pool((6,), (3,), 2), avg_pool((6,), (3,), 2)
-    return ("seed 001", "池化层的输入单元数量为 6 ,池的宽度为3、步幅为 2,池化层的输出单元数量为 2",
+    return ("seed 001", "a pooling layer with 6 inputs, width 3 and stride 2 has 2 outputs",
             2, len(mp.windows), f"max_pool windows {mp.windows}; average pooling matrix "
             f"{ap.matrix.rows} x {ap.matrix.cols}", (show("A", ap.matrix),), 0)
 
@@ -1513,7 +1513,8 @@ def _claim_pool_positions():
     for n, k, s in itertools.product(range(1, 13), range(1, 4), range(1, 4)):
         if k <= n:
             ok &= len(max_pool((n,), (k,), s).windows) == (n - k) // s + 1
-    return ("seed 001", "n×S+(W−1) ≤ (N−1) → n ≤ (N−W)/S, 输出单元的数量为 floor((N−W)/S)+1",
+    return ("seed 001", "position n needs n*S + (W-1) <= N-1, so n <= (N-W)/S and there "
+            "are floor((N-W)/S)+1 outputs",
             "floor((N-W)/S) + 1 for all N<=64, W<=min(7, N), S<=4", "the same" if ok else
             "different", "positions n = 0, 1, ... counted one by one; max_pool built for "
             "N<=12, W<=3, S<=3", (), len(c["n"]))
@@ -1523,8 +1524,8 @@ def _claim_valid_13_6_5():
     c = correlation(Geometry((13,), (6,), 5, "valid"))
     m = c.matrix
     dropped = [j for j in range(m.cols) if not any(m[i, j] != 0 for i in range(m.rows))]
-    return ("seed 003", "一维,输入长度为13,滤波器长度为6,步长为5。后面两个数字,不够滤波器长度,"
-            "直接drop掉", (2, [11, 12]), (m.rows, dropped),
+    return ("seed 003", "1-D, input 13, filter 6, stride 5 (valid): the last two numbers "
+            "do not fill a filter and are dropped", (2, [11, 12]), (m.rows, dropped),
             f"C has {m.rows} rows; the all-zero columns (dropped inputs) are {dropped}",
             (show("C", m),), 0)
 
@@ -1532,8 +1533,9 @@ def _claim_valid_13_6_5():
 def _claim_same_13_6_5():
     g = Geometry((13,), (6,), 5, "same")
     c = correlation(g)
-    return ("seed 003", "一维,输入长度为13,滤波器长度为6,步长为5。因为13/6取上界为3,所以要做一些"
-            "填充,使得卷出来的东西长度为3", (3, (1, 2)), (c.matrix.rows, _int_pads(g)[0]),
+    return ("seed 003", "1-D, input 13, filter 6, stride 5 (same): since 13/6 rounded up "
+            "is 3, pad so that the output has length 3", (3, (1, 2)),
+            (c.matrix.rows, _int_pads(g)[0]),
             "C with 'same' padding has 3 rows and pads (1, 2). The output size is "
             "ceil(13/5) = 3 (the stride, not the filter length 6; ceil(13/6) = 3 too only by "
             "coincidence)", (show("C", c.matrix),), 0)
@@ -1556,13 +1558,14 @@ def _claim_valid_ceil():
 
 def _claim_stride1_valid():
     c = correlation(Geometry((7, 7), (3, 3)))
-    return ("seed 003", "卷出来的矩阵边长=大矩阵边长-小矩阵边长+1", (5, 5),
+    return ("seed 003", "at stride 1 without padding, output side = big side - small side "
+            "+ 1", (5, 5),
             tuple(c.output_shape[1:]), f"C is {c.shape[0]} x {c.shape[1]}: 5x5 outputs", (), 0)
 
 
 def _claim_full_7_3():
     c = correlation(Geometry((7, 7), (3, 3), 1, "full"))
-    return ("seed 003", "设输入的大小是7x7,filter的大小是3x3,full型的padding", (9, 9),
+    return ("seed 003", "input 7x7, filter 3x3, full padding (the figure: 9x9)", (9, 9),
             tuple(c.output_shape[1:]), f"C is {c.shape[0]} x {c.shape[1]}: 9x9 outputs, "
             "each sharing at least one pixel with the input", (), 0)
 
@@ -1571,8 +1574,8 @@ def _claim_transpose_4x4():
     c = correlation(Geometry((4, 4), (3, 3)))
     t = transposed_convolution((2, 2), (3, 3), kernel_name="k")
     same = t.matrix == c.matrix.T
-    return ("seed 003", "4x4的输入,卷积Kernel为3x3, 没有Padding / Stride, 则输出为2x2 ... y = Cx"
-            " ... 转置卷积 x̂ = C^T ŷ", ((4, 16), (16, 4), "T = C^T"),
+    return ("seed 003", "4x4 input, 3x3 kernel, no padding or stride: output 2x2, y = Cx with x in "
+            "R^16, y in R^4; the transposed convolution is C^T y", ((4, 16), (16, 4), "T = C^T"),
             (c.matrix.shape, t.matrix.shape, "T = C^T" if same else "T != C^T"),
             f"C is {c.matrix.shape[0]} x {c.matrix.shape[1]}; the scatter-defined transposed "
             f"convolution is {t.matrix.shape[0]} x {t.matrix.shape[1]}",
@@ -1589,7 +1592,7 @@ def _claim_mnist():
     reports = network_shape("1x28x28", ["conv(25, k=3)", "maxpool(2)", "conv(50, k=3)",
                                         "maxpool(2)"])
     agree = [r.output_shape for r in reports[:3]] == list(sizes)
-    return ("seed 002", "如果输入时1 8 28 * 28 经过2层卷积层和池化后就是 50 *11 * 11 (25 then 50 "
+    return ("seed 002", "an input 1x28x28 after 2 conv layers and pooling is 50x11x11 (25 then 50 "
             "filters 3x3, max pooling 2x2, as in the lecture)", (50, 11, 11),
             second.output_shape if agree else None,
             f"conv 25@3x3: C is {first.shape[0]} x {first.shape[1]} -> {sizes[0]}; "
@@ -1605,7 +1608,8 @@ def _claim_trains():
                for a, b in itertools.product(range(1, 9), range(1, 9))}
     ok = all(x == y == a + b - 1 for (a, b), (x, y) in lengths.items())
     full = correlation(Geometry((5,), (3,), 1, "full"))
-    return ("seed 003", "卷积的长度=长火车的车厢数+短火车的车厢数-1", "N + M - 1 for N, M <= 8",
+    return ("seed 003", "length of the convolution = carriages of the long train + "
+            "carriages of the short train - 1", "N + M - 1 for N, M <= 8",
             "the same" if ok else "different", "numpy.convolve(full) and the rows of the full "
             "correlation matrix, for every pair of lengths up to 8", (show("C", full.matrix),),
             len(lengths))
