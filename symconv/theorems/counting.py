@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Sequence
+from contextlib import contextmanager
 from fractions import Fraction
 from functools import cache
 from math import prod
@@ -475,14 +476,31 @@ def _same_sweep(padding: str, odd_pixel: str) -> tuple[dict | None, int]:
             "least total pad": found["least"]}, points
 
 
+@contextmanager
+def _single_thread(torch):
+    """Run tiny torch ops on one thread (thread start-up dominates them), then restore."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)
+
+
 def _torch_same_check(odd_pixel: str) -> tuple[dict | None, int]:
     """At stride 1 our correlation with the claimed split equals torch's padding='same'."""
     try:
         import torch
-        import torch.nn.functional as F  # noqa: N812
     except ImportError:
         return None, 0
+    with _single_thread(torch):
+        return _torch_same_loop(torch, odd_pixel)
+
+
+def _torch_same_loop(torch, odd_pixel: str) -> tuple[dict | None, int]:
     import warnings
+
+    import torch.nn.functional as F  # noqa: N812
 
     checked = 0
     for n, k, d in itertools.product(range(1, 25), range(1, BOUNDS["k"] + 1),
@@ -872,9 +890,15 @@ def _pool_sweep(drop_rule: bool) -> tuple[dict | None, int]:
 def _pool_operator_check(drop_rule: bool) -> tuple[dict | None, int]:
     try:
         import torch
-        import torch.nn.functional as F  # noqa: N812
     except ImportError:
-        torch = None
+        return _pool_loop(None, drop_rule)
+    with _single_thread(torch):
+        return _pool_loop(torch, drop_rule)
+
+
+def _pool_loop(torch, drop_rule: bool) -> tuple[dict | None, int]:
+    if torch is not None:
+        import torch.nn.functional as F  # noqa: N812
     points = 0
     for n, k, s, p, d, ceil in itertools.product(range(1, 21), range(1, 8), range(1, 5),
                                                  range(4), range(1, 4), (False, True)):
