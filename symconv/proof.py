@@ -217,8 +217,14 @@ class Proof:
 
         return proof_markdown(self)
 
+    def _latex(self, printer: Any = None) -> str:
+        """SymPy's printer protocol: the statement as LaTeX."""
+        return self.statement_latex
+
     def _repr_latex_(self) -> str:
-        return "$\\displaystyle " + self.statement_latex + "$"
+        from .render.latex import proof_repr_latex
+
+        return proof_repr_latex(self)
 
     def _repr_markdown_(self) -> str:
         return self.markdown()
