@@ -186,9 +186,14 @@ class LinearOperator:
         flat = [sympy.Add(*rows.get(r, [])) for r in range(self.shape[0])]
         return sympy.Array(flat, self.output_shape)
 
+    def _latex(self, printer: Any = None) -> str:
+        """SymPy's printer protocol: the matrix (elided when large) as LaTeX."""
+        from .render.latex import operator_latex
+
+        return operator_latex(self, printer)
+
     def _repr_latex_(self) -> str:
-        return "$\\displaystyle " + sympy.latex(self.matrix, mat_str="bmatrix",
-                                                 mat_delim="") + "$"
+        return "$\\displaystyle " + self._latex() + "$"
 
     def __repr__(self) -> str:
         return (f"<{self.name}: {self.input_shape} -> {self.output_shape}, "
