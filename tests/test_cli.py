@@ -88,3 +88,39 @@ def test_python_dash_m_and_console_script_agree():
     bad = subprocess.run([sys.executable, "-m", "symconv", "prove", "nope"],
                          capture_output=True, text=True, check=False)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
+
+
+def test_refuted_claim_exits_one_and_prints_its_counterexample(capsys):
+    code, out, _ = run(capsys, "prove", "strided-equivariance", "--param", "shift=1", "--json")
+    doc = json.loads(out)
+    assert code == 1 and doc["verdict"] == "refuted" and doc["evidence"] == []
+    assert doc["counterexample"]["shift"] == 1
+
+
+def test_latex_and_markdown_files_are_written(capsys, tmp_path):
+    tex, md = tmp_path / "t.tex", tmp_path / "t.md"
+    code, _, _ = run(capsys, "prove", "flip", "--input", "3", "--kernel", "2",
+                     "--latex", str(tex), "--markdown", str(md))
+    assert code == 0
+    assert tex.read_text().startswith("\\documentclass") and "\\end{document}" in tex.read_text()
+    assert "$$" in md.read_text() and "flip" in md.read_text()
+
+
+def test_check_formula_cli_proves_and_refutes(capsys):
+    code, out, _ = run(capsys, "check-formula", "floor((n + 2*p - d*(k - 1) - 1)/s) + 1",
+                       "--quantity", "output_size", "--json")
+    assert code == 0 and json.loads(out)["verdict"] == "proved"
+    code, out, _ = run(capsys, "check-formula", "floor((n + 2*p - k)/s) + 1", "--json")
+    assert code == 1 and json.loads(out)["counterexample"] is not None
+    code, _, err = run(capsys, "check-formula", "__import__('os')")
+    assert code == 2 and "Traceback" not in err
+
+
+def test_shape_cli_table_and_json(capsys):
+    code, out, _ = run(capsys, "shape", "3x224x224", "conv(64, k=7, s=2, p=3)",
+                       "maxpool(3, s=2, p=1)", "--json")
+    layers = json.loads(out)["layers"]
+    assert code == 0 and layers[-1]["output_shape"] == [64, 56, 56]
+    assert layers[-1]["receptive_field"] == [11, 11]
+    code, _, err = run(capsys, "shape", "3x8x8", "conv(4, k=9)")
+    assert code == 2 and "layer 1" in err
