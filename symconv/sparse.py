@@ -122,9 +122,20 @@ def coefficient_map(rows: np.ndarray, cols: np.ndarray, symbols: np.ndarray,
                      np.asarray(symbols, np.int64)], axis=1)
     if len(keys) == 0:
         return CoefficientMap(keys.reshape(0, 3), numerators[:0], denominator, shape)
-    order = np.lexsort((keys[:, 2], keys[:, 1], keys[:, 0]))
+    span = int(keys[:, 2].max()) + 2  # symbol ids -1 .. max, shifted to 0 .. span - 1
+    in_range = (keys.min(axis=0) >= (0, 0, -1)).all() and keys[:, 0].max() < shape[0] \
+        and keys[:, 1].max() < shape[1]
+    if in_range and shape[0] * shape[1] * span < 2**62:  # one int64 key, lexsort's order
+        flat = (keys[:, 0] * shape[1] + keys[:, 1]) * span + keys[:, 2] + 1
+        order = np.argsort(flat, kind="stable")
+        flat = flat[order]
+        starts = np.flatnonzero(np.r_[True, flat[1:] != flat[:-1]])
+    else:
+        order = np.lexsort((keys[:, 2], keys[:, 1], keys[:, 0]))
+        sorted_keys = keys[order]
+        starts = np.flatnonzero(np.r_[True, np.any(sorted_keys[1:] != sorted_keys[:-1],
+                                                   axis=1)])
     keys, numerators = keys[order], numerators[order]
-    starts = np.flatnonzero(np.r_[True, np.any(keys[1:] != keys[:-1], axis=1)])
     summed = np.add.reduceat(numerators, starts)
     keep = summed != 0
     return CoefficientMap(keys[starts][keep], summed[keep], denominator, shape)
