@@ -73,6 +73,7 @@ def test_output_size_agrees_with_torch(n, k, s, p, d):
     assert sc.Geometry((n,), (k,), s, p, d).output_shape == (y.shape[-1],)
 
 
+@pytest.mark.filterwarnings("ignore:Using padding=.same.")
 @given(n=st.integers(1, 12), k=st.integers(1, 5), d=st.integers(1, 3))
 def test_same_at_stride_one_agrees_with_torch(n, k, d):
     torch = pytest.importorskip("torch")
