@@ -1,0 +1,1067 @@
+"""Proofs for all sizes: a small rewriting prover for floor, ceil and mod over integers.
+
+A claim ``lhs = rhs`` about integer variables (``n, k, s, p, d, ...``) under
+explicit preconditions (a valid geometry: ``n >= 1``, ``s >= 1``, the dilated
+kernel fits, ...) is proved by a chain of rewrites ``e0 -> e1 -> ... -> en``.
+Each rewrite names a :class:`Lemma` and the substitution of its variables; the
+checker re-verifies every step mechanically:
+
+1. the instantiated left side of the lemma occurs in ``e_i`` (up to ring
+   normalisation), and replacing it by the instantiated right side gives
+   ``e_{i+1}`` (again up to ring normalisation, which is sound for ``+ - *``
+   and for division by denominators proved non-zero);
+2. every precondition of the lemma, instantiated, is implied by the
+   assumptions: an integer-linear implication decided by Fourier--Motzkin
+   elimination over the rationals, with products and floors as opaque atoms,
+   division with remainder for every floor, and products bounded below from
+   their factors' bounds. A precondition that cannot be discharged fails the
+   proof; nothing is assumed;
+3. the integer-valued arguments of a lemma are integer-valued (syntactically).
+
+Both sides are rewritten to a normal form (mod and ceiling to floor, integer
+multiples pulled out of floors, window counts to floors, decided max/min
+removed); an undecided ``max``/``min`` splits the proof into two cases.
+
+Every lemma is itself (1) stated with a short derivation from division with
+remainder, and (2) checked on a finite box by :func:`verify_lemmas`.
+
+Examples
+--------
+>>> n, s = SYMBOLS["n"], SYMBOLS["s"]
+>>> proof = prove_for_all(sympy.ceiling(n / s), Windows(n - 1, s),
+...                       [n - 1, s - 1])
+>>> proof.check(), proof.lemmas()
+(True, ['ceil-to-floor', 'floor-shift', 'window-count'])
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from functools import cache
+from typing import Any, Union
+
+import numpy as np
+import sympy
+
+from .proof import Math, Step
+
+#: Plain symbols (no SymPy assumptions): every fact comes from the stated assumptions.
+NAMES = ("n", "k", "s", "p", "p_before", "p_after", "d", "op")
+SYMBOLS = {name: sympy.Symbol(name) for name in NAMES}
+n, k, s, p, pb, pa, d, op = (SYMBOLS[v] for v in NAMES)
+
+MAX_STEPS = 60
+MAX_CONSTRAINTS = 4000
+MAX_SPLITS = 3
+
+
+class Windows(sympy.Function):
+    r"""``Windows(M, s)`` = #{i >= 0 integer : s*i <= M}, the number of window starts.
+
+    It never evaluates itself: only the window-count lemma turns it into a floor.
+
+    Examples
+    --------
+    >>> sympy.latex(Windows(n - 1, s))
+    '\\#\\{ i \\ge 0 : s\\, i \\le n - 1 \\}'
+    """
+
+    nargs = 2
+
+    def _latex(self, printer: Any) -> str:
+        bound, step = self.args
+        return (r"\#\{ i \ge 0 : " + printer._print(step) + r"\, i \le "
+                + printer._print(bound) + r" \}")
+
+
+# ---------------------------------------------------------------------------
+# Ring normalisation, integrality, denominators
+# ---------------------------------------------------------------------------
+
+_OPAQUE = (sympy.floor, sympy.ceiling, sympy.Mod, sympy.Max, sympy.Min, sympy.Abs, Windows)
+
+
+def canon(expr: sympy.Expr) -> sympy.Expr:
+    """Ring normal form: polynomial expansion outside, cancelled fractions inside functions.
+
+    Examples
+    --------
+    >>> canon(sympy.floor((2*n + 2*s) / (2*s)) * (s + 1))
+    s*floor((n + s)/s) + floor((n + s)/s)
+    """
+    expr = sympy.sympify(expr)
+    if expr.is_Atom:
+        return expr
+    if isinstance(expr, _OPAQUE):
+        return expr.func(*[sympy.cancel(canon(a)) for a in expr.args])
+    return sympy.expand(expr.func(*[canon(a) for a in expr.args]))
+
+
+def same(a: sympy.Expr, b: sympy.Expr) -> bool:
+    """True when ``a`` and ``b`` have the same ring normal form."""
+    return sympy.expand(canon(a) - canon(b)) == 0
+
+
+def is_integer_valued(expr: sympy.Expr) -> bool:
+    """Integer at every integer point: an integer polynomial in integer-valued atoms.
+
+    Examples
+    --------
+    >>> is_integer_valued(sympy.floor(n / s) * s - 3), is_integer_valued(n / 2)
+    (True, False)
+    """
+    expr = canon(expr)
+    for term in sympy.Add.make_args(expr):
+        coeff, factors = term.as_coeff_mul()
+        if not coeff.is_Integer:
+            return False
+        for factor in factors:
+            base, exp = factor.as_base_exp()
+            if not (exp.is_Integer and exp >= 0 and _integer_atom(base)):
+                return False
+    return True
+
+
+def _integer_atom(atom: sympy.Expr) -> bool:
+    if atom.is_Symbol:
+        return atom.name in NAMES or atom.name in _PATTERN_NAMES
+    if isinstance(atom, (sympy.floor, sympy.ceiling, Windows)):
+        return True
+    if isinstance(atom, (sympy.Mod, sympy.Max, sympy.Min, sympy.Abs)):
+        return all(is_integer_valued(a) for a in atom.args)
+    return bool(atom.is_Integer)
+
+
+def _denominators(expr: sympy.Expr) -> set[sympy.Expr]:
+    found = set()
+    for node in sympy.preorder_traversal(expr):
+        if isinstance(node, sympy.Pow) and node.exp.is_negative:
+            found.add(node.base)
+        elif isinstance(node, sympy.Rational) and not node.is_Integer:
+            continue
+    return found
+
+
+def denominators_nonzero(expr: sympy.Expr, assumptions: Sequence[sympy.Expr]) -> bool:
+    """Every divisor in ``expr`` is an integer expression proved ``>= 1`` or ``<= -1``."""
+    return all(is_integer_valued(b) and (implied(b - 1, assumptions)
+                                         or implied(-b - 1, assumptions))
+               for b in _denominators(expr))
+
+
+# ---------------------------------------------------------------------------
+# Discharging preconditions: Fourier--Motzkin over linear forms in monomials
+# ---------------------------------------------------------------------------
+
+Linear = dict[sympy.Expr, Fraction]   # monomial -> coefficient; key 1 is the constant
+
+
+def _linear(expr: sympy.Expr) -> Linear:
+    form: Linear = {}
+    for term in sympy.Add.make_args(canon(expr)):
+        coeff, rest = term.as_coeff_Mul()
+        key = sympy.Integer(1) if rest == 1 else rest
+        form[key] = form.get(key, Fraction(0)) + Fraction(int(coeff.p), int(coeff.q))
+    return {m: c for m, c in form.items() if c != 0}
+
+
+def _eliminate_functions(expr: sympy.Expr) -> sympy.Expr:
+    """ceiling(x) = -floor(-x), Mod(a, b) = a - b*floor(a/b), Abs(x) = max(x, -x)."""
+    return sympy.sympify(expr).replace(
+        lambda e: isinstance(e, (sympy.ceiling, sympy.Mod, sympy.Abs)),
+        lambda e: (-sympy.floor(-e.args[0]) if isinstance(e, sympy.ceiling) else
+                   e.args[0] - e.args[1] * sympy.floor(e.args[0] / e.args[1])
+                   if isinstance(e, sympy.Mod) else sympy.Max(e.args[0], -e.args[0])))
+
+
+def _first_choice(exprs: Iterable[sympy.Expr]) -> sympy.Expr | None:
+    for expr in exprs:
+        for node in sympy.preorder_traversal(expr):
+            if isinstance(node, (sympy.Max, sympy.Min)):
+                return node
+    return None
+
+
+def implied(goal: sympy.Expr, assumptions: Sequence[sympy.Expr], depth: int = 0) -> bool:
+    """True when ``goal >= 0`` follows from ``a >= 0`` for every assumption ``a``.
+
+    Sound, incomplete: integer goals are negated as ``goal <= -1``; max/min are
+    split into cases; each ``floor(P/Q)`` (``Q >= 1``) contributes division with
+    remainder ``0 <= P - Q*floor(P/Q) <= Q - 1`` and, when ``P >= 0``, ``floor >= 0``;
+    products are bounded below from their factors' lower bounds; the rest is
+    Fourier--Motzkin elimination over the rationals.
+
+    Examples
+    --------
+    >>> fits = n + 2*p - d*(k - 1) - 1
+    >>> implied(fits, [n - 1, k - 1, d - 1, p, n + 2*p - d*(k - 1) - 1])
+    True
+    >>> implied(n - k, [n - 1, k - 1])
+    False
+    """
+    goal = _eliminate_functions(goal)
+    hyps = [_eliminate_functions(h) for h in assumptions]
+    choice = _first_choice([goal, *hyps])
+    if choice is not None:
+        return _implied_by_cases(choice, goal, hyps, depth)
+    if not is_integer_valued(goal):
+        return False
+    negation = _linear(-goal - 1)
+    rows = [_linear(h) for h in hyps] + [negation]
+    rows += _floor_facts(rows, hyps, depth)
+    rows += _product_facts(rows)
+    return _infeasible(rows)
+
+
+def _implied_by_cases(choice: sympy.Expr, goal: sympy.Expr, hyps: list[sympy.Expr],
+                      depth: int) -> bool:
+    args = choice.args
+    for i, arg in enumerate(args):
+        sign = 1 if isinstance(choice, sympy.Max) else -1
+        extra = [sign * (arg - other) for j, other in enumerate(args) if j != i]
+        branch = [h.xreplace({choice: arg}) for h in hyps] + extra
+        if not implied(goal.xreplace({choice: arg}), branch, depth):
+            return False
+    return True
+
+
+def _atoms_of(rows: Iterable[Linear]) -> set[sympy.Expr]:
+    atoms = set()
+    for row in rows:
+        for mono in row:
+            for factor in sympy.Mul.make_args(mono):
+                atoms.add(factor.as_base_exp()[0])
+    return atoms
+
+
+def _lower_bounds(rows: Iterable[Linear]) -> dict[sympy.Expr, Fraction]:
+    """Bounds ``atom >= c`` read off single-atom rows."""
+    bounds: dict[sympy.Expr, Fraction] = {}
+    for row in rows:
+        atoms = [m for m in row if m != 1]
+        if len(atoms) == 1 and row[atoms[0]] > 0:
+            value = -row.get(sympy.Integer(1), Fraction(0)) / row[atoms[0]]
+            bounds[atoms[0]] = max(bounds.get(atoms[0], value), value)
+    return bounds
+
+
+def _floor_facts(rows: list[Linear], hyps: list[sympy.Expr], depth: int) -> list[Linear]:
+    """Division with remainder for every floor atom, and floor >= 0 when its numerator is."""
+    facts: list[Linear] = []
+    seen: set[sympy.Expr] = set()
+    todo = [a for a in _atoms_of(rows) if isinstance(a, sympy.floor)]
+    bounds = _lower_bounds(rows)
+    while todo:
+        atom = todo.pop()
+        if atom in seen:
+            continue
+        seen.add(atom)
+        num, den = sympy.fraction(sympy.cancel(atom.args[0]))
+        if not (is_integer_valued(num) and is_integer_valued(den) and _at_least_one(den, bounds)):
+            continue
+        new = [_linear(num - den * atom), _linear(den * atom - num + den - 1)]
+        if depth < 1 and implied(num, hyps, depth + 1):
+            new.append(_linear(atom))
+        facts += new
+        todo += [a for a in _atoms_of(new) if isinstance(a, sympy.floor)]
+    return facts
+
+
+def _at_least_one(den: sympy.Expr, bounds: dict[sympy.Expr, Fraction]) -> bool:
+    """A product of integer constants >= 1 and atoms with lower bound >= 1."""
+    coeff, factors = canon(den).as_coeff_mul()
+    if not (coeff.is_Integer and coeff >= 1):
+        return False
+    return all(f.as_base_exp()[1].is_Integer and f.as_base_exp()[1] > 0
+               and bounds.get(f.as_base_exp()[0], Fraction(0)) >= 1 for f in factors)
+
+
+def _product_facts(rows: list[Linear]) -> list[Linear]:
+    """``x*y >= lx*y + ly*x - lx*ly`` for every product monomial, from ``x >= lx >= 0``."""
+    bounds = _lower_bounds(rows)
+    facts: list[Linear] = []
+    monomials = {m for row in rows for m in row if m != 1 and not _is_atom(m)}
+    done: set[sympy.Expr] = set()
+    while monomials:
+        mono = monomials.pop()
+        if mono in done:
+            continue
+        done.add(mono)
+        first, rest = _split_monomial(mono)
+        low_first, low_rest = _monomial_bound(first, bounds), _monomial_bound(rest, bounds)
+        if low_first is None or low_rest is None:
+            continue
+        facts.append(_linear(mono - low_rest * first - low_first * rest
+                             + low_first * low_rest))
+        facts.append(_linear(mono - low_first * low_rest))
+        if not _is_atom(rest):
+            monomials.add(rest)
+    return facts
+
+
+def _is_atom(mono: sympy.Expr) -> bool:
+    return len(sympy.Mul.make_args(mono)) == 1 and mono.as_base_exp()[1] == 1
+
+
+def _split_monomial(mono: sympy.Expr) -> tuple[sympy.Expr, sympy.Expr]:
+    factors = sorted(sympy.Mul.make_args(mono), key=sympy.default_sort_key)
+    base, exp = factors[0].as_base_exp()
+    rest = sympy.Mul(*factors[1:]) * base ** (exp - 1)
+    return base, rest
+
+
+def _monomial_bound(mono: sympy.Expr, bounds: dict[sympy.Expr, Fraction]) -> Fraction | None:
+    value = Fraction(1)
+    for factor in sympy.Mul.make_args(mono):
+        base, exp = factor.as_base_exp()
+        low = bounds.get(base)
+        if low is None or low < 0 or not exp.is_Integer:
+            return None
+        value *= low ** int(exp)
+    return value
+
+
+def _infeasible(rows: list[Linear]) -> bool:
+    """Fourier--Motzkin: True when ``row >= 0`` for all rows has no rational solution."""
+    one = sympy.Integer(1)
+    current = {_normalise(r) for r in rows}
+    while True:
+        if any(len(r) == 1 and r[0][0] == one and r[0][1] < 0 for r in current if r):
+            return True
+        atoms = {m for r in current for m, _ in r if m != one}
+        if not atoms:
+            return False
+        def cost(atom):
+            pos = sum(1 for r in current if dict(r).get(atom, 0) > 0)
+            neg = sum(1 for r in current if dict(r).get(atom, 0) < 0)
+            return pos * neg - pos - neg
+        atom = min(atoms, key=lambda a: (cost(a), sympy.default_sort_key(a)))
+        current = _eliminate(current, atom)
+        if len(current) > MAX_CONSTRAINTS:
+            return False
+
+
+def _normalise(row: Linear) -> tuple:
+    one = sympy.Integer(1)
+    scale = max((abs(c) for m, c in row.items() if m != one), default=Fraction(1))
+    return tuple(sorted(((m, c / scale) for m, c in row.items() if c != 0),
+                        key=lambda mc: sympy.default_sort_key(mc[0])))
+
+
+def _eliminate(rows: set[tuple], atom: sympy.Expr) -> set[tuple]:
+    keep, pos, neg = set(), [], []
+    for row in rows:
+        c = dict(row).get(atom, 0)
+        (keep.add(row) if c == 0 else (pos if c > 0 else neg).append(dict(row)))
+    for a, b in itertools.product(pos, neg):
+        ca, cb = a[atom], -b[atom]
+        combined: Linear = {}
+        for m in set(a) | set(b):
+            value = a.get(m, 0) * cb + b.get(m, 0) * ca
+            if value != 0 and m != atom:
+                combined[m] = value
+        keep.add(_normalise(combined))
+    return keep
+
+
+# ---------------------------------------------------------------------------
+# Lemmas
+# ---------------------------------------------------------------------------
+
+_PATTERN_NAMES = ("a", "b", "c", "q", "x", "y", "M", "t")
+A, B, C, Q, X, Y, M, T = (sympy.Symbol(name) for name in _PATTERN_NAMES)
+floor, ceil = sympy.floor, sympy.ceiling
+
+#: The box every lemma is checked on: |a|, |b|, |M|... <= BOX, 1 <= divisors <= DIVISORS.
+BOX = 200
+DIVISORS = 12
+SMALL = 20
+
+
+@dataclass(frozen=True)
+class Lemma:
+    """A rewrite ``lhs -> rhs`` valid whenever every ``condition >= 0``.
+
+    ``integers`` must be integer-valued; ``divisors`` range over ``1..DIVISORS`` in
+    the finite check and the others over ``-BOX..BOX`` (``small`` over ``-20..20``).
+    """
+
+    name: str
+    lhs: sympy.Expr
+    rhs: sympy.Expr
+    conditions: tuple[sympy.Expr, ...]
+    integers: tuple[sympy.Symbol, ...]
+    divisors: tuple[sympy.Symbol, ...]
+    derivation: str
+    small: tuple[sympy.Symbol, ...] = ()
+
+    @property
+    def variables(self) -> tuple[sympy.Symbol, ...]:
+        syms = (self.lhs.free_symbols | self.rhs.free_symbols
+                | set().union(*(c.free_symbols for c in self.conditions)))
+        return tuple(sorted(syms, key=lambda x: x.name))
+
+    def statement_latex(self) -> str:
+        conds = ",\\ ".join(f"{sympy.latex(c)} \\ge 0" for c in self.conditions)
+        where = f"\\quad ({conds})" if conds else ""
+        return f"{sympy.latex(self.lhs)} = {sympy.latex(self.rhs)}{where}"
+
+    def statement(self) -> str:
+        conds = ", ".join(f"{c} >= 0" for c in self.conditions)
+        return f"{self.lhs} = {self.rhs}" + (f"  ({conds})" if conds else "")
+
+    def step(self) -> Step:
+        """The lemma with its derivation, as a :class:`Step`."""
+        return Step(f"Lemma {self.name}", self.derivation,
+                    (Math(self.statement_latex(), self.statement()),))
+
+
+_DIV = ("Division with remainder: for integers $a$ and $s \\ge 1$ there are unique "
+        "integers $q = \\lfloor a/s \\rfloor$ and $r = a - sq$ with $0 \\le r \\le s-1$. ")
+
+LEMMAS: dict[str, Lemma] = {lemma.name: lemma for lemma in (
+    Lemma("mod-definition", sympy.Mod(A, T), A - T * floor(A / T), (T - 1,), (A, T), (T,),
+          _DIV + "Python's $a \\bmod s$ is that $r$: $a \\bmod s = a - s\\lfloor a/s\\rfloor$."),
+    Lemma("ceil-to-floor", ceil(A / T), floor((A + T - 1) / T), (T - 1,), (A, T), (T,),
+          _DIV + "If $r = 0$ both sides are $q$ (as $0 \\le s-1 < s$). If $r \\ge 1$ the "
+          "ceiling is $q+1$ and $a + s - 1 = s(q+1) + (r-1)$ with $0 \\le r-1 < s$, so the "
+          "floor is $q+1$ too."),
+    Lemma("floor-shift", floor((A + B * T) / T), floor(A / T) + B, (T - 1,), (A, B, T), (T,),
+          _DIV + "$a + bs = s(q + b) + r$ with the same $0 \\le r < s$; by uniqueness the "
+          "quotient is $q + b$.", (B,)),
+    Lemma("floor-exact", floor(B * T / T), B, (T - 1,), (B, T), (T,),
+          "When $s \\mid a$, i.e. $a = bs$: $a = s\\cdot b + 0$ is division with remainder "
+          "($r = 0$), so $\\lfloor a/s \\rfloor = a/s = b$.", (B,)),
+    Lemma("floor-characterisation", floor(A / T), Q, (T - 1, A - T * Q, T * Q + T - 1 - A),
+          (A, Q, T), (T,),
+          _DIV + "If $sq \\le a \\le sq + s - 1$ then $r = a - sq$ satisfies $0 \\le r < s$; "
+          "by uniqueness $\\lfloor a/s \\rfloor = q$.", (Q,)),
+    Lemma("floor-floor", floor(floor(A / B) / C), floor(A / (B * C)), (B - 1, C - 1), (A, B, C),
+          (B, C), "Write $a = bq + r$ ($0 \\le r < b$) and $q = cq' + r'$ ($0 \\le r' < c$). "
+          "Then $a = bc\\,q' + (br' + r)$ with $0 \\le br' + r \\le b(c-1) + b - 1 = bc - 1$, "
+          "so $\\lfloor a/(bc) \\rfloor = q' = \\lfloor \\lfloor a/b \\rfloor / c \\rfloor$."),
+    Lemma("window-count", Windows(M, T), floor(M / T) + 1, (T - 1, M + T), (M, T), (T,),
+          "For an integer $i \\ge 0$: $si \\le M \\iff i \\le M/s \\iff i \\le \\lfloor M/s "
+          "\\rfloor$. So the window starts are $i = 0, 1, \\dots, \\lfloor M/s \\rfloor$, "
+          "$\\lfloor M/s \\rfloor + 1$ of them; this count is $\\ge 0$ exactly when "
+          "$\\lfloor M/s \\rfloor \\ge -1$, i.e. $M \\ge -s$ (division with remainder)."),
+    Lemma("max-left", sympy.Max(X, Y), X, (X - Y,), (), (),
+          "The larger of $x$ and $y$ is $x$ when $x \\ge y$."),
+    Lemma("min-left", sympy.Min(X, Y), X, (Y - X,), (), (),
+          "The smaller of $x$ and $y$ is $x$ when $x \\le y$."),
+    Lemma("max-shift", sympy.Max(X + C, Y + C), sympy.Max(X, Y) + C, (), (), (),
+          "Adding $c$ to both arguments preserves their order."),
+    Lemma("min-shift", sympy.Min(X + C, Y + C), sympy.Min(X, Y) + C, (), (), (),
+          "Adding $c$ to both arguments preserves their order."),
+    Lemma("floor-min", floor(sympy.Min(A, B) / T), sympy.Min(floor(A / T), floor(B / T)),
+          (T - 1,), (A, B, T), (T,),
+          "$x \\mapsto \\lfloor x/s \\rfloor$ is non-decreasing for $s \\ge 1$, so it maps "
+          "the smaller argument to the smaller value.", (B,)),
+    Lemma("floor-max", floor(sympy.Max(A, B) / T), sympy.Max(floor(A / T), floor(B / T)),
+          (T - 1,), (A, B, T), (T,),
+          "$x \\mapsto \\lfloor x/s \\rfloor$ is non-decreasing for $s \\ge 1$, so it maps "
+          "the larger argument to the larger value.", (B,)),
+    Lemma("abs-definition", sympy.Abs(X), sympy.Max(X, -X), (), (), (),
+          "$|x|$ is $x$ when $x \\ge 0$ and $-x$ otherwise: the larger of $x, -x$."),
+    Lemma("halves", floor(A / 2), A - floor((A + 1) / 2), (), (A,), (),
+          "Write $a = 2q + r$, $r \\in \\{0, 1\\}$: $\\lfloor (a+1)/2 \\rfloor = q + r$, and "
+          "$q + (q + r) = a$."),
+)}
+
+#: Facts (not rewrites) the discharger uses, with their derivation; checked by verify_lemmas.
+FACTS = {
+    "division-with-remainder": (_DIV + "So $0 \\le a - s\\lfloor a/s \\rfloor \\le s - 1$.",
+                                r"0 \le a - s\lfloor a/s \rfloor \le s - 1\quad (s \ge 1)"),
+    "floor-nonnegative": ("If $a \\ge 0$ then $s\\lfloor a/s\\rfloor \\ge a - s + 1 > -s$, so "
+                          "$\\lfloor a/s \\rfloor > -1$.",
+                          r"\lfloor a/s \rfloor \ge 0\quad (a \ge 0,\ s \ge 1)"),
+    "product-bound": ("$(x - l_x)(y - l_y) \\ge 0$ when $x \\ge l_x \\ge 0$ and "
+                      "$y \\ge l_y \\ge 0$.",
+                      r"xy \ge l_x y + l_y x - l_x l_y"),
+}
+
+
+# ---------------------------------------------------------------------------
+# Exact evaluation on a box (for the finite checks of the lemmas)
+# ---------------------------------------------------------------------------
+
+def evaluate(expr: sympy.Expr, env: dict[sympy.Symbol, np.ndarray]) -> tuple[Any, Any]:
+    """Exact value of ``expr`` at many integer points as ``(num, den)`` object arrays.
+
+    ``Windows`` is counted one window start at a time (no floor involved).
+
+    Examples
+    --------
+    >>> num, den = evaluate(Windows(M, T), {M: np.array([5, -1]), T: np.array([2, 3])})
+    >>> (num // den).tolist()
+    [3, 0]
+    """
+    if expr.is_Integer:
+        return int(expr), 1
+    if expr.is_Rational:
+        return int(expr.p), int(expr.q)
+    if expr.is_Symbol:
+        return np.asarray(env[expr]).astype(object), 1
+    args = [evaluate(a, env) for a in expr.args]
+    if isinstance(expr, sympy.Add):
+        num, den = args[0]
+        for a, b in args[1:]:
+            num, den = num * b + a * den, den * b
+        return num, den
+    if isinstance(expr, sympy.Mul):
+        num, den = 1, 1
+        for a, b in args:
+            num, den = num * a, den * b
+        return num, den
+    if isinstance(expr, sympy.Pow):
+        (a, b), e = args[0], int(expr.exp)
+        a, b = (a, b) if e >= 0 else (b * _sign(a), a * _sign(a))
+        return a ** abs(e), b ** abs(e)
+    return _evaluate_function(expr, args)
+
+
+def _sign(value: Any) -> Any:
+    return np.where(np.asarray(value) < 0, -1, 1).astype(object)
+
+
+def _evaluate_function(expr: sympy.Expr, args: list[tuple[Any, Any]]) -> tuple[Any, Any]:
+    if isinstance(expr, sympy.floor):
+        return args[0][0] // args[0][1], 1
+    if isinstance(expr, sympy.ceiling):
+        return -((-args[0][0]) // args[0][1]), 1
+    if isinstance(expr, sympy.Mod):
+        (a, b), (c, e) = args
+        return (a * e) % (c * b), b * e
+    if isinstance(expr, sympy.Abs):
+        return abs(args[0][0]), args[0][1]
+    if isinstance(expr, (sympy.Max, sympy.Min)):
+        num, den = args[0]
+        for a, b in args[1:]:
+            larger = np.asarray(a * den >= num * b, dtype=bool)
+            take = larger if isinstance(expr, sympy.Max) else ~larger
+            num, den = np.where(take, a, num), np.where(take, b, den)
+        return num, den
+    if isinstance(expr, Windows):
+        (bound, b1), (step, b2) = args
+        bound, step = np.asarray(bound // b1), np.asarray(step // b2)
+        largest = int(np.max(np.abs(bound), initial=0))
+        count = sum((step * i <= bound).astype(int) for i in range(largest + 1))
+        return np.asarray(count, dtype=object), 1
+    raise ValueError(f"cannot evaluate {expr.func.__name__}")
+
+
+def _box(lemma: Lemma) -> dict[sympy.Symbol, np.ndarray]:
+    """Divisors in ``1..DIVISORS``; other variables in ``-BOX..BOX``, except ``small``
+    ones and, with more than two, all but the first: ``-SMALL..SMALL``."""
+    others = [v for v in lemma.variables if v not in lemma.divisors]
+    ranges = []
+    for var in lemma.variables:
+        if var in lemma.divisors:
+            low, high = 1, DIVISORS
+        elif var in lemma.small or (len(others) > 2 and var != others[0]):
+            low, high = -SMALL, SMALL
+        else:
+            low, high = -BOX, BOX
+        ranges.append(np.arange(low, high + 1))
+    grid = np.meshgrid(*ranges, indexing="ij")
+    return {var: g.ravel() for var, g in zip(lemma.variables, grid)}
+
+
+def check_lemma(lemma: Lemma) -> tuple[int, dict[str, int] | None]:
+    """Check a lemma at every point of its box where its conditions hold.
+
+    Returns the number of points checked and the first failing point, if any.
+
+    Examples
+    --------
+    >>> check_lemma(LEMMAS["ceil-to-floor"])
+    (4812, None)
+    """
+    env = _box(lemma)
+    keep = np.ones(len(next(iter(env.values()))), dtype=bool)
+    for cond in lemma.conditions:
+        num, den = evaluate(cond, env)
+        keep &= np.asarray(num * den >= 0, dtype=bool)
+    env = {v: col[keep] for v, col in env.items()}
+    (a, b), (c, e) = evaluate(lemma.lhs, env), evaluate(lemma.rhs, env)
+    failing = np.flatnonzero(np.asarray(a * e != c * b, dtype=bool)
+                             * np.ones(int(keep.sum()), dtype=bool))
+    if len(failing):
+        return int(keep.sum()), {v.name: int(col[failing[0]]) for v, col in env.items()}
+    return int(keep.sum()), None
+
+
+def check_facts() -> dict[str, int]:
+    """Check the discharger's facts on the box; returns points checked per fact."""
+    a, t = np.meshgrid(np.arange(-BOX, BOX + 1), np.arange(1, DIVISORS + 1), indexing="ij")
+    a, t = a.ravel(), t.ravel()
+    q = a // t
+    assert np.all((a - t * q >= 0) & (a - t * q <= t - 1)), "division-with-remainder"
+    assert np.all(q[a >= 0] >= 0), "floor-nonnegative"
+    x, y = np.meshgrid(np.arange(0, 60), np.arange(0, 60), indexing="ij")
+    for lx, ly in itertools.product(range(4), range(4)):
+        ok = (x >= lx) & (y >= ly)
+        assert np.all((x * y >= lx * y + ly * x - lx * ly)[ok]), "product-bound"
+    return {"division-with-remainder": a.size, "floor-nonnegative": int((a >= 0).sum()),
+            "product-bound": 16 * x.size}
+
+
+@cache
+def verify_lemmas() -> dict[str, int]:
+    """Check every lemma and fact on its finite box; raise if one fails.
+
+    Returns
+    -------
+    dict
+        Lemma or fact name -> number of points checked.
+
+    Examples
+    --------
+    >>> table = verify_lemmas()
+    >>> table["window-count"] > 1000 and len(table) == len(LEMMAS) + len(FACTS)
+    True
+    """
+    table = {}
+    for lemma in LEMMAS.values():
+        points, failure = check_lemma(lemma)
+        if failure is not None or points == 0:
+            raise AssertionError(f"lemma {lemma.name} fails at {failure}")
+        table[lemma.name] = points
+    table.update(check_facts())
+    return table
+
+
+# ---------------------------------------------------------------------------
+# Proof objects and the checker
+# ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Rewrite:
+    """One step ``before -> after``: lemma ``name`` instantiated with ``substitution``."""
+
+    lemma: str
+    substitution: dict[sympy.Symbol, sympy.Expr]
+    after: sympy.Expr
+
+
+@dataclass(frozen=True)
+class Chain:
+    """``start -> after_1 -> ... -> after_m`` by rewrites."""
+
+    start: sympy.Expr
+    rewrites: tuple[Rewrite, ...] = ()
+
+    @property
+    def end(self) -> sympy.Expr:
+        return self.rewrites[-1].after if self.rewrites else self.start
+
+
+@dataclass(frozen=True)
+class Split:
+    """Two cases: ``on >= 0`` and ``on <= 0`` (they cover every integer point)."""
+
+    on: sympy.Expr
+    nonnegative: ParametricProof
+    nonpositive: ParametricProof
+
+
+@dataclass(frozen=True)
+class ParametricProof:
+    """A proof that ``lhs = rhs`` whenever every assumption is ``>= 0``.
+
+    Either two rewrite chains meeting in one normal form (``left`` from ``lhs``,
+    ``right`` from ``rhs``), or a :class:`Split` into two cases.
+    """
+
+    lhs: sympy.Expr
+    rhs: sympy.Expr
+    assumptions: tuple[sympy.Expr, ...]
+    left: Chain | None = None
+    right: Chain | None = None
+    split: Split | None = None
+    title: str = ""
+    notes: tuple[str, ...] = field(default=())
+
+    def check(self) -> bool:
+        """Re-verify every step: lemma instance, preconditions, the meeting point."""
+        return check_proof(self)
+
+    def lemmas(self) -> list[str]:
+        """The lemmas used, in order of first use."""
+        names: list[str] = []
+        for chain in self._chains():
+            names += [r.lemma for r in chain.rewrites]
+        if self.split is not None:
+            names += self.split.nonnegative.lemmas() + self.split.nonpositive.lemmas()
+        return list(dict.fromkeys(names))
+
+    def _chains(self) -> list[Chain]:
+        return [c for c in (self.left, self.right) if c is not None]
+
+    def steps(self) -> list[Step]:
+        """The proof as Steps: assumptions, lemma chain (``aligned``), lemmas used."""
+        return proof_steps(self)
+
+
+ProofPart = Union[Chain, Split]
+
+
+def _occurrences(expr: sympy.Expr, target: sympy.Expr) -> list[sympy.Expr]:
+    if expr.has(target):
+        return [target]
+    wanted = canon(target)
+    return [node for node in sympy.preorder_traversal(expr)
+            if isinstance(node, sympy.Basic) and not node.is_Atom
+            and type(node) is type(wanted) and sympy.expand(canon(node) - wanted) == 0]
+
+
+def check_rewrite(before: sympy.Expr, step: Rewrite, assumptions: Sequence[sympy.Expr]
+                  ) -> str | None:
+    """Why ``step`` is not a valid rewrite of ``before`` (None when it is).
+
+    Examples
+    --------
+    >>> good = Rewrite("floor-shift", {A: n - 1, B: 1, T: s}, sympy.floor((n - 1)/s) + 1)
+    >>> check_rewrite(sympy.floor((n + s - 1)/s), good, [n - 1, s - 1]) is None
+    True
+    >>> check_rewrite(sympy.floor((n + s - 1)/s), good, [n - 1])
+    'precondition s - 1 >= 0 of floor-shift is not implied by the assumptions'
+    """
+    lemma = LEMMAS.get(step.lemma)
+    if lemma is None:
+        return f"unknown lemma {step.lemma!r}"
+    if set(step.substitution) != set(lemma.variables):
+        return f"{lemma.name} needs a value for each of {[v.name for v in lemma.variables]}"
+    sigma = step.substitution
+    for var in lemma.integers:
+        if not is_integer_valued(sigma[var]):
+            return f"{var} = {sigma[var]} is not integer-valued in {lemma.name}"
+    for cond in lemma.conditions:
+        goal = cond.xreplace(sigma)
+        if not implied(goal, assumptions):
+            return (f"precondition {goal} >= 0 of {lemma.name} is not implied by the "
+                    "assumptions")
+    lhs, rhs = lemma.lhs.xreplace(sigma), lemma.rhs.xreplace(sigma)
+    found = _occurrences(before, lhs)
+    if not found:
+        return f"{lhs} does not occur in {before}"
+    replaced = before.xreplace({found[0]: rhs})
+    if not same(replaced, step.after):
+        return f"replacing {lhs} by {rhs} in {before} gives {replaced}, not {step.after}"
+    if not denominators_nonzero(step.after, assumptions):
+        return f"a divisor of {step.after} is not proved non-zero"
+    return None
+
+
+def _check_chain(chain: Chain, assumptions: Sequence[sympy.Expr]) -> str | None:
+    current = chain.start
+    for step in chain.rewrites:
+        problem = check_rewrite(current, step, assumptions)
+        if problem:
+            return problem
+        current = step.after
+    return None
+
+
+def proof_problem(proof: ParametricProof) -> str | None:
+    """The first reason ``proof`` does not check (None when every step does)."""
+    hyps = list(proof.assumptions)
+    for side in (proof.lhs, proof.rhs):
+        if not denominators_nonzero(side, hyps):
+            return f"a divisor of {side} is not proved non-zero"
+    if proof.split is not None:
+        cases = proof.split
+        if not (same(cases.nonnegative.lhs, proof.lhs) and same(cases.nonnegative.rhs, proof.rhs)
+                and same(cases.nonpositive.lhs, proof.lhs)
+                and same(cases.nonpositive.rhs, proof.rhs)):
+            return "a case proves a different claim"
+        if not (set(hyps + [cases.on]) <= set(cases.nonnegative.assumptions)
+                and set(hyps + [-cases.on]) >= set() and
+                set(hyps + [-cases.on]) <= set(cases.nonpositive.assumptions)):
+            return "a case assumes more than its case hypothesis"
+        if (len(cases.nonnegative.assumptions) != len(hyps) + 1
+                or len(cases.nonpositive.assumptions) != len(hyps) + 1):
+            return "a case assumes more than its case hypothesis"
+        return proof_problem(cases.nonnegative) or proof_problem(cases.nonpositive)
+    if proof.left is None or proof.right is None:
+        return "no chains"
+    if not (same(proof.left.start, proof.lhs) and same(proof.right.start, proof.rhs)):
+        return "the chains do not start at the two sides of the claim"
+    problem = _check_chain(proof.left, hyps) or _check_chain(proof.right, hyps)
+    if problem:
+        return problem
+    if not same(proof.left.end, proof.right.end):
+        return f"the chains end in different normal forms: {proof.left.end} vs {proof.right.end}"
+    return None
+
+
+def check_proof(proof: ParametricProof) -> bool:
+    """Re-verify a parametric proof: the lemmas hold on their boxes and every step checks."""
+    verify_lemmas()
+    return proof_problem(proof) is None
+
+
+# ---------------------------------------------------------------------------
+# The prover: rewrite both sides to a normal form
+# ---------------------------------------------------------------------------
+
+def _fraction(expr: sympy.Expr) -> tuple[sympy.Expr, sympy.Expr]:
+    num, den = sympy.fraction(sympy.cancel(expr))
+    return sympy.expand(num), sympy.expand(den)
+
+
+def _split_multiples(num: sympy.Expr, den: sympy.Expr) -> tuple[sympy.Expr, sympy.Expr]:
+    """``num = rest + quotient*den`` taking the terms of ``num`` divisible by ``den``."""
+    rest, quotient = sympy.Integer(0), sympy.Integer(0)
+    for term in sympy.Add.make_args(num):
+        if den.is_Integer:
+            coeff, mono = term.as_coeff_Mul()
+            if coeff.is_Integer:
+                q, r = divmod(int(coeff), int(den))
+                quotient += q * mono
+                rest += r * mono
+                continue
+        ratio_num, ratio_den = sympy.fraction(sympy.cancel(term / den))
+        if ratio_den == 1 and is_integer_valued(ratio_num):
+            quotient += ratio_num
+        else:
+            rest += term
+    return rest, quotient
+
+
+def _common_terms(x: sympy.Expr, y: sympy.Expr) -> sympy.Expr:
+    tx, ty = sympy.Add.make_args(canon(x)), set(sympy.Add.make_args(canon(y)))
+    return sympy.Add(*[t for t in tx if t in ty])
+
+
+class _Prover:
+    def __init__(self, assumptions: Sequence[sympy.Expr]) -> None:
+        self.hyps = list(assumptions)
+        self.undecided: list[sympy.Expr] = []
+
+    def rule(self, node: sympy.Expr) -> tuple[str, dict] | None:
+        """The rewrite to apply at ``node``, or None."""
+        if isinstance(node, sympy.Mod):
+            return "mod-definition", {A: node.args[0], T: node.args[1]}
+        if isinstance(node, sympy.Abs):
+            return "abs-definition", {X: node.args[0]}
+        if isinstance(node, sympy.ceiling):
+            num, den = _fraction(node.args[0])
+            return "ceil-to-floor", {A: num, T: den}
+        if isinstance(node, sympy.floor):
+            return self.floor_rule(node)
+        if isinstance(node, Windows):
+            return "window-count", {M: node.args[0], T: node.args[1]}
+        if isinstance(node, (sympy.Max, sympy.Min)) and len(node.args) == 2:
+            return self.choice_rule(node)
+        return None
+
+    def floor_rule(self, node: sympy.Expr) -> tuple[str, dict] | None:
+        num, den = _fraction(node.args[0])
+        if den == 1 or _fraction(node.args[0] / den)[1] == 1 and den.is_Integer is False:
+            if is_integer_valued(num):
+                return "floor-exact", {B: num, T: sympy.Integer(1)}
+        inner = num.args if isinstance(num, sympy.Mul) else (num,)
+        if num.is_Add is False and len(inner) == 1 and isinstance(num, sympy.floor):
+            a, b = _fraction(num.args[0])
+            return "floor-floor", {A: a, B: b, C: den}
+        if isinstance(num, sympy.Min):
+            return "floor-min", {A: num.args[0], B: num.args[1], T: den}
+        if isinstance(num, sympy.Max):
+            return "floor-max", {A: num.args[0], B: num.args[1], T: den}
+        rest, quotient = _split_multiples(num, den)
+        if quotient != 0:
+            return "floor-shift", {A: rest, B: quotient, T: den}
+        return None
+
+    def choice_rule(self, node: sympy.Expr) -> tuple[str, dict] | None:
+        x, y = node.args
+        name = "max" if isinstance(node, sympy.Max) else "min"
+        sign = 1 if name == "max" else -1
+        if implied(sign * (x - y), self.hyps):
+            return f"{name}-left", {X: x, Y: y}
+        if implied(sign * (y - x), self.hyps):
+            return f"{name}-left", {X: y, Y: x}
+        common = _common_terms(x, y)
+        if common != 0:
+            return f"{name}-shift", {X: x - common, Y: y - common, C: common}
+        self.undecided.append(x - y)
+        return None
+
+    def normalise(self, expr: sympy.Expr) -> Chain:
+        current, rewrites = expr, []
+        for _ in range(MAX_STEPS):
+            step = self.next_rewrite(current)
+            if step is None:
+                break
+            rewrites.append(step)
+            current = step.after
+        return Chain(expr, tuple(rewrites))
+
+    def next_rewrite(self, expr: sympy.Expr) -> Rewrite | None:
+        for node in sympy.postorder_traversal(expr):
+            if not isinstance(node, _OPAQUE):
+                continue
+            found = self.rule(node)
+            if found is None:
+                continue
+            name, sigma = found
+            lemma = LEMMAS[name]
+            after = canon(expr.xreplace({node: lemma.rhs.xreplace(sigma)}))
+            step = Rewrite(name, sigma, after)
+            if check_rewrite(expr, step, self.hyps) is None:
+                return step
+        return None
+
+    def close(self, left: Chain, right: Chain) -> tuple[Chain, Chain] | None:
+        """Meet in one normal form, solving for one floor by its characterisation if needed."""
+        if same(left.end, right.end):
+            return left, right
+        for chain, other in ((left, right), (right, left)):
+            difference = canon(chain.end - other.end)
+            for node in sympy.preorder_traversal(chain.end):
+                if not isinstance(node, sympy.floor):
+                    continue
+                coeff = sympy.expand(difference).coeff(node)
+                if coeff not in (1, -1) or sympy.expand(difference - coeff * node).has(node):
+                    continue
+                value = canon(node - difference / coeff)
+                num, den = _fraction(node.args[0])
+                step = Rewrite("floor-characterisation", {A: num, T: den, Q: value},
+                               canon(chain.end.xreplace({node: value})))
+                if check_rewrite(chain.end, step, self.hyps) is None:
+                    longer = Chain(chain.start, chain.rewrites + (step,))
+                    if same(longer.end, other.end):
+                        return (longer, other) if chain is left else (other, longer)
+        return None
+
+
+def prove_for_all(claim_lhs: sympy.Expr, claim_rhs: sympy.Expr,
+                  assumptions: Sequence[sympy.Expr], splits: int = MAX_SPLITS
+                  ) -> ParametricProof | None:
+    """Prove ``claim_lhs = claim_rhs`` for every integer point where all assumptions are ``>= 0``.
+
+    Parameters
+    ----------
+    claim_lhs, claim_rhs : sympy.Expr
+        Expressions in the plain :data:`SYMBOLS` with ``+ - * /``, floor, ceiling,
+        Mod, Max, Min, Abs and :class:`Windows`.
+    assumptions : sequence of sympy.Expr
+        Each means ``expression >= 0``; e.g. ``n - 1`` for ``n >= 1``.
+
+    Returns
+    -------
+    ParametricProof or None
+        A proof that :meth:`ParametricProof.check` re-verifies, or None when the
+        prover finds none (the claim may still be true; it is then not proved).
+
+    Examples
+    --------
+    >>> proof = prove_for_all(sympy.floor((n + 2*p - d*(k - 1) - 1)/s) + 1,
+    ...                       Windows(n + 2*p - d*(k - 1) - 1, s),
+    ...                       [n - 1, k - 1, s - 1, d - 1, p, n + 2*p - d*(k - 1) - 1])
+    >>> proof.lemmas()
+    ['window-count']
+    >>> prove_for_all(sympy.floor(n/2) * 2, n, [n - 1]) is None
+    True
+    """
+    hyps = tuple(sympy.sympify(a) for a in assumptions)
+    lhs, rhs = sympy.sympify(claim_lhs), sympy.sympify(claim_rhs)
+    if not all(denominators_nonzero(side, hyps) for side in (lhs, rhs)):
+        return None
+    prover = _Prover(hyps)
+    left, right = prover.normalise(lhs), prover.normalise(rhs)
+    met = prover.close(left, right)
+    if met is not None:
+        proof = ParametricProof(lhs, rhs, hyps, met[0], met[1])
+        return proof if proof_problem(proof) is None else None
+    if splits <= 0 or not prover.undecided:
+        return None
+    on = canon(prover.undecided[0])
+    yes = prove_for_all(lhs, rhs, hyps + (on,), splits - 1)
+    no = prove_for_all(lhs, rhs, hyps + (-on,), splits - 1) if yes is not None else None
+    if yes is None or no is None:
+        return None
+    proof = ParametricProof(lhs, rhs, hyps, split=Split(on, yes, no))
+    return proof if proof_problem(proof) is None else None
+
+
+# ---------------------------------------------------------------------------
+# Rendering: a chain on the board
+# ---------------------------------------------------------------------------
+
+def _sub_text(sigma: dict[sympy.Symbol, sympy.Expr]) -> str:
+    return ", ".join(f"${sympy.latex(v)} = {sympy.latex(e)}$"
+                     for v, e in sorted(sigma.items(), key=lambda ve: ve[0].name))
+
+
+def chain_math(proof: ParametricProof) -> Math:
+    r"""The two chains as one ``\begin{aligned}`` display ``lhs = ... = rhs``."""
+    left, right = proof.left, proof.right
+    rows = [(sympy.latex(left.start), "")]
+    rows += [(sympy.latex(r.after), r.lemma) for r in left.rewrites]
+    back = [right.start] + [r.after for r in right.rewrites]
+    names = [r.lemma for r in right.rewrites]
+    for i in range(len(back) - 2, -1, -1):
+        rows.append((sympy.latex(back[i]), names[i]))
+    if not right.rewrites and not same(rows[-1][0], right.start):
+        rows.append((sympy.latex(right.start), ""))
+    lines = [rows[0][0] + r" &= " + rows[1][0] + _tag(rows[1][1])] if len(rows) > 1 else \
+        [rows[0][0] + r" &= " + sympy.latex(proof.rhs)]
+    lines += [r"&= " + tex + _tag(name) for tex, name in rows[2:]]
+    plain = [str(left.start)] + [f"= {r.after}   [{r.lemma}]" for r in left.rewrites]
+    plain += [f"= {e}   [{name}]" for e, name in zip(reversed(back[:-1]), reversed(names))]
+    if len(plain) == 1:
+        plain.append(f"= {proof.rhs}")
+    return Math(r"\begin{aligned}" + r" \\ ".join(lines) + r"\end{aligned}", "\n".join(plain))
+
+
+def _tag(name: str) -> str:
+    return r" && \text{(" + name + ")}" if name else ""
+
+
+def _assumption_text(assumptions: Sequence[sympy.Expr]) -> str:
+    return ", ".join(f"${sympy.latex(a)} \\ge 0$" for a in assumptions) or "none"
+
+
+def proof_steps(proof: ParametricProof, depth: int = 0) -> list[Step]:
+    """Steps a teacher would write: the claim, the chain (or the cases), the lemmas used."""
+    claim = Math(f"{sympy.latex(proof.lhs)} = {sympy.latex(proof.rhs)}",
+                 f"{proof.lhs} = {proof.rhs}")
+    steps = []
+    if depth == 0:
+        steps.append(Step(proof.title or "Claim for all sizes",
+                          f"For all integers with {_assumption_text(proof.assumptions)}:",
+                          (claim,)))
+    if proof.split is not None:
+        on = proof.split.on
+        for case, hyp in ((proof.split.nonnegative, on), (proof.split.nonpositive, -on)):
+            steps.append(Step(f"Case ${sympy.latex(hyp)} \\ge 0$",
+                              "The two cases cover every integer point."))
+            steps += proof_steps(case, depth + 1)
+    else:
+        used = [r for r in proof.left.rewrites + proof.right.rewrites]
+        detail = "; ".join(f"{r.lemma} with {_sub_text(r.substitution)}" for r in used)
+        steps.append(Step("Chain", "Each step is a named lemma, its preconditions implied by "
+                          f"the assumptions. Substitutions: {detail or 'none needed'}.",
+                          (chain_math(proof),)))
+    if depth == 0:
+        steps += [LEMMAS[name].step() for name in proof.lemmas()]
+        steps += [Step(f"Note", note) for note in proof.notes]
+    return steps
+
+
+def _with(proof: ParametricProof | None, title: str, *notes: str) -> ParametricProof | None:
+    if proof is None:
+        return None
+    return ParametricProof(proof.lhs, proof.rhs, proof.assumptions, proof.left, proof.right,
+                           proof.split, title, tuple(notes))
+
+
+__all__ = ["A", "B", "C", "Chain", "FACTS", "LEMMAS", "Lemma", "M", "ParametricProof", "Q",
+           "Rewrite", "SYMBOLS", "Split", "T", "Windows", "X", "Y", "canon", "check_lemma",
+           "check_proof", "check_rewrite", "evaluate", "implied", "is_integer_valued",
+           "proof_problem", "prove_for_all", "same", "verify_lemmas"]
