@@ -20,6 +20,7 @@ formulas. Run ``python derivations/backpropagation.py``; exits 1 if any verdict 
 import sys
 
 import symconv as sc
+from symconv.claims import check_claims
 
 CLAIMS = [
     ("1-D, 2 -> 2 channels, stride 2, padding 1", {}, "proved"),
@@ -36,13 +37,8 @@ CLAIMS = [
 
 
 def main() -> int:
-    unexpected = []
-    for title, parameters, expected in CLAIMS:
-        proof = sc.prove("gradients", **parameters)
-        print(f"\n##### {title}  (expected: {expected})")
-        print(proof.text())
-        if proof.verdict != expected:
-            unexpected.append(f"{title}: {proof.verdict}, expected {expected}")
+    unexpected = check_claims((title, "gradients", parameters, expected)
+                              for title, parameters, expected in CLAIMS)
     default = sc.prove("gradients")
     print(f"\nDefault point and its exhaustive domain: {default.verdict} "
           f"({', '.join(default.evidence)}) -- {default.domain}")

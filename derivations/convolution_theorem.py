@@ -16,7 +16,7 @@ expected one.
 
 import sys
 
-import symconv as sc
+from symconv.claims import check_claims, report
 
 CHECKS = [
     ("convolution-theorem", {}, "proved"),
@@ -27,16 +27,7 @@ CHECKS = [
 
 
 def main() -> int:
-    failures = 0
-    for name, parameters, expected in CHECKS:
-        proof = sc.prove(name, **parameters)
-        print(proof.text())
-        print()
-        if proof.verdict != expected:
-            print(f"!! {name} {parameters}: expected {expected}, got {proof.verdict}")
-            failures += 1
-    print("all claims checked:", "ok" if not failures else f"{failures} unexpected verdict(s)")
-    return 1 if failures else 0
+    return report(check_claims(CHECKS), len(CHECKS))
 
 
 if __name__ == "__main__":

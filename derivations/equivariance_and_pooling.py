@@ -24,7 +24,7 @@ Run ``python derivations/equivariance_and_pooling.py``; exits 1 if any verdict i
 
 import sys
 
-import symconv as sc
+from symconv.claims import check_claims, report
 
 CLAIMS = [
     ("1. circular convolution commutes with every shift", "equivariance", {}, "proved"),
@@ -60,16 +60,7 @@ CLAIMS = [
 
 
 def main() -> int:
-    unexpected = []
-    for title, name, parameters, expected in CLAIMS:
-        proof = sc.prove(name, **parameters)
-        print(f"\n##### {title}  (expected: {expected})")
-        print(proof.text())
-        if proof.verdict != expected:
-            unexpected.append(f"{title}: {proof.verdict}, expected {expected}")
-    print("\n" + ("\n".join(unexpected) if unexpected else
-                  f"All {len(CLAIMS)} verdicts are the expected ones."))
-    return 1 if unexpected else 0
+    return report(check_claims(CLAIMS), len(CLAIMS))
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ unexpected.
 import sys
 from fractions import Fraction
 
-import symconv as sc
+from symconv.claims import check_claims
 from symconv.network import fc_vs_conv, shape
 
 CLAIMS = [
@@ -90,13 +90,8 @@ def crop_check() -> list[str]:
 
 
 def main() -> int:
-    unexpected = []
-    for title, parameters, expected in CLAIMS:
-        proof = sc.prove("fc-as-conv", **parameters)
-        print(f"\n##### {title}  (expected: {expected})")
-        print(proof.text())
-        if proof.verdict != expected:
-            unexpected.append(f"{title}: {proof.verdict}, expected {expected}")
+    unexpected = check_claims((title, "fc-as-conv", parameters, expected)
+                              for title, parameters, expected in CLAIMS)
     print("\n##### 2. the whole network, through symconv.network.shape")
     unexpected += network_check()
     print("\n##### 2. '36 positions = the original CNN on 36 crops' is approximate")

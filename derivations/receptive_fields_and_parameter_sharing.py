@@ -18,7 +18,7 @@ is not the expected one.
 
 import sys
 
-import symconv as sc
+from symconv.claims import check_claims, report
 
 #: (theorem, parameters, expected verdict)
 CHECKS = [
@@ -36,16 +36,7 @@ CHECKS = [
 
 
 def main() -> int:
-    wrong = []
-    for name, parameters, expected in CHECKS:
-        proof = sc.prove(name, **parameters)
-        print(proof.text())
-        print()
-        if proof.verdict != expected:
-            wrong.append(f"{name} {parameters}: {proof.verdict}, expected {expected}")
-    for line in wrong:
-        print("UNEXPECTED:", line, file=sys.stderr)
-    return 1 if wrong else 0
+    return report(check_claims(CHECKS), len(CHECKS))
 
 
 if __name__ == "__main__":
