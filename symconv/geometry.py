@@ -222,8 +222,19 @@ def _check_fits(input_shape, kernel_shape, dilation, pads, what="kernel_shape") 
 # The frozen specs
 # ---------------------------------------------------------------------------
 
+class _Spatial:
+    """What every spec shares: its number of spatial axes."""
+
+    input_shape: tuple[int, ...]
+
+    @property
+    def ndim(self) -> int:
+        """Number of spatial axes."""
+        return len(self.input_shape)
+
+
 @dataclass(frozen=True, init=False)
-class Geometry:
+class Geometry(_Spatial):
     """A correlation/convolution layer's spatial geometry, canonicalised and validated.
 
     Parameters
@@ -268,11 +279,6 @@ class Geometry:
             object.__setattr__(self, name, value)
 
     @property
-    def ndim(self) -> int:
-        """Number of spatial axes."""
-        return len(self.input_shape)
-
-    @property
     def output_shape(self) -> tuple[int, ...]:
         """Spatial output shape, ``floor((n + p_b + p_a - d(k-1) - 1)/s) + 1`` per axis."""
         return tuple(conv_output_size(n, k, s, pb, pa, d) for n, k, s, d, (pb, pa)
@@ -291,7 +297,7 @@ class Geometry:
 
 
 @dataclass(frozen=True, init=False)
-class TransposedGeometry:
+class TransposedGeometry(_Spatial):
     """PyTorch ``ConvTranspose`` geometry: symmetric padding and ``output_padding``.
 
     ``output_padding`` must be smaller than ``max(stride, dilation)`` per axis,
@@ -342,11 +348,6 @@ class TransposedGeometry:
             object.__setattr__(self, name, value)
 
     @property
-    def ndim(self) -> int:
-        """Number of spatial axes."""
-        return len(self.input_shape)
-
-    @property
     def output_shape(self) -> tuple[int, ...]:
         """``(n-1)s - 2p + d(k-1) + output_padding + 1`` per axis."""
         return tuple(transposed_output_size(*a) for a in zip(
@@ -360,7 +361,7 @@ class TransposedGeometry:
 
 
 @dataclass(frozen=True, init=False)
-class PoolGeometry:
+class PoolGeometry(_Spatial):
     """PyTorch pooling geometry: ``stride`` defaults to the kernel, ``ceil_mode``.
 
     Padding is symmetric and at most half the kernel size, as PyTorch requires.
@@ -408,11 +409,6 @@ class PoolGeometry:
         for name, value in (("input_shape", n), ("kernel_shape", k), ("stride", s),
                             ("padding", p), ("dilation", d), ("ceil_mode", ceil_mode)):
             object.__setattr__(self, name, value)
-
-    @property
-    def ndim(self) -> int:
-        """Number of spatial axes."""
-        return len(self.input_shape)
 
     @property
     def pads(self) -> tuple[tuple[int, int], ...]:
