@@ -31,6 +31,8 @@ CHECKS = [
     ("correlation-not-associative", {}, "proved"),
     ("polynomial-product", {}, "proved"),
     ("polynomial-product", {"a_shape": (7,), "b_shape": (3,)}, "proved"),
+    ("notes-echo-example", {}, "proved"),
+    ("notes-echo-example", {"expected": "2.2"}, "refuted"),  # 2.2 is the unflipped value
 ]
 
 

@@ -484,3 +484,12 @@ def test_derivation_script_exits_zero(script):
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     assert "all claims checked: ok" in result.stdout
+
+
+def test_notes_echo_example_is_exact_and_needs_the_flip():
+    proof = sc.prove("notes-echo-example")
+    assert proof.verdict == "proved" and "numeric" in proof.evidence
+    wrong = sc.prove("notes-echo-example", expected="2.2")
+    assert wrong.verdict == "refuted"
+    assert wrong.counterexample["value"] == "29/10"
+    assert wrong.counterexample["unflipped"] == "11/5"
