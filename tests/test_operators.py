@@ -188,3 +188,35 @@ def test_bad_arguments_are_named(call, message):
         call()
     assert message in str(error.value)
     assert isinstance(error.value, ValueError)
+
+
+@given(st.data(), geometries(max_size=6, max_kernel=3, padding_kinds=("int",)),
+       channel_configs(max_groups=2))
+def test_correlation_matrix_agrees_with_torch_conv(data, g, channels):
+    torch = pytest.importorskip("torch")
+    cin, cout, groups = channels
+    op = sc.correlation(g, cin, cout, groups)
+    w = data.draw(kernels(op.kernel_shape)).astype(float)
+    x = data.draw(inputs(op.input_shape)).astype(float)
+    conv = {1: torch.nn.functional.conv1d, 2: torch.nn.functional.conv2d}[g.ndim]
+    padding = tuple(b for b, _ in g.pads)
+    want = conv(torch.tensor(x)[None], torch.tensor(w), stride=g.stride, padding=padding,
+                dilation=g.dilation, groups=groups)[0].numpy()
+    assert want.shape == op.output_shape
+    assert np.allclose(op.numeric(w) @ x.reshape(-1), want.reshape(-1))
+
+
+@given(st.data(), transposed_geometries(max_size=4, max_kernel=3), channel_configs(max_groups=2))
+def test_transposed_matrix_agrees_with_torch_conv_transpose(data, tg, channels):
+    torch = pytest.importorskip("torch")
+    cin, cout, groups = channels
+    op = sc.transposed_convolution(tg, in_channels=cin, out_channels=cout, groups=groups)
+    w = data.draw(kernels(op.kernel_shape)).astype(float)
+    x = data.draw(inputs(op.input_shape)).astype(float)
+    conv_t = {1: torch.nn.functional.conv_transpose1d,
+              2: torch.nn.functional.conv_transpose2d}[tg.ndim]
+    want = conv_t(torch.tensor(x)[None], torch.tensor(w), stride=tg.stride, padding=tg.padding,
+                  output_padding=tg.output_padding, dilation=tg.dilation,
+                  groups=groups)[0].numpy()
+    assert want.shape == op.output_shape
+    assert np.allclose(op.numeric(w) @ x.reshape(-1), want.reshape(-1))
