@@ -1,4 +1,4 @@
-"""The ``symconv`` command line: list, prove, check-formula, shape.
+"""The ``symconv`` command line: list, prove, check-formula, shape, figure.
 
 Exit codes: 0 proved / fine, 1 refuted (counterexample printed), 2 bad input or
 usage, 3 internal error or missing optional backend. A traceback is never the
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -210,6 +211,37 @@ def cmd_shape(args: argparse.Namespace) -> int:
     return EXIT_PROVED
 
 
+def cmd_figure(args: argparse.Namespace) -> int:
+    from .geometry import Geometry
+    from .operators import correlation
+    from .render import figures
+
+    input_shape = parse_sizes("--input", args.input)
+    input_shape = (input_shape,) if isinstance(input_shape, int) else input_shape
+    kernel = parse_sizes("--kernel", args.kernel)
+    g = Geometry(input_shape, kernel, parse_sizes("--stride", args.stride),
+                 parse_padding(args.padding, len(input_shape)),
+                 parse_sizes("--dilation", args.dilation))
+    position = parse_sizes("--position", args.position)
+    position = (position,) * g.ndim if isinstance(position, int) else position
+    if len(position) != g.ndim or not all(0 <= i < o for i, o in zip(position, g.output_shape)):
+        raise UsageError(f"--position must be an output position inside {g.output_shape}, "
+                         f"got {args.position!r}")
+    if args.kind == "sparsity":
+        op = correlation(g)
+        svg, tikz = figures.sparsity_svg(op), figures.sparsity_tikz(op)
+    else:
+        svg = figures.sliding_window_svg(g, position)
+        tikz = figures.sliding_window_tikz(g, position)
+    if args.tikz:
+        _write(args.tikz, tikz)
+    if args.svg:
+        _write(args.svg, svg)
+    if not (args.svg or args.tikz):
+        print(svg)
+    return EXIT_PROVED
+
+
 # ---------------------------------------------------------------------------
 # The parser and the entry point
 # ---------------------------------------------------------------------------
@@ -259,6 +291,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("layers", nargs="+", help='e.g. "conv(64, k=7, s=2, p=3)" "maxpool(3, s=2)"')
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_shape)
+
+    p = sub.add_parser("figure", help="the sliding window or the sparsity pattern of C, as SVG "
+                       "or TikZ, at any parameters")
+    p.add_argument("kind", choices=("window", "sparsity"))
+    p.add_argument("--input", required=True, help="input size(s), e.g. 5,5")
+    p.add_argument("--kernel", required=True, help="kernel size(s), e.g. 3,3")
+    p.add_argument("--stride", default="1")
+    p.add_argument("--padding", default="0")
+    p.add_argument("--dilation", default="1")
+    p.add_argument("--position", default="0", help="output position of the window, e.g. 1,2")
+    p.add_argument("--svg", metavar="FILE")
+    p.add_argument("--tikz", metavar="FILE")
+    p.set_defaults(run=cmd_figure)
     return parser
 
 
@@ -278,6 +323,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ImportError as error:
         print(f"symconv: missing optional backend: {error}", file=sys.stderr)
         return EXIT_INTERNAL
+    except BrokenPipeError:  # the reader went away (e.g. `| head`): stop quietly
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - nothing more may reach the pipe
+        return EXIT_PROVED
     except KeyboardInterrupt:
         print("symconv: interrupted", file=sys.stderr)
         return EXIT_INTERNAL

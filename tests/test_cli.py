@@ -124,3 +124,20 @@ def test_shape_cli_table_and_json(capsys):
     assert layers[-1]["receptive_field"] == [11, 11]
     code, _, err = run(capsys, "shape", "3x8x8", "conv(4, k=9)")
     assert code == 2 and "layer 1" in err
+
+
+def test_figure_writes_svg_and_tikz_at_any_parameters(capsys, tmp_path):
+    import xml.etree.ElementTree as ET
+
+    svg, tikz = tmp_path / "w.svg", tmp_path / "w.tex"
+    code, _, _ = run(capsys, "figure", "window", "--input", "5,5", "--kernel", "3,3",
+                     "--stride", "2", "--padding", "1", "--position", "1,1",
+                     "--svg", str(svg), "--tikz", str(tikz))
+    assert code == 0
+    assert ET.parse(svg).getroot().tag.endswith("svg")
+    assert "tikzpicture" in tikz.read_text()
+    code, out, _ = run(capsys, "figure", "sparsity", "--input", "4", "--kernel", "3")
+    assert code == 0 and ET.fromstring(out).tag.endswith("svg")
+    code, _, err = run(capsys, "figure", "window", "--input", "5,5", "--kernel", "3,3",
+                       "--position", "9,9")
+    assert code == 2 and "--position must be an output position inside (3, 3)" in err
