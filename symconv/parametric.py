@@ -37,11 +37,11 @@ Examples
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cache
-from typing import Any, Union
+from typing import Any
 
 import numpy as np
 import sympy
@@ -97,7 +97,7 @@ def canon(expr: sympy.Expr) -> sympy.Expr:
         return expr
     if isinstance(expr, _OPAQUE):
         return expr.func(*[sympy.cancel(canon(a)) for a in expr.args])
-    return sympy.expand(expr.func(*[canon(a) for a in expr.args]))
+    return sympy.expand(expr.func(*[canon(a) for a in expr.args]), deep=False)
 
 
 def same(a: sympy.Expr, b: sympy.Expr) -> bool:
@@ -259,7 +259,7 @@ def _floor_facts(rows: list[Linear], hyps: list[sympy.Expr], depth: int) -> list
         if atom in seen:
             continue
         seen.add(atom)
-        num, den = sympy.fraction(sympy.cancel(atom.args[0]))
+        num, den = _fraction(atom.args[0])
         if not (is_integer_valued(num) and is_integer_valued(den) and _at_least_one(den, bounds)):
             continue
         new = [_linear(num - den * atom), _linear(den * atom - num + den - 1)]
@@ -334,14 +334,17 @@ def _infeasible(rows: list[Linear]) -> bool:
         atoms = {m for r in current for m, _ in r if m != one}
         if not atoms:
             return False
-        def cost(atom):
-            pos = sum(1 for r in current if dict(r).get(atom, 0) > 0)
-            neg = sum(1 for r in current if dict(r).get(atom, 0) < 0)
-            return pos * neg - pos - neg
-        atom = min(atoms, key=lambda a: (cost(a), sympy.default_sort_key(a)))
+        atom = min(atoms, key=lambda a: (_cost(current, a), sympy.default_sort_key(a)))
         current = _eliminate(current, atom)
         if len(current) > MAX_CONSTRAINTS:
             return False
+
+
+def _cost(rows: set[tuple], atom: sympy.Expr) -> int:
+    """How many rows eliminating ``atom`` adds: positive times negative occurrences."""
+    signs = [dict(r).get(atom, 0) for r in rows]
+    pos, neg = sum(1 for c in signs if c > 0), sum(1 for c in signs if c < 0)
+    return pos * neg - pos - neg
 
 
 def _normalise(row: Linear) -> tuple:
@@ -456,14 +459,16 @@ LEMMAS: dict[str, Lemma] = {lemma.name: lemma for lemma in (
           "Adding $c$ to both arguments preserves their order."),
     Lemma("min-shift", sympy.Min(X + C, Y + C), sympy.Min(X, Y) + C, (), (), (),
           "Adding $c$ to both arguments preserves their order."),
-    Lemma("floor-min", floor(sympy.Min(A, B) / T), sympy.Min(floor(A / T), floor(B / T)),
-          (T - 1,), (A, B, T), (T,),
-          "$x \\mapsto \\lfloor x/s \\rfloor$ is non-decreasing for $s \\ge 1$, so it maps "
-          "the smaller argument to the smaller value.", (B,)),
-    Lemma("floor-max", floor(sympy.Max(A, B) / T), sympy.Max(floor(A / T), floor(B / T)),
-          (T - 1,), (A, B, T), (T,),
-          "$x \\mapsto \\lfloor x/s \\rfloor$ is non-decreasing for $s \\ge 1$, so it maps "
-          "the larger argument to the larger value.", (B,)),
+    Lemma("floor-min", floor((sympy.Min(A, B) + C) / T),
+          sympy.Min(floor((A + C) / T), floor((B + C) / T)), (T - 1,), (A, B, C, T), (T,),
+          "Adding $c$ preserves order and $x \\mapsto \\lfloor x/s \\rfloor$ is "
+          "non-decreasing for $s \\ge 1$, so both map the smaller argument to the smaller "
+          "value."),
+    Lemma("floor-max", floor((sympy.Max(A, B) + C) / T),
+          sympy.Max(floor((A + C) / T), floor((B + C) / T)), (T - 1,), (A, B, C, T), (T,),
+          "Adding $c$ preserves order and $x \\mapsto \\lfloor x/s \\rfloor$ is "
+          "non-decreasing for $s \\ge 1$, so both map the larger argument to the larger "
+          "value."),
     Lemma("abs-definition", sympy.Abs(X), sympy.Max(X, -X), (), (), (),
           "$|x|$ is $x$ when $x \\ge 0$ and $-x$ otherwise: the larger of $x, -x$."),
     Lemma("halves", floor(A / 2), A - floor((A + 1) / 2), (), (A,), (),
@@ -555,12 +560,15 @@ def _evaluate_function(expr: sympy.Expr, args: list[tuple[Any, Any]]) -> tuple[A
 
 def _box(lemma: Lemma) -> dict[sympy.Symbol, np.ndarray]:
     """Divisors in ``1..DIVISORS``; other variables in ``-BOX..BOX``, except ``small``
-    ones and, with more than two, all but the first: ``-SMALL..SMALL``."""
+    ones and, with more than two, all but the first: ``-SMALL..SMALL`` (all of them in
+    ``-SMALL/2..SMALL/2`` when there is a divisor too)."""
     others = [v for v in lemma.variables if v not in lemma.divisors]
     ranges = []
     for var in lemma.variables:
         if var in lemma.divisors:
             low, high = 1, DIVISORS
+        elif len(others) > 2 and lemma.divisors:
+            low, high = -SMALL // 2, SMALL // 2
         elif var in lemma.small or (len(others) > 2 and var != others[0]):
             low, high = -SMALL, SMALL
         else:
@@ -706,8 +714,6 @@ class ParametricProof:
         return proof_steps(self)
 
 
-ProofPart = Union[Chain, Split]
-
 
 def _occurrences(expr: sympy.Expr, target: sympy.Expr) -> list[sympy.Expr]:
     if expr.has(target):
@@ -809,7 +815,7 @@ def check_proof(proof: ParametricProof) -> bool:
 # ---------------------------------------------------------------------------
 
 def _fraction(expr: sympy.Expr) -> tuple[sympy.Expr, sympy.Expr]:
-    num, den = sympy.fraction(sympy.cancel(expr))
+    num, den = sympy.cancel(expr).as_numer_denom()
     return sympy.expand(num), sympy.expand(den)
 
 
@@ -833,8 +839,13 @@ def _split_multiples(num: sympy.Expr, den: sympy.Expr) -> tuple[sympy.Expr, symp
 
 
 def _common_terms(x: sympy.Expr, y: sympy.Expr) -> sympy.Expr:
+    """Terms both sums share, and the smaller of their integer constants if both have one."""
     tx, ty = sympy.Add.make_args(canon(x)), set(sympy.Add.make_args(canon(y)))
-    return sympy.Add(*[t for t in tx if t in ty])
+    common = [t for t in tx if t in ty and not t.is_Integer]
+    cx, cy = canon(x).as_coeff_Add()[0], canon(y).as_coeff_Add()[0]
+    if cx.is_Integer and cy.is_Integer and cx != 0 and cy != 0:
+        common.append(min(cx, cy))
+    return sympy.Add(*common)
 
 
 class _Prover:
@@ -868,10 +879,11 @@ class _Prover:
         if num.is_Add is False and len(inner) == 1 and isinstance(num, sympy.floor):
             a, b = _fraction(num.args[0])
             return "floor-floor", {A: a, B: b, C: den}
-        if isinstance(num, sympy.Min):
-            return "floor-min", {A: num.args[0], B: num.args[1], T: den}
-        if isinstance(num, sympy.Max):
-            return "floor-max", {A: num.args[0], B: num.args[1], T: den}
+        for choice, name in ((sympy.Min, "floor-min"), (sympy.Max, "floor-max")):
+            inside = [t for t in sympy.Add.make_args(num) if isinstance(t, choice)]
+            if len(inside) == 1 and len(inside[0].args) == 2:
+                x, y = inside[0].args
+                return name, {A: x, B: y, C: num - inside[0], T: den}
         rest, quotient = _split_multiples(num, den)
         if quotient != 0:
             return "floor-shift", {A: rest, B: quotient, T: den}
@@ -902,6 +914,9 @@ class _Prover:
         return Chain(expr, tuple(rewrites))
 
     def next_rewrite(self, expr: sympy.Expr) -> Rewrite | None:
+        inner = {sub for node in sympy.preorder_traversal(expr)
+                 if isinstance(node, (sympy.floor, Windows))
+                 for sub in sympy.preorder_traversal(node.args[0])}
         for node in sympy.postorder_traversal(expr):
             if not isinstance(node, _OPAQUE):
                 continue
@@ -909,6 +924,8 @@ class _Prover:
             if found is None:
                 continue
             name, sigma = found
+            if name.endswith("-shift") and name != "floor-shift" and node in inner:
+                continue
             lemma = LEMMAS[name]
             after = canon(expr.xreplace({node: lemma.rhs.xreplace(sigma)}))
             step = Rewrite(name, sigma, after)
@@ -1050,7 +1067,7 @@ def proof_steps(proof: ParametricProof, depth: int = 0) -> list[Step]:
                           (chain_math(proof),)))
     if depth == 0:
         steps += [LEMMAS[name].step() for name in proof.lemmas()]
-        steps += [Step(f"Note", note) for note in proof.notes]
+        steps += [Step("Note", note) for note in proof.notes]
     return steps
 
 
@@ -1065,3 +1082,132 @@ __all__ = ["A", "B", "C", "Chain", "FACTS", "LEMMAS", "Lemma", "M", "ParametricP
            "Rewrite", "SYMBOLS", "Split", "T", "Windows", "X", "Y", "canon", "check_lemma",
            "check_proof", "check_rewrite", "evaluate", "implied", "is_integer_valued",
            "proof_problem", "prove_for_all", "same", "verify_lemmas"]
+
+
+# ---------------------------------------------------------------------------
+# The counting family: each quantity's truth, proved equal to its closed form
+# ---------------------------------------------------------------------------
+
+SPAN = d * (k - 1)
+_POSITIVE = (n - 1, k - 1, s - 1, d - 1)
+_TF_TOTAL = sympy.Max((ceil(n / s) - 1) * s + SPAN + 1 - n, 0)
+
+
+@dataclass(frozen=True)
+class Truth:
+    """What a quantity is, as an expression (window counts or the framework's rule)."""
+
+    expr: sympy.Expr
+    meaning: str
+    assumptions: tuple[sympy.Expr, ...]
+
+
+def _windows_truth(pads: sympy.Expr, extra: tuple[sympy.Expr, ...]) -> Truth:
+    fits = n + pads - SPAN - 1
+    return Truth(Windows(fits, s), "windows $i \\ge 0$ with $s\\,i + d(k-1) \\le n + "
+                 f"{sympy.latex(pads)} - 1$ (the dilated window fits the padded input)",
+                 _POSITIVE + extra + (fits,))
+
+
+def _truths() -> dict[tuple[str, str], Truth]:
+    torch = _windows_truth(2 * p, (p,))
+    pool = _windows_truth(2 * p, (p, k - 2 * p))
+    valid = _windows_truth(sympy.Integer(0), ())
+    ceil_pool = Truth(Windows(sympy.Min(n + 2 * p - SPAN - 2 + s, n + p - 1), s),
+                      "windows $i \\ge 0$ with $s\\,i < n + 2p - d(k-1) - 1 + s$ (the fewest "
+                      "covering the padded input) that start before the right padding, "
+                      "$s\\,i < n + p$", pool.assumptions)
+    same_out = Truth(Windows(n - 1, s), "window starts $i \\ge 0$ with $s\\,i \\le n - 1$",
+                     (n - 1, s - 1))
+    table = {("output_size", "torch"): torch,
+             ("output_size", "jax"): _windows_truth(pb + pa, (pb, pa)),
+             ("pool_output_size", "torch"): pool,
+             ("pool_output_size_ceil", "torch"): ceil_pool,
+             ("same_output_size", "torch"): Truth(Windows(n - 1, 1), "window starts at "
+                                                  "stride 1, $i \\le n - 1$", (n - 1,)),
+             ("same_pad_total", "torch"): Truth(SPAN, "PyTorch's total $d(k-1)$", _POSITIVE),
+             ("same_pad_before", "torch"): Truth(floor(SPAN / 2), "PyTorch's left pad "
+                                                 "total // 2", _POSITIVE),
+             ("same_pad_after", "torch"): Truth(SPAN - floor(SPAN / 2), "PyTorch's right "
+                                                "pad, total - total // 2", _POSITIVE),
+             ("transposed_output_size", "torch"): Truth(
+                 (n - 1) * s - 2 * p + SPAN + op + 1, "PyTorch's ConvTranspose rule",
+                 _POSITIVE + (p, op, sympy.Max(s, d) - 1 - op,
+                              (n - 1) * s - 2 * p + SPAN + op)),
+             ("transposed_output_size", "keras"): Truth(
+                 n * s + sympy.Max(SPAN + 1 - s, 0), "keras' deconv_output_length", _POSITIVE)}
+    for convention in ("tensorflow", "keras"):
+        table["output_size", convention] = valid
+        table["pool_output_size", convention] = Truth(
+            Windows(n - k, s), "windows $i \\ge 0$ with $s\\,i + k \\le n$", (n - 1, k - 1,
+                                                                             s - 1, n - k))
+    for convention in ("tensorflow", "keras", "jax"):
+        rule = "TensorFlow's SAME rule (symconv.geometry.same_pads)"
+        table["same_output_size", convention] = same_out
+        table["same_pad_total", convention] = Truth(_TF_TOTAL, rule, _POSITIVE)
+        table["same_pad_before", convention] = Truth(floor(_TF_TOTAL / 2), rule, _POSITIVE)
+        table["same_pad_after", convention] = Truth(_TF_TOTAL - floor(_TF_TOTAL / 2), rule,
+                                                    _POSITIVE)
+    for convention in ("numpy", "scipy"):
+        table["full_length", convention] = Truth(
+            Windows(n + k - 2, 1), "shifts $t$ with $-(k-1) \\le t \\le n-1$, i.e. $i = t + "
+            "k - 1$ from $0$ to $n + k - 2$", (n - 1, k - 1))
+        table["valid_length", convention] = Truth(
+            Windows(sympy.Max(n, k) - sympy.Min(n, k), 1), "shifts $i \\ge 0$ with $i + "
+            "\\min(n,k) \\le \\max(n,k)$", (n - 1, k - 1))
+    table["same_length", "numpy"] = Truth(sympy.Max(n, k), "numpy keeps the longer length",
+                                          (n - 1, k - 1))
+    table["same_length", "scipy"] = Truth(n, "scipy keeps the length of in1", (n - 1, k - 1))
+    for convention in ("torch", "tensorflow", "keras", "jax"):
+        table["receptive_field", convention] = Truth(
+            Windows(SPAN, 1), "input positions from the first tap to the last", _POSITIVE)
+        table["params", convention] = Truth(k, "distinct kernel weights", (k - 1,))
+    return table
+
+
+TRUTHS = _truths()
+
+
+def to_plain(expr: sympy.Expr) -> sympy.Expr:
+    """A parsed formula (:mod:`symconv.formula` symbols) in this module's plain symbols."""
+    return expr.xreplace({sym: SYMBOLS[sym.name] for sym in expr.free_symbols
+                          if sym.name in SYMBOLS})
+
+
+@cache
+def definition_proof(quantity: str, convention: str) -> ParametricProof | None:
+    """The proof that a quantity's closed-form definition equals its truth, for all sizes.
+
+    Examples
+    --------
+    >>> definition_proof("output_size", "tensorflow").lemmas()
+    ['ceil-to-floor', 'floor-shift', 'window-count']
+    >>> definition_proof("macs", "torch") is None
+    True
+    """
+    from .formula import QUANTITIES, parse_formula
+
+    truth = TRUTHS.get((quantity, convention))
+    if truth is None:
+        return None
+    entry = QUANTITIES[quantity, convention]
+    definition = to_plain(parse_formula(entry.definition, entry.variables))
+    proof = prove_for_all(definition, truth.expr, truth.assumptions)
+    return _with(proof, f"Definition for all sizes: {quantity} ({convention})",
+                 f"The truth: {truth.meaning}.")
+
+
+def parametric_steps(quantity: str, convention: str) -> tuple[list[Step], bool]:
+    """Steps proving a quantity's closed form for all sizes, and whether the proof checks.
+
+    Examples
+    --------
+    >>> steps, ok = parametric_steps("output_size", "torch")
+    >>> ok, steps[0].title
+    (True, 'Definition for all sizes: output_size (torch)')
+    """
+    proof = definition_proof(quantity, convention)
+    if proof is None or not proof.check():
+        return [Step("Not proved for all sizes", f"No parametric proof of {quantity} "
+                     f"({convention}); only the finite checks apply.")], False
+    return proof.steps(), True
