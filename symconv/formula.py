@@ -1043,15 +1043,21 @@ def check_formula(expr: str, quantity: str = "output_size", convention: str = "t
     Returns
     -------
     Proof
-        ``"proved"`` with evidence ``["exhaustive"]`` if the formula equals the
-        truth at every point, else ``"refuted"`` with the smallest failing point
-        (least sum of the variables, then lexicographic) and both values.
+        ``"proved"`` with evidence ``["parametric", "exhaustive"]`` when the formula
+        equals the truth at every point of the domain and :mod:`symconv.parametric`
+        proves it for all sizes (the lemma chain is in the steps); ``["exhaustive"]``
+        when only the finite domain is proved (the steps say so). ``"refuted"`` with
+        the smallest failing point of the domain (least sum of the variables, then
+        lexicographic) and both values; or, when the domain agrees but no proof for
+        all sizes exists, with the smallest failing point among seeded random and
+        boundary points up to :data:`LARGE` (judged by the closed form proved for all
+        sizes), the domain then naming that sample.
 
     Examples
     --------
     >>> p = check_formula("floor((n + 2*p - d*(k - 1) - 1)/s) + 1")
     >>> p.verdict, p.evidence
-    ('proved', ['exhaustive'])
+    ('proved', ['parametric', 'exhaustive'])
     >>> print(p.domain)
     every valid 1-D geometry with 1<=n<=64, 1<=k<=7, 1<=s<=4, 0<=p<=3, 1<=d<=3 where the
     dilated kernel fits the padded input, d*(k-1) + 1 <= n + 2*p (20216 points)
@@ -1077,14 +1083,104 @@ def check_formula(expr: str, quantity: str = "output_size", convention: str = "t
     if fixed:
         parameters["fixed"] = fixed
     points = len(truth)
+    steps = _steps(expr, parsed, entry, domain, points, counterexample, int(failing.sum()))
+    evidence = ["exhaustive"]
+    if counterexample is None:
+        from .parametric import formula_proof
+
+        for_all = formula_proof(parsed, quantity, convention, fixed)
+        if for_all is not None and for_all.check():
+            evidence = ["parametric", "exhaustive"]
+            steps += for_all.steps()
+        else:
+            counterexample, domain, large_steps = _large_search(parsed, entry, fixed)
+            steps += large_steps
     return Proof(
         theorem="formula",
         statement=f"{expr.strip()} is the {quantity} of a {entry.layer}",
         statement_latex=f"{_tex_name(quantity)} = {sympy.latex(parsed)}",
         parameters=parameters,
         verdict="refuted" if counterexample else "proved",
-        evidence=["exhaustive"],
+        evidence=evidence if counterexample is None else [],
         counterexample=counterexample,
-        steps=_steps(expr, parsed, entry, domain, points, counterexample, int(failing.sum())),
+        steps=steps,
         domain=domain,
     )
+
+
+# ---------------------------------------------------------------------------
+# Second stage: a search for counterexamples at large sizes
+# ---------------------------------------------------------------------------
+
+#: Caps of the large-size search, per variable.
+LARGE = {"n": 10**6, "k": 10**4, "s": 10**3, "p": 10**4, "p_before": 10**4,
+         "p_after": 10**4, "d": 100, "op": 10**3}
+LARGE_SAMPLES = 20_000
+
+
+def _constants(expr: sympy.Expr) -> list[int]:
+    found = {abs(int(a)) for a in expr.atoms(sympy.Rational) if a.is_Integer}
+    found |= {int(a.q) for a in expr.atoms(sympy.Rational) if not a.is_Integer}
+    return sorted(c for c in found if c > 1)
+
+
+def _large_points(expr: sympy.Expr, entry: Quantity, fixed: Mapping[str, int]) -> Columns:
+    """Seeded random and boundary points up to :data:`LARGE`, valid for the quantity."""
+    rng = np.random.default_rng(0)
+    special = [c * j + r for c in _constants(expr) if c <= LARGE["n"] for j in (1, 2, 3, 7, 10, 100)
+               for r in (-2, -1, 0, 1, 2)]
+    special += [b ** e + r for b in (2, 10) for e in range(1, 21) for r in (-1, 0, 1)
+                if b ** e <= LARGE["n"]]
+    columns = {}
+    for v in entry.variables:
+        low, high = RANGES[v][0], LARGE[v]
+        kind = rng.integers(0, 3, LARGE_SAMPLES)
+        small = rng.integers(low, RANGES[v][1] + 1, LARGE_SAMPLES)
+        spread = np.exp(rng.uniform(0, np.log(high + 1), LARGE_SAMPLES)).astype(np.int64)
+        pick = rng.choice(np.array(special or [low], dtype=np.int64), LARGE_SAMPLES)
+        column = np.where(kind == 0, small, np.where(kind == 1, spread, pick))
+        columns[v] = np.clip(column, low, high).astype(np.int64)
+        if v in fixed:
+            columns[v] = np.full(LARGE_SAMPLES, fixed[v], dtype=np.int64)
+    if entry.is_valid is not None:
+        keep = entry.is_valid(columns)
+        columns = {v: c[keep] for v, c in columns.items()}
+    return columns
+
+
+def _large_search(parsed: sympy.Expr, entry: Quantity, fixed: Mapping[str, int]
+                  ) -> tuple[dict[str, Any] | None, str, list[Step]]:
+    """A counterexample among large points, judged by the definition proved for all sizes."""
+    from .parametric import definition_proof
+
+    if definition_proof(entry.quantity, entry.convention) is None:
+        return None, _domain(entry, _ranges(entry, dict(fixed)))[1], [Step(
+            "Not proved for all sizes", "No proof for all sizes was found and this quantity "
+            "has no closed form proved for all sizes to search large sizes with: the claim "
+            "is proved only on the finite domain above.")]
+    columns = _large_points(parsed, entry, fixed)
+    definition = parse_formula(entry.definition, entry.variables)
+    num, den, undefined = evaluate_many(parsed, columns)
+    t_num, t_den, _ = evaluate_many(definition, columns)
+    failing = undefined | np.asarray(num * t_den != t_num * den, dtype=bool)
+    count = len(next(iter(columns.values())))
+    words = (f"{count} seeded random and boundary points with sizes up to "
+             + ", ".join(f"{v}<={LARGE[v]}" for v in entry.variables if v not in fixed))
+    if not failing.any():
+        domain = _domain(entry, _ranges(entry, dict(fixed)))[1]
+        return None, domain, [Step(
+            "Not proved for all sizes", "No proof for all sizes was found: the formula is "
+            f"proved only on the finite domain {domain}. A search of {words} against the "
+            "closed form (itself proved for all sizes) found no counterexample; that is "
+            "support, not proof.")]
+    i = _smallest(failing, columns)
+    point = {v: int(columns[v][i]) for v in entry.variables}
+    truth = _formula_value(t_num[i], t_den[i], False)
+    value = _formula_value(num[i], den[i], bool(undefined[i]))
+    counterexample = {**point, "formula": value, "truth": truth}
+    return counterexample, words, [Step(
+        "Counterexample at large sizes", f"The formula agrees on the whole finite domain but "
+        f"not for all sizes: among {words}, the smallest failing point is "
+        f"{', '.join(f'{v}={x}' for v, x in point.items())}, where the formula gives {value} "
+        f"and the {entry.quantity} (its closed form, proved for all sizes) is {truth}; "
+        f"{_explain(value, truth)}.")]

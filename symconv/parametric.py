@@ -376,6 +376,7 @@ def _eliminate(rows: set[tuple], atom: sympy.Expr) -> set[tuple]:
 
 _PATTERN_NAMES = ("a", "b", "c", "q", "x", "y", "M", "t")
 A, B, C, Q, X, Y, M, T = (sympy.Symbol(name) for name in _PATTERN_NAMES)
+T = sympy.Symbol("s")  # the divisor is written s, as on the board (substitution is simultaneous)
 floor, ceil = sympy.floor, sympy.ceiling
 
 #: The box every lemma is checked on: |a|, |b|, |M|... <= BOX, 1 <= divisors <= DIVISORS.
@@ -1018,22 +1019,19 @@ def _sub_text(sigma: dict[sympy.Symbol, sympy.Expr]) -> str:
 def chain_math(proof: ParametricProof) -> Math:
     r"""The two chains as one ``\begin{aligned}`` display ``lhs = ... = rhs``."""
     left, right = proof.left, proof.right
-    rows = [(sympy.latex(left.start), "")]
-    rows += [(sympy.latex(r.after), r.lemma) for r in left.rewrites]
+    rows = [(left.start, "")] + [(r.after, r.lemma) for r in left.rewrites]
     back = [right.start] + [r.after for r in right.rewrites]
     names = [r.lemma for r in right.rewrites]
     for i in range(len(back) - 2, -1, -1):
-        rows.append((sympy.latex(back[i]), names[i]))
-    if not right.rewrites and not same(rows[-1][0], right.start):
-        rows.append((sympy.latex(right.start), ""))
-    lines = [rows[0][0] + r" &= " + rows[1][0] + _tag(rows[1][1])] if len(rows) > 1 else \
-        [rows[0][0] + r" &= " + sympy.latex(proof.rhs)]
-    lines += [r"&= " + tex + _tag(name) for tex, name in rows[2:]]
-    plain = [str(left.start)] + [f"= {r.after}   [{r.lemma}]" for r in left.rewrites]
-    plain += [f"= {e}   [{name}]" for e, name in zip(reversed(back[:-1]), reversed(names))]
-    if len(plain) == 1:
-        plain.append(f"= {proof.rhs}")
-    return Math(r"\begin{aligned}" + r" \\ ".join(lines) + r"\end{aligned}", "\n".join(plain))
+        rows.append((back[i], names[i]))
+    if len(rows) == 1 or rows[-1][0] != proof.rhs:
+        rows.append((proof.rhs, ""))
+    first, *rest = rows
+    lines = [sympy.latex(first[0]) + " &= " + sympy.latex(rest[0][0]) + _tag(rest[0][1])]
+    lines += ["&= " + sympy.latex(e) + _tag(name) for e, name in rest[1:]]
+    plain = [str(first[0])] + [f"= {e}" + (f"   [{name}]" if name else "") for e, name in rest]
+    return Math(r"\begin{aligned}" + r" \\ ".join(lines) + r"\end{aligned}",
+                "\n".join(plain))
 
 
 def _tag(name: str) -> str:
@@ -1211,3 +1209,32 @@ def parametric_steps(quantity: str, convention: str) -> tuple[list[Step], bool]:
         return [Step("Not proved for all sizes", f"No parametric proof of {quantity} "
                      f"({convention}); only the finite checks apply.")], False
     return proof.steps(), True
+
+
+def formula_proof(parsed: sympy.Expr, quantity: str, convention: str,
+                  fixed: dict[str, int] | None = None) -> ParametricProof | None:
+    """Prove a parsed user formula equal to the quantity's truth for all sizes, or None.
+
+    ``fixed`` variables are substituted on both sides. The quantity's own closed-form
+    definition must also be proved (:func:`definition_proof`), else None.
+
+    Examples
+    --------
+    >>> from symconv.formula import parse_formula
+    >>> f = parse_formula("(n + 2*p - d*(k-1) - 1)//s + 1")
+    >>> formula_proof(f, "output_size", "torch").check()
+    True
+    >>> trap = parse_formula("(n + 2*p - d*(k-1) - 1)//s + 1 + n//1001")
+    >>> formula_proof(trap, "output_size", "torch") is None
+    True
+    """
+    truth = TRUTHS.get((quantity, convention))
+    definition = definition_proof(quantity, convention)
+    if truth is None or definition is None or not definition.check():
+        return None
+    values = {SYMBOLS[name]: sympy.Integer(v) for name, v in (fixed or {}).items()}
+    assumptions = [a.xreplace(values) for a in truth.assumptions]
+    proof = prove_for_all(to_plain(parsed).xreplace(values), truth.expr.xreplace(values),
+                          assumptions)
+    return _with(proof, f"Proof for all sizes: the formula is the {quantity} ({convention})",
+                 f"The truth: {truth.meaning}.")

@@ -63,7 +63,10 @@ PROVED = [
 def test_documented_formulas_are_proved(formula, quantity, convention, fixed):
     proof = check_formula(formula, quantity, convention, fixed=fixed)
     assert proof.verdict == "proved", proof.counterexample
-    assert proof.evidence == ["exhaustive"]
+    assert proof.evidence[-1] == "exhaustive"
+    assert proof.evidence in (["exhaustive"], ["parametric", "exhaustive"])
+    if quantity != "macs":
+        assert proof.evidence == ["parametric", "exhaustive"], quantity
     assert proof.counterexample is None
     assert proof.domain.startswith("every ") and "points)" in proof.domain
     if fixed:
