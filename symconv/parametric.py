@@ -127,7 +127,7 @@ def is_integer_valued(expr: sympy.Expr) -> bool:
 
 def _integer_atom(atom: sympy.Expr) -> bool:
     if atom.is_Symbol:
-        return atom.name in NAMES or atom.name in _PATTERN_NAMES
+        return atom.name in NAMES or atom.name in _PATTERN_NAMES or atom.name in ("j", "r")
     if isinstance(atom, (sympy.floor, sympy.ceiling, Windows)):
         return True
     if isinstance(atom, (sympy.Mod, sympy.Max, sympy.Min, sympy.Abs)):
@@ -168,13 +168,33 @@ def _linear(expr: sympy.Expr) -> Linear:
     return {m: c for m, c in form.items() if c != 0}
 
 
-def _eliminate_functions(expr: sympy.Expr) -> sympy.Expr:
-    """ceiling(x) = -floor(-x), Mod(a, b) = a - b*floor(a/b), Abs(x) = max(x, -x)."""
-    return sympy.sympify(expr).replace(
-        lambda e: isinstance(e, (sympy.ceiling, sympy.Mod, sympy.Abs)),
-        lambda e: (-sympy.floor(-e.args[0]) if isinstance(e, sympy.ceiling) else
-                   e.args[0] - e.args[1] * sympy.floor(e.args[0] / e.args[1])
-                   if isinstance(e, sympy.Mod) else sympy.Max(e.args[0], -e.args[0])))
+def _eliminate_functions(expr: sympy.Expr, positive: frozenset = frozenset()) -> sympy.Expr:
+    """Mod, ceiling, Abs in terms of floor and max (the lemmas mod-definition,
+    ceil-to-floor, abs-definition; ``ceiling(x) = -floor(-x)`` otherwise), and integer
+    multiples of the divisor pulled out of every floor (floor-shift). ``positive``: the
+    symbols known to be ``>= 1``."""
+    def at_least_one(den: sympy.Expr) -> bool:
+        coeff, factors = den.as_coeff_mul()
+        return coeff.is_Integer and coeff >= 1 and all(f in positive for f in factors)
+
+    def rewrite(e: sympy.Expr) -> sympy.Expr:
+        if isinstance(e, sympy.Mod):
+            return e.args[0] - e.args[1] * sympy.floor(e.args[0] / e.args[1])
+        if isinstance(e, sympy.Abs):
+            return sympy.Max(e.args[0], -e.args[0])
+        num, den = _fraction(e.args[0])
+        if isinstance(e, sympy.ceiling):
+            if is_integer_valued(num) and at_least_one(den):
+                num = num + den - 1
+            else:
+                return -sympy.floor(-e.args[0])
+        if at_least_one(den) and is_integer_valued(num):
+            rest, quotient = _split_multiples(num, den)
+            return sympy.floor(rest / den) + quotient
+        return sympy.floor(num / den) if isinstance(e, sympy.ceiling) else e
+
+    kinds = (sympy.ceiling, sympy.Mod, sympy.Abs, sympy.floor)
+    return sympy.sympify(expr).replace(lambda e: isinstance(e, kinds), rewrite)
 
 
 def _first_choice(exprs: Iterable[sympy.Expr]) -> sympy.Expr | None:
@@ -202,8 +222,10 @@ def implied(goal: sympy.Expr, assumptions: Sequence[sympy.Expr], depth: int = 0)
     >>> implied(n - k, [n - 1, k - 1])
     False
     """
-    goal = _eliminate_functions(goal)
-    hyps = [_eliminate_functions(h) for h in assumptions]
+    positive = frozenset(v for v in SYMBOLS.values() if canon(v - 1) in
+                         {canon(h) for h in assumptions})
+    goal = _eliminate_functions(goal, positive)
+    hyps = [_eliminate_functions(h, positive) for h in assumptions]
     choice = _first_choice([goal, *hyps])
     if choice is not None:
         return _implied_by_cases(choice, goal, hyps, depth)
@@ -1238,3 +1260,96 @@ def formula_proof(parsed: sympy.Expr, quantity: str, convention: str,
                           assumptions)
     return _with(proof, f"Proof for all sizes: the formula is the {quantity} ({convention})",
                  f"The truth: {truth.meaning}.")
+
+
+# ---------------------------------------------------------------------------
+# Theorems of the counting family, for all sizes
+# ---------------------------------------------------------------------------
+
+J = sympy.Symbol("j")  # k = 2j + 1 for an odd kernel
+R = sympy.Symbol("r")  # an offset >= 0
+_N0 = (n - 1) * s - 2 * p + SPAN + 1
+_TRANSPOSED = _POSITIVE + (p, _N0 - 1)
+
+
+def _claims() -> dict[str, list[tuple[str, sympy.Expr, sympy.Expr, tuple]]]:
+    torch_fit = _windows_truth(2 * p, (p,)).assumptions
+    x_same = (ceil(n / s) - 1) * s + SPAN + 1 - n
+    odd = (n - 1, J, d - 1)
+    return {
+        "output-size": [
+            ("PyTorch", floor((n + 2 * p - SPAN - 1) / s) + 1, Windows(n + 2 * p - SPAN - 1, s),
+             torch_fit),
+            ("explicit pairs", floor((n + pb + pa - SPAN - 1) / s) + 1,
+             Windows(n + pb + pa - SPAN - 1, s), TRUTHS["output_size", "jax"].assumptions),
+            ("TensorFlow VALID = PyTorch p = 0", ceil((n - SPAN) / s),
+             floor((n - SPAN - 1) / s) + 1, TRUTHS["output_size", "tensorflow"].assumptions),
+            ("full padding d(k-1) each side", Windows(n + 2 * SPAN - SPAN - 1, s),
+             floor((n + SPAN - 1) / s) + 1, _POSITIVE),
+        ],
+        "same-padding": [
+            ("SAME output", Windows(n + _TF_TOTAL - SPAN - 1, s), ceil(n / s), _POSITIVE),
+            ("one pad less loses a window", Windows(n + x_same - 1 - SPAN - 1, s),
+             ceil(n / s) - 1, _POSITIVE + (x_same - 1,)),
+            ("split", floor(_TF_TOTAL / 2) + ceil(_TF_TOTAL / 2), _TF_TOTAL, _POSITIVE),
+            ("PyTorch 'same' = TensorFlow SAME at stride 1 (total)",
+             _TF_TOTAL.xreplace({s: 1}), SPAN, _POSITIVE),
+            ("PyTorch padding d(k-1)/2, odd k = 2j+1, stride 1: output",
+             Windows(n + 2 * d * J - d * 2 * J - 1, 1), ceil(n / 1), odd),
+            ("PyTorch padding d(k-1)/2, odd k = 2j+1, stride 1: TensorFlow's pad before",
+             floor(_TF_TOTAL.xreplace({s: 1, k: 2 * J + 1}) / 2), d * J, odd),
+        ],
+        "transposed-output-size": [
+            ("every N0 + op, 0 <= op <= s-1, maps forward to n",
+             Windows(_N0 + op + 2 * p - SPAN - 1, s), n, _TRANSPOSED + (op, s - 1 - op)),
+            ("N0 + s + r maps forward to n + 1 + floor(r/s) > n",
+             Windows(_N0 + s + R + 2 * p - SPAN - 1, s), n + 1 + floor(R / s),
+             _TRANSPOSED + (R,)),
+        ],
+        "pool-output-size": [
+            ("floor mode", floor((n + 2 * p - SPAN - 1) / s) + 1,
+             TRUTHS["pool_output_size", "torch"].expr,
+             TRUTHS["pool_output_size", "torch"].assumptions),
+            ("ceil mode with the drop rule as a min",
+             sympy.Min(ceil((n + 2 * p - SPAN - 1) / s) + 1, ceil((n + p) / s)),
+             TRUTHS["pool_output_size_ceil", "torch"].expr,
+             TRUTHS["pool_output_size_ceil", "torch"].assumptions),
+        ],
+        "full-and-valid-lengths": [
+            ("full", Windows(n + 2 * SPAN - SPAN - 1, 1), n + SPAN, _POSITIVE),
+            ("valid", Windows(n - SPAN - 1, 1), n - SPAN, _POSITIVE + (n - SPAN - 1,)),
+        ],
+    }
+
+
+@cache
+def theorem_proofs(name: str) -> tuple[ParametricProof | None, ...]:
+    """Proofs for all sizes of a counting theorem's claims (None where none was found).
+
+    Examples
+    --------
+    >>> all(p is not None and p.check() for p in theorem_proofs("transposed-output-size"))
+    True
+    """
+    return tuple(_with(prove_for_all(lhs, rhs, hyps), title)
+                 for title, lhs, rhs, hyps in _claims().get(name, []))
+
+
+def theorem_steps(name: str) -> tuple[list[Step], bool]:
+    """Steps proving a counting theorem (catalogue name) for all sizes, and success.
+
+    ``counting.py`` adds ``"parametric"`` evidence when the flag is True.
+
+    Examples
+    --------
+    >>> steps, ok = theorem_steps("output-size")
+    >>> ok, len(steps) > 4
+    (True, True)
+    >>> theorem_steps("receptive-field")[1]
+    False
+    """
+    proofs = theorem_proofs(name)
+    if not proofs or not all(p is not None and p.check() for p in proofs):
+        return [Step("Not proved for all sizes", f"{name}: no complete parametric proof.")], \
+            False
+    return [step for proof in proofs for step in proof.steps()], True

@@ -1,0 +1,151 @@
+"""Proofs for all sizes: lemmas on their boxes, counting proofs re-verified, tampering
+rejected, large-size traps refuted, the CLI lists "parametric"."""
+
+import json
+
+import pytest
+import sympy
+
+from symconv import parametric as pm
+from symconv.cli import main
+from symconv.formula import QUANTITIES, check_formula
+
+n, k, s, p, d, op = (pm.SYMBOLS[v] for v in ("n", "k", "s", "p", "d", "op"))
+TORCH = "floor((n + 2*p - d*(k - 1) - 1)/s) + 1"
+FITS = [n - 1, k - 1, s - 1, d - 1, p, n + 2 * p - d * (k - 1) - 1]
+
+
+@pytest.mark.parametrize("name", sorted(pm.LEMMAS))
+def test_every_lemma_holds_on_its_box(name):
+    points, failure = pm.check_lemma(pm.LEMMAS[name])
+    assert failure is None and points > 300
+
+
+def test_a_false_lemma_fails_its_box():
+    wrong = pm.Lemma("wrong", sympy.floor((pm.A + 1) / pm.T), sympy.floor(pm.A / pm.T) + 1,
+                     (pm.T - 1,), (pm.A, pm.T), (pm.T,), "")
+    assert pm.check_lemma(wrong)[1] is not None
+
+
+def test_verify_lemmas_covers_lemmas_and_facts():
+    assert set(pm.verify_lemmas()) == set(pm.LEMMAS) | set(pm.FACTS)
+
+
+@pytest.mark.parametrize("key", sorted(pm.TRUTHS))
+def test_every_definition_is_proved_and_rechecked(key):
+    proof = pm.definition_proof(*key)
+    assert proof is not None and proof.check(), key
+    assert pm.proof_problem(proof) is None
+
+
+@pytest.mark.parametrize("name", ["output-size", "transposed-output-size", "pool-output-size",
+                                  "full-and-valid-lengths"])
+def test_counting_theorems_proved_for_all_sizes(name):
+    steps, ok = pm.theorem_steps(name)
+    assert ok and any(r"\begin{aligned}" in m.latex for st in steps for m in st.math
+                      if isinstance(m, pm.Math))
+
+
+def test_macs_has_no_parametric_proof():
+    assert pm.definition_proof("macs", "torch") is None
+    assert pm.parametric_steps("macs", "torch")[1] is False
+
+
+def _tampered(proof, **change):
+    left = proof.left
+    step = left.rewrites[0]
+    bad = pm.Rewrite(change.get("lemma", step.lemma), change.get("sigma", step.substitution),
+                     change.get("after", step.after))
+    chain = pm.Chain(left.start, (bad,) + left.rewrites[1:])
+    return pm.ParametricProof(proof.lhs, proof.rhs, change.get("hyps", proof.assumptions),
+                              chain, proof.right)
+
+
+def test_tampered_chains_are_rejected():
+    proof = pm.definition_proof("output_size", "tensorflow")
+    assert proof.check()
+    wrong_result = _tampered(proof, after=proof.left.rewrites[0].after + 1)
+    assert not wrong_result.check()
+    wrong_lemma = _tampered(proof, lemma="floor-shift")
+    assert not wrong_lemma.check()
+    no_fit = _tampered(proof, hyps=tuple(a for a in proof.assumptions if a != n - 1
+                                         and not a.has(k) or a == k - 1))
+    assert not no_fit.check()
+
+
+def test_window_count_without_its_precondition_is_rejected():
+    step = pm.Rewrite("window-count", {pm.M: n - k - 5, pm.T: s},
+                      sympy.floor((n - k - 5) / s) + 1)
+    reason = pm.check_rewrite(pm.Windows(n - k - 5, s), step, [n - 1, k - 1, s - 1])
+    assert reason is not None and "precondition" in reason
+    assert pm.check_rewrite(pm.Windows(n - k - 5, s), step, [n - k - 5, s - 1]) is None
+
+
+def test_unknown_lemma_and_missing_substitution_rejected():
+    before = sympy.floor((n + s) / s)
+    assert "unknown" in pm.check_rewrite(before, pm.Rewrite("magic", {}, n), [s - 1])
+    assert pm.check_rewrite(before, pm.Rewrite("floor-shift", {pm.A: n}, n), [s - 1])
+
+
+def test_discharger_is_sound_on_false_goals():
+    assert not pm.implied(n - 2, [n - 1])
+    assert not pm.implied(sympy.floor(n / s) - 1, [n - 1, s - 1])
+    assert pm.implied(sympy.floor(n / s), [n - 1, s - 1])
+    assert pm.implied(d * k - k, [d - 1, k - 1])
+
+
+def test_prover_refuses_what_is_false_for_large_n():
+    truth = pm.Windows(n + 2 * p - d * (k - 1) - 1, s)
+    base = sympy.floor((n + 2 * p - d * (k - 1) - 1) / s) + 1
+    for trap in (base + sympy.floor(n / 1001), base + sympy.floor(n / 1001)
+                 - sympy.floor((n - 1) / 1001), base * (1 + sympy.floor(k / 500))):
+        assert pm.prove_for_all(trap, truth, FITS) is None
+
+
+TRAPS = [
+    (TORCH + " + floor(n/1001)", "output_size", "torch", {"n": 1001}),
+    (TORCH + " + floor(n/1001) - floor((n-1)/1001)", "output_size", "torch", {"n": 1001}),
+    (TORCH + " + k//500", "output_size", "torch", {}),
+    (TORCH + " + max(n - 100000, 0) - max(n - 100001, 0)", "output_size", "torch",
+     {"n": 100001}),
+    ("ceil(n/s) + floor(s/999)", "same_output_size", "tensorflow", {}),
+    ("(n-1)*s - 2*p + d*(k-1) + op + 1 + op//600", "transposed_output_size", "torch", {}),
+]
+
+
+@pytest.mark.parametrize("formula, quantity, convention, at", TRAPS)
+def test_large_size_traps_are_refuted_not_proved(formula, quantity, convention, at):
+    proof = check_formula(formula, quantity, convention)
+    assert proof.verdict == "refuted" and "parametric" not in proof.evidence
+    assert all(proof.counterexample[v] == x for v, x in at.items())
+    assert "boundary points" in proof.domain
+    assert proof.counterexample["formula"] != proof.counterexample["truth"]
+
+
+def test_planted_false_formulas_stay_refuted():
+    for (quantity, convention), entry in QUANTITIES.items():
+        if entry.definition.startswith("#"):
+            continue
+        proof = check_formula(f"{entry.definition} + 1", quantity, convention)
+        assert proof.verdict == "refuted", (quantity, convention)
+
+
+def test_proof_says_proved_for_all_sizes_with_the_lemma_chain():
+    proof = check_formula("ceil(n/s)", "same_output_size", "tensorflow")
+    assert proof.evidence == ["parametric", "exhaustive"]
+    assert "Proved for all sizes" in proof.evidence_sentence()
+    titles = [st.title for st in proof.steps]
+    assert "Lemma window-count" in titles and "Lemma ceil-to-floor" in titles
+
+
+def test_macs_formula_is_proved_only_on_its_domain():
+    proof = check_formula("(floor((n - d*(k-1) - 1)/s) + 1)*k", "macs", "tensorflow")
+    assert proof.evidence == ["exhaustive"]
+    assert any(st.title == "Not proved for all sizes" for st in proof.steps)
+
+
+def test_cli_lists_parametric(capsys):
+    code = main(["check-formula", TORCH, "--quantity", "output_size", "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 0 and out["evidence"] == ["parametric", "exhaustive"]
+    assert out["conclusion"].startswith("Proved for all sizes")
