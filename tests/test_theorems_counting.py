@@ -27,8 +27,21 @@ COUNTING = ["output-size", "same-padding", "full-and-valid-lengths", "transposed
 def test_defaults_proved_symbolically_and_exhaustively(name):
     p = prove(name)
     assert p.verdict == "proved"
-    assert p.evidence[:2] == ["symbolic", "exhaustive"]
+    assert [e for e in p.evidence if e != "parametric"][:2] == ["symbolic", "exhaustive"]
     assert "points)" in p.domain
+    # proofs for all sizes exactly where symconv.parametric has one for the statement
+    assert ("parametric" in p.evidence) == (name in FOR_ALL_SIZES)
+
+
+FOR_ALL_SIZES = {"output-size", "transposed-output-size", "full-and-valid-lengths"}
+
+
+def test_planted_formula_never_gets_parametric_evidence():
+    p = prove("output-size", formula="floor((n + p_before + p_after - d*(k - 1))/s) + 1")
+    assert p.verdict == "refuted" and p.evidence == []
+    p = prove("pool-output-size")
+    assert "parametric" not in p.evidence  # the min form is proved, the 'minus one' form is not
+    assert any("equivalent form" in s.title for s in p.steps)
 
 
 def test_receptive_field_proved_exhaustively_on_integer_matrices():

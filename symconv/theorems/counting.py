@@ -24,7 +24,7 @@ Examples
 >>> from symconv.theorems import prove
 >>> p = prove("output-size", input_shape=(6,), kernel_shape=(3,), stride=2, padding=0)
 >>> p.verdict, p.evidence
-('proved', ['symbolic', 'exhaustive'])
+('proved', ['parametric', 'symbolic', 'exhaustive'])
 >>> prove("seed-same-pad-rule", rule="literal").counterexample["input_shape"]
 (1,)
 """
@@ -34,6 +34,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from fractions import Fraction
 from functools import cache
 from math import prod
@@ -307,6 +308,41 @@ def _outcome(holds: bool, steps: list[Step], difference: dict | None, points: in
                    domain=f"{domain} ({points} points)")
 
 
+# ---------------------------------------------------------------------------
+# Proofs for all sizes (symconv.parametric), attached where the claim is the true one
+# ---------------------------------------------------------------------------
+
+@cache
+def _for_all_sizes(name: str) -> tuple[tuple[Step, ...], bool]:
+    """The lemma chains of :func:`symconv.parametric.theorem_steps`, computed once."""
+    from ..parametric import theorem_steps
+
+    steps, ok = theorem_steps(name)
+    return tuple(steps), ok
+
+
+def _with_parametric(outcome: Outcome, name: str, applies: bool,
+                     evidence: bool = True) -> Outcome:
+    """Append the proof for all sizes to a holding outcome of the true claim.
+
+    ``evidence=False`` shows the chains without claiming "parametric" (when they prove
+    an equivalent form whose equivalence to the statement is only checked exhaustively).
+    """
+    if not (outcome.holds and applies):
+        return outcome
+    steps, ok = _for_all_sizes(name)
+    if not ok:
+        return outcome
+    if not evidence:
+        note = Step("For all sizes (an equivalent form)", "The chains below prove the min "
+                    "form of the count for all sizes; that it equals the statement's "
+                    "'minus one' form is checked on the exhaustive domain only, so the "
+                    "evidence stays exhaustive.")
+        return replace(outcome, steps=outcome.steps + (note, *steps))
+    return replace(outcome, steps=outcome.steps + steps,
+                   evidence=("parametric", *outcome.evidence))
+
+
 def _int_pads(g: Geometry) -> list[tuple[int, int]]:
     return [tuple(int(v) for v in pair) for pair in g.pads]
 
@@ -396,7 +432,8 @@ def output_size(input_shape, kernel_shape, stride, padding, dilation, formula) -
                    formula),)),
         _compare_step(holds, "Rows of C, counted windows and the formula", difference, points),
     ]
-    return _outcome(holds, steps, difference, points)
+    return _with_parametric(_outcome(holds, steps, difference, points), "output-size",
+                            formula == OUTPUT_SIZE_FORMULA)
 
 
 def _convention_name(padding: Any) -> str:
@@ -668,9 +705,11 @@ def full_and_valid_lengths(input_shape, kernel_shape, dilation, full, valid) -> 
         _compare_step(holds, "Rows of the full and valid matrices and the formulas",
                       difference, points),
     ]
-    return _outcome(holds, steps, difference, points,
-                    domain="stride-1 layers with n<=64, k<=7, d<=3, windows counted, and "
-                           "numpy.convolve lengths for N, M<=16")
+    outcome = _outcome(holds, steps, difference, points,
+                       domain="stride-1 layers with n<=64, k<=7, d<=3, windows counted, and "
+                              "numpy.convolve lengths for N, M<=16")
+    return _with_parametric(outcome, "full-and-valid-lengths",
+                            (full, valid) == ("n + d*(k - 1)", "n - d*(k - 1)"))
 
 
 # ---------------------------------------------------------------------------
@@ -830,7 +869,8 @@ def transposed_output_size(input_shape, kernel_shape, stride, padding, output_pa
         _compare_step(holds, "Rows of T, the formula and the enumerated forward sizes",
                       difference, points),
     ]
-    return _outcome(holds, steps, difference, points, domain=TRANSPOSED_TEXT)
+    return _with_parametric(_outcome(holds, steps, difference, points, domain=TRANSPOSED_TEXT),
+                            "transposed-output-size", formula == TRANSPOSED_FORMULA)
 
 
 # ---------------------------------------------------------------------------
@@ -963,7 +1003,8 @@ def pool_output_size(input_shape, kernel_shape, stride, padding, dilation, ceil_
         _compare_step(holds, "Windows of max_pool, counted windows, torch and the formula",
                       difference, points),
     ]
-    return _outcome(holds, steps, difference, points, domain=POOL_TEXT)
+    return _with_parametric(_outcome(holds, steps, difference, points, domain=POOL_TEXT),
+                            "pool-output-size", drop_rule, evidence=False)
 
 
 def _symbols_of(shape: Sequence[int]) -> list:
