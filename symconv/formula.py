@@ -54,7 +54,7 @@ symconv.errors.FormulaError: formula: attribute access ('.') is not allowed at p
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, NamedTuple
@@ -209,6 +209,7 @@ class _Parser:
         self.index = 0
         self.depth = 0
         self.allowed = allowed
+        self.divisors: list[sympy.Expr] = []  # every right operand of / // %, as written
 
     @property
     def token(self) -> Token:
@@ -254,6 +255,8 @@ class _Parser:
         while self.token.kind == "op" and self.token.text in ("*", "/", "//", "%"):
             op = self.take()
             right = self.factor()
+            if op.text != "*":
+                self.divisors.append(right)
             value = _binary(op, value, right)
         return value
 
@@ -387,6 +390,22 @@ p_before (pb), p_after (pa), d, op, abs, ceil, ceiling, floor, max, min) at posi
     symconv.errors.FormulaError: formula: variable 'p' is not a parameter of this quantity \
 (valid names: n, k, abs, ceil, ceiling, floor, max, min) at position 4
     """
+    return parse_formula_guarded(text, variables)[0]
+
+
+def parse_formula_guarded(text: str, variables: tuple[str, ...] | list[str] = VARIABLES
+                          ) -> tuple[sympy.Expr, tuple[sympy.Expr, ...]]:
+    """:func:`parse_formula`, plus every divisor as written (the guards).
+
+    SymPy cancels as it builds (``n*(s-1)/(s-1)`` becomes ``n``), which would hide a
+    division by zero at ``s = 1``. The formula is defined at a point only where every
+    divisor it was written with is non-zero; the checker evaluates these guards too.
+
+    Examples
+    --------
+    >>> parse_formula_guarded("n*(s - 1)/(s - 1)")
+    (n, (s - 1,))
+    """
     if not isinstance(text, str):
         raise _fail(f"must be a string, got {type(text).__name__}")
     if len(text) > MAX_LENGTH:
@@ -401,7 +420,19 @@ p_before (pb), p_after (pa), d, op, abs, ceil, ceiling, floor, max, min) at posi
         raise _fail(f"cannot build the expression ({type(error).__name__}: {error})") from error
     if expr.has(*_UNDEFINED):
         raise _fail("the formula is undefined everywhere (it divides by zero)")
-    return expr
+    guards = tuple(dict.fromkeys(d for d in parser.divisors if not d.is_number))
+    return expr, guards
+
+
+def _undefined_by_guards(guards: Sequence[sympy.Expr], columns: Mapping[str, np.ndarray]
+                         ) -> np.ndarray:
+    """Points where some divisor, as written, is zero (or itself undefined)."""
+    size = len(next(iter(columns.values()))) if columns else 1
+    bad = np.zeros(size, dtype=bool)
+    for guard in guards:
+        num, _, undefined = evaluate_many(guard, columns)
+        bad |= np.asarray(undefined, dtype=bool) | np.asarray(num == 0, dtype=bool)
+    return bad
 
 
 # ---------------------------------------------------------------------------
@@ -1068,9 +1099,10 @@ def check_formula(expr: str, quantity: str = "output_size", convention: str = "t
     entry = _lookup(quantity, convention)
     fixed = dict(fixed or {})
     _ranges(entry, fixed)
-    parsed = parse_formula(expr, entry.variables)
+    parsed, guards = parse_formula_guarded(expr, entry.variables)
     columns, truth, domain = truth_table(quantity, convention, fixed)
     num, den, undefined = evaluate_many(parsed, columns)
+    undefined = undefined | _undefined_by_guards(guards, columns)
     failing = undefined | np.asarray(num != truth.astype(object) * den, dtype=bool)
     counterexample = None
     if failing.any():
@@ -1088,12 +1120,12 @@ def check_formula(expr: str, quantity: str = "output_size", convention: str = "t
     if counterexample is None:
         from .parametric import formula_proof
 
-        for_all = formula_proof(parsed, quantity, convention, fixed)
+        for_all = formula_proof(parsed, quantity, convention, fixed, divisors=guards)
         if for_all is not None and for_all.check():
             evidence = ["parametric", "exhaustive"]
             steps += for_all.steps()
         else:
-            counterexample, domain, large_steps = _large_search(parsed, entry, fixed)
+            counterexample, domain, large_steps = _large_search(parsed, entry, fixed, guards)
             steps += large_steps
     return Proof(
         theorem="formula",
@@ -1148,7 +1180,8 @@ def _large_points(expr: sympy.Expr, entry: Quantity, fixed: Mapping[str, int]) -
     return columns
 
 
-def _large_search(parsed: sympy.Expr, entry: Quantity, fixed: Mapping[str, int]
+def _large_search(parsed: sympy.Expr, entry: Quantity, fixed: Mapping[str, int],
+                  guards: Sequence[sympy.Expr] = ()
                   ) -> tuple[dict[str, Any] | None, str, list[Step]]:
     """A counterexample among large points, judged by the definition proved for all sizes."""
     from .parametric import definition_proof
@@ -1161,6 +1194,7 @@ def _large_search(parsed: sympy.Expr, entry: Quantity, fixed: Mapping[str, int]
     columns = _large_points(parsed, entry, fixed)
     definition = parse_formula(entry.definition, entry.variables)
     num, den, undefined = evaluate_many(parsed, columns)
+    undefined = undefined | _undefined_by_guards(guards, columns)
     t_num, t_den, _ = evaluate_many(definition, columns)
     failing = undefined | np.asarray(num * t_den != t_num * den, dtype=bool)
     count = len(next(iter(columns.values())))

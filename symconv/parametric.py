@@ -1234,11 +1234,14 @@ def parametric_steps(quantity: str, convention: str) -> tuple[list[Step], bool]:
 
 
 def formula_proof(parsed: sympy.Expr, quantity: str, convention: str,
-                  fixed: dict[str, int] | None = None) -> ParametricProof | None:
+                  fixed: dict[str, int] | None = None,
+                  divisors: Sequence[sympy.Expr] = ()) -> ParametricProof | None:
     """Prove a parsed user formula equal to the quantity's truth for all sizes, or None.
 
     ``fixed`` variables are substituted on both sides. The quantity's own closed-form
-    definition must also be proved (:func:`definition_proof`), else None.
+    definition must also be proved (:func:`definition_proof`), else None. Every
+    ``divisor`` the formula was written with (SymPy may have cancelled it) must be
+    provably non-zero (>= 1 or <= -1) under the assumptions, else None.
 
     Examples
     --------
@@ -1256,6 +1259,10 @@ def formula_proof(parsed: sympy.Expr, quantity: str, convention: str,
         return None
     values = {SYMBOLS[name]: sympy.Integer(v) for name, v in (fixed or {}).items()}
     assumptions = [a.xreplace(values) for a in truth.assumptions]
+    for divisor in divisors:
+        d = to_plain(divisor).xreplace(values)
+        if not (implied(d - 1, assumptions) or implied(-d - 1, assumptions)):
+            return None
     proof = prove_for_all(to_plain(parsed).xreplace(values), truth.expr.xreplace(values),
                           assumptions)
     return _with(proof, f"Proof for all sizes: the formula is the {quantity} ({convention})",

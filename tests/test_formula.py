@@ -458,3 +458,28 @@ def test_one_check_is_fast():
     check_formula("floor((n + pb + pa - d*(k-1) + 5)/s) - 1", "output_size", "jax")
     check_formula(TORCH_CONV + " * k + 1", "macs", "torch")
     assert time.perf_counter() - start < 1.0
+
+
+def test_a_cancelled_division_by_zero_is_still_undefined():
+    # SymPy cancels (s-1)/(s-1) while parsing; the guard keeps s = 1 undefined.
+    from symconv.formula import parse_formula_guarded
+
+    expr, guards = parse_formula_guarded("n*(s - 1)/(s - 1)")
+    assert str(expr) == "n" and [str(g) for g in guards] == ["s - 1"]
+    p = check_formula("(floor((n + 2*p - d*(k - 1) - 1)/s) + 1)*(s-1)/(s-1)",
+                      quantity="output_size")
+    assert p.verdict == "refuted" and p.counterexample["s"] == 1
+    assert p.counterexample["formula"].startswith("undefined")
+
+
+def test_a_division_by_zero_only_at_a_large_size_is_refuted_not_proved_for_all_sizes():
+    p = check_formula("(floor((n + 2*p - d*(k - 1) - 1)/s) + 1)*(n-1000)/(n-1000)",
+                      quantity="output_size")
+    assert p.verdict == "refuted" and p.counterexample["n"] == 1000
+    assert "parametric" not in p.evidence
+
+
+def test_a_harmless_written_divisor_keeps_the_proof_for_all_sizes():
+    p = check_formula("(floor((n + 2*p - d*(k - 1) - 1)/s) + 1)*(s+1)/(s+1)",
+                      quantity="output_size")
+    assert p.verdict == "proved" and p.evidence == ["parametric", "exhaustive"]
