@@ -39,7 +39,14 @@ from typing import Any
 import sympy
 
 from ..proof import Display, Math, Proof
-from .math import MAX_ROWS, _as_matrix, item_latex, matrix_latex, value_latex
+from .math import (
+    MAX_ROWS,
+    _as_matrix,
+    counterexample_heading,
+    item_latex,
+    matrix_latex,
+    value_latex,
+)
 
 #: Text width of the standalone document (A4, 25 mm margins) in points.
 TEXT_WIDTH = 455.0
@@ -665,7 +672,7 @@ def _fragment(proof: Proof, max_rows: int, max_cols: int | None, figure: str | N
     end = r"\hfill$\square$" if proof.proved else ""
     lines.append(r"\paragraph{Conclusion.} " + escape_text(proof.evidence_sentence()) + end)
     if proof.counterexample is not None:
-        lines += _found_latex("Smallest counterexample", proof.counterexample)
+        lines += _found_latex(counterexample_heading(proof), proof.counterexample)
     if SCRIPT + "{" in "".join(lines):
         lines.insert(0, SCRIPT_DEFINITION)
     return "\n".join(lines) + "\n"

@@ -49,7 +49,7 @@ from .latex import (
     split_math,
     value_math,
 )
-from .math import MAX_ROWS
+from .math import MAX_ROWS, counterexample_heading
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#$])")
 _LINE_START = re.compile(r"^(\s*)([-+]|\d+\.)(\s)")
@@ -151,7 +151,7 @@ def proof_markdown(proof: Proof, max_rows: int = MAX_ROWS, max_cols: int | None 
     end = " ∎" if proof.proved else ""
     blocks.append("**Conclusion.** " + escape_markdown(proof.evidence_sentence()) + end)
     if proof.counterexample is not None:
-        blocks += _found_markdown("Smallest counterexample", proof.counterexample)
+        blocks += _found_markdown(counterexample_heading(proof), proof.counterexample)
     return "\n\n".join(blocks) + "\n"
 
 

@@ -129,3 +129,16 @@ def item_plain(item: Math | Display, max_rows: int = MAX_ROWS, max_cols: int = M
     if not label:
         return body
     return f"{label} =\n{body}" if "\n" in body else f"{label} = {body}"
+
+
+def counterexample_heading(proof: Any) -> str:
+    """"Smallest counterexample" only when a domain was searched in order of size.
+
+    Examples
+    --------
+    >>> from symconv.proof import Proof
+    >>> counterexample_heading(Proof("t", "s", "s", {}, "refuted", [], {"n": 1}))
+    'Counterexample'
+    """
+    return "Smallest counterexample" if proof.domain else "Counterexample"
+
