@@ -1,4 +1,4 @@
-"""The ``symconv`` command line: list, prove, check-formula, shape, figure.
+"""The ``symconv`` command line: list, prove, check-formula, shape, fc-vs-conv, figure.
 
 Exit codes: 0 proved / fine, 1 refuted (counterexample printed), 2 bad input or
 usage, 3 internal error or missing optional backend. A traceback is never the
@@ -211,6 +211,32 @@ def cmd_shape(args: argparse.Namespace) -> int:
     return EXIT_PROVED
 
 
+def cmd_fc_vs_conv(args: argparse.Namespace) -> int:
+    from .network import fc_vs_conv, parse_input
+
+    channels, spatial = parse_input(args.input)
+    kernel = parse_sizes("--kernel", args.kernel)
+    result = fc_vs_conv(spatial, kernel, parse_sizes("--stride", args.stride),
+                        parse_padding(args.padding, len(spatial)),
+                        parse_sizes("--dilation", args.dilation), in_channels=channels,
+                        out_channels=int(parse_sizes("--out-channels", args.out_channels)))
+    doc = {"input_shape": [channels, *spatial], "output_shape": list(result.output_shape),
+           "fc_params": result.fc_params, "conv_params": result.conv_params,
+           "params_ratio": str(result.params_ratio), "fc_macs": result.fc_macs,
+           "conv_macs": result.conv_macs, "macs_ratio": str(result.macs_ratio)}
+    if args.json:
+        print(json.dumps(doc, indent=2))
+        return EXIT_PROVED
+    print(f"input {args.input}, conv output {'x'.join(map(str, result.output_shape))} "
+          "(biases left out)")
+    print(f"{'':<15}{'fully connected':>18}{'convolution':>14}{'ratio':>12}")
+    print(f"{'parameters':<15}{result.fc_params:>18}{result.conv_params:>14}"
+          f"{str(result.params_ratio):>12}")
+    print(f"{'multiply-adds':<15}{result.fc_macs:>18}{result.conv_macs:>14}"
+          f"{str(result.macs_ratio):>12}")
+    return EXIT_PROVED
+
+
 def cmd_figure(args: argparse.Namespace) -> int:
     from .geometry import Geometry
     from .operators import correlation
@@ -291,6 +317,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("layers", nargs="+", help='e.g. "conv(64, k=7, s=2, p=3)" "maxpool(3, s=2)"')
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_shape)
+
+    p = sub.add_parser("fc-vs-conv", help="parameters and multiply-adds of a dense layer "
+                       "against a conv with the same outputs")
+    p.add_argument("input", help="channels x spatial, e.g. 1x32x32")
+    p.add_argument("--kernel", required=True, help="kernel size(s), e.g. 2 or 2,2")
+    p.add_argument("--stride", default="1")
+    p.add_argument("--padding", default="0")
+    p.add_argument("--dilation", default="1")
+    p.add_argument("--out-channels", dest="out_channels", default="1")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=cmd_fc_vs_conv)
 
     p = sub.add_parser("figure", help="the sliding window or the sparsity pattern of C, as SVG "
                        "or TikZ, at any parameters")

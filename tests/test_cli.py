@@ -141,3 +141,11 @@ def test_figure_writes_svg_and_tikz_at_any_parameters(capsys, tmp_path):
     code, _, err = run(capsys, "figure", "window", "--input", "5,5", "--kernel", "3,3",
                        "--position", "9,9")
     assert code == 2 and "--position must be an output position inside (3, 3)" in err
+
+
+def test_fc_vs_conv_gives_the_notes_ratios(capsys):
+    code, out, _ = run(capsys, "fc-vs-conv", "1x32x32", "--kernel", "2", "--json")
+    doc = json.loads(out)
+    assert code == 0 and doc["params_ratio"] == "246016" and doc["macs_ratio"] == "256"
+    code, _, err = run(capsys, "fc-vs-conv", "1x32x32", "--kernel", "40")
+    assert code == 2 and "input_shape[0] >= 40" in err
