@@ -92,11 +92,12 @@ def main(argv: list[str] | None = None) -> int:
                 return 2
         failures += code != 0
         kinds = sorted({p.suffix for p in written})
-        rows.append((script.name, "ok" if code == 0 else f"FAILED ({code})", len(proofs),
+        rows.append((script.stem, "ok" if code == 0 else f"FAILED ({code})", len(proofs),
                      f"{len(written)} files ({' '.join(kinds)})", time.perf_counter() - start))
-    print("\nscript                                  proofs  status   seconds  notes")
+    width = max(len(row[0]) for row in rows) + 2
+    print(f"\n{'script':<{width}}proofs  status   seconds  notes")
     for name, status, count, files, seconds in rows:
-        print(f"{name:<40}{count:>6}  {status:<8}{seconds:7.1f}  {files}")
+        print(f"{name:<{width}}{count:>6}  {status:<8}{seconds:7.1f}  {files}")
     print(f"\n{len(rows) - failures} of {len(rows)} scripts passed; notes in {args.notes}/")
     return 1 if failures else 0
 

@@ -306,3 +306,14 @@ def test_operator_latex_is_an_elided_bmatrix():
 def test_proof_repr_latex_is_math_only(proofs):
     latex = proof_repr_latex(proofs[0])
     assert latex.startswith("$$") and latex.endswith("$$") and r"\paragraph" not in latex
+
+
+def test_pdf_is_byte_identical_on_two_compiles():
+    import shutil
+
+    if shutil.which("pdflatex") is None:
+        pytest.skip("pdflatex not installed")
+    from symconv.render.files import compile_pdf
+
+    tex = r"\documentclass{article}\begin{document}Same input, same bytes.\end{document}"
+    assert compile_pdf(tex) == compile_pdf(tex)

@@ -96,6 +96,11 @@ def _mode(target: Path) -> int:
         return 0o666 & ~umask
 
 
+#: pdflatex stamps the PDF with the time and a random ID unless told otherwise: the same
+#: notes must give byte-identical files.
+REPRODUCIBLE_ENV = {**os.environ, "SOURCE_DATE_EPOCH": "0", "FORCE_SOURCE_DATE": "1"}
+
+
 def compile_pdf(tex: str, name: str = "notes") -> bytes:
     """Compile a standalone LaTeX document with ``pdflatex`` in a temporary directory.
 
@@ -117,7 +122,8 @@ def compile_pdf(tex: str, name: str = "notes") -> bytes:
             try:
                 run = subprocess.run([program, "-interaction=nonstopmode", "-halt-on-error",
                                       "-no-shell-escape", source.name], cwd=work,
-                                     capture_output=True, timeout=PDFLATEX_TIMEOUT, check=False)
+                                     capture_output=True, timeout=PDFLATEX_TIMEOUT, check=False,
+                                     env=REPRODUCIBLE_ENV)
             except subprocess.TimeoutExpired as exc:
                 raise SymconvError(f"pdflatex on {name}.tex took longer than "
                                    f"{PDFLATEX_TIMEOUT} s") from exc
