@@ -147,8 +147,8 @@ class Proof:
         Examples
         --------
         >>> print(Proof("t", "s", "s", {"n": 4}, "proved", ["symbolic"]).evidence_sentence())
-        Proved symbolically at n=4: the difference of both sides expands to 0 for all entry
-        values.
+        Proved symbolically at n=4: built with symbolic entries, both sides agree exactly
+        (their difference expands to 0) for all entry values.
         """
         if self.verdict == "refuted":
             if self.domain:
@@ -163,8 +163,9 @@ class Proof:
         if "parametric" in self.evidence:
             parts.append("Proved for all sizes: every step is a named lemma, re-verified.")
         if "symbolic" in self.evidence:
-            parts.append(f"Proved symbolically at {at or 'the stated sizes'}: the difference of "
-                         "both sides expands to 0 for all entry values.")
+            parts.append(f"Proved symbolically at {at or 'the stated sizes'}: built with symbolic "
+                         "entries, both sides agree exactly (their difference expands to 0) "
+                         "for all entry values.")
         if "exhaustive" in self.evidence:
             parts.append(f"Proved exhaustively on {self.domain or 'the stated domain'}.")
         if "numeric" in self.evidence:
