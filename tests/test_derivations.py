@@ -49,3 +49,17 @@ def test_runner_restores_prove(stem):
     original = symconv.prove
     load_runner().run_recording(ROOT / f"{stem}.py", quiet=True)
     assert symconv.prove is original
+
+
+def test_notes_compile_to_pdf_with_figures(tmp_path):
+    import shutil
+
+    if shutil.which("pdflatex") is None:
+        pytest.skip("pdflatex not installed")
+    runner = load_runner()
+    _, proofs = runner.run_recording(ROOT / "convolution_vs_correlation.py", quiet=True)
+    written = runner.write_notes(proofs[:2], tmp_path, "topic", pdf=True)
+    assert (tmp_path / "topic.pdf").read_bytes().startswith(b"%PDF")
+    tex = (tmp_path / "topic.tex").read_text()
+    assert "\\symconvfigure" in tex and any(p.suffix == ".svg" for p in written)
+    assert "tikzpicture" in tex  # compiled above: with pgf installed (CI), the TikZ branch

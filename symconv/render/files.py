@@ -32,12 +32,14 @@ from ..errors import SymconvError
 from ..geometry import Geometry
 from ..operators import LinearOperator, correlation
 from ..proof import Proof
-from .figures import notes_figure_svg, sparsity_array
+from .figures import notes_figure_svg, sliding_window_tikz, sparsity_array, sparsity_tikz
 from .latex import notes_latex
 from .markdown import notes_markdown
 
 #: Largest matrix side drawn in a notes figure.
 FIGURE_LIMIT = 1024
+#: Largest matrix side drawn with TikZ (one node per entry); larger ones as an array.
+TIKZ_LIMIT = 64
 #: Seconds one pdflatex run may take.
 PDFLATEX_TIMEOUT = 120
 
@@ -172,6 +174,19 @@ def layer_of(proof: Proof) -> tuple[Geometry, LinearOperator] | None:
     return (g, op) if max(op.shape) <= FIGURE_LIMIT else None
 
 
+def tex_figure(g: Geometry, op: LinearOperator) -> str:
+    """TikZ (the sliding window and the sparsity pattern) when pgf is there, else an array.
+
+    The choice is made when the document compiles (``\\symconvfigure`` in the preamble),
+    so the same .tex works with and without pgf. Large operators get the array only.
+    """
+    array = sparsity_array(op)
+    if max(op.shape) > TIKZ_LIMIT:
+        return array
+    tikz = (sliding_window_tikz(g, (0,) * g.ndim) + "\n\\quad\n" + sparsity_tikz(op))
+    return "\\symconvfigure{%\n" + tikz + "}{%\n" + array + "}"
+
+
 def _figure_name(stem: str, index: int) -> str:
     return f"{stem}.svg" if index == 0 else f"{stem}-{index + 1}.svg"
 
@@ -221,7 +236,7 @@ def write_notes(proofs: Proof | Sequence[Proof], directory: str | os.PathLike[st
         g, op = layer
         name = _figure_name(stem, index)
         svgs[name] = notes_figure_svg(g, op, (0,) * g.ndim)
-        tex_figures.append(r"\paragraph{Figure.} " + sparsity_array(op))
+        tex_figures.append(r"\paragraph{Figure.}\mbox{}\par" + "\n" + tex_figure(g, op))
         md_figures.append(_markdown_figure(proof, name))
     written = [write_atomic(folder / f"{stem}.tex", notes_latex(proofs, title, tex_figures)),
                write_atomic(folder / f"{stem}.md", notes_markdown(proofs, title, md_figures))]

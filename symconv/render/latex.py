@@ -69,6 +69,10 @@ PREAMBLE = r"""\documentclass{article}
 \allowdisplaybreaks
 \setlength{\emergencystretch}{3em}
 \tolerance=1000
+% TikZ figures where pgf is installed, the plain array pattern otherwise
+\newif\ifsymconvtikz
+\IfFileExists{tikz.sty}{\usepackage{tikz}\symconvtikztrue}{}
+\newcommand{\symconvfigure}[2]{\ifsymconvtikz#1\else#2\fi}
 """
 
 # ---------------------------------------------------------------------------
