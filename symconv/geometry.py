@@ -211,11 +211,11 @@ def _check_fits(input_shape, kernel_shape, dilation, pads, what="kernel_shape") 
         span = d * (k - 1) + 1
         if span > n + pb + pa:
             smallest = max(span - pb - pa, 1)
-            raise GeometryError(describe(
-                f"{what}[{axis}]", k,
-                f"must fit the padded input: dilated kernel size {span} > padded input size "
-                f"{n + pb + pa} (input {n} + pads {pb}+{pa})",
-                f"input_shape[{axis}] >= {smallest} for this kernel, padding and dilation"))
+            raise GeometryError(
+                f"{what}[{axis}] must fit the padded input, got {k}: dilated kernel size "
+                f"{span} > padded input size {n + pb + pa} (input {n} + pads {pb}+{pa}) "
+                f"(valid: input_shape[{axis}] >= {smallest} for this kernel, padding and "
+                "dilation)")
 
 
 # ---------------------------------------------------------------------------

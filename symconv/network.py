@@ -770,8 +770,8 @@ def shape(input: str | Sequence[int], layers: Sequence[str | Layer]) -> list[Lay
     Traceback (most recent call last):
         ...
     symconv.errors.GeometryError: layer 1 'conv(1, k=7)' on input 1x5x5: kernel_shape[0]
-    must fit the padded input: dilated kernel size 7 > padded input size 5
-    (input 5 + pads 0+0), got 7 (valid: input_shape[0] >= 7 for this kernel, padding and
+    must fit the padded input, got 7: dilated kernel size 7 > padded input size 5
+    (input 5 + pads 0+0) (valid: input_shape[0] >= 7 for this kernel, padding and
     dilation)
     """
     channels, spatial = parse_input(input)
