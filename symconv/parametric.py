@@ -92,7 +92,11 @@ def canon(expr: sympy.Expr) -> sympy.Expr:
     >>> canon(sympy.floor((2*n + 2*s) / (2*s)) * (s + 1))
     s*floor((n + s)/s) + floor((n + s)/s)
     """
-    expr = sympy.sympify(expr)
+    return _canon(sympy.sympify(expr))
+
+
+@cache
+def _canon(expr: sympy.Expr) -> sympy.Expr:
     if expr.is_Atom:
         return expr
     if isinstance(expr, _OPAQUE):
@@ -222,8 +226,14 @@ def implied(goal: sympy.Expr, assumptions: Sequence[sympy.Expr], depth: int = 0)
     >>> implied(n - k, [n - 1, k - 1])
     False
     """
-    positive = frozenset(v for v in SYMBOLS.values() if canon(v - 1) in
-                         {canon(h) for h in assumptions})
+    return _implied(sympy.sympify(goal), tuple(sympy.sympify(a) for a in assumptions), depth)
+
+
+@cache
+def _implied(goal: sympy.Expr, assumptions: tuple[sympy.Expr, ...], depth: int) -> bool:
+    """:func:`implied`, computed once per question (it is a pure function)."""
+    given = {canon(h) for h in assumptions}
+    positive = frozenset(v for v in SYMBOLS.values() if canon(v - 1) in given)
     goal = _eliminate_functions(goal, positive)
     hyps = [_eliminate_functions(h, positive) for h in assumptions]
     choice = _first_choice([goal, *hyps])
@@ -837,6 +847,7 @@ def check_proof(proof: ParametricProof) -> bool:
 # The prover: rewrite both sides to a normal form
 # ---------------------------------------------------------------------------
 
+@cache
 def _fraction(expr: sympy.Expr) -> tuple[sympy.Expr, sympy.Expr]:
     num, den = sympy.cancel(expr).as_numer_denom()
     return sympy.expand(num), sympy.expand(den)
@@ -962,11 +973,11 @@ class _Prover:
             return left, right
         for chain, other in ((left, right), (right, left)):
             difference = canon(chain.end - other.end)
-            for node in sympy.preorder_traversal(chain.end):
+            for node in sympy.preorder_traversal(canon(chain.end)):
                 if not isinstance(node, sympy.floor):
                     continue
-                coeff = sympy.expand(difference).coeff(node)
-                if coeff not in (1, -1) or sympy.expand(difference - coeff * node).has(node):
+                coeff = difference.coeff(node)
+                if coeff not in (1, -1) or canon(difference - coeff * node).has(node):
                     continue
                 value = canon(node - difference / coeff)
                 num, den = _fraction(node.args[0])

@@ -38,8 +38,8 @@ def test_every_definition_is_proved_and_rechecked(key):
     assert pm.proof_problem(proof) is None
 
 
-@pytest.mark.parametrize("name", ["output-size", "transposed-output-size", "pool-output-size",
-                                  "full-and-valid-lengths"])
+@pytest.mark.parametrize("name", ["output-size", "same-padding", "transposed-output-size",
+                                  "pool-output-size", "full-and-valid-lengths"])
 def test_counting_theorems_proved_for_all_sizes(name):
     steps, ok = pm.theorem_steps(name)
     assert ok and any(r"\begin{aligned}" in m.latex for st in steps for m in st.math
@@ -149,3 +149,29 @@ def test_cli_lists_parametric(capsys):
     out = json.loads(capsys.readouterr().out)
     assert code == 0 and out["evidence"] == ["parametric", "exhaustive"]
     assert out["conclusion"].startswith("Proved for all sizes")
+
+
+SPAN = d * (k - 1)
+SAME_A = (sympy.ceiling(n / s) - 1) * s + SPAN + 1 - n
+
+
+def test_same_output_splits_on_the_max_and_each_case_checks():
+    proof = pm.theorem_proofs("same-padding")[0]
+    assert proof is not None and proof.check() and proof.split is not None
+    # the cases are A <= 0 (T = 0) and A >= 0 (T = A, the floor exact), with
+    # A = (ceil(n/s) - 1)s + d(k-1) + 1 - n and ceil(n/s) = floor((n-1)/s) + 1
+    a = sympy.floor((n - 1) / s) * s + SPAN + 1 - n
+    assert pm.same(proof.split.on, a) or pm.same(proof.split.on, -a)
+    lemmas = proof.lemmas()
+    assert "max-left" in lemmas and "window-count" in lemmas
+
+
+@pytest.mark.parametrize("bad", [sympy.Max(SAME_A - 1, 0), sympy.Max(SAME_A, 1),
+                                 sympy.Max(SAME_A, 0) + s])
+def test_wrong_same_pads_are_not_proved_and_fail_fast(bad):
+    import time
+
+    start = time.perf_counter()
+    claim = pm.Windows(n + bad - SPAN - 1, s)
+    assert pm.prove_for_all(claim, sympy.ceiling(n / s), [n - 1, k - 1, s - 1, d - 1]) is None
+    assert time.perf_counter() - start < 3

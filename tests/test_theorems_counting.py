@@ -33,7 +33,8 @@ def test_defaults_proved_symbolically_and_exhaustively(name):
     assert ("parametric" in p.evidence) == (name in FOR_ALL_SIZES)
 
 
-FOR_ALL_SIZES = {"output-size", "transposed-output-size", "full-and-valid-lengths"}
+FOR_ALL_SIZES = {"output-size", "same-padding", "transposed-output-size",
+                 "full-and-valid-lengths"}
 
 
 def test_planted_formula_never_gets_parametric_evidence():

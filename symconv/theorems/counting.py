@@ -611,8 +611,10 @@ def same_padding(input_shape, kernel_shape, stride, dilation, padding, odd_pixel
         _compare_step(holds, "The rule, the least pad found by trying, the operator's pads "
                       "(and PyTorch at stride 1)", difference, points),
     ]
-    return _outcome(holds, steps, difference, points, domain=f"{SAME_BOUNDS_TEXT}; "
-                    f"{TORCH_SAME_TEXT}")
+    outcome = _outcome(holds, steps, difference, points, domain=f"{SAME_BOUNDS_TEXT}; "
+                       f"{TORCH_SAME_TEXT}")
+    true_side = "after" if padding == "same" else "before"
+    return _with_parametric(outcome, "same-padding", odd_pixel == true_side)
 
 
 def _first_window_start(op: LinearOperator, g: Geometry, axis: int) -> int:
