@@ -77,11 +77,29 @@ class Windows(sympy.Function):
                 + printer._print(bound) + r" \}")
 
 
+class Iverson(sympy.Function):
+    r"""``Iverson(x)`` = ``[x >= 0]``: 1 when ``x >= 0``, else 0 (an Iverson bracket).
+
+    It never evaluates itself: only the drop-indicator lemma rewrites it.
+
+    Examples
+    --------
+    >>> sympy.latex(Iverson(n - s))
+    '\\left[\\, n - s \\ge 0 \\,\\right]'
+    """
+
+    nargs = 1
+
+    def _latex(self, printer: Any) -> str:
+        return r"\left[\, " + printer._print(self.args[0]) + r" \ge 0 \,\right]"
+
+
 # ---------------------------------------------------------------------------
 # Ring normalisation, integrality, denominators
 # ---------------------------------------------------------------------------
 
-_OPAQUE = (sympy.floor, sympy.ceiling, sympy.Mod, sympy.Max, sympy.Min, sympy.Abs, Windows)
+_OPAQUE = (sympy.floor, sympy.ceiling, sympy.Mod, sympy.Max, sympy.Min, sympy.Abs, Windows,
+           Iverson)
 
 
 def canon(expr: sympy.Expr) -> sympy.Expr:
@@ -132,7 +150,7 @@ def is_integer_valued(expr: sympy.Expr) -> bool:
 def _integer_atom(atom: sympy.Expr) -> bool:
     if atom.is_Symbol:
         return atom.name in NAMES or atom.name in _PATTERN_NAMES or atom.name in ("j", "r")
-    if isinstance(atom, (sympy.floor, sympy.ceiling, Windows)):
+    if isinstance(atom, (sympy.floor, sympy.ceiling, Windows, Iverson)):
         return True
     if isinstance(atom, (sympy.Mod, sympy.Max, sympy.Min, sympy.Abs)):
         return all(is_integer_valued(a) for a in atom.args)
@@ -507,6 +525,14 @@ LEMMAS: dict[str, Lemma] = {lemma.name: lemma for lemma in (
     Lemma("halves", floor(A / 2), A - floor((A + 1) / 2), (), (A,), (),
           "Write $a = 2q + r$, $r \\in \\{0, 1\\}$: $\\lfloor (a+1)/2 \\rfloor = q + r$, and "
           "$q + (q + r) = a$."),
+    Lemma("drop-indicator", Iverson(T * ceil(A / T) - B),
+          ceil(A / T) + 1 - sympy.Min(ceil(A / T) + 1, ceil(B / T)), (T - 1, B - A), (A, B, T),
+          (T,), "Let $c = \\lceil a/s \\rceil$ and $m = \\lceil b/s \\rceil$, the least "
+          "integer with $sm \\ge b$ (division with remainder). As $a \\le b$, $sm \\ge b \\ge "
+          "a$, so $m \\ge c$: at most one of $c, c+1, \\dots$ reaches past $b$ before $m$. "
+          "If $sc \\ge b$ then $c \\ge m$, so $c = m$, $\\min(c+1, m) = c$ and the right "
+          "side is $1$. Otherwise $c < m$, so $c + 1 \\le m$, $\\min(c + 1, m) = c + 1$ and "
+          "the right side is $0$.", (A, B)),
 )}
 
 #: Facts (not rewrites) the discharger uses, with their derivation; checked by verify_lemmas.
@@ -582,6 +608,10 @@ def _evaluate_function(expr: sympy.Expr, args: list[tuple[Any, Any]]) -> tuple[A
             take = larger if isinstance(expr, sympy.Max) else ~larger
             num, den = np.where(take, a, num), np.where(take, b, den)
         return num, den
+    if isinstance(expr, Iverson):
+        num, den = args[0]
+        return np.asarray(np.where(np.asarray(num * den >= 0, dtype=bool), 1, 0),
+                          dtype=object), 1
     if isinstance(expr, Windows):
         (bound, b1), (step, b2) = args
         bound, step = np.asarray(bound // b1), np.asarray(step // b2)
@@ -900,6 +930,8 @@ class _Prover:
             return self.floor_rule(node)
         if isinstance(node, Windows):
             return "window-count", {M: node.args[0], T: node.args[1]}
+        if isinstance(node, Iverson):
+            return self.indicator_rule(node)
         if isinstance(node, (sympy.Max, sympy.Min)) and len(node.args) == 2:
             return self.choice_rule(node)
         return None
@@ -921,6 +953,17 @@ class _Prover:
         rest, quotient = _split_multiples(num, den)
         if quotient != 0:
             return "floor-shift", {A: rest, B: quotient, T: den}
+        return None
+
+    def indicator_rule(self, node: sympy.Expr) -> tuple[str, dict] | None:
+        """``[s*ceil(a/s) - b >= 0]`` (the drop rule), when its argument has that shape."""
+        x = canon(node.args[0])
+        for atom in sympy.preorder_traversal(x):
+            if not isinstance(atom, sympy.ceiling):
+                continue
+            a, t = _fraction(atom.args[0])
+            if x.coeff(atom) == t and not canon(x - t * atom).has(atom):
+                return "drop-indicator", {A: a, B: canon(t * atom - x), T: t}
         return None
 
     def choice_rule(self, node: sympy.Expr) -> tuple[str, dict] | None:
@@ -951,7 +994,8 @@ class _Prover:
         inner = {sub for node in sympy.preorder_traversal(expr)
                  if isinstance(node, (sympy.floor, Windows))
                  for sub in sympy.preorder_traversal(node.args[0])}
-        for node in sympy.postorder_traversal(expr):
+        nodes = sorted(sympy.postorder_traversal(expr), key=lambda e: not isinstance(e, Iverson))
+        for node in nodes:  # an indicator first, before its ceiling is normalised away
             if not isinstance(node, _OPAQUE):
                 continue
             found = self.rule(node)
@@ -1109,7 +1153,8 @@ def _with(proof: ParametricProof | None, title: str, *notes: str) -> ParametricP
                            proof.split, title, tuple(notes))
 
 
-__all__ = ["A", "B", "C", "Chain", "FACTS", "LEMMAS", "Lemma", "M", "ParametricProof", "Q",
+__all__ = ["A", "B", "C", "Chain", "FACTS", "Iverson", "LEMMAS", "Lemma", "M",
+           "ParametricProof", "Q",
            "Rewrite", "SYMBOLS", "Split", "T", "Windows", "X", "Y", "canon", "check_lemma",
            "check_proof", "check_rewrite", "evaluate", "implied", "is_integer_valued",
            "proof_problem", "prove_for_all", "same", "verify_lemmas"]
@@ -1288,6 +1333,7 @@ J = sympy.Symbol("j")  # k = 2j + 1 for an odd kernel
 R = sympy.Symbol("r")  # an offset >= 0
 _N0 = (n - 1) * s - 2 * p + SPAN + 1
 _TRANSPOSED = _POSITIVE + (p, _N0 - 1)
+_POOL_OUT = ceil((n + 2 * p - SPAN - 1) / s) + 1  # PyTorch's ceil-mode count before the drop
 
 
 def _claims() -> dict[str, list[tuple[str, sympy.Expr, sympy.Expr, tuple]]]:
@@ -1328,8 +1374,8 @@ def _claims() -> dict[str, list[tuple[str, sympy.Expr, sympy.Expr, tuple]]]:
             ("floor mode", floor((n + 2 * p - SPAN - 1) / s) + 1,
              TRUTHS["pool_output_size", "torch"].expr,
              TRUTHS["pool_output_size", "torch"].assumptions),
-            ("ceil mode with the drop rule as a min",
-             sympy.Min(ceil((n + 2 * p - SPAN - 1) / s) + 1, ceil((n + p) / s)),
+            ("ceil mode: out = ceil((n + 2p - d(k-1) - 1)/s) + 1, minus one when "
+             "(out - 1)s >= n + p", _POOL_OUT - Iverson((_POOL_OUT - 1) * s - (n + p)),
              TRUTHS["pool_output_size_ceil", "torch"].expr,
              TRUTHS["pool_output_size_ceil", "torch"].assumptions),
         ],

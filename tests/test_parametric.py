@@ -3,6 +3,7 @@ rejected, large-size traps refuted, the CLI lists "parametric"."""
 
 import json
 
+import numpy as np
 import pytest
 import sympy
 
@@ -175,3 +176,39 @@ def test_wrong_same_pads_are_not_proved_and_fail_fast(bad):
     claim = pm.Windows(n + bad - SPAN - 1, s)
     assert pm.prove_for_all(claim, sympy.ceiling(n / s), [n - 1, k - 1, s - 1, d - 1]) is None
     assert time.perf_counter() - start < 3
+
+
+POOL_TRUTH = pm.TRUTHS["pool_output_size_ceil", "torch"]
+POOL_OUT = sympy.ceiling((n + 2 * p - SPAN - 1) / s) + 1
+
+
+def test_pool_drop_rule_as_written_is_proved_via_the_drop_indicator():
+    proof = pm.theorem_proofs("pool-output-size")[1]
+    assert proof is not None and proof.check()
+    assert proof.lhs.has(pm.Iverson) and proof.lemmas()[0] == "drop-indicator"
+    # its precondition a <= b, i.e. p <= d(k-1) + 1: at most one window starts in the padding
+    a, b = proof.left.rewrites[0].substitution[pm.A], proof.left.rewrites[0].substitution[pm.B]
+    assert pm.same(b - a, SPAN + 1 - p)
+
+
+def test_drop_indicator_needs_its_precondition():
+    lemma = pm.LEMMAS["drop-indicator"]
+    loose = pm.Lemma("loose", lemma.lhs, lemma.rhs, (pm.T - 1,), lemma.integers, lemma.divisors,
+                     "", lemma.small)
+    assert pm.check_lemma(loose)[1] is not None
+
+
+@pytest.mark.parametrize("lhs, hyps", [
+    (POOL_OUT - pm.Iverson((POOL_OUT - 1) * s - (n + p) - 1), POOL_TRUTH.assumptions),  # strict
+    (POOL_OUT, POOL_TRUTH.assumptions),                                               # no drop
+    (POOL_OUT - pm.Iverson((POOL_OUT - 1) * s - (n + p)),                         # p unbounded
+     tuple(h for h in POOL_TRUTH.assumptions if h != k - 2 * p)),
+])
+def test_wrong_pool_rules_or_missing_preconditions_are_not_proved(lhs, hyps):
+    assert pm.prove_for_all(lhs, POOL_TRUTH.expr, hyps) is None
+
+
+def test_iverson_bracket_evaluates_and_renders():
+    num, den = pm.evaluate(pm.Iverson(n - 2), {n: np.array([1, 2, 3])})
+    assert (num // den).tolist() == [0, 1, 1]
+    assert r"\ge 0" in sympy.latex(pm.Iverson(n))

@@ -33,16 +33,17 @@ def test_defaults_proved_symbolically_and_exhaustively(name):
     assert ("parametric" in p.evidence) == (name in FOR_ALL_SIZES)
 
 
-FOR_ALL_SIZES = {"output-size", "same-padding", "transposed-output-size",
+FOR_ALL_SIZES = {"output-size", "same-padding", "transposed-output-size", "pool-output-size",
                  "full-and-valid-lengths"}
 
 
 def test_planted_formula_never_gets_parametric_evidence():
     p = prove("output-size", formula="floor((n + p_before + p_after - d*(k - 1))/s) + 1")
     assert p.verdict == "refuted" and p.evidence == []
-    p = prove("pool-output-size")
-    assert "parametric" not in p.evidence  # the min form is proved, the 'minus one' form is not
-    assert any("equivalent form" in s.title for s in p.steps)
+    p = prove("pool-output-size", drop_rule=False)
+    assert p.verdict == "refuted" and "parametric" not in p.evidence
+    p = prove("pool-output-size")  # the 'minus one' form itself, via the drop-indicator lemma
+    assert "parametric" in p.evidence and "Lemma drop-indicator" in [s.title for s in p.steps]
 
 
 def test_receptive_field_proved_exhaustively_on_integer_matrices():

@@ -1006,7 +1006,7 @@ def pool_output_size(input_shape, kernel_shape, stride, padding, dilation, ceil_
                       difference, points),
     ]
     return _with_parametric(_outcome(holds, steps, difference, points, domain=POOL_TEXT),
-                            "pool-output-size", drop_rule, evidence=False)
+                            "pool-output-size", bool(drop_rule))
 
 
 def _symbols_of(shape: Sequence[int]) -> list:
