@@ -20,7 +20,8 @@ checker re-verifies every step mechanically:
 
 Both sides are rewritten to a normal form (mod and ceiling to floor, integer
 multiples pulled out of floors, window counts to floors, decided max/min
-removed); an undecided ``max``/``min`` splits the proof into two cases.
+removed, the pooling drop rule's Iverson bracket ``[s*ceil(a/s) >= b]`` turned into a
+min); an undecided ``max``/``min`` splits the proof into two cases.
 
 Every lemma is itself (1) stated with a short derivation from division with
 remainder, and (2) checked on a finite box by :func:`verify_lemmas`.
@@ -528,11 +529,13 @@ LEMMAS: dict[str, Lemma] = {lemma.name: lemma for lemma in (
     Lemma("drop-indicator", Iverson(T * ceil(A / T) - B),
           ceil(A / T) + 1 - sympy.Min(ceil(A / T) + 1, ceil(B / T)), (T - 1, B - A), (A, B, T),
           (T,), "Let $c = \\lceil a/s \\rceil$ and $m = \\lceil b/s \\rceil$, the least "
-          "integer with $sm \\ge b$ (division with remainder). As $a \\le b$, $sm \\ge b \\ge "
-          "a$, so $m \\ge c$: at most one of $c, c+1, \\dots$ reaches past $b$ before $m$. "
-          "If $sc \\ge b$ then $c \\ge m$, so $c = m$, $\\min(c+1, m) = c$ and the right "
-          "side is $1$. Otherwise $c < m$, so $c + 1 \\le m$, $\\min(c + 1, m) = c + 1$ and "
-          "the right side is $0$.", (A, B)),
+          "integer with $sm \\ge b$ (division with remainder). As $a \\le b$ and the ceiling "
+          "is non-decreasing, $c \\le m$. If $sc \\ge b$ then $c \\ge m$ (leastness), so "
+          "$c = m$, $\\min(c+1, m) = c$ and the right side is $1$. Otherwise $c < m$, so "
+          "$c + 1 \\le m$, $\\min(c + 1, m) = c + 1$ and the right side is $0$. For pooling, "
+          "$a = n + 2p - d(k-1) - 1$ and $b = n + p$: $a \\le b$ is $p \\le d(k-1) + 1$, so "
+          "at most one window can start in the right padding (it follows from $2p \\le k$).",
+          (A, B)),
 )}
 
 #: Facts (not rewrites) the discharger uses, with their derivation; checked by verify_lemmas.
