@@ -321,24 +321,13 @@ def _for_all_sizes(name: str) -> tuple[tuple[Step, ...], bool]:
     return tuple(steps), ok
 
 
-def _with_parametric(outcome: Outcome, name: str, applies: bool,
-                     evidence: bool = True) -> Outcome:
-    """Append the proof for all sizes to a holding outcome of the true claim.
-
-    ``evidence=False`` shows the chains without claiming "parametric" (when they prove
-    an equivalent form whose equivalence to the statement is only checked exhaustively).
-    """
+def _with_parametric(outcome: Outcome, name: str, applies: bool) -> Outcome:
+    """Append the proof for all sizes to a holding outcome of the true claim."""
     if not (outcome.holds and applies):
         return outcome
     steps, ok = _for_all_sizes(name)
     if not ok:
         return outcome
-    if not evidence:
-        note = Step("For all sizes (an equivalent form)", "The chains below prove the min "
-                    "form of the count for all sizes; that it equals the statement's "
-                    "'minus one' form is checked on the exhaustive domain only, so the "
-                    "evidence stays exhaustive.")
-        return replace(outcome, steps=outcome.steps + (note, *steps))
     return replace(outcome, steps=outcome.steps + steps,
                    evidence=("parametric", *outcome.evidence))
 
