@@ -1382,6 +1382,18 @@ def _claims() -> dict[str, list[tuple[str, sympy.Expr, sympy.Expr, tuple]]]:
              TRUTHS["pool_output_size_ceil", "torch"].expr,
              TRUTHS["pool_output_size_ceil", "torch"].assumptions),
         ],
+        "seed-same-pad-rule": [
+            ("rule 'fixed' (d = 1, remainder read in [1, s]) = TensorFlow's SAME total pad",
+             sympy.Max(k - (sympy.Mod(n - 1, s) + 1), 0), _TF_TOTAL.xreplace({d: 1}),
+             (n - 1, k - 1, s - 1)),
+            ("rule 'dilated' (filter d(k-1) + 1) = TensorFlow's SAME total pad",
+             sympy.Max(SPAN + 1 - (sympy.Mod(n - 1, s) + 1), 0), _TF_TOTAL, _POSITIVE),
+            ("TensorFlow's total pad T gives ceil(n/s) windows", Windows(n + _TF_TOTAL - SPAN
+                                                                         - 1, s),
+             ceil(n / s), _POSITIVE),
+            ("one pad less loses a window (when T >= 1)", Windows(n + x_same - 1 - SPAN - 1, s),
+             ceil(n / s) - 1, _POSITIVE + (x_same - 1,)),
+        ],
         "full-and-valid-lengths": [
             ("full", Windows(n + 2 * SPAN - SPAN - 1, 1), n + SPAN, _POSITIVE),
             ("valid", Windows(n - SPAN - 1, 1), n - SPAN, _POSITIVE + (n - SPAN - 1,)),
@@ -1419,4 +1431,17 @@ def theorem_steps(name: str) -> tuple[list[Step], bool]:
     if not proofs or not all(p is not None and p.check() for p in proofs):
         return [Step("Not proved for all sizes", f"{name}: no complete parametric proof.")], \
             False
-    return [step for proof in proofs for step in proof.steps()], True
+    notes = [Step("How the claims prove the theorem", text) for text in _NOTES.get(name, ())]
+    return [step for proof in proofs for step in proof.steps()] + notes, True
+
+
+#: How a theorem's checked claims add up to its statement (no further step is assumed).
+_NOTES = {
+    "seed-same-pad-rule": (
+        "The rule ('fixed' at d = 1, 'dilated' for every d) equals TensorFlow's SAME total "
+        "T. T is the least total pad giving ceil(n/s) windows: with T the padded input has "
+        "ceil(n/s) windows, and when T >= 1, T - 1 gives ceil(n/s) - 1. A smaller pad T' < "
+        "T - 1 gives no more windows than T - 1 does, since the window starts {i >= 0 : "
+        "s i <= M} form a set that only grows with M (set inclusion). When T = 0 there is "
+        "nothing smaller.",),
+}

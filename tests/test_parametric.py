@@ -212,3 +212,18 @@ def test_iverson_bracket_evaluates_and_renders():
     num, den = pm.evaluate(pm.Iverson(n - 2), {n: np.array([1, 2, 3])})
     assert (num // den).tolist() == [0, 1, 1]
     assert r"\ge 0" in sympy.latex(pm.Iverson(n))
+
+
+def test_seed_same_pad_rule_proved_only_for_the_true_rules():
+    from symconv.theorems import prove
+
+    steps, ok = pm.theorem_steps("seed-same-pad-rule")
+    assert ok and "Lemma mod-definition" in [st.title for st in steps]
+    for rule in ("fixed", "dilated"):
+        assert "parametric" in prove("seed-same-pad-rule", rule=rule).evidence
+    for rule in ("literal", "seed"):
+        p = prove("seed-same-pad-rule", rule=rule)
+        assert p.verdict == "refuted" and "parametric" not in p.evidence
+    wrong = pm.prove_for_all(sympy.Max(k - sympy.Mod(n, s), 0),
+                             pm._TF_TOTAL.xreplace({d: 1}), (n - 1, k - 1, s - 1))
+    assert wrong is None

@@ -34,7 +34,7 @@ def test_defaults_proved_symbolically_and_exhaustively(name):
 
 
 FOR_ALL_SIZES = {"output-size", "same-padding", "transposed-output-size", "pool-output-size",
-                 "full-and-valid-lengths"}
+                 "full-and-valid-lengths", "seed-same-pad-rule"}
 
 
 def test_planted_formula_never_gets_parametric_evidence():

@@ -1546,7 +1546,8 @@ def seed_same_pad_rule(input_shape, kernel_shape, stride, dilation, rule) -> Out
              f"{g.pads[0]}.", (show("C", correlation(g).matrix),)),
         _compare_step(holds, "The rule and the least SAME pad", difference, points),
     ]
-    return _outcome(holds, steps, difference, points, domain=SEED_RULE_TEXT)
+    return _with_parametric(_outcome(holds, steps, difference, points, domain=SEED_RULE_TEXT),
+                            "seed-same-pad-rule", rule in ("fixed", "dilated"))
 
 
 # ---------------------------------------------------------------------------
