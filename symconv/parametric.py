@@ -38,6 +38,7 @@ Examples
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -53,6 +54,9 @@ from .proof import Math, Step
 NAMES = ("n", "k", "s", "p", "p_before", "p_after", "d", "op")
 SYMBOLS = {name: sympy.Symbol(name) for name in NAMES}
 n, k, s, p, pb, pa, d, op = (SYMBOLS[v] for v in NAMES)
+
+#: Further integer variables of the theorems' claims (odd kernels, offsets, layer chains).
+_EXTRA_NAMES = ("j", "r", "i", "m", "u", "S", "P")
 
 MAX_STEPS = 60
 MAX_CONSTRAINTS = 4000
@@ -150,7 +154,7 @@ def is_integer_valued(expr: sympy.Expr) -> bool:
 
 def _integer_atom(atom: sympy.Expr) -> bool:
     if atom.is_Symbol:
-        return atom.name in NAMES or atom.name in _PATTERN_NAMES or atom.name in ("j", "r")
+        return atom.name in NAMES or atom.name in _PATTERN_NAMES or atom.name in _EXTRA_NAMES
     if isinstance(atom, (sympy.floor, sympy.ceiling, Windows, Iverson)):
         return True
     if isinstance(atom, (sympy.Mod, sympy.Max, sympy.Min, sympy.Abs)):
@@ -538,7 +542,8 @@ LEMMAS: dict[str, Lemma] = {lemma.name: lemma for lemma in (
           (A, B)),
 )}
 
-#: Facts (not rewrites) the discharger uses, with their derivation; checked by verify_lemmas.
+#: Facts (not rewrites) the discharger, or a theorem's argument, uses, with their derivation;
+#: checked by verify_lemmas.
 FACTS = {
     "division-with-remainder": (_DIV + "So $0 \\le a - s\\lfloor a/s \\rfloor \\le s - 1$.",
                                 r"0 \le a - s\lfloor a/s \rfloor \le s - 1\quad (s \ge 1)"),
@@ -548,6 +553,13 @@ FACTS = {
     "product-bound": ("$(x - l_x)(y - l_y) \\ge 0$ when $x \\ge l_x \\ge 0$ and "
                       "$y \\ge l_y \\ge 0$.",
                       r"xy \ge l_x y + l_y x - l_x l_y"),
+    "last-term-split": ("A sum (product) over $l \\le L + 1$ is the sum (product) over "
+                        "$l \\le L$ plus (times) its last term; the empty sum is 0, the empty "
+                        "product 1. So $r_L = 1 + \\sum_{l \\le L} d_l(k_l-1)S_{l-1}$, "
+                        "$S_L = \\prod_{l \\le L} s_l$, $P_L = \\sum_{l \\le L} p_l S_{l-1}$ "
+                        "are the solution of the recurrences from $r_0 = S_0 = 1$, $P_0 = 0$.",
+                        r"r_{L+1} = r_L + d_{L+1}(k_{L+1}-1) S_L,\ S_{L+1} = S_L s_{L+1},\ "
+                        r"P_{L+1} = P_L + p_{L+1} S_L"),
 }
 
 
@@ -680,7 +692,25 @@ def check_facts() -> dict[str, int]:
         ok = (x >= lx) & (y >= ly)
         assert np.all((x * y >= lx * y + ly * x - lx * ly)[ok]), "product-bound"
     return {"division-with-remainder": a.size, "floor-nonnegative": int((a >= 0).sum()),
-            "product-bound": 16 * x.size}
+            "product-bound": 16 * x.size, "last-term-split": _check_last_term_split()}
+
+
+def _check_last_term_split() -> int:
+    """The closed forms (sums and products written out) against the recurrences, for every
+    chain of up to 3 layers with ``k <= 3``, ``s <= 3``, ``p <= 1``, ``d <= 2``."""
+    layers = list(itertools.product(range(1, 4), range(1, 4), range(2), range(1, 3)))
+    prod = math.prod
+    chains = [c for length in (1, 2, 3) for c in itertools.product(layers, repeat=length)]
+    for chain in chains:
+        r, big_s, big_p = 1, 1, 0
+        for kk, ss, pp, dd in chain:
+            r, big_s, big_p = r + dd * (kk - 1) * big_s, big_s * ss, big_p + pp * big_s
+        before = [prod(c[1] for c in chain[:i]) for i in range(len(chain))]
+        closed = (1 + sum(c[3] * (c[0] - 1) * b for c, b in zip(chain, before)),
+                  prod(c[1] for c in chain),
+                  sum(c[2] * b for c, b in zip(chain, before)))
+        assert closed == (r, big_s, big_p), "last-term-split"
+    return len(chains)
 
 
 @cache
@@ -1333,7 +1363,10 @@ def formula_proof(parsed: sympy.Expr, quantity: str, convention: str,
 # ---------------------------------------------------------------------------
 
 J = sympy.Symbol("j")  # k = 2j + 1 for an odd kernel
-R = sympy.Symbol("r")  # an offset >= 0
+R = sympy.Symbol("r")  # an offset >= 0; for receptive fields, the previous layers' field
+# receptive fields: output unit i, tap m, taps u beyond m, and the previous layers' effective
+# stride S and left padding P
+UNIT, TAP, U, S_PREV, P_PREV = (sympy.Symbol(name) for name in ("i", "m", "u", "S", "P"))
 _N0 = (n - 1) * s - 2 * p + SPAN + 1
 _TRANSPOSED = _POSITIVE + (p, _N0 - 1)
 _POOL_OUT = ceil((n + 2 * p - SPAN - 1) / s) + 1  # PyTorch's ceil-mode count before the drop
@@ -1394,11 +1427,48 @@ def _claims() -> dict[str, list[tuple[str, sympy.Expr, sympy.Expr, tuple]]]:
             ("one pad less loses a window (when T >= 1)", Windows(n + x_same - 1 - SPAN - 1, s),
              ceil(n / s) - 1, _POSITIVE + (x_same - 1,)),
         ],
+        "receptive-field": _field_claims(),
         "full-and-valid-lengths": [
             ("full", Windows(n + 2 * SPAN - SPAN - 1, 1), n + SPAN, _POSITIVE),
             ("valid", Windows(n - SPAN - 1, 1), n - SPAN, _POSITIVE + (n - SPAN - 1,)),
         ],
     }
+
+
+def _field_claims() -> list[tuple[str, sympy.Expr, sympy.Expr, tuple]]:
+    """Receptive fields: one layer's taps, composing intervals, the recurrences."""
+    def tap(m: sympy.Expr) -> sympy.Expr:  # the input read by tap m of unit i
+        return s * UNIT - p + d * m
+
+    layer = (s - 1, p, d - 1)
+    prev = layer + (S_PREV - 1, P_PREV, R - 1)
+
+    def lo(m: sympy.Expr) -> sympy.Expr:  # the previous layers' interval at unit tap(m)
+        return S_PREV * tap(m) - P_PREV
+
+    def hi(m: sympy.Expr) -> sympy.Expr:
+        return S_PREV * tap(m) - P_PREV + R - 1
+
+    return [
+        ("(a) one layer: tap m >= 0 reads s i - p + d m, no lower than tap 0",
+         sympy.Min(tap(0), tap(TAP)), tap(0), layer + (TAP,)),
+        ("(a) one layer: tap m + u (u >= 0 further taps) reads no lower than tap m; so the "
+         "last tap k - 1 reads the highest input",
+         sympy.Max(tap(TAP), tap(TAP + U)), tap(TAP + U), layer + (TAP, U)),
+        ("(b) composing: the lowest input under tap m >= 0 is no lower than under tap 0",
+         sympy.Min(lo(0), lo(TAP)), lo(0), prev + (TAP,)),
+        ("(b) composing: the highest input under tap m + u (u >= 0) is no lower than under "
+         "tap m", sympy.Max(hi(TAP), hi(TAP + U)), hi(TAP + U), prev + (TAP, U)),
+        ("(b) no hole when S d <= r: tap m + 1's interval starts at most one past the end of "
+         "tap m's", sympy.Max(hi(TAP) + 1, lo(TAP + 1)), hi(TAP) + 1,
+         prev + (TAP, R - S_PREV * d)),
+        ("(c) new start: S(s i - p) - P = (S s) i - (P + S p)", lo(0),
+         S_PREV * s * UNIT - (P_PREV + S_PREV * p), prev),
+        ("(c) new width: the span from tap 0's start to tap k - 1's end is r + S d(k - 1)",
+         hi(k - 1) - lo(0) + 1, R + S_PREV * d * (k - 1), prev + (k - 1,)),
+        ("deeper units see more: k = u + 2 >= 2 adds S d(k - 1) >= 1",
+         sympy.Max(R + S_PREV * d * (U + 1), R + 1), R + S_PREV * d * (U + 1), prev + (U,)),
+    ]
 
 
 @cache
@@ -1424,7 +1494,7 @@ def theorem_steps(name: str) -> tuple[list[Step], bool]:
     >>> steps, ok = theorem_steps("output-size")
     >>> ok, len(steps) > 4
     (True, True)
-    >>> theorem_steps("receptive-field")[1]
+    >>> theorem_steps("parameter-count")[1]
     False
     """
     proofs = theorem_proofs(name)
@@ -1444,4 +1514,30 @@ _NOTES = {
         "T - 1 gives no more windows than T - 1 does, since the window starts {i >= 0 : "
         "s i <= M} form a set that only grows with M (set inclusion). When T = 0 there is "
         "nothing smaller.",),
+    "receptive-field": (
+        "What is proved, for every chain of L >= 0 layers (k_l >= 1, s_l >= 1, p_l >= 0, "
+        "d_l >= 1) and every interior output unit o: the support of its row of C_L ... C_1 "
+        "lies in [o S_L - P_L, o S_L - P_L + r_L - 1] and contains both ends, i.e. its span "
+        "is r_L with the closed forms of the statement. The support equals that whole "
+        "interval when in addition S_{l-1} d_l <= r_{l-1} at every layer l (consecutive tap "
+        "windows touch or overlap); otherwise it can have holes (one layer with k = 2, d = 2 "
+        "reads only s i - p and s i - p + 2) and only its span is given by the formula.",
+        "Reading the support: every kernel entry is 1, so entry (o, j) of C_L ... C_1 counts "
+        "the ways to reach input j from unit o choosing one tap per layer; there is no "
+        "cancellation, and for an interior unit every index on the way is a real input, so "
+        "the support is the set R_L(o) of inputs reached: R_0(i) = {i} and R_L(i) = the union "
+        "over taps 0 <= m <= k_L - 1 of R_{L-1}(s_L i - p_L + d_L m) (claims (a): tap m reads "
+        "s i - p + d m, least at m = 0 and largest at m = k - 1, writing k - 1 = m + u).",
+        "Induction on L: R_0(i) = {i} = [S_0 i - P_0, S_0 i - P_0 + r_0 - 1] (empty sums 0, "
+        "empty product 1). If every R_{L-1}(j) has least element S j - P and largest S j - P + "
+        "r - 1, the least element of the union is the least of the tap-wise least elements, "
+        "attained at m = 0 (claim (b) for every tap m), the largest at m = k - 1 (claim (b) "
+        "with m + u = k - 1); claims (c) give start (S s) i - (P + S p) and width "
+        "r + S d(k - 1), the recurrences S' = S s, P' = P + S p, r' = r + S d(k - 1), which "
+        "are the closed forms for L + 1 layers (fact last-term-split, checked on every chain "
+        "of up to 3 small layers). Under S d <= r the k intervals (each non-empty, r >= 1) "
+        "start and end in increasing order (claims (b)) and each starts at most one past the "
+        "previous one's end (claim 'no hole'), so if every R_{L-1}(j) is a whole interval, "
+        "so is R_L(i).",
+        "Fact last-term-split: " + FACTS["last-term-split"][0],),
 }

@@ -227,3 +227,25 @@ def test_seed_same_pad_rule_proved_only_for_the_true_rules():
     wrong = pm.prove_for_all(sympy.Max(k - sympy.Mod(n, s), 0),
                              pm._TF_TOTAL.xreplace({d: 1}), (n - 1, k - 1, s - 1))
     assert wrong is None
+
+
+def test_receptive_field_claims_proved_and_false_variants_not():
+    steps, ok = pm.theorem_steps("receptive-field")
+    assert ok and "Lemma max-left" in [st.title for st in steps]
+    assert "only its span" in " ".join(st.text for st in steps)
+    i, m, big_s, big_p, r = pm.UNIT, pm.TAP, pm.S_PREV, pm.P_PREV, pm.R
+    prev = (s - 1, p, d - 1, big_s - 1, big_p, r - 1)
+    hi = big_s * (s * i - p + d * m) - big_p + r - 1
+    lo_next = big_s * (s * i - p + d * (m + 1)) - big_p
+    # no hole needs S d <= r
+    assert pm.prove_for_all(sympy.Max(hi + 1, lo_next), hi + 1, prev + (m,)) is None
+    # the stride product including the layer's own stride is not the width
+    width = big_s * (s * i - p + d * (k - 1)) - big_p + r - 1 - (big_s * (s * i - p) - big_p) + 1
+    assert pm.prove_for_all(width, r + big_s * s * d * (k - 1), prev + (k - 1,)) is None
+    # a tap below 0 may read lower than tap 0
+    tap = s * i - p + d * m
+    assert pm.prove_for_all(sympy.Min(s * i - p, tap), s * i - p, (s - 1, p, d - 1)) is None
+
+
+def test_last_term_split_fact_is_checked():
+    assert pm.verify_lemmas()["last-term-split"] > 10000
