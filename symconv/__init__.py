@@ -14,9 +14,12 @@ Examples
 (9, 25)
 >>> sc.prove("transpose", input_shape=(4, 4), kernel_shape=(3, 3), stride=2).verdict
 'proved'
+>>> sc.check_formula("floor((n + 2*p - d*(k - 1) - 1)/s) + 1", quantity="output_size").evidence
+['parametric', 'exhaustive']
 """
 
 from .errors import SymconvError
+from .formula import check_formula
 from .geometry import Geometry, PoolGeometry, TransposedGeometry
 from .operators import (
     LinearOperator,
@@ -38,8 +41,8 @@ from .theorems import prove, theorems
 
 __all__ = [
     "Geometry", "LinearOperator", "MaxPool", "PoolGeometry", "Proof", "Step", "SymconvError",
-    "TransposedGeometry", "avg_pool", "circular_convolution", "convolution", "correlation",
-    "decimation", "input_symbols", "max_pool", "prove", "shift", "theorems",
+    "TransposedGeometry", "avg_pool", "check_formula", "circular_convolution", "convolution",
+    "correlation", "decimation", "input_symbols", "max_pool", "prove", "shift", "theorems",
     "transposed_convolution", "zero_insertion", "zero_padding",
 ]
 __version__ = "0.1.0"

@@ -1501,12 +1501,23 @@ def theorem_steps(name: str) -> tuple[list[Step], bool]:
     if not proofs or not all(p is not None and p.check() for p in proofs):
         return [Step("Not proved for all sizes", f"{name}: no complete parametric proof.")], \
             False
+    titles = "; ".join(title for title, *_ in _claims()[name])
+    scope = Step("For all sizes: what is proved", f"These claims are proved for all sizes, "
+                 f"each a chain of named lemmas whose steps are re-verified: {titles}. Any "
+                 "other part of the statement rests on the other evidence listed.")
     notes = [Step("How the claims prove the theorem", text) for text in _NOTES.get(name, ())]
-    return [step for proof in proofs for step in proof.steps()] + notes, True
+    return [scope] + [step for proof in proofs for step in proof.steps()] + notes, True
 
 
 #: How a theorem's checked claims add up to its statement (no further step is assumed).
 _NOTES = {
+    "same-padding": (
+        "T is the least total pad giving ceil(n/s) windows: with T the padded input has "
+        "ceil(n/s) windows, and when T >= 1, T - 1 gives ceil(n/s) - 1. A smaller pad T' < "
+        "T - 1 gives no more windows than T - 1 does, since the window starts {i >= 0 : "
+        "s i <= M} form a set that only grows with M (set inclusion). Which side takes the "
+        "odd pixel is the convention's definition, checked against the operator's pads on "
+        "the exhaustive domain.",),
     "seed-same-pad-rule": (
         "The rule ('fixed' at d = 1, 'dilated' for every d) equals TensorFlow's SAME total "
         "T. T is the least total pad giving ceil(n/s) windows: with T the padded input has "

@@ -161,7 +161,8 @@ class Proof:
             parts.append("Proved by example: the witness shown makes the two sides differ, "
                          "computed exactly.")
         if "parametric" in self.evidence:
-            parts.append("Proved for all sizes: every step is a named lemma, re-verified.")
+            parts.append("Proved for all sizes: the claims shown as chains of named lemmas, "
+                         "every step re-verified.")
         if "symbolic" in self.evidence:
             parts.append(f"Proved symbolically at {at or 'the stated sizes'}: built with symbolic "
                          "entries, both sides agree exactly (their difference expands to 0) "
