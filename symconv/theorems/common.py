@@ -23,12 +23,6 @@ CORRELATION_INDEX = Math(r"C_{i,j} = k_{\,j - s\,i + p}\ \ \text{if } 0 \le j - 
                          "else 0")
 
 
-def geometry_of(point: dict[str, Any]) -> Geometry:
-    """The :class:`Geometry` named by a parameter point."""
-    return Geometry(point["input_shape"], point["kernel_shape"], point.get("stride", 1),
-                    point.get("padding", 0), point.get("dilation", 1))
-
-
 def layer_text(g: Geometry) -> str:
     """A one-line description of a geometry for prose.
 

@@ -41,7 +41,6 @@ from .common import (
     LAYER,
     comparison_step,
     entries_count,
-    geometry_of,
     layer_text,
     numeric_agrees,
     show,
@@ -481,4 +480,4 @@ def _flip_array(a: sympy.NDimArray, axes: tuple[int, ...]) -> sympy.NDimArray:
     return sympy.Array(np.flip(values, axis=axes).tolist())
 
 
-__all__ = ["adjoint", "flip", "transpose", "geometry_of"]
+__all__ = ["adjoint", "flip", "transpose"]
