@@ -30,7 +30,7 @@ from .. import numeric
 from ..geometry import Geometry
 from ..operators import circular_convolution, convolution, correlation, indexed_symbols
 from ..proof import Math, Step
-from .common import comparison_step, random_integers, show
+from .common import comparison_step, flip_array, random_integers, show
 from .engine import Outcome, first_difference, theorem
 
 # ---------------------------------------------------------------------------
@@ -294,11 +294,6 @@ def _witness_domain():
     return [{"ndim": 1, "max_size": 3}, {"ndim": 2, "max_size": 2}]
 
 
-def _flip_all(a: sympy.NDimArray) -> sympy.Array:
-    values = np.array(a.tolist(), dtype=object)
-    return sympy.Array(np.flip(values).tolist())
-
-
 @theorem("correlation-not-commutative", family="algebra",
          statement="Full cross-correlation is not commutative: there are signals a, b with "
                    "a ⋆ b != b ⋆ a (a ⋆ b slides kernel a over b); instead a ⋆ b = flip(b ⋆ a).",
@@ -328,7 +323,7 @@ def correlation_not_commutative(ndim, max_size) -> Outcome:
                                r"a \star b", r"b \star a", setting, note)
     if outcome.holds:
         a, b = signal(outcome.witness["a_shape"], "a"), signal(outcome.witness["b_shape"], "b")
-        reversed_ok = first_difference(full_correlate(a, b), _flip_all(full_correlate(b, a)))
+        reversed_ok = first_difference(full_correlate(a, b), flip_array(full_correlate(b, a)))
         if reversed_ok is not None:
             return Outcome(False, outcome.steps, {"flip identity fails": str(reversed_ok)})
     return outcome

@@ -81,3 +81,16 @@ def numeric_agrees(op: LinearOperator, oracle: Callable[[np.ndarray, np.ndarray]
 def entries_count(m: sympy.MatrixBase) -> int:
     """Number of entries of a matrix (rows x columns)."""
     return m.rows * m.cols
+
+
+def flip_array(a: sympy.NDimArray, axes: tuple[int, ...] | None = None) -> sympy.Array:
+    """A SymPy array read backwards along ``axes`` (all axes when None).
+
+    Examples
+    --------
+    >>> flip_array(sympy.Array([[1, 2], [3, 4]]), axes=(1,))
+    [[2, 1], [4, 3]]
+    """
+    values = np.array(a.tolist(), dtype=object)
+    return sympy.Array(np.flip(values, axis=axes).tolist())
+

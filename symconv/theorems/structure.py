@@ -41,6 +41,7 @@ from .common import (
     LAYER,
     comparison_step,
     entries_count,
+    flip_array,
     layer_text,
     numeric_agrees,
     show,
@@ -455,7 +456,7 @@ def flip(input_shape, kernel_shape, stride, padding, dilation, in_channels, out_
     conv = correlation(g, in_channels, out_channels, groups, flip=True)
     kernel = corr.kernel
     axes = tuple(range(2, kernel.rank()))
-    flipped = _flip_array(kernel, axes)
+    flipped = flip_array(kernel, axes)
     swap = dict(zip(_flat(kernel), _flat(flipped)))
     lhs = corr.matrix.xreplace(swap)
     difference = first_difference(lhs, conv.matrix, ("C(flip k)", "conv(k)"))
@@ -471,13 +472,6 @@ def flip(input_shape, kernel_shape, stride, padding, dilation, in_channels, out_
     agrees = numeric_agrees(conv, lambda x, w: numeric.convolve(x, w, g, groups))
     holds = difference is None and back is None
     return Outcome(holds, steps, difference or back, numeric=agrees)
-
-
-def _flip_array(a: sympy.NDimArray, axes: tuple[int, ...]) -> sympy.NDimArray:
-    import numpy as np
-
-    values = np.array(a.tolist(), dtype=object)
-    return sympy.Array(np.flip(values, axis=axes).tolist())
 
 
 __all__ = ["adjoint", "flip", "transpose"]
