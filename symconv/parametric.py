@@ -560,6 +560,23 @@ FACTS = {
                         "are the solution of the recurrences from $r_0 = S_0 = 1$, $P_0 = 0$.",
                         r"r_{L+1} = r_L + d_{L+1}(k_{L+1}-1) S_L,\ S_{L+1} = S_L s_{L+1},\ "
                         r"P_{L+1} = P_L + p_{L+1} S_L"),
+    "nonnegative-product-support": (
+        "$(AB)_{ij} = \\sum_l A_{il} B_{lj}$. When every entry is $\\ge 0$ each term is "
+        "$\\ge 0$, so the sum is $0$ exactly when every term is, and a term is nonzero "
+        "exactly when both of its factors are: no cancellation. By induction on $L$, entry "
+        "$(o, j)$ of a product $C_L \\cdots C_1$ of non-negative matrices is nonzero exactly "
+        "when there is a path $o = j_L, j_{L-1}, \\dots, j_0 = j$ with every "
+        "$(C_l)_{j_l j_{l-1}} \\ne 0$.",
+        r"(AB)_{ij} \ne 0 \iff \exists l:\ A_{il} \ne 0 \wedge B_{lj} \ne 0"
+        r"\quad (A, B \ge 0)"),
+    "touching-intervals": (
+        "Let $[a_m, b_m]$, $m = 0, \\dots, K-1$, be non-empty integer intervals with "
+        "$a_0 \\le a_1 \\le \\dots$, $b_0 \\le b_1 \\le \\dots$ and "
+        "$a_{m+1} \\le b_m + 1$. Every interval lies in $[a_0, b_{K-1}]$. Conversely take "
+        "$a_0 \\le x \\le b_{K-1}$ and the least $m$ with $x \\le b_m$: if $m = 0$, "
+        "$x \\in [a_0, b_0]$; otherwise $x \\ge b_{m-1} + 1 \\ge a_m$, so "
+        "$x \\in [a_m, b_m]$. So the union is the whole interval $[a_0, b_{K-1}]$.",
+        r"\bigcup_{m<K} [a_m, b_m] = [a_0, b_{K-1}]\quad (a_{m+1} \le b_m + 1)"),
 }
 
 
@@ -692,7 +709,42 @@ def check_facts() -> dict[str, int]:
         ok = (x >= lx) & (y >= ly)
         assert np.all((x * y >= lx * y + ly * x - lx * ly)[ok]), "product-bound"
     return {"division-with-remainder": a.size, "floor-nonnegative": int((a >= 0).sum()),
-            "product-bound": 16 * x.size, "last-term-split": _check_last_term_split()}
+            "product-bound": 16 * x.size, "last-term-split": _check_last_term_split(),
+            "nonnegative-product-support": _check_product_support(),
+            "touching-intervals": _check_touching_intervals()}
+
+
+def _check_product_support() -> int:
+    """The support of ``A @ B`` against the paths, for every pair of 0/1 matrices of shapes
+    2x3 and 3x2, and every pair of 2x2 matrices with entries 0, 1, 2."""
+    pairs = 0
+    for shape_a, shape_b, values in (((2, 3), (3, 2), (0, 1)), ((3, 2), (2, 3), (0, 1)),
+                                     ((2, 2), (2, 2), (0, 1, 2))):
+        a_all = np.array(list(itertools.product(values, repeat=math.prod(shape_a))))
+        b_all = np.array(list(itertools.product(values, repeat=math.prod(shape_b))))
+        a_all, b_all = a_all.reshape(-1, *shape_a), b_all.reshape(-1, *shape_b)
+        product = np.einsum("xil,ylj->xyij", a_all, b_all) != 0
+        paths = np.einsum("xil,ylj->xyij", (a_all != 0).astype(int),
+                          (b_all != 0).astype(int)) > 0
+        assert np.array_equal(product, paths), "nonnegative-product-support"
+        pairs += len(a_all) * len(b_all)
+    return pairs
+
+
+def _check_touching_intervals() -> int:
+    """Every list of 1 to 3 integer intervals inside [0, 6] meeting the conditions: the union
+    is [a_0, b_{K-1}]."""
+    intervals = [(a, b) for a in range(7) for b in range(a, 7)]
+    checked = 0
+    for count in (1, 2, 3):
+        for chain in itertools.product(intervals, repeat=count):
+            if any(nxt[0] < cur[0] or nxt[1] < cur[1] or nxt[0] > cur[1] + 1
+                   for cur, nxt in zip(chain, chain[1:])):
+                continue
+            union = set().union(*(range(a, b + 1) for a, b in chain))
+            assert union == set(range(chain[0][0], chain[-1][1] + 1)), "touching-intervals"
+            checked += 1
+    return checked
 
 
 def _check_last_term_split() -> int:
@@ -1533,12 +1585,14 @@ _NOTES = {
         "interval when in addition S_{l-1} d_l <= r_{l-1} at every layer l (consecutive tap "
         "windows touch or overlap); otherwise it can have holes (one layer with k = 2, d = 2 "
         "reads only s i - p and s i - p + 2) and only its span is given by the formula.",
-        "Reading the support: every kernel entry is 1, so entry (o, j) of C_L ... C_1 counts "
-        "the ways to reach input j from unit o choosing one tap per layer; there is no "
-        "cancellation, and for an interior unit every index on the way is a real input, so "
-        "the support is the set R_L(o) of inputs reached: R_0(i) = {i} and R_L(i) = the union "
-        "over taps 0 <= m <= k_L - 1 of R_{L-1}(s_L i - p_L + d_L m) (claims (a): tap m reads "
-        "s i - p + d m, least at m = 0 and largest at m = k - 1, writing k - 1 = m + u).",
+        "Reading the support: every kernel entry is 1, so every C_l is non-negative and, by "
+        "fact nonnegative-product-support, entry (o, j) of C_L ... C_1 is nonzero exactly "
+        "when input j is reached from unit o choosing one tap per layer. For an interior unit "
+        "(by definition: at every layer its window reads no padding) every index on the way "
+        "is a real input, so the support is the set R_L(o) of inputs reached: R_0(i) = {i} "
+        "and R_L(i) = the union over taps 0 <= m <= k_L - 1 of R_{L-1}(s_L i - p_L + d_L m) "
+        "(claims (a): tap m reads s i - p + d m, least at m = 0 and largest at m = k - 1, "
+        "writing k - 1 = m + u).",
         "Induction on L: R_0(i) = {i} = [S_0 i - P_0, S_0 i - P_0 + r_0 - 1] (empty sums 0, "
         "empty product 1). If every R_{L-1}(j) has least element S j - P and largest S j - P + "
         "r - 1, the least element of the union is the least of the tap-wise least elements, "
@@ -1549,6 +1603,7 @@ _NOTES = {
         "of up to 3 small layers). Under S d <= r the k intervals (each non-empty, r >= 1) "
         "start and end in increasing order (claims (b)) and each starts at most one past the "
         "previous one's end (claim 'no hole'), so if every R_{L-1}(j) is a whole interval, "
-        "so is R_L(i).",
-        "Fact last-term-split: " + FACTS["last-term-split"][0],),
+        "so is R_L(i) (fact touching-intervals).",
+        *(f"Fact {name}: {FACTS[name][0]}" for name in (
+            "last-term-split", "nonnegative-product-support", "touching-intervals")),),
 }

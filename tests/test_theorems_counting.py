@@ -46,9 +46,13 @@ def test_planted_formula_never_gets_parametric_evidence():
     assert "parametric" in p.evidence and "Lemma drop-indicator" in [s.title for s in p.steps]
 
 
-def test_receptive_field_proved_exhaustively_on_integer_matrices():
+def test_receptive_field_proved_for_all_sizes_and_on_integer_matrices():
     p = prove("receptive-field")
-    assert (p.verdict, p.evidence) == ("proved", ["exhaustive"])
+    assert (p.verdict, p.evidence) == ("proved", ["parametric", "exhaustive"])
+    titles = [s.title for s in p.steps]
+    assert "For all sizes: what is proved" in titles and "Lemma max-left" in titles
+    for fact in ("nonnegative-product-support", "touching-intervals", "last-term-split"):
+        assert f"fact {fact}" in steps_text(p) or f"Fact {fact}" in steps_text(p)
     assert "r = 12, S = 2, P = 1" in steps_text(p)
     assert "[3, 4, 12]: strictly increasing" in steps_text(p)
 
@@ -271,6 +275,7 @@ def test_pool_without_drop_rule_refuted():
 
 def test_receptive_field_wrong_stride_product_refuted():
     p = prove("receptive-field", product_upto="including")
+    assert "parametric" not in p.evidence
     assert p.verdict == "refuted"
     assert "closed form (1, 5)" in p.counterexample["fields"]
     # smallest chain: one 1-tap layer with stride 2 and padding 1 (P = 2 instead of 1)

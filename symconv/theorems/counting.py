@@ -1143,8 +1143,9 @@ def receptive_field(input_shape, layers, product_upto) -> Outcome:
         _compare_step(holds, "Supports of the interior rows and the closed forms", difference,
                       points),
     ]
-    return _outcome(holds, steps, difference, points, domain=f"the given chain (exact "
-                    f"integer matrices) and {RF_TEXT}", evidence=("exhaustive",))
+    outcome = _outcome(holds, steps, difference, points, domain=f"the given chain (exact "
+                       f"integer matrices) and {RF_TEXT}", evidence=("exhaustive",))
+    return _with_parametric(outcome, "receptive-field", product_upto == "previous")
 
 
 # ---------------------------------------------------------------------------
