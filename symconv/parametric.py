@@ -56,7 +56,7 @@ SYMBOLS = {name: sympy.Symbol(name) for name in NAMES}
 n, k, s, p, pb, pa, d, op = (SYMBOLS[v] for v in NAMES)
 
 #: Further integer variables of the theorems' claims (odd kernels, offsets, layer chains).
-_EXTRA_NAMES = ("j", "r", "i", "m", "u", "S", "P")
+_EXTRA_NAMES = ("j", "r", "i", "m", "u", "v", "S", "P")
 
 MAX_STEPS = 60
 MAX_CONSTRAINTS = 4000
@@ -1419,6 +1419,7 @@ R = sympy.Symbol("r")  # an offset >= 0; for receptive fields, the previous laye
 # receptive fields: output unit i, tap m, taps u beyond m, and the previous layers' effective
 # stride S and left padding P
 UNIT, TAP, U, S_PREV, P_PREV = (sympy.Symbol(name) for name in ("i", "m", "u", "S", "P"))
+V = sympy.Symbol("v")  # windows beyond window i
 _N0 = (n - 1) * s - 2 * p + SPAN + 1
 _TRANSPOSED = _POSITIVE + (p, _N0 - 1)
 _POOL_OUT = ceil((n + 2 * p - SPAN - 1) / s) + 1  # PyTorch's ceil-mode count before the drop
@@ -1480,6 +1481,19 @@ def _claims() -> dict[str, list[tuple[str, sympy.Expr, sympy.Expr, tuple]]]:
              ceil(n / s) - 1, _POSITIVE + (x_same - 1,)),
         ],
         "receptive-field": _field_claims(),
+        "parameter-count": _reach_claims(),
+        "mac-count": _pair_claims(),
+        "fc-vs-conv-cost": _reach_claims() + _pair_claims(),
+        "notes-size-claims": [
+            ("pool-positions: floor((N - W)/S) + 1 windows (positions i with S i + W - 1 <= "
+             "N - 1)", floor((n - k) / s) + 1, Windows(n - k, s), (n - k, k - 1, s - 1)),
+            ("valid-ceil: ceil((n - k + 1)/s) windows", ceil((n - k + 1) / s),
+             Windows(n - k, s), (n - k, k - 1, s - 1)),
+            ("stride1-valid: n - k + 1 windows at stride 1", Windows(n - k, 1), n - k + 1,
+             (n - k, k - 1)),
+            ("trains: full padding k - 1 each side at stride 1 gives N + M - 1",
+             Windows(n + 2 * (k - 1) - (k - 1) - 1, 1), n + k - 1, (n - 1, k - 1)),
+        ],
         "full-and-valid-lengths": [
             ("full", Windows(n + 2 * SPAN - SPAN - 1, 1), n + SPAN, _POSITIVE),
             ("valid", Windows(n - SPAN - 1, 1), n - SPAN, _POSITIVE + (n - SPAN - 1,)),
@@ -1520,6 +1534,38 @@ def _field_claims() -> list[tuple[str, sympy.Expr, sympy.Expr, tuple]]:
          hi(k - 1) - lo(0) + 1, R + S_PREV * d * (k - 1), prev + (k - 1,)),
         ("deeper units see more: k = u + 2 >= 2 adds S d(k - 1) >= 1",
          sympy.Max(R + S_PREV * d * (U + 1), R + 1), R + S_PREV * d * (U + 1), prev + (U,)),
+    ]
+
+
+def _reach_claims() -> list[tuple[str, sympy.Expr, sympy.Expr, tuple]]:
+    """Without padding every tap reaches the input: window 0 exists and its tap m reads d m."""
+    last = floor((n - SPAN - 1) / s)
+    return [
+        ("no padding, kernel fits (d(k - 1) <= n - 1): window 0 exists, out >= 1",
+         sympy.Max(last + 1, 1), last + 1, _POSITIVE + (n - SPAN - 1,)),
+        ("no padding: tap m >= 0 of window 0 reads input d m >= 0",
+         sympy.Max(d * TAP, 0), d * TAP, (d - 1, TAP)),
+        ("no padding: tap m of window 0 reads input d m <= n - 1 (m <= k - 1; write k - 1 = "
+         "m + u, the kernel fits: d(m + u) <= n - 1)",
+         sympy.Min(d * TAP, n - 1), d * TAP, (d - 1, TAP, U, n - 1 - d * (TAP + U))),
+    ]
+
+
+def _pair_claims() -> list[tuple[str, sympy.Expr, sympy.Expr, tuple]]:
+    """Without padding every (window, tap) pair reads a real input, a different one per tap."""
+    last = floor((n - SPAN - 1) / s)
+    return [
+        ("no padding: window i >= 0, tap m >= 0 read input s i + d m >= 0",
+         sympy.Max(s * UNIT + d * TAP, 0), s * UNIT + d * TAP, (s - 1, d - 1, UNIT, TAP)),
+        ("no padding: the last window (out - 1 = floor((n - d(k-1) - 1)/s)) and its last tap "
+         "read s(out - 1) + d(k - 1) <= n - 1", sympy.Min(s * last + SPAN, n - 1),
+         s * last + SPAN, _POSITIVE + (n - SPAN - 1,)),
+        ("a later window i + v or a later tap m + u reads no lower: every pair reads at most "
+         "what the last window's last tap reads", sympy.Max(s * UNIT + d * TAP,
+                                                             s * (UNIT + V) + d * (TAP + U)),
+         s * (UNIT + V) + d * (TAP + U), (s - 1, d - 1, UNIT, TAP, U, V)),
+        ("distinct taps m < m + u + 1 of one window read distinct inputs: they differ by "
+         "d(u + 1) >= 1", sympy.Max(d * (U + 1), 1), d * (U + 1), (d - 1, U)),
     ]
 
 
@@ -1606,4 +1652,49 @@ _NOTES = {
         "so is R_L(i) (fact touching-intervals).",
         *(f"Fact {name}: {FACTS[name][0]}" for name in (
             "last-term-split", "nonnegative-product-support", "touching-intervals")),),
+    "parameter-count": (
+        "What is proved for all sizes: the parameter count C_out (C_in/groups) prod k of every "
+        "layer without padding (any number of axes, stride, dilation, channels and groups "
+        "with a valid geometry). With padding, which taps reach the input rests on the "
+        "exhaustive sweep; the transposed layer's count rests on the checked sizes.",
+        "By the definition of the correlation (its index form), entry ((o, i), (c, j)) of C "
+        "holds the symbol K[o, c, m] exactly when input channel c is in output channel o's "
+        "group and, on every axis a, j_a = s_a i_a - p_a + d_a m_a with 0 <= i_a <= out_a - 1 "
+        "and 0 <= j_a <= n_a - 1. The windows form a product set over the axes, so K[o, c, m] "
+        "occurs in C exactly when on every axis some window's tap m_a reads a real input: "
+        "there are C_out (C_in/groups) prod_a #{reaching taps on axis a} distinct symbols.",
+        "Without padding (p_a = 0) and with the kernel fitting (d_a(k_a - 1) <= n_a - 1, which "
+        "a valid geometry requires), window 0 exists and its tap m_a reads input d_a m_a, "
+        "inside [0, n_a - 1] for every 0 <= m_a <= k_a - 1 (the claims above): every tap "
+        "reaches, and the count is C_out (C_in/groups) prod k.",),
+    "mac-count": (
+        "What is proved for all sizes: without padding nnz(C) equals the naive count out_size "
+        "C_out (C_in/groups) prod k, i.e. no tap lands on padding (any number of axes, "
+        "stride, dilation, channels, groups with a valid geometry). With padding the number "
+        "of taps on the padding rests on the exhaustive sweep.",
+        "By the definition of the correlation (its index form), the structural nonzeros of C "
+        "are the pairs (output (o, i), tap (c, m)) with c in o's group whose input j_a = "
+        "s_a i_a - p_a + d_a m_a lies in [0, n_a - 1] on every axis; within one output, "
+        "distinct taps read distinct inputs (claim 'distinct taps'), so each pair is its own "
+        "nonzero and nnz(C) = C_out (C_in/groups) prod_a #{(i_a, m_a) reading a real input}.",
+        "Without padding every pair 0 <= i_a <= out_a - 1, 0 <= m_a <= k_a - 1 reads s_a i_a "
+        "+ d_a m_a >= 0 and, writing i_a + v = out_a - 1 and m_a + u = k_a - 1, at most "
+        "s_a(out_a - 1) + d_a(k_a - 1) <= n_a - 1 (the claims above): all out_a k_a pairs "
+        "read real inputs, so nnz(C) = out_size C_out (C_in/groups) prod k and nothing is "
+        "overcounted.",),
+    "fc-vs-conv-cost": (
+        "What is proved for all sizes (valid padding, one channel, any stride): the conv's "
+        "counts, prod k parameters (every tap reaches, the parameter-count claims) and "
+        "n_out prod k multiply-adds (every (window, tap) pair reads a distinct real input "
+        "entry, the mac-count claims). The dense layer W has an independent symbol in each "
+        "of its n_out x n_in entries (by definition): n_in n_out parameters and "
+        "multiply-adds. Dividing: n_in n_out / prod k and n_in n_out / (n_out prod k) = "
+        "n_in / prod k. The seed's 32x32 numbers are this at n_in = 1024, n_out = 961, "
+        "prod k = 4.",),
+    "notes-size-claims": (
+        "What is proved for all sizes: the notes' four general size formulas (pool-positions, "
+        "valid-ceil, stride1-valid, trains), each equal to the number of windows #{i >= 0 : "
+        "s i <= M} of its layer. The notes' fixed examples are exact computations on the "
+        "operators (symbolic evidence); the first of them are instances of these formulas "
+        "(6 inputs, width 3, stride 2: floor(3/2) + 1 = 2; 13, 6, 5 valid: ceil(8/5) = 2).",),
 }

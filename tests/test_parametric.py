@@ -249,3 +249,29 @@ def test_receptive_field_claims_proved_and_false_variants_not():
 
 def test_last_term_split_fact_is_checked():
     assert pm.verify_lemmas()["last-term-split"] > 10000
+
+
+def test_reach_and_pair_claims_fail_when_their_conditions_are_dropped():
+    i, m, u, v = pm.UNIT, pm.TAP, pm.U, pm.V
+    # with padding p, tap m of window 0 reads d m - p, which may be negative
+    assert pm.prove_for_all(sympy.Max(d * m - p, 0), d * m - p, (d - 1, m, p)) is None
+    # without "the kernel fits" a tap may read past the end
+    assert pm.prove_for_all(sympy.Min(d * m, n - 1), d * m, (d - 1, m, u, n - 1)) is None
+    # an off-by-one last window (floor((n - d(k-1))/s)) reads past the end
+    last = sympy.floor((n - d * (k - 1)) / s)
+    assert pm.prove_for_all(sympy.Min(s * last + d * (k - 1), n - 1), s * last + d * (k - 1),
+                            (n - 1, k - 1, s - 1, d - 1, n - d * (k - 1) - 1)) is None
+    # dilation 0 would put two taps on one input
+    assert pm.prove_for_all(sympy.Max(d * (u + 1), 1), d * (u + 1), (d, u)) is None
+    # a window earlier than i may read lower (v unrestricted)
+    assert pm.prove_for_all(sympy.Max(s * i + d * m, s * (i + v) + d * m), s * (i + v) + d * m,
+                            (s - 1, d - 1, i, m)) is None
+
+
+@pytest.mark.parametrize("name", ["parameter-count", "mac-count", "fc-vs-conv-cost",
+                                  "notes-size-claims", "receptive-field"])
+def test_new_counting_proofs_check_and_name_their_claims(name):
+    steps, ok = pm.theorem_steps(name)
+    assert ok and all(proof.check() for proof in pm.theorem_proofs(name))
+    assert steps[0].title == "For all sizes: what is proved"
+    assert [st.title for st in steps].count("How the claims prove the theorem") >= 1

@@ -33,8 +33,29 @@ def test_defaults_proved_symbolically_and_exhaustively(name):
     assert ("parametric" in p.evidence) == (name in FOR_ALL_SIZES)
 
 
-FOR_ALL_SIZES = {"output-size", "same-padding", "transposed-output-size", "pool-output-size",
-                 "full-and-valid-lengths", "seed-same-pad-rule"}
+FOR_ALL_SIZES = set(COUNTING)  # every counting theorem has a proof for all sizes
+
+
+@pytest.mark.parametrize("name, params, verdict", [
+    ("parameter-count", {"claim": "unconditional", "padding": 0}, "refuted"),
+    ("fc-vs-conv-cost", {"params_ratio": "246016", "macs_ratio": "256"}, "proved"),
+    ("notes-size-claims", {"claims": ("pool-6-3-2", "pool-positions")}, "proved"),
+])
+def test_parametric_only_for_the_claims_it_proves(name, params, verdict):
+    # the proof for all sizes is about the default claim, never a variant's
+    p = prove(name, **params)
+    assert p.verdict == verdict and "parametric" not in p.evidence
+
+
+def test_mac_and_parameter_counts_scope_their_proofs_for_all_sizes():
+    for name, phrase in (("parameter-count", "without padding"),
+                         ("mac-count", "without padding")):
+        p = prove(name)
+        scope = next(s for s in p.steps if s.title == "For all sizes: what is proved")
+        assert "no padding" in scope.text
+        notes = " ".join(s.text for s in p.steps if s.title == "How the claims prove the theorem")
+        assert phrase in notes and "exhaustive sweep" in notes
+    assert prove("mac-count", claim="naive").evidence == []
 
 
 def test_planted_formula_never_gets_parametric_evidence():

@@ -1254,7 +1254,8 @@ def parameter_count(input_shape, kernel_shape, stride, padding, dilation, in_cha
              + t_text, tuple(displays)),
         _compare_step(holds, "Distinct symbols and the count", difference, points),
     ]
-    return _outcome(holds, steps, difference, points, domain=SMALL_TEXT)
+    return _with_parametric(_outcome(holds, steps, difference, points, domain=SMALL_TEXT),
+                            "parameter-count", claim == "reaching")
 
 
 MAC_TEXT = DOMAIN_TEXT + "; (output, tap) pairs counted one by one"
@@ -1345,7 +1346,8 @@ def mac_count(input_shape, kernel_shape, stride, padding, dilation, in_channels,
                 f"macs_nonzero {network[1]}."), ()),
         _compare_step(holds, "The MAC count and the nonzeros of C", difference, points),
     ]
-    return _outcome(holds, steps, difference, points, domain=MAC_TEXT)
+    return _with_parametric(_outcome(holds, steps, difference, points, domain=MAC_TEXT),
+                            "mac-count", claim == "nonzeros")
 
 
 # ---------------------------------------------------------------------------
@@ -1464,7 +1466,8 @@ def fc_vs_conv_cost(input_shape, kernel_shape, stride, params_ratio, macs_ratio)
         _compare_step(holds, "The counts read off both operators and the ratios", difference,
                       points),
     ]
-    return _outcome(holds, steps, difference, points, domain=FC_TEXT)
+    return _with_parametric(_outcome(holds, steps, difference, points, domain=FC_TEXT),
+                            "fc-vs-conv-cost", params_ratio == macs_ratio == "closed")
 
 
 # ---------------------------------------------------------------------------
@@ -1682,6 +1685,10 @@ NOTES_CLAIMS: dict[str, Callable[[], tuple]] = {
 }
 
 
+#: The notes' claims about every size (the others are fixed examples).
+GENERAL_NOTES_CLAIMS = ("pool-positions", "valid-ceil", "stride1-valid", "trains")
+
+
 @theorem("notes-size-claims", family=FAMILY,
          statement="The notes' size claims (seeds 001, 002, 003): 6 inputs, window 3, stride 2 "
                    "-> 2 outputs; floor((N-W)/S) + 1 pooling outputs; 13 inputs, kernel 6, "
@@ -1710,6 +1717,7 @@ def notes_size_claims(claims) -> Outcome:
                           f"Operator: {text}. {'Agrees' if agrees else 'DISAGREES'}.",
                           tuple(displays)))
     holds = difference is None
-    return _outcome(holds, steps, difference, points,
-                    domain="the general claims' sweeps: pooling N<=64, W<=7, S<=4; valid "
-                           "n<=64, k<=7, s<=4; trains N, M<=8")
+    outcome = _outcome(holds, steps, difference, points,
+                       domain="the general claims' sweeps: pooling N<=64, W<=7, S<=4; valid "
+                              "n<=64, k<=7, s<=4; trains N, M<=8")
+    return _with_parametric(outcome, "notes-size-claims", set(GENERAL_NOTES_CLAIMS) <= set(claims))
