@@ -569,6 +569,11 @@ FACTS = {
         "$(C_l)_{j_l j_{l-1}} \\ne 0$.",
         r"(AB)_{ij} \ne 0 \iff \exists l:\ A_{il} \ne 0 \wedge B_{lj} \ne 0"
         r"\quad (A, B \ge 0)"),
+    "windows-monotone": (
+        "The window starts $\\{i \\ge 0 : si \\le M'\\}$ are a subset of "
+        "$\\{i \\ge 0 : si \\le M\\}$ when $M' \\le M$ (as $si \\le M' \\le M$), so "
+        "there are no more of them: fewer pads never give more windows.",
+        r"\#\{i \ge 0 : si \le M'\} \le \#\{i \ge 0 : si \le M\}\quad (M' \le M)"),
     "touching-intervals": (
         "Let $[a_m, b_m]$, $m = 0, \\dots, K-1$, be non-empty integer intervals with "
         "$a_0 \\le a_1 \\le \\dots$, $b_0 \\le b_1 \\le \\dots$ and "
@@ -711,7 +716,23 @@ def check_facts() -> dict[str, int]:
     return {"division-with-remainder": a.size, "floor-nonnegative": int((a >= 0).sum()),
             "product-bound": 16 * x.size, "last-term-split": _check_last_term_split(),
             "nonnegative-product-support": _check_product_support(),
-            "touching-intervals": _check_touching_intervals()}
+            "touching-intervals": _check_touching_intervals(),
+            "windows-monotone": _check_windows_monotone()}
+
+
+def _check_windows_monotone() -> int:
+    """Windows(M', s) <= Windows(M, s), counted one start at a time, for every
+    -SMALL <= M' <= M <= SMALL and 1 <= s <= DIVISORS."""
+    bounds = np.arange(-SMALL, SMALL + 1)
+    low, high, step = (g.ravel() for g in np.meshgrid(bounds, bounds,
+                                                       np.arange(1, DIVISORS + 1),
+                                                       indexing="ij"))
+    keep = low <= high
+    low, high, step = low[keep], high[keep], step[keep]
+    count_low = evaluate(Windows(M, T), {M: low, T: step})[0]
+    count_high = evaluate(Windows(M, T), {M: high, T: step})[0]
+    assert np.all(count_low <= count_high), "windows-monotone"
+    return int(keep.sum())
 
 
 def _check_product_support() -> int:
@@ -1612,17 +1633,17 @@ _NOTES = {
     "same-padding": (
         "T is the least total pad giving ceil(n/s) windows: with T the padded input has "
         "ceil(n/s) windows, and when T >= 1, T - 1 gives ceil(n/s) - 1. A smaller pad T' < "
-        "T - 1 gives no more windows than T - 1 does, since the window starts {i >= 0 : "
-        "s i <= M} form a set that only grows with M (set inclusion). Which side takes the "
-        "odd pixel is the convention's definition, checked against the operator's pads on "
-        "the exhaustive domain.",),
+        "T - 1 gives no more windows than T - 1 does (fact windows-monotone). Which side "
+        "takes the odd pixel is the convention's definition, checked against the operator's "
+        "pads on the exhaustive domain.",
+        "Fact windows-monotone: " + FACTS["windows-monotone"][0],),
     "seed-same-pad-rule": (
         "The rule ('fixed' at d = 1, 'dilated' for every d) equals TensorFlow's SAME total "
         "T. T is the least total pad giving ceil(n/s) windows: with T the padded input has "
         "ceil(n/s) windows, and when T >= 1, T - 1 gives ceil(n/s) - 1. A smaller pad T' < "
-        "T - 1 gives no more windows than T - 1 does, since the window starts {i >= 0 : "
-        "s i <= M} form a set that only grows with M (set inclusion). When T = 0 there is "
-        "nothing smaller.",),
+        "T - 1 gives no more windows than T - 1 does (fact windows-monotone). When T = 0 "
+        "there is nothing smaller.",
+        "Fact windows-monotone: " + FACTS["windows-monotone"][0],),
     "receptive-field": (
         "What is proved, for every chain of L >= 0 layers (k_l >= 1, s_l >= 1, p_l >= 0, "
         "d_l >= 1) and every interior output unit o: the support of its row of C_L ... C_1 "
