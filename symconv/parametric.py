@@ -56,7 +56,7 @@ SYMBOLS = {name: sympy.Symbol(name) for name in NAMES}
 n, k, s, p, pb, pa, d, op = (SYMBOLS[v] for v in NAMES)
 
 #: Further integer variables of the theorems' claims (odd kernels, offsets, layer chains).
-_EXTRA_NAMES = ("j", "r", "i", "m", "u", "v", "S", "P")
+_EXTRA_NAMES = ("j", "r", "i", "m", "u", "v", "S", "P", "m'", "t")
 
 MAX_STEPS = 60
 MAX_CONSTRAINTS = 4000

@@ -6,7 +6,8 @@ what was done (see DESIGN.md, "What proved means"):
 - ``symbolic``: both sides built with symbolic entries at concrete sizes; their
   difference expands to 0;
 - ``exhaustive``: the identity checked at every point of the stated finite domain;
-- ``parametric``: proved for all sizes, each step a named lemma re-verified;
+- ``parametric``: proved for all sizes, each step (a named lemma or a check of an
+  index-set bijection) re-verified;
 - ``numeric``: drawn numeric cases agree with the NumPy oracle (support, not proof).
 
 The constructor refuses inconsistent proofs: ``proved`` with no evidence or
@@ -161,8 +162,8 @@ class Proof:
             parts.append("Proved by example: the witness shown makes the two sides differ, "
                          "computed exactly.")
         if "parametric" in self.evidence:
-            parts.append("Proved for all sizes: the claims shown as chains of named lemmas, "
-                         "every step re-verified.")
+            parts.append("Proved for all sizes: the claims named under 'For all sizes: what "
+                         "is proved', every step mechanically re-verified.")
         if "symbolic" in self.evidence:
             parts.append(f"Proved symbolically at {at or 'the stated sizes'}: built with symbolic "
                          "entries, both sides agree exactly (their difference expands to 0) "

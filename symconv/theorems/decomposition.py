@@ -51,7 +51,7 @@ from .common import (
     show,
 )
 from .engine import Outcome, first_difference, theorem
-from .structure import small_layers
+from .structure import small_layers, with_index_proof
 
 # ---------------------------------------------------------------------------
 # Shared pieces
@@ -821,7 +821,9 @@ def transposed_as_convolution(input_shape, kernel_shape, stride, padding, output
 
     agrees = (numeric_agrees(t, lambda x, w: numeric.conv_transpose(x, w, tg, groups))
               and numeric_agrees(t, oracle_identity))
-    return Outcome(difference is None, steps, difference, numeric=agrees)
+    return with_index_proof(Outcome(difference is None, steps, difference, numeric=agrees),
+                            "transposed-as-convolution",
+                            pad_rule == "exact" and insertion == "between")
 
 
 __all__ = [

@@ -18,7 +18,7 @@ channels) when the full size is too large for the naive oracle.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import sympy
@@ -331,6 +331,20 @@ SCATTER = Step("Scatter rule", "The transposed convolution is defined on its own
                                              "T[s*j - p + d*m, j] += k[m]"),))
 
 
+def with_index_proof(outcome: Outcome, name: str, applies: bool = True) -> Outcome:
+    """Append the index-set proof for all sizes (:mod:`symconv.index_sets`) to a holding
+    outcome, with evidence ``parametric``."""
+    if not (outcome.holds and applies):
+        return outcome
+    from ..index_sets import theorem_steps
+
+    steps, ok = theorem_steps(name)
+    if not ok:
+        return outcome
+    return replace(outcome, steps=outcome.steps + tuple(steps),
+                   evidence=("parametric", *outcome.evidence))
+
+
 @theorem("transpose", family="structure",
          statement="The transposed convolution defined by its scatter rule equals C^T, "
                    "the transpose of the correlation matrix with the same kernel.",
@@ -358,7 +372,8 @@ def transpose(input_shape, kernel_shape, stride, padding, dilation, in_channels,
                    if result.holds else comparison_step("T", "C^{\\mathsf T}", 0, False,
                                                         difference))
         steps = (setting, SCATTER, *_index_steps(result, "$T = C^{\\mathsf T}$"), compare)
-        return Outcome(result.holds, steps, difference, numeric=result.agrees)
+        return with_index_proof(Outcome(result.holds, steps, difference, numeric=result.agrees),
+                                "transpose")
     tg, c, t = _layer(g, in_channels, out_channels, groups)
     lhs, rhs = t.matrix, c.matrix.T
     difference = first_difference(lhs, rhs, ("T", "C^T"))
@@ -368,8 +383,8 @@ def transpose(input_shape, kernel_shape, stride, padding, dilation, in_channels,
         comparison_step("T", "C^{\\mathsf T}", entries_count(lhs), difference is None,
                         difference),
     )
-    return Outcome(difference is None, steps, difference,
-                   numeric=_oracle_agrees(g, tg, c, t, groups))
+    return with_index_proof(Outcome(difference is None, steps, difference,
+                                    numeric=_oracle_agrees(g, tg, c, t, groups)), "transpose")
 
 
 @theorem("adjoint", family="structure",
