@@ -1613,7 +1613,7 @@ def theorem_steps(name: str) -> tuple[list[Step], bool]:
     >>> steps, ok = theorem_steps("output-size")
     >>> ok, len(steps) > 4
     (True, True)
-    >>> theorem_steps("parameter-count")[1]
+    >>> theorem_steps("adjoint")[1]  # not a counting theorem
     False
     """
     proofs = theorem_proofs(name)
