@@ -1460,6 +1460,7 @@ def _claims() -> dict[str, list[tuple[str, sympy.Expr, sympy.Expr, tuple]]]:
              floor((n - SPAN - 1) / s) + 1, TRUTHS["output_size", "tensorflow"].assumptions),
             ("full padding d(k-1) each side", Windows(n + 2 * SPAN - SPAN - 1, s),
              floor((n + SPAN - 1) / s) + 1, _POSITIVE),
+            *_dumoulin_visin_forward(),
         ],
         "same-padding": [
             ("SAME output", Windows(n + _TF_TOTAL - SPAN - 1, s), ceil(n / s), _POSITIVE),
@@ -1479,6 +1480,7 @@ def _claims() -> dict[str, list[tuple[str, sympy.Expr, sympy.Expr, tuple]]]:
             ("N0 + s + r maps forward to n + 1 + floor(r/s) > n",
              Windows(_N0 + s + R + 2 * p - SPAN - 1, s), n + 1 + floor(R / s),
              _TRANSPOSED + (R,)),
+            *_dumoulin_visin_transposed(),
         ],
         "pool-output-size": [
             ("floor mode", floor((n + 2 * p - SPAN - 1) / s) + 1,
@@ -1555,6 +1557,63 @@ def _field_claims() -> list[tuple[str, sympy.Expr, sympy.Expr, tuple]]:
          hi(k - 1) - lo(0) + 1, R + S_PREV * d * (k - 1), prev + (k - 1,)),
         ("deeper units see more: k = u + 2 >= 2 adds S d(k - 1) >= 1",
          sympy.Max(R + S_PREV * d * (U + 1), R + 1), R + S_PREV * d * (U + 1), prev + (U,)),
+    ]
+
+
+#: Dumoulin and Visin, "A guide to convolution arithmetic for deep learning" (2016): their
+#: relationships, input size i written n here, d = 1 unless stated.
+_DV = "Dumoulin & Visin, Relationship"
+
+
+def _dumoulin_visin_forward() -> list[tuple[str, sympy.Expr, sympy.Expr, tuple]]:
+    """Relationships 1-7 and 15: each closed form = the number of windows #{i >= 0 : s i <= M}
+    with M = n + 2p - d(k-1) - 1 (the padded input minus the dilated kernel's span)."""
+    fits = (n - k, k - 1)
+    return [
+        (f"{_DV} 1 (s = 1, p = 0): o = (i - k) + 1", Windows(n - k, 1), (n - k) + 1, fits),
+        (f"{_DV} 2 (s = 1): o = (i - k) + 2p + 1", Windows(n + 2 * p - k, 1),
+         (n - k) + 2 * p + 1, (n - 1, k - 1, p, n + 2 * p - k)),
+        (f"{_DV} 3 (half padding: k = 2j + 1, p = j, s = 1): o = i",
+         Windows(n + 2 * J - (2 * J + 1), 1), n, (n - 1, J)),
+        (f"{_DV} 4 (full padding p = k - 1, s = 1): o = i + (k - 1)",
+         Windows(n + 2 * (k - 1) - k, 1), n + (k - 1), (n - 1, k - 1)),
+        (f"{_DV} 5 (p = 0): o = floor((i - k)/s) + 1", Windows(n - k, s),
+         floor((n - k) / s) + 1, fits + (s - 1,)),
+        (f"{_DV} 6: o = floor((i + 2p - k)/s) + 1", Windows(n + 2 * p - k, s),
+         floor((n + 2 * p - k) / s) + 1, (n - 1, k - 1, s - 1, p, n + 2 * p - k)),
+        (f"{_DV} 7 (pooling, no padding): o = floor((i - k)/s) + 1", Windows(n - k, s),
+         floor((n - k) / s) + 1, fits + (s - 1,)),
+        (f"{_DV} 15 (dilation d): o = floor((i + 2p - k - (k - 1)(d - 1))/s) + 1",
+         Windows(n + 2 * p - SPAN - 1, s), floor((n + 2 * p - k - (k - 1) * (d - 1)) / s) + 1,
+         _windows_truth(2 * p, (p,)).assumptions),
+    ]
+
+
+def _dumoulin_visin_transposed() -> list[tuple[str, sympy.Expr, sympy.Expr, tuple]]:
+    """Relationships 8-14: the transposed layer as a stride-1 correlation (k' = k, p' =
+    k - p - 1) of the stretched input (i' - 1)s + 1 (s - 1 zeros between units) with a extra
+    zeros at the end; its windows are the closed form, and a = (i + 2p - k) mod s recovers
+    the original input size i."""
+    stretched = (n - 1) * s + 1
+    a = R  # the extra zeros at the end, 0 <= a <= s - 1
+    return [
+        (f"{_DV} 8 (s = 1, p = 0; p' = k - 1): o' = i' + (k - 1)",
+         Windows(n + 2 * (k - 1) - k, 1), n + (k - 1), (n - 1, k - 1)),
+        (f"{_DV} 9 (s = 1; p' = k - p - 1): o' = i' + (k - 1) - 2p",
+         Windows(n + 2 * (k - p - 1) - k, 1), n + (k - 1) - 2 * p,
+         (n - 1, k - 1, p, k - 1 - p, n + k - 2 * p - 1)),
+        (f"{_DV} 10 (half padding k = 2j + 1, p = j; p' = p): o' = i'",
+         Windows(n + 2 * J - (2 * J + 1), 1), n, (n - 1, J)),
+        (f"{_DV} 11 (full padding p = k - 1; p' = 0): o' = i' - (k - 1)",
+         Windows(n - k, 1), n - (k - 1), (n - k, k - 1)),
+        (f"{_DV} 12-14 (stretched input (i' - 1)s + 1 plus a in [0, s - 1] zeros, p' = "
+         "k - p - 1, s' = 1): o' = s(i' - 1) + a + k - 2p (12: p = 0, a = 0; 13: a = 0)",
+         Windows(stretched + a + 2 * (k - p - 1) - k, 1), s * (n - 1) + a + k - 2 * p,
+         (n - 1, k - 1, s - 1, p, k - 1 - p, a, s - 1 - a, s * (n - 1) + a + k - 2 * p - 1)),
+        (f"{_DV} 14: with i' = floor((i + 2p - k)/s) + 1 windows and a = (i + 2p - k) mod s, "
+         "o' = i (the original input size)",
+         s * (floor((n + 2 * p - k) / s) + 1 - 1) + sympy.Mod(n + 2 * p - k, s) + k - 2 * p, n,
+         (n - 1, k - 1, s - 1, p, n + 2 * p - k)),
     ]
 
 

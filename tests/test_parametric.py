@@ -275,3 +275,20 @@ def test_new_counting_proofs_check_and_name_their_claims(name):
     assert ok and all(proof.check() for proof in pm.theorem_proofs(name))
     assert steps[0].title == "For all sizes: what is proved"
     assert [st.title for st in steps].count("How the claims prove the theorem") >= 1
+
+
+def test_dumoulin_visin_relationships_are_proved_and_misreadings_are_not():
+    titles = {name: [t for t, *_ in pm._claims()[name]]
+              for name in ("output-size", "transposed-output-size")}
+    numbers = " ".join(titles["output-size"] + titles["transposed-output-size"])
+    for number in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 14, 15):
+        assert f"Relationship {number} " in numbers or f"Relationship {number}:" in numbers \
+            or f"Relationship 12-{number}" in numbers
+    for name in titles:
+        assert all(proof is not None and proof.check() for proof in pm.theorem_proofs(name))
+    j = pm.J
+    # half padding needs an odd kernel: k = 2j with p = j gives one output too many
+    assert pm.prove_for_all(pm.Windows(n + 2 * j - 2 * j, 1), n, (n - 1, j - 1)) is None
+    # relationship 14 without a: the original size is not recovered
+    assert pm.prove_for_all(s * sympy.floor((n + 2 * p - k) / s) + k - 2 * p, n,
+                            (n - 1, k - 1, s - 1, p, n + 2 * p - k)) is None
