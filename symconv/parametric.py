@@ -1473,6 +1473,16 @@ def _claims() -> dict[str, list[tuple[str, sympy.Expr, sympy.Expr, tuple]]]:
              Windows(n + 2 * d * J - d * 2 * J - 1, 1), ceil(n / 1), odd),
             ("PyTorch padding d(k-1)/2, odd k = 2j+1, stride 1: TensorFlow's pad before",
              floor(_TF_TOTAL.xreplace({s: 1, k: 2 * J + 1}) / 2), d * J, odd),
+            ("conventions: PyTorch's symmetric p = j when d(k-1) = 2j keeps n + 2j - 2j = n "
+             "inputs' windows: ceil(n/s) outputs at every stride, TensorFlow SAME's count",
+             Windows(n + 2 * J - 2 * J - 1, s), ceil(n / s), (n - 1, s - 1, J)),
+            ("conventions: yet the pads differ: d(k-1) - T = min((n-1) mod s, d(k-1)), so "
+             "TensorFlow pads the same total 2p = d(k-1) exactly when s divides n - 1 or "
+             "d(k-1) = 0, and less otherwise", SPAN - _TF_TOTAL,
+             sympy.Min(sympy.Mod(n - 1, s), SPAN), _POSITIVE),
+            ("conventions: SAME_LOWER (NumPy's 'same', odd pixel first) and SAME put ceil(T/2) "
+             "and floor(T/2) before: they differ by T mod 2, so exactly when T is odd",
+             ceil(_TF_TOTAL / 2) - floor(_TF_TOTAL / 2), sympy.Mod(_TF_TOTAL, 2), _POSITIVE),
         ],
         "transposed-output-size": [
             ("every N0 + op, 0 <= op <= s-1, maps forward to n",

@@ -292,3 +292,14 @@ def test_dumoulin_visin_relationships_are_proved_and_misreadings_are_not():
     # relationship 14 without a: the original size is not recovered
     assert pm.prove_for_all(s * sympy.floor((n + 2 * p - k) / s) + k - 2 * p, n,
                             (n - 1, k - 1, s - 1, p, n + 2 * p - k)) is None
+
+
+def test_convention_equivalences_state_exact_conditions():
+    titles = [t for t, *_ in pm._claims()["same-padding"]]
+    assert sum(t.startswith("conventions:") for t in titles) == 3
+    assert all(proof is not None and proof.check() for proof in pm.theorem_proofs("same-padding"))
+    span, total = d * (k - 1), pm._TF_TOTAL
+    # the pads are not always equal, nor is the split
+    assert pm.prove_for_all(span - total, 0, pm._POSITIVE) is None
+    assert pm.prove_for_all(sympy.ceiling(total / 2) - sympy.floor(total / 2), 0,
+                            pm._POSITIVE) is None
