@@ -1743,10 +1743,14 @@ _NOTES = {
         *(f"Fact {name}: {FACTS[name][0]}" for name in (
             "last-term-split", "nonnegative-product-support", "touching-intervals")),),
     "parameter-count": (
-        "What is proved for all sizes: the parameter count C_out (C_in/groups) prod k of every "
-        "layer without padding (any number of axes, stride, dilation, channels and groups "
-        "with a valid geometry). With padding, which taps reach the input rests on the "
-        "exhaustive sweep; the transposed layer's count rests on the checked sizes.",
+        "What is proved for all sizes: the distinct symbols of C number C_out (C_in/groups) "
+        "prod_a #{reaching taps on axis a} for every layer, and this is the parameter count "
+        "C_out (C_in/groups) prod k for every layer without padding (any number of axes, "
+        "stride, dilation, channels and groups with a valid geometry). With padding, how many "
+        "taps reach has no closed form here: the exhaustive sweep checks it. The transposed "
+        "layer equals C^T for every size (theorem transpose, proved for all sizes by an "
+        "index-set bijection), so it holds the same symbols, and its weight layout (C_out, "
+        "C_in/groups, *k) has as many entries.",
         "By the definition of the correlation (its index form), entry ((o, i), (c, j)) of C "
         "holds the symbol K[o, c, m] exactly when input channel c is in output channel o's "
         "group and, on every axis a, j_a = s_a i_a - p_a + d_a m_a with 0 <= i_a <= out_a - 1 "
@@ -1758,15 +1762,19 @@ _NOTES = {
         "inside [0, n_a - 1] for every 0 <= m_a <= k_a - 1 (the claims above): every tap "
         "reaches, and the count is C_out (C_in/groups) prod k.",),
     "mac-count": (
-        "What is proved for all sizes: without padding nnz(C) equals the naive count out_size "
-        "C_out (C_in/groups) prod k, i.e. no tap lands on padding (any number of axes, "
-        "stride, dilation, channels, groups with a valid geometry). With padding the number "
-        "of taps on the padding rests on the exhaustive sweep.",
+        "What is proved for all sizes: nnz(C) = out_size C_out (C_in/groups) prod k minus the "
+        "(output, tap) pairs that land on padding, for every layer; without padding no pair "
+        "does, so nnz(C) is the naive count (any number of axes, stride, dilation, channels, "
+        "groups with a valid geometry). With padding the number of pairs on the padding has "
+        "no closed form here: the exhaustive sweep counts it.",
         "By the definition of the correlation (its index form), the structural nonzeros of C "
         "are the pairs (output (o, i), tap (c, m)) with c in o's group whose input j_a = "
         "s_a i_a - p_a + d_a m_a lies in [0, n_a - 1] on every axis; within one output, "
         "distinct taps read distinct inputs (claim 'distinct taps'), so each pair is its own "
-        "nonzero and nnz(C) = C_out (C_in/groups) prod_a #{(i_a, m_a) reading a real input}.",
+        "nonzero and nnz(C) = C_out (C_in/groups) prod_a #{(i_a, m_a) reading a real input}. "
+        "Every one of the out_size prod k pairs per channel block either reads a real input "
+        "or lands on padding, so the naive count minus nnz(C) is exactly the pairs on "
+        "padding.",
         "Without padding every pair 0 <= i_a <= out_a - 1, 0 <= m_a <= k_a - 1 reads s_a i_a "
         "+ d_a m_a >= 0 and, writing i_a + v = out_a - 1 and m_a + u = k_a - 1, at most "
         "s_a(out_a - 1) + d_a(k_a - 1) <= n_a - 1 (the claims above): all out_a k_a pairs "
