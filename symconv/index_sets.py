@@ -43,7 +43,7 @@ from functools import cache
 
 import sympy
 
-from .parametric import SYMBOLS, canon, implied, prove_for_all
+from .parametric import FACTS, SYMBOLS, canon, implied, prove_for_all, verify
 from .proof import Math, Step
 
 n, k, s, p, d, op = (SYMBOLS[name] for name in ("n", "k", "s", "p", "d", "op"))
@@ -344,13 +344,10 @@ def theorem_steps(name: str) -> tuple[list[Step], bool]:
     head = Step("For all sizes: what is proved", scope + " Each check below is mechanical: "
                 "ring normalisation and Fourier--Motzkin implication, as in the counting "
                 "proofs. Any other part of the statement rests on the other evidence listed.")
-    fact = Step("Fact product-of-nonnegatives", FACT_PRODUCT)
+    verify("product-of-nonnegatives")
+    fact = Step("Fact product-of-nonnegatives", FACTS["product-of-nonnegatives"][0],
+                (Math(FACTS["product-of-nonnegatives"][1], "a b >= 0 (a >= 0, b >= 0)"),))
     return [head, *proof.steps(), fact, Step("Several axes and channels", _PRODUCT)], True
-
-
-#: The one fact the bounds use beyond linear arithmetic (checked in the test suite).
-FACT_PRODUCT = ("If a >= 0 and b >= 0 then a b >= 0: used with a, b among the bounds (for "
-                "example s - 1 >= 0 and n - 1 - i >= 0 give s(n - 1 - i) >= n - 1 - i >= 0).")
 
 
 __all__ = ["BijectionProof", "Check", "IndexSet", "check_bijection", "scatter_set",

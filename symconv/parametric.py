@@ -569,6 +569,11 @@ FACTS = {
         "$(C_l)_{j_l j_{l-1}} \\ne 0$.",
         r"(AB)_{ij} \ne 0 \iff \exists l:\ A_{il} \ne 0 \wedge B_{lj} \ne 0"
         r"\quad (A, B \ge 0)"),
+    "product-of-nonnegatives": (
+        "If $a \\ge 0$ and $b \\ge 0$ then $ab \\ge 0$ (a sum of $b$ copies of $a$). The "
+        "index-set proofs use it for two bounds at a time, e.g. $s - 1 \\ge 0$ and "
+        "$n - 1 - i \\ge 0$ give $s(n - 1 - i) \\ge n - 1 - i \\ge 0$.",
+        r"ab \ge 0\quad (a \ge 0,\ b \ge 0)"),
     "windows-monotone": (
         "The window starts $\\{i \\ge 0 : si \\le M'\\}$ are a subset of "
         "$\\{i \\ge 0 : si \\le M\\}$ when $M' \\le M$ (as $si \\le M' \\le M$), so "
@@ -702,22 +707,42 @@ def check_lemma(lemma: Lemma) -> tuple[int, dict[str, int] | None]:
     return int(keep.sum()), None
 
 
-def check_facts() -> dict[str, int]:
-    """Check the discharger's facts on the box; returns points checked per fact."""
+def _division_grid() -> tuple[np.ndarray, np.ndarray]:
     a, t = np.meshgrid(np.arange(-BOX, BOX + 1), np.arange(1, DIVISORS + 1), indexing="ij")
-    a, t = a.ravel(), t.ravel()
+    return a.ravel(), t.ravel()
+
+
+def _check_division_with_remainder() -> int:
+    a, t = _division_grid()
     q = a // t
-    assert np.all((a - t * q >= 0) & (a - t * q <= t - 1)), "division-with-remainder"
-    assert np.all(q[a >= 0] >= 0), "floor-nonnegative"
+    _require_fact(np.all((a - t * q >= 0) & (a - t * q <= t - 1)), "division-with-remainder")
+    return a.size
+
+
+def _check_floor_nonnegative() -> int:
+    a, t = _division_grid()
+    _require_fact(np.all((a // t)[a >= 0] >= 0), "floor-nonnegative")
+    return int((a >= 0).sum())
+
+
+def _check_product_bound() -> int:
     x, y = np.meshgrid(np.arange(0, 60), np.arange(0, 60), indexing="ij")
     for lx, ly in itertools.product(range(4), range(4)):
         ok = (x >= lx) & (y >= ly)
-        assert np.all((x * y >= lx * y + ly * x - lx * ly)[ok]), "product-bound"
-    return {"division-with-remainder": a.size, "floor-nonnegative": int((a >= 0).sum()),
-            "product-bound": 16 * x.size, "last-term-split": _check_last_term_split(),
-            "nonnegative-product-support": _check_product_support(),
-            "touching-intervals": _check_touching_intervals(),
-            "windows-monotone": _check_windows_monotone()}
+        _require_fact(np.all((x * y >= lx * y + ly * x - lx * ly)[ok]), "product-bound")
+    return 16 * x.size
+
+
+def _check_product_of_nonnegatives() -> int:
+    a, b = np.meshgrid(np.arange(-BOX, BOX + 1), np.arange(-BOX, BOX + 1), indexing="ij")
+    both = (a >= 0) & (b >= 0)
+    _require_fact(np.all((a * b)[both] >= 0), "product-of-nonnegatives")
+    return int(both.sum())
+
+
+def _require_fact(holds: Any, name: str) -> None:
+    if not bool(holds):
+        raise AssertionError(f"fact {name} fails on its box")
 
 
 def _check_windows_monotone() -> int:
@@ -731,7 +756,7 @@ def _check_windows_monotone() -> int:
     low, high, step = low[keep], high[keep], step[keep]
     count_low = evaluate(Windows(M, T), {M: low, T: step})[0]
     count_high = evaluate(Windows(M, T), {M: high, T: step})[0]
-    assert np.all(count_low <= count_high), "windows-monotone"
+    _require_fact(np.all(count_low <= count_high), "windows-monotone")
     return int(keep.sum())
 
 
@@ -747,7 +772,7 @@ def _check_product_support() -> int:
         product = np.einsum("xil,ylj->xyij", a_all, b_all) != 0
         paths = np.einsum("xil,ylj->xyij", (a_all != 0).astype(int),
                           (b_all != 0).astype(int)) > 0
-        assert np.array_equal(product, paths), "nonnegative-product-support"
+        _require_fact(np.array_equal(product, paths), "nonnegative-product-support")
         pairs += len(a_all) * len(b_all)
     return pairs
 
@@ -763,7 +788,8 @@ def _check_touching_intervals() -> int:
                    for cur, nxt in zip(chain, chain[1:])):
                 continue
             union = set().union(*(range(a, b + 1) for a, b in chain))
-            assert union == set(range(chain[0][0], chain[-1][1] + 1)), "touching-intervals"
+            _require_fact(union == set(range(chain[0][0], chain[-1][1] + 1)),
+                          "touching-intervals")
             checked += 1
     return checked
 
@@ -782,11 +808,44 @@ def _check_last_term_split() -> int:
         closed = (1 + sum(c[3] * (c[0] - 1) * b for c, b in zip(chain, before)),
                   prod(c[1] for c in chain),
                   sum(c[2] * b for c, b in zip(chain, before)))
-        assert closed == (r, big_s, big_p), "last-term-split"
+        _require_fact(closed == (r, big_s, big_p), "last-term-split")
     return len(chains)
 
 
+#: How each fact is checked on its finite box (each returns the points checked).
+_FACT_CHECKS = {
+    "division-with-remainder": _check_division_with_remainder,
+    "floor-nonnegative": _check_floor_nonnegative,
+    "product-bound": _check_product_bound,
+    "product-of-nonnegatives": _check_product_of_nonnegatives,
+    "last-term-split": _check_last_term_split,
+    "nonnegative-product-support": _check_product_support,
+    "touching-intervals": _check_touching_intervals,
+    "windows-monotone": _check_windows_monotone,
+}
+#: The facts every discharge of a precondition may use.
+DISCHARGE_FACTS = ("division-with-remainder", "floor-nonnegative", "product-bound")
+
+
 @cache
+def verify(name: str) -> int:
+    """Check one lemma or fact on its finite box (once per process); raise if it fails.
+
+    Returns the number of points checked.
+
+    Examples
+    --------
+    >>> verify("ceil-to-floor")
+    4812
+    """
+    if name in LEMMAS:
+        points, failure = check_lemma(LEMMAS[name])
+        if failure is not None or points == 0:
+            raise AssertionError(f"lemma {name} fails at {failure}")
+        return points
+    return _FACT_CHECKS[name]()
+
+
 def verify_lemmas() -> dict[str, int]:
     """Check every lemma and fact on its finite box; raise if one fails.
 
@@ -801,14 +860,7 @@ def verify_lemmas() -> dict[str, int]:
     >>> table["window-count"] > 1000 and len(table) == len(LEMMAS) + len(FACTS)
     True
     """
-    table = {}
-    for lemma in LEMMAS.values():
-        points, failure = check_lemma(lemma)
-        if failure is not None or points == 0:
-            raise AssertionError(f"lemma {lemma.name} fails at {failure}")
-        table[lemma.name] = points
-    table.update(check_facts())
-    return table
+    return {name: verify(name) for name in (*LEMMAS, *FACTS)}
 
 
 # ---------------------------------------------------------------------------
@@ -974,8 +1026,10 @@ def proof_problem(proof: ParametricProof) -> str | None:
 
 
 def check_proof(proof: ParametricProof) -> bool:
-    """Re-verify a parametric proof: the lemmas hold on their boxes and every step checks."""
-    verify_lemmas()
+    """Re-verify a parametric proof: the lemmas it uses and the discharger's facts hold on
+    their boxes, and every step checks."""
+    for name in (*proof.lemmas(), *DISCHARGE_FACTS):
+        verify(name)
     return proof_problem(proof) is None
 
 
@@ -1263,7 +1317,7 @@ __all__ = ["A", "B", "C", "Chain", "FACTS", "Iverson", "LEMMAS", "Lemma", "M",
            "ParametricProof", "Q",
            "Rewrite", "SYMBOLS", "Split", "T", "Windows", "X", "Y", "canon", "check_lemma",
            "check_proof", "check_rewrite", "evaluate", "implied", "is_integer_valued",
-           "proof_problem", "prove_for_all", "same", "verify_lemmas"]
+           "proof_problem", "prove_for_all", "same", "verify", "verify_lemmas"]
 
 
 # ---------------------------------------------------------------------------
@@ -1694,7 +1748,21 @@ def theorem_steps(name: str) -> tuple[list[Step], bool]:
                  f"each a chain of named lemmas whose steps are re-verified: {titles}. Any "
                  "other part of the statement rests on the other evidence listed.")
     notes = [Step("How the claims prove the theorem", text) for text in _NOTES.get(name, ())]
+    for fact in cited_facts(" ".join(_NOTES.get(name, ()))):
+        verify(fact)
     return [scope] + [step for proof in proofs for step in proof.steps()] + notes, True
+
+
+def cited_facts(text: str) -> list[str]:
+    """The facts a derivation cites as ``fact NAME``; each is checked before it is used.
+
+    Examples
+    --------
+    >>> cited_facts("by fact touching-intervals and Fact last-term-split")
+    ['last-term-split', 'touching-intervals']
+    """
+    lowered = text.lower()
+    return [name for name in FACTS if f"fact {name}" in lowered]
 
 
 #: How a theorem's checked claims add up to its statement (no further step is assumed).
