@@ -1184,7 +1184,7 @@ def _large_search(parsed: sympy.Expr, entry: Quantity, fixed: Mapping[str, int],
                   guards: Sequence[sympy.Expr] = ()
                   ) -> tuple[dict[str, Any] | None, str, list[Step]]:
     """A counterexample among large points, judged by the definition proved for all sizes."""
-    from .parametric import definition_proof
+    from .parametric import closed_form, definition_proof
 
     if definition_proof(entry.quantity, entry.convention) is None:
         return None, _domain(entry, _ranges(entry, dict(fixed)))[1], [Step(
@@ -1192,7 +1192,8 @@ def _large_search(parsed: sympy.Expr, entry: Quantity, fixed: Mapping[str, int],
             "has no closed form proved for all sizes to search large sizes with: the claim "
             "is proved only on the finite domain above.")]
     columns = _large_points(parsed, entry, fixed)
-    definition = parse_formula(entry.definition, entry.variables)
+    definition = parse_formula(closed_form(entry.quantity, entry.convention)[0],
+                               entry.variables)
     num, den, undefined = evaluate_many(parsed, columns)
     undefined = undefined | _undefined_by_guards(guards, columns)
     t_num, t_den, _ = evaluate_many(definition, columns)

@@ -1394,6 +1394,11 @@ def _truths() -> dict[tuple[str, str], Truth]:
     table["same_length", "numpy"] = Truth(sympy.Max(n, k), "numpy keeps the longer length",
                                           (n - 1, k - 1))
     table["same_length", "scipy"] = Truth(n, "scipy keeps the length of in1", (n - 1, k - 1))
+    for convention in ("tensorflow", "keras"):
+        table["macs", convention] = Truth(
+            Windows(n - SPAN - 1, s) * k, "(windows) $\\times k$: without padding every "
+            "(window, tap) pair reads a distinct real input (theorem mac-count's claims, "
+            "proved for all sizes), so the nonzeros are all of them", valid.assumptions)
     for convention in ("torch", "tensorflow", "keras", "jax"):
         table["receptive_field", convention] = Truth(
             Windows(SPAN, 1), "input positions from the first tap to the last", _POSITIVE)
@@ -1421,16 +1426,48 @@ def definition_proof(quantity: str, convention: str) -> ParametricProof | None:
     >>> definition_proof("macs", "torch") is None
     True
     """
-    from .formula import QUANTITIES, parse_formula
+    from .formula import parse_formula
 
     truth = TRUTHS.get((quantity, convention))
-    if truth is None:
+    form = closed_form(quantity, convention)
+    if truth is None or form is None:
         return None
-    entry = QUANTITIES[quantity, convention]
-    definition = to_plain(parse_formula(entry.definition, entry.variables))
-    proof = prove_for_all(definition, truth.expr, truth.assumptions)
-    return _with(proof, f"Definition for all sizes: {quantity} ({convention})",
-                 f"The truth: {truth.meaning}.")
+    text, variables, theorem = form
+    notes = [f"The truth: {truth.meaning}."]
+    if theorem is not None:
+        if not all(p is not None and p.check() for p in theorem_proofs(theorem)):
+            return None
+        notes.append(f"The {quantity} is defined as a count; theorem {theorem} proves for all "
+                     "sizes that the count is this closed form: "
+                     + "; ".join(title for title, *_ in _claims()[theorem]) + ".")
+    proof = prove_for_all(to_plain(parse_formula(text, variables)), truth.expr,
+                          truth.assumptions)
+    return _with(proof, f"Definition for all sizes: {quantity} ({convention})", *notes)
+
+
+#: Quantities defined by a count, with the closed form a theorem proves for all sizes.
+_COUNTED = {("macs", "tensorflow"): ("(floor((n - d*(k - 1) - 1)/s) + 1)*k", "mac-count"),
+            ("macs", "keras"): ("(floor((n - d*(k - 1) - 1)/s) + 1)*k", "mac-count")}
+
+
+def closed_form(quantity: str, convention: str) -> tuple[str, tuple[str, ...], str | None] | None:
+    """The closed form a quantity is checked against at large sizes: its definition, or for
+    a counted quantity the form a theorem proves (with that theorem's name); None if none.
+
+    Examples
+    --------
+    >>> closed_form("macs", "keras")[2], closed_form("macs", "torch")
+    ('mac-count', None)
+    """
+    from .formula import QUANTITIES
+
+    entry = QUANTITIES.get((quantity, convention))
+    if entry is None:
+        return None
+    text, theorem = _COUNTED.get((quantity, convention), (entry.definition, None))
+    if text.startswith("#"):
+        return None
+    return text, entry.variables, theorem
 
 
 def parametric_steps(quantity: str, convention: str) -> tuple[list[Step], bool]:

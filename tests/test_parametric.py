@@ -47,9 +47,21 @@ def test_counting_theorems_proved_for_all_sizes(name):
                       if isinstance(m, pm.Math))
 
 
-def test_macs_has_no_parametric_proof():
+def test_macs_proved_for_all_sizes_only_without_padding():
+    # with padding the count has no closed form here: only the finite domain is claimed
     assert pm.definition_proof("macs", "torch") is None
     assert pm.parametric_steps("macs", "torch")[1] is False
+    form = "(floor((n - d*(k - 1) - 1)/s) + 1)*k"
+    for convention in ("tensorflow", "keras"):
+        proof = check_formula(form, "macs", convention)
+        assert proof.evidence == ["parametric", "exhaustive"]
+        assert "theorem mac-count" in " ".join(st.text for st in proof.steps)
+        assert check_formula(form + " + 1", "macs", convention).verdict == "refuted"
+    trap = check_formula(form + " + floor(n/1001)", "macs", "tensorflow")
+    assert trap.verdict == "refuted" and trap.counterexample["n"] >= 1001
+    padded = check_formula("(floor((n + 2*p - d*(k - 1) - 1)/s) + 1)*k", "macs", "torch",
+                           fixed={"p": 0})
+    assert padded.evidence == ["exhaustive"] and "finite domain" in padded.text()
 
 
 def _tampered(proof, **change):
@@ -139,8 +151,9 @@ def test_proof_says_proved_for_all_sizes_with_the_lemma_chain():
     assert "Lemma window-count" in titles and "Lemma ceil-to-floor" in titles
 
 
-def test_macs_formula_is_proved_only_on_its_domain():
-    proof = check_formula("(floor((n - d*(k-1) - 1)/s) + 1)*k", "macs", "tensorflow")
+def test_macs_formula_with_padding_is_proved_only_on_its_domain():
+    proof = check_formula("(floor((n + 2*p - d*(k-1) - 1)/s) + 1)*k", "macs", "torch",
+                          fixed={"p": 0})
     assert proof.evidence == ["exhaustive"]
     assert any(st.title == "Not proved for all sizes" for st in proof.steps)
 
