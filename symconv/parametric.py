@@ -1223,8 +1223,14 @@ def prove_for_all(claim_lhs: sympy.Expr, claim_rhs: sympy.Expr,
     >>> prove_for_all(sympy.floor(n/2) * 2, n, [n - 1]) is None
     True
     """
-    hyps = tuple(sympy.sympify(a) for a in assumptions)
-    lhs, rhs = sympy.sympify(claim_lhs), sympy.sympify(claim_rhs)
+    return _prove_for_all(sympy.sympify(claim_lhs), sympy.sympify(claim_rhs),
+                          tuple(sympy.sympify(a) for a in assumptions), splits)
+
+
+@cache
+def _prove_for_all(lhs: sympy.Expr, rhs: sympy.Expr, hyps: tuple[sympy.Expr, ...],
+                   splits: int) -> ParametricProof | None:
+    """:func:`prove_for_all`, searched once per claim (the search is a pure function)."""
     if not all(denominators_nonzero(side, hyps) for side in (lhs, rhs)):
         return None
     prover = _Prover(hyps)
@@ -1537,6 +1543,7 @@ _TRANSPOSED = _POSITIVE + (p, _N0 - 1)
 _POOL_OUT = ceil((n + 2 * p - SPAN - 1) / s) + 1  # PyTorch's ceil-mode count before the drop
 
 
+@cache
 def _claims() -> dict[str, list[tuple[str, sympy.Expr, sympy.Expr, tuple]]]:
     torch_fit = _windows_truth(2 * p, (p,)).assumptions
     x_same = (ceil(n / s) - 1) * s + SPAN + 1 - n
