@@ -317,6 +317,12 @@ _SCOPES = {
                   "layer, k, s, d >= 1, p >= 0, and output_padding 0 <= op <= s - 1: the "
                   "forward size it inverts), the scatter rule's terms and C^T's are the same "
                   "(identity bijection) and the shapes agree, so T = C^T."),
+    "adjoint": (transposed_equals_transpose,
+                "For every layer whose transposed layer inverts its size (as in the "
+                "transpose proof): T = C^T, shown below for one axis and one channel; and for "
+                "every matrix, <Cx, y> = sum_i sum_j C_ij x_j y_i = sum_j x_j sum_i (C^T)_ji "
+                "y_i = <x, C^T y> (reordering a finite sum). Together: <Cx, y> = <x, Ty> for "
+                "every size."),
     "transposed-as-convolution": (
         transposed_equals_zero_insertion,
         "For every one-axis, one-channel ConvTranspose (n, k, s, d >= 1, p >= 0, any "

@@ -128,6 +128,7 @@ def test_product_closure_is_sound_on_a_box():
 @pytest.mark.parametrize("name, params", [
     ("transpose", {}),
     ("transposed-as-convolution", {}),
+    ("adjoint", {}),
     ("transpose", {"input_shape": (5,), "kernel_shape": (3,), "stride": 2, "padding": 1,
                    "in_channels": 2, "out_channels": 4, "groups": 2}),
 ])

@@ -433,7 +433,8 @@ def adjoint(input_shape, kernel_shape, stride, padding, dilation, in_channels, o
                  (Math(r"\langle Cx, y\rangle - \langle x, Ty\rangle = 0",
                        "<Cx,y> - <x,Ty> = 0"),) if result.holds else ()),
         )
-        return Outcome(result.holds, steps, difference, numeric=result.agrees)
+        return with_index_proof(Outcome(result.holds, steps, difference,
+                                        numeric=result.agrees), "adjoint")
     tg, c, t = _layer(g, in_channels, out_channels, groups)
     x, y = input_symbols(c.input_shape, "x"), input_symbols(c.output_shape, "y")
     cx, ty = c.apply(x), t.apply(y)
@@ -449,8 +450,8 @@ def adjoint(input_shape, kernel_shape, stride, padding, dilation, in_channels, o
         comparison_step(r"\langle Cx, y\rangle", r"\langle x, T y\rangle", 1,
                         difference is None, difference),
     )
-    return Outcome(difference is None, steps, difference,
-                   numeric=_oracle_agrees(g, tg, c, t, groups))
+    return with_index_proof(Outcome(difference is None, steps, difference,
+                                    numeric=_oracle_agrees(g, tg, c, t, groups)), "adjoint")
 
 
 def _flat(a: sympy.NDimArray) -> list:
