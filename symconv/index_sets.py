@@ -78,6 +78,7 @@ class IndexSet:
     rows: sympy.Expr
     columns: sympy.Expr
     definition: str
+    entry: str = "(j, i)"
 
     @property
     def equations(self) -> tuple[sympy.Expr, ...]:
@@ -196,8 +197,8 @@ class BijectionProof:
             return Math(",\\ ".join(f"{sympy.latex(v)} = {sympy.latex(e)}" for v, e in pairs),
                         ", ".join(f"{v} = {e}" for v, e in pairs))
 
-        sets = [Step(f"Index set of {x.name}", x.definition + ". Entry (j, i) is the sum of "
-                     "the taps over:", (Math(x.latex(), x.text()),))
+        sets = [Step(f"Index set of {x.name}", x.definition + f". Entry {x.entry} is the sum "
+                     "of the taps over:", (Math(x.latex(), x.text()),))
                 for x in (self.source, self.target)]
         maps = [Step("The bijection", f"Forward ({self.source.name} -> {self.target.name}) "
                      "and backward:", (mapping(self.forward), mapping(self.backward)))]
@@ -262,13 +263,16 @@ def check_bijection(source: IndexSet, target: IndexSet, forward: dict, backward:
     back_and_there = all(_vanishes(canon(forward[v].xreplace(backward)) - v, target.equations,
                                    t_order) for v in target.variables)
     terms = _vanishes(target.tap.xreplace(forward) - source.tap, source.equations, s_order)
-    rows = canon(source.rows - target.rows) == 0
-    columns = prove_for_all(source.columns, target.columns, context)
-    shape_text = (f"rows {source.rows} and {canon(target.rows)}: the same ring element; "
-                  f"columns {source.columns} and {target.columns}: "
-                  + ("the same ring element" if columns is not None and not columns.lemmas()
-                     else "equal by " + ", ".join(columns.lemmas()) if columns is not None
-                     else "not shown equal"))
+    sizes = [(what, a, b, prove_for_all(a, b, context)) for what, a, b in
+             (("rows", source.rows, target.rows), ("columns", source.columns, target.columns))]
+    shape_text = "; ".join(
+        f"{what} {a} and {b}: " + ("not shown equal" if found is None else
+                                    "the same ring element" if not found.lemmas() else
+                                    "equal by " + ", ".join(found.lemmas()))
+        for what, a, b, found in sizes)
+    shape_ok = all(found is not None and found.check() for *_, found in sizes)
+    shape_steps = tuple(step for *_, found in sizes if found is not None and found.lemmas()
+                        for step in found.steps())
     checks = (
         Check("into", into, into_text),
         Check("back", back, back_text.replace("the map", "the backward map")),
@@ -278,11 +282,66 @@ def check_bijection(source: IndexSet, target: IndexSet, forward: dict, backward:
         Check("terms", terms, f"a term's tap {source.tap} is sent to the tap "
               f"{target.tap} = {sympy.simplify(target.tap.xreplace(forward))}: the same "
               "kernel entry"),
-        Check("shape", rows and columns is not None and columns.check(), shape_text),
+        Check("shape", shape_ok, shape_text),
     )
-    return BijectionProof(source, target, forward, backward, checks,
-                          () if columns is None or not columns.lemmas() else
-                          tuple(columns.steps()))
+    return BijectionProof(source, target, forward, backward, checks, shape_steps)
+
+
+# Forward correlations: row i (output), column j (input), pads p_before and p_after.
+pb, pa = SYMBOLS["p_before"], SYMBOLS["p_after"]
+#: The stride-s correlation's last window start, floor(M/s), M = n + p_b + p_a - d(k-1) - 1.
+_LAST = sympy.floor((n + pb + pa - d * (k - 1) - 1) / s)
+FORWARD_GEOMETRY = (n - 1, k - 1, s - 1, d - 1, pb, pa, n + pb + pa - d * (k - 1) - 1)
+FORWARD_ENTRY = (COLUMN, _LAST - COLUMN, ROW, n - 1 - ROW)  # 0 <= i <= out - 1, 0 <= j <= n-1
+SAMPLE, ZI_TAP = sympy.Symbol("t"), sympy.Symbol("u")  # D_s's sample l = s i; zi's tap u
+
+
+def correlation_set(stride: sympy.Expr = s, dilation: sympy.Expr = d) -> IndexSet:
+    """``C`` entry ``(i, j)``: tap ``m`` when window ``i`` reads input ``j = s i - p_b + d m``."""
+    return IndexSet(f"C (stride {stride}, dilation {dilation})", (TAP,),
+                    ((ROW, stride * COLUMN - pb + dilation * TAP),), (TAP, k - 1 - TAP), TAP,
+                    sympy.floor((n + pb + pa - dilation * (k - 1) - 1) / stride) + 1, n,
+                    "window i with tap m reads input j = s i - p_b + d m (if 0 <= j <= n - 1)",
+                    "(i, j)")
+
+
+def subsampled_set() -> IndexSet:
+    """``D_s C_1`` entry ``(i, j)``: ``D_s`` keeps row ``t = s i`` of the stride-1 ``C_1``."""
+    out_1 = n + pb + pa - d * (k - 1)
+    return IndexSet("D_s C_1", (SAMPLE, TAP), ((SAMPLE, s * COLUMN), (ROW, SAMPLE - pb + d * TAP)),
+                    (TAP, k - 1 - TAP, SAMPLE, out_1 - 1 - SAMPLE), TAP,
+                    sympy.ceiling(out_1 / s), n,
+                    "(D_s C_1)[i, j] = sum_t D_s[i, t] C_1[t, j]: D_s[i, t] = 1 when t = s i "
+                    "(0 <= t <= out_1 - 1, decimation to ceil(out_1/s) rows); C_1[t, j] = k_m "
+                    "when j = t - p_b + d m", "(i, j)")
+
+
+def zero_inserted_kernel_set() -> IndexSet:
+    """``C_1(zi_d k)`` entry ``(i, j)``: tap ``u`` of the zero-inserted kernel is ``k_m`` when
+    ``u = d m`` and 0 otherwise."""
+    return IndexSet("C_1(zi_d k)", (ZI_TAP, TAP), ((ZI_TAP, d * TAP),
+                                                   (ROW, s * COLUMN - pb + ZI_TAP)),
+                    (ZI_TAP, d * (k - 1) - ZI_TAP, TAP, k - 1 - TAP), TAP,
+                    sympy.floor((n + pb + pa - (d * (k - 1) + 1 - 1) - 1) / s) + 1, n,
+                    "the undilated correlation with the kernel of size d(k-1) + 1 whose tap u "
+                    "is k_m when u = d m, else 0: window i with tap u reads j = s i - p_b + u",
+                    "(i, j)")
+
+
+@cache
+def strided_equals_subsampled() -> BijectionProof:
+    """``C_s = D_s C_1``: ``m -> (t = s i, m)``; back ``(t, m) -> m``."""
+    return check_bijection(correlation_set(), subsampled_set(),
+                           {SAMPLE: s * COLUMN, TAP: TAP}, {TAP: TAP},
+                           FORWARD_GEOMETRY + FORWARD_ENTRY)
+
+
+@cache
+def dilated_equals_zero_inserted_kernel() -> BijectionProof:
+    """``C_d(k) = C_1(zi_d k)``: ``m -> (u = d m, m)``; back ``(u, m) -> m``."""
+    return check_bijection(correlation_set(), zero_inserted_kernel_set(),
+                           {ZI_TAP: d * TAP, TAP: TAP}, {TAP: TAP},
+                           FORWARD_GEOMETRY + FORWARD_ENTRY)
 
 
 @cache
@@ -323,6 +382,19 @@ _SCOPES = {
                 "every matrix, <Cx, y> = sum_i sum_j C_ij x_j y_i = sum_j x_j sum_i (C^T)_ji "
                 "y_i = <x, C^T y> (reordering a finite sum). Together: <Cx, y> = <x, Ty> for "
                 "every size."),
+    "stride-as-subsampling": (
+        strided_equals_subsampled,
+        "For every one-axis, one-channel layer (n, k, s, d >= 1, pads p_b, p_a >= 0, the "
+        "dilated kernel fitting the padded input), the terms of C_s and of D_s C_1 correspond "
+        "one to one (m -> (t = s i, m)) with the same kernel tap, and the shapes agree "
+        "(ceil(out_1/s) = floor(M/s) + 1 rows), so C_s = D_s C_1."),
+    "dilation": (
+        dilated_equals_zero_inserted_kernel,
+        "For every one-axis, one-channel layer (n, k, s, d >= 1, pads p_b, p_a >= 0, the "
+        "dilated kernel fitting the padded input), the terms of C_d(k) and of C_1(zi_d k) "
+        "correspond one to one (m -> (u = d m, m)) with the same kernel tap (the taps of "
+        "zi_d k off the multiples of d are zero: no term), and the shapes agree, so "
+        "C_d(k) = C_1(zi_d k)."),
     "transposed-as-convolution": (
         transposed_equals_zero_insertion,
         "For every one-axis, one-channel ConvTranspose (n, k, s, d >= 1, p >= 0, any "

@@ -129,6 +129,8 @@ def test_product_closure_is_sound_on_a_box():
     ("transpose", {}),
     ("transposed-as-convolution", {}),
     ("adjoint", {}),
+    ("dilation", {}),
+    ("stride-as-subsampling", {}),
     ("transpose", {"input_shape": (5,), "kernel_shape": (3,), "stride": 2, "padding": 1,
                    "in_channels": 2, "out_channels": 4, "groups": 2}),
 ])
@@ -145,3 +147,48 @@ def test_other_recipes_get_no_proof_for_all_sizes():
     # absorb the trailing zeros) holds, but the bijection proved is the one between samples
     assert prove("transposed-as-convolution", pad_rule="notes").evidence == []
     assert "parametric" not in prove("transposed-as-convolution", insertion="after").evidence
+
+
+@pytest.mark.parametrize("build", [ix.strided_equals_subsampled,
+                                   ix.dilated_equals_zero_inserted_kernel])
+def test_forward_bijection_proofs_pass(build):
+    assert build().holds, [c for c in build().checks if not c.passed]
+
+
+def test_forward_index_sets_are_the_operators_entries():
+    from symconv.operators import decimation
+
+    sets = (ix.correlation_set(), ix.subsampled_set(), ix.zero_inserted_kernel_set())
+    checked = 0
+    for nn, kk, ss, pb, pa, dd in itertools.product(range(1, 5), range(1, 4), range(1, 4),
+                                                   range(2), range(2), range(1, 3)):
+        try:
+            g = Geometry((nn,), (kk,), ss, ((pb, pa),), dd)
+        except ValueError:
+            continue
+        c = correlation(g, kernel_name="w").matrix
+        c1 = correlation(Geometry((nn,), (kk,), 1, ((pb, pa),), dd), kernel_name="w").matrix
+        subsampled = decimation((c1.rows,), ss).matrix * c1
+        assert subsampled.shape == c.shape
+        for row, column in itertools.product(range(c.rows), range(c.cols)):
+            values = {"n": nn, "k": kk, "s": ss, "p_before": pb, "p_after": pa, "d": dd,
+                      "i": row, "j": column}
+            taps = _entry_taps(c, row, column)
+            assert sets[0].taps(values) == taps == _entry_taps(subsampled, row, column)
+            assert sets[1].taps(values) == taps and sets[2].taps(values) == taps
+            checked += 1
+    assert checked > 500
+
+
+def test_wrong_subsampling_and_insertion_fail_a_check():
+    shifted = ix.subsampled_set()
+    shifted = replace(shifted, sides=((ix.SAMPLE, s * ix.COLUMN + 1), shifted.sides[1]))
+    assert not ix.check_bijection(ix.correlation_set(), shifted,
+                                  {ix.SAMPLE: s * ix.COLUMN, ix.TAP: ix.TAP}, {ix.TAP: ix.TAP},
+                                  ix.FORWARD_GEOMETRY + ix.FORWARD_ENTRY).holds
+    spaced = ix.zero_inserted_kernel_set()
+    spaced = replace(spaced, sides=((ix.ZI_TAP, (d + 1) * ix.TAP), spaced.sides[1]))
+    proof = ix.check_bijection(ix.correlation_set(), spaced,
+                               {ix.ZI_TAP: d * ix.TAP, ix.TAP: ix.TAP}, {ix.TAP: ix.TAP},
+                               ix.FORWARD_GEOMETRY + ix.FORWARD_ENTRY)
+    assert not proof.holds

@@ -315,7 +315,8 @@ def dilation(input_shape, kernel_shape, stride, padding, dilation, in_channels,
 
     agrees = (numeric_agrees(lhs_op, lambda x, w: numeric.correlate(x, w, g, groups))
               and numeric_agrees(lhs_op, oracle_identity))
-    return Outcome(difference is None, steps, difference, numeric=agrees)
+    return with_index_proof(Outcome(difference is None, steps, difference, numeric=agrees),
+                            "dilation")
 
 
 @theorem("stride-as-subsampling", family="decomposition",
@@ -351,7 +352,8 @@ def stride_as_subsampling(input_shape, kernel_shape, stride, padding, dilation, 
 
     agrees = (numeric_agrees(c_s, lambda x, w: numeric.correlate(x, w, g, groups))
               and numeric_agrees(c_s, oracle_identity))
-    return Outcome(difference is None, steps, difference, numeric=agrees)
+    return with_index_proof(Outcome(difference is None, steps, difference, numeric=agrees),
+                            "stride-as-subsampling")
 
 
 # ---------------------------------------------------------------------------
