@@ -40,6 +40,7 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import sympy
 
@@ -109,21 +110,29 @@ class IndexSet:
         ...                     "j": 2, "i": 1})
         [0]
         """
-        env = {sym: sympy.Integer(values[sym.name]) for sym in
-               set().union(*(e.free_symbols for e in self.equations + self.bounds + (self.tap,)))
-               if sym not in self.variables}
-        highs = [min(int(_upper(b, v).xreplace(env)) for b in self.bounds
-                     if _upper(b, v) is not None) for v in self.variables]
-        test = sympy.lambdify(self.variables, [e.xreplace(env) for e in self.equations]
-                              + [b.xreplace(env) for b in self.bounds]
-                              + [self.tap.xreplace(env)], "math")
+        params, test, uppers = _compiled(self)
+        env = [values[sym.name] for sym in params]
+        highs = [min(int(upper(*env)) for upper in bounds) for bounds in uppers]
         count = len(self.equations)
         found = []
         for point in itertools.product(*(range(h + 1) for h in highs)):
-            *conditions, tap = test(*point)
+            *conditions, tap = test(*point, *env)
             if all(c == 0 for c in conditions[:count]) and all(c >= 0 for c in conditions[count:]):
                 found.append(int(tap))
         return sorted(found)
+
+
+@cache
+def _compiled(index_set: IndexSet) -> tuple[list[sympy.Symbol], Any, list[list[Any]]]:
+    """The set's parameters, one function of (variables, parameters) giving its equations,
+    bounds and tap, and per variable the functions of the parameters bounding it above."""
+    exprs = [*index_set.equations, *index_set.bounds, index_set.tap]
+    params = sorted(set().union(*(e.free_symbols for e in exprs)) - set(index_set.variables),
+                    key=lambda sym: sym.name)
+    test = sympy.lambdify([*index_set.variables, *params], exprs, "math")
+    uppers = [[sympy.lambdify(params, _upper(b, v), "math") for b in index_set.bounds
+               if _upper(b, v) is not None] for v in index_set.variables]
+    return params, test, uppers
 
 
 def _upper(bound: sympy.Expr, var: sympy.Symbol) -> sympy.Expr | None:
