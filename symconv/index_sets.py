@@ -7,8 +7,9 @@ as parameters. Two operators are equal for **every** size when an explicit
 affine bijection maps the index set of one onto the index set of the other and
 sends each term to the same kernel tap. This module states the index sets of
 the transposed convolution three ways (its scatter rule, the transpose of the
-correlation, the zero-insertion recipe) and checks such bijections
-mechanically:
+correlation, the zero-insertion recipe), of the strided correlation two ways
+(``C_s`` and ``D_s C_1``) and of the dilated one two ways (``C_d(k)`` and
+``C_1(zi_d k)``), and checks such bijections mechanically:
 
 1. *into*: every equation of the target, with the forward map substituted,
    vanishes on the source (ring normalisation after solving the source's
@@ -19,8 +20,8 @@ mechanically:
 3. *inverse*: backward after forward is the identity on the source, forward
    after backward the identity on the target (modulo their equations);
 4. *terms*: the forward map sends each term to the same kernel tap;
-5. *shape*: both operators have the same number of rows (a ring identity, or a
-   claim proved by :func:`symconv.parametric.prove_for_all`).
+5. *shape*: both operators have the same numbers of rows and columns (each a
+   claim proved by :func:`symconv.parametric.prove_for_all`, often a ring identity).
 
 One axis and one channel are proved; several axes and channel pairs are
 products of these factors (the index forms are Cartesian products, and the
