@@ -1589,6 +1589,13 @@ def _claims() -> dict[str, list[tuple[str, sympy.Expr, sympy.Expr, tuple]]]:
              Windows(_N0 + s + R + 2 * p - SPAN - 1, s), n + 1 + floor(R / s),
              _TRANSPOSED + (R,)),
             *_dumoulin_visin_transposed(),
+            ("conventions: Keras' 'valid' transposed length n s + max(d(k-1) + 1 - s, 0) is "
+             "PyTorch's with p = 0 and output_padding = max(s - d(k-1) - 1, 0)",
+             (n - 1) * s + SPAN + 1 + sympy.Max(s - SPAN - 1, 0),
+             n * s + sympy.Max(SPAN + 1 - s, 0), _POSITIVE),
+            ("conventions: that output_padding is at most s - 1, so PyTorch accepts it",
+             sympy.Min(sympy.Max(s - SPAN - 1, 0), s - 1), sympy.Max(s - SPAN - 1, 0),
+             _POSITIVE),
         ],
         "pool-output-size": [
             ("floor mode", floor((n + 2 * p - SPAN - 1) / s) + 1,

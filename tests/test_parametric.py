@@ -1,6 +1,7 @@
 """Proofs for all sizes: lemmas on their boxes, counting proofs re-verified, tampering
 rejected, large-size traps refuted, the CLI lists "parametric"."""
 
+import itertools
 import json
 
 import numpy as np
@@ -316,3 +317,20 @@ def test_convention_equivalences_state_exact_conditions():
     assert pm.prove_for_all(span - total, 0, pm._POSITIVE) is None
     assert pm.prove_for_all(sympy.ceiling(total / 2) - sympy.floor(total / 2), 0,
                             pm._POSITIVE) is None
+
+
+def test_keras_and_pytorch_transposed_lengths_agree_exactly_with_that_output_padding():
+    assert all(p is not None and p.check() for p in pm.theorem_proofs("transposed-output-size"))
+    span = d * (k - 1)
+    # with output_padding 0 instead they differ whenever s > d(k-1) + 1
+    assert pm.prove_for_all((n - 1) * s + span + 1, n * s + sympy.Max(span + 1 - s, 0),
+                            pm._POSITIVE) is None
+
+
+def test_that_output_padding_gives_keras_length_in_pytorch():
+    torch = pytest.importorskip("torch")
+    for nn, kk, ss, dd in itertools.product(range(1, 5), range(1, 5), range(1, 5), range(1, 3)):
+        op_ = max(ss - dd * (kk - 1) - 1, 0)
+        y = torch.nn.functional.conv_transpose1d(torch.zeros(1, 1, nn), torch.zeros(1, 1, kk),
+                                                 stride=ss, output_padding=op_, dilation=dd)
+        assert y.shape[-1] == nn * ss + max(dd * (kk - 1) + 1 - ss, 0)
