@@ -88,12 +88,20 @@ class IndexSet:
         return tuple(left - right for left, right in self.sides)
 
     def latex(self) -> str:
-        r"""The set as on the board: ``\{(m) : j = d m - p + s i,\ m \ge 0, ...\}``."""
+        r"""The set as on the board, one line for its equations and one for its ranges:
+        ``\{(m) : j = d m - p + s i,\ 0 \le m \le k - 1\}``, then its tap."""
         vars_ = ", ".join(sympy.latex(v) for v in self.variables)
-        parts = [f"{sympy.latex(a)} = {sympy.latex(b)}" for a, b in self.sides]
-        parts += [f"{sympy.latex(b)} \\ge 0" for b in self.bounds]
-        return (f"\\{{({vars_}) : " + ",\\ ".join(parts) + "\\}"
-                f"\\quad \\text{{tap }} {sympy.latex(self.tap)}")
+        equations = ",\\ ".join(f"{sympy.latex(a)} = {sympy.latex(b)}" for a, b in self.sides)
+        ranges, used = [], set()
+        for v in self.variables:
+            upper = next((b for b in self.bounds if _upper(b, v) is not None), None)
+            if v in self.bounds and upper is not None:
+                ranges.append(f"0 \\le {sympy.latex(v)} \\le {sympy.latex(upper + v)}")
+                used |= {v, upper}
+        ranges += [f"{sympy.latex(b)} \\ge 0" for b in self.bounds if b not in used]
+        return (f"\\begin{{aligned}} &\\{{({vars_}) :\\ {equations}, \\\\ &\\qquad "
+                + ",\\ ".join(ranges) + f"\\}}\\quad \\text{{tap }} {sympy.latex(self.tap)}"
+                "\\end{aligned}")
 
     def text(self) -> str:
         parts = [f"{a} = {b}" for a, b in self.sides] + [f"{b} >= 0" for b in self.bounds]
@@ -372,7 +380,7 @@ def transposed_equals_transpose() -> BijectionProof:
                            GEOMETRY + (s - 1 - op,) + ENTRY)
 
 
-_PRODUCT = ("Several axes and channels: the index forms are Cartesian products of the "
+_PRODUCT = ("The index forms are Cartesian products of the "
             "per-axis sets (a multi-index reads axis by axis) and of the channel pairs, and "
             "the channel part is the same on both sides (weight w[c, o, m] of input channel c "
             "and output channel o in its group); a product of bijections is a bijection, so "
