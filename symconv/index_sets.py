@@ -225,10 +225,21 @@ class BijectionProof:
         return sets + maps + checks + list(self.shape_steps)
 
 
-def product_closure(hyps: Sequence[sympy.Expr]) -> list[sympy.Expr]:
-    """``hyps`` and every product of two of them (fact product-of-nonnegatives)."""
+def product_closure(hyps: Sequence[sympy.Expr], factors: Sequence[sympy.Expr] | None = None
+                    ) -> list[sympy.Expr]:
+    """``hyps`` and every product of two of them, or of one of ``factors`` (themselves among
+    the hypotheses) with any of them (fact product-of-nonnegatives)."""
     hyps = list(hyps)
-    return hyps + [canon(a * b) for a, b in itertools.combinations_with_replacement(hyps, 2)]
+    if factors is None:
+        pairs = itertools.combinations_with_replacement(hyps, 2)
+    else:
+        pairs = ((a, b) for a in factors for b in hyps)
+    return hyps + list(dict.fromkeys(canon(a * b) for a, b in pairs))
+
+
+def _sizes_at_least_one(hyps: Sequence[sympy.Expr]) -> list[sympy.Expr]:
+    """The hypotheses ``x - 1 >= 0`` for a size ``x`` (n, k, s, d): the usual factors."""
+    return [h for h in hyps if (canon(h) + 1).is_Symbol]
 
 
 def _reduce(expr: sympy.Expr, equations: Sequence[sympy.Expr],
@@ -254,7 +265,11 @@ def _vanishes(expr: sympy.Expr, equations: Sequence[sympy.Expr],
 
 
 def _implied(goal: sympy.Expr, hyps: Sequence[sympy.Expr]) -> bool:
-    return implied(goal, list(hyps)) or implied(goal, product_closure(hyps))
+    """Linear first; then with products of a size (>= 1) and a hypothesis; then with every
+    product of two hypotheses (each step adds only true facts, so each is sound)."""
+    return (implied(goal, list(hyps))
+            or implied(goal, product_closure(hyps, _sizes_at_least_one(hyps)))
+            or implied(goal, product_closure(hyps)))
 
 
 def _maps_into(source: IndexSet, target: IndexSet, f: dict, context: Sequence[sympy.Expr]
