@@ -191,6 +191,7 @@ class Check:
     name: str
     passed: bool
     detail: str
+    math: tuple[Math, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -220,8 +221,8 @@ class BijectionProof:
                 for x in (self.source, self.target)]
         maps = [Step("The bijection", f"Forward ({self.source.name} -> {self.target.name}) "
                      "and backward:", (mapping(self.forward), mapping(self.backward)))]
-        checks = [Step(f"Check: {c.name}", ("passed: " if c.passed else "FAILED: ") + c.detail)
-                  for c in self.checks]
+        checks = [Step(f"Check: {c.name}", ("passed: " if c.passed else "FAILED: ") + c.detail,
+                       c.math) for c in self.checks]
         return sets + maps + checks + list(self.shape_steps)
 
 
@@ -299,10 +300,13 @@ def check_bijection(source: IndexSet, target: IndexSet, forward: dict, backward:
     sizes = [(what, a, b, prove_for_all(a, b, context)) for what, a, b in
              (("rows", source.rows, target.rows), ("columns", source.columns, target.columns))]
     shape_text = "; ".join(
-        f"{what} {a} and {b}: " + ("not shown equal" if found is None else
-                                    "the same ring element" if not found.lemmas() else
-                                    "equal by " + ", ".join(found.lemmas()))
-        for what, a, b, found in sizes)
+        f"{what}: " + ("not shown equal" if found is None else
+                       "the same ring element" if not found.lemmas() else
+                       "equal by " + ", ".join(found.lemmas()))
+        for what, a, b, found in sizes) + " (source = target below)"
+    shape_math = tuple(Math(f"\\text{{{what}: }} {sympy.latex(a)} = {sympy.latex(b)}",
+                            f"{what}: {a} = {b}") for what, a, b, _ in sizes)
+    mapped_tap = sympy.simplify(target.tap.xreplace(forward))
     shape_ok = all(found is not None and found.check() for *_, found in sizes)
     shape_steps = tuple(step for *_, found in sizes if found is not None and found.lemmas()
                         for step in found.steps())
@@ -312,10 +316,11 @@ def check_bijection(source: IndexSet, target: IndexSet, forward: dict, backward:
         Check("inverse", there_and_back and back_and_there, "backward after forward is the "
               "identity on the source's points, forward after backward on the target's "
               "(each reduces to the variable on its set)"),
-        Check("terms", terms, f"a term's tap {source.tap} is sent to the tap "
-              f"{target.tap} = {sympy.simplify(target.tap.xreplace(forward))}: the same "
-              "kernel entry"),
-        Check("shape", shape_ok, shape_text),
+        Check("terms", terms, "each term's kernel tap is sent to the same kernel entry",
+              (Math(f"{sympy.latex(target.tap)} = {sympy.latex(mapped_tap)}\\quad"
+                    f"\\text{{at }} {_assignment_latex(forward, target.tap)}",
+                    f"{target.tap} = {mapped_tap} at {forward}"),)),
+        Check("shape", shape_ok, shape_text, shape_math),
     )
     return BijectionProof(source, target, forward, backward, checks, shape_steps)
 
@@ -384,6 +389,12 @@ def transposed_equals_zero_insertion() -> BijectionProof:
     forward = {FLIPPED: k - 1 - TAP, PADDED: ROW + d * (k - 1 - TAP), INSERTED: s * COLUMN}
     return check_bijection(scatter_set(), zero_insertion_set(), forward,
                            {TAP: k - 1 - FLIPPED})
+
+
+def _assignment_latex(mapping: dict, expr: sympy.Expr) -> str:
+    """``v = e`` for the mapped variables that occur in ``expr``."""
+    return ",\\ ".join(f"{sympy.latex(v)} = {sympy.latex(e)}" for v, e in mapping.items()
+                        if v in expr.free_symbols) or "(no variable)"
 
 
 @cache
