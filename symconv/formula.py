@@ -1184,16 +1184,16 @@ def _large_search(parsed: sympy.Expr, entry: Quantity, fixed: Mapping[str, int],
                   guards: Sequence[sympy.Expr] = ()
                   ) -> tuple[dict[str, Any] | None, str, list[Step]]:
     """A counterexample among large points, judged by the definition proved for all sizes."""
-    from .parametric import closed_form, definition_proof
+    from .parametric import closed_form, definition_proof, specialised
 
-    if definition_proof(entry.quantity, entry.convention) is None:
+    convention = specialised(entry.quantity, entry.convention, dict(fixed))
+    if definition_proof(entry.quantity, convention) is None:
         return None, _domain(entry, _ranges(entry, dict(fixed)))[1], [Step(
             "Not proved for all sizes", "No proof for all sizes was found and this quantity "
             "has no closed form proved for all sizes to search large sizes with: the claim "
             "is proved only on the finite domain above.")]
     columns = _large_points(parsed, entry, fixed)
-    definition = parse_formula(closed_form(entry.quantity, entry.convention)[0],
-                               entry.variables)
+    definition = parse_formula(*closed_form(entry.quantity, convention)[:2])
     num, den, undefined = evaluate_many(parsed, columns)
     undefined = undefined | _undefined_by_guards(guards, columns)
     t_num, t_den, _ = evaluate_many(definition, columns)

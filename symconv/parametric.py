@@ -1456,6 +1456,28 @@ _COUNTED = {("macs", "tensorflow"): ("(floor((n - d*(k - 1) - 1)/s) + 1)*k", "ma
             ("macs", "keras"): ("(floor((n - d*(k - 1) - 1)/s) + 1)*k", "mac-count")}
 
 
+#: Padding variables that, fixed to 0, make a padded convention the valid one.
+_NO_PADDING = {"torch": {"p": 0}, "jax": {"p_before": 0, "p_after": 0}}
+
+
+def specialised(quantity: str, convention: str, fixed: dict[str, int]) -> str:
+    """The convention whose truth applies on the slice ``fixed``: a counted quantity of a
+    padded convention with its padding fixed to 0 is that of the valid convention.
+
+    Examples
+    --------
+    >>> specialised("macs", "torch", {"p": 0}), specialised("macs", "torch", {})
+    ('tensorflow', 'torch')
+    """
+    zero = _NO_PADDING.get(convention, {})
+    if ((quantity, convention) in _COUNTED or TRUTHS.get((quantity, convention)) is not None
+            or (quantity, "tensorflow") not in _COUNTED or not zero):
+        return convention
+    if all(fixed.get(name) == value for name, value in zero.items()):
+        return "tensorflow"
+    return convention
+
+
 def closed_form(quantity: str, convention: str) -> tuple[str, tuple[str, ...], str | None] | None:
     """The closed form a quantity is checked against at large sizes: its definition, or for
     a counted quantity the form a theorem proves (with that theorem's name); None if none.
@@ -1512,6 +1534,7 @@ def formula_proof(parsed: sympy.Expr, quantity: str, convention: str,
     >>> formula_proof(trap, "output_size", "torch") is None
     True
     """
+    convention = specialised(quantity, convention, fixed or {})
     truth = TRUTHS.get((quantity, convention))
     definition = definition_proof(quantity, convention)
     if truth is None or definition is None or not definition.check():

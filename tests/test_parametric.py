@@ -60,9 +60,12 @@ def test_macs_proved_for_all_sizes_only_without_padding():
         assert check_formula(form + " + 1", "macs", convention).verdict == "refuted"
     trap = check_formula(form + " + floor(n/1001)", "macs", "tensorflow")
     assert trap.verdict == "refuted" and trap.counterexample["n"] >= 1001
-    padded = check_formula("(floor((n + 2*p - d*(k - 1) - 1)/s) + 1)*k", "macs", "torch",
-                           fixed={"p": 0})
-    assert padded.evidence == ["exhaustive"] and "finite domain" in padded.text()
+    # PyTorch's or JAX's layer with its padding fixed to 0 is the valid layer
+    for convention, zero in (("torch", {"p": 0}), ("jax", {"p_before": 0, "p_after": 0})):
+        sliced = check_formula(form, "macs", convention, fixed=zero)
+        assert sliced.evidence == ["parametric", "exhaustive"]
+    trap_sliced = check_formula(form + " + floor(n/1001)", "macs", "torch", fixed={"p": 0})
+    assert trap_sliced.verdict == "refuted" and trap_sliced.counterexample["n"] >= 1001
 
 
 def _tampered(proof, **change):
@@ -153,10 +156,11 @@ def test_proof_says_proved_for_all_sizes_with_the_lemma_chain():
 
 
 def test_macs_formula_with_padding_is_proved_only_on_its_domain():
-    proof = check_formula("(floor((n + 2*p - d*(k-1) - 1)/s) + 1)*k", "macs", "torch",
-                          fixed={"p": 0})
-    assert proof.evidence == ["exhaustive"]
+    # one tap, one pad each side: window i reads s i - 1, inside for 1 <= i <= n // s
+    proof = check_formula("floor(n/s)", "macs", "torch", fixed={"p": 1, "k": 1})
+    assert proof.verdict == "proved" and proof.evidence == ["exhaustive"]
     assert any(st.title == "Not proved for all sizes" for st in proof.steps)
+    assert "finite domain" in proof.text()
 
 
 def test_cli_lists_parametric(capsys):
