@@ -317,3 +317,13 @@ def test_pdf_is_byte_identical_on_two_compiles():
 
     tex = r"\documentclass{article}\begin{document}Same input, same bytes.\end{document}"
     assert compile_pdf(tex) == compile_pdf(tex)
+
+
+def test_step_titles_keep_their_math():
+    # a proof for all sizes split into cases titles each case with its hypothesis in $...$
+    proof = sc.prove("transposed-output-size")
+    titles = [step.title for step in proof.steps if step.title.startswith("Case $")]
+    assert titles
+    tex, md = proof_latex(proof), proof_markdown(proof)
+    assert r"\paragraph{Case $" in tex and r"Case \$" not in tex
+    assert "**Case $" in md and r"Case \$" not in md

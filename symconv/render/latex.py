@@ -666,7 +666,7 @@ def _fragment(proof: Proof, max_rows: int, max_cols: int | None, figure: str | N
         lines.append(r"\paragraph{Parameters.} " + _parameters_latex(proof.parameters) + ".")
     for step in proof.steps:
         text = prose_latex(step.text)
-        lines.append(rf"\paragraph{{{escape_text(step.title)}.}}" + (f" {text}" if text else ""))
+        lines.append(rf"\paragraph{{{prose_latex(step.title)}.}}" + (f" {text}" if text else ""))
         if step.math:
             lines.append(display_latex(step.math, max_rows, max_cols))
     if proof.witness is not None:

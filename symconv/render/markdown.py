@@ -141,7 +141,7 @@ def proof_markdown(proof: Proof, max_rows: int = MAX_ROWS, max_cols: int | None 
             f"{code(str(k))} $= {value_math(v)}$" for k, v in proof.parameters.items()) + ".")
     for step in proof.steps:
         text = prose_markdown(step.text)
-        blocks.append(f"**{escape_markdown(step.title)}.**" + (f" {text}" if text else ""))
+        blocks.append(f"**{prose_markdown(step.title)}.**" + (f" {text}" if text else ""))
         if step.math:
             blocks.append(display_markdown(display_lines(step.math, max_rows, max_cols)[0]))
     if proof.witness is not None:
