@@ -153,7 +153,13 @@ def _upper(bound: sympy.Expr, var: sympy.Symbol) -> sympy.Expr | None:
 
 
 def scatter_set() -> IndexSet:
-    """PyTorch's ConvTranspose: input ``i`` and tap ``m`` add to output ``s i - p + d m``."""
+    """PyTorch's ConvTranspose: input ``i`` and tap ``m`` add to output ``s i - p + d m``.
+
+    Examples
+    --------
+    >>> scatter_set().text()
+    '{(m) : j = d*m + i*s - p, m >= 0, k - m - 1 >= 0}, tap m'
+    """
     return IndexSet("T (scatter)", (TAP,), ((ROW, s * COLUMN - p + d * TAP),),
                     (TAP, k - 1 - TAP), TAP, OUT, n,
                     "input i with tap m adds w_m y_i to output j = s i - p + d m (if 0 <= j "
@@ -163,7 +169,13 @@ def scatter_set() -> IndexSet:
 def transpose_set() -> IndexSet:
     """``C^T`` entry ``(j, i)`` is ``C`` entry ``(i, j)``: tap ``m`` when ``j = s i - p + d m``;
     ``C`` is the correlation of an input of length ``OUT`` (its columns), with
-    ``floor((OUT + 2p - d(k-1) - 1)/s) + 1`` windows (its rows)."""
+    ``floor((OUT + 2p - d(k-1) - 1)/s) + 1`` windows (its rows).
+
+    Examples
+    --------
+    >>> transpose_set().columns
+    floor((op + s*(n - 1))/s) + 1
+    """
     return IndexSet("C^T", (TAP,), ((ROW, s * COLUMN - p + d * TAP),),
                     (TAP, k - 1 - TAP), TAP, OUT, FORWARD_ROWS,
                     "C[i, j] = w_m when input j = s i - p + d m is read by window i; C^T[j, i] = "
@@ -172,7 +184,14 @@ def transpose_set() -> IndexSet:
 
 def zero_insertion_set() -> IndexSet:
     """``C_flip P Z`` entry ``(j, i)``: ``Z`` puts ``y_i`` at ``u = s i``, ``P`` moves it to
-    ``t = u + d(k-1) - p``, ``C_flip`` reads ``t = j + d m'`` with tap ``k - 1 - m'``."""
+    ``t = u + d(k-1) - p``, ``C_flip`` reads ``t = j + d m'`` with tap ``k - 1 - m'``.
+
+    Examples
+    --------
+    >>> zero_insertion_set().taps({"n": 2, "k": 3, "s": 2, "p": 1, "d": 1, "op": 1,
+    ...                            "j": 1, "i": 1})
+    [0]
+    """
     return IndexSet("C_flip P Z", (FLIPPED, PADDED, INSERTED),
                     ((PADDED, ROW + d * FLIPPED), (PADDED, INSERTED + PAD_BEFORE),
                      (INSERTED, s * COLUMN)),
@@ -229,7 +248,13 @@ class BijectionProof:
 def product_closure(hyps: Sequence[sympy.Expr], factors: Sequence[sympy.Expr] | None = None
                     ) -> list[sympy.Expr]:
     """``hyps`` and every product of two of them, or of one of ``factors`` (themselves among
-    the hypotheses) with any of them (fact product-of-nonnegatives)."""
+    the hypotheses) with any of them (fact product-of-nonnegatives).
+
+    Examples
+    --------
+    >>> product_closure([s - 1, n - 1], factors=[s - 1])
+    [s - 1, n - 1, s**2 - 2*s + 1, n*s - n - s + 1]
+    """
     hyps = list(hyps)
     if factors is None:
         pairs = itertools.combinations_with_replacement(hyps, 2)
@@ -288,7 +313,16 @@ def _maps_into(source: IndexSet, target: IndexSet, f: dict, context: Sequence[sy
 
 def check_bijection(source: IndexSet, target: IndexSet, forward: dict, backward: dict,
                     context: Sequence[sympy.Expr] = GEOMETRY + ENTRY) -> BijectionProof:
-    """Run the five checks (see the module docstring) and return the proof."""
+    """Run the five checks (see the module docstring) and return the proof.
+
+    Examples
+    --------
+    >>> proof = check_bijection(scatter_set(), zero_insertion_set(),
+    ...                         {FLIPPED: TAP, PADDED: ROW + d * TAP, INSERTED: s * COLUMN},
+    ...                         {TAP: FLIPPED})   # no flip: not a bijection of the terms
+    >>> proof.holds, [c.name for c in proof.checks if not c.passed]
+    (False, ['into', 'back', 'terms'])
+    """
     into, into_text = _maps_into(source, target, forward, context)
     back, back_text = _maps_into(target, source, backward, context)
     s_order, t_order = (*source.variables, ROW, COLUMN), (*target.variables, ROW, COLUMN)
@@ -335,7 +369,14 @@ SAMPLE, ZI_TAP = sympy.Symbol("t"), sympy.Symbol("u")  # D_s's sample l = s i; z
 
 
 def correlation_set(stride: sympy.Expr = s, dilation: sympy.Expr = d) -> IndexSet:
-    """``C`` entry ``(i, j)``: tap ``m`` when window ``i`` reads input ``j = s i - p_b + d m``."""
+    """``C`` entry ``(i, j)``: tap ``m`` when window ``i`` reads input ``j = s i - p_b + d m``.
+
+    Examples
+    --------
+    >>> correlation_set().taps({"n": 5, "k": 3, "s": 2, "p_before": 1, "p_after": 1,
+    ...                         "d": 1, "i": 1, "j": 2})
+    [1]
+    """
     return IndexSet(f"C (stride {stride}, dilation {dilation})", (TAP,),
                     ((ROW, stride * COLUMN - pb + dilation * TAP),), (TAP, k - 1 - TAP), TAP,
                     sympy.floor((n + pb + pa - dilation * (k - 1) - 1) / stride) + 1, n,
@@ -344,7 +385,14 @@ def correlation_set(stride: sympy.Expr = s, dilation: sympy.Expr = d) -> IndexSe
 
 
 def subsampled_set() -> IndexSet:
-    """``D_s C_1`` entry ``(i, j)``: ``D_s`` keeps row ``t = s i`` of the stride-1 ``C_1``."""
+    """``D_s C_1`` entry ``(i, j)``: ``D_s`` keeps row ``t = s i`` of the stride-1 ``C_1``.
+
+    Examples
+    --------
+    >>> subsampled_set().taps({"n": 5, "k": 3, "s": 2, "p_before": 1, "p_after": 1,
+    ...                        "d": 1, "i": 1, "j": 2})
+    [1]
+    """
     out_1 = n + pb + pa - d * (k - 1)
     return IndexSet("D_s C_1", (SAMPLE, TAP), ((SAMPLE, s * COLUMN), (ROW, SAMPLE - pb + d * TAP)),
                     (TAP, k - 1 - TAP, SAMPLE, out_1 - 1 - SAMPLE), TAP,
@@ -356,7 +404,14 @@ def subsampled_set() -> IndexSet:
 
 def zero_inserted_kernel_set() -> IndexSet:
     """``C_1(zi_d k)`` entry ``(i, j)``: tap ``u`` of the zero-inserted kernel is ``k_m`` when
-    ``u = d m`` and 0 otherwise."""
+    ``u = d m`` and 0 otherwise.
+
+    Examples
+    --------
+    >>> zero_inserted_kernel_set().taps({"n": 5, "k": 2, "s": 1, "p_before": 0,
+    ...                                  "p_after": 0, "d": 2, "i": 0, "j": 2})
+    [1]
+    """
     return IndexSet("C_1(zi_d k)", (ZI_TAP, TAP), ((ZI_TAP, d * TAP),
                                                    (ROW, s * COLUMN - pb + ZI_TAP)),
                     (ZI_TAP, d * (k - 1) - ZI_TAP, TAP, k - 1 - TAP), TAP,
@@ -368,7 +423,13 @@ def zero_inserted_kernel_set() -> IndexSet:
 
 @cache
 def strided_equals_subsampled() -> BijectionProof:
-    """``C_s = D_s C_1``: ``m -> (t = s i, m)``; back ``(t, m) -> m``."""
+    """``C_s = D_s C_1``: ``m -> (t = s i, m)``; back ``(t, m) -> m``.
+
+    Examples
+    --------
+    >>> strided_equals_subsampled().holds
+    True
+    """
     return check_bijection(correlation_set(), subsampled_set(),
                            {SAMPLE: s * COLUMN, TAP: TAP}, {TAP: TAP},
                            FORWARD_GEOMETRY + FORWARD_ENTRY)
@@ -376,7 +437,13 @@ def strided_equals_subsampled() -> BijectionProof:
 
 @cache
 def dilated_equals_zero_inserted_kernel() -> BijectionProof:
-    """``C_d(k) = C_1(zi_d k)``: ``m -> (u = d m, m)``; back ``(u, m) -> m``."""
+    """``C_d(k) = C_1(zi_d k)``: ``m -> (u = d m, m)``; back ``(u, m) -> m``.
+
+    Examples
+    --------
+    >>> dilated_equals_zero_inserted_kernel().holds
+    True
+    """
     return check_bijection(correlation_set(), zero_inserted_kernel_set(),
                            {ZI_TAP: d * TAP, TAP: TAP}, {TAP: TAP},
                            FORWARD_GEOMETRY + FORWARD_ENTRY)
@@ -401,7 +468,14 @@ def _assignment_latex(mapping: dict, expr: sympy.Expr) -> str:
 def transposed_equals_transpose() -> BijectionProof:
     """Scatter-defined ``T`` = ``C^T``: the same index set, the identity map. ``C`` is the
     correlation whose transposed layer this is, so ``op <= s - 1`` (the forward size
-    ``OUT`` maps back to ``n`` windows exactly then: theorem transposed-output-size)."""
+    ``OUT`` maps back to ``n`` windows exactly then: theorem transposed-output-size).
+
+    Examples
+    --------
+    >>> print(transposed_equals_transpose().checks[-1].detail)  # doctest: +NORMALIZE_WHITESPACE
+    rows: the same ring element; columns: equal by floor-shift, floor-characterisation
+    (source = target below)
+    """
     return check_bijection(scatter_set(), transpose_set(), {TAP: TAP}, {TAP: TAP},
                            GEOMETRY + (s - 1 - op,) + ENTRY)
 
