@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 import sympy
 
+from symconv import counting_proofs as cp
 from symconv import parametric as pm
 from symconv.cli import main
 from symconv.formula import QUANTITIES, check_formula
@@ -43,7 +44,7 @@ def test_every_definition_is_proved_and_rechecked(key):
 @pytest.mark.parametrize("name", ["output-size", "same-padding", "transposed-output-size",
                                   "pool-output-size", "full-and-valid-lengths"])
 def test_counting_theorems_proved_for_all_sizes(name):
-    steps, ok = pm.theorem_steps(name)
+    steps, ok = cp.theorem_steps(name)
     assert ok and any(r"\begin{aligned}" in m.latex for st in steps for m in st.math
                       if isinstance(m, pm.Math))
 
@@ -175,7 +176,7 @@ SAME_A = (sympy.ceiling(n / s) - 1) * s + SPAN + 1 - n
 
 
 def test_same_output_splits_on_the_max_and_each_case_checks():
-    proof = pm.theorem_proofs("same-padding")[0]
+    proof = cp.theorem_proofs("same-padding")[0]
     assert proof is not None and proof.check() and proof.split is not None
     # the cases are A <= 0 (T = 0) and A >= 0 (T = A, the floor exact), with
     # A = (ceil(n/s) - 1)s + d(k-1) + 1 - n and ceil(n/s) = floor((n-1)/s) + 1
@@ -201,7 +202,7 @@ POOL_OUT = sympy.ceiling((n + 2 * p - SPAN - 1) / s) + 1
 
 
 def test_pool_drop_rule_as_written_is_proved_via_the_drop_indicator():
-    proof = pm.theorem_proofs("pool-output-size")[1]
+    proof = cp.theorem_proofs("pool-output-size")[1]
     assert proof is not None and proof.check()
     assert proof.lhs.has(pm.Iverson) and proof.lemmas()[0] == "drop-indicator"
     # its precondition a <= b, i.e. p <= d(k-1) + 1: at most one window starts in the padding
@@ -235,7 +236,7 @@ def test_iverson_bracket_evaluates_and_renders():
 def test_seed_same_pad_rule_proved_only_for_the_true_rules():
     from symconv.theorems import prove
 
-    steps, ok = pm.theorem_steps("seed-same-pad-rule")
+    steps, ok = cp.theorem_steps("seed-same-pad-rule")
     assert ok and "Lemma mod-definition" in [st.title for st in steps]
     for rule in ("fixed", "dilated"):
         assert "parametric" in prove("seed-same-pad-rule", rule=rule).evidence
@@ -243,15 +244,15 @@ def test_seed_same_pad_rule_proved_only_for_the_true_rules():
         p = prove("seed-same-pad-rule", rule=rule)
         assert p.verdict == "refuted" and "parametric" not in p.evidence
     wrong = pm.prove_for_all(sympy.Max(k - sympy.Mod(n, s), 0),
-                             pm._TF_TOTAL.xreplace({d: 1}), (n - 1, k - 1, s - 1))
+                             pm.TF_SAME_TOTAL.xreplace({d: 1}), (n - 1, k - 1, s - 1))
     assert wrong is None
 
 
 def test_receptive_field_claims_proved_and_false_variants_not():
-    steps, ok = pm.theorem_steps("receptive-field")
+    steps, ok = cp.theorem_steps("receptive-field")
     assert ok and "Lemma max-left" in [st.title for st in steps]
     assert "only its span" in " ".join(st.text for st in steps)
-    i, m, big_s, big_p, r = pm.UNIT, pm.TAP, pm.S_PREV, pm.P_PREV, pm.R
+    i, m, big_s, big_p, r = cp.UNIT, cp.TAP, cp.S_PREV, cp.P_PREV, cp.R
     prev = (s - 1, p, d - 1, big_s - 1, big_p, r - 1)
     hi = big_s * (s * i - p + d * m) - big_p + r - 1
     lo_next = big_s * (s * i - p + d * (m + 1)) - big_p
@@ -270,7 +271,7 @@ def test_last_term_split_fact_is_checked():
 
 
 def test_reach_and_pair_claims_fail_when_their_conditions_are_dropped():
-    i, m, u, v = pm.UNIT, pm.TAP, pm.U, pm.V
+    i, m, u, v = cp.UNIT, cp.TAP, cp.U, cp.V
     # with padding p, tap m of window 0 reads d m - p, which may be negative
     assert pm.prove_for_all(sympy.Max(d * m - p, 0), d * m - p, (d - 1, m, p)) is None
     # without "the kernel fits" a tap may read past the end
@@ -289,22 +290,22 @@ def test_reach_and_pair_claims_fail_when_their_conditions_are_dropped():
 @pytest.mark.parametrize("name", ["parameter-count", "mac-count", "fc-vs-conv-cost",
                                   "notes-size-claims", "receptive-field"])
 def test_new_counting_proofs_check_and_name_their_claims(name):
-    steps, ok = pm.theorem_steps(name)
-    assert ok and all(proof.check() for proof in pm.theorem_proofs(name))
+    steps, ok = cp.theorem_steps(name)
+    assert ok and all(proof.check() for proof in cp.theorem_proofs(name))
     assert steps[0].title == "For all sizes: what is proved"
     assert [st.title for st in steps].count("How the claims prove the theorem") >= 1
 
 
 def test_dumoulin_visin_relationships_are_proved_and_misreadings_are_not():
-    titles = {name: [t for t, *_ in pm._claims()[name]]
+    titles = {name: [t for t, *_ in cp.claims()[name]]
               for name in ("output-size", "transposed-output-size")}
     numbers = " ".join(titles["output-size"] + titles["transposed-output-size"])
     for number in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 14, 15):
         assert f"Relationship {number} " in numbers or f"Relationship {number}:" in numbers \
             or f"Relationship 12-{number}" in numbers
     for name in titles:
-        assert all(proof is not None and proof.check() for proof in pm.theorem_proofs(name))
-    j = pm.J
+        assert all(proof is not None and proof.check() for proof in cp.theorem_proofs(name))
+    j = cp.J
     # half padding needs an odd kernel: k = 2j with p = j gives one output too many
     assert pm.prove_for_all(pm.Windows(n + 2 * j - 2 * j, 1), n, (n - 1, j - 1)) is None
     # relationship 14 without a: the original size is not recovered
@@ -313,22 +314,22 @@ def test_dumoulin_visin_relationships_are_proved_and_misreadings_are_not():
 
 
 def test_convention_equivalences_state_exact_conditions():
-    titles = [t for t, *_ in pm._claims()["same-padding"]]
+    titles = [t for t, *_ in cp.claims()["same-padding"]]
     assert sum(t.startswith("conventions:") for t in titles) == 3
-    assert all(proof is not None and proof.check() for proof in pm.theorem_proofs("same-padding"))
-    span, total = d * (k - 1), pm._TF_TOTAL
+    assert all(proof is not None and proof.check() for proof in cp.theorem_proofs("same-padding"))
+    span, total = d * (k - 1), pm.TF_SAME_TOTAL
     # the pads are not always equal, nor is the split
-    assert pm.prove_for_all(span - total, 0, pm._POSITIVE) is None
+    assert pm.prove_for_all(span - total, 0, pm.POSITIVE_SIZES) is None
     assert pm.prove_for_all(sympy.ceiling(total / 2) - sympy.floor(total / 2), 0,
-                            pm._POSITIVE) is None
+                            pm.POSITIVE_SIZES) is None
 
 
 def test_keras_and_pytorch_transposed_lengths_agree_exactly_with_that_output_padding():
-    assert all(p is not None and p.check() for p in pm.theorem_proofs("transposed-output-size"))
+    assert all(p is not None and p.check() for p in cp.theorem_proofs("transposed-output-size"))
     span = d * (k - 1)
     # with output_padding 0 instead they differ whenever s > d(k-1) + 1
     assert pm.prove_for_all((n - 1) * s + span + 1, n * s + sympy.Max(span + 1 - s, 0),
-                            pm._POSITIVE) is None
+                            pm.POSITIVE_SIZES) is None
 
 
 def test_that_output_padding_gives_keras_length_in_pytorch():

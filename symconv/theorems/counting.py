@@ -314,8 +314,8 @@ def _outcome(holds: bool, steps: list[Step], difference: dict | None, points: in
 
 @cache
 def _for_all_sizes(name: str) -> tuple[tuple[Step, ...], bool]:
-    """The lemma chains of :func:`symconv.parametric.theorem_steps`, computed once."""
-    from ..parametric import theorem_steps
+    """The lemma chains of :func:`symconv.counting_proofs.theorem_steps`, computed once."""
+    from ..counting_proofs import theorem_steps
 
     steps, ok = theorem_steps(name)
     return tuple(steps), ok
