@@ -421,6 +421,41 @@ def zero_inserted_kernel_set() -> IndexSet:
                     "(i, j)")
 
 
+def patch_set() -> IndexSet:
+    """``X(x) k`` (im2col) entry ``(i, j)``: the coefficient of ``k_m x_j`` in row ``i``.
+    ``X[i, m] = xpad[s i + d m]`` reads the padded input at ``t = s i + d m``, which is
+    input ``j = t - p_b`` (zero padding elsewhere).
+
+    Examples
+    --------
+    >>> patch_set().taps({"n": 5, "k": 3, "s": 2, "p_before": 1, "p_after": 1,
+    ...                   "d": 1, "i": 1, "j": 2})
+    [1]
+    """
+    padded = n + pb + pa
+    return IndexSet("X(x) k", (SAMPLE, TAP), ((SAMPLE, s * COLUMN + d * TAP),
+                                              (ROW, SAMPLE - pb)),
+                    (TAP, k - 1 - TAP, SAMPLE, padded - 1 - SAMPLE), TAP,
+                    sympy.floor((padded - d * (k - 1) - 1) / s) + 1, n,
+                    "the patch matrix X[i, m] = xpad[s i + d m] (one row per window, one column "
+                    "per tap) times the kernel: row i holds k_m xpad[t] with t = s i + d m, and "
+                    "xpad[t] is x_j for j = t - p_b inside the input", "(i, j)")
+
+
+@cache
+def correlation_equals_patches() -> BijectionProof:
+    """``C(k) x = X(x) k``: ``m -> (t = s i + d m, m)``; back ``(t, m) -> m``.
+
+    Examples
+    --------
+    >>> correlation_equals_patches().holds
+    True
+    """
+    return check_bijection(correlation_set(), patch_set(),
+                           {SAMPLE: s * COLUMN + d * TAP, TAP: TAP}, {TAP: TAP},
+                           FORWARD_GEOMETRY + FORWARD_ENTRY)
+
+
 @cache
 def strided_equals_subsampled() -> BijectionProof:
     """``C_s = D_s C_1``: ``m -> (t = s i, m)``; back ``(t, m) -> m``.
@@ -513,6 +548,22 @@ _SCOPES = {
         "correspond one to one (m -> (u = d m, m)) with the same kernel tap (the taps of "
         "zi_d k off the multiples of d are zero: no term), and the shapes agree, so "
         "C_d(k) = C_1(zi_d k)."),
+    "im2col": (
+        correlation_equals_patches,
+        "For every one-axis, one-channel layer (n, k, s, d >= 1, pads p_b, p_a >= 0, the "
+        "dilated kernel fitting the padded input), entry (i, j) of C(k) is the coefficient of "
+        "x_j in (C(k) x)_i and entry (i, j) of the index set of X(x) k the coefficient of x_j "
+        "in (X(x) k)_i; their terms correspond one to one (m -> (t = s i + d m, m)) with the "
+        "same kernel tap k_m, and the shapes agree, so C(k) x = X(x) k for every size."),
+    "gradients": (
+        transposed_equals_transpose,
+        "With J = sum_i G_i Z_i and Z_i = sum_m K_m V_{s i - p + d m} (the correlation's "
+        "index set), dJ/dV_j is the sum of the coefficients K_m G_i of the terms holding V_j: "
+        "the terms of the scatter rule, {(i, m) : j = s i - p + d m}, so dJ/dV = T G = h(K, "
+        "G, s); and T = C^T for every size (below, for one axis and one channel), so dJ/dV "
+        "= C^T G. dJ/dK_m is the sum of G_i V_{s i - p + d m} over the windows i that read a "
+        "real input, which is g(G, V, s) by its definition. Differentiating a polynomial "
+        "term by term is the only step not shown mechanically."),
     "transposed-as-convolution": (
         transposed_equals_zero_insertion,
         "For every one-axis, one-channel ConvTranspose (n, k, s, d >= 1, p >= 0, any "
@@ -546,7 +597,8 @@ def theorem_steps(name: str) -> tuple[list[Step], bool]:
     return [head, *proof.steps(), fact, Step("Several axes and channels", _PRODUCT)], True
 
 
-__all__ = ["BijectionProof", "Check", "IndexSet", "check_bijection", "scatter_set",
+__all__ = ["BijectionProof", "Check", "IndexSet", "check_bijection", "correlation_equals_patches",
+           "patch_set", "scatter_set",
            "theorem_steps",
            "transpose_set", "transposed_equals_transpose", "transposed_equals_zero_insertion",
            "zero_insertion_set"]

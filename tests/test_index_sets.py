@@ -131,6 +131,8 @@ def test_product_closure_is_sound_on_a_box():
     ("adjoint", {}),
     ("dilation", {}),
     ("stride-as-subsampling", {}),
+    ("im2col", {}),
+    ("gradients", {}),
     ("transpose", {"input_shape": (5,), "kernel_shape": (3,), "stride": 2, "padding": 1,
                    "in_channels": 2, "out_channels": 4, "groups": 2}),
 ])
@@ -192,3 +194,28 @@ def test_wrong_subsampling_and_insertion_fail_a_check():
                                {ix.ZI_TAP: d * ix.TAP, ix.TAP: ix.TAP}, {ix.TAP: ix.TAP},
                                ix.FORWARD_GEOMETRY + ix.FORWARD_ENTRY)
     assert not proof.holds
+
+
+def test_patch_set_is_the_patch_matrix_at_every_small_size():
+    from symconv.operators import indexed_symbols, input_symbols
+    from symconv.theorems.decomposition import patch_matrix
+
+    checked = 0
+    for nn, kk, ss, pb, pa, dd in itertools.product(range(1, 5), range(1, 4), range(1, 3),
+                                                   range(2), range(2), range(1, 3)):
+        try:
+            g = Geometry((nn,), (kk,), ss, ((pb, pa),), dd)
+        except ValueError:
+            continue
+        x = input_symbols((1, nn), "x")
+        kernel = indexed_symbols((kk,), "w")
+        rows = patch_matrix(x, g) * sympy.Matrix(list(kernel))
+        for row, column in itertools.product(range(rows.rows), range(nn)):
+            expanded = sympy.expand(rows[row])
+            taps = sorted(m for m in range(kk)
+                          if expanded.coeff(kernel[m]).coeff(x[0, column]) != 0)
+            values = {"n": nn, "k": kk, "s": ss, "p_before": pb, "p_after": pa, "d": dd,
+                      "i": row, "j": column}
+            assert ix.patch_set().taps(values) == taps, (g, row, column)
+            checked += 1
+    assert checked > 300

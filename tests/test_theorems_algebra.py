@@ -58,7 +58,7 @@ EXPECTED = {
     "commutativity": SYMBOLIC, "associativity": SYMBOLIC, "polynomial-product": SYMBOLIC,
     "convolution-theorem": SYMBOLIC, "toeplitz": SYMBOLIC,
     "dilation": ["parametric", *SYMBOLIC], "stride-as-subsampling": ["parametric", *SYMBOLIC],
-    "im2col": SYMBOLIC, "separable": SYMBOLIC,
+    "im2col": ["parametric", *SYMBOLIC], "separable": SYMBOLIC,
     "depthwise-separable": SYMBOLIC, "one-by-one": SYMBOLIC,
     "transposed-as-convolution": ["parametric", *SYMBOLIC],
     "correlation-not-commutative": ["exhaustive", "numeric"],

@@ -34,7 +34,7 @@ DEFAULTS = {
     "max-pool-equivariance": ["symbolic", "exhaustive", "numeric"],
     "max-unpool-adjoint": ["symbolic", "exhaustive", "numeric"],
     "rotation-invariant-pooling": ["symbolic", "exhaustive", "numeric"],
-    "gradients": ["symbolic", "exhaustive", "numeric"],
+    "gradients": ["parametric", "symbolic", "exhaustive", "numeric"],
     "fc-as-conv": ["symbolic", "exhaustive", "numeric"],
 }
 

@@ -430,7 +430,8 @@ def im2col(input_shape, kernel_shape, stride, padding, dilation, in_channels, ou
         comparison_step(r"C(k)\,x", r"X(x)\,W", lhs.rows, difference is None, difference),
     )
     agrees = numeric_agrees(op, lambda xv, wv: numeric.correlate(xv, wv, g, groups))
-    return Outcome(difference is None, steps, difference, numeric=agrees)
+    return with_index_proof(Outcome(difference is None, steps, difference, numeric=agrees),
+                            "im2col")
 
 
 # ---------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from ..proof import Math, Step
 from .common import CORRELATION_INDEX, LAYER, layer_text, random_integers, show
 from .engine import Outcome, first_difference, theorem
 from .equivariance import flat
-from .structure import matching_transposed
+from .structure import matching_transposed, with_index_proof
 
 FAMILY = "learning"
 
@@ -165,9 +165,9 @@ def gradients(input_shape, kernel_shape, stride, padding, dilation, in_channels,
                    r"\text{mismatch}", "dJ/dV = h = C^T G, dJ/dK = g" if difference is None
                    else "mismatch"),)),
     )
-    return Outcome(difference is None, steps, difference,
-                   numeric=difference is None and _gradients_numeric(g, in_channels,
-                                                                     out_channels, groups))
+    return with_index_proof(Outcome(difference is None, steps, difference,
+                                    numeric=difference is None and _gradients_numeric(
+                                        g, in_channels, out_channels, groups)), "gradients")
 
 
 def _loss(v: np.ndarray, w: np.ndarray, grad: np.ndarray, g: Geometry, groups: int) -> float:
