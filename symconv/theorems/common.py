@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -11,6 +12,7 @@ import sympy
 from ..geometry import Geometry
 from ..operators import LinearOperator
 from ..proof import Display, Math, Step
+from .engine import Outcome
 
 #: Parameters of a single convolution layer, with small defaults.
 LAYER = {"input_shape": (4, 4), "kernel_shape": (3, 3), "stride": 1, "padding": 0,
@@ -94,3 +96,28 @@ def flip_array(a: sympy.NDimArray, axes: tuple[int, ...] | None = None) -> sympy
     values = np.array(a.tolist(), dtype=object)
     return sympy.Array(np.flip(values, axis=axes).tolist())
 
+
+def with_proof_for_all_sizes(outcome: Outcome,
+                             proof: Callable[[], tuple[Sequence[Step], bool]],
+                             applies: bool = True) -> Outcome:
+    """Append a proof for all sizes to a holding outcome of the claim it proves.
+
+    ``proof()`` returns its steps and whether it checks; it runs only when the outcome
+    holds and the proof ``applies`` to the claim checked. Then the evidence gains
+    ``parametric``.
+
+    Examples
+    --------
+    >>> held = Outcome(True, (), evidence=("symbolic",))
+    >>> with_proof_for_all_sizes(held, lambda: ([Step("Chain", "")], True)).evidence
+    ('parametric', 'symbolic')
+    >>> with_proof_for_all_sizes(held, lambda: ([], False)).evidence
+    ('symbolic',)
+    """
+    if not (outcome.holds and applies):
+        return outcome
+    steps, ok = proof()
+    if not ok:
+        return outcome
+    return replace(outcome, steps=outcome.steps + tuple(steps),
+                   evidence=("parametric", *outcome.evidence))

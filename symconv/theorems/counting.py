@@ -34,7 +34,6 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Sequence
 from contextlib import contextmanager
-from dataclasses import replace
 from fractions import Fraction
 from functools import cache
 from math import prod
@@ -60,7 +59,7 @@ from ..operators import (
     transposed_convolution,
 )
 from ..proof import Math, Step
-from .common import layer_text, random_integers, show
+from .common import layer_text, random_integers, show, with_proof_for_all_sizes
 from .engine import Outcome, theorem
 
 FAMILY = "counting"
@@ -322,14 +321,8 @@ def _for_all_sizes(name: str) -> tuple[tuple[Step, ...], bool]:
 
 
 def _with_parametric(outcome: Outcome, name: str, applies: bool) -> Outcome:
-    """Append the proof for all sizes to a holding outcome of the true claim."""
-    if not (outcome.holds and applies):
-        return outcome
-    steps, ok = _for_all_sizes(name)
-    if not ok:
-        return outcome
-    return replace(outcome, steps=outcome.steps + steps,
-                   evidence=("parametric", *outcome.evidence))
+    """Append the lemma chains of theorem ``name`` to a holding outcome of the true claim."""
+    return with_proof_for_all_sizes(outcome, lambda: _for_all_sizes(name), applies)
 
 
 def _int_pads(g: Geometry) -> list[tuple[int, int]]:

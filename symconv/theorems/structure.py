@@ -18,7 +18,7 @@ channels) when the full size is too large for the naive oracle.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 import sympy
@@ -45,6 +45,7 @@ from .common import (
     layer_text,
     numeric_agrees,
     show,
+    with_proof_for_all_sizes,
 )
 from .engine import Outcome, first_difference, theorem
 
@@ -332,17 +333,11 @@ SCATTER = Step("Scatter rule", "The transposed convolution is defined on its own
 
 
 def with_index_proof(outcome: Outcome, name: str, applies: bool = True) -> Outcome:
-    """Append the index-set proof for all sizes (:mod:`symconv.index_sets`) to a holding
-    outcome, with evidence ``parametric``."""
-    if not (outcome.holds and applies):
-        return outcome
+    """Append the index-set proof for all sizes of theorem ``name``
+    (:mod:`symconv.index_sets`) to a holding outcome."""
     from ..index_sets import theorem_steps
 
-    steps, ok = theorem_steps(name)
-    if not ok:
-        return outcome
-    return replace(outcome, steps=outcome.steps + tuple(steps),
-                   evidence=("parametric", *outcome.evidence))
+    return with_proof_for_all_sizes(outcome, lambda: theorem_steps(name), applies)
 
 
 @theorem("transpose", family="structure",
