@@ -44,7 +44,7 @@ from typing import Any
 import numpy as np
 import sympy
 
-from .errors import OperatorError, require
+from .errors import OperatorError, SymconvError, require
 from .geometry import Geometry, PoolGeometry, TransposedGeometry, _per_axis, _shape
 from .limits import require_symbolic_size
 
@@ -468,7 +468,7 @@ def shift(input_shape: Sequence[int], offset: Sequence[int] | int, circular: boo
     [[0, 0, 1], [1, 0, 0], [0, 1, 0]]
     """
     n = _shape("input_shape", input_shape)
-    t = _as_offsets(offset, len(n))
+    t = per_axis_integers(offset, len(n))
     pairs = []
     for na, ta in zip(n, t):
         i = np.arange(na)
@@ -481,16 +481,24 @@ def shift(input_shape: Sequence[int], offset: Sequence[int] | int, circular: boo
     return _per_channel("circular_shift" if circular else "shift", pairs, n, n, channels)
 
 
-def _as_offsets(offset: Any, ndim: int) -> tuple[int, ...]:
-    if isinstance(offset, Sequence):
-        require(len(offset) == ndim, "offset", tuple(offset),
-                f"must give one value per spatial axis ({ndim})", error=OperatorError)
-        values = tuple(offset)
+def per_axis_integers(value: Any, ndim: int, parameter: str = "offset",
+                      error: type[SymconvError] = OperatorError) -> tuple[int, ...]:
+    """An integer for every axis, or one integer per axis, as a tuple (shifts, strides).
+
+    Examples
+    --------
+    >>> per_axis_integers(1, 2), per_axis_integers((0, 2), 2)
+    ((1, 1), (0, 2))
+    """
+    if isinstance(value, Sequence) and not isinstance(value, str):
+        require(len(value) == ndim, parameter, tuple(value),
+                f"must give one value per spatial axis ({ndim})", error=error)
+        values = tuple(value)
     else:
-        values = (offset,) * ndim
+        values = (value,) * ndim
     for v in values:
-        require(isinstance(v, (int, np.integer)) and not isinstance(v, bool), "offset", v,
-                "must be an integer", error=OperatorError)
+        require(isinstance(v, (int, np.integer)) and not isinstance(v, bool), parameter, value,
+                "must be an integer or one integer per axis", error=error)
     return tuple(int(v) for v in values)
 
 

@@ -33,6 +33,7 @@ from ..operators import (
     correlation,
     indexed_symbols,
     input_symbols,
+    per_axis_integers,
 )
 from ..operators import shift as shift_operator
 from ..proof import Math, Step
@@ -60,16 +61,7 @@ def offsets(value: int | Sequence[int], ndim: int) -> tuple[int, ...]:
     >>> offsets(1, 2), offsets((0, 2), 2)
     ((1, 1), (0, 2))
     """
-    if isinstance(value, Sequence) and not isinstance(value, str):
-        require(len(value) == ndim, "shift", tuple(value),
-                f"must give one value per spatial axis ({ndim})", error=TheoremError)
-        values = tuple(value)
-    else:
-        values = (value,) * ndim
-    for v in values:
-        require(isinstance(v, (int, np.integer)) and not isinstance(v, bool), "shift", value,
-                "must be an integer or one integer per axis", error=TheoremError)
-    return tuple(int(v) for v in values)
+    return per_axis_integers(value, ndim, "shift", TheoremError)
 
 
 def flat(a: Any) -> list:
