@@ -442,6 +442,14 @@ def patch_set() -> IndexSet:
                     "xpad[t] is x_j for j = t - p_b inside the input", "(i, j)")
 
 
+def _from_correlation(target: IndexSet, placed: dict[sympy.Symbol, sympy.Expr]
+                      ) -> BijectionProof:
+    """The bijection from the correlation's terms to ``target``'s that keeps the tap ``m``
+    and puts the target's other variable where ``placed`` says; back: keep ``m``."""
+    return check_bijection(correlation_set(), target, {**placed, TAP: TAP}, {TAP: TAP},
+                           FORWARD_GEOMETRY + FORWARD_ENTRY)
+
+
 @cache
 def correlation_equals_patches() -> BijectionProof:
     """``C(k) x = X(x) k``: ``m -> (t = s i + d m, m)``; back ``(t, m) -> m``.
@@ -451,9 +459,7 @@ def correlation_equals_patches() -> BijectionProof:
     >>> correlation_equals_patches().holds
     True
     """
-    return check_bijection(correlation_set(), patch_set(),
-                           {SAMPLE: s * COLUMN + d * TAP, TAP: TAP}, {TAP: TAP},
-                           FORWARD_GEOMETRY + FORWARD_ENTRY)
+    return _from_correlation(patch_set(), {SAMPLE: s * COLUMN + d * TAP})
 
 
 @cache
@@ -465,9 +471,7 @@ def strided_equals_subsampled() -> BijectionProof:
     >>> strided_equals_subsampled().holds
     True
     """
-    return check_bijection(correlation_set(), subsampled_set(),
-                           {SAMPLE: s * COLUMN, TAP: TAP}, {TAP: TAP},
-                           FORWARD_GEOMETRY + FORWARD_ENTRY)
+    return _from_correlation(subsampled_set(), {SAMPLE: s * COLUMN})
 
 
 @cache
@@ -479,9 +483,7 @@ def dilated_equals_zero_inserted_kernel() -> BijectionProof:
     >>> dilated_equals_zero_inserted_kernel().holds
     True
     """
-    return check_bijection(correlation_set(), zero_inserted_kernel_set(),
-                           {ZI_TAP: d * TAP, TAP: TAP}, {TAP: TAP},
-                           FORWARD_GEOMETRY + FORWARD_ENTRY)
+    return _from_correlation(zero_inserted_kernel_set(), {ZI_TAP: d * TAP})
 
 
 @cache

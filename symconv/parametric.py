@@ -1470,11 +1470,9 @@ def specialised(quantity: str, convention: str, fixed: dict[str, int]) -> str:
     >>> specialised("macs", "torch", {"p": 0}), specialised("macs", "torch", {})
     ('tensorflow', 'torch')
     """
-    zero = _NO_PADDING.get(convention, {})
-    if ((quantity, convention) in _COUNTED or TRUTHS.get((quantity, convention)) is not None
-            or (quantity, "tensorflow") not in _COUNTED or not zero):
-        return convention
-    if all(fixed.get(name) == value for name, value in zero.items()):
+    zero = _NO_PADDING.get(convention)
+    if ((quantity, convention) not in TRUTHS and (quantity, "tensorflow") in _COUNTED and zero
+            and all(fixed.get(name) == value for name, value in zero.items())):
         return "tensorflow"
     return convention
 
