@@ -601,9 +601,25 @@ def value_lines(value: Any, width: float = TEXT_WIDTH - 80.0) -> list[str]:
     return break_sum(latex, width)
 
 
-def found_items(found: dict[str, Any]) -> list[tuple[str, list[str]]]:
-    """Counterexample or witness entries as ``(key, display lines)`` in their given order."""
-    return [(str(key), value_lines(value)) for key, value in found.items()]
+def split_found(found: dict[str, Any]) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Counterexample or witness entries in their given order, split into short ones
+    ``(key, value)`` (one line of at most half the text width) and long ones ``(key, body)``
+    with the value lines as the rows of an ``aligned`` body.
+
+    Examples
+    --------
+    >>> split_found({"n": 1})
+    ([('n', '1')], [])
+    """
+    short, long = [], []
+    for key, value in found.items():
+        values = value_lines(value)
+        if len(values) == 1 and latex_width(values[0]) <= TEXT_WIDTH / 2:
+            short.append((str(key), values[0]))
+        else:
+            long.append((str(key), " \\\\\n".join(("&" if i == 0 else "&\\quad ") + v
+                                                 for i, v in enumerate(values))))
+    return short, long
 
 
 # ---------------------------------------------------------------------------
@@ -616,15 +632,11 @@ def _parameters_latex(parameters: dict[str, Any]) -> str:
 
 def _found_latex(label: str, found: dict[str, Any]) -> list[str]:
     """Short entries on one line like the parameters; long values as their own display."""
-    short, lines = [], []
-    for key, values in found_items(found):
-        if len(values) == 1 and latex_width(values[0]) <= TEXT_WIDTH / 2:
-            short.append(f"{texttt(key)} $= {values[0]}$")
-            continue
-        body = " \\\\\n".join(("&" if i == 0 else "&\\quad ") + v for i, v in enumerate(values))
-        lines.append(texttt(key) + ":\n" + r"\[ \begin{aligned} " + body + r" \end{aligned} \]")
-    head = rf"\paragraph{{{label}.}} " + (", ".join(short) + "." if short else "")
-    return [head] + lines
+    short, long = split_found(found)
+    head = rf"\paragraph{{{label}.}} " + (
+        ", ".join(f"{texttt(key)} $= {value}$" for key, value in short) + "." if short else "")
+    return [head] + [texttt(key) + ":\n" + r"\[ \begin{aligned} " + body + r" \end{aligned} \]"
+                     for key, body in long]
 
 
 def proof_latex(proof: Proof, standalone: bool = False, max_rows: int = MAX_ROWS,

@@ -41,11 +41,9 @@ from typing import Any
 
 from ..proof import Proof
 from .latex import (
-    TEXT_WIDTH,
     display_lines,
-    found_items,
-    latex_width,
     math_unicode,
+    split_found,
     split_math,
     value_math,
 )
@@ -99,15 +97,12 @@ def display_markdown(latex: str) -> str:
 
 
 def _found_markdown(label: str, found: dict[str, Any]) -> list[str]:
-    short, blocks = [], []
-    for key, values in found_items(found):
-        if len(values) == 1 and latex_width(values[0]) <= TEXT_WIDTH / 2:
-            short.append(f"{code(key)} $= {values[0]}$")
-            continue
-        body = " \\\\\n".join(("&" if i == 0 else "&\\quad ") + v for i, v in enumerate(values))
-        blocks += [f"{code(key)}:", display_markdown(r"\begin{aligned} " + body
-                                                     + r" \end{aligned}")]
-    return [f"**{label}.** " + ", ".join(short) + ("." if short else "")] + blocks
+    short, long = split_found(found)
+    blocks = [block for key, body in long
+              for block in (f"{code(key)}:", display_markdown(r"\begin{aligned} " + body
+                                                              + r" \end{aligned}"))]
+    return [f"**{label}.** " + ", ".join(f"{code(key)} $= {value}$" for key, value in short)
+            + ("." if short else "")] + blocks
 
 
 def proof_markdown(proof: Proof, max_rows: int = MAX_ROWS, max_cols: int | None = None,
