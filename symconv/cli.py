@@ -1,8 +1,10 @@
 """The ``symconv`` command line: list, prove, check-formula, shape, fc-vs-conv, figure.
 
 Exit codes: 0 proved / fine, 1 refuted (counterexample printed), 2 bad input or
-usage, 3 internal error or missing optional backend. A traceback is never the
-user interface.
+usage, 3 internal error or missing optional backend, 4 verified on a finite domain
+but not proved (a statement about all sizes without a proof for all sizes),
+5 undecided within budget or vacuous (an empty domain: nothing checked). A
+traceback is never the user interface.
 """
 
 from __future__ import annotations
@@ -19,6 +21,10 @@ from . import progress
 from .errors import SymconvError
 
 EXIT_PROVED, EXIT_REFUTED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_VERIFIED, EXIT_UNDECIDED = 4, 5
+#: The exit code of each verdict.
+VERDICT_EXIT = {"proved": EXIT_PROVED, "refuted": EXIT_REFUTED, "verified": EXIT_VERIFIED,
+                "undecided": EXIT_UNDECIDED, "vacuous": EXIT_UNDECIDED}
 
 
 class UsageError(SymconvError):
@@ -153,7 +159,7 @@ def cmd_prove(args: argparse.Namespace) -> int:
     if args.markdown:
         _write(args.markdown, proof.markdown())
     print(proof.to_json() if args.json else proof.text())
-    return EXIT_PROVED if proof.proved else EXIT_REFUTED
+    return VERDICT_EXIT[proof.verdict]
 
 
 def _prove_all(args: argparse.Namespace) -> int:
@@ -171,8 +177,10 @@ def _prove_all(args: argparse.Namespace) -> int:
         documents.append({**proof.to_dict(), "seconds": round(seconds, 3)})
     total = time.perf_counter() - start
     proved = sum(p.proved for p, _ in rows)
+    counts = {v: sum(p.verdict == v for p, _ in rows) for v in VERDICT_EXIT}
     if args.json:
-        summary = {"proved": proved, "refuted": len(rows) - proved, "seconds": round(total, 2)}
+        summary = {**{v: c for v, c in counts.items() if c or v in ("proved", "refuted")},
+                   "seconds": round(total, 2)}
         print(json.dumps({"theorems": documents, "summary": summary}, indent=2,
                          ensure_ascii=False))
     else:
@@ -181,10 +189,16 @@ def _prove_all(args: argparse.Namespace) -> int:
         for proof, seconds in rows:
             print(f"{proof.theorem:<{width}}  {proof.verdict:<7}  {seconds:7.2f}  "
                   f"{', '.join(proof.evidence)}")
-            if not proof.proved:
+            if proof.counterexample is not None:
                 print(f"{'':<{width}}  counterexample: {proof.counterexample}")
-        print(f"\n{proved} of {len(rows)} proved in {total:.1f} s")
-    return EXIT_PROVED if proved == len(rows) else EXIT_REFUTED
+            elif not proof.proved:
+                print(f"{'':<{width}}  {proof.evidence_sentence()}")
+        others = ", ".join(f"{c} {v}" for v, c in counts.items() if c and v != "proved")
+        print(f"\n{proved} of {len(rows)} proved{f' ({others})' if others else ''} "
+              f"in {total:.1f} s")
+    if proved == len(rows):
+        return EXIT_PROVED
+    return EXIT_REFUTED if counts["refuted"] else max(VERDICT_EXIT[p.verdict] for p, _ in rows)
 
 
 def cmd_check_formula(args: argparse.Namespace) -> int:
@@ -197,7 +211,7 @@ def cmd_check_formula(args: argparse.Namespace) -> int:
     proof = check_formula(args.expr, quantity=args.quantity, convention=args.convention,
                           fixed=fixed or None)
     print(proof.to_json() if args.json else proof.text())
-    return EXIT_PROVED if proof.proved else EXIT_REFUTED
+    return VERDICT_EXIT[proof.verdict]
 
 
 def cmd_shape(args: argparse.Namespace) -> int:

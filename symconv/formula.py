@@ -1127,16 +1127,23 @@ def check_formula(expr: str, quantity: str = "output_size", convention: str = "t
         else:
             counterexample, domain, large_steps = _large_search(parsed, entry, fixed, guards)
             steps += large_steps
+    if counterexample is not None:
+        verdict, evidence = "refuted", []
+    elif points == 0:
+        verdict, evidence = "vacuous", []
+    else:
+        verdict = "proved" if "parametric" in evidence else "verified"
     return Proof(
         theorem="formula",
         statement=f"{expr.strip()} is the {quantity} of a {entry.layer}",
         statement_latex=f"{_tex_name(quantity)} = {sympy.latex(parsed)}",
         parameters=parameters,
-        verdict="refuted" if counterexample else "proved",
-        evidence=evidence if counterexample is None else [],
+        verdict=verdict,
+        evidence=evidence,
         counterexample=counterexample,
         steps=steps,
         domain=domain,
+        scope="all sizes",
     )
 
 

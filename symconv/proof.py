@@ -1,7 +1,18 @@
 """What a check returns: a :class:`Proof` made of :class:`Step` s, with its evidence.
 
-A proof's verdict is ``"proved"`` or ``"refuted"``. The evidence says exactly
-what was done (see DESIGN.md, "What proved means"):
+A proof's verdict is one of :data:`VERDICTS`:
+
+- ``"proved"``: for a statement about the stated sizes, symbolic (or exhaustive,
+  for a statement about a finite set) evidence; for a statement about all sizes
+  (``scope="all sizes"``), parametric evidence -- nothing less;
+- ``"verified"``: a statement about all sizes that held at every point of the
+  finite domain searched (``domain`` names it) but has no proof for all sizes;
+- ``"refuted"``: a counterexample was found (the smallest one searched);
+- ``"undecided"``: the search ran out of its budget before a decision;
+- ``"vacuous"``: the domain has no point (or the assumptions are unsatisfiable):
+  nothing was checked, so nothing is claimed.
+
+The evidence says exactly what was done (see DESIGN.md, "What proved means"):
 
 - ``symbolic``: both sides built with symbolic entries at concrete sizes; their
   difference expands to 0;
@@ -11,8 +22,9 @@ what was done (see DESIGN.md, "What proved means"):
 - ``numeric``: drawn numeric cases agree with the NumPy oracle (support, not proof).
 
 The constructor refuses inconsistent proofs: ``proved`` with no evidence or
-with a counterexample, ``refuted`` without one, ``numeric`` as the only evidence
-of ``proved``.
+with a counterexample, ``proved`` for all sizes without ``parametric`` evidence,
+``refuted`` without a counterexample, ``verified`` without an exhaustive domain,
+``numeric`` as the only evidence of ``proved``.
 
 Examples
 --------
@@ -23,6 +35,11 @@ Examples
 Traceback (most recent call last):
     ...
 ValueError: a proved verdict needs evidence from ('symbolic', 'exhaustive', 'parametric'), got []
+>>> Proof("demo", "f(n) = n for all n", "f(n) = n", {}, "proved", ["exhaustive"],
+...       scope="all sizes")  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+    ...
+ValueError: a statement about all sizes is proved only with parametric evidence, got ...
 """
 
 from __future__ import annotations
@@ -35,7 +52,10 @@ import sympy
 
 EVIDENCE_KINDS = ("symbolic", "exhaustive", "parametric", "numeric")
 PROOF_EVIDENCE = ("symbolic", "exhaustive", "parametric")
-VERDICTS = ("proved", "refuted")
+VERDICTS = ("proved", "verified", "refuted", "undecided", "vacuous")
+#: What a statement is about: the stated sizes (a symbolic check there proves it) or
+#: all sizes (only a parametric proof proves it).
+SCOPES = ("stated sizes", "all sizes")
 
 
 @dataclass(frozen=True)
@@ -98,7 +118,7 @@ class Proof:
     parameters : dict
         The parameters it was checked at (JSON-ready values).
     verdict : str
-        ``"proved"`` or ``"refuted"``.
+        One of :data:`VERDICTS`.
     evidence : list of str
         Subset of ``EVIDENCE_KINDS``.
     counterexample : dict or None
@@ -109,6 +129,9 @@ class Proof:
         The finite domain an exhaustive check covered, in words.
     witness : dict or None
         For a negative theorem ("... is not commutative"), proved by example: the example.
+    scope : str
+        ``"stated sizes"`` or ``"all sizes"`` (:data:`SCOPES`): what the statement
+        is about, which decides what evidence can prove it.
     """
 
     theorem: str
@@ -121,21 +144,34 @@ class Proof:
     steps: list[Step] = field(default_factory=list)
     domain: str | None = None
     witness: dict[str, Any] | None = None
+    scope: str = "stated sizes"
 
     def __post_init__(self) -> None:
         if self.verdict not in VERDICTS:
             raise ValueError(f"verdict must be one of {VERDICTS}, got {self.verdict!r}")
+        if self.scope not in SCOPES:
+            raise ValueError(f"scope must be one of {SCOPES}, got {self.scope!r}")
         unknown = [e for e in self.evidence if e not in EVIDENCE_KINDS]
         if unknown:
             raise ValueError(f"evidence must come from {EVIDENCE_KINDS}, got {unknown}")
+        if (self.counterexample is None) == (self.verdict == "refuted"):
+            raise ValueError("a refuted verdict needs a counterexample" if self.verdict ==
+                             "refuted" else f"a {self.verdict} verdict cannot carry a "
+                             "counterexample")
         if self.verdict == "proved":
             if not any(e in PROOF_EVIDENCE for e in self.evidence):
                 raise ValueError(f"a proved verdict needs evidence from {PROOF_EVIDENCE}, "
                                  f"got {self.evidence}")
-            if self.counterexample is not None:
-                raise ValueError("a proved verdict cannot carry a counterexample")
-        elif self.counterexample is None:
-            raise ValueError("a refuted verdict needs a counterexample")
+            if self.scope == "all sizes" and "parametric" not in self.evidence:
+                raise ValueError("a statement about all sizes is proved only with parametric "
+                                 f"evidence, got {self.evidence} (say 'verified' on the "
+                                 "domain searched)")
+        if self.verdict == "verified" and ("exhaustive" not in self.evidence
+                                           or not self.domain):
+            raise ValueError("a verified verdict needs exhaustive evidence and the domain it "
+                             f"covered, got {self.evidence} on {self.domain!r}")
+        if self.verdict == "vacuous" and self.evidence:
+            raise ValueError(f"a vacuous verdict gathered no evidence, got {self.evidence}")
 
     @property
     def proved(self) -> bool:
@@ -156,6 +192,17 @@ class Proof:
                 return ("Refuted: the statement fails at the counterexample shown, the first "
                         f"failing point of {self.domain} in order of size.")
             return "Refuted: the statement fails at the parameters of the counterexample shown."
+        if self.verdict == "verified":
+            return (f"Verified on {self.domain}: the statement holds at every point there, but "
+                    "it is a statement about all sizes and has no proof for all sizes, so it "
+                    "is not proved.")
+        if self.verdict == "undecided":
+            return ("Undecided within budget: the search stopped before it could prove or "
+                    "refute the statement" + (f" (it had covered {self.domain})"
+                                               if self.domain else "") + ".")
+        if self.verdict == "vacuous":
+            return (f"Vacuous: {self.domain or 'the domain'} has no point, so nothing was "
+                    "checked and nothing is claimed.")
         at = ", ".join(f"{k}={_short(v)}" for k, v in self.parameters.items())
         parts = []
         if self.witness is not None:
@@ -194,6 +241,7 @@ class Proof:
             "counterexample": _jsonable(self.counterexample),
             "domain": self.domain,
             "witness": _jsonable(self.witness),
+            "scope": self.scope,
             "conclusion": self.evidence_sentence(),
             "steps": [s.to_dict() for s in self.steps],
         }

@@ -159,7 +159,7 @@ def test_proof_says_proved_for_all_sizes_with_the_lemma_chain():
 def test_macs_formula_with_padding_is_proved_only_on_its_domain():
     # one tap, one pad each side: window i reads s i - 1, inside for 1 <= i <= n // s
     proof = check_formula("floor(n/s)", "macs", "torch", fixed={"p": 1, "k": 1})
-    assert proof.verdict == "proved" and proof.evidence == ["exhaustive"]
+    assert proof.verdict == "verified" and proof.evidence == ["exhaustive"]
     assert any(st.title == "Not proved for all sizes" for st in proof.steps)
     assert "finite domain" in proof.text()
 
