@@ -53,6 +53,12 @@ def _positive_int(name: str, value: Any) -> int:
     return int(value)
 
 
+def _flag(name: str, value: Any) -> bool:
+    require(isinstance(value, (bool, np.bool_)), name, value, "must be True or False",
+            error=OperatorError)
+    return bool(value)
+
+
 def _spec(name: str, value: Any, kind: type) -> None:
     require(isinstance(value, kind), name, value, f"must be a {kind.__name__}",
             f"symconv.geometry.{kind.__name__}(...)", error=OperatorError)
@@ -153,6 +159,7 @@ def shift(x: np.ndarray, offset: Sequence[int], circular: bool = False) -> np.nd
     """
     x = np.asarray(x)
     offset = _offsets("offset", offset, x.ndim - 1)
+    circular = _flag("circular", circular)
     out = np.zeros(x.shape, x.dtype)
     spatial = x.shape[1:]
     for i in np.ndindex(*spatial):
@@ -568,6 +575,7 @@ def avg_pool(x: np.ndarray, geometry: PoolGeometry, count_include_pad: bool = Tr
     array([[2., 5., 8.]])
     """
     x = _check_pool(x, geometry)
+    count_include_pad = _flag("count_include_pad", count_include_pad)
     require(all(d == 1 for d in geometry.dilation), "geometry.dilation", geometry.dilation,
             "must be 1 on every axis: PyTorch average pooling has no dilation", "1",
             error=GeometryError)
@@ -626,6 +634,7 @@ def max_pool(x: np.ndarray, geometry: PoolGeometry,
     (array([[3., 4., 5.]]), array([[0, 2, 4]]))
     """
     x = _check_pool(x, geometry)
+    return_indices = _flag("return_indices", return_indices)
     exact = x.dtype == object
     dtype = object if exact else np.result_type(x.dtype, np.float64)
     lowest = -sympy.oo if exact else -np.inf
