@@ -4,7 +4,12 @@ Nothing here is built from a matrix. Each function zero-pads arrays
 explicitly and walks its sliding windows (or scatters its inputs) with plain
 ``np.ndindex`` loops, in the spirit of JAX's ``lax_reference.py``: slow,
 short, and independent of :mod:`symconv.operators`, so the two can check
-each other.
+each other. It is independent of :mod:`symconv.geometry`'s padding
+resolution and size formulas too: from a spec it reads only the raw layer
+arguments (sizes, stride, ``padding`` as the user gave it, dilation,
+``output_padding``, ``ceil_mode``) and finds pads and output sizes itself
+(:func:`explicit_pads`, :func:`output_shape`), so a wrong formula there
+shows up as a disagreement rather than passing through the oracle.
 
 Every array carries a leading channel axis: inputs are ``(C, *spatial)``,
 correlation kernels ``(C_out, C_in/groups, *kernel)`` and transposed kernels
@@ -46,6 +51,12 @@ def _positive_int(name: str, value: Any) -> int:
     ok = isinstance(value, numbers.Integral) and not isinstance(value, bool) and value >= 1
     require(ok, name, value, "must be a positive integer", "1, 2, 3, ...", error=OperatorError)
     return int(value)
+
+
+def _flag(name: str, value: Any) -> bool:
+    require(isinstance(value, (bool, np.bool_)), name, value, "must be True or False",
+            error=OperatorError)
+    return bool(value)
 
 
 def _spec(name: str, value: Any, kind: type) -> None:
@@ -148,6 +159,7 @@ def shift(x: np.ndarray, offset: Sequence[int], circular: bool = False) -> np.nd
     """
     x = np.asarray(x)
     offset = _offsets("offset", offset, x.ndim - 1)
+    circular = _flag("circular", circular)
     out = np.zeros(x.shape, x.dtype)
     spatial = x.shape[1:]
     for i in np.ndindex(*spatial):
@@ -199,6 +211,166 @@ def decimate(x: np.ndarray, factor: int | Sequence[int]) -> np.ndarray:
 
 
 # ---------------------------------------------------------------------------
+# The oracle's own shape arithmetic, from the raw layer arguments
+# ---------------------------------------------------------------------------
+# Deliberately naive and never imported from symconv.geometry: windows are
+# counted by sliding them, SAME pads found by trying totals, transposed sizes
+# measured by scattering. A wrong formula there therefore disagrees with the
+# oracle instead of passing through it.
+
+_PADDING_NAMES = ("valid", "same", "same_lower", "full")
+
+
+def _window_count(length: int, span: int, stride: int) -> int:
+    """How many windows of ``span`` samples, started every ``stride``, fit in ``length``."""
+    count, start = 0, 0
+    while start + span <= length:
+        count, start = count + 1, start + stride
+    return count
+
+
+def _same_total(n: int, span: int, stride: int) -> int:
+    """The fewest padding samples that give one window per stride step of the input."""
+    wanted = len(range(0, n, stride))
+    total = 0
+    while _window_count(n + total, span, stride) < wanted:
+        total += 1
+    return total
+
+
+def _named_pads(name: str, n: int, span: int, stride: int) -> tuple[int, int]:
+    if name == "valid":
+        return (0, 0)
+    if name == "full":
+        return (span - 1, span - 1)
+    total = _same_total(n, span, stride)
+    odd = total % 2
+    even = total // 2
+    return (even + odd, even) if name == "same_lower" else (even, even + odd)
+
+
+def _pad_pair(name: str, entry: Any) -> tuple[int, int]:
+    pair = tuple(entry) if isinstance(entry, Sequence) and not isinstance(entry, str) \
+        else (entry, entry)
+    ok = len(pair) == 2 and all(
+        isinstance(v, numbers.Integral) and not isinstance(v, bool) and v >= 0 for v in pair)
+    require(ok, name, entry, "must be a non-negative integer or a (before, after) pair of them",
+            "0, 1, 2, ... or (before, after)")
+    return (int(pair[0]), int(pair[1]))
+
+
+def explicit_pads(padding: Any, input_shape: Sequence[int], kernel_shape: Sequence[int],
+                  stride: Sequence[int] | None = None, dilation: Sequence[int] | None = None
+                  ) -> tuple[tuple[int, int], ...]:
+    """``(before, after)`` zero pads per axis from ``padding`` as a user writes it.
+
+    Accepts what :class:`symconv.geometry.Geometry` accepts: an int, per-axis
+    ints, per-axis ``(before, after)`` pairs, or ``"valid"``, ``"same"``
+    (TensorFlow: ``ceil(n/s)`` outputs, odd pixel after), ``"same_lower"``
+    (odd pixel before), ``"full"`` (``d(k-1)`` on both sides). SAME pads are
+    found by trying totals ``0, 1, 2, ...`` until the sliding windows reach
+    ``ceil(n/s)``, not by a closed formula.
+
+    Parameters
+    ----------
+    padding : int, tuple or str
+    input_shape, kernel_shape : tuple of int
+        Spatial sizes, one per axis.
+    stride, dilation : tuple of int, optional
+        One per axis; 1 on every axis when omitted.
+
+    Returns
+    -------
+    tuple of ``(before, after)`` pairs, one per spatial axis
+
+    Examples
+    --------
+    >>> explicit_pads("same", (13,), (6,), (5,))
+    ((1, 2),)
+    >>> explicit_pads("same_lower", (13,), (6,), (5,))
+    ((2, 1),)
+    >>> explicit_pads("full", (4,), (3,), dilation=(2,))
+    ((4, 4),)
+    >>> explicit_pads((1, (0, 2)), (4, 4), (3, 3))
+    ((1, 1), (0, 2))
+    """
+    ndim = len(input_shape)
+    stride = (1,) * ndim if stride is None else tuple(stride)
+    dilation = (1,) * ndim if dilation is None else tuple(dilation)
+    spans = [d * (k - 1) + 1 for k, d in zip(kernel_shape, dilation)]
+    if isinstance(padding, str):
+        name = padding.lower()
+        require(name in _PADDING_NAMES, "padding", padding, "must be an integer or a known name",
+                ", ".join(_PADDING_NAMES))
+        return tuple(_named_pads(name, n, span, s)
+                     for n, span, s in zip(input_shape, spans, stride))
+    if isinstance(padding, Sequence):
+        require(len(padding) == ndim, "padding", padding,
+                f"must give one entry per spatial axis ({ndim})")
+        return tuple(_pad_pair(f"padding[{i}]", entry) for i, entry in enumerate(padding))
+    return (_pad_pair("padding", padding),) * ndim
+
+
+def _pool_starts(n: int, k: int, s: int, p: int, d: int, ceil_mode: bool) -> list[int]:
+    """Window starts (input coordinates) of PyTorch pooling on one axis, by sliding.
+
+    A window must fit the padded input ``[-p, n + p)``; with ``ceil_mode`` it
+    may overhang that end by up to ``s - 1`` samples, but must start inside
+    the input or the left padding.
+    """
+    span, end = d * (k - 1) + 1, n + p + (s - 1 if ceil_mode else 0)
+    starts, start = [], -p
+    while start + span <= end and (not ceil_mode or start < n):
+        starts.append(start)
+        start += s
+    return starts
+
+
+def _scatter_extent(n: int, k: int, s: int, d: int) -> int:
+    """Length of the unpadded scatter target: last position ``s*i + d*m`` reached, plus one."""
+    return max(s * i + d * m for i in range(n) for m in range(k)) + 1
+
+
+def output_shape(geometry: Geometry | TransposedGeometry | PoolGeometry) -> tuple[int, ...]:
+    """Spatial output shape of a layer, found by sliding (or scattering) as the oracle does.
+
+    Reads only the raw fields of the spec (sizes, stride, padding as given,
+    dilation, output_padding, ceil_mode), never its resolved pads or
+    output shape.
+
+    Examples
+    --------
+    >>> output_shape(Geometry((13,), (6,), stride=5, padding="same"))
+    (3,)
+    >>> output_shape(TransposedGeometry((3,), (3,), stride=2, padding=1, output_padding=1))
+    (6,)
+    >>> output_shape(PoolGeometry((5,), (2,), ceil_mode=True))
+    (3,)
+    """
+    require(isinstance(geometry, (Geometry, TransposedGeometry, PoolGeometry)), "geometry",
+            geometry, "must be a Geometry, TransposedGeometry or PoolGeometry",
+            "symconv.geometry.Geometry(...)", error=OperatorError)
+    if isinstance(geometry, PoolGeometry):
+        return tuple(len(_pool_starts(*axis, geometry.ceil_mode)) for axis in zip(
+            geometry.input_shape, geometry.kernel_shape, geometry.stride, geometry.padding,
+            geometry.dilation))
+    if isinstance(geometry, TransposedGeometry):
+        return tuple(_scatter_extent(n, k, s, d) - 2 * p + extra for n, k, s, p, d, extra in zip(
+            geometry.input_shape, geometry.kernel_shape, geometry.stride, geometry.padding,
+            geometry.dilation, geometry.output_padding))
+    pads = _geometry_pads(geometry)
+    return tuple(_window_count(n + before + after, d * (k - 1) + 1, s)
+                 for n, k, s, d, (before, after) in zip(
+                     geometry.input_shape, geometry.kernel_shape, geometry.stride,
+                     geometry.dilation, pads))
+
+
+def _geometry_pads(geometry: Geometry) -> tuple[tuple[int, int], ...]:
+    return explicit_pads(geometry.padding, geometry.input_shape, geometry.kernel_shape,
+                         geometry.stride, geometry.dilation)
+
+
+# ---------------------------------------------------------------------------
 # Correlation, convolution, transposed convolution
 # ---------------------------------------------------------------------------
 
@@ -234,12 +406,13 @@ def _window_sum(x: np.ndarray, w: np.ndarray, geometry: Geometry, groups: int,
     """
     c_out, c_per_group = w.shape[:2]
     out_per_group = c_out // groups
-    xp = pad(x, geometry.pads)
+    xp = pad(x, _geometry_pads(geometry))
     kernel = geometry.kernel_shape
-    out = np.zeros((c_out,) + geometry.output_shape, np.result_type(x, w))
+    shape = output_shape(geometry)
+    out = np.zeros((c_out,) + shape, np.result_type(x, w))
     for o in range(c_out):
         first_channel = (o // out_per_group) * c_per_group
-        for i in np.ndindex(*geometry.output_shape):
+        for i in np.ndindex(*shape):
             total = out[(o,) + i]
             for c in range(c_per_group):
                 for m in np.ndindex(*kernel):
@@ -255,8 +428,10 @@ def correlate(x: np.ndarray, w: np.ndarray, geometry: Geometry, groups: int = 1)
     """Cross-correlation, what deep-learning frameworks call convolution (no flip).
 
     ``y[o, i] = sum_{c, m} w[o, c, m] * xpad[c', s*i + d*m]`` per spatial axis,
-    where ``xpad`` is ``x`` zero-padded by ``geometry.pads`` and ``c'`` runs
-    over the input channels of output channel ``o``'s group.
+    where ``xpad`` is ``x`` zero-padded by :func:`explicit_pads` of
+    ``geometry.padding`` (the oracle's own resolution, not ``geometry.pads``)
+    and ``c'`` runs over the input channels of output channel ``o``'s group.
+    The output has one position per window that fits the padded input.
 
     Parameters
     ----------
@@ -268,7 +443,7 @@ def correlate(x: np.ndarray, w: np.ndarray, geometry: Geometry, groups: int = 1)
 
     Returns
     -------
-    ndarray, shape ``(C_out, *geometry.output_shape)``
+    ndarray, shape ``(C_out, *output_shape(geometry))``
 
     Examples
     --------
@@ -301,7 +476,9 @@ def conv_transpose(x: np.ndarray, w: np.ndarray, geometry: TransposedGeometry,
 
     Every input sample ``x[c, i]`` and kernel tap ``m`` add
     ``w[c, o, m] * x[c, i]`` to output position ``j = s*i - p + d*m`` (per
-    axis), when ``0 <= j < out``.
+    axis), when ``0 <= j < out``: the scatter into an unpadded target,
+    cropped by ``p`` on both sides and grown by ``output_padding`` at the end
+    (``out`` from :func:`output_shape`, the measured scatter extent).
 
     Parameters
     ----------
@@ -313,7 +490,7 @@ def conv_transpose(x: np.ndarray, w: np.ndarray, geometry: TransposedGeometry,
 
     Returns
     -------
-    ndarray, shape ``(C_out, *geometry.output_shape)``
+    ndarray, shape ``(C_out, *output_shape(geometry))``
 
     Examples
     --------
@@ -329,7 +506,7 @@ def conv_transpose(x: np.ndarray, w: np.ndarray, geometry: TransposedGeometry,
             error=OperatorError)
     groups = _groups(groups, **{"x.shape[0] (in_channels)": c_in})
     in_per_group, out_per_group = c_in // groups, w.shape[1]
-    out_shape = geometry.output_shape
+    out_shape = output_shape(geometry)
     out = np.zeros((out_per_group * groups,) + out_shape, np.result_type(x, w))
     for c in range(c_in):
         first_out = (c // in_per_group) * out_per_group
@@ -356,11 +533,20 @@ def _check_pool(x: Any, geometry: PoolGeometry) -> np.ndarray:
     return x
 
 
+def _pool_windows(geometry: PoolGeometry) -> list[list[int]]:
+    """Per spatial axis, the start of every pooling window (see :func:`_pool_starts`)."""
+    return [_pool_starts(*axis, geometry.ceil_mode) for axis in zip(
+        geometry.input_shape, geometry.kernel_shape, geometry.stride, geometry.padding,
+        geometry.dilation)]
+
+
 def avg_pool(x: np.ndarray, geometry: PoolGeometry, count_include_pad: bool = True) -> np.ndarray:
     """PyTorch ``AvgPool``: window sums divided by PyTorch's divisor.
 
-    For output position ``o`` on one axis the window starts at
-    ``start = o*s - p`` and ends at ``end = min(start + k, n + p)``. The
+    Windows start at ``-p, s - p, 2s - p, ...`` on each axis, as many as
+    fit the padded input (with ``ceil_mode``: may overhang it by up to
+    ``s - 1`` but must start before the right padding). The window that
+    starts at ``start`` ends at ``end = min(start + k, n + p)``. The
     summed samples are those in ``[max(start, 0), min(end, n))``. The divisor
     is the product over axes of ``end - start`` (which counts padding but not
     the part of a ``ceil_mode`` window that overhangs the padding) when
@@ -378,7 +564,7 @@ def avg_pool(x: np.ndarray, geometry: PoolGeometry, count_include_pad: bool = Tr
 
     Returns
     -------
-    ndarray, shape ``(C, *geometry.output_shape)``
+    ndarray, shape ``(C, *output_shape(geometry))``
 
     Examples
     --------
@@ -389,15 +575,18 @@ def avg_pool(x: np.ndarray, geometry: PoolGeometry, count_include_pad: bool = Tr
     array([[2., 5., 8.]])
     """
     x = _check_pool(x, geometry)
+    count_include_pad = _flag("count_include_pad", count_include_pad)
     require(all(d == 1 for d in geometry.dilation), "geometry.dilation", geometry.dilation,
             "must be 1 on every axis: PyTorch average pooling has no dilation", "1",
             error=GeometryError)
     exact = x.dtype == object
-    out = np.zeros((x.shape[0],) + geometry.output_shape, object if exact else np.float64)
+    windows = _pool_windows(geometry)
+    shape = tuple(map(len, windows))
+    out = np.zeros((x.shape[0],) + shape, object if exact else np.float64)
     axes = list(zip(geometry.input_shape, geometry.kernel_shape, geometry.stride,
                     geometry.padding))
-    for o in np.ndindex(*geometry.output_shape):
-        starts = [a * s - p for a, (_, _, s, p) in zip(o, axes)]
+    for o in np.ndindex(*shape):
+        starts = [axis[a] for a, axis in zip(o, windows)]
         ends = [min(b + k, n + p) for b, (n, k, _, p) in zip(starts, axes)]
         lows = [max(b, 0) for b in starts]
         highs = [min(e, n) for e, (n, _, _, _) in zip(ends, axes)]
@@ -416,7 +605,8 @@ def max_pool(x: np.ndarray, geometry: PoolGeometry,
              return_indices: bool = False) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
     """PyTorch ``MaxPool``: implicit ``-inf`` padding, dilation, ``ceil_mode``.
 
-    Window ``o`` reads the input at ``o*s - p + d*m`` for every kernel tap
+    Windows start as for :func:`avg_pool` (with the dilated kernel size
+    ``d(k-1) + 1``). Window ``o`` reads the input at ``o*s - p + d*m`` for every kernel tap
     ``m`` that lands inside the input; the first largest value in row-major
     scan order wins. Indices are flat positions in each channel's spatial
     input, as PyTorch returns them. A window that meets no input sample
@@ -434,7 +624,7 @@ def max_pool(x: np.ndarray, geometry: PoolGeometry,
 
     Returns
     -------
-    values : ndarray, shape ``(C, *geometry.output_shape)``
+    values : ndarray, shape ``(C, *output_shape(geometry))``
     indices : ndarray of int64, same shape, only if ``return_indices``
 
     Examples
@@ -444,14 +634,16 @@ def max_pool(x: np.ndarray, geometry: PoolGeometry,
     (array([[3., 4., 5.]]), array([[0, 2, 4]]))
     """
     x = _check_pool(x, geometry)
+    return_indices = _flag("return_indices", return_indices)
     exact = x.dtype == object
     dtype = object if exact else np.result_type(x.dtype, np.float64)
     lowest = -sympy.oo if exact else -np.inf
-    shape = (x.shape[0],) + geometry.output_shape
+    windows = _pool_windows(geometry)
+    shape = (x.shape[0],) + tuple(map(len, windows))
     values, indices = np.zeros(shape, dtype), np.zeros(shape, dtype=np.int64)
     axes = list(zip(geometry.input_shape, geometry.stride, geometry.padding, geometry.dilation))
-    for o in np.ndindex(*geometry.output_shape):
-        starts = [a * s - p for a, (_, s, p, _) in zip(o, axes)]
+    for o in np.ndindex(*shape[1:]):
+        starts = [axis[a] for a, axis in zip(o, windows)]
         first = tuple(b + d * (-(-max(-b, 0) // d)) for b, (_, _, _, d) in zip(starts, axes))
         taps = []
         for m in np.ndindex(*geometry.kernel_shape):
@@ -590,5 +782,6 @@ def full_convolve_1d(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 __all__ = [
     "avg_pool", "circular_convolve", "conv_transpose", "convolve", "correlate", "decimate",
-    "full_convolve_1d", "max_pool", "max_unpool", "pad", "shift", "zero_insert",
+    "explicit_pads", "full_convolve_1d", "max_pool", "max_unpool", "output_shape", "pad",
+    "shift", "zero_insert",
 ]

@@ -26,9 +26,11 @@ from symconv.numeric import (
     convolve,
     correlate,
     decimate,
+    explicit_pads,
     full_convolve_1d,
     max_pool,
     max_unpool,
+    output_shape,
     pad,
     shift,
     zero_insert,
@@ -378,6 +380,12 @@ BAD_ARGUMENTS = [
     ("avg_pool", lambda: avg_pool(np.zeros((2, 5)), P1), GeometryError,
      "x.shape must end with the spatial shape (4,)"),
     ("max_pool", lambda: max_pool(np.zeros(4), P1), OperatorError, "x.ndim must be 2"),
+    ("max_pool", lambda: max_pool(X1, P1, return_indices="yes"), OperatorError,
+     "return_indices must be True or False, got 'yes'"),
+    ("avg_pool", lambda: avg_pool(X1, P1, count_include_pad="no"), OperatorError,
+     "count_include_pad must be True or False, got 'no'"),
+    ("shift", lambda: shift(X1, (1,), circular=1), OperatorError,
+     "circular must be True or False, got 1"),
     ("max_unpool", lambda: max_unpool(np.zeros((1, 2)), np.array([[0, 4]]), (4,)),
      OperatorError, "indices must be flat positions inside input_shape (4,), got 4"),
     ("max_unpool", lambda: max_unpool(np.zeros((1, 2)), np.array([[0, 1, 2]]), (4,)),
@@ -407,6 +415,16 @@ BAD_ARGUMENTS = [
      "a.shape must be a non-empty vector"),
     ("full_convolve_1d", lambda: full_convolve_1d(np.ones(2), np.ones(0)), OperatorError,
      "b.shape must be a non-empty vector"),
+    ("explicit_pads", lambda: explicit_pads("sane", (4,), (2,)), GeometryError,
+     "padding must be an integer or a known name, got 'sane'"),
+    ("explicit_pads", lambda: explicit_pads((1, 2), (4,), (2,)), GeometryError,
+     "padding must give one entry per spatial axis (1)"),
+    ("explicit_pads", lambda: explicit_pads(((1, -1),), (4,), (2,)), GeometryError,
+     "padding[0] must be a non-negative integer or a (before, after) pair"),
+    ("explicit_pads", lambda: explicit_pads(True, (4,), (2,)), GeometryError,
+     "padding must be a non-negative integer"),
+    ("output_shape", lambda: output_shape((4,)), OperatorError,
+     "geometry must be a Geometry, TransposedGeometry or PoolGeometry"),
 ]
 
 
@@ -522,3 +540,93 @@ def test_overhanging_ceil_mode_window_is_kept_like_torch(torch, n, k, s, p, d):
             expected = torch.nn.functional.avg_pool1d(_t(torch, x), k, s, p, ceil_mode=True,
                                                       count_include_pad=include)
             np.testing.assert_allclose(avg_pool(x, g, include), expected[0].numpy())
+
+
+# ---------------------------------------------------------------------------
+# The oracle's own shape arithmetic agrees with geometry's, and catches it
+# ---------------------------------------------------------------------------
+
+PADDINGS = [0, 1, 2, (1, 2), "valid", "same", "SAME", "same_lower", "full"]
+
+
+def _geometry_or_none(*args, **kwargs):
+    try:
+        return Geometry(*args, **kwargs)
+    except GeometryError:
+        return None
+
+
+def test_oracle_pads_and_sizes_agree_with_geometry_on_a_grid():
+    checked, disagreements = 0, []
+    for n, k, s, d, padding in itertools.product(range(1, 9), range(1, 5), range(1, 5),
+                                                 range(1, 4), PADDINGS):
+        padding = ((padding,) if isinstance(padding, tuple) else padding)
+        g = _geometry_or_none((n,), (k,), stride=s, padding=padding, dilation=d)
+        if g is None:
+            continue
+        checked += 1
+        ours = explicit_pads(padding, (n,), (k,), (s,), (d,)), output_shape(g)
+        if ours != (g.pads, g.output_shape):
+            disagreements.append(dict(n=n, k=k, s=s, d=d, padding=padding, ours=ours,
+                                      geometry=(g.pads, g.output_shape)))
+    assert checked > 2000
+    assert disagreements == []
+
+
+def test_oracle_transposed_and_pool_sizes_agree_with_geometry_on_a_grid():
+    disagreements = []
+    for n, k, s, p, op, d in itertools.product(range(1, 6), range(1, 4), range(1, 4), range(3),
+                                               range(3), range(1, 3)):
+        try:
+            t = TransposedGeometry((n,), (k,), stride=s, padding=p, output_padding=op,
+                                   dilation=d)
+        except GeometryError:
+            continue
+        if output_shape(t) != t.output_shape:
+            disagreements.append(("transposed", n, k, s, p, op, d))
+    for n, k, s, p, d, ceil in itertools.product(range(1, 8), range(1, 5), range(1, 4),
+                                                 range(3), range(1, 3), (False, True)):
+        try:
+            g = PoolGeometry((n,), (k,), stride=s, padding=p, dilation=d, ceil_mode=ceil)
+        except GeometryError:
+            continue
+        if output_shape(g) != g.output_shape:
+            disagreements.append(("pool", n, k, s, p, d, ceil))
+    assert disagreements == []
+
+
+def test_a_wrong_same_pads_in_geometry_is_caught_by_the_oracle(monkeypatch):
+    """Plant ONNX's SAME_LOWER split as TensorFlow's SAME: the operator follows it, the
+    oracle does not, and the numeric cross-check fails."""
+    from symconv import geometry, operators
+    from symconv.theorems.common import numeric_agrees
+
+    g = Geometry((6,), (4,), stride=1, padding="same")
+    op = operators.correlation(g)
+    assert numeric_agrees(op, lambda x, w: correlate(x, w, g))
+
+    def lower_split(n, k, s=1, d=1, lower=False):
+        out = -(-n // s)
+        total = max((out - 1) * s + d * (k - 1) + 1 - n, 0)
+        return (total - total // 2, total // 2)
+
+    monkeypatch.setattr(geometry, "same_pads", lower_split)
+    wrong = Geometry((6,), (4,), stride=1, padding="same")
+    assert wrong.pads == ((2, 1),)
+    assert explicit_pads("same", (6,), (4,)) == ((1, 2),)
+    assert not numeric_agrees(operators.correlation(wrong),
+                              lambda x, w: correlate(x, w, wrong))
+
+
+def test_a_wrong_output_size_formula_is_caught_by_the_oracle(monkeypatch):
+    """Drop the ``- 1`` from geometry's correlation size: one window too many at n=6, k=3,
+    s=2; the oracle counts its windows by sliding and disagrees."""
+    from symconv import geometry, operators
+    from symconv.theorems.common import numeric_agrees
+
+    monkeypatch.setattr(geometry, "conv_output_size",
+                        lambda n, k, s=1, pad_before=0, pad_after=0, d=1:
+                        (n + pad_before + pad_after - d * (k - 1)) // s + 1)
+    g = Geometry((6,), (3,), stride=2)
+    assert (g.output_shape, output_shape(g)) == ((3,), (2,))
+    assert not numeric_agrees(operators.correlation(g), lambda x, w: correlate(x, w, g))
