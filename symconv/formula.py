@@ -57,6 +57,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cache
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -201,15 +202,37 @@ def _alias_of(name: str) -> str | None:
     return next((a for a, v in ALIASES.items() if v == name), None)
 
 
+@dataclass(frozen=True)
+class Node:
+    """One node of a parsed formula, exactly as written (no simplification at all).
+
+    ``op`` is ``"number"`` (``value`` a :class:`~fractions.Fraction`), ``"variable"``
+    (``value`` its canonical name), ``"neg"``, one of ``+ - * / // %``, ``"**"``
+    (``value`` the integer exponent, ``args`` the base) or a function name of
+    :data:`FUNCTIONS`.
+
+    Examples
+    --------
+    >>> parse_tree("n % k * 2")
+    Node(op='*', args=(Node(op='%', args=(Node(op='variable', args=(), value='n'), \
+Node(op='variable', args=(), value='k')), value=None), Node(op='number', args=(), \
+value=Fraction(2, 1))), value=None)
+    """
+
+    op: str
+    args: tuple[Node, ...] = ()
+    value: Fraction | str | int | None = None
+
+
 class _Parser:
-    """Recursive descent over the token list; every method returns a SymPy expression."""
+    """Recursive descent over the token list; every method returns a :class:`Node`."""
 
     def __init__(self, tokens: list[Token], allowed: tuple[str, ...]) -> None:
         self.tokens = tokens
         self.index = 0
         self.depth = 0
         self.allowed = allowed
-        self.divisors: list[sympy.Expr] = []  # every right operand of / // %, as written
+        self.divisors: list[Node] = []  # every right operand of / // %, as written
 
     @property
     def token(self) -> Token:
@@ -233,43 +256,45 @@ class _Parser:
         if self.depth > MAX_DEPTH:
             raise _fail(f"nesting deeper than {MAX_DEPTH}", self.token.pos)
 
-    def formula(self) -> sympy.Expr:
+    def formula(self) -> Node:
         if self.token.kind == "end":
             raise _fail("empty formula (write an expression such as n - k + 1)")
-        expr = self.expr()
+        tree = self.expr()
         if self.token.kind != "end":
             raise _fail(f"unexpected {self._found()} after a complete expression",
                         self.token.pos)
-        return expr
+        return tree
 
-    def expr(self) -> sympy.Expr:
-        value = self.term()
+    def expr(self) -> Node:
+        tree = self.term()
         while self.token.kind == "op" and self.token.text in ("+", "-"):
             op = self.take().text
-            right = self.term()
-            value = value + right if op == "+" else value - right
-        return value
+            tree = Node(op, (tree, self.term()))
+        return tree
 
-    def term(self) -> sympy.Expr:
-        value = self.factor()
+    def term(self) -> Node:
+        tree = self.factor()
         while self.token.kind == "op" and self.token.text in ("*", "/", "//", "%"):
             op = self.take()
             right = self.factor()
             if op.text != "*":
+                if to_sympy(right).is_zero:
+                    raise _fail(f"{'modulo' if op.text == '%' else 'division'} by zero",
+                                op.pos)
                 self.divisors.append(right)
-            value = _binary(op, value, right)
-        return value
+            tree = Node(op.text, (tree, right))
+        return tree
 
-    def factor(self) -> sympy.Expr:
+    def factor(self) -> Node:
         if self.token.kind == "op" and self.token.text in ("+", "-"):
             op = self.take().text
             self.enter()
-            value = self.factor()
+            tree = self.factor()
             self.depth -= 1
-            return -value if op == "-" else value
+            return Node("neg", (tree,)) if op == "-" else tree
         return self.power()
 
-    def power(self) -> sympy.Expr:
+    def power(self) -> Node:
         start = self.index
         base = self.atom()
         if not (self.token.kind == "op" and self.token.text == "**"):
@@ -284,25 +309,25 @@ class _Parser:
                         f"got {exponent.text or 'nothing'!r}", exponent.pos)
         if self.token.kind == "op" and self.token.text == "**":
             raise _fail("chained powers (a**b**c) are not allowed", self.token.pos)
-        return base ** sympy.Integer(int(exponent.text))
+        return Node("**", (base,), int(exponent.text))
 
-    def atom(self) -> sympy.Expr:
+    def atom(self) -> Node:
         token = self.take()
         if token.kind == "number":
-            return sympy.Rational(token.text)
+            return Node("number", (), Fraction(token.text))
         if token.kind == "name":
             return self.name(token)
         if token.kind == "op" and token.text == "(":
             self.enter()
-            value = self.expr()
+            tree = self.expr()
             self.expect(")")
             self.depth -= 1
-            return value
+            return tree
         found = "the end of the formula" if token.kind == "end" else repr(token.text)
         raise _fail(f"expected a number, a variable, a function call or '(' but found {found}",
                     token.pos)
 
-    def name(self, token: Token) -> sympy.Expr:
+    def name(self, token: Token) -> Node:
         name = ALIASES.get(token.text, token.text)
         is_call = self.token.kind == "op" and self.token.text == "("
         if name in FUNCTIONS:
@@ -315,12 +340,12 @@ class _Parser:
             if name not in self.allowed:
                 raise _fail(f"variable {token.text!r} is not a parameter of this quantity "
                             f"(valid names: {_valid_names(self.allowed)})", token.pos)
-            return SYMBOLS[name]
+            return Node("variable", (), name)
         raise _fail(f"unknown name {token.text!r} (valid names: {_valid_names(self.allowed)})",
                     token.pos)
 
-    def call(self, token: Token) -> sympy.Expr:
-        constructor, least, most = FUNCTIONS[token.text]
+    def call(self, token: Token) -> Node:
+        _, least, most = FUNCTIONS[token.text]
         self.expect("(")
         self.enter()
         args = [self.expr()]
@@ -332,22 +357,72 @@ class _Parser:
         if not least <= len(args) <= most:
             count = str(least) if least == most else f"{least} to {most}"
             raise _fail(f"{token.text}() takes {count} argument(s), got {len(args)}", token.pos)
-        return constructor(*args)
+        return Node("ceil" if token.text == "ceiling" else token.text, tuple(args))
 
 
-def _binary(op: Token, left: sympy.Expr, right: sympy.Expr) -> sympy.Expr:
-    if op.text == "*":
-        return left * right
-    if right.is_zero:
-        raise _fail(f"{'modulo' if op.text == '%' else 'division'} by zero", op.pos)
-    if op.text == "/":
-        return left / right
-    if op.text == "//":
-        return sympy.floor(left / right)
-    return sympy.Mod(left, right)
+@cache
+def to_sympy(tree: Node) -> sympy.Expr:
+    """The SymPy form of a parsed formula, built without ``Mod``.
+
+    ``a % b`` is written as Python defines it, ``a - b*floor(a/b)``: SymPy 1.14's
+    ``Mod`` simplifies wrongly for positive-integer symbols (``Mod(2*Mod(x, 3), 3)``
+    becomes ``2*Mod(x, 3)``). ``a // b`` is ``floor(a/b)``. SymPy still simplifies
+    as it builds, so :func:`check_formula` evaluates this form against the tree
+    (the text as written) before using it for any proof.
+
+    Examples
+    --------
+    >>> to_sympy(parse_tree("(n % k) * 2 % 3"))
+    -2*k*floor(n/k) + 2*n - 3*floor(-2*k*floor(n/k)/3 + 2*n/3)
+    """
+    if tree.op == "number":
+        return sympy.Rational(tree.value.numerator, tree.value.denominator)
+    if tree.op == "variable":
+        return SYMBOLS[tree.value]
+    args = [to_sympy(a) for a in tree.args]
+    if tree.op in FUNCTIONS:
+        return FUNCTIONS[tree.op][0](*args)
+    if tree.op == "**":
+        return args[0] ** sympy.Integer(tree.value)
+    if tree.op == "neg":
+        return -args[0]
+    left, right = args
+    return {"+": lambda: left + right, "-": lambda: left - right, "*": lambda: left * right,
+            "/": lambda: left / right, "//": lambda: sympy.floor(left / right),
+            "%": lambda: left - right * sympy.floor(left / right)}[tree.op]()
 
 
 _UNDEFINED = (sympy.zoo, sympy.nan, sympy.oo, -sympy.oo)
+
+
+def parse_tree(text: str, variables: tuple[str, ...] | list[str] = VARIABLES) -> Node:
+    """Parse a size formula into its :class:`Node` tree, exactly as written.
+
+    Examples
+    --------
+    >>> parse_tree("-n").op, parse_tree("ceiling(n)").op
+    ('neg', 'ceil')
+    """
+    return _parse(text, variables)[0]
+
+
+def _parse(text: str, variables: tuple[str, ...] | list[str]) -> tuple[Node, tuple[Node, ...]]:
+    if not isinstance(text, str):
+        raise _fail(f"must be a string, got {type(text).__name__}")
+    if len(text) > MAX_LENGTH:
+        raise _fail(f"too long: {len(text)} characters (at most {MAX_LENGTH})")
+    unknown = [v for v in variables if v not in VARIABLES]
+    if unknown:
+        raise _fail(f"unknown variables {unknown} requested (valid: {', '.join(VARIABLES)})")
+    parser = _Parser(tokenize(text), tuple(v for v in VARIABLES if v in variables))
+    try:
+        tree = parser.formula()
+        expr = to_sympy(tree)
+    except (ArithmeticError, RecursionError, TypeError) as error:
+        raise _fail(f"cannot build the expression ({type(error).__name__}: {error})") from error
+    if expr.has(*_UNDEFINED):
+        raise _fail("the formula is undefined everywhere (it divides by zero)")
+    return tree, tuple(parser.divisors)
 
 
 def parse_formula(text: str, variables: tuple[str, ...] | list[str] = VARIABLES) -> sympy.Expr:
@@ -366,7 +441,8 @@ def parse_formula(text: str, variables: tuple[str, ...] | list[str] = VARIABLES)
     sympy.Expr
         Built only from integers, rationals, the variables' symbols (integer;
         ``n, k, s, d`` positive, the others non-negative), ``+ - * /``, ``floor``,
-        ``ceiling``, ``Mod``, ``Max``, ``Min``, ``Abs`` and small integer powers.
+        ``ceiling``, ``Max``, ``Min``, ``Abs`` and small integer powers; ``a % b`` is
+        ``a - b*floor(a/b)`` (see :func:`to_sympy`; never SymPy's ``Mod``).
 
     Raises
     ------
@@ -376,7 +452,7 @@ def parse_formula(text: str, variables: tuple[str, ...] | list[str] = VARIABLES)
     Examples
     --------
     >>> parse_formula("n % s + 1")
-    Mod(n, s) + 1
+    n - s*floor(n/s) + 1
     >>> parse_formula("n // 2 + 0.5")
     floor(n/2) + 1/2
     >>> parse_formula("x + 1")
@@ -406,22 +482,9 @@ def parse_formula_guarded(text: str, variables: tuple[str, ...] | list[str] = VA
     >>> parse_formula_guarded("n*(s - 1)/(s - 1)")
     (n, (s - 1,))
     """
-    if not isinstance(text, str):
-        raise _fail(f"must be a string, got {type(text).__name__}")
-    if len(text) > MAX_LENGTH:
-        raise _fail(f"too long: {len(text)} characters (at most {MAX_LENGTH})")
-    unknown = [v for v in variables if v not in VARIABLES]
-    if unknown:
-        raise _fail(f"unknown variables {unknown} requested (valid: {', '.join(VARIABLES)})")
-    parser = _Parser(tokenize(text), tuple(v for v in VARIABLES if v in variables))
-    try:
-        expr = parser.formula()
-    except (ArithmeticError, RecursionError, TypeError) as error:
-        raise _fail(f"cannot build the expression ({type(error).__name__}: {error})") from error
-    if expr.has(*_UNDEFINED):
-        raise _fail("the formula is undefined everywhere (it divides by zero)")
-    guards = tuple(dict.fromkeys(d for d in parser.divisors if not d.is_number))
-    return expr, guards
+    tree, divisors = _parse(text, variables)
+    guards = (to_sympy(d) for d in divisors)
+    return to_sympy(tree), tuple(dict.fromkeys(g for g in guards if not g.is_number))
 
 
 def _undefined_by_guards(guards: Sequence[sympy.Expr], columns: Mapping[str, np.ndarray]
@@ -463,13 +526,26 @@ class _Evaluation:
         if expr.is_Rational:
             return _Value(self.constant(int(expr.p)), self.constant(int(expr.q)))
         if expr.is_Symbol:
-            if expr.name not in self.columns:
-                raise _fail(f"no value given for variable {expr.name!r}")
-            return _Value(self.columns[expr.name], None)
+            return self.variable(expr.name)
         rule = _RULES.get(type(expr).__name__) or _RULES.get(expr.func.__name__)
         if rule is None:
             raise _fail(f"cannot evaluate {type(expr).__name__} in {expr}")
         return rule(self, [self.value(a) for a in expr.args], expr)
+
+    def tree(self, tree: Node) -> _Value:
+        """The value of a parsed tree: the formula's text evaluated as written."""
+        if tree.op == "number":
+            den = tree.value.denominator
+            return _Value(self.constant(tree.value.numerator),
+                          None if den == 1 else self.constant(den))
+        if tree.op == "variable":
+            return self.variable(tree.value)
+        return _TREE_RULES[tree.op](self, [self.tree(a) for a in tree.args], tree)
+
+    def variable(self, name: str) -> _Value:
+        if name not in self.columns:
+            raise _fail(f"no value given for variable {name!r}")
+        return _Value(self.columns[name], None)
 
     def invert(self, x: _Value) -> _Value:
         zero = np.asarray(x.num == 0, dtype=bool)
@@ -524,15 +600,24 @@ def _pow(ev: _Evaluation, args: list[_Value], expr: sympy.Expr) -> _Value:
     exponent = expr.args[1]
     if not exponent.is_Integer:
         raise _fail(f"cannot evaluate a non-integer power in {expr}")
-    base = args[0] if exponent >= 0 else ev.invert(args[0])
-    e = abs(int(exponent))
+    return _power(ev, args[0], int(exponent))
+
+
+def _power(ev: _Evaluation, base: _Value, exponent: int) -> _Value:
+    base = base if exponent >= 0 else ev.invert(base)
+    e = abs(exponent)
     return _Value(base.num ** e, None if base.den is None else base.den ** e)
 
 
-def _mod(ev: _Evaluation, args: list[_Value], expr: sympy.Expr) -> _Value:
+def _mod(ev: _Evaluation, args: list[_Value], expr: Any) -> _Value:
+    """Python's remainder ``a - b*floor(a/b)``."""
     a, b = args
     quotient = _floor(_mul(a, ev.invert(b)))
     return _add(a, _mul(_Value(-quotient.num, None), b))
+
+
+def _negate(a: _Value) -> _Value:
+    return _Value(-a.num, a.den)
 
 
 _RULES: dict[str, Callable[[_Evaluation, list[_Value], sympy.Expr], _Value]] = {
@@ -548,14 +633,33 @@ _RULES: dict[str, Callable[[_Evaluation, list[_Value], sympy.Expr], _Value]] = {
 }
 
 
-def evaluate_many(expr: sympy.Expr, columns: Mapping[str, np.ndarray]
+#: How each operator of a :class:`Node` is evaluated (Python's own arithmetic, exactly).
+_TREE_RULES: dict[str, Callable[[_Evaluation, list[_Value], Node], _Value]] = {
+    "neg": lambda ev, args, tree: _negate(args[0]),
+    "+": lambda ev, args, tree: _add(*args),
+    "-": lambda ev, args, tree: _add(args[0], _negate(args[1])),
+    "*": lambda ev, args, tree: _mul(*args),
+    "/": lambda ev, args, tree: _mul(args[0], ev.invert(args[1])),
+    "//": lambda ev, args, tree: _floor(_mul(args[0], ev.invert(args[1]))),
+    "%": _mod,
+    "**": lambda ev, args, tree: _power(ev, args[0], tree.value),
+    "floor": lambda ev, args, tree: _floor(args[0]),
+    "ceil": lambda ev, args, tree: _ceiling(args[0]),
+    "abs": lambda ev, args, tree: _Value(np.abs(args[0].num), args[0].den),
+    "max": _fold(lambda a, b: _pick(a, b, larger=True)),
+    "min": _fold(lambda a, b: _pick(a, b, larger=False)),
+}
+
+
+def evaluate_many(expr: Node | sympy.Expr, columns: Mapping[str, np.ndarray]
                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Evaluate ``expr`` exactly at many integer points.
 
     Parameters
     ----------
-    expr : sympy.Expr
-        A result of :func:`parse_formula`.
+    expr : Node or sympy.Expr
+        A result of :func:`parse_tree` (the formula as written) or of
+        :func:`parse_formula` (its SymPy form).
     columns : mapping of str to 1-D integer arrays
         One array per variable of ``expr``, all of the same length.
 
@@ -573,12 +677,12 @@ def evaluate_many(expr: sympy.Expr, columns: Mapping[str, np.ndarray]
     """
     size = len(next(iter(columns.values()))) if columns else 1
     ev = _Evaluation(columns, size)
-    value = ev.value(expr)
+    value = ev.tree(expr) if isinstance(expr, Node) else ev.value(expr)
     den = ev.constant(1) if value.den is None else value.den
     return value.num, den, ev.undefined
 
 
-def evaluate(expr: sympy.Expr, values: Mapping[str, int]) -> int | Fraction | None:
+def evaluate(expr: Node | sympy.Expr, values: Mapping[str, int]) -> int | Fraction | None:
     """The exact value of ``expr`` at one integer point; ``None`` where it is undefined.
 
     Examples
@@ -589,6 +693,8 @@ def evaluate(expr: sympy.Expr, values: Mapping[str, int]) -> int | Fraction | No
     Fraction(7, 2)
     >>> evaluate(parse_formula("n % (s - 2)"), {"n": 7, "s": 2}) is None
     True
+    >>> evaluate(parse_tree("(n % k) * 2 % 3"), {"n": 2, "k": 3})
+    1
     """
     num, den, undefined = evaluate_many(expr, {k: [v] for k, v in values.items()})
     if undefined[0]:
