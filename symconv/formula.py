@@ -1033,17 +1033,33 @@ def _lookup(quantity: str, convention: str) -> Quantity:
     return QUANTITIES[quantity, convention]
 
 
-def _ranges(entry: Quantity, fixed: Mapping[str, int]) -> dict[str, tuple[int, int]]:
-    ranges = {v: RANGES[v] for v in entry.variables}
+def _fixed_values(entry: Quantity, fixed: Any) -> dict[str, int]:
+    """``fixed`` validated and keyed by canonical names (``pb`` -> ``p_before``)."""
+    if fixed is None:
+        return {}
+    if not isinstance(fixed, Mapping):
+        raise _fail(f"fixed must be a mapping of variable names to integers, e.g. "
+                    f"{{'d': 1}}, got {fixed!r} ({type(fixed).__name__})")
+    values: dict[str, int] = {}
     for name, value in fixed.items():
-        canonical = ALIASES.get(name, name)
-        if canonical not in ranges:
+        canonical = ALIASES.get(name, name) if isinstance(name, str) else name
+        if canonical not in entry.variables:
             raise _fail(f"cannot fix {name!r}: {entry.quantity} ({entry.convention}) has the "
                         f"variables {', '.join(entry.variables)}")
-        low, high = ranges[canonical]
+        if canonical in values:
+            raise _fail(f"{canonical} is fixed twice (as {_alias_of(canonical)} and "
+                        f"{canonical}); fix each variable once")
+        low, high = RANGES[canonical]
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
             raise _fail(f"fixed {name} must be an integer in {low}..{high}, got {value!r}")
-        ranges[canonical] = (value, value)
+        values[canonical] = value
+    return values
+
+
+def _ranges(entry: Quantity, fixed: Mapping[str, int]) -> dict[str, tuple[int, int]]:
+    ranges = {v: RANGES[v] for v in entry.variables}
+    for name, value in _fixed_values(entry, fixed).items():
+        ranges[name] = (value, value)
     return ranges
 
 
@@ -1110,8 +1126,9 @@ def _steps(text: str, expr: sympy.Expr, entry: Quantity, domain: str, points: in
              f"at every point of the domain, {domain}; {points} points checked."),
     ]
     if counterexample is None:
-        steps.append(Step("Verdict", f"The formula equals the {entry.quantity} at all {points} "
-                          "points: proved on this domain."))
+        steps.append(Step("Finite domain", f"The formula equals the {entry.quantity} at all "
+                          f"{points} points of the domain D above. That is exhaustive evidence "
+                          "on D only; the claim is about all sizes."))
         return steps
     point = {v: counterexample[v] for v in entry.variables}
     at = r",\ ".join(f"{sympy.latex(SYMBOLS[v])}={x}" for v, x in point.items())
@@ -1203,12 +1220,11 @@ def check_formula(expr: str, quantity: str = "output_size", convention: str = "t
     {'n': 1, 'k': 1, 's': 1, 'd': 1, 'formula': 1, 'truth': 0}
     """
     entry = _lookup(quantity, convention)
-    fixed = dict(fixed or {})
-    _ranges(entry, fixed)
-    parsed, guards = parse_formula_guarded(expr, entry.variables)
+    fixed = _fixed_values(entry, fixed)
+    tree, divisors = _parse(expr, entry.variables)
+    parsed = to_sympy(tree)
     columns, truth, domain = truth_table(quantity, convention, fixed)
-    num, den, undefined = evaluate_many(parsed, columns)
-    undefined = undefined | _undefined_by_guards(guards, columns)
+    num, den, undefined = evaluate_many(tree, columns)
     failing = undefined | np.asarray(num != truth.astype(object) * den, dtype=bool)
     counterexample = None
     if failing.any():
@@ -1223,20 +1239,17 @@ def check_formula(expr: str, quantity: str = "output_size", convention: str = "t
     points = len(truth)
     steps = _steps(expr, parsed, entry, domain, points, counterexample, int(failing.sum()))
     evidence = ["exhaustive"]
-    if counterexample is None:
-        from .parametric import formula_proof
-
-        for_all = formula_proof(parsed, quantity, convention, fixed, divisors=guards)
-        if for_all is not None and for_all.check():
-            evidence = ["parametric", "exhaustive"]
-            steps += for_all.steps()
-        else:
-            counterexample, domain, large_steps = _large_search(parsed, entry, fixed, guards)
-            steps += large_steps
+    if points == 0:
+        evidence = []
+        steps.append(_empty_domain_step(entry, fixed))
+    elif counterexample is None:
+        counterexample, evidence, domain, more = _beyond_the_domain(
+            tree, divisors, entry, fixed, columns, domain)
+        steps += more
     if counterexample is not None:
         verdict, evidence = "refuted", []
     elif points == 0:
-        verdict, evidence = "vacuous", []
+        verdict = "vacuous"
     else:
         verdict = "proved" if "parametric" in evidence else "verified"
     return Proof(
@@ -1253,27 +1266,161 @@ def check_formula(expr: str, quantity: str = "output_size", convention: str = "t
     )
 
 
+def _empty_domain_step(entry: Quantity, fixed: Mapping[str, int]) -> Step:
+    held = ", ".join(f"{v}={x}" for v, x in fixed.items())
+    return Step("Empty domain", f"With {held} held fixed no point of the finite domain "
+                f"satisfies {entry.condition or 'the domain'}: nothing was checked and no "
+                "proof for all sizes was attempted (its assumptions would be unsatisfiable "
+                "there, so a proof would say nothing). The check is vacuous.")
+
+
+def _beyond_the_domain(tree: Node, divisors: Sequence[Node], entry: Quantity,
+                       fixed: Mapping[str, int], columns: Columns, domain: str
+                       ) -> tuple[dict[str, Any] | None, list[str], str, list[Step]]:
+    """After the finite domain passed: the reading check, the proof for all sizes, or
+    the search at large sizes. Returns the counterexample, evidence, domain and steps."""
+    from .parametric import PROOF_BUDGET, ProofBudgetExceeded, formula_proof
+
+    parsed = to_sympy(tree)
+    guards = tuple(dict.fromkeys(g for g in map(to_sympy, divisors) if not g.is_number))
+    large = _large_points(tree, entry, fixed, columns)
+    mismatch = _reading_mismatch(tree, parsed, guards, (columns, large))
+    size = len(next(iter(large.values()))) if large else 0
+    if mismatch is not None:
+        steps = [Step("SymPy form not used", f"The SymPy form of the formula, {parsed}, "
+                      f"differs from the formula as written at {mismatch}. SymPy rewrote "
+                      "the formula as it built it, so that form is not used to prove "
+                      "anything: only the exact evaluation of the text as written decides, "
+                      "and the claim is at most verified on a finite domain.")]
+        counterexample, words, more = _large_search(tree, entry, fixed, large)
+        return counterexample, ["exhaustive"], words, steps + more
+    steps = [Step("Reading check", "The SymPy form handed to the prover for all sizes was "
+                  "evaluated exactly and independently of the formula as written (its text "
+                  f"read as a tree, Python's arithmetic) at every point of the domain and at "
+                  f"{size} large points: they agree at every one.")]
+    try:
+        for_all = formula_proof(parsed, entry.quantity, entry.convention, dict(fixed),
+                                divisors=guards)
+    except ProofBudgetExceeded:
+        for_all = None
+        steps.append(Step("Proof search out of budget", "The search for a proof for all "
+                          f"sizes used up its budget of {PROOF_BUDGET} steps "
+                          "(symconv.parametric.PROOF_BUDGET) and stopped: undecided within "
+                          "budget, so the claim is not proved for all sizes."))
+    if for_all is not None and for_all.check():
+        return None, ["parametric", "exhaustive"], domain, steps + for_all.steps()
+    counterexample, words, more = _large_search(tree, entry, fixed, large)
+    return counterexample, ["exhaustive"], words, steps + more
+
+
+def _reading_mismatch(tree: Node, parsed: sympy.Expr, guards: Sequence[sympy.Expr],
+                      samples: Sequence[Columns]) -> str | None:
+    """The first point where the SymPy form and the tree (the text) differ, in words."""
+    for columns in samples:
+        if not columns or not len(next(iter(columns.values()))):
+            continue
+        t_num, t_den, t_bad = evaluate_many(tree, columns)
+        s_num, s_den, s_bad = evaluate_many(parsed, columns)
+        s_bad = s_bad | _undefined_by_guards(guards, columns)
+        differ = (t_bad != s_bad) | (~t_bad & np.asarray(t_num * s_den != s_num * t_den,
+                                                          dtype=bool))
+        if differ.any():
+            i = int(np.flatnonzero(differ)[0])
+            at = ", ".join(f"{v}={int(c[i])}" for v, c in columns.items())
+            written = _formula_value(t_num[i], t_den[i], bool(t_bad[i]))
+            read = _formula_value(s_num[i], s_den[i], bool(s_bad[i]))
+            return f"{at} (as written: {written}; SymPy form: {read})"
+    return None
+
+
 # ---------------------------------------------------------------------------
 # Second stage: a search for counterexamples at large sizes
 # ---------------------------------------------------------------------------
 
-#: Caps of the large-size search, per variable.
+#: Caps of the random part of the large-size search, per variable.
 LARGE = {"n": 10**6, "k": 10**4, "s": 10**3, "p": 10**4, "p_before": 10**4,
          "p_after": 10**4, "d": 100, "op": 10**3}
 LARGE_SAMPLES = 20_000
+#: Cap of the targeted points (around the formula's constants and the values its parts
+#: take at small sizes); they may lie beyond :data:`LARGE`. Kept at 10**8 so that the
+#: validity masks (products of two sizes, int64) cannot overflow.
+TARGET_CAP = 10**8
+#: At most this many targeted values per variable, and this many in pairs of variables.
+TARGETS, PAIR_TARGETS = 300, 40
 
 
-def _constants(expr: sympy.Expr) -> list[int]:
-    found = {abs(int(a)) for a in expr.atoms(sympy.Rational) if a.is_Integer}
-    found |= {int(a.q) for a in expr.atoms(sympy.Rational) if not a.is_Integer}
-    return sorted(c for c in found if c > 1)
+def _constants(tree: Node) -> set[int]:
+    """Every number of the formula as written: numerators and denominators, above 1."""
+    if tree.op == "number":
+        return {c for c in (abs(tree.value.numerator), tree.value.denominator) if c > 1}
+    found = {tree.value} if tree.op == "**" and tree.value > 1 else set()
+    return found.union(*(_constants(a) for a in tree.args))
 
 
-def _large_points(expr: sympy.Expr, entry: Quantity, fixed: Mapping[str, int]) -> Columns:
-    """Seeded random and boundary points up to :data:`LARGE`, valid for the quantity."""
+def _subtrees(tree: Node) -> list[Node]:
+    """The parts of the formula that depend on a variable (bare variables excluded)."""
+    inner = [t for a in tree.args for t in _subtrees(a)]
+    if tree.op != "variable" and (inner or any(a.op == "variable" for a in tree.args)):
+        return [tree, *inner]
+    return inner
+
+
+def _hidden_values(tree: Node, base: Columns) -> set[int]:
+    """Values the formula's parts take at small points that lie beyond the finite domain,
+    e.g. ``(k + 4)**7`` = 78125 at ``k = 1``: a threshold may hide there."""
+    largest = max(high for _, high in RANGES.values())
+    found: set[int] = set()
+    for part in _subtrees(tree):
+        num, den, bad = evaluate_many(part, base)
+        for a, b, undefined in zip(num, den, bad):
+            value = abs(int(a) // int(b))
+            if not undefined and largest < value <= TARGET_CAP:
+                found.add(value)
+    return found
+
+
+def _targets(tree: Node, base: Columns) -> list[int]:
+    """Sizes around every constant (its first multiples too) and every hidden value."""
+    near = [c * j + r for c in sorted(_constants(tree)) for j in (1, 2, 3, 7, 10)
+            for r in (-2, -1, 0, 1, 2)]
+    near += [v + r for v in sorted(_hidden_values(tree, base)) for r in (-2, -1, 0, 1, 2)]
+    return list(dict.fromkeys(x for x in near if 1 <= x <= TARGET_CAP))[:TARGETS]
+
+
+def _sample(columns: Columns, count: int, seed: int = 0) -> Columns:
+    """The first point of ``columns`` and up to ``count - 1`` seeded others."""
+    size = len(next(iter(columns.values())))
+    rng = np.random.default_rng(seed)
+    index = np.unique(np.concatenate([[0], rng.integers(0, size, count - 1)]))
+    return {v: c[index] for v, c in columns.items()}
+
+
+def _targeted_points(tree: Node, entry: Quantity, fixed: Mapping[str, int],
+                     domain: Columns) -> Columns:
+    """Small domain points with one variable (or two) moved to a targeted size."""
+    base = _sample(domain, 32)
+    targets = _targets(tree, base)
+    free = [v for v in entry.variables if v not in fixed]
+    if not targets or not free:
+        return {}
+    rows = []
+    for i in range(min(8, len(base[free[0]]))):
+        point = {v: int(c[i]) for v, c in base.items()}
+        rows += [{**point, v: x} for v in free for x in targets]
+    first = {v: int(c[0]) for v, c in base.items()}
+    pairs = targets[:PAIR_TARGETS]
+    rows += [{**first, a: x, b: y} for ia, a in enumerate(free) for b in free[ia + 1:]
+             for x in pairs for y in pairs]
+    return {v: np.array([r[v] for r in rows], dtype=np.int64) for v in entry.variables}
+
+
+def _large_points(tree: Node, entry: Quantity, fixed: Mapping[str, int],
+                  domain: Columns) -> Columns:
+    """Seeded random and boundary points up to :data:`LARGE`, and targeted points
+    (:func:`_targeted_points`), all valid for the quantity."""
     rng = np.random.default_rng(0)
-    special = [c * j + r for c in _constants(expr) if c <= LARGE["n"] for j in (1, 2, 3, 7, 10, 100)
-               for r in (-2, -1, 0, 1, 2)]
+    special = [c * j + r for c in _constants(tree) if c <= LARGE["n"]
+               for j in (1, 2, 3, 7, 10, 100) for r in (-2, -1, 0, 1, 2)]
     special += [b ** e + r for b in (2, 10) for e in range(1, 21) for r in (-1, 0, 1)
                 if b ** e <= LARGE["n"]]
     columns = {}
@@ -1287,40 +1434,42 @@ def _large_points(expr: sympy.Expr, entry: Quantity, fixed: Mapping[str, int]) -
         columns[v] = np.clip(column, low, high).astype(np.int64)
         if v in fixed:
             columns[v] = np.full(LARGE_SAMPLES, fixed[v], dtype=np.int64)
+    targeted = _targeted_points(tree, entry, fixed, domain)
+    if targeted:
+        columns = {v: np.concatenate([columns[v], targeted[v]]) for v in columns}
     if entry.is_valid is not None:
         keep = entry.is_valid(columns)
         columns = {v: c[keep] for v, c in columns.items()}
     return columns
 
 
-def _large_search(parsed: sympy.Expr, entry: Quantity, fixed: Mapping[str, int],
-                  guards: Sequence[sympy.Expr] = ()
+def _large_search(tree: Node, entry: Quantity, fixed: Mapping[str, int], columns: Columns
                   ) -> tuple[dict[str, Any] | None, str, list[Step]]:
     """A counterexample among large points, judged by the definition proved for all sizes."""
     from .parametric import closed_form, definition_proof, specialised
 
+    domain = _domain(entry, _ranges(entry, dict(fixed)))[1]
     convention = specialised(entry.quantity, entry.convention, dict(fixed))
     if definition_proof(entry.quantity, convention) is None:
-        return None, _domain(entry, _ranges(entry, dict(fixed)))[1], [Step(
+        return None, domain, [Step(
             "Not proved for all sizes", "No proof for all sizes was found and this quantity "
             "has no closed form proved for all sizes to search large sizes with: the claim "
-            "is proved only on the finite domain above.")]
-    columns = _large_points(parsed, entry, fixed)
-    definition = parse_formula(*closed_form(entry.quantity, convention)[:2])
-    num, den, undefined = evaluate_many(parsed, columns)
-    undefined = undefined | _undefined_by_guards(guards, columns)
+            f"is verified only on the finite domain D = {domain}, not proved.")]
+    definition = parse_tree(*closed_form(entry.quantity, convention)[:2])
+    num, den, undefined = evaluate_many(tree, columns)
     t_num, t_den, _ = evaluate_many(definition, columns)
     failing = undefined | np.asarray(num * t_den != t_num * den, dtype=bool)
     count = len(next(iter(columns.values())))
-    words = (f"{count} seeded random and boundary points with sizes up to "
-             + ", ".join(f"{v}<={LARGE[v]}" for v in entry.variables if v not in fixed))
+    words = (f"{count} seeded random, boundary and targeted points (around the formula's "
+             "constants and the values its parts take at small sizes) with sizes up to "
+             + ", ".join(f"{v}<={LARGE[v]}" for v in entry.variables if v not in fixed)
+             + f" (targeted points up to {TARGET_CAP})")
     if not failing.any():
-        domain = _domain(entry, _ranges(entry, dict(fixed)))[1]
         return None, domain, [Step(
             "Not proved for all sizes", "No proof for all sizes was found: the formula is "
-            f"proved only on the finite domain {domain}. A search of {words} against the "
-            "closed form (itself proved for all sizes) found no counterexample; that is "
-            "support, not proof.")]
+            f"verified only on the finite domain D = {domain}, not proved. A search of "
+            f"{words} against the closed form (itself proved for all sizes) found no "
+            "counterexample; that is support, not proof.")]
     i = _smallest(failing, columns)
     point = {v: int(columns[v][i]) for v in entry.variables}
     truth = _formula_value(t_num[i], t_den[i], False)
