@@ -311,12 +311,21 @@ def _implied(goal: sympy.Expr, assumptions: tuple[sympy.Expr, ...], depth: int) 
     if choice is not None:
         return _implied_by_cases(choice, goal, hyps, depth)
     if not is_integer_valued(goal):
-        return False
+        return _implied_through_denominator(goal, assumptions, depth)
     negation = _linear(-goal - 1)
     rows = [_linear(h) for h in hyps] + [negation]
     rows += _floor_facts(rows, hyps, depth)
     rows += _product_facts(rows)
     return _infeasible(rows)
+
+
+def _implied_through_denominator(goal: sympy.Expr, hyps: tuple[sympy.Expr, ...],
+                                 depth: int) -> bool:
+    """``P/Q >= 0`` from ``Q >= 1`` and ``P >= 0``, for integer-valued ``P`` and ``Q``."""
+    num, den = _fraction(goal)
+    if den == 1 or not (is_integer_valued(num) and is_integer_valued(den)):
+        return False
+    return implied(den - 1, hyps, depth) and implied(num, hyps, depth)
 
 
 def _implied_by_cases(choice: sympy.Expr, goal: sympy.Expr, hyps: list[sympy.Expr],
