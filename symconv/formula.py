@@ -1460,8 +1460,9 @@ def _large_search(tree: Node, entry: Quantity, fixed: Mapping[str, int], columns
     t_num, t_den, _ = evaluate_many(definition, columns)
     failing = undefined | np.asarray(num * t_den != t_num * den, dtype=bool)
     count = len(next(iter(columns.values())))
-    words = (f"{count} seeded random, boundary and targeted points (around the formula's "
-             "constants and the values its parts take at small sizes) with sizes up to "
+    words = (f"{count} seeded random points, boundary points and targeted points (around "
+             "the formula's constants and the values its parts take at small sizes) with "
+             "sizes up to "
              + ", ".join(f"{v}<={LARGE[v]}" for v in entry.variables if v not in fixed)
              + f" (targeted points up to {TARGET_CAP})")
     if not failing.any():
