@@ -39,8 +39,8 @@ from __future__ import annotations
 
 import itertools
 import math
-from contextlib import contextmanager
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cache
