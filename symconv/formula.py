@@ -1125,10 +1125,11 @@ def _steps(text: str, expr: sympy.Expr, entry: Quantity, domain: str, points: in
         Step("Domain", f"Both sides are evaluated exactly (integers and rationals, no floats) "
              f"at every point of the domain, {domain}; {points} points checked."),
     ]
-    if counterexample is None:
+    if counterexample is None and points:
         steps.append(Step("Finite domain", f"The formula equals the {entry.quantity} at all "
                           f"{points} points of the domain D above. That is exhaustive evidence "
                           "on D only; the claim is about all sizes."))
+    if counterexample is None:
         return steps
     point = {v: counterexample[v] for v in entry.variables}
     at = r",\ ".join(f"{sympy.latex(SYMBOLS[v])}={x}" for v, x in point.items())
@@ -1197,15 +1198,36 @@ def check_formula(expr: str, quantity: str = "output_size", convention: str = "t
     Returns
     -------
     Proof
-        ``"proved"`` with evidence ``["parametric", "exhaustive"]`` when the formula
-        equals the truth at every point of the domain and :mod:`symconv.parametric`
-        proves it for all sizes (the lemma chain is in the steps); ``["exhaustive"]``
-        when only the finite domain is proved (the steps say so). ``"refuted"`` with
-        the smallest failing point of the domain (least sum of the variables, then
-        lexicographic) and both values; or, when the domain agrees but no proof for
-        all sizes exists, with the smallest failing point among seeded random and
-        boundary points up to :data:`LARGE` (judged by the closed form proved for all
-        sizes), the domain then naming that sample.
+        The formula is read as a tree of the text exactly as written
+        (:func:`parse_tree`) and evaluated exactly on it; the verdict is about all
+        sizes (``scope="all sizes"``):
+
+        - ``"refuted"``: the smallest failing point of the finite domain (least sum
+          of the variables, then lexicographic) with both values; or, when the
+          domain agrees, the smallest failing point among seeded random, boundary
+          and targeted points (around every constant of the formula and the values
+          its parts take at small sizes, up to :data:`TARGET_CAP`), judged by the
+          quantity's closed form proved for all sizes; the domain then names that
+          sample.
+        - ``"proved"`` with evidence ``["parametric", "exhaustive"]``: the domain
+          agrees, the SymPy form (:func:`to_sympy`) agrees with the tree at every
+          point of the domain and of the large sample, and :mod:`symconv.parametric`
+          proves that form equal to the truth for all sizes.
+        - ``"verified"`` with evidence ``["exhaustive"]``: the domain D (named in
+          ``domain``) and the large sample agree but there is no proof for all
+          sizes: none found, the proof search ran out of
+          :data:`symconv.parametric.PROOF_BUDGET` (a step says "undecided within
+          budget"), or the SymPy form differs from the tree somewhere (a step says
+          so and the form is not used).
+        - ``"vacuous"`` with no evidence: the ``fixed`` values leave no point in the
+          finite domain (e.g. ``p=3, k=1`` for pooling, which needs ``2p <= k``);
+          nothing is checked or proved.
+
+    Raises
+    ------
+    FormulaError
+        For a formula outside the grammar, an unknown quantity or convention, or a
+        bad ``fixed`` (not a mapping; an unknown, repeated or out-of-range name).
 
     Examples
     --------
@@ -1218,6 +1240,8 @@ def check_formula(expr: str, quantity: str = "output_size", convention: str = "t
     >>> check_formula("max(k - n % s, 0)", "same_pad_total", "tensorflow",
     ...               fixed={"d": 1}).counterexample
     {'n': 1, 'k': 1, 's': 1, 'd': 1, 'formula': 1, 'truth': 0}
+    >>> check_formula("12345", "pool_output_size", fixed={"p": 3, "k": 1}).verdict
+    'vacuous'
     """
     entry = _lookup(quantity, convention)
     fixed = _fixed_values(entry, fixed)
@@ -1269,9 +1293,10 @@ def check_formula(expr: str, quantity: str = "output_size", convention: str = "t
 def _empty_domain_step(entry: Quantity, fixed: Mapping[str, int]) -> Step:
     held = ", ".join(f"{v}={x}" for v, x in fixed.items())
     return Step("Empty domain", f"With {held} held fixed no point of the finite domain "
-                f"satisfies {entry.condition or 'the domain'}: nothing was checked and no "
-                "proof for all sizes was attempted (its assumptions would be unsatisfiable "
-                "there, so a proof would say nothing). The check is vacuous.")
+                f"satisfies {entry.condition or 'the domain'}: nothing was checked, and no "
+                "proof for all sizes was attempted (with these values the conditions may hold "
+                "nowhere, and a proof under unsatisfiable assumptions says nothing). The "
+                "check is vacuous (verdict 'vacuous').")
 
 
 def _beyond_the_domain(tree: Node, divisors: Sequence[Node], entry: Quantity,
