@@ -1383,16 +1383,22 @@ def _constants(tree: Node) -> set[int]:
 
 
 def _subtrees(tree: Node) -> list[Node]:
-    """The parts of the formula that depend on a variable (bare variables excluded)."""
-    inner = [t for a in tree.args for t in _subtrees(a)]
-    if tree.op != "variable" and (inner or any(a.op == "variable" for a in tree.args)):
-        return [tree, *inner]
-    return inner
+    """Every part of the formula built by an operator or function (not the leaves)."""
+    if not tree.args:
+        return []
+    return [tree, *(t for a in tree.args for t in _subtrees(a))]
 
 
 def _hidden_values(tree: Node, base: Columns) -> set[int]:
     """Values the formula's parts take at small points that lie beyond the finite domain,
-    e.g. ``(k + 4)**7`` = 78125 at ``k = 1``: a threshold may hide there."""
+    e.g. ``(k + 4)**7`` = 78125 at ``k = 1`` or ``1000*1001``: a threshold may hide there.
+
+    Examples
+    --------
+    >>> base = {"n": np.array([1, 2]), "k": np.array([1, 2])}
+    >>> sorted(_hidden_values(parse_tree("n + (k + 4)**7 + 1000*1001"), base))
+    [78125, 78126, 279936, 279938, 1001000, 1079126, 1280938]
+    """
     largest = max(high for _, high in RANGES.values())
     found: set[int] = set()
     for part in _subtrees(tree):
