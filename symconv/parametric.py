@@ -66,7 +66,7 @@ MAX_SPLITS = 3
 #: product fact derived, a Fourier--Motzkin row formed). A search that uses it up gives
 #: up: :func:`prove_for_all` returns None and :func:`implied` False (nothing is claimed);
 #: inside :func:`formula_proof` the search raises :class:`ProofBudgetExceeded`.
-PROOF_BUDGET = 400_000
+PROOF_BUDGET = 20_000
 
 
 class ProofBudgetExceeded(Exception):
@@ -1214,6 +1214,7 @@ class _Prover:
     def normalise(self, expr: sympy.Expr) -> Chain:
         current, rewrites = expr, []
         for _ in range(MAX_STEPS):
+            _BUDGET.spend()
             step = self.next_rewrite(current)
             if step is None:
                 break
@@ -1254,6 +1255,7 @@ class _Prover:
                 coeff = difference.coeff(node)
                 if coeff not in (1, -1) or canon(difference - coeff * node).has(node):
                     continue
+                _BUDGET.spend()
                 value = canon(node - difference / coeff)
                 num, den = _fraction(node.args[0])
                 step = Rewrite("floor-characterisation", {A: num, T: den, Q: value},
