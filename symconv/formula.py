@@ -1,9 +1,15 @@
 """A safe parser for size formulas, and an exhaustive checker against the truth.
 
 A user formula such as ``floor((n + 2*p - d*(k - 1) - 1)/s) + 1`` is read by a
-tokenizer and a recursive-descent parser of our own that builds SymPy
-expressions from whitelisted constructors only. The text never reaches
-``eval``, ``exec``, ``compile``, ``sympify`` or ``parse_expr``.
+tokenizer and a recursive-descent parser of our own into a tree of :class:`Node`
+exactly as written (:func:`parse_tree`); no SymPy is involved, so nothing is
+simplified. The text never reaches ``eval``, ``exec``, ``compile``, ``sympify``
+or ``parse_expr``. Exact evaluation (:func:`evaluate_many`) runs on that tree
+with our own integer and rational arithmetic. The SymPy form handed to the
+prover for all sizes (:func:`to_sympy`, :func:`parse_formula`) is built from
+the tree without ``Mod``, and :func:`check_formula` checks that it agrees with
+the tree on the whole finite domain and on the large-size sample before it is
+used to prove anything.
 
 Grammar (Python's precedence; ``**`` binds tighter than unary minus)::
 
@@ -1345,8 +1351,11 @@ def _reading_mismatch(tree: Node, parsed: sympy.Expr, guards: Sequence[sympy.Exp
         if not columns or not len(next(iter(columns.values()))):
             continue
         t_num, t_den, t_bad = evaluate_many(tree, columns)
-        s_num, s_den, s_bad = evaluate_many(parsed, columns)
-        s_bad = s_bad | _undefined_by_guards(guards, columns)
+        try:
+            s_num, s_den, s_bad = evaluate_many(parsed, columns)
+            s_bad = s_bad | _undefined_by_guards(guards, columns)
+        except FormulaError as error:
+            return f"every point: the SymPy form cannot be evaluated ({error})"
         differ = (t_bad != s_bad) | (~t_bad & np.asarray(t_num * s_den != s_num * t_den,
                                                           dtype=bool))
         if differ.any():
