@@ -59,6 +59,7 @@ symconv.errors.FormulaError: formula: attribute access ('.') is not allowed at p
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -1420,9 +1421,19 @@ def _hidden_values(tree: Node, base: Columns) -> set[int]:
 
 
 def _targets(tree: Node, base: Columns) -> list[int]:
-    """Sizes around every constant (its first multiples too) and every hidden value."""
-    near = [c * j + r for c in sorted(_constants(tree)) for j in (1, 2, 3, 7, 10)
-            for r in (-2, -1, 0, 1, 2)]
+    """Sizes around every constant (its first multiples and its products with the other
+    constants too) and every hidden value (:func:`_hidden_values`).
+
+    Examples
+    --------
+    >>> targets = _targets(parse_tree("floor(n/101) + floor(s/7)"), {"n": [1], "s": [1]})
+    >>> [x in targets for x in (99, 101, 103, 202, 707, 709)], 100 in targets
+    ([True, True, True, True, True, True], True)
+    """
+    constants = sorted(_constants(tree))
+    near = [c * j + r for c in constants for j in (1, 2, 3, 7, 10) for r in (-2, -1, 0, 1, 2)]
+    near += [a * b + r for a, b in itertools.combinations(constants, 2)
+             for r in (-2, -1, 0, 1, 2)]
     near += [v + r for v in sorted(_hidden_values(tree, base)) for r in (-2, -1, 0, 1, 2)]
     return list(dict.fromkeys(x for x in near if 1 <= x <= TARGET_CAP))[:TARGETS]
 
