@@ -1122,8 +1122,10 @@ def _steps(text: str, expr: sympy.Expr, entry: Quantity, domain: str, points: in
            counterexample: dict[str, Any] | None, failures: int) -> list[Step]:
     name = _tex_name(entry.quantity)
     steps = [
-        Step("Claim", f"The formula {text.strip()} is read as the expression below; it claims "
-             f"to give the {entry.quantity} of a {entry.layer}.",
+        Step("Claim", f"The formula {text.strip()} claims to give the {entry.quantity} of a "
+             f"{entry.layer}. It is evaluated exactly as written (Python's arithmetic, % "
+             "included); below is its SymPy form (a % b written a - b*floor(a/b)), which "
+             "serves only the proof for all sizes:",
              (Math(f"{name} = {sympy.latex(expr)}", f"{entry.quantity} = {expr}"),)),
         Step("Definition", f"Under the {entry.convention} convention the {entry.quantity} of a "
              f"{entry.layer} is {entry.meaning}; as a formula:",
