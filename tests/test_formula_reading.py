@@ -235,3 +235,26 @@ def test_an_exhausted_budget_outside_check_formula_gives_up_soundly(tiny_budget)
     assert pm.prove_for_all(sympy.ceiling(n / s), pm.Windows(n - 1, s), [n - 1, s - 1]) is None
     with pytest.raises(pm.ProofBudgetExceeded):
         pm.formula_proof(parse_formula(TORCH), "output_size", "torch")
+
+
+def _one_convention_per_quantity() -> list[tuple[str, str]]:
+    seen: dict[str, str] = {}
+    for (quantity, convention), entry in formula.QUANTITIES.items():
+        if not entry.definition.startswith("#"):
+            seen.setdefault(quantity, convention)
+    return list(seen.items())
+
+
+@pytest.mark.parametrize("quantity, convention", _one_convention_per_quantity())
+def test_the_mod_family_gets_true_verdicts_for_every_quantity(quantity, convention):
+    # (x % 3)*2 % 3 - 2*(x % 3)**2 % 3 is -1 where x % 3 == 2, else 0 (Python's %), and
+    # 2*(x % 3) % 3 - (2*x) % 3 is 0; SymPy's Mod reads the first as 0 and the second not.
+    entry = formula.QUANTITIES[quantity, convention]
+    x = entry.variables[0]
+    false = check_formula(f"{entry.definition} + ({x} % 3) * 2 % 3 - 2*({x} % 3)**2 % 3",
+                          quantity, convention)
+    assert false.verdict == "refuted" and false.counterexample[x] % 3 == 2
+    assert false.counterexample["formula"] == false.counterexample["truth"] - 1
+    true = check_formula(f"{entry.definition} + 2*({x} % 3) % 3 - (2*{x}) % 3", quantity,
+                         convention)
+    assert true.verdict in ("proved", "verified") and true.counterexample is None
