@@ -64,7 +64,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import cache
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -367,7 +367,7 @@ class _Parser:
         return Node("ceil" if token.text == "ceiling" else token.text, tuple(args))
 
 
-@cache
+@lru_cache(maxsize=4096)
 def to_sympy(tree: Node) -> sympy.Expr:
     """The SymPy form of a parsed formula, built without ``Mod``.
 
