@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import time
 from collections.abc import Sequence
@@ -204,14 +205,32 @@ def _prove_all(args: argparse.Namespace) -> int:
 def cmd_check_formula(args: argparse.Namespace) -> int:
     from .formula import check_formula
 
-    fixed = dict(parse_param(text) for text in args.fix or ())
-    for name, value in fixed.items():
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise UsageError(f"--fix {name} must be an integer, got {value!r}")
     proof = check_formula(args.expr, quantity=args.quantity, convention=args.convention,
-                          fixed=fixed or None)
+                          fixed=_fixed_sizes(args.fix or ()) or None)
     print(proof.to_json() if args.json else proof.text())
     return VERDICT_EXIT[proof.verdict]
+
+
+def _fixed_sizes(options: Sequence[str]) -> dict[str, int]:
+    """``--fix NAME=VALUE`` options as a dict: each a name and an integer, each name once.
+
+    Examples
+    --------
+    >>> _fixed_sizes(["d=1", "p = 0"])
+    {'d': 1, 'p': 0}
+    """
+    fixed: dict[str, int] = {}
+    for text in options:
+        name, sep, value = (part.strip() for part in text.partition("="))
+        if not sep or not name:
+            raise UsageError(f"--fix must look like NAME=VALUE (e.g. --fix d=1), got {text!r}")
+        if name in fixed:
+            raise UsageError(f"--fix {name} is given twice ({fixed[name]} and {value}); fix "
+                             "each variable once")
+        if not re.fullmatch(r"[+-]?[0-9]+", value, re.ASCII):
+            raise UsageError(f"--fix {name} must be an integer, got {value!r}")
+        fixed[name] = int(value)
+    return fixed
 
 
 def cmd_shape(args: argparse.Namespace) -> int:

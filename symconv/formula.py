@@ -1,9 +1,15 @@
 """A safe parser for size formulas, and an exhaustive checker against the truth.
 
 A user formula such as ``floor((n + 2*p - d*(k - 1) - 1)/s) + 1`` is read by a
-tokenizer and a recursive-descent parser of our own that builds SymPy
-expressions from whitelisted constructors only. The text never reaches
-``eval``, ``exec``, ``compile``, ``sympify`` or ``parse_expr``.
+tokenizer and a recursive-descent parser of our own into a tree of :class:`Node`
+exactly as written (:func:`parse_tree`); no SymPy is involved, so nothing is
+simplified. The text never reaches ``eval``, ``exec``, ``compile``, ``sympify``
+or ``parse_expr``. Exact evaluation (:func:`evaluate_many`) runs on that tree
+with our own integer and rational arithmetic. The SymPy form handed to the
+prover for all sizes (:func:`to_sympy`, :func:`parse_formula`) is built from
+the tree without ``Mod``, and :func:`check_formula` checks that it agrees with
+the tree on the whole finite domain and on the large-size sample before it is
+used to prove anything.
 
 Grammar (Python's precedence; ``**`` binds tighter than unary minus)::
 
@@ -53,10 +59,12 @@ symconv.errors.FormulaError: formula: attribute access ('.') is not allowed at p
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -201,15 +209,37 @@ def _alias_of(name: str) -> str | None:
     return next((a for a, v in ALIASES.items() if v == name), None)
 
 
+@dataclass(frozen=True)
+class Node:
+    """One node of a parsed formula, exactly as written (no simplification at all).
+
+    ``op`` is ``"number"`` (``value`` a :class:`~fractions.Fraction`), ``"variable"``
+    (``value`` its canonical name), ``"neg"``, one of ``+ - * / // %``, ``"**"``
+    (``value`` the integer exponent, ``args`` the base) or a function name of
+    :data:`FUNCTIONS`.
+
+    Examples
+    --------
+    >>> parse_tree("n % k * 2")
+    Node(op='*', args=(Node(op='%', args=(Node(op='variable', args=(), value='n'), \
+Node(op='variable', args=(), value='k')), value=None), Node(op='number', args=(), \
+value=Fraction(2, 1))), value=None)
+    """
+
+    op: str
+    args: tuple[Node, ...] = ()
+    value: Fraction | str | int | None = None
+
+
 class _Parser:
-    """Recursive descent over the token list; every method returns a SymPy expression."""
+    """Recursive descent over the token list; every method returns a :class:`Node`."""
 
     def __init__(self, tokens: list[Token], allowed: tuple[str, ...]) -> None:
         self.tokens = tokens
         self.index = 0
         self.depth = 0
         self.allowed = allowed
-        self.divisors: list[sympy.Expr] = []  # every right operand of / // %, as written
+        self.divisors: list[Node] = []  # every right operand of / // %, as written
 
     @property
     def token(self) -> Token:
@@ -233,43 +263,45 @@ class _Parser:
         if self.depth > MAX_DEPTH:
             raise _fail(f"nesting deeper than {MAX_DEPTH}", self.token.pos)
 
-    def formula(self) -> sympy.Expr:
+    def formula(self) -> Node:
         if self.token.kind == "end":
             raise _fail("empty formula (write an expression such as n - k + 1)")
-        expr = self.expr()
+        tree = self.expr()
         if self.token.kind != "end":
             raise _fail(f"unexpected {self._found()} after a complete expression",
                         self.token.pos)
-        return expr
+        return tree
 
-    def expr(self) -> sympy.Expr:
-        value = self.term()
+    def expr(self) -> Node:
+        tree = self.term()
         while self.token.kind == "op" and self.token.text in ("+", "-"):
             op = self.take().text
-            right = self.term()
-            value = value + right if op == "+" else value - right
-        return value
+            tree = Node(op, (tree, self.term()))
+        return tree
 
-    def term(self) -> sympy.Expr:
-        value = self.factor()
+    def term(self) -> Node:
+        tree = self.factor()
         while self.token.kind == "op" and self.token.text in ("*", "/", "//", "%"):
             op = self.take()
             right = self.factor()
             if op.text != "*":
+                if to_sympy(right).is_zero:
+                    raise _fail(f"{'modulo' if op.text == '%' else 'division'} by zero",
+                                op.pos)
                 self.divisors.append(right)
-            value = _binary(op, value, right)
-        return value
+            tree = Node(op.text, (tree, right))
+        return tree
 
-    def factor(self) -> sympy.Expr:
+    def factor(self) -> Node:
         if self.token.kind == "op" and self.token.text in ("+", "-"):
             op = self.take().text
             self.enter()
-            value = self.factor()
+            tree = self.factor()
             self.depth -= 1
-            return -value if op == "-" else value
+            return Node("neg", (tree,)) if op == "-" else tree
         return self.power()
 
-    def power(self) -> sympy.Expr:
+    def power(self) -> Node:
         start = self.index
         base = self.atom()
         if not (self.token.kind == "op" and self.token.text == "**"):
@@ -284,25 +316,25 @@ class _Parser:
                         f"got {exponent.text or 'nothing'!r}", exponent.pos)
         if self.token.kind == "op" and self.token.text == "**":
             raise _fail("chained powers (a**b**c) are not allowed", self.token.pos)
-        return base ** sympy.Integer(int(exponent.text))
+        return Node("**", (base,), int(exponent.text))
 
-    def atom(self) -> sympy.Expr:
+    def atom(self) -> Node:
         token = self.take()
         if token.kind == "number":
-            return sympy.Rational(token.text)
+            return Node("number", (), Fraction(token.text))
         if token.kind == "name":
             return self.name(token)
         if token.kind == "op" and token.text == "(":
             self.enter()
-            value = self.expr()
+            tree = self.expr()
             self.expect(")")
             self.depth -= 1
-            return value
+            return tree
         found = "the end of the formula" if token.kind == "end" else repr(token.text)
         raise _fail(f"expected a number, a variable, a function call or '(' but found {found}",
                     token.pos)
 
-    def name(self, token: Token) -> sympy.Expr:
+    def name(self, token: Token) -> Node:
         name = ALIASES.get(token.text, token.text)
         is_call = self.token.kind == "op" and self.token.text == "("
         if name in FUNCTIONS:
@@ -315,12 +347,12 @@ class _Parser:
             if name not in self.allowed:
                 raise _fail(f"variable {token.text!r} is not a parameter of this quantity "
                             f"(valid names: {_valid_names(self.allowed)})", token.pos)
-            return SYMBOLS[name]
+            return Node("variable", (), name)
         raise _fail(f"unknown name {token.text!r} (valid names: {_valid_names(self.allowed)})",
                     token.pos)
 
-    def call(self, token: Token) -> sympy.Expr:
-        constructor, least, most = FUNCTIONS[token.text]
+    def call(self, token: Token) -> Node:
+        _, least, most = FUNCTIONS[token.text]
         self.expect("(")
         self.enter()
         args = [self.expr()]
@@ -332,22 +364,72 @@ class _Parser:
         if not least <= len(args) <= most:
             count = str(least) if least == most else f"{least} to {most}"
             raise _fail(f"{token.text}() takes {count} argument(s), got {len(args)}", token.pos)
-        return constructor(*args)
+        return Node("ceil" if token.text == "ceiling" else token.text, tuple(args))
 
 
-def _binary(op: Token, left: sympy.Expr, right: sympy.Expr) -> sympy.Expr:
-    if op.text == "*":
-        return left * right
-    if right.is_zero:
-        raise _fail(f"{'modulo' if op.text == '%' else 'division'} by zero", op.pos)
-    if op.text == "/":
-        return left / right
-    if op.text == "//":
-        return sympy.floor(left / right)
-    return sympy.Mod(left, right)
+@lru_cache(maxsize=4096)
+def to_sympy(tree: Node) -> sympy.Expr:
+    """The SymPy form of a parsed formula, built without ``Mod``.
+
+    ``a % b`` is written as Python defines it, ``a - b*floor(a/b)``: SymPy 1.14's
+    ``Mod`` simplifies wrongly for positive-integer symbols (``Mod(2*Mod(x, 3), 3)``
+    becomes ``2*Mod(x, 3)``). ``a // b`` is ``floor(a/b)``. SymPy still simplifies
+    as it builds, so :func:`check_formula` evaluates this form against the tree
+    (the text as written) before using it for any proof.
+
+    Examples
+    --------
+    >>> to_sympy(parse_tree("(n % k) * 2 % 3"))
+    -2*k*floor(n/k) + 2*n - 3*floor(-2*k*floor(n/k)/3 + 2*n/3)
+    """
+    if tree.op == "number":
+        return sympy.Rational(tree.value.numerator, tree.value.denominator)
+    if tree.op == "variable":
+        return SYMBOLS[tree.value]
+    args = [to_sympy(a) for a in tree.args]
+    if tree.op in FUNCTIONS:
+        return FUNCTIONS[tree.op][0](*args)
+    if tree.op == "**":
+        return args[0] ** sympy.Integer(tree.value)
+    if tree.op == "neg":
+        return -args[0]
+    left, right = args
+    return {"+": lambda: left + right, "-": lambda: left - right, "*": lambda: left * right,
+            "/": lambda: left / right, "//": lambda: sympy.floor(left / right),
+            "%": lambda: left - right * sympy.floor(left / right)}[tree.op]()
 
 
 _UNDEFINED = (sympy.zoo, sympy.nan, sympy.oo, -sympy.oo)
+
+
+def parse_tree(text: str, variables: tuple[str, ...] | list[str] = VARIABLES) -> Node:
+    """Parse a size formula into its :class:`Node` tree, exactly as written.
+
+    Examples
+    --------
+    >>> parse_tree("-n").op, parse_tree("ceiling(n)").op
+    ('neg', 'ceil')
+    """
+    return _parse(text, variables)[0]
+
+
+def _parse(text: str, variables: tuple[str, ...] | list[str]) -> tuple[Node, tuple[Node, ...]]:
+    if not isinstance(text, str):
+        raise _fail(f"must be a string, got {type(text).__name__}")
+    if len(text) > MAX_LENGTH:
+        raise _fail(f"too long: {len(text)} characters (at most {MAX_LENGTH})")
+    unknown = [v for v in variables if v not in VARIABLES]
+    if unknown:
+        raise _fail(f"unknown variables {unknown} requested (valid: {', '.join(VARIABLES)})")
+    parser = _Parser(tokenize(text), tuple(v for v in VARIABLES if v in variables))
+    try:
+        tree = parser.formula()
+        expr = to_sympy(tree)
+    except (ArithmeticError, RecursionError, TypeError) as error:
+        raise _fail(f"cannot build the expression ({type(error).__name__}: {error})") from error
+    if expr.has(*_UNDEFINED):
+        raise _fail("the formula is undefined everywhere (it divides by zero)")
+    return tree, tuple(parser.divisors)
 
 
 def parse_formula(text: str, variables: tuple[str, ...] | list[str] = VARIABLES) -> sympy.Expr:
@@ -366,7 +448,8 @@ def parse_formula(text: str, variables: tuple[str, ...] | list[str] = VARIABLES)
     sympy.Expr
         Built only from integers, rationals, the variables' symbols (integer;
         ``n, k, s, d`` positive, the others non-negative), ``+ - * /``, ``floor``,
-        ``ceiling``, ``Mod``, ``Max``, ``Min``, ``Abs`` and small integer powers.
+        ``ceiling``, ``Max``, ``Min``, ``Abs`` and small integer powers; ``a % b`` is
+        ``a - b*floor(a/b)`` (see :func:`to_sympy`; never SymPy's ``Mod``).
 
     Raises
     ------
@@ -376,7 +459,7 @@ def parse_formula(text: str, variables: tuple[str, ...] | list[str] = VARIABLES)
     Examples
     --------
     >>> parse_formula("n % s + 1")
-    Mod(n, s) + 1
+    n - s*floor(n/s) + 1
     >>> parse_formula("n // 2 + 0.5")
     floor(n/2) + 1/2
     >>> parse_formula("x + 1")
@@ -406,22 +489,9 @@ def parse_formula_guarded(text: str, variables: tuple[str, ...] | list[str] = VA
     >>> parse_formula_guarded("n*(s - 1)/(s - 1)")
     (n, (s - 1,))
     """
-    if not isinstance(text, str):
-        raise _fail(f"must be a string, got {type(text).__name__}")
-    if len(text) > MAX_LENGTH:
-        raise _fail(f"too long: {len(text)} characters (at most {MAX_LENGTH})")
-    unknown = [v for v in variables if v not in VARIABLES]
-    if unknown:
-        raise _fail(f"unknown variables {unknown} requested (valid: {', '.join(VARIABLES)})")
-    parser = _Parser(tokenize(text), tuple(v for v in VARIABLES if v in variables))
-    try:
-        expr = parser.formula()
-    except (ArithmeticError, RecursionError, TypeError) as error:
-        raise _fail(f"cannot build the expression ({type(error).__name__}: {error})") from error
-    if expr.has(*_UNDEFINED):
-        raise _fail("the formula is undefined everywhere (it divides by zero)")
-    guards = tuple(dict.fromkeys(d for d in parser.divisors if not d.is_number))
-    return expr, guards
+    tree, divisors = _parse(text, variables)
+    guards = (to_sympy(d) for d in divisors)
+    return to_sympy(tree), tuple(dict.fromkeys(g for g in guards if not g.is_number))
 
 
 def _undefined_by_guards(guards: Sequence[sympy.Expr], columns: Mapping[str, np.ndarray]
@@ -463,13 +533,26 @@ class _Evaluation:
         if expr.is_Rational:
             return _Value(self.constant(int(expr.p)), self.constant(int(expr.q)))
         if expr.is_Symbol:
-            if expr.name not in self.columns:
-                raise _fail(f"no value given for variable {expr.name!r}")
-            return _Value(self.columns[expr.name], None)
+            return self.variable(expr.name)
         rule = _RULES.get(type(expr).__name__) or _RULES.get(expr.func.__name__)
         if rule is None:
             raise _fail(f"cannot evaluate {type(expr).__name__} in {expr}")
         return rule(self, [self.value(a) for a in expr.args], expr)
+
+    def tree(self, tree: Node) -> _Value:
+        """The value of a parsed tree: the formula's text evaluated as written."""
+        if tree.op == "number":
+            den = tree.value.denominator
+            return _Value(self.constant(tree.value.numerator),
+                          None if den == 1 else self.constant(den))
+        if tree.op == "variable":
+            return self.variable(tree.value)
+        return _TREE_RULES[tree.op](self, [self.tree(a) for a in tree.args], tree)
+
+    def variable(self, name: str) -> _Value:
+        if name not in self.columns:
+            raise _fail(f"no value given for variable {name!r}")
+        return _Value(self.columns[name], None)
 
     def invert(self, x: _Value) -> _Value:
         zero = np.asarray(x.num == 0, dtype=bool)
@@ -524,15 +607,24 @@ def _pow(ev: _Evaluation, args: list[_Value], expr: sympy.Expr) -> _Value:
     exponent = expr.args[1]
     if not exponent.is_Integer:
         raise _fail(f"cannot evaluate a non-integer power in {expr}")
-    base = args[0] if exponent >= 0 else ev.invert(args[0])
-    e = abs(int(exponent))
+    return _power(ev, args[0], int(exponent))
+
+
+def _power(ev: _Evaluation, base: _Value, exponent: int) -> _Value:
+    base = base if exponent >= 0 else ev.invert(base)
+    e = abs(exponent)
     return _Value(base.num ** e, None if base.den is None else base.den ** e)
 
 
-def _mod(ev: _Evaluation, args: list[_Value], expr: sympy.Expr) -> _Value:
+def _mod(ev: _Evaluation, args: list[_Value], expr: Any) -> _Value:
+    """Python's remainder ``a - b*floor(a/b)``."""
     a, b = args
     quotient = _floor(_mul(a, ev.invert(b)))
     return _add(a, _mul(_Value(-quotient.num, None), b))
+
+
+def _negate(a: _Value) -> _Value:
+    return _Value(-a.num, a.den)
 
 
 _RULES: dict[str, Callable[[_Evaluation, list[_Value], sympy.Expr], _Value]] = {
@@ -548,14 +640,33 @@ _RULES: dict[str, Callable[[_Evaluation, list[_Value], sympy.Expr], _Value]] = {
 }
 
 
-def evaluate_many(expr: sympy.Expr, columns: Mapping[str, np.ndarray]
+#: How each operator of a :class:`Node` is evaluated (Python's own arithmetic, exactly).
+_TREE_RULES: dict[str, Callable[[_Evaluation, list[_Value], Node], _Value]] = {
+    "neg": lambda ev, args, tree: _negate(args[0]),
+    "+": lambda ev, args, tree: _add(*args),
+    "-": lambda ev, args, tree: _add(args[0], _negate(args[1])),
+    "*": lambda ev, args, tree: _mul(*args),
+    "/": lambda ev, args, tree: _mul(args[0], ev.invert(args[1])),
+    "//": lambda ev, args, tree: _floor(_mul(args[0], ev.invert(args[1]))),
+    "%": _mod,
+    "**": lambda ev, args, tree: _power(ev, args[0], tree.value),
+    "floor": lambda ev, args, tree: _floor(args[0]),
+    "ceil": lambda ev, args, tree: _ceiling(args[0]),
+    "abs": lambda ev, args, tree: _Value(np.abs(args[0].num), args[0].den),
+    "max": _fold(lambda a, b: _pick(a, b, larger=True)),
+    "min": _fold(lambda a, b: _pick(a, b, larger=False)),
+}
+
+
+def evaluate_many(expr: Node | sympy.Expr, columns: Mapping[str, np.ndarray]
                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Evaluate ``expr`` exactly at many integer points.
 
     Parameters
     ----------
-    expr : sympy.Expr
-        A result of :func:`parse_formula`.
+    expr : Node or sympy.Expr
+        A result of :func:`parse_tree` (the formula as written) or of
+        :func:`parse_formula` (its SymPy form).
     columns : mapping of str to 1-D integer arrays
         One array per variable of ``expr``, all of the same length.
 
@@ -573,12 +684,12 @@ def evaluate_many(expr: sympy.Expr, columns: Mapping[str, np.ndarray]
     """
     size = len(next(iter(columns.values()))) if columns else 1
     ev = _Evaluation(columns, size)
-    value = ev.value(expr)
+    value = ev.tree(expr) if isinstance(expr, Node) else ev.value(expr)
     den = ev.constant(1) if value.den is None else value.den
     return value.num, den, ev.undefined
 
 
-def evaluate(expr: sympy.Expr, values: Mapping[str, int]) -> int | Fraction | None:
+def evaluate(expr: Node | sympy.Expr, values: Mapping[str, int]) -> int | Fraction | None:
     """The exact value of ``expr`` at one integer point; ``None`` where it is undefined.
 
     Examples
@@ -589,6 +700,8 @@ def evaluate(expr: sympy.Expr, values: Mapping[str, int]) -> int | Fraction | No
     Fraction(7, 2)
     >>> evaluate(parse_formula("n % (s - 2)"), {"n": 7, "s": 2}) is None
     True
+    >>> evaluate(parse_tree("(n % k) * 2 % 3"), {"n": 2, "k": 3})
+    1
     """
     num, den, undefined = evaluate_many(expr, {k: [v] for k, v in values.items()})
     if undefined[0]:
@@ -927,17 +1040,33 @@ def _lookup(quantity: str, convention: str) -> Quantity:
     return QUANTITIES[quantity, convention]
 
 
-def _ranges(entry: Quantity, fixed: Mapping[str, int]) -> dict[str, tuple[int, int]]:
-    ranges = {v: RANGES[v] for v in entry.variables}
+def _fixed_values(entry: Quantity, fixed: Any) -> dict[str, int]:
+    """``fixed`` validated and keyed by canonical names (``pb`` -> ``p_before``)."""
+    if fixed is None:
+        return {}
+    if not isinstance(fixed, Mapping):
+        raise _fail(f"fixed must be a mapping of variable names to integers, e.g. "
+                    f"{{'d': 1}}, got {fixed!r} ({type(fixed).__name__})")
+    values: dict[str, int] = {}
     for name, value in fixed.items():
-        canonical = ALIASES.get(name, name)
-        if canonical not in ranges:
+        canonical = ALIASES.get(name, name) if isinstance(name, str) else name
+        if canonical not in entry.variables:
             raise _fail(f"cannot fix {name!r}: {entry.quantity} ({entry.convention}) has the "
                         f"variables {', '.join(entry.variables)}")
-        low, high = ranges[canonical]
+        if canonical in values:
+            raise _fail(f"{canonical} is fixed twice (as {_alias_of(canonical)} and "
+                        f"{canonical}); fix each variable once")
+        low, high = RANGES[canonical]
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
             raise _fail(f"fixed {name} must be an integer in {low}..{high}, got {value!r}")
-        ranges[canonical] = (value, value)
+        values[canonical] = value
+    return values
+
+
+def _ranges(entry: Quantity, fixed: Mapping[str, int]) -> dict[str, tuple[int, int]]:
+    ranges = {v: RANGES[v] for v in entry.variables}
+    for name, value in _fixed_values(entry, fixed).items():
+        ranges[name] = (value, value)
     return ranges
 
 
@@ -993,8 +1122,10 @@ def _steps(text: str, expr: sympy.Expr, entry: Quantity, domain: str, points: in
            counterexample: dict[str, Any] | None, failures: int) -> list[Step]:
     name = _tex_name(entry.quantity)
     steps = [
-        Step("Claim", f"The formula {text.strip()} is read as the expression below; it claims "
-             f"to give the {entry.quantity} of a {entry.layer}.",
+        Step("Claim", f"The formula {text.strip()} claims to give the {entry.quantity} of a "
+             f"{entry.layer}. It is evaluated exactly as written (Python's arithmetic, % "
+             "included); below is its SymPy form (a % b written a - b*floor(a/b)), which "
+             "serves only the proof for all sizes:",
              (Math(f"{name} = {sympy.latex(expr)}", f"{entry.quantity} = {expr}"),)),
         Step("Definition", f"Under the {entry.convention} convention the {entry.quantity} of a "
              f"{entry.layer} is {entry.meaning}; as a formula:",
@@ -1003,9 +1134,11 @@ def _steps(text: str, expr: sympy.Expr, entry: Quantity, domain: str, points: in
         Step("Domain", f"Both sides are evaluated exactly (integers and rationals, no floats) "
              f"at every point of the domain, {domain}; {points} points checked."),
     ]
+    if counterexample is None and points:
+        steps.append(Step("Finite domain", f"The formula equals the {entry.quantity} at all "
+                          f"{points} points of the domain D above. That is exhaustive evidence "
+                          "on D only; the claim is about all sizes."))
     if counterexample is None:
-        steps.append(Step("Verdict", f"The formula equals the {entry.quantity} at all {points} "
-                          "points: proved on this domain."))
         return steps
     point = {v: counterexample[v] for v in entry.variables}
     at = r",\ ".join(f"{sympy.latex(SYMBOLS[v])}={x}" for v, x in point.items())
@@ -1074,15 +1207,36 @@ def check_formula(expr: str, quantity: str = "output_size", convention: str = "t
     Returns
     -------
     Proof
-        ``"proved"`` with evidence ``["parametric", "exhaustive"]`` when the formula
-        equals the truth at every point of the domain and :mod:`symconv.parametric`
-        proves it for all sizes (the lemma chain is in the steps); ``["exhaustive"]``
-        when only the finite domain is proved (the steps say so). ``"refuted"`` with
-        the smallest failing point of the domain (least sum of the variables, then
-        lexicographic) and both values; or, when the domain agrees but no proof for
-        all sizes exists, with the smallest failing point among seeded random and
-        boundary points up to :data:`LARGE` (judged by the closed form proved for all
-        sizes), the domain then naming that sample.
+        The formula is read as a tree of the text exactly as written
+        (:func:`parse_tree`) and evaluated exactly on it; the verdict is about all
+        sizes (``scope="all sizes"``):
+
+        - ``"refuted"``: the smallest failing point of the finite domain (least sum
+          of the variables, then lexicographic) with both values; or, when the
+          domain agrees, the smallest failing point among seeded random, boundary
+          and targeted points (around every constant of the formula and the values
+          its parts take at small sizes, up to :data:`TARGET_CAP`), judged by the
+          quantity's closed form proved for all sizes; the domain then names that
+          sample.
+        - ``"proved"`` with evidence ``["parametric", "exhaustive"]``: the domain
+          agrees, the SymPy form (:func:`to_sympy`) agrees with the tree at every
+          point of the domain and of the large sample, and :mod:`symconv.parametric`
+          proves that form equal to the truth for all sizes.
+        - ``"verified"`` with evidence ``["exhaustive"]``: the domain D (named in
+          ``domain``) and the large sample agree but there is no proof for all
+          sizes: none found, the proof search ran out of
+          :data:`symconv.parametric.PROOF_BUDGET` (a step says "undecided within
+          budget"), or the SymPy form differs from the tree somewhere (a step says
+          so and the form is not used).
+        - ``"vacuous"`` with no evidence: the ``fixed`` values leave no point in the
+          finite domain (e.g. ``p=3, k=1`` for pooling, which needs ``2p <= k``);
+          nothing is checked or proved.
+
+    Raises
+    ------
+    FormulaError
+        For a formula outside the grammar, an unknown quantity or convention, or a
+        bad ``fixed`` (not a mapping; an unknown, repeated or out-of-range name).
 
     Examples
     --------
@@ -1095,14 +1249,15 @@ def check_formula(expr: str, quantity: str = "output_size", convention: str = "t
     >>> check_formula("max(k - n % s, 0)", "same_pad_total", "tensorflow",
     ...               fixed={"d": 1}).counterexample
     {'n': 1, 'k': 1, 's': 1, 'd': 1, 'formula': 1, 'truth': 0}
+    >>> check_formula("12345", "pool_output_size", fixed={"p": 3, "k": 1}).verdict
+    'vacuous'
     """
     entry = _lookup(quantity, convention)
-    fixed = dict(fixed or {})
-    _ranges(entry, fixed)
-    parsed, guards = parse_formula_guarded(expr, entry.variables)
+    fixed = _fixed_values(entry, fixed)
+    tree, divisors = _parse(expr, entry.variables)
+    parsed = to_sympy(tree)
     columns, truth, domain = truth_table(quantity, convention, fixed)
-    num, den, undefined = evaluate_many(parsed, columns)
-    undefined = undefined | _undefined_by_guards(guards, columns)
+    num, den, undefined = evaluate_many(tree, columns)
     failing = undefined | np.asarray(num != truth.astype(object) * den, dtype=bool)
     counterexample = None
     if failing.any():
@@ -1117,20 +1272,17 @@ def check_formula(expr: str, quantity: str = "output_size", convention: str = "t
     points = len(truth)
     steps = _steps(expr, parsed, entry, domain, points, counterexample, int(failing.sum()))
     evidence = ["exhaustive"]
-    if counterexample is None:
-        from .parametric import formula_proof
-
-        for_all = formula_proof(parsed, quantity, convention, fixed, divisors=guards)
-        if for_all is not None and for_all.check():
-            evidence = ["parametric", "exhaustive"]
-            steps += for_all.steps()
-        else:
-            counterexample, domain, large_steps = _large_search(parsed, entry, fixed, guards)
-            steps += large_steps
+    if points == 0:
+        evidence = []
+        steps.append(_empty_domain_step(entry, fixed))
+    elif counterexample is None:
+        counterexample, evidence, domain, more = _beyond_the_domain(
+            tree, divisors, entry, fixed, columns, domain)
+        steps += more
     if counterexample is not None:
         verdict, evidence = "refuted", []
     elif points == 0:
-        verdict, evidence = "vacuous", []
+        verdict = "vacuous"
     else:
         verdict = "proved" if "parametric" in evidence else "verified"
     return Proof(
@@ -1147,27 +1299,181 @@ def check_formula(expr: str, quantity: str = "output_size", convention: str = "t
     )
 
 
+def _empty_domain_step(entry: Quantity, fixed: Mapping[str, int]) -> Step:
+    held = ", ".join(f"{v}={x}" for v, x in fixed.items())
+    return Step("Empty domain", f"With {held} held fixed no point of the finite domain "
+                f"satisfies {entry.condition or 'the domain'}: nothing was checked, and no "
+                "proof for all sizes was attempted (with these values the conditions may hold "
+                "nowhere, and a proof under unsatisfiable assumptions says nothing). The "
+                "check is vacuous (verdict 'vacuous').")
+
+
+def _beyond_the_domain(tree: Node, divisors: Sequence[Node], entry: Quantity,
+                       fixed: Mapping[str, int], columns: Columns, domain: str
+                       ) -> tuple[dict[str, Any] | None, list[str], str, list[Step]]:
+    """After the finite domain passed: the reading check, the proof for all sizes, or
+    the search at large sizes. Returns the counterexample, evidence, domain and steps."""
+    from .parametric import PROOF_BUDGET, ProofBudgetExceeded, formula_proof
+
+    parsed = to_sympy(tree)
+    guards = tuple(dict.fromkeys(g for g in map(to_sympy, divisors) if not g.is_number))
+    large = _large_points(tree, entry, fixed, columns)
+    mismatch = _reading_mismatch(tree, parsed, guards, (columns, large))
+    size = len(next(iter(large.values()))) if large else 0
+    if mismatch is not None:
+        steps = [Step("SymPy form not used", f"The SymPy form of the formula, {parsed}, "
+                      f"differs from the formula as written at {mismatch}. SymPy rewrote "
+                      "the formula as it built it, so that form is not used to prove "
+                      "anything: only the exact evaluation of the text as written decides, "
+                      "and the claim is at most verified on a finite domain.")]
+        counterexample, words, more = _large_search(tree, entry, fixed, large)
+        return counterexample, ["exhaustive"], words, steps + more
+    steps = [Step("Reading check", "The SymPy form handed to the prover for all sizes was "
+                  "evaluated exactly and independently of the formula as written (its text "
+                  f"read as a tree, Python's arithmetic) at every point of the domain and at "
+                  f"{size} large points: they agree at every one.")]
+    try:
+        for_all = formula_proof(parsed, entry.quantity, entry.convention, dict(fixed),
+                                divisors=guards)
+    except ProofBudgetExceeded:
+        for_all = None
+        steps.append(Step("Proof search out of budget", "The search for a proof for all "
+                          f"sizes used up its budget of {PROOF_BUDGET} steps "
+                          "(symconv.parametric.PROOF_BUDGET) and stopped: undecided within "
+                          "budget, so the claim is not proved for all sizes."))
+    if for_all is not None and for_all.check():
+        return None, ["parametric", "exhaustive"], domain, steps + for_all.steps()
+    counterexample, words, more = _large_search(tree, entry, fixed, large)
+    return counterexample, ["exhaustive"], words, steps + more
+
+
+def _reading_mismatch(tree: Node, parsed: sympy.Expr, guards: Sequence[sympy.Expr],
+                      samples: Sequence[Columns]) -> str | None:
+    """The first point where the SymPy form and the tree (the text) differ, in words."""
+    for columns in samples:
+        if not columns or not len(next(iter(columns.values()))):
+            continue
+        t_num, t_den, t_bad = evaluate_many(tree, columns)
+        try:
+            s_num, s_den, s_bad = evaluate_many(parsed, columns)
+            s_bad = s_bad | _undefined_by_guards(guards, columns)
+        except FormulaError as error:
+            return f"every point: the SymPy form cannot be evaluated ({error})"
+        differ = (t_bad != s_bad) | (~t_bad & np.asarray(t_num * s_den != s_num * t_den,
+                                                          dtype=bool))
+        if differ.any():
+            i = int(np.flatnonzero(differ)[0])
+            at = ", ".join(f"{v}={int(c[i])}" for v, c in columns.items())
+            written = _formula_value(t_num[i], t_den[i], bool(t_bad[i]))
+            read = _formula_value(s_num[i], s_den[i], bool(s_bad[i]))
+            return f"{at} (as written: {written}; SymPy form: {read})"
+    return None
+
+
 # ---------------------------------------------------------------------------
 # Second stage: a search for counterexamples at large sizes
 # ---------------------------------------------------------------------------
 
-#: Caps of the large-size search, per variable.
+#: Caps of the random part of the large-size search, per variable.
 LARGE = {"n": 10**6, "k": 10**4, "s": 10**3, "p": 10**4, "p_before": 10**4,
          "p_after": 10**4, "d": 100, "op": 10**3}
 LARGE_SAMPLES = 20_000
+#: Cap of the targeted points (around the formula's constants and the values its parts
+#: take at small sizes); they may lie beyond :data:`LARGE`. Kept at 10**8 so that the
+#: validity masks (products of two sizes, int64) cannot overflow.
+TARGET_CAP = 10**8
+#: At most this many targeted values per variable, and this many in pairs of variables.
+TARGETS, PAIR_TARGETS = 300, 40
 
 
-def _constants(expr: sympy.Expr) -> list[int]:
-    found = {abs(int(a)) for a in expr.atoms(sympy.Rational) if a.is_Integer}
-    found |= {int(a.q) for a in expr.atoms(sympy.Rational) if not a.is_Integer}
-    return sorted(c for c in found if c > 1)
+def _constants(tree: Node) -> set[int]:
+    """Every number of the formula as written: numerators and denominators, above 1."""
+    if tree.op == "number":
+        return {c for c in (abs(tree.value.numerator), tree.value.denominator) if c > 1}
+    found = {tree.value} if tree.op == "**" and tree.value > 1 else set()
+    return found.union(*(_constants(a) for a in tree.args))
 
 
-def _large_points(expr: sympy.Expr, entry: Quantity, fixed: Mapping[str, int]) -> Columns:
-    """Seeded random and boundary points up to :data:`LARGE`, valid for the quantity."""
+def _subtrees(tree: Node) -> list[Node]:
+    """Every part of the formula built by an operator or function (not the leaves)."""
+    if not tree.args:
+        return []
+    return [tree, *(t for a in tree.args for t in _subtrees(a))]
+
+
+def _hidden_values(tree: Node, base: Columns) -> set[int]:
+    """Values the formula's parts take at small points that lie beyond the finite domain,
+    e.g. ``(k + 4)**7`` = 78125 at ``k = 1`` or ``1000*1001``: a threshold may hide there.
+
+    Examples
+    --------
+    >>> base = {"n": np.array([1, 2]), "k": np.array([1, 2])}
+    >>> sorted(_hidden_values(parse_tree("n + (k + 4)**7 + 1000*1001"), base))
+    [78125, 78126, 279936, 279938, 1001000, 1079126, 1280938]
+    """
+    largest = max(high for _, high in RANGES.values())
+    found: set[int] = set()
+    for part in _subtrees(tree):
+        num, den, bad = evaluate_many(part, base)
+        for a, b, undefined in zip(num, den, bad):
+            value = abs(int(a) // int(b))
+            if not undefined and largest < value <= TARGET_CAP:
+                found.add(value)
+    return found
+
+
+def _targets(tree: Node, base: Columns) -> list[int]:
+    """Sizes around every constant (its first multiples and its products with the other
+    constants too) and every hidden value (:func:`_hidden_values`).
+
+    Examples
+    --------
+    >>> targets = _targets(parse_tree("floor(n/101) + floor(s/7)"), {"n": [1], "s": [1]})
+    >>> [x in targets for x in (99, 101, 103, 202, 707, 709)], 100 in targets
+    ([True, True, True, True, True, True], True)
+    """
+    constants = sorted(_constants(tree))
+    near = [c * j + r for c in constants for j in (1, 2, 3, 7, 10) for r in (-2, -1, 0, 1, 2)]
+    near += [a * b + r for a, b in itertools.combinations(constants, 2)
+             for r in (-2, -1, 0, 1, 2)]
+    near += [v + r for v in sorted(_hidden_values(tree, base)) for r in (-2, -1, 0, 1, 2)]
+    return list(dict.fromkeys(x for x in near if 1 <= x <= TARGET_CAP))[:TARGETS]
+
+
+def _sample(columns: Columns, count: int, seed: int = 0) -> Columns:
+    """The first point of ``columns`` and up to ``count - 1`` seeded others."""
+    size = len(next(iter(columns.values())))
+    rng = np.random.default_rng(seed)
+    index = np.unique(np.concatenate([[0], rng.integers(0, size, count - 1)]))
+    return {v: c[index] for v, c in columns.items()}
+
+
+def _targeted_points(tree: Node, entry: Quantity, fixed: Mapping[str, int],
+                     domain: Columns) -> Columns:
+    """Small domain points with one variable (or two) moved to a targeted size."""
+    base = _sample(domain, 32)
+    targets = _targets(tree, base)
+    free = [v for v in entry.variables if v not in fixed]
+    if not targets or not free:
+        return {}
+    rows = []
+    for i in range(min(8, len(base[free[0]]))):
+        point = {v: int(c[i]) for v, c in base.items()}
+        rows += [{**point, v: x} for v in free for x in targets]
+    first = {v: int(c[0]) for v, c in base.items()}
+    pairs = targets[:PAIR_TARGETS]
+    rows += [{**first, a: x, b: y} for ia, a in enumerate(free) for b in free[ia + 1:]
+             for x in pairs for y in pairs]
+    return {v: np.array([r[v] for r in rows], dtype=np.int64) for v in entry.variables}
+
+
+def _large_points(tree: Node, entry: Quantity, fixed: Mapping[str, int],
+                  domain: Columns) -> Columns:
+    """Seeded random and boundary points up to :data:`LARGE`, and targeted points
+    (:func:`_targeted_points`), all valid for the quantity."""
     rng = np.random.default_rng(0)
-    special = [c * j + r for c in _constants(expr) if c <= LARGE["n"] for j in (1, 2, 3, 7, 10, 100)
-               for r in (-2, -1, 0, 1, 2)]
+    special = [c * j + r for c in _constants(tree) if c <= LARGE["n"]
+               for j in (1, 2, 3, 7, 10, 100) for r in (-2, -1, 0, 1, 2)]
     special += [b ** e + r for b in (2, 10) for e in range(1, 21) for r in (-1, 0, 1)
                 if b ** e <= LARGE["n"]]
     columns = {}
@@ -1181,40 +1487,43 @@ def _large_points(expr: sympy.Expr, entry: Quantity, fixed: Mapping[str, int]) -
         columns[v] = np.clip(column, low, high).astype(np.int64)
         if v in fixed:
             columns[v] = np.full(LARGE_SAMPLES, fixed[v], dtype=np.int64)
+    targeted = _targeted_points(tree, entry, fixed, domain)
+    if targeted:
+        columns = {v: np.concatenate([columns[v], targeted[v]]) for v in columns}
     if entry.is_valid is not None:
         keep = entry.is_valid(columns)
         columns = {v: c[keep] for v, c in columns.items()}
     return columns
 
 
-def _large_search(parsed: sympy.Expr, entry: Quantity, fixed: Mapping[str, int],
-                  guards: Sequence[sympy.Expr] = ()
+def _large_search(tree: Node, entry: Quantity, fixed: Mapping[str, int], columns: Columns
                   ) -> tuple[dict[str, Any] | None, str, list[Step]]:
     """A counterexample among large points, judged by the definition proved for all sizes."""
     from .parametric import closed_form, definition_proof, specialised
 
+    domain = _domain(entry, _ranges(entry, dict(fixed)))[1]
     convention = specialised(entry.quantity, entry.convention, dict(fixed))
     if definition_proof(entry.quantity, convention) is None:
-        return None, _domain(entry, _ranges(entry, dict(fixed)))[1], [Step(
+        return None, domain, [Step(
             "Not proved for all sizes", "No proof for all sizes was found and this quantity "
             "has no closed form proved for all sizes to search large sizes with: the claim "
-            "is proved only on the finite domain above.")]
-    columns = _large_points(parsed, entry, fixed)
-    definition = parse_formula(*closed_form(entry.quantity, convention)[:2])
-    num, den, undefined = evaluate_many(parsed, columns)
-    undefined = undefined | _undefined_by_guards(guards, columns)
+            f"is verified only on the finite domain D = {domain}, not proved.")]
+    definition = parse_tree(*closed_form(entry.quantity, convention)[:2])
+    num, den, undefined = evaluate_many(tree, columns)
     t_num, t_den, _ = evaluate_many(definition, columns)
     failing = undefined | np.asarray(num * t_den != t_num * den, dtype=bool)
     count = len(next(iter(columns.values())))
-    words = (f"{count} seeded random and boundary points with sizes up to "
-             + ", ".join(f"{v}<={LARGE[v]}" for v in entry.variables if v not in fixed))
+    words = (f"{count} seeded random points, boundary points and targeted points (around "
+             "the formula's constants and the values its parts take at small sizes) with "
+             "sizes up to "
+             + ", ".join(f"{v}<={LARGE[v]}" for v in entry.variables if v not in fixed)
+             + f" (targeted points up to {TARGET_CAP})")
     if not failing.any():
-        domain = _domain(entry, _ranges(entry, dict(fixed)))[1]
         return None, domain, [Step(
             "Not proved for all sizes", "No proof for all sizes was found: the formula is "
-            f"proved only on the finite domain {domain}. A search of {words} against the "
-            "closed form (itself proved for all sizes) found no counterexample; that is "
-            "support, not proof.")]
+            f"verified only on the finite domain D = {domain}, not proved. A search of "
+            f"{words} against the closed form (itself proved for all sizes) found no "
+            "counterexample; that is support, not proof.")]
     i = _smallest(failing, columns)
     point = {v: int(columns[v][i]) for v in entry.variables}
     truth = _formula_value(t_num[i], t_den[i], False)

@@ -39,7 +39,8 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cache
@@ -61,6 +62,45 @@ _EXTRA_NAMES = ("j", "r", "i", "m", "u", "v", "S", "P", "m'", "t")
 MAX_STEPS = 60
 MAX_CONSTRAINTS = 4000
 MAX_SPLITS = 3
+#: The budget of one proof search, in elementary steps (an implication asked, a floor or
+#: product fact derived, a Fourier--Motzkin row formed). A search that uses it up gives
+#: up: :func:`prove_for_all` returns None and :func:`implied` False (nothing is claimed);
+#: inside :func:`formula_proof` the search raises :class:`ProofBudgetExceeded`.
+PROOF_BUDGET = 20_000
+
+
+class ProofBudgetExceeded(Exception):
+    """A proof search used up :data:`PROOF_BUDGET` steps: undecided within budget."""
+
+
+class _Budget:
+    """The steps spent by the proof search under way (one search at a time)."""
+
+    def __init__(self) -> None:
+        self.depth = 0
+        self.spent = 0
+
+    def spend(self, steps: int = 1) -> None:
+        self.spent += steps
+        if self.depth and self.spent > PROOF_BUDGET:
+            raise ProofBudgetExceeded(f"the proof search used up its budget of "
+                                      f"{PROOF_BUDGET} steps")
+
+
+_BUDGET = _Budget()
+
+
+@contextmanager
+def _search() -> Iterator[bool]:
+    """One bounded proof search; yields True for the outermost (it owns the budget)."""
+    outermost = _BUDGET.depth == 0
+    if outermost:
+        _BUDGET.spent = 0
+    _BUDGET.depth += 1
+    try:
+        yield outermost
+    finally:
+        _BUDGET.depth -= 1
 
 
 class Windows(sympy.Function):
@@ -249,12 +289,20 @@ def implied(goal: sympy.Expr, assumptions: Sequence[sympy.Expr], depth: int = 0)
     >>> implied(n - k, [n - 1, k - 1])
     False
     """
-    return _implied(sympy.sympify(goal), tuple(sympy.sympify(a) for a in assumptions), depth)
+    goal, hyps = sympy.sympify(goal), tuple(sympy.sympify(a) for a in assumptions)
+    with _search() as outermost:
+        try:
+            return _implied(goal, hyps, depth)
+        except ProofBudgetExceeded:
+            if outermost:
+                return False
+            raise
 
 
 @cache
 def _implied(goal: sympy.Expr, assumptions: tuple[sympy.Expr, ...], depth: int) -> bool:
     """:func:`implied`, computed once per question (it is a pure function)."""
+    _BUDGET.spend()
     given = {canon(h) for h in assumptions}
     positive = frozenset(v for v in SYMBOLS.values() if canon(v - 1) in given)
     goal = _eliminate_functions(goal, positive)
@@ -263,12 +311,21 @@ def _implied(goal: sympy.Expr, assumptions: tuple[sympy.Expr, ...], depth: int) 
     if choice is not None:
         return _implied_by_cases(choice, goal, hyps, depth)
     if not is_integer_valued(goal):
-        return False
+        return _implied_through_denominator(goal, assumptions, depth)
     negation = _linear(-goal - 1)
     rows = [_linear(h) for h in hyps] + [negation]
     rows += _floor_facts(rows, hyps, depth)
     rows += _product_facts(rows)
     return _infeasible(rows)
+
+
+def _implied_through_denominator(goal: sympy.Expr, hyps: tuple[sympy.Expr, ...],
+                                 depth: int) -> bool:
+    """``P/Q >= 0`` from ``Q >= 1`` and ``P >= 0``, for integer-valued ``P`` and ``Q``."""
+    num, den = _fraction(goal)
+    if den == 1 or not (is_integer_valued(num) and is_integer_valued(den)):
+        return False
+    return implied(den - 1, hyps, depth) and implied(num, hyps, depth)
 
 
 def _implied_by_cases(choice: sympy.Expr, goal: sympy.Expr, hyps: list[sympy.Expr],
@@ -310,6 +367,7 @@ def _floor_facts(rows: list[Linear], hyps: list[sympy.Expr], depth: int) -> list
     todo = [a for a in _atoms_of(rows) if isinstance(a, sympy.floor)]
     bounds = _lower_bounds(rows)
     while todo:
+        _BUDGET.spend()
         atom = todo.pop()
         if atom in seen:
             continue
@@ -335,12 +393,18 @@ def _at_least_one(den: sympy.Expr, bounds: dict[sympy.Expr, Fraction]) -> bool:
 
 
 def _product_facts(rows: list[Linear]) -> list[Linear]:
-    """``x*y >= lx*y + ly*x - lx*ly`` for every product monomial, from ``x >= lx >= 0``."""
+    """``x*y >= lx*y + ly*x - lx*ly`` for every product monomial, from ``x >= lx >= 0``.
+
+    Only monomials whose factors have positive integer exponents are products; a
+    factor such as ``x**-1`` is an opaque atom (splitting it would never end).
+    """
     bounds = _lower_bounds(rows)
     facts: list[Linear] = []
-    monomials = {m for row in rows for m in row if m != 1 and not _is_atom(m)}
+    monomials = {m for row in rows for m in row
+                 if m != 1 and not _is_atom(m) and _is_product(m)}
     done: set[sympy.Expr] = set()
     while monomials:
+        _BUDGET.spend()
         mono = monomials.pop()
         if mono in done:
             continue
@@ -355,6 +419,12 @@ def _product_facts(rows: list[Linear]) -> list[Linear]:
         if not _is_atom(rest):
             monomials.add(rest)
     return facts
+
+
+def _is_product(mono: sympy.Expr) -> bool:
+    """Every factor a base to a positive integer power."""
+    return all(e.is_Integer and e > 0
+               for e in (f.as_base_exp()[1] for f in sympy.Mul.make_args(mono)))
 
 
 def _is_atom(mono: sympy.Expr) -> bool:
@@ -373,7 +443,7 @@ def _monomial_bound(mono: sympy.Expr, bounds: dict[sympy.Expr, Fraction]) -> Fra
     for factor in sympy.Mul.make_args(mono):
         base, exp = factor.as_base_exp()
         low = bounds.get(base)
-        if low is None or low < 0 or not exp.is_Integer:
+        if low is None or low < 0 or not (exp.is_Integer and exp > 0):
             return None
         value *= low ** int(exp)
     return value
@@ -414,6 +484,7 @@ def _eliminate(rows: set[tuple], atom: sympy.Expr) -> set[tuple]:
     for row in rows:
         c = dict(row).get(atom, 0)
         (keep.add(row) if c == 0 else (pos if c > 0 else neg).append(dict(row)))
+    _BUDGET.spend(len(pos) * len(neg))
     for a, b in itertools.product(pos, neg):
         ca, cb = a[atom], -b[atom]
         combined: Linear = {}
@@ -1143,6 +1214,7 @@ class _Prover:
     def normalise(self, expr: sympy.Expr) -> Chain:
         current, rewrites = expr, []
         for _ in range(MAX_STEPS):
+            _BUDGET.spend()
             step = self.next_rewrite(current)
             if step is None:
                 break
@@ -1183,6 +1255,7 @@ class _Prover:
                 coeff = difference.coeff(node)
                 if coeff not in (1, -1) or canon(difference - coeff * node).has(node):
                     continue
+                _BUDGET.spend()
                 value = canon(node - difference / coeff)
                 num, den = _fraction(node.args[0])
                 step = Rewrite("floor-characterisation", {A: num, T: den, Q: value},
@@ -1223,8 +1296,15 @@ def prove_for_all(claim_lhs: sympy.Expr, claim_rhs: sympy.Expr,
     >>> prove_for_all(sympy.floor(n/2) * 2, n, [n - 1]) is None
     True
     """
-    return _prove_for_all(sympy.sympify(claim_lhs), sympy.sympify(claim_rhs),
-                          tuple(sympy.sympify(a) for a in assumptions), splits)
+    lhs, rhs = sympy.sympify(claim_lhs), sympy.sympify(claim_rhs)
+    with _search() as outermost:
+        try:
+            return _prove_for_all(lhs, rhs, tuple(sympy.sympify(a) for a in assumptions),
+                                  splits)
+        except ProofBudgetExceeded:
+            if outermost:
+                return None
+            raise
 
 
 @cache
@@ -1518,6 +1598,8 @@ def formula_proof(parsed: sympy.Expr, quantity: str, convention: str,
                   divisors: Sequence[sympy.Expr] = ()) -> ParametricProof | None:
     """Prove a parsed user formula equal to the quantity's truth for all sizes, or None.
 
+    The search is bounded by :data:`PROOF_BUDGET`; when it runs out this raises
+    :class:`ProofBudgetExceeded` (undecided within budget; nothing is claimed).
     ``fixed`` variables are substituted on both sides. The quantity's own closed-form
     definition must also be proved (:func:`definition_proof`), else None. Every
     ``divisor`` the formula was written with (SymPy may have cancelled it) must be
@@ -1540,11 +1622,12 @@ def formula_proof(parsed: sympy.Expr, quantity: str, convention: str,
         return None
     values = {SYMBOLS[name]: sympy.Integer(v) for name, v in (fixed or {}).items()}
     assumptions = [a.xreplace(values) for a in truth.assumptions]
-    for divisor in divisors:
-        d = to_plain(divisor).xreplace(values)
-        if not (implied(d - 1, assumptions) or implied(-d - 1, assumptions)):
-            return None
-    proof = prove_for_all(to_plain(parsed).xreplace(values), truth.expr.xreplace(values),
-                          assumptions)
+    with _search():
+        for divisor in divisors:
+            d = to_plain(divisor).xreplace(values)
+            if not (implied(d - 1, assumptions) or implied(-d - 1, assumptions)):
+                return None
+        proof = prove_for_all(to_plain(parsed).xreplace(values), truth.expr.xreplace(values),
+                              assumptions)
     return titled(proof, f"Proof for all sizes: the formula is the {quantity} ({convention})",
                  f"The truth: {truth.meaning}.")

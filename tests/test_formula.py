@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from symconv import formula
+from symconv.cli import main
 from symconv.errors import FormulaError
 from symconv.formula import (
     MAX_DEPTH,
@@ -324,6 +325,45 @@ def test_check_formula_rejects_bad_arguments(kwargs, message):
     arguments = {"expr": "n", **kwargs}
     with pytest.raises(FormulaError) as info:
         check_formula(**arguments)
+    assert message in str(info.value)
+
+
+# Bad --fix options and fixed= arguments (issue 18): each a named error, exit 2.
+@pytest.mark.parametrize("argv, message", [
+    (["--fix", "pb=1"], "cannot fix 'pb': output_size (torch) has the variables n, k, s, p, d"),
+    (["--fix", "n=3", "--fix", "n=4"], "--fix n is given twice (3 and 4)"),
+    (["--fix", "d"], "--fix must look like NAME=VALUE (e.g. --fix d=1), got 'd'"),
+    (["--fix", "=1"], "--fix must look like NAME=VALUE"),
+    (["--fix", "d=x"], "--fix d must be an integer, got 'x'"),
+    (["--fix", "d=1.5"], "--fix d must be an integer, got '1.5'"),
+    (["--fix", "d=9"], "fixed d must be an integer in 1..3, got 9"),
+    (["--convention", "jax", "--fix", "pb=1", "--fix", "p_before=2"],
+     "p_before is fixed twice (as pb and p_before)"),
+])
+def test_bad_fix_options_are_named_errors_with_exit_2(argv, message, capsys):
+    assert main(["check-formula", "n", *argv]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "--param" not in err and "Traceback" not in err
+
+
+def test_an_alias_can_be_fixed_where_it_is_a_variable():
+    proof = check_formula("floor((n + pb + pa - d*(k-1) - 1)/s) + 1", "output_size", "jax",
+                          fixed={"pb": 1})
+    assert proof.verdict == "proved" and "p_before=1" in proof.domain
+
+
+@pytest.mark.parametrize("fixed, message", [
+    ("d=1", "fixed must be a mapping of variable names to integers, e.g. {'d': 1}, "
+            "got 'd=1' (str)"),
+    (["d"], "got ['d'] (list)"),
+    ({"d": "1"}, "fixed d must be an integer in 1..3, got '1'"),
+    ({"d": 1.0}, "fixed d must be an integer in 1..3, got 1.0"),
+    ({3: 1}, "cannot fix 3"),
+    ({"pb": 1}, "cannot fix 'pb'"),
+])
+def test_bad_fixed_arguments_are_formula_errors(fixed, message):
+    with pytest.raises(FormulaError) as info:
+        check_formula("n", "output_size", fixed=fixed)
     assert message in str(info.value)
 
 
