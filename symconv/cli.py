@@ -20,7 +20,7 @@ from typing import Any
 
 from . import progress
 from .errors import OperatorError, SymconvError, require
-from .limits import require_work
+from .limits import require_index_range, require_work
 from .validation import integer, is_integer
 
 EXIT_PROVED, EXIT_REFUTED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
@@ -217,14 +217,38 @@ def _check_layer(point: dict[str, Any]) -> None:
     for name in ("in_channels", "out_channels"):
         require(point.get(name, groups) % groups == 0, "groups", groups,
                 f"must divide {name}={point.get(name)}", error=OperatorError)
-    shapes = [point.get(name) for name in ("input_shape", "kernel_shape")]
-    if not all(isinstance(v, (tuple, list)) and all(map(is_integer, v)) for v in shapes):
+    axes = {name: _integers(point.get(name)) for name in PER_AXIS}
+    require_index_range("prove", **{name: v for name, v in axes.items() if v})
+    if not (axes["input_shape"] and axes["kernel_shape"]):
         return
-    spatial, kernel = (prod(v) for v in shapes)
+    kernel = prod(axes["kernel_shape"])
     blocks = point.get("out_channels", 1) * point.get("in_channels", 1) // groups
-    require_work(f"prove at input {tuple(shapes[0])}, kernel {tuple(shapes[1])}, {blocks} "
-                 "channel blocks", index_entries=blocks * spatial * kernel,
+    require_work(f"prove at input {axes['input_shape']}, kernel {axes['kernel_shape']}, "
+                 f"{blocks} channel blocks", index_entries=blocks * _extent(point, axes) * kernel,
                  symbols=blocks * kernel)
+
+
+def _integers(value: Any) -> tuple[int, ...]:
+    """The integers of a per-axis value (an int, ints, or (before, after) pairs), else ()."""
+    if is_integer(value):
+        return (value,)
+    if isinstance(value, (tuple, list)):
+        flat = [v for item in value for v in (item if isinstance(item, (tuple, list)) else
+                                              (item,))]
+        return tuple(flat) if all(map(is_integer, flat)) else ()
+    return ()
+
+
+def _extent(point: dict[str, Any], axes: dict[str, tuple[int, ...]]) -> int:
+    """An upper bound on the larger spatial side of the layer: padded input, or the
+    transposed output ``(n-1)s + d(k-1) + output_padding + 1``."""
+    n = axes["input_shape"]
+    pad = 2 * max(axes["padding"] or (0,))
+    stride, dilation = max(axes["stride"] or (1,)), max(axes["dilation"] or (1,))
+    k = max(axes["kernel_shape"])
+    per_axis = [max(size + pad, (size - 1) * stride + dilation * (k - 1) + stride)
+                if "output_padding" in point else size + pad for size in n]
+    return prod(per_axis)
 
 
 def _check_outputs(args: argparse.Namespace, *options: str) -> dict[str, str]:

@@ -35,6 +35,8 @@ BYTES_PER_ENTRY = 260
 SECONDS_PER_ENTRY = 30e-6
 
 
+#: Largest size, stride, padding or dilation an index form holds (its products stay in int64).
+MAX_INDEX = 2**40
 #: Default largest estimated peak memory (bytes) of one operator, figure or oracle call.
 MAX_WORK_BYTES = 2_000_000_000
 #: The environment variable that overrides :data:`MAX_WORK_BYTES`.
@@ -98,6 +100,24 @@ def work_bytes(index_entries: int = 0, symbols: int = 0, floats: int = 0, cells:
     """
     return (index_entries * BYTES_PER_INDEX_ENTRY + symbols * BYTES_PER_SYMBOL
             + floats * BYTES_PER_FLOAT + cells * BYTES_PER_CELL)
+
+
+def require_index_range(what: str, **values: tuple[int, ...]) -> None:
+    """Refuse sizes, strides, pads or dilations beyond :data:`MAX_INDEX` before NumPy sees them.
+
+    Examples
+    --------
+    >>> require_index_range("correlation", stride=(2, 10**20))
+    Traceback (most recent call last):
+        ...
+    symconv.errors.SizeLimitError: correlation stride[1] must be at most 2**40, got \
+100000000000000000000 (the index form holds int64 positions)
+    """
+    for name, axes in values.items():
+        for axis, value in enumerate(axes):
+            if value > MAX_INDEX:
+                raise SizeLimitError(f"{what} {name}[{axis}] must be at most 2**40, got {value} "
+                                     "(the index form holds int64 positions)")
 
 
 def _bytes(size: int) -> str:

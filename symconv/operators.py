@@ -45,9 +45,9 @@ from typing import Any
 import numpy as np
 import sympy
 
-from .errors import OperatorError, SymconvError, require
+from .errors import OperatorError, SymconvError, describe, require
 from .geometry import Geometry, PoolGeometry, TransposedGeometry, _per_axis, _shape
-from .limits import require_symbolic_size, require_work
+from .limits import require_index_range, require_symbolic_size, require_work
 from .validation import boolean, integer
 
 Shape = tuple[int, ...]
@@ -222,9 +222,15 @@ def _require_layer_work(name: str, spatial_entries: int, kernel_size: int, in_ch
 
 
 def _flat_input(x: Any, shape: Shape) -> list:
-    array = sympy.Array(x) if not isinstance(x, sympy.NDimArray) else x
-    require(tuple(array.shape) == tuple(shape), "x.shape", tuple(array.shape),
-            "must match the operator's input_shape", str(shape), error=OperatorError)
+    try:
+        array = (None if isinstance(x, (str, bytes)) else
+                 x if isinstance(x, sympy.NDimArray) else sympy.Array(x))
+    except (TypeError, ValueError):
+        array = None
+    if array is None or tuple(array.shape) != tuple(shape):
+        given = f"shape {tuple(array.shape)}" if array is not None else repr(x)[:60]
+        raise OperatorError(f"x must be an array of shape {tuple(shape)} (the operator's "
+                            f"input_shape), got {given}")
     return _flatten(array)
 
 
@@ -260,9 +266,28 @@ def _check_channels(in_channels: int, out_channels: int, groups: int) -> None:
                         ("groups", groups)):
         integer(name, value, minimum=1, error=OperatorError)
     for name, value in (("in_channels", in_channels), ("out_channels", out_channels)):
-        require(value % groups == 0, "groups", groups, f"must divide {name}={value}",
-                ", ".join(str(g) for g in range(1, value + 1) if value % g == 0),
-                error=OperatorError)
+        if value % groups:
+            raise OperatorError(describe("groups", groups, f"must divide {name}={value}",
+                                         divisors(value)))
+
+
+def _check_symbol_name(parameter: str, value: Any) -> None:
+    require(isinstance(value, str) and value.isidentifier(), parameter, value,
+            "must be a symbol name (letters, digits, _; not starting with a digit)",
+            "e.g. 'k' or 'w'", error=OperatorError)
+
+
+def divisors(value: int, limit: int = 10_000) -> str:
+    """The divisors of ``value`` as an error message lists them (named, not listed, when large).
+
+    Examples
+    --------
+    >>> divisors(12), divisors(10**30)
+    ('1, 2, 3, 4, 6, 12', 'a divisor of 1000000000000000000000000000000')
+    """
+    if value > limit:
+        return f"a divisor of {value}"
+    return ", ".join(str(g) for g in range(1, value + 1) if value % g == 0)
 
 
 def _channel_blocks(out_flat, tap_flat, in_flat, out_size, in_size, k_size,
@@ -337,7 +362,10 @@ def correlation(geometry: Geometry, in_channels: int = 1, out_channels: int = 1,
     require(isinstance(geometry, Geometry), "geometry", type(geometry).__name__,
             "must be a symconv.Geometry", error=OperatorError)
     _check_channels(in_channels, out_channels, groups)
+    _check_symbol_name("kernel_name", kernel_name)
     out_shape = geometry.output_shape
+    require_index_range("correlation", stride=geometry.stride, dilation=geometry.dilation,
+                        pads=tuple(max(pair) for pair in geometry.pads))
     k_size = prod(geometry.kernel_shape)
     _require_layer_work("correlation", prod(out_shape) * k_size, k_size, in_channels,
                         out_channels, groups)
@@ -406,7 +434,10 @@ def transposed_convolution(input_shape: Sequence[int] | TransposedGeometry,
         geometry = TransposedGeometry(input_shape, kernel_shape, stride, padding,
                                       output_padding, dilation)
     _check_channels(in_channels, out_channels, groups)
+    _check_symbol_name("kernel_name", kernel_name)
     out_shape = geometry.output_shape
+    require_index_range("transposed_convolution", stride=geometry.stride,
+                        dilation=geometry.dilation, padding=geometry.padding)
     k_size = prod(geometry.kernel_shape)
     _require_layer_work("transposed_convolution", prod(geometry.input_shape) * k_size, k_size,
                         in_channels, out_channels, groups)
@@ -448,6 +479,7 @@ def circular_convolution(input_shape: Sequence[int], kernel_shape: Sequence[int]
                 f"must be at most the input size {na} for circular convolution",
                 f"1 to {na}", error=OperatorError)
     _check_channels(in_channels, out_channels, groups)
+    _check_symbol_name("kernel_name", kernel_name)
     _require_layer_work("circular_convolution", prod(n) * prod(k), prod(k), in_channels,
                         out_channels, groups)
     triples = []
@@ -589,6 +621,7 @@ def _pool_geometry(input_shape, kernel_shape, stride, padding, dilation, ceil_mo
 def _require_pool_work(name: str, g: PoolGeometry, channels: Any) -> int:
     """Validate ``channels`` and refuse a pooling whose windows would exceed the work limit."""
     channels = integer("channels", channels, minimum=1, error=OperatorError)
+    require_index_range(name, stride=g.stride, dilation=g.dilation, padding=g.padding)
     require_work(f"{name} ({channels} channels)",
                  index_entries=channels * prod(g.output_shape) * prod(g.kernel_shape))
     return channels
