@@ -258,6 +258,9 @@ def _check_outputs(args: argparse.Namespace, *options: str) -> dict[str, str]:
     given = {option: getattr(args, option) for option in options if getattr(args, option)}
     for option, path in given.items():
         check_output_path(path, f"--{option}")
+    if len({os.path.realpath(path) for path in given.values()}) < len(given):
+        raise UsageError(f"{' and '.join(f'--{o}' for o in given)} must name different files, "
+                         f"got {list(given.values())}")
     return given
 
 

@@ -203,7 +203,7 @@ class LinearOperator:
 def _float_array(parameter: str, value: Any, shape: Shape, what: str) -> np.ndarray:
     """``value`` as a float array of ``shape``, or an OperatorError naming the expected shape."""
     try:
-        array = np.asarray(value, dtype=float)
+        array = None if value is None else np.asarray(value, dtype=float)
     except (TypeError, ValueError):
         array = None
     if array is None or array.shape != shape:
@@ -502,8 +502,6 @@ def circular_convolution(input_shape: Sequence[int], kernel_shape: Sequence[int]
 def _per_channel(name: str, pairs: list[tuple[np.ndarray, np.ndarray]], in_shape: Shape,
                  out_shape: Shape, channels: int, coeffs: list | None = None) -> LinearOperator:
     """Build a block-diagonal constant operator from per-axis (out, in) index pairs."""
-    channels = integer("channels", channels, minimum=1, error=OperatorError)
-    require_work(name, index_entries=channels * prod(len(p[0]) for p in pairs))
     grids = np.meshgrid(*[np.arange(len(p[0])) for p in pairs], indexing="ij")
     outs = tuple(p[0][g.ravel()] for p, g in zip(pairs, grids))
     ins = tuple(p[1][g.ravel()] for p, g in zip(pairs, grids))
@@ -514,6 +512,17 @@ def _per_channel(name: str, pairs: list[tuple[np.ndarray, np.ndarray]], in_shape
     cols = np.concatenate([c * in_size + in_flat for c in range(channels)]).astype(np.int64)
     return LinearOperator(name, (channels, *in_shape), (channels, *out_shape), rows, cols,
                           np.full(len(rows), -1, dtype=np.int64), None, None)
+
+
+def _constant_channels(name: str, channels: Any, in_shape: Shape, out_shape: Shape) -> int:
+    """Validate ``channels`` and refuse a constant operator whose index form exceeds the limit.
+
+    These operators have at most one entry per input position and channel.
+    """
+    channels = integer("channels", channels, minimum=1, error=OperatorError)
+    require_index_range(name, size=tuple(map(max, in_shape, out_shape)))
+    require_work(f"{name} ({channels} channels)", index_entries=channels * prod(in_shape))
+    return channels
 
 
 def shift(input_shape: Sequence[int], offset: Sequence[int] | int, circular: bool = False,
@@ -529,6 +538,7 @@ def shift(input_shape: Sequence[int], offset: Sequence[int] | int, circular: boo
     """
     n = _shape("input_shape", input_shape)
     t = per_axis_integers(offset, len(n))
+    channels = _constant_channels("shift", channels, n, n)
     pairs = []
     for na, ta in zip(n, t):
         i = np.arange(na)
@@ -571,6 +581,7 @@ def zero_insertion(input_shape: Sequence[int], factor: int | Sequence[int],
     n = _shape("input_shape", input_shape)
     f = _per_axis("factor", factor, len(n), 1)
     out = tuple((na - 1) * fa + 1 for na, fa in zip(n, f))
+    channels = _constant_channels("zero_insertion", channels, n, out)
     pairs = [(np.arange(na) * fa, np.arange(na)) for na, fa in zip(n, f)]
     return _per_channel("zero_insertion", pairs, n, out, channels)
 
@@ -587,6 +598,7 @@ def decimation(input_shape: Sequence[int], factor: int | Sequence[int],
     n = _shape("input_shape", input_shape)
     f = _per_axis("factor", factor, len(n), 1)
     out = tuple(-(-na // fa) for na, fa in zip(n, f))
+    channels = _constant_channels("decimation", channels, n, out)
     pairs = [(np.arange(oa), np.arange(oa) * fa) for oa, fa in zip(out, f)]
     return _per_channel("decimation", pairs, n, out, channels)
 
@@ -604,6 +616,7 @@ def zero_padding(input_shape: Sequence[int], pads: Any, channels: int = 1) -> Li
 
     pairs_pad = resolve_pads(pads, n, (1,) * len(n), (1,) * len(n), (1,) * len(n))
     out = tuple(na + b + a for na, (b, a) in zip(n, pairs_pad))
+    channels = _constant_channels("zero_padding", channels, n, out)
     pairs = [(np.arange(na) + b, np.arange(na)) for na, (b, _) in zip(n, pairs_pad)]
     return _per_channel("zero_padding", pairs, n, out, channels)
 
@@ -649,7 +662,7 @@ def avg_pool(input_shape: Sequence[int] | PoolGeometry, kernel_shape: Sequence[i
     """
     g = _pool_geometry(input_shape, kernel_shape, stride, padding, 1, ceil_mode)
     count_include_pad = boolean("count_include_pad", count_include_pad, error=OperatorError)
-    _require_pool_work("avg_pool", g, channels)
+    channels = _require_pool_work("avg_pool", g, channels)
     require(g.dilation == (1,) * g.ndim, "dilation", g.dilation,
             "must be 1: PyTorch average pooling has no dilation", error=OperatorError)
     pairs, weights = [], []
