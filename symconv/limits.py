@@ -22,6 +22,8 @@ C.matrix would build 1000000000 symbolic entries (about 260.0 GB and 8.3 h),
 from __future__ import annotations
 
 import os
+from math import prod
+from typing import Any
 
 from .errors import SizeLimitError
 
@@ -118,6 +120,22 @@ def require_index_range(what: str, **values: tuple[int, ...]) -> None:
             if value > MAX_INDEX:
                 raise SizeLimitError(f"{what} {name}[{axis}] must be at most 2**40, got {value} "
                                      "(the index form holds int64 positions)")
+
+
+def oracle_floats(in_channels: int, out_channels: int, geometry: Any) -> int:
+    """Float64 values the numeric oracle allocates for a layer: padded input plus output.
+
+    An estimate from the spec's sizes (its ``padded_shape`` when it has one), made
+    before the oracle pads anything.
+
+    Examples
+    --------
+    >>> from symconv.geometry import Geometry
+    >>> oracle_floats(2, 3, Geometry((5,), (3,), padding=1))
+    29
+    """
+    padded = getattr(geometry, "padded_shape", geometry.input_shape)
+    return in_channels * prod(padded) + out_channels * prod(geometry.output_shape)
 
 
 def _bytes(size: int) -> str:

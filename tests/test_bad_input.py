@@ -20,6 +20,7 @@ import numpy as np
 import pytest
 
 import symconv as sc
+from symconv import numeric
 from symconv.cli import main
 from symconv.errors import (
     GeometryError,
@@ -323,6 +324,8 @@ GUARDED_CALLS = [
     lambda: sc.avg_pool((10**9,), (2,), channels=3),
     lambda: sc.shift((10**9,), 1, channels=4),
     lambda: sc.zero_insertion((10**9,), 2, channels=2),
+    lambda: numeric.correlate(np.ones((1, 5)), np.ones((1, 1, 3)),
+                              sc.Geometry((5,), (3,), padding=10**9)),
     lambda: sc.correlation(sc.Geometry((300, 300), (3, 3))).numeric(np.ones((1, 1, 3, 3))),
 ]
 
