@@ -165,10 +165,10 @@ def _prove_parameters(args: argparse.Namespace) -> dict[str, Any]:
         if value is not None:
             params[name] = (parse_count(flag, value) if option in COUNT_OPTIONS else
                             parse_sizes(flag, value))
+    ndim = _axes_given(params) or len(defaults.get("input_shape") or (1,))
     for name in ("input_shape", "kernel_shape"):
         if isinstance(params.get(name), int):
-            params[name] = (params[name],)
-    ndim = _axes_given(params) or len(defaults.get("input_shape") or (1,))
+            params[name] = (params[name],) * ndim
     if args.padding is not None:
         params["padding"] = parse_padding(args.padding, ndim)
     for text in args.param or ():
@@ -180,11 +180,14 @@ def _prove_parameters(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _axes_given(params: dict[str, Any]) -> int | None:
-    """The number of spatial axes of the user's ``--input`` (else ``--kernel``), if given."""
+    """The spatial axes of the user's ``--input`` (else ``--kernel``): one for a single size.
+
+    A single ``--kernel 3`` with ``--input 5,5`` then means ``(3, 3)``.
+    """
     for name in ("input_shape", "kernel_shape"):
-        if isinstance(params.get(name), (tuple, list)):
+        if isinstance(params.get(name), tuple):
             return len(params[name])
-    return None
+    return 1 if any(name in params for name in ("input_shape", "kernel_shape")) else None
 
 
 def _defaults_with_axes(defaults: dict[str, Any], params: dict[str, Any],
@@ -192,7 +195,8 @@ def _defaults_with_axes(defaults: dict[str, Any], params: dict[str, Any],
     """Per-axis defaults the user did not give, with their axes matched to ``ndim``.
 
     ``prove transpose --input 6`` has the 1-D default kernel ``(3,)``, not the 2-D
-    ``(3, 3)`` written for the default input ``(4, 4)``.
+    ``(3, 3)`` written for the default input ``(4, 4)``. Only defaults that are the
+    same on every axis follow; one such as ``(3, 2)`` belongs to its axes and stays.
 
     Examples
     --------
@@ -203,7 +207,8 @@ def _defaults_with_axes(defaults: dict[str, Any], params: dict[str, Any],
     for name in PER_AXIS:
         default = defaults.get(name)
         if (name not in params and isinstance(default, (tuple, list)) and default
-                and len(default) != ndim and all(is_integer(v) for v in default)):
+                and len(default) != ndim and all(is_integer(v) for v in default)
+                and len(set(default)) == 1):
             matched[name] = (default[0],) * ndim
     return matched
 

@@ -137,11 +137,10 @@ CORRELATION = [
 ]
 
 
-@pytest.mark.parametrize("build", [sc.correlation, sc.convolution])
-@pytest.mark.parametrize(("kwargs", "error", "parameter", "value"), CORRELATION)
+@pytest.mark.parametrize(("build", "kwargs", "error", "parameter", "value"), [
+    (build, *row) for build in (sc.correlation, sc.convolution) for row in CORRELATION
+    if build is sc.correlation or "flip" not in row[0]])
 def test_correlation_and_convolution_reject(build, kwargs, error, parameter, value):
-    if build is sc.convolution and "flip" in kwargs:
-        pytest.skip("convolution has no flip argument")
     kwargs = {"geometry": G, **kwargs}
     found, message = _message(lambda: build(**kwargs))
     assert found is error and message.startswith(parameter) and value in message
@@ -304,6 +303,17 @@ def test_cli_subprocess_shows_no_traceback_for_a_crash_that_used_to_be_exit_3():
 def test_one_dimensional_input_gets_a_one_dimensional_default_kernel(capsys):
     assert main(["prove", "transpose", "--input", "6", "--json"]) == 0
     assert '"kernel_shape": [\n      3\n    ]' in capsys.readouterr().out
+
+
+def test_one_kernel_size_covers_every_axis_of_the_input(capsys):
+    assert main(["prove", "transpose", "--input", "5,5", "--kernel", "3", "--json"]) == 0
+    assert '"kernel_shape": [\n      3,\n      3\n    ]' in capsys.readouterr().out
+
+
+def test_a_default_that_differs_per_axis_keeps_its_axes(capsys):
+    assert main(["prove", "separable", "--input", "6"]) == 2
+    err = capsys.readouterr().err
+    assert "kernel_shape must have as many axes as input_shape (6,), got (3, 2)" in err
 
 
 @pytest.mark.parametrize("argv", [["prove", "transpose", "--help"], ["list", "transpose"]])
