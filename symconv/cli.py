@@ -16,10 +16,13 @@ import re
 import sys
 import time
 from collections.abc import Sequence
+from math import prod
 from typing import Any
 
 from . import progress
-from .errors import SymconvError
+from .errors import OperatorError, SymconvError, require
+from .limits import require_index_range, require_work
+from .validation import integer, is_integer
 
 EXIT_PROVED, EXIT_REFUTED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 EXIT_VERIFIED, EXIT_UNDECIDED = 4, 5
@@ -58,6 +61,29 @@ def parse_sizes(option: str, text: str) -> tuple[int, ...] | int:
     return tuple(_int(option, item) for item in items)
 
 
+def parse_count(option: str, text: str) -> int:
+    """One integer (a channel count, a number of groups), never a list.
+
+    Examples
+    --------
+    >>> parse_count("--groups", "2")
+    2
+    >>> parse_count("--out-channels", "2,2")
+    Traceback (most recent call last):
+        ...
+    symconv.cli.UsageError: --out-channels must be one integer, got '2,2'
+    """
+    try:
+        return int(text)
+    except ValueError:
+        raise UsageError(f"{option} must be one integer, got {text!r}") from None
+
+
+#: What ``--padding`` accepts, for its error message.
+PADDING_FORMS = ("an integer (1), one integer per axis (1,2), before:after (1:2), one pair per "
+                 "axis (0:1,1:0) or a name (valid, same, same_lower, full)")
+
+
 def parse_padding(text: str, ndim: int) -> Any:
     """``1``, ``1,2`` (per axis), ``1:2`` (before:after, every axis), ``0:1,1:0``, or a name.
 
@@ -65,17 +91,32 @@ def parse_padding(text: str, ndim: int) -> Any:
     --------
     >>> parse_padding("same", 2), parse_padding("1:2", 2), parse_padding("1,0", 2)
     ('same', ((1, 2), (1, 2)), (1, 0))
+    >>> parse_padding("1:2:3", 1)
+    Traceback (most recent call last):
+        ...
+    symconv.cli.UsageError: --padding must be an integer (1), one integer per axis (1,2), \
+before:after (1:2), one pair per axis (0:1,1:0) or a name (valid, same, same_lower, full), \
+got '1:2:3'
     """
     if text.replace("_", "").isalpha():
         return text
+    try:
+        return _padding_values(text, ndim)
+    except UsageError:
+        raise UsageError(f"--padding must be {PADDING_FORMS}, got {text!r}") from None
+
+
+def _padding_values(text: str, ndim: int) -> Any:
     items = [item.strip() for item in text.split(",")]
-    if any(":" in item for item in items):
-        pairs = []
-        for item in items:
-            before, _, after = item.partition(":")
-            pairs.append((_int("--padding", before), _int("--padding", after or before)))
-        return tuple(pairs) * ndim if len(pairs) == 1 else tuple(pairs)
-    return parse_sizes("--padding", text)
+    if not any(":" in item for item in items):
+        return parse_sizes("--padding", text)
+    pairs = []
+    for item in items:
+        parts = item.split(":")
+        if len(parts) != 2:
+            raise UsageError(item)
+        pairs.append((_int("--padding", parts[0]), _int("--padding", parts[1])))
+    return tuple(pairs) * ndim if len(pairs) == 1 else tuple(pairs)
 
 
 def parse_param(text: str) -> tuple[str, Any]:
@@ -106,37 +147,160 @@ LAYER_OPTIONS = (("input", "input_shape"), ("kernel", "kernel_shape"), ("stride"
                  ("dilation", "dilation"), ("output_padding", "output_padding"),
                  ("in_channels", "in_channels"), ("out_channels", "out_channels"),
                  ("groups", "groups"))
+#: Options that take one integer, not a list.
+COUNT_OPTIONS = ("in_channels", "out_channels", "groups")
+#: Parameters with one value per spatial axis: their defaults follow the axes the user gave.
+PER_AXIS = ("input_shape", "kernel_shape", "stride", "padding", "dilation", "output_padding")
+#: Channel parameters: integers >= 1.
+CHANNELS = ("in_channels", "out_channels", "groups", "channels", "depth_multiplier")
 
 
 def _prove_parameters(args: argparse.Namespace) -> dict[str, Any]:
+    from .theorems import get
+
+    defaults = get(args.name).parameters
     params: dict[str, Any] = {}
     for option, name in LAYER_OPTIONS:
         value = getattr(args, option)
+        flag = f"--{option.replace('_', '-')}"
         if value is not None:
-            params[name] = parse_sizes(f"--{option.replace('_', '-')}", value)
+            params[name] = (parse_count(flag, value) if option in COUNT_OPTIONS else
+                            parse_sizes(flag, value))
+    ndim = _axes_given(params) or len(defaults.get("input_shape") or (1,))
     for name in ("input_shape", "kernel_shape"):
         if isinstance(params.get(name), int):
-            params[name] = (params[name],)
+            params[name] = (params[name],) * ndim
     if args.padding is not None:
-        from .theorems import get
-
-        shape = params.get("input_shape") or get(args.name).parameters.get("input_shape", (1,))
-        params["padding"] = parse_padding(args.padding, len(shape))
+        params["padding"] = parse_padding(args.padding, ndim)
     for text in args.param or ():
         name, value = parse_param(text)
         params[name] = value
+    params = {**_defaults_with_axes(defaults, params, ndim), **params}
+    _check_layer({**defaults, **params})
     return params
 
 
-def _write(path: str, text: str) -> None:
-    from .render.files import write_atomic
+def _axes_given(params: dict[str, Any]) -> int | None:
+    """The spatial axes of the user's ``--input`` (else ``--kernel``): one for a single size.
 
-    write_atomic(path, text)
+    A single ``--kernel 3`` with ``--input 5,5`` then means ``(3, 3)``.
+    """
+    for name in ("input_shape", "kernel_shape"):
+        if isinstance(params.get(name), tuple):
+            return len(params[name])
+    return 1 if any(name in params for name in ("input_shape", "kernel_shape")) else None
+
+
+def _defaults_with_axes(defaults: dict[str, Any], params: dict[str, Any],
+                        ndim: int) -> dict[str, Any]:
+    """Per-axis defaults the user did not give, with their axes matched to ``ndim``.
+
+    ``prove transpose --input 6`` has the 1-D default kernel ``(3,)``, not the 2-D
+    ``(3, 3)`` written for the default input ``(4, 4)``. Only defaults that are the
+    same on every axis follow; one such as ``(3, 2)`` belongs to its axes and stays.
+
+    Examples
+    --------
+    >>> _defaults_with_axes({"kernel_shape": (3, 3), "stride": 1}, {"input_shape": (6,)}, 1)
+    {'kernel_shape': (3,)}
+    """
+    matched = {}
+    for name in PER_AXIS:
+        default = defaults.get(name)
+        if (name not in params and isinstance(default, (tuple, list)) and default
+                and len(default) != ndim and all(is_integer(v) for v in default)
+                and len(set(default)) == 1):
+            matched[name] = (default[0],) * ndim
+    return matched
+
+
+def _check_layer(point: dict[str, Any]) -> None:
+    """Channel counts and the work a layer's proof allocates, checked before proving."""
+    for name in CHANNELS:
+        if name in point:
+            integer(name, point[name], minimum=1, error=OperatorError)
+    groups = point.get("groups", 1)
+    for name in ("in_channels", "out_channels"):
+        require(point.get(name, groups) % groups == 0, "groups", groups,
+                f"must divide {name}={point.get(name)}", error=OperatorError)
+    axes = {name: _integers(point.get(name)) for name in PER_AXIS}
+    require_index_range("prove", **{name: v for name, v in axes.items() if v})
+    if not (axes["input_shape"] and axes["kernel_shape"]):
+        return
+    kernel = prod(axes["kernel_shape"])
+    blocks = point.get("out_channels", 1) * point.get("in_channels", 1) // groups
+    require_work(f"prove at input {axes['input_shape']}, kernel {axes['kernel_shape']}, "
+                 f"{blocks} channel blocks", index_entries=blocks * _extent(point, axes) * kernel,
+                 symbols=blocks * kernel)
+
+
+def _integers(value: Any) -> tuple[int, ...]:
+    """The integers of a per-axis value (an int, ints, or (before, after) pairs), else ()."""
+    if is_integer(value):
+        return (value,)
+    if isinstance(value, (tuple, list)):
+        flat = [v for item in value for v in (item if isinstance(item, (tuple, list)) else
+                                              (item,))]
+        return tuple(flat) if all(map(is_integer, flat)) else ()
+    return ()
+
+
+def _extent(point: dict[str, Any], axes: dict[str, tuple[int, ...]]) -> int:
+    """An upper bound on the larger spatial side of the layer: padded input, or the
+    transposed output ``(n-1)s + d(k-1) + output_padding + 1``."""
+    n = axes["input_shape"]
+    pad = 2 * max(axes["padding"] or (0,))
+    stride, dilation = max(axes["stride"] or (1,)), max(axes["dilation"] or (1,))
+    k = max(axes["kernel_shape"])
+    per_axis = [max(size + pad, (size - 1) * stride + dilation * (k - 1) + stride)
+                if "output_padding" in point else size + pad for size in n]
+    return prod(per_axis)
+
+
+def _check_outputs(args: argparse.Namespace, *options: str) -> dict[str, str]:
+    """Each output option given, checked before any work: ``{option: path}``."""
+    from .render.files import check_output_path
+
+    given = {option: getattr(args, option) for option in options if getattr(args, option)}
+    for option, path in given.items():
+        check_output_path(path, f"--{option}")
+    if len({os.path.realpath(path) for path in given.values()}) < len(given):
+        raise UsageError(f"{' and '.join(f'--{o}' for o in given)} must name different files, "
+                         f"got {list(given.values())}")
+    return given
+
+
+def _write(outputs: dict[str, str]) -> None:
+    from .render.files import write_all
+
+    write_all(outputs)
+
+
+def _theorem_help(name: str) -> str:
+    """A theorem's statement, parameters with their defaults (as options) and domain."""
+    from .theorems import get
+
+    thm = get(name)
+    options = {name: f"--{option.replace('_', '-')}" for option, name in LAYER_OPTIONS}
+    lines = [f"{thm.name}  [{thm.family}]", f"  {thm.statement}", "parameters (defaults):"]
+    for key, value in thm.parameters.items():
+        shown = ",".join(map(str, value)) if isinstance(value, (tuple, list)) and all(
+            is_integer(v) for v in value) else str(value)
+        option = options.get(key) or ("--padding" if key == "padding" else "--param")
+        lines.append(f"  {option} {shown}" if option != "--param" else
+                     f"  --param {key}={shown}")
+    if thm.domain_text:
+        lines.append(f"domain (checked when no parameter is given): {thm.domain_text}")
+    return "\n".join(lines)
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from .theorems import theorems
+    from .theorems import get, theorems
 
+    if args.name:
+        print(json.dumps(get(args.name).describe(), indent=2, ensure_ascii=False) if args.json
+              else _theorem_help(args.name))
+        return EXIT_PROVED
     catalogue = theorems()
     if args.json:
         print(json.dumps({"theorems": catalogue}, indent=2, ensure_ascii=False))
@@ -150,15 +314,19 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_prove(args: argparse.Namespace) -> int:
     from .theorems import prove
 
+    if args.help:
+        print(args.usage())
+        if args.name:
+            print(_theorem_help(args.name))
+        return EXIT_PROVED
     if args.all:
         return _prove_all(args)
     if not args.name:
         raise UsageError("prove needs a theorem NAME or --all (see `symconv list`)")
+    outputs = _check_outputs(args, "latex", "markdown")
     proof = prove(args.name, **_prove_parameters(args))
-    if args.latex:
-        _write(args.latex, proof.latex(standalone=True))
-    if args.markdown:
-        _write(args.markdown, proof.markdown())
+    render = {"latex": lambda: proof.latex(standalone=True), "markdown": proof.markdown}
+    _write({path: render[option]() for option, path in outputs.items()})
     print(proof.to_json() if args.json else proof.text())
     return VERDICT_EXIT[proof.verdict]
 
@@ -252,7 +420,7 @@ def cmd_fc_vs_conv(args: argparse.Namespace) -> int:
     result = fc_vs_conv(spatial, kernel, parse_sizes("--stride", args.stride),
                         parse_padding(args.padding, len(spatial)),
                         parse_sizes("--dilation", args.dilation), in_channels=channels,
-                        out_channels=int(parse_sizes("--out-channels", args.out_channels)))
+                        out_channels=parse_count("--out-channels", args.out_channels))
     doc = {"input_shape": [channels, *spatial], "output_shape": list(result.output_shape),
            "fc_params": result.fc_params, "conv_params": result.conv_params,
            "params_ratio": str(result.params_ratio), "fc_macs": result.fc_macs,
@@ -275,6 +443,7 @@ def cmd_figure(args: argparse.Namespace) -> int:
     from .operators import correlation
     from .render import figures
 
+    outputs = _check_outputs(args, "svg", "tikz")
     input_shape = parse_sizes("--input", args.input)
     input_shape = (input_shape,) if isinstance(input_shape, int) else input_shape
     kernel = parse_sizes("--kernel", args.kernel)
@@ -287,16 +456,14 @@ def cmd_figure(args: argparse.Namespace) -> int:
         raise UsageError(f"--position must be an output position inside {g.output_shape}, "
                          f"got {args.position!r}")
     if args.kind == "sparsity":
+        figures.require_drawable("sparsity", figures.sparsity_cells(g))
         op = correlation(g)
         svg, tikz = figures.sparsity_svg(op), figures.sparsity_tikz(op)
     else:
         svg = figures.sliding_window_svg(g, position)
         tikz = figures.sliding_window_tikz(g, position)
-    if args.tikz:
-        _write(args.tikz, tikz)
-    if args.svg:
-        _write(args.svg, svg)
-    if not (args.svg or args.tikz):
+    _write({path: {"svg": svg, "tikz": tikz}[option] for option, path in outputs.items()})
+    if not outputs:
         print(svg)
     return EXIT_PROVED
 
@@ -312,11 +479,14 @@ def build_parser() -> argparse.ArgumentParser:
         "symbolic matrices, smallest counterexamples, derivations.")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("list", help="the theorem catalogue")
+    p = sub.add_parser("list", help="the theorem catalogue, or one theorem's parameters")
+    p.add_argument("name", nargs="?", help="a theorem: its statement, parameters and defaults")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_list)
 
-    p = sub.add_parser("prove", help="prove a theorem (or --all)")
+    p = sub.add_parser("prove", help="prove a theorem (or --all)", add_help=False)
+    p.add_argument("-h", "--help", action="store_true",
+                   help="show this help; with NAME, the theorem's parameters and defaults")
     p.add_argument("name", nargs="?")
     p.add_argument("--all", action="store_true", help="every theorem at its defaults and "
                    "over its exhaustive domain")
@@ -334,7 +504,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--latex", metavar="FILE", help="write a standalone LaTeX document")
     p.add_argument("--markdown", metavar="FILE", help="write Markdown (KaTeX/MathJax math)")
     p.add_argument("--json", action="store_true")
-    p.set_defaults(run=cmd_prove)
+    p.set_defaults(run=cmd_prove, usage=p.format_help)
 
     p = sub.add_parser("check-formula", help="prove or refute a size formula")
     p.add_argument("expr", help='e.g. "floor((n + 2*p - d*(k - 1) - 1)/s) + 1"')

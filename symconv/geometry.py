@@ -33,12 +33,12 @@ Examples
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Union
 
 from .errors import GeometryError, describe, require
+from .validation import boolean, integer, is_integer
 
 #: What ``padding`` accepts: an int, per-axis ints, per-axis (before, after) pairs or a name.
 Padding = Union[int, str, Sequence[int], Sequence[Sequence[int]]]  # noqa: UP007
@@ -124,37 +124,22 @@ def pool_output_size(n: int, k: int, s: int, pad_before: int = 0, pad_after: int
 # Canonicalising user input
 # ---------------------------------------------------------------------------
 
-def _as_int(name: str, value: Any) -> int:
-    is_int = isinstance(value, numbers.Integral) and not isinstance(value, bool)
-    require(is_int, name, value, "must be an integer")
-    return int(value)
-
-
 def _shape(name: str, value: Any) -> tuple[int, ...]:
-    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+    if is_integer(value):
         value = (value,)
     require(isinstance(value, Sequence) and not isinstance(value, str), name, value,
             "must be a tuple of sizes, one per spatial axis", "e.g. (5,) or (5, 5)")
     require(1 <= len(value) <= MAX_AXES, name, tuple(value),
             f"must have 1 to {MAX_AXES} spatial axes")
-    sizes = tuple(_as_int(f"{name}[{i}]", v) for i, v in enumerate(value))
-    for i, v in enumerate(sizes):
-        require(v >= 1, f"{name}[{i}]", v, "must be a positive integer", "1, 2, 3, ...")
-    return sizes
+    return tuple(integer(f"{name}[{i}]", v, minimum=1) for i, v in enumerate(value))
 
 
 def _per_axis(name: str, value: Any, ndim: int, minimum: int) -> tuple[int, ...]:
     if isinstance(value, Sequence) and not isinstance(value, str):
         require(len(value) == ndim, name, tuple(value),
                 f"must give one value per spatial axis ({ndim})")
-        values = tuple(_as_int(f"{name}[{i}]", v) for i, v in enumerate(value))
-    else:
-        values = (_as_int(name, value),) * ndim
-    rule = "must be a positive integer" if minimum == 1 else "must be a non-negative integer"
-    for i, v in enumerate(values):
-        label = name if not isinstance(value, Sequence) else f"{name}[{i}]"
-        require(v >= minimum, label, v, rule, f"{minimum}, {minimum + 1}, {minimum + 2}, ...")
-    return values
+        return tuple(integer(f"{name}[{i}]", v, minimum) for i, v in enumerate(value))
+    return (integer(name, value, minimum),) * ndim
 
 
 def _check_axes(input_shape: tuple[int, ...], kernel_shape: tuple[int, ...]) -> None:
@@ -193,16 +178,13 @@ def resolve_pads(padding: Padding, input_shape: tuple[int, ...], kernel_shape: t
             if isinstance(entry, Sequence) and not isinstance(entry, str):
                 require(len(entry) == 2, f"padding[{i}]", entry,
                         "must be a (before, after) pair")
-                pair = tuple(_as_int(f"padding[{i}]", v) for v in entry)
+                pair = tuple(integer(f"padding[{i}]", v, minimum=0) for v in entry)
             else:
-                value = _as_int(f"padding[{i}]", entry)
+                value = integer(f"padding[{i}]", entry, minimum=0)
                 pair = (value, value)
-            for v in pair:
-                require(v >= 0, f"padding[{i}]", entry, "must be non-negative", "0, 1, 2, ...")
             pairs.append(pair)
         return tuple(pairs)
-    value = _as_int("padding", padding)
-    require(value >= 0, "padding", value, "must be non-negative", "0, 1, 2, ...")
+    value = integer("padding", padding, minimum=0)
     return ((value, value),) * ndim
 
 
@@ -391,7 +373,7 @@ class PoolGeometry(_Spatial):
         s = k if stride is None else _per_axis("stride", stride, ndim, 1)
         d = _per_axis("dilation", dilation, ndim, 1)
         p = _per_axis("padding", padding, ndim, 0)
-        require(isinstance(ceil_mode, bool), "ceil_mode", ceil_mode, "must be True or False")
+        ceil_mode = boolean("ceil_mode", ceil_mode)
         for axis in range(ndim):
             require(2 * p[axis] <= k[axis], f"padding[{axis}]", p[axis],
                     f"must be at most half the kernel size {k[axis]}", f"0 to {k[axis] // 2}")

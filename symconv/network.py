@@ -97,6 +97,7 @@ from typing import Any, ClassVar, Union
 
 from .errors import FormulaError, GeometryError, OperatorError, SymconvError, describe
 from .geometry import MAX_AXES, PADDING_NAMES, Geometry, PoolGeometry, TransposedGeometry
+from .validation import integer, is_integer
 
 #: Longest layer or input text the parser reads.
 MAX_TEXT = 200
@@ -115,15 +116,8 @@ BOOL_WORDS = {"true": True, "false": False}
 # Value checks: validate and normalise one argument, raise FormulaError
 # ---------------------------------------------------------------------------
 
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
 def _bounded_int(name: str, value: Any, minimum: int) -> int:
-    valid = f"{minimum} to {MAX_INT}"
-    if not (_is_int(value) and minimum <= value <= MAX_INT):
-        raise FormulaError(describe(name, value, "must be an integer in range", valid))
-    return value
+    return integer(name, value, minimum, MAX_INT, error=FormulaError)
 
 
 def _axes(name: str, value: Any, minimum: int) -> Axes:
@@ -326,7 +320,7 @@ Layer = Union[Conv, TConv, MaxPool, AvgPool, Flatten, FC, ReLU, BatchNorm]  # no
 # Tokenizer and parser
 # ---------------------------------------------------------------------------
 
-_TOKEN = re.compile(r"""(?P<space>\s+)|(?P<name>[A-Za-z_][A-Za-z0-9_]*)|(?P<int>[0-9]+)
+_TOKEN = re.compile(r"""(?P<space>\s+)|(?P<name>[A-Za-z_][A-Za-z0-9_]*)|(?P<int>-?[0-9]+)
                         |(?P<str>'[A-Za-z_]*'|"[A-Za-z_]*")|(?P<punct>[(),=])""", re.VERBOSE)
 _TOKENS_VALID = "names, integers, 'quoted names', ( ) , ="
 
@@ -362,7 +356,7 @@ def _tokenize(text: str) -> list[_Token]:
 
 
 def _token_int(text: str, position: int, digits: str) -> int:
-    if len(digits) > len(str(MAX_INT)) or int(digits) > MAX_INT:
+    if len(digits.lstrip("-")) > len(str(MAX_INT)) or abs(int(digits)) > MAX_INT:
         raise _fail(text, position + 1, f"integer {digits[:12]} is too large "
                                         f"(valid: 0 to {MAX_INT})")
     return int(digits)
@@ -468,8 +462,8 @@ def parse_layer(text: str | Layer) -> Layer:
     if not isinstance(text, str):
         raise FormulaError(describe("layer", text, "must be a string such as 'conv(64, k=3)'"))
     if len(text) > MAX_TEXT:
-        raise FormulaError(describe("layer text", f"{text[:20]}...", f"must be at most "
-                                    f"{MAX_TEXT} characters long, got {len(text)}"))
+        raise FormulaError(f"layer text {text[:20] + '...'!r} must be at most {MAX_TEXT} "
+                           f"characters long, got {len(text)} characters")
     name, args = _Parser(text).layer()
     return _build(text, name, args)
 
@@ -540,7 +534,7 @@ def parse_input(text: str | Sequence[int]) -> tuple[int, tuple[int, ...]]:
     """
     if isinstance(text, str):
         sizes = _input_sizes(text)
-    elif isinstance(text, Sequence) and all(_is_int(v) for v in text):
+    elif isinstance(text, Sequence) and all(is_integer(v) for v in text):
         sizes = tuple(text)
     else:
         raise FormulaError(describe("input", text, "must be a text like '3x224x224' or a "
@@ -927,8 +921,10 @@ def fc_vs_conv(input_shape: Sequence[int], kernel: int | Sequence[int], stride: 
     >>> c.fc_macs, c.conv_macs, c.macs_ratio
     (984064, 3844, Fraction(256, 1))
     """
+    in_channels = integer("in_channels", in_channels, minimum=1, error=OperatorError)
+    out_channels = integer("out_channels", out_channels, minimum=1, error=OperatorError)
     spatial = tuple(input_shape)
-    g = Geometry(spatial, _per_axis(kernel, len(spatial)) if _is_int(kernel) else kernel,
+    g = Geometry(spatial, _per_axis(kernel, len(spatial)) if is_integer(kernel) else kernel,
                  stride, padding, dilation)
     inputs = in_channels * prod(g.input_shape)
     outputs = out_channels * prod(g.output_shape)

@@ -41,6 +41,7 @@ import sympy
 
 from .errors import GeometryError, OperatorError, require
 from .geometry import Geometry, PoolGeometry, TransposedGeometry
+from .limits import oracle_floats, require_work
 
 # ---------------------------------------------------------------------------
 # Validation at the edge
@@ -382,6 +383,7 @@ def _check_conv(x: Any, w: Any,
     w = _array("w", w, ndim, leading=2)
     _spatial_shape("x", x, geometry.input_shape)
     _spatial_shape("w", w, geometry.kernel_shape, leading=2)
+    require_work("numeric oracle", floats=oracle_floats(x.shape[0], w.shape[0], geometry))
     return x, w
 
 

@@ -39,14 +39,16 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
+from math import prod
 from typing import Any
 
 import numpy as np
 import sympy
 
-from .errors import OperatorError, SymconvError, require
+from .errors import OperatorError, SymconvError, describe, require
 from .geometry import Geometry, PoolGeometry, TransposedGeometry, _per_axis, _shape
-from .limits import require_symbolic_size
+from .limits import require_index_range, require_symbolic_size, require_work
+from .validation import boolean, integer
 
 Shape = tuple[int, ...]
 
@@ -157,6 +159,7 @@ class LinearOperator:
         ``w`` must have the shape of :attr:`kernel`; operators without a kernel take none.
         """
         values = self._values(w)
+        require_work(f"{self.name}.numeric {self.shape}", floats=self.shape[0] * self.shape[1])
         dense = np.zeros(self.shape, dtype=values.dtype)
         np.add.at(dense, (self.rows, self.cols), values)
         return dense
@@ -167,10 +170,7 @@ class LinearOperator:
                     error=OperatorError)
             base = np.ones(len(self.rows))
         else:
-            w = np.asarray(w, dtype=float)
-            require(w.shape == self.kernel_shape, "w.shape", w.shape,
-                    f"must match the kernel layout of {self.name}", str(self.kernel_shape),
-                    error=OperatorError)
+            w = _float_array("w", w, self.kernel_shape, f"the kernel layout of {self.name}")
             base = w.reshape(-1)[self.taps]
         if self.coeffs is not None:
             base = base * np.array([float(a) for a in self.coeffs])
@@ -200,10 +200,37 @@ class LinearOperator:
                 f"{self.shape[0]}x{self.shape[1]} matrix, {len(self.rows)} entries>")
 
 
+def _float_array(parameter: str, value: Any, shape: Shape, what: str) -> np.ndarray:
+    """``value`` as a float array of ``shape``, or an OperatorError naming the expected shape."""
+    try:
+        array = None if value is None else np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        array = None
+    if array is None or array.shape != shape:
+        given = f"shape {array.shape}" if array is not None else repr(value)[:60]
+        raise OperatorError(f"{parameter} must be a real array of shape {shape} ({what}), "
+                            f"got {given}")
+    return array
+
+
+def _require_layer_work(name: str, spatial_entries: int, kernel_size: int, in_channels: int,
+                        out_channels: int, groups: int) -> None:
+    """Refuse a layer whose index form or kernel symbols would exceed the work limit."""
+    blocks = out_channels * (in_channels // groups)
+    require_work(f"{name} ({in_channels} -> {out_channels} channels, groups={groups})",
+                 index_entries=blocks * spatial_entries, symbols=blocks * kernel_size)
+
+
 def _flat_input(x: Any, shape: Shape) -> list:
-    array = sympy.Array(x) if not isinstance(x, sympy.NDimArray) else x
-    require(tuple(array.shape) == tuple(shape), "x.shape", tuple(array.shape),
-            "must match the operator's input_shape", str(shape), error=OperatorError)
+    try:
+        array = (None if isinstance(x, (str, bytes)) else
+                 x if isinstance(x, sympy.NDimArray) else sympy.Array(x))
+    except (TypeError, ValueError):
+        array = None
+    if array is None or tuple(array.shape) != tuple(shape):
+        given = f"shape {tuple(array.shape)}" if array is not None else repr(x)[:60]
+        raise OperatorError(f"x must be an array of shape {tuple(shape)} (the operator's "
+                            f"input_shape), got {given}")
     return _flatten(array)
 
 
@@ -237,13 +264,30 @@ def _combine_axes(triples: list[np.ndarray], out_shape: Shape, k_shape: Shape,
 def _check_channels(in_channels: int, out_channels: int, groups: int) -> None:
     for name, value in (("in_channels", in_channels), ("out_channels", out_channels),
                         ("groups", groups)):
-        require(isinstance(value, (int, np.integer)) and not isinstance(value, bool)
-                and value >= 1, name, value, "must be a positive integer", "1, 2, 3, ...",
-                error=OperatorError)
+        integer(name, value, minimum=1, error=OperatorError)
     for name, value in (("in_channels", in_channels), ("out_channels", out_channels)):
-        require(value % groups == 0, "groups", groups, f"must divide {name}={value}",
-                ", ".join(str(g) for g in range(1, value + 1) if value % g == 0),
-                error=OperatorError)
+        if value % groups:
+            raise OperatorError(describe("groups", groups, f"must divide {name}={value}",
+                                         divisors(value)))
+
+
+def _check_symbol_name(parameter: str, value: Any) -> None:
+    require(isinstance(value, str) and value.isidentifier(), parameter, value,
+            "must be a symbol name (letters, digits, _; not starting with a digit)",
+            "e.g. 'k' or 'w'", error=OperatorError)
+
+
+def divisors(value: int, limit: int = 10_000) -> str:
+    """The divisors of ``value`` as an error message lists them (named, not listed, when large).
+
+    Examples
+    --------
+    >>> divisors(12), divisors(10**30)
+    ('1, 2, 3, 4, 6, 12', 'a divisor of 1000000000000000000000000000000')
+    """
+    if value > limit:
+        return f"a divisor of {value}"
+    return ", ".join(str(g) for g in range(1, value + 1) if value % g == 0)
 
 
 def _channel_blocks(out_flat, tap_flat, in_flat, out_size, in_size, k_size,
@@ -318,7 +362,14 @@ def correlation(geometry: Geometry, in_channels: int = 1, out_channels: int = 1,
     require(isinstance(geometry, Geometry), "geometry", type(geometry).__name__,
             "must be a symconv.Geometry", error=OperatorError)
     _check_channels(in_channels, out_channels, groups)
+    _check_symbol_name("kernel_name", kernel_name)
     out_shape = geometry.output_shape
+    require_index_range("correlation", stride=geometry.stride, dilation=geometry.dilation,
+                        pads=tuple(max(pair) for pair in geometry.pads))
+    k_size = prod(geometry.kernel_shape)
+    _require_layer_work("correlation", prod(out_shape) * k_size, k_size, in_channels,
+                        out_channels, groups)
+    flip = boolean("flip", flip, error=OperatorError)
     triples = [_window_triples(o, k, n, s, pb, d) for o, k, n, s, d, (pb, _) in zip(
         out_shape, geometry.kernel_shape, geometry.input_shape, geometry.stride,
         geometry.dilation, geometry.pads)]
@@ -383,7 +434,13 @@ def transposed_convolution(input_shape: Sequence[int] | TransposedGeometry,
         geometry = TransposedGeometry(input_shape, kernel_shape, stride, padding,
                                       output_padding, dilation)
     _check_channels(in_channels, out_channels, groups)
+    _check_symbol_name("kernel_name", kernel_name)
     out_shape = geometry.output_shape
+    require_index_range("transposed_convolution", stride=geometry.stride,
+                        dilation=geometry.dilation, padding=geometry.padding)
+    k_size = prod(geometry.kernel_shape)
+    _require_layer_work("transposed_convolution", prod(geometry.input_shape) * k_size, k_size,
+                        in_channels, out_channels, groups)
     # (j, m, i): input j, offset m, output i; reuse the window triples with roles swapped
     triples = [_window_triples(n, k, o, s, p, d) for n, k, o, s, p, d in zip(
         geometry.input_shape, geometry.kernel_shape, out_shape, geometry.stride,
@@ -422,6 +479,9 @@ def circular_convolution(input_shape: Sequence[int], kernel_shape: Sequence[int]
                 f"must be at most the input size {na} for circular convolution",
                 f"1 to {na}", error=OperatorError)
     _check_channels(in_channels, out_channels, groups)
+    _check_symbol_name("kernel_name", kernel_name)
+    _require_layer_work("circular_convolution", prod(n) * prod(k), prod(k), in_channels,
+                        out_channels, groups)
     triples = []
     for na, ka in zip(n, k):
         i, m = np.meshgrid(np.arange(na), np.arange(ka), indexing="ij")
@@ -442,8 +502,6 @@ def circular_convolution(input_shape: Sequence[int], kernel_shape: Sequence[int]
 def _per_channel(name: str, pairs: list[tuple[np.ndarray, np.ndarray]], in_shape: Shape,
                  out_shape: Shape, channels: int, coeffs: list | None = None) -> LinearOperator:
     """Build a block-diagonal constant operator from per-axis (out, in) index pairs."""
-    require(isinstance(channels, int) and channels >= 1, "channels", channels,
-            "must be a positive integer", "1, 2, 3, ...", error=OperatorError)
     grids = np.meshgrid(*[np.arange(len(p[0])) for p in pairs], indexing="ij")
     outs = tuple(p[0][g.ravel()] for p, g in zip(pairs, grids))
     ins = tuple(p[1][g.ravel()] for p, g in zip(pairs, grids))
@@ -454,6 +512,17 @@ def _per_channel(name: str, pairs: list[tuple[np.ndarray, np.ndarray]], in_shape
     cols = np.concatenate([c * in_size + in_flat for c in range(channels)]).astype(np.int64)
     return LinearOperator(name, (channels, *in_shape), (channels, *out_shape), rows, cols,
                           np.full(len(rows), -1, dtype=np.int64), None, None)
+
+
+def _constant_channels(name: str, channels: Any, in_shape: Shape, out_shape: Shape) -> int:
+    """Validate ``channels`` and refuse a constant operator whose index form exceeds the limit.
+
+    These operators have at most one entry per input position and channel.
+    """
+    channels = integer("channels", channels, minimum=1, error=OperatorError)
+    require_index_range(name, size=tuple(map(max, in_shape, out_shape)))
+    require_work(f"{name} ({channels} channels)", index_entries=channels * prod(in_shape))
+    return channels
 
 
 def shift(input_shape: Sequence[int], offset: Sequence[int] | int, circular: bool = False,
@@ -469,6 +538,7 @@ def shift(input_shape: Sequence[int], offset: Sequence[int] | int, circular: boo
     """
     n = _shape("input_shape", input_shape)
     t = per_axis_integers(offset, len(n))
+    channels = _constant_channels("shift", channels, n, n)
     pairs = []
     for na, ta in zip(n, t):
         i = np.arange(na)
@@ -496,10 +566,7 @@ def per_axis_integers(value: Any, ndim: int, parameter: str = "offset",
         values = tuple(value)
     else:
         values = (value,) * ndim
-    for v in values:
-        require(isinstance(v, (int, np.integer)) and not isinstance(v, bool), parameter, value,
-                "must be an integer or one integer per axis", error=error)
-    return tuple(int(v) for v in values)
+    return tuple(integer(parameter, v, error=error) for v in values)
 
 
 def zero_insertion(input_shape: Sequence[int], factor: int | Sequence[int],
@@ -514,6 +581,7 @@ def zero_insertion(input_shape: Sequence[int], factor: int | Sequence[int],
     n = _shape("input_shape", input_shape)
     f = _per_axis("factor", factor, len(n), 1)
     out = tuple((na - 1) * fa + 1 for na, fa in zip(n, f))
+    channels = _constant_channels("zero_insertion", channels, n, out)
     pairs = [(np.arange(na) * fa, np.arange(na)) for na, fa in zip(n, f)]
     return _per_channel("zero_insertion", pairs, n, out, channels)
 
@@ -530,6 +598,7 @@ def decimation(input_shape: Sequence[int], factor: int | Sequence[int],
     n = _shape("input_shape", input_shape)
     f = _per_axis("factor", factor, len(n), 1)
     out = tuple(-(-na // fa) for na, fa in zip(n, f))
+    channels = _constant_channels("decimation", channels, n, out)
     pairs = [(np.arange(oa), np.arange(oa) * fa) for oa, fa in zip(out, f)]
     return _per_channel("decimation", pairs, n, out, channels)
 
@@ -547,6 +616,7 @@ def zero_padding(input_shape: Sequence[int], pads: Any, channels: int = 1) -> Li
 
     pairs_pad = resolve_pads(pads, n, (1,) * len(n), (1,) * len(n), (1,) * len(n))
     out = tuple(na + b + a for na, (b, a) in zip(n, pairs_pad))
+    channels = _constant_channels("zero_padding", channels, n, out)
     pairs = [(np.arange(na) + b, np.arange(na)) for na, (b, _) in zip(n, pairs_pad)]
     return _per_channel("zero_padding", pairs, n, out, channels)
 
@@ -559,6 +629,15 @@ def _pool_geometry(input_shape, kernel_shape, stride, padding, dilation, ceil_mo
     if isinstance(input_shape, PoolGeometry):
         return input_shape
     return PoolGeometry(input_shape, kernel_shape, stride, padding, dilation, ceil_mode)
+
+
+def _require_pool_work(name: str, g: PoolGeometry, channels: Any) -> int:
+    """Validate ``channels`` and refuse a pooling whose windows would exceed the work limit."""
+    channels = integer("channels", channels, minimum=1, error=OperatorError)
+    require_index_range(name, stride=g.stride, dilation=g.dilation, padding=g.padding)
+    require_work(f"{name} ({channels} channels)",
+                 index_entries=channels * prod(g.output_shape) * prod(g.kernel_shape))
+    return channels
 
 
 def avg_pool(input_shape: Sequence[int] | PoolGeometry, kernel_shape: Sequence[int] | None = None,
@@ -582,6 +661,8 @@ def avg_pool(input_shape: Sequence[int] | PoolGeometry, kernel_shape: Sequence[i
     [0, 1/2, 1/2]])
     """
     g = _pool_geometry(input_shape, kernel_shape, stride, padding, 1, ceil_mode)
+    count_include_pad = boolean("count_include_pad", count_include_pad, error=OperatorError)
+    channels = _require_pool_work("avg_pool", g, channels)
     require(g.dilation == (1,) * g.ndim, "dilation", g.dilation,
             "must be 1: PyTorch average pooling has no dilation", error=OperatorError)
     pairs, weights = [], []
@@ -645,10 +726,7 @@ class MaxPool:
 
     def numeric(self, x: Any) -> np.ndarray:
         """Max of each window of a numeric input (float array of :attr:`output_shape`)."""
-        x = np.asarray(x, dtype=float)
-        require(x.shape == self.input_shape, "x.shape", x.shape,
-                "must match the max pool's input_shape", str(self.input_shape),
-                error=OperatorError)
+        x = _float_array("x", x, self.input_shape, "the max pool's input_shape")
         flat = x.reshape(self.channels, -1)
         out = [[flat[c, list(w)].max() for w in self.windows] for c in range(self.channels)]
         return np.array(out).reshape(self.output_shape)
@@ -685,8 +763,7 @@ def max_pool(input_shape: Sequence[int] | PoolGeometry, kernel_shape: Sequence[i
     ((0, 1), (2, 3), (4,))
     """
     g = _pool_geometry(input_shape, kernel_shape, stride, padding, dilation, ceil_mode)
-    require(isinstance(channels, int) and channels >= 1, "channels", channels,
-            "must be a positive integer", "1, 2, 3, ...", error=OperatorError)
+    channels = _require_pool_work("max_pool", g, channels)
     per_axis = []
     for n, k, s, p, d, out in zip(g.input_shape, g.kernel_shape, g.stride, g.padding,
                                   g.dilation, g.output_shape):

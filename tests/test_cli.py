@@ -54,7 +54,7 @@ def test_asymmetric_padding_for_transpose_is_bad_input(capsys):
 
 @pytest.mark.parametrize(("argv", "message"), [
     (["prove", "transpos"], "did you mean transpose"),
-    (["prove", "transpose", "--stride", "0"], "stride must be a positive integer, got 0"),
+    (["prove", "transpose", "--stride", "0"], "stride must be an integer >= 1, got 0"),
     (["prove", "transpose", "--stride", "two"], "--stride must be an integer"),
     (["prove", "transpose", "--input", "2", "--kernel", "3"], "input_shape[0] >= 3"),
     (["prove", "flip", "--param", "shift"], "--param must look like NAME=VALUE"),

@@ -122,25 +122,25 @@ def test_pool_error_names_smallest_input():
 
 
 BAD_GEOMETRIES = [
-    (dict(stride=0), "stride must be a positive integer, got 0"),
-    (dict(stride=-2), "stride must be a positive integer, got -2"),
-    (dict(dilation=0), "dilation must be a positive integer, got 0"),
-    (dict(padding=-1), "padding must be non-negative, got -1"),
-    (dict(padding=((0, -1), (0, 0))), "padding[0] must be non-negative"),
+    (dict(stride=0), "stride must be an integer >= 1, got 0"),
+    (dict(stride=-2), "stride must be an integer >= 1, got -2"),
+    (dict(dilation=0), "dilation must be an integer >= 1, got 0"),
+    (dict(padding=-1), "padding must be an integer >= 0, got -1"),
+    (dict(padding=((0, -1), (0, 0))), "padding[0] must be an integer >= 0"),
     (dict(padding="smae"), "padding must be an integer or a known name, got 'smae'"),
     (dict(padding=(1, 2, 3)), "padding must give one entry per spatial axis (2)"),
     (dict(padding=((1, 2, 3), 0)), "padding[0] must be a (before, after) pair"),
     (dict(kernel_shape=(7, 3)), "input_shape[0] >= 7"),
     (dict(kernel_shape=(3, 3), dilation=3), "dilated kernel size 7 > padded input size 5"),
     (dict(kernel_shape=(3,)), "kernel_shape must have as many axes as input_shape (5, 5)"),
-    (dict(input_shape=(5.0, 5)), "input_shape[0] must be an integer, got 5.0"),
+    (dict(input_shape=(5.0, 5)), "input_shape[0] must be an integer >= 1, got 5.0"),
     (dict(input_shape=(True, 5)), "input_shape[0] must be an integer"),
-    (dict(input_shape=(0, 5)), "input_shape[0] must be a positive integer, got 0"),
+    (dict(input_shape=(0, 5)), "input_shape[0] must be an integer >= 1, got 0"),
     (dict(input_shape=()), "input_shape must have 1 to 3 spatial axes"),
     (dict(input_shape=(2, 2, 2, 2), kernel_shape=(1, 1, 1, 1)), "1 to 3 spatial axes"),
     (dict(input_shape="5x5"), "input_shape must be a tuple of sizes"),
     (dict(stride=(1, 2, 3)), "stride must give one value per spatial axis (2)"),
-    (dict(stride=1.5), "stride must be an integer, got 1.5"),
+    (dict(stride=1.5), "stride must be an integer >= 1, got 1.5"),
 ]
 
 
@@ -172,7 +172,7 @@ def test_bad_transposed_geometry_is_named(change, message):
 BAD_POOLS = [
     (dict(padding=2), "padding[0] must be at most half the kernel size 3"),
     (dict(ceil_mode="yes"), "ceil_mode must be True or False"),
-    (dict(stride=0), "stride must be a positive integer"),
+    (dict(stride=0), "stride must be an integer >= 1"),
     (dict(input_shape=(1,), kernel_shape=(4,)), "leaves no pooling window"),
 ]
 

@@ -5,6 +5,7 @@ test, and (when present) the composed symbolic operator."""
 from __future__ import annotations
 
 import json
+import re
 from fractions import Fraction
 from math import ceil, floor
 
@@ -216,8 +217,12 @@ def test_parse_layer_accepts(text, expected):
     ("conv(64, k=3, k=5)", ["'k' given twice"]),
     ("conv(64, k=3, 1)", ["positional argument after a keyword"]),
     ("conv(1, 2, 3, 4, 5, 6, True, 8)", ["too many arguments", "column 30"]),
-    ("conv(64, k=0)", ["k must be an integer in range, got 0", "1 to 1000000"]),
-    ("conv(64, k=-3)", ["unexpected character '-'", "column 12"]),
+    ("conv(64, k=0)", ["k must be an integer in 1..1000000, got 0", "1 to 1000000"]),
+    ("conv(64, k=-3)", ["k must be an integer in 1..1000000, got -3", "column 12"]),
+    ("conv(1, k=3, p=-1)", ["conv argument p must be an integer in 0..1000000, got -1"]),
+    ("conv(1, k=3, p=(1, -2))", ["conv argument p[1] must be an integer in 0..1000000, got -2"]),
+    ("conv(1, k=3, p=((0, -1),))", ["p[0][1] must be an integer in 0..1000000, got -1"]),
+    ("conv(1, k=3, s=-99999999)", ["integer -99999999 is too large"]),
     ("conv(64, k=3.5)", ["unexpected character '.'"]),
     ("conv(64, k=3, p=half)", ["padding name", "valid, same, same_lower, full"]),
     ("conv(64, k=3, p='same)", ["unexpected character"]),
@@ -235,7 +240,7 @@ def test_parse_layer_accepts(text, expected):
     ("avgpool(2, d=2)", ["unknown argument 'd' for avgpool"]),
     ("flatten(1)", ["too many arguments for flatten"]),
     ("", ["expected a layer name", "column 1"]),
-    ("conv(" + "1," * 150 + ")", ["at most 200 characters"]),
+    ("conv(" + "1," * 150 + ")", ["at most 200 characters long, got 306 characters"]),
     ("cönv(1, 1)", ["unexpected character 'ö'"]),
 ])
 def test_parse_layer_rejects(text, fragments):
@@ -243,6 +248,18 @@ def test_parse_layer_rejects(text, fragments):
         parse_layer(text)
     for fragment in fragments:
         assert fragment in str(info.value)
+    assert str(info.value).count("got ") <= 1
+
+
+@pytest.mark.parametrize("kwargs, fragment", [
+    (dict(out_channels=0), "out_channels must be an integer >= 1, got 0"),
+    (dict(out_channels=(2, 2)), "out_channels must be an integer >= 1, got (2, 2)"),
+    (dict(in_channels=True), "in_channels must be an integer >= 1, got True"),
+    (dict(kernel=0), "kernel_shape[0] must be an integer >= 1, got 0"),
+])
+def test_fc_vs_conv_rejects_bad_channels_and_kernels(kwargs, fragment):
+    with pytest.raises(SymconvError, match=re.escape(fragment)):
+        fc_vs_conv((8, 8), **{"kernel": 2, **kwargs})
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -154,11 +154,12 @@ G = sc.Geometry((4,), (2,))
 
 BAD_CALLS = [
     (lambda: sc.correlation(G, in_channels=3, groups=2), "groups must divide in_channels=3"),
-    (lambda: sc.correlation(G, out_channels=0), "out_channels must be a positive integer"),
+    (lambda: sc.correlation(G, out_channels=0), "out_channels must be an integer >= 1"),
     (lambda: sc.correlation((4,)), "geometry must be a symconv.Geometry"),
     (lambda: sc.correlation(G).numeric(np.ones((1, 1, 3))),
-     "w.shape must match the kernel layout"),
-    (lambda: sc.correlation(G).numeric(), "w.shape"),
+     "w must be a real array of shape (1, 1, 2) (the kernel layout of correlation), "
+     "got shape (1, 1, 3)"),
+    (lambda: sc.correlation(G).numeric(), "w must be a real array of shape (1, 1, 2)"),
     (lambda: sc.shift((3,), 1).numeric(np.ones(2)), "must be omitted"),
     (lambda: sc.transposed_convolution((3,), (2,), stride=2, output_padding=2),
      "output_padding[0] must be smaller than max(stride, dilation) = 2"),
@@ -170,15 +171,16 @@ BAD_CALLS = [
     (lambda: sc.circular_convolution((3, 3), (2,)), "must have as many axes"),
     (lambda: sc.shift((3,), (1, 2)), "offset must give one value per spatial axis"),
     (lambda: sc.shift((3,), 1.5), "offset must be an integer"),
-    (lambda: sc.zero_insertion((3,), 0), "factor must be a positive integer"),
-    (lambda: sc.decimation((3,), -1), "factor must be a positive integer"),
-    (lambda: sc.zero_padding((3,), -1), "padding must be non-negative"),
+    (lambda: sc.zero_insertion((3,), 0), "factor must be an integer >= 1"),
+    (lambda: sc.decimation((3,), -1), "factor must be an integer >= 1"),
+    (lambda: sc.zero_padding((3,), -1), "padding must be an integer >= 0"),
     (lambda: sc.avg_pool((4,), (2,), padding=2), "must be at most half the kernel size"),
-    (lambda: sc.avg_pool((4,), (2,), channels=0), "channels must be a positive integer"),
+    (lambda: sc.avg_pool((4,), (2,), channels=0), "channels must be an integer >= 1"),
     (lambda: sc.max_pool((1,), (3,)), "leaves no pooling window"),
-    (lambda: sc.max_pool((4,), (2,), stride=0), "stride must be a positive integer"),
+    (lambda: sc.max_pool((4,), (2,), stride=0), "stride must be an integer >= 1"),
     (lambda: sc.max_pool((4, 4), (2,)), "kernel_shape"),
-    (lambda: sc.max_pool((4,), (2,)).numeric(np.ones((1, 5))), "x.shape must match"),
+    (lambda: sc.max_pool((4,), (2,)).numeric(np.ones((1, 5))),
+     "x must be a real array of shape (1, 4)"),
 ]
 
 

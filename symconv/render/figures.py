@@ -35,6 +35,7 @@ from xml.sax.saxutils import escape
 import numpy as np
 
 from ..errors import GeometryError, require
+from ..limits import require_work
 from ..operators import LinearOperator
 from .math import _kept
 
@@ -61,6 +62,41 @@ def tap_colour(tap: int) -> str:
     hue = (tap * 0.618033988749895) % 1.0
     r, g, b = colorsys.hls_to_rgb(hue, 0.6, 0.55)
     return "#" + "".join(f"{round(255 * v):02x}" for v in (r, g, b))
+
+
+def sparsity_cells(geometry: Any, channels: int = 1) -> int:
+    """Cells a sparsity figure of ``geometry``'s correlation draws, from the sizes alone.
+
+    An upper bound (one per window tap, plus a grid line per row and column), known
+    before the operator is built, for :func:`require_drawable`.
+
+    Examples
+    --------
+    >>> from symconv.geometry import Geometry
+    >>> sparsity_cells(Geometry((4,), (2,)))
+    13
+    """
+    rows = channels * int(np.prod(geometry.output_shape))
+    taps = rows * channels * int(np.prod(geometry.kernel_shape))
+    return taps + rows + channels * int(np.prod(geometry.input_shape))
+
+
+def window_cells(geometry: Any) -> int:
+    """Cells a sliding-window figure of ``geometry`` draws: padded input, window, output.
+
+    Examples
+    --------
+    >>> from symconv.geometry import Geometry
+    >>> window_cells(Geometry((4,), (2,), padding=1))
+    13
+    """
+    padded = int(np.prod([n + b + a for n, (b, a) in zip(geometry.input_shape, geometry.pads)]))
+    return padded + int(np.prod(geometry.kernel_shape)) + int(np.prod(geometry.output_shape))
+
+
+def require_drawable(kind: str, cells: int) -> None:
+    """Refuse a figure of ``cells`` cells beyond the work limit, before drawing anything."""
+    require_work(f"figure {kind}", cells=cells)
 
 
 def entry_taps(op: LinearOperator) -> dict[tuple[int, int], int | None]:
@@ -130,6 +166,7 @@ def sparsity_svg(op: LinearOperator, cell: int = 12) -> str:
     require(isinstance(cell, int) and cell >= 2, "cell", cell, "must be an integer >= 2",
             "2, 3, ...", error=GeometryError)
     n_rows, n_cols = op.shape
+    require_drawable("sparsity", len(op.rows) + n_rows + n_cols)
     taps = entry_taps(op)
     legend = _legend(op, taps)
     left, top = 56, 40
@@ -179,6 +216,7 @@ def sparsity_tikz(op: LinearOperator, cell: float = 0.25) -> str:
     6
     """
     n_rows, n_cols = op.shape
+    require_drawable("sparsity", len(op.rows) + n_rows + n_cols)
     taps = entry_taps(op)
     out = [rf"\begin{{tikzpicture}}[x={cell:g}cm,y=-{cell:g}cm]",
            rf"\draw[gray!40] (0,0) grid ({n_cols},{n_rows});"]
@@ -267,6 +305,8 @@ def _window(geometry: Any, position: tuple[int, ...]) -> dict[str, Any]:
     require(len(position) == ndim and all(0 <= v < o for v, o in zip(position, out_shape)),
             "position", position, "must index the output grid",
             " x ".join(f"0..{o - 1}" for o in out_shape), error=GeometryError)
+
+    require_drawable("window", window_cells(geometry))
 
     def plane(t: tuple[int, ...]) -> tuple[int, int]:
         return (1, t[0]) if ndim == 1 else (t[0], t[1])

@@ -1,9 +1,11 @@
 """Writing derivations to disk: atomic writes and whole notes (tex, md, svg, pdf).
 
-:func:`write_atomic` writes to a temporary file in the target's directory and
-``os.replace`` s it over the target, so a reader sees the old file or the new
-one, never half of one; on failure the old file (or none) stays and no
-temporary file is left. :func:`write_notes` writes a topic of the notes: one
+:func:`write_all` writes the outputs of one command together or not at all: each
+to a temporary file in its target's directory, then ``os.replace`` s them over the
+targets, so a reader sees the old files or the new ones, never half of one; on
+failure or SIGTERM the old files (or none) stay and no temporary file is left.
+:func:`check_output_path` refuses an unwritable target before any work starts.
+:func:`write_notes` writes a topic of the notes: one
 section per proof in ``<stem>.tex`` (standalone) and ``<stem>.md``, the
 figures as ``<stem>.svg`` (``<stem>-2.svg``, ... for later proofs), and
 ``<stem>.pdf`` when ``pdflatex`` is on ``PATH``.
@@ -20,13 +22,17 @@ hello
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from ..errors import SymconvError
 from ..geometry import Geometry
@@ -44,8 +50,152 @@ TIKZ_LIMIT = 64
 PDFLATEX_TIMEOUT = 120
 
 
+class Terminated(BaseException):
+    """SIGTERM arrived during a write: raised so the temporary files are removed first."""
+
+
+@contextlib.contextmanager
+def _sigterm_raises() -> Iterator[None]:
+    """While writing, turn SIGTERM into :class:`Terminated` (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def terminate(signum: int, frame: Any) -> None:
+        raise Terminated(signum)
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def check_output_path(path: str | os.PathLike[str], option: str = "output") -> Path:
+    """Refuse, before any work, a path that cannot be written as a file.
+
+    Parameters
+    ----------
+    path : path-like
+        The target file.
+    option : str
+        What named it, for the message (``"--latex"``).
+
+    Raises
+    ------
+    SymconvError
+        The directory is missing or not writable, or the path is a directory or a
+        read-only file; the message names the option, the path and the rule.
+
+    Examples
+    --------
+    >>> try:
+    ...     check_output_path("/no/dir/a.tex", "--latex")
+    ... except SymconvError as error:
+    ...     print(str(error).replace(", got", ",\\ngot"))
+    --latex must name a file in an existing directory,
+    got '/no/dir/a.tex' (/no/dir does not exist)
+    """
+    target = Path(path)
+    folder = target.parent
+    reason = None
+    if target.is_dir():
+        reason = "it is a directory"
+    elif not folder.is_dir():
+        reason = (f"{folder} does not exist" if not folder.exists() else
+                  f"{folder} is not a directory")
+    elif not os.access(folder, os.W_OK | os.X_OK):
+        reason = f"{folder} is not writable"
+    elif target.exists() and not os.access(target, os.W_OK):
+        reason = "the file is not writable"
+    if reason:
+        raise SymconvError(f"{option} must name a file in an existing directory, got "
+                           f"{str(path)!r} ({reason})")
+    return target
+
+
+def write_all(outputs: Mapping[str | os.PathLike[str], str | bytes]) -> list[Path]:
+    """Write every ``path: data`` of one command together, or none of them.
+
+    Every text is first written to a temporary file in its target's directory; only
+    when all are written are they ``os.replace`` d over their targets. On an error
+    or SIGTERM before that point no target is touched and every temporary file is
+    removed (a SIGTERM is then delivered again, so the process still ends by it).
+
+    Parameters
+    ----------
+    outputs : mapping of path-like to str or bytes
+        Text is written as UTF-8 with ``\\n`` line ends; each directory must exist.
+
+    Returns
+    -------
+    list of Path
+        The targets, in the order given.
+
+    Raises
+    ------
+    SymconvError
+        A file cannot be written; the message names the path and the reason.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     _ = write_all({pathlib.Path(d) / "a.md": "a", pathlib.Path(d) / "b.md": "b"})
+    ...     sorted(p.name for p in pathlib.Path(d).iterdir())
+    ['a.md', 'b.md']
+    """
+    targets = [Path(path) for path in outputs]
+    if len(set(targets)) != len(targets):
+        raise SymconvError(f"outputs must be distinct files, got {[str(t) for t in targets]}")
+    temps: list[str] = []
+    current = None
+    try:
+        with _sigterm_raises():
+            for current, data in zip(targets, outputs.values()):
+                temps.append(_write_temp(current, data))
+            for temp, current in zip(temps, targets):
+                os.replace(temp, current)
+            temps.clear()
+    except BaseException as exc:
+        _remove(temps)
+        if isinstance(exc, Terminated):
+            os.kill(os.getpid(), signal.SIGTERM)
+        if isinstance(exc, OSError):
+            raise SymconvError(f"cannot write {current}: {exc.strerror or exc}") from exc
+        raise
+    return targets
+
+
+def _write_temp(target: Path, data: str | bytes) -> str:
+    """``data`` in a new temporary file beside ``target`` (with the target's mode)."""
+    payload = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    try:
+        fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise SymconvError(f"cannot write {target}: {exc.strerror or exc}") from exc
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, _mode(target))
+    except BaseException:
+        _remove([temp])
+        raise
+    return temp
+
+
+def _remove(paths: Sequence[str]) -> None:
+    for path in paths:
+        try:
+            os.unlink(path)
+        except FileNotFoundError:
+            pass
+
+
 def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> Path:
-    """Write ``data`` to ``path`` atomically (temporary file, then ``os.replace``).
+    """Write ``data`` to ``path`` atomically: :func:`write_all` of one file.
 
     Parameters
     ----------
@@ -64,28 +214,7 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> Path:
     SymconvError
         When the file cannot be written; the message names the path and the reason.
     """
-    target = Path(path)
-    payload = data.encode("utf-8") if isinstance(data, str) else bytes(data)
-    try:
-        fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise SymconvError(f"cannot write {target}: {exc.strerror or exc}") from exc
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, _mode(target))
-        os.replace(temp, target)
-    except BaseException as exc:
-        try:
-            os.unlink(temp)
-        except FileNotFoundError:
-            pass
-        if isinstance(exc, OSError):
-            raise SymconvError(f"cannot write {target}: {exc.strerror or exc}") from exc
-        raise
-    return target
+    return write_all({path: data})[0]
 
 
 def _mode(target: Path) -> int:
@@ -211,7 +340,7 @@ def write_notes(proofs: Proof | Sequence[Proof], directory: str | os.PathLike[st
     Returns
     -------
     list of Path
-        The files written, in the order tex, md, svg..., pdf.
+        The files written (all together, or none), in the order tex, md, svg..., pdf.
 
     Raises
     ------
@@ -238,13 +367,14 @@ def write_notes(proofs: Proof | Sequence[Proof], directory: str | os.PathLike[st
         svgs[name] = notes_figure_svg(g, op, (0,) * g.ndim)
         tex_figures.append(r"\paragraph{Figure.}\mbox{}\par" + "\n" + tex_figure(g, op))
         md_figures.append(_markdown_figure(proof, name))
-    written = [write_atomic(folder / f"{stem}.tex", notes_latex(proofs, title, tex_figures)),
-               write_atomic(folder / f"{stem}.md", notes_markdown(proofs, title, md_figures))]
-    written += [write_atomic(folder / name, svg) for name, svg in svgs.items()]
+    tex = notes_latex(proofs, title, tex_figures)
+    outputs: dict[Path, str | bytes] = {folder / f"{stem}.tex": tex,
+                                        folder / f"{stem}.md": notes_markdown(proofs, title,
+                                                                              md_figures)}
+    outputs.update({folder / name: svg for name, svg in svgs.items()})
     if pdf or (pdf is None and shutil.which("pdflatex")):
-        written.append(write_atomic(folder / f"{stem}.pdf",
-                                    compile_pdf(written[0].read_text(encoding="utf-8"), stem)))
-    return written
+        outputs[folder / f"{stem}.pdf"] = compile_pdf(tex, stem)
+    return write_all(outputs)
 
 
 def _markdown_figure(proof: Proof, name: str) -> str:
