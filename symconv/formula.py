@@ -1125,8 +1125,17 @@ def check_formula(expr: str, quantity: str = "output_size", convention: str = "t
             evidence = ["parametric", "exhaustive"]
             steps += for_all.steps()
         else:
-            counterexample, domain, large_steps = _large_search(parsed, entry, fixed, guards)
-            steps += large_steps
+            from .certify import decide_formula
+
+            decision = decide_formula(parsed, entry, fixed, guards)
+            steps += decision.steps
+            if decision.proved:
+                evidence = ["parametric", "exhaustive"]
+            elif decision.counterexample is not None:
+                counterexample, domain = decision.counterexample, "all valid sizes (SMT model)"
+            else:
+                counterexample, domain, large_steps = _large_search(parsed, entry, fixed, guards)
+                steps += large_steps
     if counterexample is not None:
         verdict, evidence = "refuted", []
     elif points == 0:
