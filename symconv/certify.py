@@ -34,6 +34,8 @@ from .proof import Step
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -322,9 +324,59 @@ def certify_claim(lhs: sympy.Expr, rhs: sympy.Expr, assumptions: tuple[sympy.Exp
     >>> "(check-sat)" in certify_claim(n, n + 1, (n,)).smtlib
     True
     """
-    return _certify(*(sympy.sympify(e) for e in (lhs, rhs)),
-                    tuple(sympy.sympify(a) for a in assumptions),
-                    tuple(sympy.sympify(a) for a in nonzero))
+    certificate = _certify(*(sympy.sympify(e) for e in (lhs, rhs)),
+                           tuple(sympy.sympify(a) for a in assumptions),
+                           tuple(sympy.sympify(a) for a in nonzero))
+    for recorded in _RECORDINGS:
+        recorded.setdefault(certificate.claim, certificate)
+    return certificate
+
+
+#: Open :func:`recording` blocks: each maps a claim to its certificate.
+_RECORDINGS: list[dict[str, Certificate]] = []
+
+
+@contextmanager
+def recording() -> Iterator[list[Certificate]]:
+    """Collect every certificate asked for inside the block (cached ones too), in order.
+
+    Examples
+    --------
+    >>> n = sympy.Symbol("n")
+    >>> with recording() as found:
+    ...     _ = certify_claim(n + n, 2 * n, (n,))
+    >>> [c.status for c in found]
+    ['unsat']
+    """
+    recorded: dict[str, Certificate] = {}
+    found: list[Certificate] = []
+    _RECORDINGS.append(recorded)
+    try:
+        yield found
+    finally:
+        _RECORDINGS.remove(recorded)
+        found.extend(recorded.values())
+
+
+def smtlib_script(certificates: list[Certificate]) -> str:
+    """One SMT-LIB 2 file of all the queries, each headed by its claim and answer and
+    followed by ``(reset)``: any solver re-runs it and prints one answer per query.
+
+    Examples
+    --------
+    >>> n = sympy.Symbol("n")
+    >>> print(smtlib_script([certify_claim(n, n, (n,))]).splitlines()[1])
+    ; query 1: n = n when n >= 0 -- z3 5.4.1: unsat
+    """
+    parts = [f"; symconv SMT queries: the negation of each claim ({len(certificates)} "
+             "queries); unsat certifies the claim"]
+    for number, certificate in enumerate(certificates, 1):
+        answer = certificate.status + (f" ({certificate.reason})" if certificate.reason else "")
+        parts.append(f"; query {number}: {certificate.claim} -- "
+                     f"{certificate.solver or 'no solver'}: {answer}")
+        if certificate.smtlib:
+            parts.append(certificate.smtlib.rstrip() + "\n(reset)")
+    return "\n".join(parts) + "\n"
 
 
 @lru_cache(maxsize=4096)
@@ -448,7 +500,9 @@ def decide_formula(parsed: sympy.Expr, entry: Any, fixed: dict[str, int],
     under its validity conditions, ``fixed`` variables substituted, each ``guard`` (a
     divisor as written) required non-zero. Only when the quantity's closed form is itself
     proved for all sizes (by both judges) can ``unsat`` prove; a ``sat`` model is checked
-    by exact evaluation before it refutes.
+    by exact evaluation before it refutes. When the solver answers ``unknown``, a second
+    query hunts a model on the slice where every size but ``n`` is least (a model there is
+    a counterexample too; no model there proves nothing).
 
     Parameters
     ----------
@@ -472,7 +526,8 @@ def decide_formula(parsed: sympy.Expr, entry: Any, fixed: dict[str, int],
     >>> decide_formula(parse_formula("ceil((n + 2*p - d*(k - 1))/s)"), entry, {}).proved
     True
     """
-    from .parametric import SYMBOLS, TRUTHS, definition_proof, specialised, to_plain
+    from .formula import RANGES
+    from .parametric import SYMBOLS, TRUTHS, definition_proof, specialised
 
     convention = specialised(entry.quantity, entry.convention, fixed)
     truth = TRUTHS.get((entry.quantity, convention))
@@ -486,8 +541,7 @@ def decide_formula(parsed: sympy.Expr, entry: Any, fixed: dict[str, int],
     if consistent.status != "sat":
         return FormulaDecision(False, None, (Step("Second judge: SMT", "Not decided: the "
                                f"solver did not find a valid size ({consistent.status})."),))
-    certificate = certify_claim(to_plain(parsed).xreplace(values), truth.expr.xreplace(values),
-                                assumptions, tuple(to_plain(g).xreplace(values) for g in guards))
+    certificate = _formula_certificate(parsed, truth, values, guards)
     if certificate.certified:
         return FormulaDecision(True, None, (Step(
             "Proof for all sizes: SMT", f"The rewriting prover found no lemma chain, and "
@@ -500,9 +554,26 @@ def decide_formula(parsed: sympy.Expr, entry: Any, fixed: dict[str, int],
             f"({definition.title})."),), (certificate,))
     if certificate.status == "sat":
         return _refutation(parsed, entry, fixed, guards, convention, certificate)
+    least = {**{v: RANGES[v][0] for v in entry.variables if v != "n"}, **fixed}
+    if "n" in entry.variables and least != fixed:
+        on_slice = _formula_certificate(parsed, truth, {**values, **{
+            SYMBOLS[v]: sympy.Integer(x) for v, x in least.items()}}, guards)
+        if on_slice.status == "sat":
+            return _refutation(parsed, entry, least, guards, convention, on_slice)
     return FormulaDecision(False, None, (Step(
-        "Second judge: SMT", f"Not decided by the SMT judge ({certificate.reason}); the "
-        "search below is support, not proof."),), (certificate,))
+        "Second judge: SMT", f"Not decided by the SMT judge ({certificate.reason}; nor a "
+        "counterexample on the slice where every size but n is least); the search below is "
+        "support, not proof."),), (certificate,))
+
+
+def _formula_certificate(parsed: sympy.Expr, truth: Any, values: dict[sympy.Symbol, Any],
+                         guards: tuple[sympy.Expr, ...]) -> Certificate:
+    """The certificate of ``parsed = truth`` with ``values`` substituted."""
+    from .parametric import to_plain
+
+    return certify_claim(to_plain(parsed).xreplace(values), truth.expr.xreplace(values),
+                         tuple(a.xreplace(values) for a in truth.assumptions),
+                         tuple(to_plain(g).xreplace(values) for g in guards))
 
 
 def _refutation(parsed: sympy.Expr, entry: Any, fixed: dict[str, int],
@@ -566,4 +637,5 @@ def rerun(smtlib: str) -> str:
 
 
 __all__ = ["BUDGET_SECONDS", "Certificate", "CertificateDisagreement", "FormulaDecision",
-           "certify_claim", "decide_formula", "judges_step", "rerun", "second_judge", "solver_name"]
+           "certify_claim", "decide_formula", "judges_step", "recording", "rerun",
+           "second_judge", "smtlib_script", "solver_name"]
