@@ -501,8 +501,11 @@ def decide_formula(parsed: sympy.Expr, entry: Any, fixed: dict[str, int],
     divisor as written) required non-zero. Only when the quantity's closed form is itself
     proved for all sizes (by both judges) can ``unsat`` prove; a ``sat`` model is checked
     by exact evaluation before it refutes. When the solver answers ``unknown``, a second
-    query hunts a model on the slice where every size but ``n`` is least (a model there is
-    a counterexample too; no model there proves nothing).
+    and a third hunt a model on the slices where every size but ``n`` and ``k``, then but
+    ``n``, is least (a model there is a counterexample too; no model proves nothing).
+
+    It runs once the formula has passed the finite domain: a model inside that domain
+    is a bug, raised as :class:`CertificateDisagreement`.
 
     Parameters
     ----------
@@ -554,16 +557,17 @@ def decide_formula(parsed: sympy.Expr, entry: Any, fixed: dict[str, int],
             f"({definition.title})."),), (certificate,))
     if certificate.status == "sat":
         return _refutation(parsed, entry, fixed, guards, convention, certificate)
-    least = {**{v: RANGES[v][0] for v in entry.variables if v != "n"}, **fixed}
-    if "n" in entry.variables and least != fixed:
-        on_slice = _formula_certificate(parsed, truth, {**values, **{
-            SYMBOLS[v]: sympy.Integer(x) for v, x in least.items()}}, guards)
-        if on_slice.status == "sat":
-            return _refutation(parsed, entry, least, guards, convention, on_slice)
+    for free in (("n", "k"), ("n",)):
+        least = {**{v: RANGES[v][0] for v in entry.variables if v not in free}, **fixed}
+        if "n" in entry.variables and least != fixed:
+            on_slice = _formula_certificate(parsed, truth, {**values, **{
+                SYMBOLS[v]: sympy.Integer(x) for v, x in least.items()}}, guards)
+            if on_slice.status == "sat":
+                return _refutation(parsed, entry, least, guards, convention, on_slice)
     return FormulaDecision(False, None, (Step(
         "Second judge: SMT", f"Not decided by the SMT judge ({certificate.reason}; nor a "
-        "counterexample on the slice where every size but n is least); the search below is "
-        "support, not proof."),), (certificate,))
+        "counterexample on the slices where every size but n and k, or but n, is least); "
+        "the search below is support, not proof."),), (certificate,))
 
 
 def _formula_certificate(parsed: sympy.Expr, truth: Any, values: dict[sympy.Symbol, Any],
