@@ -120,6 +120,7 @@ class _Encoder:
         self.definitions: list[Any] = []
         self.undefined: list[Any] = []  # any of these true: a side is undefined there
         self._floors: dict[tuple[str, str], Any] = {}
+        self._by_divisor: list[tuple[Any, Any, Any]] = []
 
     def variable(self, symbol: sympy.Symbol) -> Any:
         if symbol.name not in self.variables:
@@ -185,7 +186,9 @@ class _Encoder:
             return num
         key = (num.sexpr(), den.sexpr())
         if key not in self._floors:
-            q, r = z3.FreshInt("q", self.context), z3.FreshInt("r", self.context)
+            r = z3.FreshInt("r", self.context)
+            q = self._related_quotient(num, den) if not z3.is_int_value(den) else None
+            q = z3.FreshInt("q", self.context) if q is None else q
             self.definitions.append(num == den * q + r)
             if z3.is_int_value(den):
                 bound = den.as_long()
@@ -195,8 +198,28 @@ class _Encoder:
                 self.definitions += [z3.Implies(den > 0, z3.And(0 <= r, r < den)),
                                      z3.Implies(den < 0, z3.And(den < r, r <= 0))]
                 self.undefined.append(den == 0)
+                self._by_divisor.append((num, den, q))
             self._floors[key] = q
         return self._floors[key]
+
+    def _related_quotient(self, num: Any, den: Any) -> Any | None:
+        """A quotient by a divisor already used, whose numerator differs from this one's
+        (or sums with it) by a constant c: written ``q' + t`` (or ``-q' + t``) with a small
+        unknown ``|t| <= |c| + 1`` (``+ 2`` for a sum), since the remainders differ by less
+        than ``|D|`` (sum to less than ``2|D|``). The solver then splits on a few integer
+        cases instead of relating ``D q`` and ``D q'``; None when there is no such quotient."""
+        z3 = self.z3
+        for other_num, other_den, other_q in self._by_divisor:
+            if other_den.sexpr() != den.sexpr():
+                continue
+            for sign in (-1, 1):
+                c = z3.simplify(num + sign * other_num)
+                if z3.is_int_value(c):
+                    bound = abs(c.as_long()) + (1 if sign == -1 else 2)
+                    t = z3.FreshInt("t", self.context)
+                    self.definitions.append(z3.And(-bound <= t, t <= bound))
+                    return -sign * other_q + t
+        return None
 
     def select(self, condition: Any, yes: tuple[Any, Any], no: tuple[Any, Any]
                ) -> tuple[Any, Any]:
