@@ -491,10 +491,9 @@ def judges_step(certificate: Certificate) -> Step:
     if certificate.certified:
         return Step("Second judge: SMT", "Certified twice: by the lemma chain above (the "
                     f"rewriting prover) and by {certificate.solver}, which finds no "
-                    "counterexample to the negated claim in the integers (unsat in "
-                    f"{certificate.seconds:.2f} s; quotients and remainders of every floor, "
-                    "ceil and mod explicit unknowns; the SMT-LIB 2 query is written by "
-                    "--smt FILE).")
+                    "counterexample to the negated claim in the integers (unsat; quotients "
+                    "and remainders of every floor, ceil and mod explicit unknowns; the "
+                    "SMT-LIB 2 query is written by --smt FILE).")
     return Step("Second judge: SMT", "Not certified by an SMT solver "
                 f"({certificate.reason or certificate.status}): the claim rests on the "
                 "rewriting prover alone, so it is not counted as proved for all sizes.")
@@ -574,8 +573,8 @@ def decide_formula(parsed: sympy.Expr, entry: Any, fixed: dict[str, int],
             f"{certificate.solver} decides the claim: for all integers with "
             + (", ".join(f"${sympy.latex(a)} \\ge 0$" for a in assumptions) or "no condition")
             + f", the formula equals the {entry.quantity} ({truth.meaning}) and every divisor "
-            "is non-zero: the negation is unsat (in "
-            f"{certificate.seconds:.2f} s; the SMT-LIB 2 query is written by --smt FILE). The "
+            "is non-zero: the negation is unsat (the SMT-LIB 2 query is written by --smt "
+            "FILE). The "
             f"quantity's own closed form is proved for all sizes by both judges "
             f"({definition.title})."),), (certificate,))
     if certificate.status == "sat":
