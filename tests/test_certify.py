@@ -43,6 +43,8 @@ CONSTRUCTS = [
     ("Max Min Abs", sympy.Max(n, k) - sympy.Min(n, k), sympy.Abs(n - k), (), n - k),
     ("power", floor(n**2 / (n + 1)), n - 1, (n - 1,), n - floor(n / 7)),
     ("negative power", floor(s**-1 * n), floor(n / s), (s - 1,), floor(n / (s + 1))),
+    ("quotients a constant apart", floor((n - 1) / s) + floor(-n / s), sympy.Integer(-1),
+     (n - 1, s - 1), floor(n / (10 * s)) - 1),
     ("Windows", Windows(n - 1, s), floor((n - 1) / s) + 1, (n - 1, s - 1),
      floor(n / s) + 1),
     ("Iverson", Iverson(n - s), 1 - sympy.Min(floor((s - 1) / n), 1), (n - 1, s - 1),
@@ -68,8 +70,11 @@ def test_quotients_are_explicit_unknowns_not_solver_div():
 
 
 def test_a_zero_divisor_is_a_counterexample_not_a_certificate():
-    """Without s >= 1 the claim floor(n/s)*s <= n is undefined at s = 0: never certified."""
-    assert certify_claim(sympy.Min(floor(n / s) * s, n), floor(n / s) * s, (n,)).status == "sat"
+    """s*floor(n/s) + (n mod s) = n holds wherever it is defined; with no hypothesis on s it
+    is undefined at s = 0, so it is never certified."""
+    certificate = certify_claim(s * floor(n / s) + Mod(n, s), n, ())
+    assert certificate.status == "sat" and certificate.model["s"] == 0
+    assert certify_claim(s * floor(n / s) + Mod(n, s), n, (s - 1,)).status == "unsat"
 
 
 def test_no_catalogue_claim_disagrees_and_every_one_is_certified():
@@ -212,3 +217,13 @@ def test_cli_smt_file_reruns_in_z3_with_the_same_answers(argv, tmp_path, capsys)
     assert [rerun(q) for q in queries] == answers
     if argv[0] == "check-formula":
         assert "sat" in answers
+
+
+def test_an_unknown_answer_never_proves(monkeypatch):
+    """A timeout leaves the honest middle verdict: Hermite's identity, which only the SMT
+    judge proves, is "verified" when the solver answers unknown."""
+    unknown = certify.Certificate("unknown", "", 2.0, None, "z3 (planted)", "z3: timeout")
+    monkeypatch.setattr(certify, "_formula_certificate", lambda *args: unknown)
+    result = check_formula(B + " + floor(n/3) + floor((n + 1)/3) + floor((n + 2)/3) - n")
+    assert result.verdict == "verified" and "parametric" not in result.evidence
+    assert any("Not decided by the SMT judge" in step.text for step in result.steps)
