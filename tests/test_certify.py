@@ -227,3 +227,10 @@ def test_an_unknown_answer_never_proves(monkeypatch):
     result = check_formula(B + " + floor(n/3) + floor((n + 1)/3) + floor((n + 2)/3) - n")
     assert result.verdict == "verified" and "parametric" not in result.evidence
     assert any("Not decided by the SMT judge" in step.text for step in result.steps)
+
+
+def test_a_disagreement_exits_3_as_an_internal_error(monkeypatch, capsys):
+    lying = certify.Certificate("sat", "", 0.0, {"n": 1}, "z3 (planted)", "", "c")
+    monkeypatch.setattr(certify, "certify_claim", lambda *a, **kw: lying)
+    assert main(["check-formula", B]) == 3
+    assert "internal error: CertificateDisagreement" in capsys.readouterr().err
