@@ -503,6 +503,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="any other theorem parameter (see `symconv list --json`)")
     p.add_argument("--latex", metavar="FILE", help="write a standalone LaTeX document")
     p.add_argument("--markdown", metavar="FILE", help="write Markdown (KaTeX/MathJax math)")
+    p.add_argument("--smt", metavar="FILE", help="write the SMT-LIB 2 queries of the SMT judge")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_prove, usage=p.format_help)
 
@@ -512,6 +513,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--convention", default="torch")
     p.add_argument("--fix", action="append", metavar="NAME=VALUE",
                    help="check on the slice where a variable is fixed, e.g. d=1")
+    p.add_argument("--smt", metavar="FILE", help="write the SMT-LIB 2 queries of the SMT judge")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_check_formula)
 
@@ -547,6 +549,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _run_recording_smt(args: argparse.Namespace) -> int:
+    """Run the command; with ``--smt FILE``, write every SMT query it asked (SMT-LIB 2)."""
+    if not getattr(args, "smt", None):
+        return args.run(args)
+    from .certify import recording, smtlib_script
+
+    with recording() as certificates:
+        code = args.run(args)
+    _write(args.smt, smtlib_script(certificates))
+    return code
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (never raises for bad input)."""
     parser = build_parser()
@@ -556,7 +570,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(stop.code or 0) and EXIT_BAD_INPUT
     try:
         with progress.enabled(not getattr(args, "json", False)):  # --json: no progress bar
-            return args.run(args)
+            return _run_recording_smt(args)
     except SymconvError as error:
         print(f"symconv: error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -1343,8 +1343,26 @@ def _beyond_the_domain(tree: Node, divisors: Sequence[Node], entry: Quantity,
                           "budget, so the claim is not proved for all sizes."))
     if for_all is not None and for_all.check():
         return None, ["parametric", "exhaustive"], domain, steps + for_all.steps()
+    from .certify import decide_formula
+
+    decision = decide_formula(parsed, entry, dict(fixed), guards)
+    steps += decision.steps
+    if decision.proved:
+        return None, ["parametric", "exhaustive"], domain, steps
+    found = decision.counterexample
+    if found is not None and _written_value(tree, entry, found) == found["formula"]:
+        return found, ["exhaustive"], "all valid sizes (SMT model)", steps
     counterexample, words, more = _large_search(tree, entry, fixed, large)
     return counterexample, ["exhaustive"], words, steps + more
+
+
+def _written_value(tree: Node, entry: Quantity, point: Mapping[str, Any]) -> Any:
+    """The formula as written (the tree) at a solver's model, as the counterexample shows it."""
+    value = evaluate(tree, {v: int(point[v]) for v in entry.variables})
+    if value is None:
+        return "undefined (division by zero)"
+    return int(value) if isinstance(value, int) else sympy.Rational(value.numerator,
+                                                                    value.denominator)
 
 
 def _reading_mismatch(tree: Node, parsed: sympy.Expr, guards: Sequence[sympy.Expr],

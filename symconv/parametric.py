@@ -1098,10 +1098,16 @@ def proof_problem(proof: ParametricProof) -> str | None:
 
 def check_proof(proof: ParametricProof) -> bool:
     """Re-verify a parametric proof: the lemmas it uses and the discharger's facts hold on
-    their boxes, and every step checks."""
+    their boxes, every step checks, and the second judge (:mod:`symconv.certify`, an SMT
+    solver) certifies the claim; a counterexample from that judge raises
+    :class:`symconv.certify.CertificateDisagreement`."""
     for name in (*proof.lemmas(), *DISCHARGE_FACTS):
         verify(name)
-    return proof_problem(proof) is None
+    if proof_problem(proof) is not None:
+        return False
+    from .certify import second_judge
+
+    return second_judge(proof.lhs, proof.rhs, proof.assumptions).certified
 
 
 # ---------------------------------------------------------------------------
@@ -1388,6 +1394,9 @@ def proof_steps(proof: ParametricProof, depth: int = 0) -> list[Step]:
                           (chain_math(proof),)))
     if depth == 0:
         steps += [LEMMAS[name].step() for name in proof.lemmas()]
+        from .certify import certify_claim, judges_step
+
+        steps.append(judges_step(certify_claim(proof.lhs, proof.rhs, proof.assumptions)))
         steps += [Step("Note", note) for note in proof.notes]
     return steps
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import sys
 import time
 from fractions import Fraction
 
@@ -223,11 +224,24 @@ def tiny_budget(monkeypatch):
     pm._prove_for_all.cache_clear()
 
 
-def test_an_exhausted_budget_is_undecided_within_budget_not_proved(tiny_budget):
+def test_an_exhausted_budget_without_the_smt_judge_is_not_proved(tiny_budget, monkeypatch):
+    from symconv import certify
+
+    certify._certify.cache_clear()
+    monkeypatch.setitem(sys.modules, "z3", None)  # no second judge to decide instead
     proof = check_formula(TORCH)
+    certify._certify.cache_clear()
     assert proof.verdict == "verified" and proof.evidence == ["exhaustive"]
+
+
+def test_an_exhausted_budget_leaves_the_decision_to_the_smt_judge(tiny_budget):
+    pytest.importorskip("z3")
+    proof = check_formula(TORCH)
     step = next(s for s in proof.steps if s.title == "Proof search out of budget")
     assert "undecided within budget" in step.text and "2 steps" in step.text
+    titles = [s.title for s in proof.steps]
+    assert proof.verdict == "proved" and any("SMT" in t for t in titles)
+    assert not any(t.startswith("Lemma") for t in titles)  # no lemma chain: SMT decided
 
 
 def test_an_exhausted_budget_outside_check_formula_gives_up_soundly(tiny_budget):

@@ -1,0 +1,667 @@
+"""A second, independent judge for claims about all sizes: SMT certificates (z3).
+
+A claim ``lhs = rhs`` over integer variables, under hypotheses ``a >= 0`` (a valid
+geometry), is translated into one SMT query over the integers and the solver is asked
+for a model of its negation. The translation never uses the solver's own ``div`` or
+``mod``: every ``floor(N/D)`` gets an explicit quotient ``q`` and remainder ``r`` with
+their defining constraints
+
+.. math:: N = D q + r, \\quad 0 \\le r < D \\ (D > 0), \\qquad D < r \\le 0 \\ (D < 0),
+
+after the denominators of the rational argument are cleared (every sub-expression is
+carried as a pair ``(numerator, denominator)`` of integer terms). ``ceiling(x)`` is
+``-floor(-x)``, ``Mod(a, b)`` is ``a - b floor(a/b)``, ``Max``/``Min``/``Abs`` and the
+prover's ``Windows``/``Iverson`` are ``ite`` terms. The negation is "the sides differ,
+or a denominator is zero, or a window count is infinite", so an ``unsat`` answer also
+certifies that both sides are defined everywhere the hypotheses hold.
+
+Queries are built only from SymPy trees (never from user text). ``z3`` is imported
+lazily, only here; without it every certificate is ``unknown`` ("not obtained").
+
+Examples
+--------
+>>> import sympy
+
+from .proof import Step
+>>> n, s = sympy.symbols("n s")
+>>> certify_claim(sympy.ceiling(n / s), sympy.floor((n - 1) / s) + 1, (n - 1, s - 1)).status
+'unsat'
+>>> wrong = certify_claim(sympy.floor(n / 1001), sympy.Integer(0), (n - 1,))
+>>> wrong.status, wrong.model["n"] >= 1001
+('sat', True)
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import sympy
+
+from .proof import Step
+
+#: Time budget of one query, in seconds (z3's ``timeout`` parameter).
+BUDGET_SECONDS = 2.0
+
+#: Largest integer exponent expanded into a product.
+MAX_POWER = 8
+
+STATUSES = ("unsat", "sat", "unknown")
+
+
+class CertificateDisagreement(RuntimeError):
+    """The rewriting prover and the SMT judge disagree: a bug report, never a verdict."""
+
+
+class NotExpressible(Exception):
+    """A SymPy node the translation does not cover."""
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """The answer of the SMT judge to the negation of one claim.
+
+    ``status`` is ``"unsat"`` (certified: no counterexample exists), ``"sat"`` (``model``
+    is a counterexample, as ints) or ``"unknown"`` (timeout, solver absent or the claim
+    not expressible; ``reason`` says which). ``smtlib`` is the query as SMT-LIB 2 text,
+    ``(check-sat)`` included, re-runnable by any solver; ``solver`` names it and its version.
+    """
+
+    status: str
+    smtlib: str
+    seconds: float
+    model: dict[str, int] | None = None
+    solver: str = ""
+    reason: str = ""
+    claim: str = field(default="", compare=False)
+
+    @property
+    def certified(self) -> bool:
+        return self.status == "unsat"
+
+
+def _z3() -> Any:
+    """The z3 module, or None where z3-solver is not installed."""
+    try:
+        import z3
+    except ImportError:
+        return None
+    return z3
+
+
+def solver_name() -> str | None:
+    """``"z3 <version>"``, or None where z3-solver is not installed.
+
+    Examples
+    --------
+    >>> solver_name().startswith("z3 ")
+    True
+    """
+    z3 = _z3()
+    return None if z3 is None else f"z3 {z3.get_version_string()}"
+
+
+# ---------------------------------------------------------------------------
+# Translation: SymPy tree -> (numerator, denominator) of z3 integer terms
+# ---------------------------------------------------------------------------
+
+class _Encoder:
+    """Translate SymPy expressions, collecting definitions and well-definedness conditions."""
+
+    def __init__(self, z3: Any) -> None:
+        self.z3 = z3
+        self.context = z3.Context()  # a fresh context per query: answers do not depend on
+        # the queries asked before
+        self.variables: dict[str, Any] = {}
+        self.definitions: list[Any] = []
+        self.undefined: list[Any] = []  # any of these true: a side is undefined there
+        self._floors: dict[tuple[str, str], Any] = {}
+        self._by_divisor: list[tuple[Any, Any, Any]] = []
+
+    def variable(self, symbol: sympy.Symbol) -> Any:
+        if symbol.name not in self.variables:
+            safe = symbol.name.replace("'", "_prime")
+            if any(str(v) == safe for v in self.variables.values()):
+                raise NotExpressible(f"symbol name {symbol.name!r}")
+            self.variables[symbol.name] = self.z3.Int(safe, self.context)
+        return self.variables[symbol.name]
+
+    def rational(self, expr: sympy.Expr) -> tuple[Any, Any]:
+        """``expr`` as ``(N, D)`` with value ``N / D``; ``D`` is None for 1."""
+        if expr.is_Integer:
+            return self.constant(int(expr)), None
+        if expr.is_Rational:
+            return self.constant(int(expr.p)), self.constant(int(expr.q))
+        if expr.is_Symbol:
+            return self.variable(expr), None
+        if expr.is_Add:
+            terms = [self.rational(a) for a in expr.args]
+            total = terms[0]
+            for term in terms[1:]:
+                total = _add(total, term)
+            return total
+        if expr.is_Mul:
+            factors = [self.rational(a) for a in expr.args]
+            product = factors[0]
+            for factor in factors[1:]:
+                product = _mul(product, factor)
+            return product
+        if expr.is_Pow:
+            return self._power(expr)
+        handler = _FUNCTIONS.get(type(expr).__name__)
+        if handler is None:
+            raise NotExpressible(f"{type(expr).__name__} in {expr}")
+        return handler(self, *expr.args)
+
+    def constant(self, value: int) -> Any:
+        return self.z3.IntVal(value, self.context)
+
+    def _power(self, expr: sympy.Pow) -> tuple[Any, Any]:
+        base, exponent = expr.args
+        if not exponent.is_Integer or abs(int(exponent)) > MAX_POWER:
+            raise NotExpressible(f"power {expr}")
+        num, den = self.rational(base)
+        if int(exponent) < 0:
+            self.undefined.append(num == 0)
+            num, den = (den if den is not None else self.constant(1)), num
+        result = (self.constant(1), None)
+        for _ in range(abs(int(exponent))):
+            result = _mul(result, (num, den))
+        return result
+
+    def nonnegative(self, value: tuple[Any, Any]) -> Any:
+        """``N / D >= 0`` (D is non-zero wherever it matters: see :attr:`undefined`)."""
+        num, den = value
+        return num >= 0 if den is None else num * den >= 0
+
+    def floor(self, value: tuple[Any, Any]) -> Any:
+        """The integer ``floor(N / D)`` as a fresh quotient with its remainder's constraints."""
+        z3 = self.z3
+        num, den = value
+        if den is None:
+            return num
+        key = (num.sexpr(), den.sexpr())
+        if key not in self._floors:
+            r = z3.FreshInt("r", self.context)
+            q = self._related_quotient(num, den) if not z3.is_int_value(den) else None
+            q = z3.FreshInt("q", self.context) if q is None else q
+            self.definitions.append(num == den * q + r)
+            if z3.is_int_value(den):
+                bound = den.as_long()
+                self.definitions.append(z3.And(0 <= r, r < bound) if bound > 0
+                                        else z3.And(bound < r, r <= 0))
+            else:
+                self.definitions += [z3.Implies(den > 0, z3.And(0 <= r, r < den)),
+                                     z3.Implies(den < 0, z3.And(den < r, r <= 0))]
+                self.undefined.append(den == 0)
+                self._by_divisor.append((num, den, q))
+            self._floors[key] = q
+        return self._floors[key]
+
+    def _related_quotient(self, num: Any, den: Any) -> Any | None:
+        """A quotient by a divisor already used, whose numerator differs from this one's
+        (or sums with it) by a constant c: written ``q' + t`` (or ``-q' + t``) with a small
+        unknown ``|t| <= |c| + 1`` (``+ 2`` for a sum), since the remainders differ by less
+        than ``|D|`` (sum to less than ``2|D|``). The solver then splits on a few integer
+        cases instead of relating ``D q`` and ``D q'``; None when there is no such quotient."""
+        z3 = self.z3
+        for other_num, other_den, other_q in self._by_divisor:
+            if other_den.sexpr() != den.sexpr():
+                continue
+            for sign in (-1, 1):
+                c = z3.simplify(num + sign * other_num)
+                if z3.is_int_value(c):
+                    bound = abs(c.as_long()) + (1 if sign == -1 else 2)
+                    t = z3.FreshInt("t", self.context)
+                    self.definitions.append(z3.And(-bound <= t, t <= bound))
+                    return -sign * other_q + t
+        return None
+
+    def select(self, condition: Any, yes: tuple[Any, Any], no: tuple[Any, Any]
+               ) -> tuple[Any, Any]:
+        z3 = self.z3
+        one = self.constant(1)
+        if yes[1] is None and no[1] is None:
+            return z3.If(condition, yes[0], no[0]), None
+        return (z3.If(condition, yes[0], no[0]),
+                z3.If(condition, yes[1] if yes[1] is not None else one,
+                      no[1] if no[1] is not None else one))
+
+
+def _add(a: tuple[Any, Any], b: tuple[Any, Any]) -> tuple[Any, Any]:
+    (na, da), (nb, db) = a, b
+    if da is None and db is None:
+        return na + nb, None
+    return _times(na, db) + _times(nb, da), _times(da, db)
+
+
+def _times(x: Any, y: Any) -> Any:
+    """``x * y`` without a factor 1 (so equal quotients are recognised as one)."""
+    if x is None or _is_one(y):
+        return y if x is None else x
+    if y is None or _is_one(x):
+        return x if y is None else y
+    return x * y
+
+
+def _is_one(x: Any) -> bool:
+    return x is not None and x.sexpr() == "1"
+
+
+def _mul(a: tuple[Any, Any], b: tuple[Any, Any]) -> tuple[Any, Any]:
+    (na, da), (nb, db) = a, b
+    den = _times(da, db)
+    return _times(na, nb), None if _is_one(den) else den
+
+
+def _negate(a: tuple[Any, Any]) -> tuple[Any, Any]:
+    return -a[0], a[1]
+
+
+def _floor(enc: _Encoder, arg: sympy.Expr) -> tuple[Any, Any]:
+    return enc.floor(enc.rational(arg)), None
+
+
+def _ceiling(enc: _Encoder, arg: sympy.Expr) -> tuple[Any, Any]:
+    return -enc.floor(_negate(enc.rational(arg))), None
+
+
+def _mod(enc: _Encoder, a: sympy.Expr, b: sympy.Expr) -> tuple[Any, Any]:
+    (na, da), (nb, db) = enc.rational(a), enc.rational(b)
+    enc.undefined.append(nb == 0)
+    quotient = _mul((na, da), (db if db is not None else enc.constant(1), nb))
+    return _add((na, da), _negate(_mul((nb, db), (enc.floor(quotient), None))))
+
+
+def _extremum(larger: bool) -> Any:
+    def handler(enc: _Encoder, *args: sympy.Expr) -> tuple[Any, Any]:
+        values = [enc.rational(a) for a in args]
+        best = values[0]
+        for value in values[1:]:
+            difference = _add(value, _negate(best))
+            wins = enc.nonnegative(difference) if larger else \
+                enc.nonnegative(_negate(difference))
+            best = enc.select(wins, value, best)
+        return best
+    return handler
+
+
+def _abs(enc: _Encoder, arg: sympy.Expr) -> tuple[Any, Any]:
+    value = enc.rational(arg)
+    return enc.select(enc.nonnegative(value), value, _negate(value))
+
+
+def _windows(enc: _Encoder, bound: sympy.Expr, step: sympy.Expr) -> tuple[Any, Any]:
+    """#{i >= 0 : step*i <= bound}: floor(bound/step) + 1 when bound >= 0, else 0; infinite
+    (undefined) when step < 0, or step = 0 and bound >= 0."""
+    z3 = enc.z3
+    (nm, dm), (ns, ds) = enc.rational(bound), enc.rational(step)
+    reaches = enc.nonnegative((nm, dm))
+    enc.undefined.append(z3.Or(z3.Not(enc.nonnegative((ns, ds))), z3.And(ns == 0, reaches)))
+    ratio = _mul((nm, dm), (ds if ds is not None else enc.constant(1), ns))
+    return z3.If(reaches, enc.floor(ratio) + 1, enc.constant(0)), None
+
+
+def _iverson(enc: _Encoder, arg: sympy.Expr) -> tuple[Any, Any]:
+    z3 = enc.z3
+    return z3.If(enc.nonnegative(enc.rational(arg)), enc.constant(1), enc.constant(0)), None
+
+
+_FUNCTIONS = {"floor": _floor, "ceiling": _ceiling, "Mod": _mod, "Max": _extremum(True),
+              "Min": _extremum(False), "Abs": _abs, "Windows": _windows, "Iverson": _iverson}
+
+
+# ---------------------------------------------------------------------------
+# The query
+# ---------------------------------------------------------------------------
+
+def certify_claim(lhs: sympy.Expr, rhs: sympy.Expr, assumptions: tuple[sympy.Expr, ...],
+                  nonzero: tuple[sympy.Expr, ...] = ()) -> Certificate:
+    """Ask the SMT judge for a counterexample to ``lhs = rhs`` where every assumption is >= 0.
+
+    Parameters
+    ----------
+    lhs, rhs : sympy.Expr
+        Integer-variable expressions: ``+ - * /``, rational constants, small integer
+        powers, floor, ceiling, Mod, Max, Min, Abs, ``Windows``, ``Iverson``.
+    assumptions : tuple of sympy.Expr
+        Each means ``expression >= 0``.
+    nonzero : tuple of sympy.Expr
+        Further expressions that must be non-zero (divisors SymPy cancelled).
+
+    Returns
+    -------
+    Certificate
+        ``unsat`` certifies the claim (and that both sides are defined); ``sat`` carries
+        a model; ``unknown`` the reason.
+
+    Examples
+    --------
+    >>> n, k = sympy.symbols("n k")
+    >>> certify_claim(sympy.Max(n, k) - sympy.Min(n, k), sympy.Abs(n - k), ()).status
+    'unsat'
+    >>> "(check-sat)" in certify_claim(n, n + 1, (n,)).smtlib
+    True
+    """
+    certificate = _certify(*(sympy.sympify(e) for e in (lhs, rhs)),
+                           tuple(sympy.sympify(a) for a in assumptions),
+                           tuple(sympy.sympify(a) for a in nonzero))
+    for recorded in _RECORDINGS:
+        recorded.setdefault(certificate.claim, certificate)
+    return certificate
+
+
+#: Open :func:`recording` blocks: each maps a claim to its certificate.
+_RECORDINGS: list[dict[str, Certificate]] = []
+
+
+@contextmanager
+def recording() -> Iterator[list[Certificate]]:
+    """Collect every certificate asked for inside the block (cached ones too), in order.
+
+    Examples
+    --------
+    >>> n = sympy.Symbol("n")
+    >>> with recording() as found:
+    ...     _ = certify_claim(n + n, 2 * n, (n,))
+    >>> [c.status for c in found]
+    ['unsat']
+    """
+    recorded: dict[str, Certificate] = {}
+    found: list[Certificate] = []
+    _RECORDINGS.append(recorded)
+    try:
+        yield found
+    finally:
+        _RECORDINGS.remove(recorded)
+        found.extend(recorded.values())
+
+
+def smtlib_script(certificates: list[Certificate]) -> str:
+    """One SMT-LIB 2 file of all the queries, each headed by its claim and answer and
+    followed by ``(reset)``: any solver re-runs it and prints one answer per query.
+
+    Examples
+    --------
+    >>> n = sympy.Symbol("n")
+    >>> print(smtlib_script([certify_claim(n, n, (n,))]).splitlines()[1])
+    ; query 1: n = n when n >= 0 -- z3 5.4.1: unsat
+    """
+    parts = [f"; symconv SMT queries: the negation of each claim ({len(certificates)} "
+             "queries); unsat certifies the claim"]
+    for number, certificate in enumerate(certificates, 1):
+        answer = certificate.status + (f" ({certificate.reason})" if certificate.reason else "")
+        parts.append(f"; query {number}: {certificate.claim} -- "
+                     f"{certificate.solver or 'no solver'}: {answer}")
+        if certificate.smtlib:
+            parts.append(certificate.smtlib.rstrip() + "\n(reset)")
+    return "\n".join(parts) + "\n"
+
+
+@lru_cache(maxsize=4096)
+def _certify(lhs: sympy.Expr, rhs: sympy.Expr, assumptions: tuple[sympy.Expr, ...],
+             nonzero: tuple[sympy.Expr, ...]) -> Certificate:
+    claim = f"{lhs} = {rhs} when " + (", ".join(f"{a} >= 0" for a in assumptions) or "always")
+    z3 = _z3()
+    if z3 is None:
+        return Certificate("unknown", "", 0.0, reason="z3-solver is not installed",
+                           claim=claim)
+    start = time.perf_counter()
+    try:
+        smtlib, variables = _query(z3, lhs, rhs, assumptions, nonzero)
+    except NotExpressible as why:
+        return Certificate("unknown", "", time.perf_counter() - start, solver=solver_name(),
+                           reason=f"not expressible: {why}", claim=claim)
+    status, model, reason = _run(z3, smtlib, variables)
+    return Certificate(status, smtlib, time.perf_counter() - start, model, solver_name(),
+                       reason, claim)
+
+
+def _query(z3: Any, lhs: sympy.Expr, rhs: sympy.Expr, assumptions: tuple[sympy.Expr, ...],
+           nonzero: tuple[sympy.Expr, ...]) -> tuple[str, dict[str, str]]:
+    """The SMT-LIB 2 text of the negated claim, and each variable's SMT name."""
+    encoder = _Encoder(z3)
+    for symbol in sorted(set().union(lhs.free_symbols, rhs.free_symbols,
+                                     *(a.free_symbols for a in assumptions)), key=str):
+        encoder.variable(symbol)
+    hypotheses = [encoder.nonnegative(encoder.rational(a)) for a in assumptions]
+    (nl, dl), (nr, dr) = encoder.rational(lhs), encoder.rational(rhs)
+    differ = (nl if dr is None else nl * dr) != (nr if dl is None else nr * dl)
+    guards = [encoder.rational(e)[0] == 0 for e in nonzero]
+    undefined = list({c.sexpr(): c for c in encoder.undefined + guards}.values())
+    solver = z3.Solver(ctx=encoder.context)
+    solver.add(*hypotheses, *encoder.definitions)
+    solver.add(z3.Or(differ, *undefined) if undefined else differ)
+    return solver.to_smt2(), {name: str(v) for name, v in encoder.variables.items()}
+
+
+def _run(z3: Any, smtlib: str, variables: dict[str, str]
+         ) -> tuple[str, dict[str, int] | None, str]:
+    """Check the query text itself (what is written out is what was decided)."""
+    context = z3.Context()
+    solver = z3.Solver(ctx=context)
+    solver.set("timeout", int(BUDGET_SECONDS * 1000))
+    solver.from_string(smtlib)
+    answer = solver.check()
+    if answer == z3.sat:
+        found = solver.model()
+        model = {name: found.eval(z3.Int(smt, context), model_completion=True).as_long()
+                 for name, smt in sorted(variables.items())}
+        return "sat", model, ""
+    if answer == z3.unsat:
+        return "unsat", None, ""
+    return "unknown", None, f"z3: {solver.reason_unknown()}"
+
+
+def second_judge(lhs: sympy.Expr, rhs: sympy.Expr, assumptions: tuple[sympy.Expr, ...]
+                 ) -> Certificate:
+    """The SMT certificate of a claim the rewriting prover has proved.
+
+    Raises
+    ------
+    CertificateDisagreement
+        When the solver finds a counterexample to a claim the prover proved: one of the
+        two judges is wrong, and that is a bug to report, never a verdict.
+
+    Examples
+    --------
+    >>> n, s = sympy.symbols("n s")
+    >>> second_judge(sympy.floor((n + s - 1) / s), sympy.ceiling(n / s), (n - 1, s - 1)).status
+    'unsat'
+    >>> try:
+    ...     second_judge(n, n + 1, (n,))
+    ... except CertificateDisagreement as bug:
+    ...     print(str(bug).split(", but")[0])
+    the rewriting prover proved n = n + 1 when n >= 0
+    """
+    certificate = certify_claim(lhs, rhs, assumptions)
+    if certificate.status == "sat":
+        raise CertificateDisagreement(
+            f"the rewriting prover proved {certificate.claim}, but {certificate.solver} finds "
+            f"the counterexample {certificate.model}: please report this bug")
+    return certificate
+
+
+def judges_step(certificate: Certificate) -> Step:
+    """The derivation's step naming which judge certified the claim (and the solver)."""
+    if certificate.certified:
+        return Step("Second judge: SMT", "Certified twice: by the lemma chain above (the "
+                    f"rewriting prover) and by {certificate.solver}, which finds no "
+                    "counterexample to the negated claim in the integers (unsat; quotients "
+                    "and remainders of every floor, ceil and mod explicit unknowns; the "
+                    "SMT-LIB 2 query is written by --smt FILE).")
+    return Step("Second judge: SMT", "Not certified by an SMT solver "
+                f"({certificate.reason or certificate.status}): the claim rests on the "
+                "rewriting prover alone, so it is not counted as proved for all sizes.")
+
+
+# ---------------------------------------------------------------------------
+# User formulas: decided for all sizes, not sampled
+# ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FormulaDecision:
+    """What the SMT judge decided about a user formula: ``proved`` (for all sizes), a
+    ``counterexample`` (the solver's model with both values), or neither (``steps`` say why)."""
+
+    proved: bool
+    counterexample: dict[str, Any] | None
+    steps: tuple[Step, ...]
+    certificates: tuple[Certificate, ...] = ()
+
+
+def decide_formula(parsed: sympy.Expr, entry: Any, fixed: dict[str, int],
+                   guards: tuple[sympy.Expr, ...] = ()) -> FormulaDecision:
+    """Ask the SMT judge whether a parsed formula is the quantity for all sizes.
+
+    The formula is compared with the quantity's truth (:data:`symconv.parametric.TRUTHS`)
+    under its validity conditions, ``fixed`` variables substituted, each ``guard`` (a
+    divisor as written) required non-zero. Only when the quantity's closed form is itself
+    proved for all sizes (by both judges) can ``unsat`` prove; a ``sat`` model is checked
+    by exact evaluation before it refutes. When the solver answers ``unknown``, a second
+    and a third hunt a model on the slices where every size but ``n`` and ``k``, then but
+    ``n``, is least (a model there is a counterexample too; no model proves nothing).
+
+    It runs once the formula has passed the finite domain: a model inside that domain
+    is a bug, raised as :class:`CertificateDisagreement`.
+
+    Parameters
+    ----------
+    parsed : sympy.Expr
+        A result of :func:`symconv.formula.parse_formula` (never the user's text).
+    entry : symconv.formula.Quantity
+        The quantity and convention checked.
+    fixed : dict of str to int
+        Variables held at one value.
+    guards : tuple of sympy.Expr
+        Divisors as written (see :func:`symconv.formula.parse_formula_guarded`).
+
+    Examples
+    --------
+    >>> from symconv.formula import QUANTITIES, parse_formula
+    >>> entry = QUANTITIES["output_size", "torch"]
+    >>> trap = parse_formula("floor((n + 2*p - d*(k - 1) - 1)/s) + 1 + floor(n/100003)")
+    >>> decision = decide_formula(trap, entry, {})
+    >>> decision.proved, decision.counterexample["n"] >= 100003
+    (False, True)
+    >>> decide_formula(parse_formula("ceil((n + 2*p - d*(k - 1))/s)"), entry, {}).proved
+    True
+    """
+    from .formula import RANGES
+    from .parametric import SYMBOLS, TRUTHS, definition_proof, specialised
+
+    convention = specialised(entry.quantity, entry.convention, fixed)
+    truth = TRUTHS.get((entry.quantity, convention))
+    definition = definition_proof(entry.quantity, convention)
+    if truth is None or definition is None or not definition.check():
+        return FormulaDecision(False, None, (Step("Second judge: SMT", "Not asked: this "
+                               "quantity has no closed form proved for all sizes."),))
+    values = {SYMBOLS[name]: sympy.Integer(v) for name, v in fixed.items()}
+    assumptions = tuple(a.xreplace(values) for a in truth.assumptions)
+    consistent = certify_claim(sympy.Integer(0), sympy.Integer(1), assumptions)
+    if consistent.status != "sat":
+        return FormulaDecision(False, None, (Step("Second judge: SMT", "Not decided: the "
+                               f"solver did not find a valid size ({consistent.status})."),))
+    certificate = _formula_certificate(parsed, truth, values, guards)
+    if certificate.certified:
+        return FormulaDecision(True, None, (Step(
+            "Proof for all sizes: SMT", f"The rewriting prover found no lemma chain, and "
+            f"{certificate.solver} decides the claim: for all integers with "
+            + (", ".join(f"${sympy.latex(a)} \\ge 0$" for a in assumptions) or "no condition")
+            + f", the formula equals the {entry.quantity} ({truth.meaning}) and every divisor "
+            "is non-zero: the negation is unsat (the SMT-LIB 2 query is written by --smt "
+            "FILE). The "
+            f"quantity's own closed form is proved for all sizes by both judges "
+            f"({definition.title})."),), (certificate,))
+    if certificate.status == "sat":
+        return _refutation(parsed, entry, fixed, guards, convention, certificate)
+    for free in (("n", "k"), ("n",)):
+        least = {**{v: RANGES[v][0] for v in entry.variables if v not in free}, **fixed}
+        if "n" in entry.variables and least != fixed:
+            on_slice = _formula_certificate(parsed, truth, {**values, **{
+                SYMBOLS[v]: sympy.Integer(x) for v, x in least.items()}}, guards)
+            if on_slice.status == "sat":
+                return _refutation(parsed, entry, least, guards, convention, on_slice)
+    return FormulaDecision(False, None, (Step(
+        "Second judge: SMT", f"Not decided by the SMT judge ({certificate.reason}; nor a "
+        "counterexample on the slices where every size but n and k, or but n, is least); "
+        "the search below is support, not proof."),), (certificate,))
+
+
+def _formula_certificate(parsed: sympy.Expr, truth: Any, values: dict[sympy.Symbol, Any],
+                         guards: tuple[sympy.Expr, ...]) -> Certificate:
+    """The certificate of ``parsed = truth`` with ``values`` substituted."""
+    from .parametric import to_plain
+
+    return certify_claim(to_plain(parsed).xreplace(values), truth.expr.xreplace(values),
+                         tuple(a.xreplace(values) for a in truth.assumptions),
+                         tuple(to_plain(g).xreplace(values) for g in guards))
+
+
+def _refutation(parsed: sympy.Expr, entry: Any, fixed: dict[str, int],
+                guards: tuple[sympy.Expr, ...], convention: str, certificate: Certificate
+                ) -> FormulaDecision:
+    """The solver's model as a counterexample, confirmed by exact evaluation."""
+    import numpy as np
+
+    from .formula import RANGES, _undefined_by_guards, evaluate_many, parse_formula
+    from .parametric import closed_form
+
+    point = {v: int(fixed.get(v, certificate.model.get(v, RANGES[v][0])))
+             for v in entry.variables}
+    columns = {v: np.array([x], dtype=np.int64) if abs(x) < 2**62 else np.array([x], object)
+               for v, x in point.items()}
+    valid = all(x >= RANGES[v][0] for v, x in point.items()) and (
+        entry.is_valid is None or bool(entry.is_valid(columns)[0]))
+    if not valid:
+        return FormulaDecision(False, None, (Step(
+            "Second judge: SMT", f"The solver's model {point} is not a valid size of this "
+            "quantity, so it refutes nothing; the search below is support, not proof."),),
+            (certificate,))
+    num, den, undefined = evaluate_many(parsed, columns)
+    undefined = bool(undefined[0] | _undefined_by_guards(guards, columns)[0])
+    t_num, t_den, _ = evaluate_many(parse_formula(*closed_form(entry.quantity,
+                                                               convention)[:2]), columns)
+    if not undefined and num[0] * t_den[0] == t_num[0] * den[0]:
+        raise CertificateDisagreement(f"{certificate.solver}'s model {point} of the negated "
+                                      "claim is not a counterexample: please report this bug")
+    if all(RANGES[v][0] <= x <= RANGES[v][1] for v, x in point.items()):
+        raise CertificateDisagreement(f"{certificate.solver} refutes at {point}, inside the "
+                                      "finite domain that passed: please report this bug")
+    value = "undefined (division by zero)" if undefined else sympy.Rational(int(num[0]),
+                                                                             int(den[0]))
+    value = int(value) if isinstance(value, sympy.Rational) and value.is_Integer else value
+    truth = int(sympy.Rational(int(t_num[0]), int(t_den[0])))
+    where = ", ".join(f"{v}={x}" for v, x in point.items())
+    return FormulaDecision(False, {**point, "formula": value, "truth": truth}, (Step(
+        "Counterexample for all sizes: SMT", f"The formula agrees on the whole finite domain "
+        f"but not for all sizes: {certificate.solver} finds the model {where} of the negated "
+        f"claim (outside the finite domain, so reported as found, not minimised), where the "
+        f"formula gives {value} and the {entry.quantity} (its closed form, proved for all "
+        f"sizes) is {truth}; checked by exact evaluation."),), (certificate,))
+
+
+def rerun(smtlib: str) -> str:
+    """Re-run an SMT-LIB 2 query text in a fresh z3 solver: ``"sat"``, ``"unsat"`` or
+    ``"unknown"``.
+
+    Examples
+    --------
+    >>> n = sympy.Symbol("n")
+    >>> rerun(certify_claim(sympy.floor(n / 2) * 2, n, (n - 1,)).smtlib)
+    'sat'
+    """
+    z3 = _z3()
+    solver = z3.Solver(ctx=z3.Context())
+    solver.set("timeout", int(BUDGET_SECONDS * 1000))
+    solver.from_string(smtlib)
+    return str(solver.check())
+
+
+__all__ = ["BUDGET_SECONDS", "Certificate", "CertificateDisagreement", "FormulaDecision",
+           "certify_claim", "decide_formula", "judges_step", "recording", "rerun",
+           "second_judge", "smtlib_script", "solver_name"]
