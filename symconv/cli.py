@@ -323,7 +323,8 @@ def cmd_prove(args: argparse.Namespace) -> int:
         return _prove_all(args)
     if not args.name:
         raise UsageError("prove needs a theorem NAME or --all (see `symconv list`)")
-    outputs = _check_outputs(args, "latex", "markdown")
+    outputs = _check_outputs(args, "latex", "markdown", "smt")
+    outputs.pop("smt", None)  # written by _run_recording_smt once the proof is done
     proof = prove(args.name, **_prove_parameters(args))
     render = {"latex": lambda: proof.latex(standalone=True), "markdown": proof.markdown}
     _write({path: render[option]() for option, path in outputs.items()})
@@ -554,10 +555,12 @@ def _run_recording_smt(args: argparse.Namespace) -> int:
     if not getattr(args, "smt", None):
         return args.run(args)
     from .certify import recording, smtlib_script
+    from .render.files import check_output_path
 
+    check_output_path(args.smt, "--smt")
     with recording() as certificates:
         code = args.run(args)
-    _write(args.smt, smtlib_script(certificates))
+    _write({args.smt: smtlib_script(certificates)})
     return code
 
 
