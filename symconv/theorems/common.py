@@ -18,11 +18,30 @@ from .engine import Outcome
 LAYER = {"input_shape": (4, 4), "kernel_shape": (3, 3), "stride": 1, "padding": 0,
          "dilation": 1, "in_channels": 1, "out_channels": 1, "groups": 1}
 
-#: Index formula of the correlation matrix, one axis (Dumoulin and Visin's convention).
-CORRELATION_INDEX = Math(r"C_{i,j} = k_{\,j - s\,i + p}\ \ \text{if } 0 \le j - s\,i + p "
-                         r"\le d(K-1),\ d \mid (j - s\,i + p);\ \ 0 \text{ otherwise}",
-                         "C[i, j] = k[(j - s*i + p)/d] where that index is a kernel offset, "
-                         "else 0")
+def correlation_index(stride: int | str = "s", pad: int | str = "p",
+                      dilation: int | str = "d", taps: int | str = "K") -> Math:
+    r"""The index rule of the correlation matrix along one axis, as LaTeX and as text.
+
+    Row ``i``, column ``j`` holds the kernel tap ``m = (j - s i + p)/d`` (``p`` the pad
+    before) when that is an integer in ``0 .. K-1``, else 0 (Dumoulin and Visin's
+    convention). Numbers may be given for any of ``s, p, d, K`` to print the rule of
+    one layer.
+
+    Examples
+    --------
+    >>> print(correlation_index().plain)
+    C[i, j] = k[m] with m = (j - s*i + p)/d if that is an integer in 0..K-1, else 0
+    >>> print(correlation_index(2, 1, 2, 3).latex)
+    C_{i,j} = k_m,\ \ m = \frac{j - 2\,i + 1}{2} \in \{0, \dots, 3-1\};\ \ 0 \text{ otherwise}
+    """
+    return Math(rf"C_{{i,j}} = k_m,\ \ m = \frac{{j - {stride}\,i + {pad}}}{{{dilation}}} "
+                rf"\in \{{0, \dots, {taps}-1\}};\ \ 0 \text{{ otherwise}}",
+                f"C[i, j] = k[m] with m = (j - {stride}*i + {pad})/{dilation} if that is an "
+                f"integer in 0..{taps}-1, else 0")
+
+
+#: Index formula of the correlation matrix, one axis, in the symbols s, p, d, K.
+CORRELATION_INDEX = correlation_index()
 
 
 def layer_text(g: Geometry) -> str:
