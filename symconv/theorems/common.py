@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -140,3 +142,27 @@ def with_proof_for_all_sizes(outcome: Outcome,
         return outcome
     return replace(outcome, steps=outcome.steps + tuple(steps),
                    evidence=("parametric", *outcome.evidence))
+
+
+def optional_backend(module: str) -> ModuleType | None:
+    """An optional backend (``"torch"``, ...) if it imports, else None.
+
+    A cross-check that needs a backend which is absent is not run, and the proof says
+    so ("not run: PyTorch is not installed"): its points are not counted and its
+    conclusion is not claimed.
+
+    Examples
+    --------
+    >>> optional_backend("numpy").__name__
+    'numpy'
+    >>> optional_backend("no_such_backend") is None
+    True
+    """
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        return None
+
+
+#: Why a PyTorch cross-check was not run.
+TORCH_NOT_RUN = "not run: PyTorch is not installed"
