@@ -43,7 +43,7 @@ from typing import Any
 import numpy as np
 import sympy
 
-from ..errors import SymconvError, TheoremError
+from ..errors import SymconvError, TheoremError, describe
 from ..formula import evaluate_many, parse_formula
 from ..geometry import (
     Geometry,
@@ -68,7 +68,7 @@ from .common import (
     show,
     with_proof_for_all_sizes,
 )
-from .engine import Outcome, theorem
+from .engine import Outcome, is_integer, theorem
 
 FAMILY = "counting"
 
@@ -1137,6 +1137,24 @@ def _network_field(n: int, layers) -> tuple:
     return last.receptive_field[0], last.effective_stride[0], last.effective_padding[0]
 
 
+def _one_axis(name: str, shape: Any) -> tuple[int]:
+    """A 1-D shape ``(n,)`` (an int is taken as one)."""
+    shape = (shape,) if is_integer(shape) else shape
+    if not (isinstance(shape, (tuple, list)) and len(shape) == 1 and is_integer(shape[0])):
+        raise TheoremError(describe(name, shape, "must be a 1-D size (one integer)", "e.g. (24,)"))
+    return (int(shape[0]),)
+
+
+def _chain_layers(layers: Any) -> tuple[tuple[int, int, int, int], ...]:
+    """A non-empty chain of ``(k, s, p, d)`` integer 4-tuples, each checked by the geometry."""
+    if not (isinstance(layers, (tuple, list)) and layers and all(
+            isinstance(layer, (tuple, list)) and len(layer) == 4 and all(map(is_integer, layer))
+            for layer in layers)):
+        raise TheoremError(describe("layers", layers, "must be a non-empty chain of integer "
+                                    "(k, s, p, d) 4-tuples", "e.g. ((3, 1, 1, 1), (2, 2, 0, 1))"))
+    return tuple(tuple(int(v) for v in layer) for layer in layers)
+
+
 @theorem("receptive-field", family=FAMILY,
          statement="For a chain of layers (k_l, s_l, p_l, d_l), every interior row of the "
                    "composed operator C_L ... C_1 is supported on the r = 1 + sum_l d_l(k_l-1) "
@@ -1154,8 +1172,8 @@ def receptive_field(input_shape, layers, product_upto) -> Outcome:
     if product_upto not in ("previous", "including"):
         raise TheoremError(f"product_upto must be 'previous' or 'including', got "
                            f"{product_upto!r}")
-    (n,) = input_shape
-    layers = tuple(tuple(int(v) for v in layer) for layer in layers)
+    (n,) = _one_axis("input_shape", input_shape)
+    layers = _chain_layers(layers)
     composed, sizes = composed_operator(n, layers)
     lines, depth_fields = [], []
     here = True

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import sympy
 
 from ..errors import TheoremError
@@ -141,6 +142,17 @@ def get(name: str) -> Theorem:
     return REGISTRY[key]
 
 
+def is_integer(value: Any) -> bool:
+    """An integer parameter value: a Python or NumPy int, not a bool.
+
+    Examples
+    --------
+    >>> is_integer(3), is_integer(True), is_integer(3.0)
+    (True, False, False)
+    """
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+
+
 #: Parameters whose values :class:`symconv.geometry.Geometry` (and its kin) validate:
 #: an int or a per-axis tuple, and for padding a name as well.
 GEOMETRY_PARAMETERS = frozenset({"input_shape", "kernel_shape", "stride", "padding",
@@ -166,10 +178,10 @@ def _checked_value(thm: Theorem, name: str, value: Any) -> Any:
             raise _kind_error(thm, name, value, "true or false")
     elif isinstance(default, int):
         items = value if isinstance(value, (tuple, list)) and value else (value,)
-        if any(isinstance(v, bool) or not isinstance(v, int) for v in items):
+        if not all(map(is_integer, items)):
             raise _kind_error(thm, name, value, "an integer (or one per axis)")
     elif isinstance(default, str):
-        if isinstance(value, int) and not isinstance(value, bool):
+        if is_integer(value):
             return str(value)
         if not isinstance(value, str):
             raise _kind_error(thm, name, value, "a str")
