@@ -333,6 +333,79 @@ def _with_parametric(outcome: Outcome, name: str, applies: bool) -> Outcome:
     return with_proof_for_all_sizes(outcome, lambda: _for_all_sizes(name), applies)
 
 
+# ---------------------------------------------------------------------------
+# A user's formula is a statement about all sizes (symconv.formula.check_formula)
+# ---------------------------------------------------------------------------
+
+def _formula_convention(formula: str, conventions: dict[str, frozenset[str]]) -> str | None:
+    """The first convention of :func:`~symconv.formula.check_formula` whose variables
+    cover the formula's, or None."""
+    names = {str(v) for v in parse_formula(formula).free_symbols}
+    return next((c for c, variables in conventions.items() if names <= variables), None)
+
+
+def for_all_sizes_of_formula(outcome: Outcome, formula: str, quantity: str,
+                             conventions: dict[str, frozenset[str]], claim: str,
+                             claim_latex: str) -> Outcome:
+    """The outcome of a user's ``formula`` as what it is: a claim about all sizes.
+
+    The statement becomes the user's formula (``"<formula> is <claim>"``), the scope
+    ``"all sizes"``, so it is proved only with a proof for all sizes; that proof, when
+    the formula holds here and on the sweep, is :func:`symconv.formula.check_formula`
+    with ``quantity`` under the first of ``conventions`` (name: variables) whose
+    variables cover the formula's. Its counterexample refutes; without its proof the
+    verdict is "verified" on the sweep.
+    """
+    outcome = replace(outcome, scope="all sizes", statement=(
+        f"{formula} is {claim}", f"{claim_latex} = {sympy.latex(parse_formula(formula))}"))
+    convention = _formula_convention(formula, conventions)
+    if not outcome.holds or convention is None:
+        return outcome
+    from ..formula import check_formula
+
+    checked = check_formula(formula, quantity, convention)
+    call = f"symconv.check_formula({formula!r}, {quantity!r}, {convention!r})"
+    if checked.verdict == "refuted":
+        return replace(outcome, holds=False, domain=checked.domain, difference={
+            **_layer_parameters(checked.counterexample), "found by": call})
+    if checked.verdict != "proved":
+        return replace(outcome, steps=outcome.steps + (Step(
+            "Not proved for all sizes", f"{call} gives {checked.verdict}: "
+            f"{checked.evidence_sentence()}", ()),))
+    return replace(outcome, evidence=("parametric", *outcome.evidence),
+                   steps=outcome.steps + (Step("For all sizes", f"{call} proves the formula "
+                                                "for all sizes:", ()), *checked.steps))
+
+
+#: The theorem parameter of each variable of :mod:`symconv.formula` (1-D layers).
+VARIABLE_PARAMETERS = {"n": "input_shape", "k": "kernel_shape", "s": "stride", "p": "padding",
+                       "d": "dilation", "op": "output_padding"}
+
+
+def _layer_parameters(point: dict[str, Any]) -> dict[str, Any]:
+    """A :func:`~symconv.formula.check_formula` counterexample under theorem parameter names.
+
+    Examples
+    --------
+    >>> _layer_parameters({"n": 66, "k": 3, "p_before": 1, "p_after": 0, "formula": 2,
+    ...                    "truth": 3})
+    {'input_shape': (66,), 'kernel_shape': (3,), 'padding': ((1, 0),), 'formula': 2, 'truth': 3}
+    """
+    out: dict[str, Any] = {}
+    for name, value in point.items():
+        if name in ("n", "k"):
+            out[VARIABLE_PARAMETERS[name]] = (value,)
+        elif name == "p_before":
+            out["padding"] = ((value, point["p_after"]),)
+        elif name != "p_after":
+            out[VARIABLE_PARAMETERS.get(name, name)] = value
+    return out
+
+
+OUTPUT_SIZE_CONVENTIONS = {"torch": frozenset("nkspd"),
+                           "jax": frozenset({"n", "k", "s", "p_before", "p_after", "d"})}
+
+
 def _int_pads(g: Geometry) -> list[tuple[int, int]]:
     return [tuple(int(v) for v in pair) for pair in g.pads]
 
@@ -422,8 +495,13 @@ def output_size(input_shape, kernel_shape, stride, padding, dilation, formula) -
                    formula),)),
         _compare_step(holds, "Rows of C, counted windows and the formula", difference, points),
     ]
-    return _with_parametric(_outcome(holds, steps, difference, points), "output-size",
-                            formula == OUTPUT_SIZE_FORMULA)
+    outcome = _outcome(holds, steps, difference, points)
+    if formula != OUTPUT_SIZE_FORMULA:
+        return for_all_sizes_of_formula(
+            outcome, formula, "output_size", OUTPUT_SIZE_CONVENTIONS,
+            "the number of rows of the correlation matrix C per axis (windows that fit the "
+            "padded input)", r"\#\operatorname{rows}(C)")
+    return _with_parametric(outcome, "output-size", True)
 
 
 def _convention_name(padding: Any) -> str:
@@ -674,6 +752,9 @@ def _full_valid_sweep(full: str, valid: str) -> tuple[dict | None, int]:
             "rows of C (valid)": found["valid_rows"]}, points
 
 
+FULL_VALID = ("n + d*(k - 1)", "n - d*(k - 1)")
+
+
 @theorem("full-and-valid-lengths", family=FAMILY,
          statement="At stride 1, full padding gives n + d(k-1) outputs (n + k - 1 = N + M - 1, "
                    "the two trains from first touch to last touch) and valid padding "
@@ -681,7 +762,7 @@ def _full_valid_sweep(full: str, valid: str) -> tuple[dict | None, int]:
          latex=r"\#\operatorname{rows}C_{\mathrm{full}} = n + d(k-1),\quad "
                r"\#\operatorname{rows}C_{\mathrm{valid}} = n - d(k-1)",
          parameters={"input_shape": (5,), "kernel_shape": (3,), "dilation": 1,
-                     "full": "n + d*(k - 1)", "valid": "n - d*(k - 1)"},
+                     "full": FULL_VALID[0], "valid": FULL_VALID[1]},
          domain_text="every 1-D stride-1 layer with 1<=n<=64, 1<=k<=7, 1<=d<=3 (valid: "
                      "where d(k-1) + 1 <= n), windows counted; numpy.convolve lengths for "
                      "1<=N, M<=16")
@@ -723,8 +804,13 @@ def full_and_valid_lengths(input_shape, kernel_shape, dilation, full, valid) -> 
     outcome = _outcome(holds, steps, difference, points,
                        domain="stride-1 layers with n<=64, k<=7, d<=3, windows counted, and "
                               "numpy.convolve lengths for N, M<=16")
-    return _with_parametric(outcome, "full-and-valid-lengths",
-                            (full, valid) == ("n + d*(k - 1)", "n - d*(k - 1)"))
+    if (full, valid) != FULL_VALID:  # no proof for all sizes of other formulas: verified
+        outcome = replace(outcome, scope="all sizes", statement=(
+            f"At stride 1, full padding gives {full} outputs and valid padding {valid} when "
+            "the kernel fits.", r"\#\operatorname{rows}C_{\mathrm{full}} = "
+            f"{sympy.latex(parse_formula(full))},\\quad "
+            r"\#\operatorname{rows}C_{\mathrm{valid}} = " f"{sympy.latex(parse_formula(valid))}"))
+    return _with_parametric(outcome, "full-and-valid-lengths", (full, valid) == FULL_VALID)
 
 
 # ---------------------------------------------------------------------------
@@ -884,8 +970,14 @@ def transposed_output_size(input_shape, kernel_shape, stride, padding, output_pa
         _compare_step(holds, "Rows of T, the formula and the enumerated forward sizes",
                       difference, points),
     ]
-    return _with_parametric(_outcome(holds, steps, difference, points, domain=TRANSPOSED_TEXT),
-                            "transposed-output-size", formula == TRANSPOSED_FORMULA)
+    outcome = _outcome(holds, steps, difference, points, domain=TRANSPOSED_TEXT)
+    if formula != TRANSPOSED_FORMULA:
+        return for_all_sizes_of_formula(
+            outcome, formula, "transposed_output_size", {"torch": frozenset(
+                {"n", "k", "s", "p", "d", "op"})}, "the number of rows of the transposed "
+            "convolution T per axis (PyTorch ConvTranspose output size)",
+            r"\#\operatorname{rows}(T)")
+    return _with_parametric(outcome, "transposed-output-size", True)
 
 
 # ---------------------------------------------------------------------------
