@@ -201,6 +201,8 @@ def test_user_transposed_formula_false_beyond_the_sweep_is_refuted():
     (("notes-echo-example",), {"expected": "1e100000000"}, "expected must be an exact"),
     (("notes-echo-example",), {"expected": "nan"}, "expected must be an exact"),
     (("notes-echo-example",), {"expected": "1/0"}, "nonzero denominator"),
+    (("fc-vs-conv-cost",), {"params_ratio": "nan"}, "params_ratio must be an exact"),
+    (("fc-vs-conv-cost",), {"macs_ratio": "1/0"}, "macs_ratio must be an exact"),
     (("equivariance",), {"shift": 1.5}, "parameter 'shift' must be an integer"),
     (("equivariance",), {"shift": True}, "parameter 'shift' must be an integer"),
     (("pool-output-size",), {"ceil_mode": 1}, "parameter 'ceil_mode' must be true or false"),

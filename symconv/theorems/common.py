@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from fractions import Fraction
 from types import ModuleType
 from typing import Any
 
 import numpy as np
 import sympy
 
+from ..errors import TheoremError, describe
 from ..geometry import Geometry
 from ..operators import LinearOperator
 from ..proof import Display, Math, Step
@@ -166,3 +169,29 @@ def optional_backend(module: str) -> ModuleType | None:
 
 #: Why a PyTorch cross-check was not run.
 TORCH_NOT_RUN = "not run: PyTorch is not installed"
+
+
+#: An exact number as notes write it: a decimal (``2.9``) or a fraction (``29/10``), at
+#: most 30 digits a part, so that no claimed value costs more than it says.
+EXACT_NUMBER = re.compile(r"[+-]?\d{1,30}(\.\d{1,30})?(/\d{1,30})?")
+
+
+def exact_number(parameter: str, value: Any) -> Fraction:
+    """The exact rational a claim states, from a decimal or fraction literal (or an int).
+
+    Examples
+    --------
+    >>> exact_number("expected", "2.9"), exact_number("ratio", "-29/10")
+    (Fraction(29, 10), Fraction(-29, 10))
+    >>> exact_number("expected", "nan")
+    Traceback (most recent call last):
+        ...
+    symconv.errors.TheoremError: expected must be an exact decimal or fraction literal of at \
+most 30 digits a part (a nonzero denominator), got 'nan' (valid: e.g. 2.9, -3, 29/10)
+    """
+    text = str(value).strip()
+    if not EXACT_NUMBER.fullmatch(text) or int(text.partition("/")[2] or 1) == 0:
+        raise TheoremError(describe(parameter, value, "must be an exact decimal or fraction "
+                                    "literal of at most 30 digits a part (a nonzero "
+                                    "denominator)", "e.g. 2.9, -3, 29/10"))
+    return Fraction(text)

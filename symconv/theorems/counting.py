@@ -62,6 +62,7 @@ from ..operators import (
 from ..proof import Math, Step
 from .common import (
     TORCH_NOT_RUN,
+    exact_number,
     layer_text,
     optional_backend,
     random_integers,
@@ -1588,8 +1589,10 @@ def fc_vs_conv_cost(input_shape, kernel_shape, stride, params_ratio, macs_ratio)
     n_in, n_out, k = counts["inputs"], counts["outputs"], prod(g.kernel_shape)
     p_ratio = Fraction(counts["fc_params"], counts["conv_params"])
     m_ratio = Fraction(counts["fc_macs"], counts["conv_macs"])
-    p_claim = Fraction(n_in * n_out, k) if params_ratio == "closed" else Fraction(params_ratio)
-    m_claim = Fraction(n_in, k) if macs_ratio == "closed" else Fraction(macs_ratio)
+    p_claim = (Fraction(n_in * n_out, k) if params_ratio == "closed" else
+               exact_number("params_ratio", params_ratio))
+    m_claim = (Fraction(n_in, k) if macs_ratio == "closed" else
+               exact_number("macs_ratio", macs_ratio))
     reference = fc_vs_conv(g.input_shape, g.kernel_shape, g.stride)
     here = (p_ratio == p_claim and m_ratio == m_claim and conv_symbols == counts["conv_params"]
             and conv_nnz == counts["conv_macs"]

@@ -8,47 +8,18 @@ the same window without the flip (correlation) gives another value.
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import sympy
 
-from ..errors import TheoremError, describe
+from ..errors import TheoremError
 from ..geometry import Geometry
 from ..operators import convolution, correlation
 from ..proof import Math, Step
-from .common import show
+from .common import exact_number, show
 from .engine import Outcome, theorem
 
 SIGNAL = (0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 0, 0, 0, 0)
 ECHOES = ("1", "0.9", "0.8", "0.7")
-
-
-#: An exact number as the notes write it: a decimal (``2.9``) or a fraction (``29/10``),
-#: at most 30 digits a part, so that no claimed value costs more than it says.
-EXACT_NUMBER = re.compile(r"[+-]?\d{1,30}(\.\d{1,30})?(/\d{1,30})?")
-
-
-def claimed_value(expected: str) -> sympy.Rational:
-    """The exact rational the notes claim, from a decimal or fraction literal.
-
-    Examples
-    --------
-    >>> claimed_value("2.9"), claimed_value("-29/10")
-    (29/10, -29/10)
-    >>> claimed_value("nan")
-    Traceback (most recent call last):
-        ...
-    symconv.errors.TheoremError: expected must be an exact decimal or fraction literal of at \
-most 30 digits a part (a nonzero denominator), got 'nan' (valid: e.g. 2.9, -3, 29/10)
-    """
-    text = str(expected).strip()
-    if not EXACT_NUMBER.fullmatch(text) or int(text.partition("/")[2] or 1) == 0:
-        raise TheoremError(describe("expected", expected, "must be an exact decimal or "
-                                    "fraction literal of at most 30 digits a part (a nonzero "
-                                    "denominator)",
-                                    "e.g. 2.9, -3, 29/10"))
-    return sympy.Rational(text)
 
 
 def _row_value(op, row: int, weights: list[sympy.Rational], x: list[int]) -> sympy.Expr:
@@ -74,7 +45,7 @@ def echo_example(position: int, expected: str) -> Outcome:
     conv, corr = convolution(g), correlation(g)
     value = _row_value(conv, position - 1, weights, x)
     unflipped = _row_value(corr, position - 1, weights, x)
-    claimed = claimed_value(expected)
+    claimed = sympy.Rational(exact_number("expected", expected))
     oracle = np.convolve(np.array(SIGNAL, float), np.array(ECHOES, float))[position - 1]
     steps = (
         Step("Setting", "Full convolution of the zero-padded signal with the four path "
