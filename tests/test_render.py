@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
@@ -34,6 +35,7 @@ from symconv.render.latex import (
     proof_repr_latex,
 )
 from symconv.render.markdown import escape_markdown, formulas, notes_markdown, proof_markdown
+from symconv.theorems.common import correlation_index
 
 ROOT = Path(__file__).resolve().parents[1]
 SVG = "{http://www.w3.org/2000/svg}"
@@ -327,3 +329,43 @@ def test_step_titles_keep_their_math():
     tex, md = proof_latex(proof), proof_markdown(proof)
     assert r"\paragraph{Case $" in tex and r"Case \$" not in tex
     assert "**Case $" in md and r"Case \$" not in md
+
+
+# ---------------------------------------------------------------------------
+# The correlation index rule, as rendered, is the matrix (dilation included)
+# ---------------------------------------------------------------------------
+
+RULE_PLAIN = re.compile(r"m = \(j - (\d+)\*i \+ (\d+)\)/(\d+) if that is an integer in "
+                        r"0\.\.(\d+)-1")
+RULE_LATEX = re.compile(r"m = \\frac\{j - (\d+)\\,i \+ (\d+)\}\{(\d+)\} \\in "
+                        r"\\\{0, \\dots, (\d+)-1\\\}")
+
+
+def _tap(i: int, j: int, s: int, p: int, d: int, taps: int) -> int | None:
+    """The kernel tap the parsed rule puts at (i, j), or None for a structural zero."""
+    offset = j - s * i + p
+    if offset % d or not 0 <= offset // d < taps:
+        return None
+    return offset // d
+
+
+@pytest.mark.parametrize("n, k, s, p", [(9, 3, 1, 0), (9, 3, 2, 1), (10, 2, 3, 2), (7, 3, 1, 2)])
+@pytest.mark.parametrize("pattern, form", [(RULE_PLAIN, "plain"), (RULE_LATEX, "latex")])
+def test_correlation_index_rule_rendered_at_dilation_2_is_the_matrix(n, k, s, p, pattern, form):
+    op = correlation(Geometry((n,), (k,), stride=s, padding=p, dilation=2))
+    rendered = getattr(correlation_index(s, p, 2, k), form)
+    found = pattern.search(rendered)
+    assert found, rendered
+    rule = tuple(map(int, found.groups()))
+    assert rule == (s, p, 2, k)
+    for i in range(op.matrix.rows):
+        for j in range(op.matrix.cols):
+            m = _tap(i, j, *rule)
+            assert op.matrix[i, j] == (0 if m is None else op.kernel_flat[m]), (i, j)
+
+
+def test_transpose_derivation_prints_the_rule_with_the_dilation():
+    p = sc.prove("transpose")
+    assert r"\frac{j - s\,i + p}{d}" in p.latex()
+    assert r"\frac{j - s\,i + p}{d}" in p.markdown()
+    assert "m = (j - s*i + p)/d" in p.text()

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import importlib
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from fractions import Fraction
+from types import ModuleType
 from typing import Any
 
 import numpy as np
 import sympy
 
+from ..errors import TheoremError, describe
 from ..geometry import Geometry
 from ..operators import LinearOperator
 from ..proof import Display, Math, Step
@@ -18,11 +23,30 @@ from .engine import Outcome
 LAYER = {"input_shape": (4, 4), "kernel_shape": (3, 3), "stride": 1, "padding": 0,
          "dilation": 1, "in_channels": 1, "out_channels": 1, "groups": 1}
 
-#: Index formula of the correlation matrix, one axis (Dumoulin and Visin's convention).
-CORRELATION_INDEX = Math(r"C_{i,j} = k_{\,j - s\,i + p}\ \ \text{if } 0 \le j - s\,i + p "
-                         r"\le d(K-1),\ d \mid (j - s\,i + p);\ \ 0 \text{ otherwise}",
-                         "C[i, j] = k[(j - s*i + p)/d] where that index is a kernel offset, "
-                         "else 0")
+def correlation_index(stride: int | str = "s", pad: int | str = "p",
+                      dilation: int | str = "d", taps: int | str = "K") -> Math:
+    r"""The index rule of the correlation matrix along one axis, as LaTeX and as text.
+
+    Row ``i``, column ``j`` holds the kernel tap ``m = (j - s i + p)/d`` (``p`` the pad
+    before) when that is an integer in ``0 .. K-1``, else 0 (Dumoulin and Visin's
+    convention). Numbers may be given for any of ``s, p, d, K`` to print the rule of
+    one layer.
+
+    Examples
+    --------
+    >>> print(correlation_index().plain)
+    C[i, j] = k[m] with m = (j - s*i + p)/d if that is an integer in 0..K-1, else 0
+    >>> print(correlation_index(2, 1, 2, 3).latex)
+    C_{i,j} = k_m,\ \ m = \frac{j - 2\,i + 1}{2} \in \{0, \dots, 3-1\};\ \ 0 \text{ otherwise}
+    """
+    return Math(rf"C_{{i,j}} = k_m,\ \ m = \frac{{j - {stride}\,i + {pad}}}{{{dilation}}} "
+                rf"\in \{{0, \dots, {taps}-1\}};\ \ 0 \text{{ otherwise}}",
+                f"C[i, j] = k[m] with m = (j - {stride}*i + {pad})/{dilation} if that is an "
+                f"integer in 0..{taps}-1, else 0")
+
+
+#: Index formula of the correlation matrix, one axis, in the symbols s, p, d, K.
+CORRELATION_INDEX = correlation_index()
 
 
 def layer_text(g: Geometry) -> str:
@@ -121,3 +145,53 @@ def with_proof_for_all_sizes(outcome: Outcome,
         return outcome
     return replace(outcome, steps=outcome.steps + tuple(steps),
                    evidence=("parametric", *outcome.evidence))
+
+
+def optional_backend(module: str) -> ModuleType | None:
+    """An optional backend (``"torch"``, ...) if it imports, else None.
+
+    A cross-check that needs a backend which is absent is not run, and the proof says
+    so ("not run: PyTorch is not installed"): its points are not counted and its
+    conclusion is not claimed.
+
+    Examples
+    --------
+    >>> optional_backend("numpy").__name__
+    'numpy'
+    >>> optional_backend("no_such_backend") is None
+    True
+    """
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        return None
+
+
+#: Why a PyTorch cross-check was not run.
+TORCH_NOT_RUN = "not run: PyTorch is not installed"
+
+
+#: An exact number as notes write it: a decimal (``2.9``) or a fraction (``29/10``), at
+#: most 30 digits a part, so that no claimed value costs more than it says.
+EXACT_NUMBER = re.compile(r"[+-]?\d{1,30}(\.\d{1,30})?(/\d{1,30})?")
+
+
+def exact_number(parameter: str, value: Any) -> Fraction:
+    """The exact rational a claim states, from a decimal or fraction literal (or an int).
+
+    Examples
+    --------
+    >>> exact_number("expected", "2.9"), exact_number("ratio", "-29/10")
+    (Fraction(29, 10), Fraction(-29, 10))
+    >>> exact_number("expected", "nan")
+    Traceback (most recent call last):
+        ...
+    symconv.errors.TheoremError: expected must be an exact decimal or fraction literal of at \
+most 30 digits a part (a nonzero denominator), got 'nan' (valid: e.g. 2.9, -3, 29/10)
+    """
+    text = str(value).strip()
+    if not EXACT_NUMBER.fullmatch(text) or int(text.partition("/")[2] or 1) == 0:
+        raise TheoremError(describe(parameter, value, "must be an exact decimal or fraction "
+                                    "literal of at most 30 digits a part (a nonzero "
+                                    "denominator)", "e.g. 2.9, -3, 29/10"))
+    return Fraction(text)

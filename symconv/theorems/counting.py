@@ -34,6 +34,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from fractions import Fraction
 from functools import cache
 from math import prod
@@ -42,7 +43,7 @@ from typing import Any
 import numpy as np
 import sympy
 
-from ..errors import SymconvError, TheoremError
+from ..errors import SymconvError, TheoremError, describe
 from ..formula import evaluate_many, parse_formula
 from ..geometry import (
     Geometry,
@@ -59,8 +60,16 @@ from ..operators import (
     transposed_convolution,
 )
 from ..proof import Math, Step
-from .common import layer_text, random_integers, show, with_proof_for_all_sizes
-from .engine import Outcome, theorem
+from .common import (
+    TORCH_NOT_RUN,
+    exact_number,
+    layer_text,
+    optional_backend,
+    random_integers,
+    show,
+    with_proof_for_all_sizes,
+)
+from .engine import Outcome, is_integer, theorem
 
 FAMILY = "counting"
 
@@ -325,6 +334,79 @@ def _with_parametric(outcome: Outcome, name: str, applies: bool) -> Outcome:
     return with_proof_for_all_sizes(outcome, lambda: _for_all_sizes(name), applies)
 
 
+# ---------------------------------------------------------------------------
+# A user's formula is a statement about all sizes (symconv.formula.check_formula)
+# ---------------------------------------------------------------------------
+
+def _formula_convention(formula: str, conventions: dict[str, frozenset[str]]) -> str | None:
+    """The first convention of :func:`~symconv.formula.check_formula` whose variables
+    cover the formula's, or None."""
+    names = {str(v) for v in parse_formula(formula).free_symbols}
+    return next((c for c, variables in conventions.items() if names <= variables), None)
+
+
+def for_all_sizes_of_formula(outcome: Outcome, formula: str, quantity: str,
+                             conventions: dict[str, frozenset[str]], claim: str,
+                             claim_latex: str) -> Outcome:
+    """The outcome of a user's ``formula`` as what it is: a claim about all sizes.
+
+    The statement becomes the user's formula (``"<formula> is <claim>"``), the scope
+    ``"all sizes"``, so it is proved only with a proof for all sizes; that proof, when
+    the formula holds here and on the sweep, is :func:`symconv.formula.check_formula`
+    with ``quantity`` under the first of ``conventions`` (name: variables) whose
+    variables cover the formula's. Its counterexample refutes; without its proof the
+    verdict is "verified" on the sweep.
+    """
+    outcome = replace(outcome, scope="all sizes", statement=(
+        f"{formula} is {claim}", f"{claim_latex} = {sympy.latex(parse_formula(formula))}"))
+    convention = _formula_convention(formula, conventions)
+    if not outcome.holds or convention is None:
+        return outcome
+    from ..formula import check_formula
+
+    checked = check_formula(formula, quantity, convention)
+    call = f"symconv.check_formula({formula!r}, {quantity!r}, {convention!r})"
+    if checked.verdict == "refuted":
+        return replace(outcome, holds=False, domain=checked.domain, difference={
+            **_layer_parameters(checked.counterexample), "found by": call})
+    if checked.verdict != "proved":
+        return replace(outcome, steps=outcome.steps + (Step(
+            "Not proved for all sizes", f"{call} gives {checked.verdict}: "
+            f"{checked.evidence_sentence()}", ()),))
+    return replace(outcome, evidence=("parametric", *outcome.evidence),
+                   steps=outcome.steps + (Step("For all sizes", f"{call} proves the formula "
+                                                "for all sizes:", ()), *checked.steps))
+
+
+#: The theorem parameter of each variable of :mod:`symconv.formula` (1-D layers).
+VARIABLE_PARAMETERS = {"n": "input_shape", "k": "kernel_shape", "s": "stride", "p": "padding",
+                       "d": "dilation", "op": "output_padding"}
+
+
+def _layer_parameters(point: dict[str, Any]) -> dict[str, Any]:
+    """A :func:`~symconv.formula.check_formula` counterexample under theorem parameter names.
+
+    Examples
+    --------
+    >>> _layer_parameters({"n": 66, "k": 3, "p_before": 1, "p_after": 0, "formula": 2,
+    ...                    "truth": 3})
+    {'input_shape': (66,), 'kernel_shape': (3,), 'padding': ((1, 0),), 'formula': 2, 'truth': 3}
+    """
+    out: dict[str, Any] = {}
+    for name, value in point.items():
+        if name in ("n", "k"):
+            out[VARIABLE_PARAMETERS[name]] = (value,)
+        elif name == "p_before":
+            out["padding"] = ((value, point["p_after"]),)
+        elif name != "p_after":
+            out[VARIABLE_PARAMETERS.get(name, name)] = value
+    return out
+
+
+OUTPUT_SIZE_CONVENTIONS = {"torch": frozenset("nkspd"),
+                           "jax": frozenset({"n", "k", "s", "p_before", "p_after", "d"})}
+
+
 def _int_pads(g: Geometry) -> list[tuple[int, int]]:
     return [tuple(int(v) for v in pair) for pair in g.pads]
 
@@ -414,8 +496,13 @@ def output_size(input_shape, kernel_shape, stride, padding, dilation, formula) -
                    formula),)),
         _compare_step(holds, "Rows of C, counted windows and the formula", difference, points),
     ]
-    return _with_parametric(_outcome(holds, steps, difference, points), "output-size",
-                            formula == OUTPUT_SIZE_FORMULA)
+    outcome = _outcome(holds, steps, difference, points)
+    if formula != OUTPUT_SIZE_FORMULA:
+        return for_all_sizes_of_formula(
+            outcome, formula, "output_size", OUTPUT_SIZE_CONVENTIONS,
+            "the number of rows of the correlation matrix C per axis (windows that fit the "
+            "padded input)", r"\#\operatorname{rows}(C)")
+    return _with_parametric(outcome, "output-size", True)
 
 
 def _convention_name(padding: Any) -> str:
@@ -467,7 +554,12 @@ def least_total_pad(n: np.ndarray, k: np.ndarray, s: np.ndarray, d: np.ndarray) 
 
 
 @cache
-def _same_sweep(padding: str, odd_pixel: str) -> tuple[dict | None, int]:
+def _same_sweep(padding: str, odd_pixel: str, with_torch: bool) -> tuple[dict | None, int]:
+    """The smallest failure of the SAME rule on the sweep, and the points checked.
+
+    ``with_torch`` (for 'same'): also compare with PyTorch's padding='same' at stride 1
+    (its points are counted only then).
+    """
     c = _grid(n=range(1, BOUNDS["n"] + 1), k=range(1, BOUNDS["k"] + 1),
               s=range(1, BOUNDS["s"] + 1), d=range(1, BOUNDS["d"] + 1))
     out = -(-c["n"] // c["s"])
@@ -483,7 +575,7 @@ def _same_sweep(padding: str, odd_pixel: str) -> tuple[dict | None, int]:
                        "rb": resolved[:, 0], "ra": resolved[:, 1]}, failing,
                       ("n", "k", "s", "d"))
     points = len(c["n"])
-    if found is None and padding == "same":
+    if found is None and with_torch:
         found, checked = _torch_same_check(odd_pixel)
         points += checked
     if found is None or "torch" in found:
@@ -508,10 +600,8 @@ def _single_thread(torch):
 
 def _torch_same_check(odd_pixel: str) -> tuple[dict | None, int]:
     """At stride 1 our correlation with the claimed split equals torch's padding='same'."""
-    try:
-        import torch
-    except ImportError:
-        return None, 0
+    import torch
+
     with _single_thread(torch):
         return _torch_same_loop(torch, odd_pixel)
 
@@ -543,13 +633,21 @@ def _torch_same_loop(torch, odd_pixel: str) -> tuple[dict | None, int]:
     return None, checked
 
 
-@theorem("same-padding", family=FAMILY,
-         statement="TensorFlow's SAME: out = ceil(n/s), total pad max((out-1)s + d(k-1) + 1 - "
-                   "n, 0) -- the least total pad giving C ceil(n/s) rows -- odd pixel at the "
-                   "end (SAME_LOWER: at the start); PyTorch's padding='same' agrees at stride 1.",
-         latex=r"T = \max\left(\left(\left\lceil \tfrac{n}{s}\right\rceil - 1\right)s + d(k-1)"
-               r" + 1 - n,\ 0\right),\ (p_b, p_a) = \left(\left\lfloor \tfrac{T}{2}\right\rfloor,"
-               r" \left\lceil \tfrac{T}{2}\right\rceil\right)",
+SAME_TORCH_CLAIM = "; PyTorch's padding='same' agrees at stride 1."
+SAME_STATEMENT = ("TensorFlow's SAME: out = ceil(n/s), total pad max((out-1)s + d(k-1) + 1 - n, "
+                  "0) -- the least total pad giving C ceil(n/s) rows -- odd pixel at the end "
+                  f"(SAME_LOWER: at the start){SAME_TORCH_CLAIM}")
+SAME_LATEX = (r"T = \max\left(\left(\left\lceil \tfrac{n}{s}\right\rceil - 1\right)s + d(k-1)"
+              r" + 1 - n,\ 0\right),\ (p_b, p_a) = \left(\left\lfloor \tfrac{T}{2}\right\rfloor,"
+              r" \left\lceil \tfrac{T}{2}\right\rceil\right)")
+
+
+def _torch_unchecked(statement: str, claim: str, what: str, why: str = TORCH_NOT_RUN) -> str:
+    """``statement`` with its PyTorch ``claim`` replaced by the note that it was not checked."""
+    return statement.replace(claim, f" ({what} is not claimed: its cross-check was {why}).")
+
+
+@theorem("same-padding", family=FAMILY, statement=SAME_STATEMENT, latex=SAME_LATEX,
          parameters={"input_shape": (13,), "kernel_shape": (6,), "stride": 5, "dilation": 1,
                      "padding": "same", "odd_pixel": "after"},
          domain_text=SAME_BOUNDS_TEXT)
@@ -576,7 +674,8 @@ def same_padding(input_shape, kernel_shape, stride, dilation, padding, odd_pixel
                      f"{d}*({k}-1) + 1 - {n}, 0) = {total} (least T by trying: {least}), "
                      f"claimed split {claimed}, pads of the operator {_int_pads(g)[axis]}, "
                      f"its first window starts at {first}")
-    found, points = _same_sweep(padding, odd_pixel)
+    torch_run = padding == "same" and optional_backend("torch") is not None
+    found, points = _same_sweep(padding, odd_pixel, torch_run)
     holds = here and found is None
     difference = found if here else {"at the given point": "; ".join(lines)}
     steps = [
@@ -590,11 +689,22 @@ def same_padding(input_shape, kernel_shape, stride, dilation, padding, odd_pixel
                    r"d(k-1) + 1 - n,\ 0\right)",
                    "T = max((ceil(n/s) - 1)*s + d*(k-1) + 1 - n, 0)"),)),
         Step("At this point", "; ".join(lines) + ".", (show("C", op.matrix),)),
-        _compare_step(holds, "The rule, the least pad found by trying, the operator's pads "
-                      "(and PyTorch at stride 1)", difference, points),
+        _compare_step(holds, "The rule, the least pad found by trying, the operator's pads"
+                      + (" (and PyTorch at stride 1)" if torch_run else ""), difference, points),
     ]
-    outcome = _outcome(holds, steps, difference, points, domain=f"{SAME_BOUNDS_TEXT}; "
-                       f"{TORCH_SAME_TEXT}")
+    why = (TORCH_NOT_RUN if padding == "same" else
+           "not run for same_lower (PyTorch has no such mode)")
+    if not torch_run:
+        steps.append(Step("PyTorch", f"The cross-check against PyTorch's padding='same' is "
+                          f"{why}; PyTorch's agreement is not claimed.", ()))
+    torch_text = f"; {TORCH_SAME_TEXT}" if torch_run else ""
+    outcome = _outcome(holds, steps, difference, points,
+                       domain=f"{SAME_BOUNDS_TEXT}{torch_text}")
+    if not torch_run:
+        outcome = replace(outcome, statement=(_torch_unchecked(
+            SAME_STATEMENT, SAME_TORCH_CLAIM, "PyTorch's padding='same' at stride 1", why),
+            SAME_LATEX), domain=f"{outcome.domain}; the PyTorch cross-check (padding='same' "
+                                f"at stride 1) {why}")
     true_side = "after" if padding == "same" else "before"
     return _with_parametric(outcome, "same-padding", odd_pixel == true_side)
 
@@ -643,6 +753,9 @@ def _full_valid_sweep(full: str, valid: str) -> tuple[dict | None, int]:
             "rows of C (valid)": found["valid_rows"]}, points
 
 
+FULL_VALID = ("n + d*(k - 1)", "n - d*(k - 1)")
+
+
 @theorem("full-and-valid-lengths", family=FAMILY,
          statement="At stride 1, full padding gives n + d(k-1) outputs (n + k - 1 = N + M - 1, "
                    "the two trains from first touch to last touch) and valid padding "
@@ -650,7 +763,7 @@ def _full_valid_sweep(full: str, valid: str) -> tuple[dict | None, int]:
          latex=r"\#\operatorname{rows}C_{\mathrm{full}} = n + d(k-1),\quad "
                r"\#\operatorname{rows}C_{\mathrm{valid}} = n - d(k-1)",
          parameters={"input_shape": (5,), "kernel_shape": (3,), "dilation": 1,
-                     "full": "n + d*(k - 1)", "valid": "n - d*(k - 1)"},
+                     "full": FULL_VALID[0], "valid": FULL_VALID[1]},
          domain_text="every 1-D stride-1 layer with 1<=n<=64, 1<=k<=7, 1<=d<=3 (valid: "
                      "where d(k-1) + 1 <= n), windows counted; numpy.convolve lengths for "
                      "1<=N, M<=16")
@@ -692,8 +805,13 @@ def full_and_valid_lengths(input_shape, kernel_shape, dilation, full, valid) -> 
     outcome = _outcome(holds, steps, difference, points,
                        domain="stride-1 layers with n<=64, k<=7, d<=3, windows counted, and "
                               "numpy.convolve lengths for N, M<=16")
-    return _with_parametric(outcome, "full-and-valid-lengths",
-                            (full, valid) == ("n + d*(k - 1)", "n - d*(k - 1)"))
+    if (full, valid) != FULL_VALID:  # no proof for all sizes of other formulas: verified
+        outcome = replace(outcome, scope="all sizes", statement=(
+            f"At stride 1, full padding gives {full} outputs and valid padding {valid} when "
+            "the kernel fits.", r"\#\operatorname{rows}C_{\mathrm{full}} = "
+            f"{sympy.latex(parse_formula(full))},\\quad "
+            r"\#\operatorname{rows}C_{\mathrm{valid}} = " f"{sympy.latex(parse_formula(valid))}"))
+    return _with_parametric(outcome, "full-and-valid-lengths", (full, valid) == FULL_VALID)
 
 
 # ---------------------------------------------------------------------------
@@ -853,19 +971,26 @@ def transposed_output_size(input_shape, kernel_shape, stride, padding, output_pa
         _compare_step(holds, "Rows of T, the formula and the enumerated forward sizes",
                       difference, points),
     ]
-    return _with_parametric(_outcome(holds, steps, difference, points, domain=TRANSPOSED_TEXT),
-                            "transposed-output-size", formula == TRANSPOSED_FORMULA)
+    outcome = _outcome(holds, steps, difference, points, domain=TRANSPOSED_TEXT)
+    if formula != TRANSPOSED_FORMULA:
+        return for_all_sizes_of_formula(
+            outcome, formula, "transposed_output_size", {"torch": frozenset(
+                {"n", "k", "s", "p", "d", "op"})}, "the number of rows of the transposed "
+            "convolution T per axis (PyTorch ConvTranspose output size)",
+            r"\#\operatorname{rows}(T)")
+    return _with_parametric(outcome, "transposed-output-size", True)
 
 
 # ---------------------------------------------------------------------------
 # pool-output-size
 # ---------------------------------------------------------------------------
 
-POOL_TEXT = ("every 1-D PyTorch pooling with 1<=n<=64, 1<=k<=7, 1<=s<=4, 0<=p<=k/2, "
-             "1<=d<=3, ceil_mode False and True, windows counted (floor: inside the padded "
-             "input; ceil: fewest windows covering it, minus one starting in the right "
-             "padding); max_pool's windows built where n<=8, k<=3, s<=3, d<=2; "
-             "torch.nn.functional.max_pool1d output length where n<=20")
+POOL_TEXT_BASE = ("every 1-D PyTorch pooling with 1<=n<=64, 1<=k<=7, 1<=s<=4, 0<=p<=k/2, "
+                  "1<=d<=3, ceil_mode False and True, windows counted (floor: inside the "
+                  "padded input; ceil: fewest windows covering it, minus one starting in the "
+                  "right padding); max_pool's windows built where n<=8, k<=3, s<=3, d<=2")
+POOL_TORCH_TEXT = "torch.nn.functional.max_pool1d output length where n<=20"
+POOL_TEXT = f"{POOL_TEXT_BASE}; {POOL_TORCH_TEXT}"
 
 
 def pool_formula(n, k, s, p, d, ceil_mode, drop_rule=True):
@@ -891,7 +1016,11 @@ def _pool_truth(c: Columns) -> np.ndarray:
 
 
 @cache
-def _pool_sweep(drop_rule: bool) -> tuple[dict | None, int]:
+def _pool_sweep(drop_rule: bool, with_torch: bool) -> tuple[dict | None, int]:
+    """The smallest failure of the closed form, and the points checked.
+
+    ``with_torch``: also compare with the output length of PyTorch's max_pool1d.
+    """
     c = _grid(n=range(1, 65), k=range(1, 8), s=range(1, 5), p=range(4), d=range(1, 4),
               ceil=range(2))
     c = _where(c, (2 * c["p"] <= c["k"]) & (c["d"] * (c["k"] - 1) + 1 <= c["n"] + 2 * c["p"]))
@@ -902,7 +1031,7 @@ def _pool_sweep(drop_rule: bool) -> tuple[dict | None, int]:
                       ("n", "k", "s", "p", "d", "ceil"))
     points = int(valid.sum())
     if found is None:
-        found, extra = _pool_operator_check(drop_rule)
+        found, extra = _pool_operator_check(drop_rule, with_torch)
         points += extra
     if found is None:
         return None, points
@@ -911,48 +1040,56 @@ def _pool_sweep(drop_rule: bool) -> tuple[dict | None, int]:
             "formula": found["formula"], "windows": found["windows"]}, points
 
 
-def _pool_operator_check(drop_rule: bool) -> tuple[dict | None, int]:
-    try:
-        import torch
-    except ImportError:
+def _pool_operator_check(drop_rule: bool, with_torch: bool) -> tuple[dict | None, int]:
+    if not with_torch:
         return _pool_loop(None, drop_rule)
+    import torch
+
     with _single_thread(torch):
         return _pool_loop(torch, drop_rule)
 
 
 def _pool_loop(torch, drop_rule: bool) -> tuple[dict | None, int]:
+    """The formula vs max_pool's windows (small points) and torch's length (when given).
+
+    A point counts only when something other than the formula was computed there.
+    """
     if torch is not None:
         import torch.nn.functional as F  # noqa: N812
     points = 0
     for n, k, s, p, d, ceil in itertools.product(range(1, 21), range(1, 8), range(1, 5),
                                                  range(4), range(1, 4), (False, True)):
-        if 2 * p > k:
+        built = n <= 8 and k <= 3 and s <= 3 and d <= 2
+        if 2 * p > k or not (built or torch is not None):
             continue
         try:
             g = PoolGeometry((n,), (k,), s, p, d, ceil)
         except SymconvError:
             continue
         claimed = int(pool_formula(n, k, s, p, d, ceil, drop_rule))
-        windows = (len(max_pool(g).windows) if n <= 8 and k <= 3 and s <= 3 and d <= 2
-                   else claimed)
-        length = claimed
+        windows = len(max_pool(g).windows) if built else claimed
+        length = windows
         if torch is not None:
             x = torch.zeros(1, 1, n)
             length = F.max_pool1d(x, k, s, p, d, ceil_mode=ceil).shape[-1]
         points += 1
         if not claimed == windows == length:
             return {"n": n, "k": k, "s": s, "p": p, "d": d, "ceil": int(ceil),
-                    "formula": claimed, "windows": length}, points
+                    "formula": claimed, "windows": windows if windows != claimed else length
+                    }, points
     return None, points
 
 
-@theorem("pool-output-size", family=FAMILY,
-         statement="PyTorch pooling has floor((n + 2p - d(k-1) - 1)/s) + 1 windows, with "
-                   "ceil_mode the ceiling instead, minus one when that last window would start "
-                   "in the right padding (at or past n + p): the number of windows of max_pool "
-                   "and the output length of torch.nn.functional.max_pool1d.",
-         latex=r"\#\operatorname{windows} = \left\lceil \frac{n + 2p - d(k-1) - 1}{s}"
-               r"\right\rceil + 1 - [\,(\mathrm{out}-1)s \ge n + p\,]",
+POOL_TORCH_CLAIM = " and the output length of torch.nn.functional.max_pool1d."
+POOL_STATEMENT = ("PyTorch pooling has floor((n + 2p - d(k-1) - 1)/s) + 1 windows, with "
+                  "ceil_mode the ceiling instead, minus one when that last window would start "
+                  "in the right padding (at or past n + p): the number of windows of max_pool"
+                  + POOL_TORCH_CLAIM)
+POOL_LATEX = (r"\#\operatorname{windows} = \left\lceil \frac{n + 2p - d(k-1) - 1}{s}"
+              r"\right\rceil + 1 - [\,(\mathrm{out}-1)s \ge n + p\,]")
+
+
+@theorem("pool-output-size", family=FAMILY, statement=POOL_STATEMENT, latex=POOL_LATEX,
          parameters={"input_shape": (5,), "kernel_shape": (2,), "stride": 2, "padding": 0,
                      "dilation": 1, "ceil_mode": True, "drop_rule": True},
          domain_text=POOL_TEXT)
@@ -967,7 +1104,8 @@ def pool_output_size(input_shape, kernel_shape, stride, padding, dilation, ceil_
     here = claimed == len(mp.windows)
     x = sympy.Array(_symbols_of(g.input_shape))
     y = mp.apply(x.reshape(1, *g.input_shape))
-    found, points = _pool_sweep(bool(drop_rule))
+    torch_run = optional_backend("torch") is not None
+    found, points = _pool_sweep(bool(drop_rule), torch_run)
     holds = here and found is None
     difference = found if here else {"formula": claimed, "windows of max_pool":
                                      len(mp.windows)}
@@ -984,11 +1122,21 @@ def pool_output_size(input_shape, kernel_shape, stride, padding, dilation, ceil_
              (Math(r"\mathrm{out} = \left\lceil \frac{n + 2p - d(k-1) - 1}{s}\right\rceil + 1"
                    r" - [\,(\mathrm{out}-1)s \ge n + p\,]",
                    "out = ceil((n + 2p - d(k-1) - 1)/s) + 1, minus 1 if (out-1)*s >= n + p"),)),
-        _compare_step(holds, "Windows of max_pool, counted windows, torch and the formula",
-                      difference, points),
+        _compare_step(holds, "Windows of max_pool, counted windows, "
+                      f"{'torch ' if torch_run else ''}and the formula", difference, points),
     ]
-    return _with_parametric(_outcome(holds, steps, difference, points, domain=POOL_TEXT),
-                            "pool-output-size", bool(drop_rule))
+    outcome = _outcome(holds, steps, difference, points,
+                       domain=POOL_TEXT if torch_run else POOL_TEXT_BASE)
+    if not torch_run:
+        steps.append(Step("PyTorch", "The cross-check against the output length of "
+                          f"torch.nn.functional.max_pool1d is {TORCH_NOT_RUN}; only "
+                          "max_pool's windows and the counted windows were compared.", ()))
+        outcome = replace(outcome, steps=tuple(steps), statement=(_torch_unchecked(
+            POOL_STATEMENT, POOL_TORCH_CLAIM, "the output length of "
+            "torch.nn.functional.max_pool1d"), POOL_LATEX),
+            domain=f"{outcome.domain}; the cross-check against {POOL_TORCH_TEXT} "
+                   f"{TORCH_NOT_RUN}")
+    return _with_parametric(outcome, "pool-output-size", bool(drop_rule))
 
 
 def _symbols_of(shape: Sequence[int]) -> list:
@@ -1082,6 +1230,24 @@ def _network_field(n: int, layers) -> tuple:
     return last.receptive_field[0], last.effective_stride[0], last.effective_padding[0]
 
 
+def _one_axis(name: str, shape: Any) -> tuple[int]:
+    """A 1-D shape ``(n,)`` (an int is taken as one)."""
+    shape = (shape,) if is_integer(shape) else shape
+    if not (isinstance(shape, (tuple, list)) and len(shape) == 1 and is_integer(shape[0])):
+        raise TheoremError(describe(name, shape, "must be a 1-D size (one integer)", "e.g. (24,)"))
+    return (int(shape[0]),)
+
+
+def _chain_layers(layers: Any) -> tuple[tuple[int, int, int, int], ...]:
+    """A non-empty chain of ``(k, s, p, d)`` integer 4-tuples, each checked by the geometry."""
+    if not (isinstance(layers, (tuple, list)) and layers and all(
+            isinstance(layer, (tuple, list)) and len(layer) == 4 and all(map(is_integer, layer))
+            for layer in layers)):
+        raise TheoremError(describe("layers", layers, "must be a non-empty chain of integer "
+                                    "(k, s, p, d) 4-tuples", "e.g. ((3, 1, 1, 1), (2, 2, 0, 1))"))
+    return tuple(tuple(int(v) for v in layer) for layer in layers)
+
+
 @theorem("receptive-field", family=FAMILY,
          statement="For a chain of layers (k_l, s_l, p_l, d_l), every interior row of the "
                    "composed operator C_L ... C_1 is supported on the r = 1 + sum_l d_l(k_l-1) "
@@ -1099,8 +1265,8 @@ def receptive_field(input_shape, layers, product_upto) -> Outcome:
     if product_upto not in ("previous", "including"):
         raise TheoremError(f"product_upto must be 'previous' or 'including', got "
                            f"{product_upto!r}")
-    (n,) = input_shape
-    layers = tuple(tuple(int(v) for v in layer) for layer in layers)
+    (n,) = _one_axis("input_shape", input_shape)
+    layers = _chain_layers(layers)
     composed, sizes = composed_operator(n, layers)
     lines, depth_fields = [], []
     here = True
@@ -1423,8 +1589,10 @@ def fc_vs_conv_cost(input_shape, kernel_shape, stride, params_ratio, macs_ratio)
     n_in, n_out, k = counts["inputs"], counts["outputs"], prod(g.kernel_shape)
     p_ratio = Fraction(counts["fc_params"], counts["conv_params"])
     m_ratio = Fraction(counts["fc_macs"], counts["conv_macs"])
-    p_claim = Fraction(n_in * n_out, k) if params_ratio == "closed" else Fraction(params_ratio)
-    m_claim = Fraction(n_in, k) if macs_ratio == "closed" else Fraction(macs_ratio)
+    p_claim = (Fraction(n_in * n_out, k) if params_ratio == "closed" else
+               exact_number("params_ratio", params_ratio))
+    m_claim = (Fraction(n_in, k) if macs_ratio == "closed" else
+               exact_number("macs_ratio", macs_ratio))
     reference = fc_vs_conv(g.input_shape, g.kernel_shape, g.stride)
     here = (p_ratio == p_claim and m_ratio == m_claim and conv_symbols == counts["conv_params"]
             and conv_nnz == counts["conv_macs"]

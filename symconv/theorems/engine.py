@@ -21,11 +21,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import sympy
 
 from ..errors import TheoremError
 from ..progress import progress
-from ..proof import Proof, Step
+from ..proof import PROOF_EVIDENCE, Proof, Step
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,12 @@ class Outcome:
         Whether an independent NumPy oracle cross-check agreed (None: not run).
     domain : str or None
         The finite set an ``exhaustive`` check inside the point covered.
+    scope : str
+        What the statement checked is about (:data:`symconv.proof.SCOPES`): the stated
+        sizes (the default), or all sizes -- then only ``parametric`` evidence proves it.
+    statement : tuple of str or None
+        The statement actually checked, (plain, LaTeX), when it is not the theorem's
+        own (a user's formula, or a claim part of which could not be checked).
     """
 
     holds: bool
@@ -58,6 +65,8 @@ class Outcome:
     evidence: tuple[str, ...] = ("symbolic",)
     numeric: bool | None = None
     domain: str | None = None
+    scope: str = "stated sizes"
+    statement: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -110,21 +119,85 @@ def theorems() -> list[dict[str, Any]]:
 
 
 def get(name: str) -> Theorem:
-    """The theorem called ``name``; an unknown name suggests the close matches."""
-    if name not in REGISTRY:
-        close = difflib.get_close_matches(name, REGISTRY, n=3, cutoff=0.5)
+    """The theorem called ``name`` (any case, ``_`` for ``-``); else suggest close matches.
+
+    Examples
+    --------
+    >>> get("TRANSPOSE").name
+    'transpose'
+    >>> get("transpos")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+        ...
+    symconv.errors.TheoremError: theorem must be a catalogue name, got 'transpos'; did you ...
+    """
+    if not isinstance(name, str):
+        raise TheoremError(f"theorem must be a catalogue name (a str), got {name!r} "
+                           f"(see `symconv list` for all {len(REGISTRY)})")
+    key = name.strip().lower().replace("_", "-")
+    if key not in REGISTRY:
+        close = difflib.get_close_matches(key, REGISTRY, n=3, cutoff=0.5)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         raise TheoremError(f"theorem must be a catalogue name, got {name!r}{hint} "
                            f"(see `symconv list` for all {len(REGISTRY)})")
-    return REGISTRY[name]
+    return REGISTRY[key]
 
 
-def _check_parameters(thm: Theorem, given: dict[str, Any]) -> None:
+def is_integer(value: Any) -> bool:
+    """An integer parameter value: a Python or NumPy int, not a bool.
+
+    Examples
+    --------
+    >>> is_integer(3), is_integer(True), is_integer(3.0)
+    (True, False, False)
+    """
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+
+
+#: Parameters whose values :class:`symconv.geometry.Geometry` (and its kin) validate:
+#: an int or a per-axis tuple, and for padding a name as well.
+GEOMETRY_PARAMETERS = frozenset({"input_shape", "kernel_shape", "stride", "padding",
+                                 "dilation", "output_padding"})
+
+
+def _kind_error(thm: Theorem, name: str, value: Any, rule: str) -> TheoremError:
+    return TheoremError(f"theorem {thm.name!r} parameter {name!r} must be {rule}, got "
+                        f"{value!r} (default: {thm.parameters[name]!r})")
+
+
+def _checked_value(thm: Theorem, name: str, value: Any) -> Any:
+    """``value`` if it has the kind of the parameter's default (an int as a str is its text).
+
+    An integer parameter may be given per axis (a tuple of integers); geometry parameters
+    are left to the geometry, which names its own rules.
+    """
+    default = thm.parameters[name]
+    if name in GEOMETRY_PARAMETERS:
+        return value
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise _kind_error(thm, name, value, "true or false")
+    elif isinstance(default, int):
+        items = value if isinstance(value, (tuple, list)) and value else (value,)
+        if not all(map(is_integer, items)):
+            raise _kind_error(thm, name, value, "an integer (or one per axis)")
+    elif isinstance(default, str):
+        if is_integer(value):
+            return str(value)
+        if not isinstance(value, str):
+            raise _kind_error(thm, name, value, "a str")
+    elif isinstance(default, tuple) and not isinstance(value, (tuple, list)):
+        raise _kind_error(thm, name, value, "a tuple like its default")
+    return value
+
+
+def _check_parameters(thm: Theorem, given: dict[str, Any]) -> dict[str, Any]:
+    """The given parameters, each known to ``thm`` and of its default's kind."""
     unknown = sorted(set(given) - set(thm.parameters))
     if unknown:
         valid = ", ".join(thm.parameters) or "none"
         raise TheoremError(f"theorem {thm.name!r} takes no parameter {unknown[0]!r} "
                            f"(valid: {valid})")
+    return {name: _checked_value(thm, name, value) for name, value in given.items()}
 
 
 def _counterexample(point: dict[str, Any], outcome: Outcome) -> dict[str, Any]:
@@ -147,7 +220,9 @@ def prove(name: str, *, exhaustive: bool | None = None, **parameters: Any) -> Pr
     Returns
     -------
     Proof
-        ``proved`` with its evidence, or ``refuted`` with the smallest counterexample.
+        ``proved`` with its evidence, or ``refuted`` with the smallest counterexample;
+        ``verified`` for a statement about all sizes (a user's formula) checked on a
+        finite domain only; ``vacuous`` when the check covered nothing.
     """
     return decide(get(name), exhaustive=exhaustive, **parameters)
 
@@ -166,9 +241,28 @@ def _settle(point: dict[str, Any], outcome: Outcome) -> dict[str, Any] | None:
     return None
 
 
+def _verdict(counterexample: dict | None, evidence: list[str], scope: str) -> str:
+    """Refuted with a counterexample; else proved only with evidence that proves the scope.
+
+    A check that gathered no proof evidence covered nothing (vacuous); a statement about
+    all sizes without a parametric proof is verified on its exhaustive domain, or
+    undecided when it has none.
+    """
+    if counterexample is not None:
+        return "refuted"
+    if not any(e in PROOF_EVIDENCE for e in evidence):
+        return "vacuous"
+    if scope == "all sizes" and "parametric" not in evidence:
+        return "verified" if "exhaustive" in evidence else "undecided"
+    return "proved"
+
+
 def decide(thm: Theorem, *, exhaustive: bool | None = None, **parameters: Any) -> Proof:
     """:func:`prove` for a :class:`Theorem` object (registered or not)."""
-    _check_parameters(thm, parameters)
+    if exhaustive is not None and not isinstance(exhaustive, bool):
+        raise TheoremError(f"exhaustive must be True, False or None (the default: only when "
+                           f"no parameters are given), got {exhaustive!r}")
+    parameters = _check_parameters(thm, parameters)
     point = {**thm.parameters, **parameters}
     outcome = thm.check(**point)
     evidence = list(outcome.evidence)
@@ -178,8 +272,8 @@ def decide(thm: Theorem, *, exhaustive: bool | None = None, **parameters: Any) -
     if run_domain:  # the domain is ordered smallest first: its first failure is the smallest
         checked = 0
         for other in progress(thm.domain(), f"{thm.name}: domain"):
-            checked += 1
             found = thm.check(**other)
+            checked += any(e in PROOF_EVIDENCE for e in found.evidence)  # not a vacuous point
             smaller = _settle(other, found)
             if smaller is not None:
                 counterexample, outcome = smaller, found
@@ -190,10 +284,11 @@ def decide(thm: Theorem, *, exhaustive: bool | None = None, **parameters: Any) -
             domain = f"{thm.domain_text} ({checked} points)"
     if counterexample is None and outcome.numeric:
         evidence.append("numeric")
-    return Proof(thm.name, thm.statement, thm.statement_latex, point,
-                 "proved" if counterexample is None else "refuted",
-                 list(dict.fromkeys(evidence)) if counterexample is None else [],
-                 counterexample, list(outcome.steps), domain, outcome.witness)
+    verdict = _verdict(counterexample, evidence, outcome.scope)
+    statement, statement_latex = outcome.statement or (thm.statement, thm.statement_latex)
+    kept = list(dict.fromkeys(evidence)) if verdict not in ("refuted", "vacuous") else []
+    return Proof(thm.name, statement, statement_latex, point, verdict, kept, counterexample,
+                 list(outcome.steps), domain, outcome.witness, scope=outcome.scope)
 
 
 # ---------------------------------------------------------------------------

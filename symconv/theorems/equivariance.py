@@ -293,6 +293,8 @@ def _zero_equivariance(input_shape, kernel_shape, shift_, padding, dilation, row
              if all(sympy.expand(lhs[(o, *i)] - rhs[(o, *i)]) == 0 for o in range(out_channels))]
     interior = interior_rows(g, t)
     claimed = interior if rows == "interior" else positions
+    if not claimed:
+        return _no_interior(g, t)
     failing = [i for i in claimed if i not in agree]
     difference = None
     if failing:
@@ -336,6 +338,15 @@ def _zero_equivariance(input_shape, kernel_shape, shift_, padding, dilation, row
     )
     return Outcome(not failing, steps, difference,
                    numeric=_zero_numeric(c, g, t, claimed if not failing else interior))
+
+
+def _no_interior(g: Geometry, t: tuple[int, ...]) -> Outcome:
+    """A shift past every window: the interior I_t is empty, so the check covers nothing."""
+    interior = (f"the interior I_t of {layer_text(g)} for shift t = {t} (rows whose window "
+                "and whose window shifted back by t lie inside the input)")
+    return Outcome(True, (Step("Interior rows", f"No row to compare: {interior} is empty.",
+                               (Math(r"I_t = \emptyset", "I_t = {}"),)),),
+                   evidence=(), domain=interior)
 
 
 def _sides_display(lhs, rhs, positions, interior) -> tuple:

@@ -11,10 +11,11 @@ from __future__ import annotations
 import numpy as np
 import sympy
 
+from ..errors import TheoremError
 from ..geometry import Geometry
 from ..operators import convolution, correlation
 from ..proof import Math, Step
-from .common import show
+from .common import exact_number, show
 from .engine import Outcome, theorem
 
 SIGNAL = (0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 0, 0, 0, 0)
@@ -34,8 +35,6 @@ def _row_value(op, row: int, weights: list[sympy.Rational], x: list[int]) -> sym
          parameters={"position": 6, "expected": "2.9"})
 def echo_example(position: int, expected: str) -> Outcome:
     """Row ``position - 1`` of the full convolution matrix, with the echo weights substituted."""
-    from ..errors import TheoremError
-
     n, k = len(SIGNAL), len(ECHOES)
     g = Geometry((n,), (k,), padding="full")
     if not 1 <= position <= g.output_shape[0]:
@@ -46,7 +45,7 @@ def echo_example(position: int, expected: str) -> Outcome:
     conv, corr = convolution(g), correlation(g)
     value = _row_value(conv, position - 1, weights, x)
     unflipped = _row_value(corr, position - 1, weights, x)
-    claimed = sympy.Rational(expected)
+    claimed = sympy.Rational(exact_number("expected", expected))
     oracle = np.convolve(np.array(SIGNAL, float), np.array(ECHOES, float))[position - 1]
     steps = (
         Step("Setting", "Full convolution of the zero-padded signal with the four path "

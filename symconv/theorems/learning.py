@@ -242,6 +242,23 @@ def vgg_feature_size(image: int, pool_blocks: int) -> int:
     return size
 
 
+def _check_network(train_image, test_image, pool_blocks, features, classes) -> None:
+    """The notes' network must be a real one: positive counts, a test image no smaller."""
+    for name, value in (("pool_blocks", pool_blocks), ("features", features),
+                        ("classes", classes)):
+        require(value >= 1, name, value, "must be a positive integer", ">= 1",
+                error=TheoremError)
+    require(pool_blocks <= 16, "pool_blocks", pool_blocks, "must be a plausible VGG depth",
+            "1 to 16", error=TheoremError)
+    require(vgg_feature_size(train_image, pool_blocks) >= 1, "train_image", train_image,
+            f"must survive {pool_blocks} 2x2/2 pools with at least one feature pixel",
+            f">= {2 ** pool_blocks}", error=TheoremError)
+    require(test_image >= train_image, "test_image", test_image,
+            "must be at least the training image size (the dense layers slide over a "
+            "larger map, never a smaller one)", f">= train_image = {train_image}",
+            error=TheoremError)
+
+
 def _network_arithmetic(train_image, test_image, pool_blocks, features, classes) -> dict:
     stride = 2 ** pool_blocks
     train, test = vgg_feature_size(train_image, pool_blocks), vgg_feature_size(test_image,
@@ -273,6 +290,10 @@ def fc_as_conv(channels, window, input_shape, outputs, train_image, test_image, 
                features, classes) -> Outcome:
     """Symbolic: dense = whole-map conv, and sliding windows. Integers: the VGG arithmetic."""
     window, input_shape = tuple(window), tuple(input_shape)
+    for name, value in (("channels", channels), ("outputs", outputs)):
+        require(value >= 1, name, value, "must be a positive integer", ">= 1",
+                error=TheoremError)
+    _check_network(train_image, test_image, pool_blocks, features, classes)
     require(len(window) == len(input_shape) and all(a >= b for a, b in
                                                     zip(input_shape, window)),
             "input_shape", input_shape, f"must have the axes of window {window} and be at "

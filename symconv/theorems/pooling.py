@@ -178,10 +178,13 @@ def max_pool_equivariance(input_shape, kernel_shape, stride, shift, channels) ->
     nearest = tuple(ta // sa for ta, sa in zip(t, pg.stride))
     candidates = [nearest] if multiple else list(itertools.product(
         *[range(-o + 1, o) for o in pg.output_shape]))
+    compared = {u: shifted_rows(pg, t, u) for u in candidates}
+    if not any(compared.values()):
+        return _no_rows_compared(pg, t)
     working, failures = [], {}
     for u in candidates:
         rhs = shift_operator(pg.output_shape, u, channels=channels).apply(px)
-        rows = shifted_rows(pg, t, u)
+        rows = compared[u]
         bad = [(c, *i) for c in range(channels) for i in rows
                if sympy.expand(lhs[(c, *i)] - rhs[(c, *i)]) != 0]
         if bad:
@@ -220,6 +223,16 @@ def max_pool_equivariance(input_shape, kernel_shape, stride, shift, channels) ->
     )
     return Outcome(holds, steps, difference,
                    numeric=holds and multiple and _max_shift_numeric(mp, t, nearest))
+
+
+def _no_rows_compared(pg: PoolGeometry, t: tuple[int, ...]) -> Outcome:
+    """A shift that moves every window out of the input: no row to compare, a vacuous check."""
+    rows = (f"the set of output rows of max pooling on {_size(pg.input_shape)} (window "
+            f"{_size(pg.kernel_shape)}, stride {pg.stride}) whose window shifted back by "
+            f"t = {t} stays inside the input")
+    return Outcome(True, (Step("Compare", f"No row to compare: {rows} is empty, for every "
+                                          "output shift u.", ()),),
+                   evidence=(), domain=rows)
 
 
 def _max_shift_numeric(mp, t: tuple[int, ...], u: tuple[int, ...]) -> bool:
