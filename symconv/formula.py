@@ -1343,6 +1343,9 @@ def _beyond_the_domain(tree: Node, divisors: Sequence[Node], entry: Quantity,
                           "budget, so the claim is not proved for all sizes."))
     if for_all is not None and for_all.check():
         return None, ["parametric", "exhaustive"], domain, steps + for_all.steps()
+    counterexample, words, more = _large_search(tree, entry, fixed, large)
+    if counterexample is not None:  # the ordered search's point is smaller than a model
+        return counterexample, ["exhaustive"], words, steps + more
     from .certify import decide_formula
 
     decision = decide_formula(parsed, entry, dict(fixed), guards)
@@ -1352,8 +1355,7 @@ def _beyond_the_domain(tree: Node, divisors: Sequence[Node], entry: Quantity,
     found = decision.counterexample
     if found is not None and _written_value(tree, entry, found) == found["formula"]:
         return found, ["exhaustive"], "all valid sizes (SMT model)", steps
-    counterexample, words, more = _large_search(tree, entry, fixed, large)
-    return counterexample, ["exhaustive"], words, steps + more
+    return None, ["exhaustive"], words, steps + more
 
 
 def _written_value(tree: Node, entry: Quantity, point: Mapping[str, Any]) -> Any:

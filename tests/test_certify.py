@@ -163,9 +163,17 @@ def test_sympy_mod_family_refuted():
                                                                   "tensorflow"], {}).proved
 
 
+#: False only where 7919 n = -1 (mod 100003): no constant of the text is near such an n,
+#: so the ordered search around constants misses it and the solver must find it.
+HIDDEN = B + " + floor(((n*7919) % 100003)/100002)"
+
+
 def test_a_false_formula_beyond_the_search_caps_is_refuted_end_to_end():
-    result = check_formula(B + " + floor(n/100003)")
-    assert result.verdict == "refuted" and result.counterexample["n"] >= 100003
+    assert check_formula(B + " + floor(n/100003)").counterexample["n"] == 100003  # searched
+    result = check_formula(HIDDEN)
+    n_found = result.counterexample["n"]
+    assert result.verdict == "refuted" and n_found * 7919 % 100003 == 100002
+    assert result.counterexample["formula"] == result.counterexample["truth"] + 1
     assert any(step.title == "Counterexample for all sizes: SMT" for step in result.steps)
 
 
@@ -202,7 +210,7 @@ def test_recording_and_script_rerun_with_the_same_answers():
 
 
 @pytest.mark.parametrize("argv", [
-    ["check-formula", B + " + floor(n/1001)"],
+    ["check-formula", HIDDEN],
     ["prove", "same-padding"],
 ])
 def test_cli_smt_file_reruns_in_z3_with_the_same_answers(argv, tmp_path, capsys):

@@ -155,7 +155,7 @@ def test_user_formula_false_beyond_the_sweep_is_refuted_with_its_claim_printed()
     assert p.verdict == "refuted"
     assert p.scope == "all sizes"
     assert p.statement.startswith(f"{wrong} is the number of rows")
-    assert p.counterexample["input_shape"] == (66,)
+    assert p.counterexample["input_shape"] == (65,)  # floor(65/65) = 1, past n <= 64
     assert p.counterexample["formula"] == p.counterexample["truth"] + 1
 
 
