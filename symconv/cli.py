@@ -18,7 +18,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from . import progress
+from . import implementations, progress
 from .errors import SymconvError
 
 EXIT_PROVED, EXIT_REFUTED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
@@ -374,6 +374,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--svg", metavar="FILE")
     p.add_argument("--tikz", metavar="FILE")
     p.set_defaults(run=cmd_figure)
+    implementations.register_cli(sub)
     return parser
 
 
