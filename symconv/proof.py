@@ -232,7 +232,7 @@ class Proof:
         --------
         >>> d = Proof("t", "s", "s", {}, "proved", ["exhaustive"], domain="n<=3").to_dict()
         >>> sorted(d)[:5]
-        ['conclusion', 'counterexample', 'domain', 'evidence', 'parameters']
+        ['conclusion', 'counterexample', 'diagnosis', 'domain', 'evidence']
         """
         return {
             "theorem": self.theorem,
