@@ -171,7 +171,7 @@ def lift(fn: Callable[..., Any], input_shape: Sequence[int], kernel_shape: Seque
     -------
     LiftedOperator
         With ``fn_calls``: ``prod(w.shape[1:]) * ceil(w.shape[0] / TAPS_PER_CALL)``
-        probes plus ``7 * BILINEARITY_TRIALS + 2`` checks (more if the fallback ran).
+        probes plus ``7 * BILINEARITY_TRIALS + 2`` checks (16) (more if the fallback ran).
 
     Raises
     ------
