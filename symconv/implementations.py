@@ -151,7 +151,7 @@ def _windows(point: dict, ndim: int, *, pads: tuple[int, int] | None = None,
              dilation: int | None = None, windows: int = 0, from_end: bool = False,
              flip: bool = False, swap_axes: bool = False, channels: str = "groups",
              transposed: bool = False) -> LinearOperator | None:
-    """A correlation (or scatter) operator with one mistake; None if it has no output.
+    """A correlation (or scatter) operator with one mistake; None if no output size fits.
 
     The index rule per axis is ``j = s*i + start - p_before + d*m`` (correlation) or
     output ``s*j - p_before + d*m`` (scatter), with the mistake's pads, dilation,
@@ -175,7 +175,7 @@ def _windows(point: dict, ndim: int, *, pads: tuple[int, int] | None = None,
         j = s * i + start - pb + dil * m
         keep = (j >= 0) & (j < n)
         triple = np.stack([i[keep], m[keep], j[keep]], axis=1)
-    if out < 1:
+    if out < 0:
         return None
     if flip:
         triple[:, 1] = k - 1 - triple[:, 1]
