@@ -391,11 +391,17 @@ def _lift_at(fn: Callable[..., Any], point: dict, reference: str, ndim: int):
 def _steps(points: int, calls: int, trials: int, example: dict | None,
            diagnosis: str | None) -> list[Step]:
     steps = [Step("Assumption", "The lift assumes fn is bilinear in (x, w); this was checked "
-                  f"on {trials} random integer pairs (additivity, homogeneity, zero kernel and "
-                  f"input, repeatability, the lift reproducing fn), not proved from fn's code. "
-                  f"{calls} calls of fn in all."),
-             Step("Compare", f"At each of {points} geometries, smallest first, the lifted matrix "
-                  "and the reference matrix were compared entry by entry, exactly.")]
+                  f"in {trials} trials on random integer pairs (additivity, homogeneity, zero "
+                  "kernel and input, repeatability, the lift reproducing fn), not proved from "
+                  f"fn's code. {calls} calls of fn in all.")]
+    if example is None:
+        steps.append(Step("Compare", f"At each of the {points} geometries, smallest first, the "
+                          "lifted matrix and the reference matrix are equal, compared entry by "
+                          "entry exactly."))
+    else:
+        steps.append(Step("Compare", f"In order of size, the lifted and the reference matrix "
+                          f"were equal at {points} geometries, then differed at the "
+                          "counterexample."))
     if example is not None:
         values = {k: v for k, v in example.items() if k not in NAMES}
         steps.append(Step("Counterexample", "At " + ", ".join(
