@@ -223,26 +223,37 @@ def _odd_part(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return exponent.astype(np.int64) - 53 + shift, odd, nonzero
 
 
-def _probe_fast(call: _Counted, x_shape, w_shape):
-    """Step 1 of the module docstring; ``(None,)*4`` if some output entry does not decode."""
+def labelled_probes(x_shape: tuple[int, ...], w_shape: tuple[int, ...]):
+    """The probes of step 1: ``(column, first, x, w)``, ``w[first + o, column] = 2**o``.
+
+    ``column`` indexes ``w.shape[1:]`` flattened; ``x_j = 2j + 1``.
+    """
     x = (2 * np.arange(math.prod(x_shape), dtype=np.float64) + 1).reshape(x_shape)
     inner = math.prod(w_shape[1:])
-    rows, cols, taps = [], [], []
     for column in range(inner):
         for first in range(0, w_shape[0], TAPS_PER_CALL):
             block = np.arange(first, min(first + TAPS_PER_CALL, w_shape[0]))
             w = np.zeros((w_shape[0], inner))
             w[block, column] = 2.0 ** (block - first)
-            y = call(x, w.reshape(w_shape)).reshape(-1)
-            hit = np.flatnonzero(y)
-            exponent, odd, ok = _odd_part(y[hit])
-            j = (odd - 1) // 2
-            if not (ok.all() and np.all(y[hit] > 0) and np.all(exponent >= 0)
-                    and np.all(exponent < len(block)) and np.all(j < x.size)):
-                return None, None, None, None
-            rows.append(hit)
-            cols.append(j)
-            taps.append((first + exponent) * inner + column)
+            yield column, first, x, w.reshape(w_shape)
+
+
+def _probe_fast(call: _Counted, x_shape, w_shape):
+    """Step 1 of the module docstring; ``(None,)*4`` if some output entry does not decode."""
+    inner = math.prod(w_shape[1:])
+    rows, cols, taps = [], [], []
+    for column, first, x, w in labelled_probes(x_shape, w_shape):
+        y = call(x, w).reshape(-1)
+        hit = np.flatnonzero(y)
+        exponent, odd, ok = _odd_part(y[hit])
+        j = (odd - 1) // 2
+        if not (ok.all() and np.all(y[hit] > 0) and np.all(exponent >= 0)
+                and np.all(first + exponent < w_shape[0])
+                and np.all(exponent < TAPS_PER_CALL) and np.all(j < x.size)):
+            return None, None, None, None
+        rows.append(hit)
+        cols.append(j)
+        taps.append((first + exponent) * inner + column)
     return (np.concatenate(rows).astype(np.int64), np.concatenate(cols).astype(np.int64),
             np.concatenate(taps).astype(np.int64), None)
 

@@ -237,3 +237,20 @@ def test_cli_bad_input_exits_2_without_traceback(target, message):
 
 def test_errors_are_symconv_errors():
     assert issubclass(ImplementationError, sc.SymconvError)
+
+
+def test_check_layer_verifies_torch_and_refutes_a_flip_at_one_geometry():
+    from symconv.implementations import check_layer
+
+    conv2d = torch_conv(F.conv2d)
+    g = sc.Geometry((12, 10), (3, 3), stride=2, padding=1, dilation=(1, 2))
+    p = check_layer(conv2d, g, in_channels=4, out_channels=6, groups=2)
+    assert (p.verdict, p.scope) == ("verified", "stated sizes")
+    assert "2 trials" in p.steps[0].text and f"{2 * 9 + 16} calls" in p.steps[1].text
+
+    def flipped_rows(x, w, **kw):
+        return conv2d(x, np.ascontiguousarray(w[..., ::-1, :]), **kw)
+
+    p = check_layer(flipped_rows, g, in_channels=4, out_channels=6, groups=2)
+    assert p.verdict == "refuted" and p.counterexample["implementation"] != \
+        p.counterexample["reference"]
