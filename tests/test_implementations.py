@@ -254,3 +254,13 @@ def test_check_layer_verifies_torch_and_refutes_a_flip_at_one_geometry():
     p = check_layer(flipped_rows, g, in_channels=4, out_channels=6, groups=2)
     assert p.verdict == "refuted" and p.counterexample["implementation"] != \
         p.counterexample["reference"]
+
+
+def test_the_derivation_script_gets_its_expected_verdicts():
+    import runpy
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parent.parent / "derivations" / "checking_implementations.py"
+    with pytest.raises(SystemExit) as stop:
+        runpy.run_path(str(script), run_name="__main__")
+    assert stop.value.code == 0
