@@ -55,7 +55,7 @@ from .operators import (
     indexed_symbols,
     transposed_convolution,
 )
-from .proof import Proof, Step
+from .proof import Math, Proof, Step
 from .sparse import coefficient_map, first_map_difference
 
 REFERENCES = ("correlation", "convolution", "transposed_convolution")
@@ -301,18 +301,21 @@ def _row_value(op: LinearOperator, row: int) -> sympy.Expr:
 
 
 def _counterexample(point: dict, lifted: LinearOperator, right: LinearOperator,
-                    where: tuple | str) -> dict[str, Any]:
+                    where: tuple | str) -> tuple[dict[str, Any], tuple[Math, ...]]:
+    """The counterexample dict and the differing entry's display equations."""
     example: dict[str, Any] = dict(point)
     if where == "shape":
         example.update(implementation_output_shape=lifted.output_shape,
                        reference_output_shape=right.output_shape)
-        return example
+        return example, ()
     row = where[0]
-    example.update(output_index=tuple(int(v) for v in np.unravel_index(row,
-                                                                        right.output_shape)),
-                   implementation=str(_row_value(lifted, row)),
-                   reference=str(_row_value(right, row)))
-    return example
+    index = tuple(int(v) for v in np.unravel_index(row, right.output_shape))
+    values = {"fn": _row_value(lifted, row), "reference": _row_value(right, row)}
+    example.update(output_index=index, implementation=str(values["fn"]),
+                   reference=str(values["reference"]))
+    at = ",".join(map(str, index))
+    return example, tuple(Math(f"y_{{{at}}}^{{\\text{{{who}}}}} = {sympy.latex(value)}",
+                               f"y[{at}] ({who}) = {value}") for who, value in values.items())
 
 
 def _domain_text(ranges: dict[str, tuple[int, int]], ndim: int) -> str:
@@ -357,9 +360,10 @@ def check_implementation(fn: Callable[..., Any], reference: str = "correlation",
     ranges = parse_domain(domain, _fixed(fixed))
     text = _domain_text(ranges, ndim)
     statement = f"{getattr(fn, '__name__', 'fn')} computes {reference} at every size"
+    latex = _text_latex(statement)
     points = _points(ranges, reference, ndim)
     if not points:
-        return Proof("implementation", statement, statement, {"reference": reference},
+        return Proof("implementation", statement, latex, {"reference": reference},
                      "vacuous", [], domain=text, scope="all sizes",
                      steps=[Step("Domain", f"{text} has no valid geometry.")])
     calls = trials = 0
@@ -372,12 +376,13 @@ def check_implementation(fn: Callable[..., Any], reference: str = "correlation",
         where = _difference(lifted, right)
         if where is not None:
             diagnosis = diagnose(lifted, reference, point, ndim)
-            example = _counterexample(point, lifted, right, where)
-            return Proof("implementation", statement, statement, {"reference": reference},
+            example, math = _counterexample(point, lifted, right, where)
+            return Proof("implementation", statement, latex, {"reference": reference},
                          "refuted", ["symbolic"], counterexample=example, domain=text,
                          scope="all sizes", diagnosis=diagnosis,
-                         steps=_steps(points.index(point), calls, trials, example, diagnosis))
-    return Proof("implementation", statement, statement, {"reference": reference}, "verified",
+                         steps=_steps(points.index(point), calls, trials, example, diagnosis,
+                                      math))
+    return Proof("implementation", statement, latex, {"reference": reference}, "verified",
                  ["symbolic", "exhaustive"], domain=text, scope="all sizes",
                  steps=_steps(len(points), calls, trials, None, None))
 
@@ -389,8 +394,13 @@ def _lift_at(fn: Callable[..., Any], point: dict, reference: str, ndim: int):
                 dilation=d)
 
 
+def _text_latex(text: str) -> str:
+    """Plain words as a LaTeX display: ``\\text{...}`` with underscores escaped."""
+    return "\\text{" + text.replace("_", "\\_") + "}"
+
+
 def _steps(points: int, calls: int, trials: int, example: dict | None,
-           diagnosis: str | None) -> list[Step]:
+           diagnosis: str | None, math: tuple[Math, ...] = ()) -> list[Step]:
     steps = [Step("Assumption", "The lift assumes fn is bilinear in (x, w); this was checked "
                   f"in {trials} trials on random integer pairs (additivity, homogeneity, zero "
                   "kernel and input, repeatability, the lift reproducing fn), not proved from "
@@ -407,7 +417,7 @@ def _steps(points: int, calls: int, trials: int, example: dict | None,
         values = {k: v for k, v in example.items() if k not in NAMES}
         steps.append(Step("Counterexample", "At " + ", ".join(
             f"{k}={example[k]}" for k in NAMES) + ": " + "; ".join(
-            f"{k} = {v}" for k, v in values.items()) + "."))
+            f"{k} = {v}" for k, v in values.items()) + ".", math))
         steps.append(Step("Diagnosis", f"fn's matrix at that geometry equals: {diagnosis}."
                           if diagnosis != NO_VARIANT else
                           "fn's matrix there equals none of the known variants."))
@@ -504,6 +514,7 @@ def check_layer(fn: Callable[..., Any], geometry: Geometry, *, in_channels: int 
     text = (f"input {x_shape}, kernel {w_shape}, stride {geometry.stride}, pads "
             f"{geometry.pads}, dilation {geometry.dilation}, groups {groups}")
     statement = f"{getattr(fn, '__name__', 'fn')} computes correlation at {text}"
+    latex = _text_latex(statement)
     examples = (_first_difference(y, _apply_correlation(per_tap, rows, x, w, groups).reshape(shape),
                                   on="a random integer pair") for x, w, y in pairs[::3])
     probes = (_first_difference(call(x, w), _expected_probe(
@@ -512,7 +523,7 @@ def check_layer(fn: Callable[..., Any], geometry: Geometry, *, in_channels: int 
         lift_module.labelled_probes(x_shape, w_shape))
     example = next((e for e in itertools.chain(examples, probes) if e is not None), None)
     if example is not None:
-        return Proof("implementation", statement, statement, {"geometry": text}, "refuted",
+        return Proof("implementation", statement, latex, {"geometry": text}, "refuted",
                      ["symbolic"], counterexample=example, domain=text,
                      steps=[Step("Compare", f"fn's output differs on {example['on']}.")])
     steps = [Step("Assumption", f"fn is bilinear: checked in {lift_module.BILINEARITY_TRIALS} "
@@ -521,7 +532,7 @@ def check_layer(fn: Callable[..., Any], geometry: Geometry, *, in_channels: int 
              Step("Compare", f"{call.calls} calls of fn; on every labelled probe fn's output "
                   "equals the correlation's exactly, so the two matrices are equal entry by "
                   "entry.")]
-    return Proof("implementation", statement, statement, {"geometry": text}, "verified",
+    return Proof("implementation", statement, latex, {"geometry": text}, "verified",
                  ["symbolic", "exhaustive"], domain=text, steps=steps)
 
 
