@@ -211,9 +211,9 @@ def _channel_blocks(c: int, g: int, mode: str, transposed: bool) -> list[tuple[i
     return blocks
 
 
-def _ignored_groups(point: dict, ndim: int) -> LinearOperator | None:
+def _ignored_groups(point: dict, ndim: int, flip: bool) -> LinearOperator:
     """Groups ignored: every output channel sums over all input channels, w[o, c % (c/g)]."""
-    base = _windows(dict(point, c=1, g=1), ndim)
+    base = _windows(dict(point, c=1, g=1), ndim, flip=flip)
     c, g = point["c"], point["g"]
     per = c // g
     out_size, in_size, taps = (int(np.prod(base.output_shape)), int(np.prod(base.input_shape)),
@@ -257,7 +257,8 @@ def _variants(reference: str, point: dict, ndim: int) -> list[tuple[str, Callabl
         ("stride counted from the other end", lambda: _windows(point, ndim, from_end=True,
                                                                flip=flip)),
         ("kernel axes transposed", lambda: _windows(point, ndim, swap_axes=True, flip=flip)),
-        ("wrong channel/group mapping (groups ignored)", lambda: _ignored_groups(point, ndim)),
+        ("wrong channel/group mapping (groups ignored)",
+         lambda: _ignored_groups(point, ndim, flip)),
         ("wrong channel/group mapping (input channels interleaved across groups)",
          lambda: _windows(point, ndim, channels="interleaved", flip=flip)),
         ("wrong channel/group mapping (kernel axes out/in swapped)",
