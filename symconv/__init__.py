@@ -21,6 +21,8 @@ Examples
 from .errors import SymconvError
 from .formula import check_formula
 from .geometry import Geometry, PoolGeometry, TransposedGeometry
+from .implementations import check_implementation
+from .lift import lift
 from .operators import (
     LinearOperator,
     MaxPool,
@@ -44,5 +46,6 @@ __all__ = [
     "TransposedGeometry", "avg_pool", "check_formula", "circular_convolution", "convolution",
     "correlation", "decimation", "input_symbols", "max_pool", "prove", "shift", "theorems",
     "transposed_convolution", "zero_insertion", "zero_padding",
+    "check_implementation", "lift",
 ]
 __version__ = "0.1.0"

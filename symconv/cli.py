@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from math import prod
 from typing import Any
 
-from . import progress
+from . import implementations, progress
 from .errors import OperatorError, SymconvError, require
 from .limits import require_index_range, require_work
 from .validation import integer, is_integer
@@ -547,6 +547,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--svg", metavar="FILE")
     p.add_argument("--tikz", metavar="FILE")
     p.set_defaults(run=cmd_figure)
+    implementations.register_cli(sub)
     return parser
 
 

@@ -132,6 +132,8 @@ class Proof:
     scope : str
         ``"stated sizes"`` or ``"all sizes"`` (:data:`SCOPES`): what the statement
         is about, which decides what evidence can prove it.
+    diagnosis : str or None
+        For a refuted implementation check: the known mistake the code makes.
     """
 
     theorem: str
@@ -145,6 +147,7 @@ class Proof:
     domain: str | None = None
     witness: dict[str, Any] | None = None
     scope: str = "stated sizes"
+    diagnosis: str | None = None
 
     def __post_init__(self) -> None:
         if self.verdict not in VERDICTS:
@@ -229,7 +232,7 @@ class Proof:
         --------
         >>> d = Proof("t", "s", "s", {}, "proved", ["exhaustive"], domain="n<=3").to_dict()
         >>> sorted(d)[:5]
-        ['conclusion', 'counterexample', 'domain', 'evidence', 'parameters']
+        ['conclusion', 'counterexample', 'diagnosis', 'domain', 'evidence']
         """
         return {
             "theorem": self.theorem,
@@ -242,6 +245,7 @@ class Proof:
             "domain": self.domain,
             "witness": _jsonable(self.witness),
             "scope": self.scope,
+            "diagnosis": self.diagnosis,
             "conclusion": self.evidence_sentence(),
             "steps": [s.to_dict() for s in self.steps],
         }

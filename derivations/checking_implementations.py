@@ -1,0 +1,94 @@
+"""Checking a hand-written convolution: the classic ``conv_forward_naive`` and three of its bugs.
+
+The exercise (a convolutional-networks course's first assignment) asks for the naive
+forward pass in NCHW layout, ``out, cache = conv_forward_naive(x, w, b, conv_param)``
+with ``conv_param = {"stride": s, "pad": p}``. Below it is written the way that
+exercise writes it, then with three mistakes students make:
+
+1. the output size without the ``+ 1`` (one window too few);
+2. the kernel flipped, "because convolution flips the kernel" (the frameworks do not);
+3. the kernel's two spatial axes read the wrong way round (``w[f, :, j, i]``).
+
+``symconv.check_implementation`` lifts each one to its exact symbolic matrix at every
+2-D geometry of a small domain (zero bias: the lift needs a bilinear function, and a
+bias is refused by name), compares it with the correlation symconv builds, and says
+which known mistake a refuted one makes. Run ``python derivations/checking_implementations.py``;
+exits 1 if any verdict or diagnosis is not the expected one.
+"""
+
+import sys
+
+import numpy as np
+
+import symconv as sc
+from symconv.lift import NotBilinearError
+
+DOMAIN = "1 <= n <= 4, 1 <= K <= 3, 1 <= s <= 2, 0 <= p <= 1, d = 1"
+
+
+def conv_forward_naive(x, w, b, conv_param, output_size_plus_one=1, flip=False,
+                       swap_axes=False):
+    """The naive forward pass, NCHW, as the exercise writes it (with optional bugs)."""
+    stride, pad = conv_param["stride"], conv_param["pad"]
+    n_images, _, height, width = x.shape
+    filters, _, hh, ww = w.shape
+    out_h = (height + 2 * pad - hh) // stride + output_size_plus_one
+    out_w = (width + 2 * pad - ww) // stride + output_size_plus_one
+    x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    out = np.zeros((n_images, filters, out_h, out_w))
+    for n in range(n_images):
+        for f in range(filters):
+            kernel = w[f, :, ::-1, ::-1] if flip else w[f]
+            if swap_axes:
+                kernel = kernel.transpose(0, 2, 1)
+            for i in range(out_h):
+                for j in range(out_w):
+                    window = x_pad[n, :, i * stride:i * stride + hh, j * stride:j * stride + ww]
+                    out[n, f, i, j] = np.sum(window * kernel) + b[f]
+    return out, (x, w, b, conv_param)
+
+
+def adapter(bias=0.0, **bug):
+    """symconv's calling convention: one image (C, H, W), keywords stride/padding/dilation."""
+    def fn(x, w, stride=1, padding=0, dilation=1):
+        b = np.full(w.shape[0], bias)
+        out, _ = conv_forward_naive(x[None], w, b, {"stride": stride, "pad": padding}, **bug)
+        return out[0]
+    fn.__name__ = "conv_forward_naive" + "".join(f"[{k}={v}]" for k, v in bug.items())
+    return fn
+
+
+CASES = [
+    ("as written", {}, "verified", None),
+    ("bug 1: output size without + 1", {"output_size_plus_one": 0}, "refuted",
+     "output size off by one window (one too few)"),
+    ("bug 2: kernel flipped", {"flip": True}, "refuted", "kernel flipped"),
+    ("bug 3: kernel axes read the wrong way round", {"swap_axes": True}, "refuted",
+     "kernel axes transposed"),
+]
+
+
+def main() -> int:
+    unexpected = []
+    for title, bug, verdict, diagnosis in CASES:
+        proof = sc.check_implementation(adapter(**bug), "correlation", domain=DOMAIN, ndim=2)
+        print(f"\n##### {title}  (expected: {verdict}"
+              + (f", {diagnosis})" if diagnosis else ")"))
+        print(proof.text())
+        if proof.diagnosis:
+            print(f"Diagnosis: {proof.diagnosis}")
+        if (proof.verdict, proof.diagnosis) != (verdict, diagnosis):
+            unexpected.append(f"{title}: {proof.verdict} ({proof.diagnosis}), expected "
+                              f"{verdict} ({diagnosis})")
+    try:
+        sc.lift(adapter(bias=0.5), (4, 4), (3, 3))
+        unexpected.append("a nonzero bias was lifted, expected a refusal")
+    except NotBilinearError as error:
+        print(f"\n##### with a bias of 0.5: refused -- {error}")
+    print("\n" + ("\n".join(unexpected) if unexpected else
+                  f"All {len(CASES) + 1} verdicts are the expected ones."))
+    return 1 if unexpected else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,266 @@
+"""sc.check_implementation: verified / refuted / vacuous, diagnosis, frameworks, CLI."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import symconv as sc
+from symconv.cli import main
+from symconv.implementations import NO_VARIANT, DomainError
+from symconv.lift import ImplementationError
+from symconv.testing import assert_conv_equivalent
+
+
+def naive(x, w, stride=1, padding=0, dilation=1, groups=1, *, flip=False, pads=None,
+          extra=0, from_end=False, swap_axes=False, channels="groups", ignore_dilation=False):
+    """Loop correlation in symconv's layouts, with one optional mistake."""
+    ndim = x.ndim - 1
+    k = w.shape[2]
+    d = 1 if ignore_dilation else dilation
+    before, after = pads if pads is not None else (padding, padding)
+    xp = np.pad(x, [(0, 0)] + [(before, after)] * ndim)
+    span = d * (k - 1) + 1
+    out = (xp.shape[1] - span) // stride + 1 + extra
+    start = (xp.shape[1] - span) % stride if from_end else 0
+    kernel = w[(...,) + (slice(None, None, -1),) * ndim] if flip else w
+    if swap_axes:
+        kernel = np.swapaxes(kernel, 2, 3)
+    c, per = x.shape[0], w.shape[1]
+    y = np.zeros((w.shape[0],) + (out,) * ndim)
+    for o, i in itertools.product(range(w.shape[0]), range(per)):
+        group = o // (w.shape[0] // groups)
+        ci = i * groups + group if channels == "interleaved" else group * per + i
+        sources = range(c) if channels == "ignored" else [ci]
+        for src, pos in itertools.product(sources, itertools.product(range(out), repeat=ndim)):
+            if channels == "ignored" and src % per != i:
+                continue
+            for m in itertools.product(range(k), repeat=ndim):
+                j = tuple(stride * p + start + d * mm for p, mm in zip(pos, m))
+                if all(0 <= jj < xp.shape[1] for jj in j):
+                    y[(o, *pos)] += kernel[(o, i, *m)] * xp[(src, *j)]
+    return y
+
+
+def bug(**mistake):
+    def fn(x, w, **kw):
+        return naive(x, w, **kw, **mistake)
+    fn.__name__ = "naive_" + "_".join(mistake)
+    return fn
+
+
+SMALL = "1 <= n <= 5, 1 <= K <= 3, 1 <= s <= 2, 0 <= p <= 1, 1 <= d <= 2"
+
+
+def test_the_right_code_is_verified_not_proved():
+    p = sc.check_implementation(naive, "correlation", domain=SMALL)
+    assert (p.verdict, p.scope, p.evidence) == ("verified", "all sizes",
+                                                ["symbolic", "exhaustive"])
+    assert p.diagnosis is None and "bilinear" in p.steps[0].text
+    assert p.to_dict()["diagnosis"] is None
+
+
+@pytest.mark.parametrize("mistake, diagnosis, domain", [
+    ({"flip": True}, "kernel flipped", SMALL),
+    ({"pads": (0, 0)}, "padding ignored", SMALL),
+    ({"pads": (2, 0)}, "all padding before", "p = 1, d = 1, s = 1"),
+    ({"pads": (0, 2)}, "all padding after", "p = 1, d = 1, s = 1"),
+    ({"extra": -1}, "output size off by one window (one too few)", SMALL),
+    ({"extra": 1}, "output size off by one window (one too many)", SMALL),
+    ({"ignore_dilation": True}, "dilation ignored", SMALL),
+    ({"from_end": True}, "stride counted from the other end", SMALL),
+    ({"channels": "interleaved"},
+     "wrong channel/group mapping (input channels interleaved across groups)",
+     "n <= 3, K <= 2, s = 1, p = 0, d = 1, c <= 4, g <= 2"),
+    ({"channels": "ignored"}, "wrong channel/group mapping (groups ignored)",
+     "n <= 3, K <= 2, s = 1, p = 0, d = 1, c <= 4, g <= 2"),
+])
+def test_each_known_mistake_is_refuted_and_named(mistake, diagnosis, domain):
+    p = sc.check_implementation(bug(**mistake), "correlation", domain=domain)
+    assert p.verdict == "refuted"
+    assert p.diagnosis == diagnosis
+
+
+def test_kernel_axes_transposed_in_2d():
+    p = sc.check_implementation(bug(swap_axes=True), domain="n <= 3, K <= 2, s = 1, p = 0, d = 1",
+                                ndim=2)
+    assert (p.verdict, p.diagnosis) == ("refuted", "kernel axes transposed")
+    assert (p.counterexample["n"], p.counterexample["K"]) == (2, 2)
+
+
+def test_counterexample_is_the_smallest_with_both_symbolic_values():
+    p = sc.check_implementation(bug(flip=True), domain=SMALL)
+    example = p.counterexample
+    assert (example["n"], example["K"], example["s"], example["p"]) == (1, 2, 1, 1)
+    assert example["output_index"] == (0, 0)
+    assert example["implementation"] == "k_{0,0,0}*x_{0,0}"
+    assert example["reference"] == "k_{0,0,1}*x_{0,0}"
+
+
+def test_a_wrong_output_shape_is_refuted_with_both_shapes():
+    p = sc.check_implementation(bug(extra=1), domain=SMALL)
+    assert p.counterexample["implementation_output_shape"] != \
+        p.counterexample["reference_output_shape"]
+
+
+def test_an_unknown_mistake_is_said_so():
+    def shifted(x, w, **kw):
+        return np.roll(naive(x, w, **kw), 1, axis=-1)
+
+    p = sc.check_implementation(shifted, domain="n <= 4, K <= 2, s = 1, p = 0, d = 1")
+    assert (p.verdict, p.diagnosis) == ("refuted", NO_VARIANT)
+
+
+def test_convolution_reference_and_its_flip():
+    def true_convolution(x, w, **kw):
+        return naive(x, w, flip=True, **kw)
+
+    assert sc.check_implementation(true_convolution, "convolution", domain=SMALL).verdict == \
+        "verified"
+    p = sc.check_implementation(naive, "convolution", domain=SMALL)
+    assert (p.verdict, p.diagnosis) == ("refuted", "kernel not flipped")
+
+
+def test_empty_domain_is_vacuous():
+    p = sc.check_implementation(naive, domain="n <= 2, K = 3, p = 0, d = 1")
+    assert (p.verdict, p.evidence) == ("vacuous", [])
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"domain": "1 <= q <= 3"}, "domain must be a bound"),
+    ({"domain": "n <"}, "domain must be a bound"),
+    ({"reference": "fft"}, "reference must name"),
+    ({"ndim": 3}, "ndim must be 1 or 2"),
+    ({"stride": 1.5}, "stride must be a size name"),
+])
+def test_bad_arguments(kwargs, message):
+    with pytest.raises(DomainError, match=message):
+        sc.check_implementation(naive, **kwargs)
+
+
+def test_assert_conv_equivalent_renders_the_counterexample():
+    assert_conv_equivalent(naive, domain=SMALL)
+    with pytest.raises(AssertionError, match="kernel flipped, at n=1, K=2") as info:
+        assert_conv_equivalent(bug(flip=True), domain=SMALL)
+    assert "implementation" in str(info.value) and "Diagnosis" in str(info.value)
+
+
+# ---------------------------------------------------------------------------
+# Frameworks as implementations
+# ---------------------------------------------------------------------------
+
+torch = pytest.importorskip("torch")
+F = torch.nn.functional
+
+
+def torch_conv(function):
+    def fn(x, w, **kw):
+        return function(torch.from_numpy(x)[None], torch.from_numpy(w), **kw)[0].numpy()
+    fn.__name__ = function.__name__
+    return fn
+
+
+@pytest.mark.parametrize("function, ndim, reference, domain", [
+    (F.conv1d, 1, "correlation", "n <= 5, K <= 3, s <= 2, p <= 1, d <= 2, c <= 4, g <= 2"),
+    (F.conv2d, 2, "correlation", "n <= 4, K <= 2, s <= 2, p <= 1, d <= 2, c <= 2, g <= 2"),
+    (F.conv_transpose1d, 1, "transposed_convolution",
+     "n <= 4, K <= 3, s <= 2, p <= 1, d <= 2, c <= 2, g <= 2"),
+    (F.conv_transpose2d, 2, "transposed_convolution", "n <= 3, K <= 2, s <= 2, p <= 1, d = 1"),
+])
+def test_torch_is_verified(function, ndim, reference, domain):
+    p = sc.check_implementation(torch_conv(function), reference, domain=domain, ndim=ndim)
+    assert p.verdict == "verified", p.text()
+
+
+def test_scipy_correlate_is_verified():
+    from scipy import signal
+
+    def scipy_correlate(x, w, stride=1, padding=0, dilation=1):
+        xp = np.pad(x, ((0, 0), (padding, padding)))
+        return signal.correlate(xp, w[0], mode="valid", method="direct")[:, ::stride]
+
+    p = sc.check_implementation(scipy_correlate, domain="n <= 6, K <= 3, s <= 2, p <= 1, d = 1")
+    assert p.verdict == "verified", p.text()
+
+
+def test_transposed_scatter_off_by_the_padding_is_named():
+    def no_crop(x, w, stride=1, padding=0, dilation=1):
+        full = F.conv_transpose1d(torch.from_numpy(x)[None], torch.from_numpy(w), stride=stride,
+                                  dilation=dilation)[0].numpy()
+        out = (x.shape[-1] - 1) * stride - 2 * padding + dilation * (w.shape[-1] - 1) + 1
+        return full[:, :out]
+
+    p = sc.check_implementation(no_crop, "transposed_convolution",
+                                domain="n <= 4, K <= 3, s <= 2, p <= 1, d = 1")
+    assert p.verdict == "refuted"
+    assert p.diagnosis == "transposed scatter off by the padding (padding not subtracted)"
+
+
+# ---------------------------------------------------------------------------
+# The command line
+# ---------------------------------------------------------------------------
+
+def test_cli_verified_and_json(capsys):
+    code = main(["check-impl", "tests.test_implementations:naive", "--domain",
+                 "n <= 3, K <= 2", "--json"])
+    document = json.loads(capsys.readouterr().out)
+    assert (code, document["verdict"], document["diagnosis"]) == (4, "verified", None)
+
+
+def test_cli_refuted_prints_the_diagnosis(capsys):
+    code = main(["check-impl", "tests.test_implementations:flipped", "--domain",
+                 "n <= 3, K <= 2"])
+    assert code == 1 and "Diagnosis: kernel flipped" in capsys.readouterr().out
+
+
+flipped = bug(flip=True)
+
+
+@pytest.mark.parametrize("target, message", [
+    ("no_such_module_xyz:f", "does not import"),
+    ("symconv.implementations:NO_VARIANT", "must name a callable"),
+    ("numpy", "must name a module and a function"),
+    ("numpy:add", "fn add raised TypeError"),
+])
+def test_cli_bad_input_exits_2_without_traceback(target, message):
+    result = subprocess.run([sys.executable, "-m", "symconv", "check-impl", target, "--domain",
+                             "n <= 2, K <= 2"], capture_output=True, text=True)
+    assert result.returncode == 2
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_errors_are_symconv_errors():
+    assert issubclass(ImplementationError, sc.SymconvError)
+
+
+def test_check_layer_verifies_torch_and_refutes_a_flip_at_one_geometry():
+    from symconv.implementations import check_layer
+
+    conv2d = torch_conv(F.conv2d)
+    g = sc.Geometry((12, 10), (3, 3), stride=2, padding=1, dilation=(1, 2))
+    p = check_layer(conv2d, g, in_channels=4, out_channels=6, groups=2)
+    assert (p.verdict, p.scope) == ("verified", "stated sizes")
+    assert "2 trials" in p.steps[0].text and f"{2 * 9 + 16} calls" in p.steps[1].text
+
+    def flipped_rows(x, w, **kw):
+        return conv2d(x, np.ascontiguousarray(w[..., ::-1, :]), **kw)
+
+    p = check_layer(flipped_rows, g, in_channels=4, out_channels=6, groups=2)
+    assert p.verdict == "refuted" and p.counterexample["implementation"] != \
+        p.counterexample["reference"]
+
+
+def test_the_derivation_script_gets_its_expected_verdicts():
+    import runpy
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parent.parent / "derivations" / "checking_implementations.py"
+    with pytest.raises(SystemExit) as stop:
+        runpy.run_path(str(script), run_name="__main__")
+    assert stop.value.code == 0
