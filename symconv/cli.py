@@ -332,6 +332,29 @@ def cmd_prove(args: argparse.Namespace) -> int:
     return VERDICT_EXIT[proof.verdict]
 
 
+def judges(proof: Any) -> list[str]:
+    """Who certified a proof's ``parametric`` evidence, read off its derivation's steps.
+
+    ``index-set checks`` (an affine bijection's five checks), ``lemma chain`` (the
+    rewriting prover) and ``SMT`` (a certified second judge step).
+
+    Examples
+    --------
+    >>> from symconv.theorems import prove
+    >>> judges(prove("output-size")), judges(prove("flip"))
+    (['lemma chain', 'SMT'], [])
+    """
+    if "parametric" not in proof.evidence:
+        return []
+    titles = {step.title for step in proof.steps}
+    found = [name for name, title in (("index-set checks", "The bijection"),
+                                       ("lemma chain", "Chain")) if title in titles]
+    if any(step.title == "Second judge: SMT" and step.text.startswith("Certified twice")
+           for step in proof.steps):
+        found.append("SMT")
+    return found
+
+
 def _prove_all(args: argparse.Namespace) -> int:
     from .theorems import prove, theorems
 
@@ -344,7 +367,8 @@ def _prove_all(args: argparse.Namespace) -> int:
         proof = prove(entry["name"])
         seconds = time.perf_counter() - tick
         rows.append((proof, seconds))
-        documents.append({**proof.to_dict(), "seconds": round(seconds, 3)})
+        documents.append({**proof.to_dict(), "seconds": round(seconds, 3),
+                          "judges": judges(proof)})
     total = time.perf_counter() - start
     proved = sum(p.proved for p, _ in rows)
     counts = {v: sum(p.verdict == v for p, _ in rows) for v in VERDICT_EXIT}
@@ -355,10 +379,11 @@ def _prove_all(args: argparse.Namespace) -> int:
                          ensure_ascii=False))
     else:
         width = max(len(p.theorem) for p, _ in rows)
-        print(f"{'theorem':<{width}}  verdict  seconds  evidence")
+        print(f"{'theorem':<{width}}  verdict  seconds  evidence  [judges of 'parametric']")
         for proof, seconds in rows:
+            certified = f"  [{' + '.join(judges(proof))}]" if judges(proof) else ""
             print(f"{proof.theorem:<{width}}  {proof.verdict:<7}  {seconds:7.2f}  "
-                  f"{', '.join(proof.evidence)}")
+                  f"{', '.join(proof.evidence)}{certified}")
             if proof.counterexample is not None:
                 print(f"{'':<{width}}  counterexample: {proof.counterexample}")
             elif not proof.proved:
