@@ -37,7 +37,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, reduce
 from typing import Any
 
 import sympy
@@ -138,18 +138,8 @@ class _Encoder:
             return self.constant(int(expr.p)), self.constant(int(expr.q))
         if expr.is_Symbol:
             return self.variable(expr), None
-        if expr.is_Add:
-            terms = [self.rational(a) for a in expr.args]
-            total = terms[0]
-            for term in terms[1:]:
-                total = _add(total, term)
-            return total
-        if expr.is_Mul:
-            factors = [self.rational(a) for a in expr.args]
-            product = factors[0]
-            for factor in factors[1:]:
-                product = _mul(product, factor)
-            return product
+        if expr.is_Add or expr.is_Mul:
+            return reduce(_add if expr.is_Add else _mul, map(self.rational, expr.args))
         if expr.is_Pow:
             return self._power(expr)
         handler = _FUNCTIONS.get(type(expr).__name__)
