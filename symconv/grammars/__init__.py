@@ -1,0 +1,1 @@
+"""Grammar files (``*.lark``) of symconv's input languages; see :mod:`symconv.grammar`."""
