@@ -131,10 +131,18 @@ def parse(
     """
     if not isinstance(text, str):
         raise error(f"{parameter} must be text, got {text!r} of type {type(text).__name__}")
+    lark = parser(name, start, algorithm)
     try:
-        return parser(name, start, algorithm).parse(text)
+        return lark.parse(text)
     except UnexpectedInput as failure:
-        raise error(_message(parameter, text, failure, words)) from None
+        raise error(_message(parameter, text, failure, {**_literals(lark), **(words or {})})) \
+            from None
+
+
+def _literals(lark: Lark) -> dict[str, str]:
+    """Terminals that stand for one fixed string, named by that string (``'..'``)."""
+    return {t.name: repr(t.pattern.value) for t in lark.terminals
+            if t.pattern.type == "str" and t.name not in _TERMINAL_WORDS}
 
 
 def _message(parameter: str, text: str, failure: UnexpectedInput, words) -> str:
