@@ -18,9 +18,10 @@ setup: $(VENV)/.installed
 
 # Real renderers for the derivation tests: pdflatex (Debian) and KaTeX (npm).
 tools:
-	@{ command -v pdflatex && kpsewhich tikz.sty; } >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && \
+	@{ command -v pdflatex && kpsewhich tikz.sty && command -v xelatex; } >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && \
 	  (apt-get update -qq && apt-get install -y -qq --no-install-recommends \
 	   texlive-latex-base texlive-latex-recommended texlive-pictures poppler-utils \
+	   texlive-xetex fonts-arphic-uming \
 	   >/dev/null) || \
 	  echo "pdflatex not installed: LaTeX compile tests will skip"; }
 	@[ -d node_modules/katex ] || { command -v npm >/dev/null 2>&1 && \

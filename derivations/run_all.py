@@ -11,9 +11,11 @@ Usage: ``python derivations/run_all.py [--notes DIR] [--quiet]``
 from __future__ import annotations
 
 import argparse
+import ast
 import contextlib
 import io
 import json
+import re
 import runpy
 import sys
 import time
@@ -55,6 +57,20 @@ def run_recording(script: Path, quiet: bool) -> tuple[int, list[symconv.Proof]]:
     return code, _unique(recorded)
 
 
+def introduction(script: Path) -> str | None:
+    """The script's docstring without its first line and its "Run ..." paragraph.
+
+    That is the topic's claims from the notes, quoted as the seeds write them; the
+    notes open with it.
+    """
+    doc = ast.get_docstring(ast.parse(script.read_text(encoding="utf-8")))
+    if not doc:
+        return None
+    body = doc.split("\n\n", 1)[1] if "\n\n" in doc else ""
+    body = re.sub(r"Run:?\s+``python derivations/[^`]+``;.*?\.(?=\s|$)", "", body, flags=re.S)
+    return body.strip() or None
+
+
 #: A script that sweeps a theorem over many points gets its first few in the notes.
 PER_THEOREM = 3
 
@@ -86,7 +102,8 @@ def main(argv: list[str] | None = None) -> int:
         if proofs:
             title = script.stem.replace("_", " ").capitalize()
             try:
-                written = write_notes(proofs, args.notes, script.stem, title=title)
+                written = write_notes(proofs, args.notes, script.stem, title=title,
+                                      introduction=introduction(script))
             except SymconvError as error:
                 print(f"symconv: error: {error}", file=sys.stderr)
                 return 2

@@ -63,3 +63,26 @@ def test_notes_compile_to_pdf_with_figures(tmp_path):
     tex = (tmp_path / "topic.tex").read_text()
     assert "\\symconvfigure" in tex and any(p.suffix == ".svg" for p in written)
     assert "tikzpicture" in tex  # compiled above: with pgf installed (CI), the TikZ branch
+
+
+def test_notes_open_with_the_seeds_claims_quoted_as_written(tmp_path):
+    import re
+    import shutil
+    import subprocess
+
+    runner = load_runner()
+    intro = runner.introduction(ROOT / "convolution_vs_correlation.py")
+    assert "「卷积的长度=长火车的车厢数+短火车的车厢数-1」" in intro and "Run:" not in intro
+    _, proofs = runner.run_recording(ROOT / "convolution_vs_correlation.py", quiet=True)
+    pdf = shutil.which("xelatex") and shutil.which("pdftotext")
+    runner.write_notes(proofs[:1], tmp_path, "topic", pdf=bool(pdf), introduction=intro)
+    assert "卷积的长度" in (tmp_path / "topic.md").read_text()
+    assert r"\symconvscript{「卷积的长度" in (tmp_path / "topic.tex").read_text()
+    if not pdf:
+        pytest.skip("xelatex or pdftotext not installed: the PDF's text is not checked")
+    text = subprocess.run(["pdftotext", str(tmp_path / "topic.pdf"), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    flat = re.sub(r"\s+", "", text)
+    assert "[non-Latin text]" not in text
+    assert "卷积的长度=长火车的车厢数+短火车的车厢数-1" in flat
+    assert "我们平时说的卷积" in flat

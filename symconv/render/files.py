@@ -39,7 +39,7 @@ from ..geometry import Geometry
 from ..operators import LinearOperator, correlation
 from ..proof import Proof
 from .figures import notes_figure_svg, sliding_window_tikz, sparsity_array, sparsity_tikz
-from .latex import notes_latex
+from .latex import SCRIPT, notes_latex
 from .markdown import notes_markdown
 
 #: Largest matrix side drawn in a notes figure.
@@ -232,20 +232,39 @@ def _mode(target: Path) -> int:
 REPRODUCIBLE_ENV = {**os.environ, "SOURCE_DATE_EPOCH": "0", "FORCE_SOURCE_DATE": "1"}
 
 
-def compile_pdf(tex: str, name: str = "notes") -> bytes:
-    """Compile a standalone LaTeX document with ``pdflatex`` in a temporary directory.
+def tex_engine(tex: str) -> str:
+    """The TeX engine a document needs: ``xelatex`` for text in other scripts, if installed.
 
-    Runs ``pdflatex -interaction=nonstopmode -halt-on-error``, a second time
-    only when the log asks for a rerun.
+    Runs of CJK (or other non-Latin) text are wrapped in :data:`~symconv.render.latex.SCRIPT`;
+    pdflatex shows a placeholder for them, XeLaTeX sets them in a CJK font. Without
+    ``xelatex`` on ``PATH`` the document still compiles with pdflatex, placeholders and all.
+
+    Examples
+    --------
+    >>> tex_engine("plain text")
+    'pdflatex'
+    """
+    if SCRIPT + "{" in tex and shutil.which("xelatex"):
+        return "xelatex"
+    return "pdflatex"
+
+
+def compile_pdf(tex: str, name: str = "notes") -> bytes:
+    """Compile a standalone LaTeX document in a temporary directory.
+
+    The engine is :func:`tex_engine`'s (pdflatex, or XeLaTeX for non-Latin text). Runs
+    ``<engine> -interaction=nonstopmode -halt-on-error``, a second time only when the
+    log asks for a rerun.
 
     Raises
     ------
     SymconvError
-        When ``pdflatex`` is missing or fails; the message quotes the log's first error line.
+        When the engine is missing or fails; the message quotes the log's first error line.
     """
-    program = shutil.which("pdflatex")
+    engine = tex_engine(tex)
+    program = shutil.which(engine)
     if program is None:
-        raise SymconvError(f"cannot compile {name}.pdf: pdflatex is not on PATH")
+        raise SymconvError(f"cannot compile {name}.pdf: {engine} is not on PATH")
     with tempfile.TemporaryDirectory(prefix="symconv-") as work:
         source = Path(work) / f"{name}.tex"
         source.write_text(tex, encoding="utf-8")
@@ -256,13 +275,13 @@ def compile_pdf(tex: str, name: str = "notes") -> bytes:
                                      capture_output=True, timeout=PDFLATEX_TIMEOUT, check=False,
                                      env=REPRODUCIBLE_ENV)
             except subprocess.TimeoutExpired as exc:
-                raise SymconvError(f"pdflatex on {name}.tex took longer than "
+                raise SymconvError(f"{engine} on {name}.tex took longer than "
                                    f"{PDFLATEX_TIMEOUT} s") from exc
             log_path = Path(work) / f"{name}.log"
             log = log_path.read_text(encoding="latin-1") if log_path.exists() else ""
             pdf = Path(work) / f"{name}.pdf"
             if run.returncode != 0 or not pdf.exists():
-                raise SymconvError(f"pdflatex failed on {name}.tex: {first_error(log)}")
+                raise SymconvError(f"{engine} failed on {name}.tex: {first_error(log)}")
             if "Rerun to get" not in log:
                 break
         return pdf.read_bytes()
@@ -321,7 +340,8 @@ def _figure_name(stem: str, index: int) -> str:
 
 
 def write_notes(proofs: Proof | Sequence[Proof], directory: str | os.PathLike[str],
-                stem: str, title: str | None = None, pdf: bool | None = None) -> list[Path]:
+                stem: str, title: str | None = None, pdf: bool | None = None,
+                introduction: str | None = None) -> list[Path]:
     """Write a topic of the notes: ``<stem>.tex``, ``<stem>.md``, figures, ``<stem>.pdf``.
 
     Parameters
@@ -336,6 +356,9 @@ def write_notes(proofs: Proof | Sequence[Proof], directory: str | os.PathLike[st
         A title above the sections.
     pdf : bool, optional
         Compile the PDF; default: when ``pdflatex`` is on ``PATH``.
+    introduction : str, optional
+        Prose after the title (a proof script's docstring: the notes' claims, quoted as
+        written; Chinese text is set by XeLaTeX where it is installed).
 
     Returns
     -------
@@ -367,10 +390,10 @@ def write_notes(proofs: Proof | Sequence[Proof], directory: str | os.PathLike[st
         svgs[name] = notes_figure_svg(g, op, (0,) * g.ndim)
         tex_figures.append(r"\paragraph{Figure.}\mbox{}\par" + "\n" + tex_figure(g, op))
         md_figures.append(_markdown_figure(proof, name))
-    tex = notes_latex(proofs, title, tex_figures)
+    tex = notes_latex(proofs, title, tex_figures, introduction=introduction)
+    markdown = notes_markdown(proofs, title, md_figures, introduction=introduction)
     outputs: dict[Path, str | bytes] = {folder / f"{stem}.tex": tex,
-                                        folder / f"{stem}.md": notes_markdown(proofs, title,
-                                                                              md_figures)}
+                                        folder / f"{stem}.md": markdown}
     outputs.update({folder / name: svg for name, svg in svgs.items()})
     if pdf or (pdf is None and shutil.which("pdflatex")):
         outputs[folder / f"{stem}.pdf"] = compile_pdf(tex, stem)

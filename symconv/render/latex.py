@@ -32,6 +32,7 @@ Examples
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -73,6 +74,17 @@ PREAMBLE = r"""\documentclass{article}
 \newif\ifsymconvtikz
 \IfFileExists{tikz.sty}{\usepackage{tikz}\symconvtikztrue}{}
 \newcommand{\symconvfigure}[2]{\ifsymconvtikz#1\else#2\fi}
+% Under XeLaTeX (chosen for text in other scripts), CJK runs are set in a CJK font
+\ifdefined\XeTeXrevision
+\usepackage{fontspec}
+\IfFontExistsTF{AR PL UMing CN}{\newfontfamily\symconvcjk{AR PL UMing CN}}{%
+\IfFontExistsTF{Noto Serif CJK SC}{\newfontfamily\symconvcjk{Noto Serif CJK SC}}{}}
+\ifdefined\symconvcjk
+\XeTeXlinebreaklocale "zh"
+\XeTeXlinebreakskip=0pt plus 1pt
+\newcommand{\symconvscript}[1]{{\symconvcjk #1}}
+\fi
+\fi
 """
 
 # ---------------------------------------------------------------------------
@@ -103,7 +115,8 @@ _TEXT_ESCAPES = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "#": r"\#", 
                  "–": "--", "—": "---", "…": r"\dots{}"}
 
 #: Wraps runs of text in scripts pdflatex cannot set (CJK, ...). The default definition
-#: shows a placeholder and never typesets the argument; define it as ``#1`` under XeLaTeX.
+#: shows a placeholder and never typesets the argument; :data:`PREAMBLE` defines it with a
+#: CJK font under XeLaTeX, which :func:`symconv.render.files.compile_pdf` picks for such text.
 SCRIPT = r"\symconvscript"
 SCRIPT_DEFINITION = r"\providecommand{\symconvscript}[1]{[non-Latin text]}"
 
@@ -694,12 +707,55 @@ def _fragment(proof: Proof, max_rows: int, max_cols: int | None, figure: str | N
     return "\n".join(lines) + "\n"
 
 
+def introduction_latex(text: str) -> str:
+    r"""A topic's introduction (plain paragraphs and ``- `` lists) as LaTeX prose.
+
+    ````name```` becomes typewriter text; text in other scripts (the seeds' Chinese
+    quotations) is wrapped in :data:`SCRIPT`, so that XeLaTeX sets it as written.
+
+    Examples
+    --------
+    >>> print(introduction_latex("Claims:\n\n- seed 003: 「车厢数」 (``polynomial-product``)"))
+    Claims:
+    <BLANKLINE>
+    \begin{itemize}
+    \item seed 003: \symconvscript{「车厢数」} (\texttt{polynomial-product})
+    \end{itemize}
+    """
+    blocks = []
+    for block in filter(None, (b.strip() for b in text.split("\n\n"))):
+        numbered = re.search(r"(?m)^\d+\. ", block) is not None
+        items = re.split(r"(?m)^\d+\. " if numbered else r"(?m)^- ", block)
+        if items[0].strip():
+            blocks.append(_introduction_prose(items[0]))
+        if len(items) > 1:
+            kind = "enumerate" if numbered else "itemize"
+            lines = [r"\item " + _introduction_prose(item) for item in items[1:]]
+            blocks.append("\n".join([rf"\begin{{{kind}}}", *lines, rf"\end{{{kind}}}"]))
+    return "\n\n".join(blocks)
+
+
+def _introduction_prose(text: str) -> str:
+    words = " ".join(text.split())
+    pieces = re.split(r"``(.+?)``", words)
+    return "".join(texttt(piece) if odd else prose_latex(piece)
+                   for odd, piece in zip(itertools.cycle((False, True)), pieces))
+
+
 def document_latex(sections: Iterable[str], title: str | None = None,
-                   headings: Sequence[str] | None = None) -> str:
-    """A standalone document around fragments; with ``headings``, one ``\\section`` each."""
+                   headings: Sequence[str] | None = None, introduction: str | None = None) -> str:
+    """A standalone document around fragments; with ``headings``, one ``\\section`` each.
+
+    ``introduction`` (prose, see :func:`introduction_latex`) comes after the title.
+    """
     parts = [PREAMBLE, r"\begin{document}", ""]
     if title:
         parts += [r"\section*{" + escape_text(title) + "}", ""]
+    if introduction:
+        intro = introduction_latex(introduction)
+        if SCRIPT + "{" in intro:
+            intro = SCRIPT_DEFINITION + "\n" + intro
+        parts += [intro, ""]
     for index, fragment in enumerate(sections):
         if headings is not None:
             parts.append(r"\section{" + headings[index] + "}")
@@ -710,12 +766,12 @@ def document_latex(sections: Iterable[str], title: str | None = None,
 
 def notes_latex(proofs: Sequence[Proof], title: str | None = None,
                 figures: Sequence[str | None] | None = None, max_rows: int = MAX_ROWS,
-                max_cols: int | None = None) -> str:
+                max_cols: int | None = None, introduction: str | None = None) -> str:
     """A standalone document with one section per proof (a topic of the notes)."""
     figures = figures or [None] * len(proofs)
     fragments = [_fragment(p, max_rows, max_cols, f) for p, f in zip(proofs, figures)]
     headings = [texttt(p.theorem) + ": " + p.verdict for p in proofs]
-    return document_latex(fragments, title, headings)
+    return document_latex(fragments, title, headings, introduction)
 
 
 # ---------------------------------------------------------------------------

@@ -152,10 +152,16 @@ def proof_markdown(proof: Proof, max_rows: int = MAX_ROWS, max_cols: int | None 
 
 def notes_markdown(proofs: Sequence[Proof], title: str | None = None,
                    figures: Sequence[str | None] | None = None, max_rows: int = MAX_ROWS,
-                   max_cols: int | None = None) -> str:
-    """One Markdown document with a section per proof (a topic of the notes)."""
+                   max_cols: int | None = None, introduction: str | None = None) -> str:
+    """One Markdown document with a section per proof (a topic of the notes).
+
+    ``introduction`` (plain paragraphs and ``- `` lists, ````name```` as code) comes
+    after the title, as written.
+    """
     figures = figures or [None] * len(proofs)
     parts = [f"# {escape_markdown(title)}\n"] if title else []
+    if introduction:
+        parts.append(introduction.strip() + "\n")
     parts += [proof_markdown(p, max_rows, max_cols, "##", f) for p, f in zip(proofs, figures)]
     return "\n".join(parts)
 
