@@ -369,3 +369,15 @@ def test_transpose_derivation_prints_the_rule_with_the_dilation():
     assert r"\frac{j - s\,i + p}{d}" in p.latex()
     assert r"\frac{j - s\,i + p}{d}" in p.markdown()
     assert "m = (j - s*i + p)/d" in p.text()
+
+
+def test_terminal_text_has_no_latex(proofs):
+    from symconv.render.text import proof_text
+
+    *catalogue, awkward = proofs  # the last one writes a literal "5$" and "\\" in prose
+    for proof in catalogue:
+        text = proof_text(proof)
+        leftovers = [line for line in text.splitlines() if "$" in line or "\\" in line]
+        assert not leftovers, (proof.theorem, leftovers[:3])
+    assert "Cᵀ" in proof_text(proofs[[p.theorem for p in proofs].index("transpose")])
+    assert "Look: k_m y_j and 5$" in proof_text(awkward)

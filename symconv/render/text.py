@@ -1,4 +1,4 @@
-"""A proof as plain text for a terminal."""
+"""A proof as plain text for a terminal: Unicode math, never LaTeX (:mod:`.unicode`)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import textwrap
 
 from ..proof import Proof
 from .math import item_plain
+from .unicode import terminal_text
 
 
 def proof_text(proof: Proof, width: int = 88) -> str:
@@ -33,7 +34,7 @@ def proof_text(proof: Proof, width: int = 88) -> str:
     for step in proof.steps:
         lines += ["", f"-- {step.title}"]
         if step.text:
-            lines += textwrap.wrap(step.text, width)
+            lines += textwrap.wrap(terminal_text(step.text), width)
         for item in step.math:
             lines += ["    " + row for row in item_plain(item).splitlines()]
     for label, found in (("Counterexample", proof.counterexample), ("Witness", proof.witness)):
@@ -41,4 +42,4 @@ def proof_text(proof: Proof, width: int = 88) -> str:
             lines += ["", f"{label}:"]
             lines += [f"    {key} = {value}" for key, value in found.items()]
     lines += ["", proof.evidence_sentence()]
-    return "\n".join(lines)
+    return "\n".join(terminal_text(line) for line in lines)
