@@ -2,10 +2,12 @@
 
 For each script ``derivations/<topic>.py`` this runs the script (its derivations
 print to the terminal), records every proof the script asked ``symconv.prove``
-for, and writes ``<notes>/<topic>.tex``, ``.md``, the ``.svg`` figures and, when
-pdflatex is present, the ``.pdf``. Exits non-zero if any script's claims failed.
+for, and writes ``<notes>/brief/<topic>.tex`` (the brief rendering: statement,
+verdict, one example, the claims) and ``<notes>/full/<topic>.tex`` (every step),
+each with ``.md``, the ``.svg`` figures and, when pdflatex is present, the
+``.pdf``. Exits non-zero if any script's claims failed.
 
-Usage: ``python derivations/run_all.py [--notes DIR] [--quiet]``
+Usage: ``python derivations/run_all.py [--notes DIR] [--quiet] [--detail brief|full|both]``
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from pathlib import Path
 import symconv
 import symconv.theorems
 from symconv.errors import SymconvError
+from symconv.render.brief import DETAILS, brief
 from symconv.render.files import write_notes
 
 HERE = Path(__file__).resolve().parent
@@ -88,11 +91,24 @@ def _unique(proofs: list[symconv.Proof]) -> list[symconv.Proof]:
     return kept
 
 
+def briefs(proofs: list[symconv.Proof]) -> list[symconv.Proof]:
+    """The brief notes: one proof per theorem and verdict (a refuted variant stays), brief."""
+    seen, kept = set(), []
+    for proof in proofs:
+        if (proof.theorem, proof.verdict) not in seen:
+            seen.add((proof.theorem, proof.verdict))
+            kept.append(brief(proof))
+    return kept
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the scripts, write the notes, print a summary; the exit code is the worst."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--notes", default="notes", help="folder for the notes (default: notes)")
     parser.add_argument("--quiet", action="store_true", help="do not print the derivations")
+    parser.add_argument("--detail", choices=(*DETAILS, "both"), default="both",
+                        help="brief notes (DIR/brief), full derivations (DIR/full) or both "
+                             "(default)")
     args = parser.parse_args(argv)
     failures, rows = 0, []
     for script in scripts():
@@ -102,8 +118,10 @@ def main(argv: list[str] | None = None) -> int:
         if proofs:
             title = script.stem.replace("_", " ").capitalize()
             try:
-                written = write_notes(proofs, args.notes, script.stem, title=title,
-                                      introduction=introduction(script))
+                for detail in DETAILS if args.detail == "both" else (args.detail,):
+                    shown = proofs if detail == "full" else briefs(proofs)
+                    written += write_notes(shown, Path(args.notes) / detail, script.stem,
+                                           title=title, introduction=introduction(script))
             except SymconvError as error:
                 print(f"symconv: error: {error}", file=sys.stderr)
                 return 2

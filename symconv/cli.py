@@ -326,10 +326,18 @@ def cmd_prove(args: argparse.Namespace) -> int:
     outputs = _check_outputs(args, "latex", "markdown", "smt")
     outputs.pop("smt", None)  # written by _run_recording_smt once the proof is done
     proof = prove(args.name, **_prove_parameters(args))
-    render = {"latex": lambda: proof.latex(standalone=True), "markdown": proof.markdown}
+    shown = _at_detail(proof, args)
+    render = {"latex": lambda: shown.latex(standalone=True), "markdown": shown.markdown}
     _write({path: render[option]() for option, path in outputs.items()})
-    print(proof.to_json() if args.json else proof.text())
+    print(proof.to_json() if args.json else shown.text())
     return VERDICT_EXIT[proof.verdict]
+
+
+def _at_detail(proof: Any, args: argparse.Namespace) -> Any:
+    """The proof as rendered at ``--detail`` (brief by default; ``--full`` for all steps)."""
+    from .render.brief import brief
+
+    return proof if args.full or args.detail == "full" else brief(proof)
 
 
 def judges(proof: Any) -> list[str]:
@@ -401,7 +409,7 @@ def cmd_check_formula(args: argparse.Namespace) -> int:
 
     proof = check_formula(args.expr, quantity=args.quantity, convention=args.convention,
                           fixed=_fixed_sizes(args.fix or ()) or None)
-    print(proof.to_json() if args.json else proof.text())
+    print(proof.to_json() if args.json else _at_detail(proof, args).text())
     return VERDICT_EXIT[proof.verdict]
 
 
@@ -530,6 +538,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--latex", metavar="FILE", help="write a standalone LaTeX document")
     p.add_argument("--markdown", metavar="FILE", help="write Markdown (KaTeX/MathJax math)")
     p.add_argument("--smt", metavar="FILE", help="write the SMT-LIB 2 queries of the SMT judge")
+    p.add_argument("--detail", choices=("brief", "full"), default="brief",
+                   help="brief (default): statement, verdict, the example, the claims; "
+                        "full: every step of the derivation")
+    p.add_argument("--full", action="store_true", help="the same as --detail full")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_prove, usage=p.format_help)
 
@@ -540,6 +552,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fix", action="append", metavar="NAME=VALUE",
                    help="check on the slice where a variable is fixed, e.g. d=1")
     p.add_argument("--smt", metavar="FILE", help="write the SMT-LIB 2 queries of the SMT judge")
+    p.add_argument("--detail", choices=("brief", "full"), default="brief",
+                   help="brief (default): statement, verdict, the example, the claims; "
+                        "full: every step of the derivation")
+    p.add_argument("--full", action="store_true", help="the same as --detail full")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_check_formula)
 

@@ -381,3 +381,47 @@ def test_terminal_text_has_no_latex(proofs):
         assert not leftovers, (proof.theorem, leftovers[:3])
     assert "Cᵀ" in proof_text(proofs[[p.theorem for p in proofs].index("transpose")])
     assert "Look: k_m y_j and 5$" in proof_text(awkward)
+
+
+def test_brief_keeps_the_verdict_and_leaves_out_only_steps(proofs):
+    from symconv.render.brief import brief
+
+    for proof in proofs:
+        short = brief(proof)
+        assert short.to_dict() | {"steps": None} == proof.to_dict() | {"steps": None}
+        titles = [step.title for step in proof.steps]
+        kept = [step.title for step in short.steps if step.title != "Full derivation"]
+        assert all(title in titles for title in kept), proof.theorem
+        assert len(short.steps) <= len(proof.steps) + 1
+        if proof.steps:
+            assert short.steps[0] == proof.steps[0]
+    full = proofs[[p.theorem for p in proofs].index("output-size")]
+    assert len(brief(full).steps) < len(full.steps) // 4  # the chains are left out
+
+
+def test_brief_states_a_certificate_once_and_keeps_an_uncertified_one():
+    from symconv.proof import Proof, Step
+    from symconv.render.brief import brief
+
+    judge = [Step("Second judge: SMT", "Certified twice: claim a."),
+             Step("Second judge: SMT", "Certified twice: claim b."),
+             Step("Second judge: SMT", "Not certified: z3 answered unknown for claim c.")]
+    proof = Proof("t", "s", "s", {}, "verified", ["exhaustive"], domain="{1}",
+                  steps=[Step("Setting", "x"), Step("Chain", "long"), *judge])
+    titles_texts = [(s.title, s.text) for s in brief(proof).steps]
+    assert titles_texts[1][1].startswith("Certified twice: claim a.")
+    assert "each of the 2 claims" in titles_texts[1][1]
+    assert ("Second judge: SMT", "Not certified: z3 answered unknown for claim c.") in titles_texts
+    assert titles_texts[-1][0] == "Full derivation" and "2 further steps" in titles_texts[-1][1]
+
+
+def test_cli_prints_the_brief_and_the_full_derivation_on_request(capsys):
+    from symconv.cli import main
+
+    assert main(["prove", "output-size"]) == 0
+    short = capsys.readouterr().out
+    assert main(["prove", "output-size", "--full"]) == 0
+    full = capsys.readouterr().out
+    assert "-- Full derivation" in short and "-- Full derivation" not in full
+    assert short.splitlines()[0] == full.splitlines()[0]  # the verdict line
+    assert len(short.splitlines()) * 3 < len(full.splitlines())
