@@ -377,3 +377,25 @@ def test_derivation_script_exits_zero(script):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "PROVED" in done.stdout and "REFUTED" in done.stdout
+
+
+def test_full_lengths_check_the_pads_geometry_really_uses(monkeypatch):
+    """'full' pads that forget the dilation are caught by the theorem, not only the oracle."""
+    import symconv.geometry as geometry
+    from symconv.theorems import counting
+
+    resolve = geometry.resolve_pads
+
+    def undilated(padding, input_shape, kernel_shape, stride, dilation):
+        if padding == "full":
+            return tuple((k - 1, k - 1) for k in kernel_shape)
+        return resolve(padding, input_shape, kernel_shape, stride, dilation)
+
+    counting._full_valid_sweep.cache_clear()
+    monkeypatch.setattr(geometry, "resolve_pads", undilated)
+    try:
+        p = prove("full-and-valid-lengths")
+    finally:
+        counting._full_valid_sweep.cache_clear()
+    assert p.verdict == "refuted"
+    assert p.counterexample["dilation"] == 2 and p.counterexample["rows of C (full)"] == 1

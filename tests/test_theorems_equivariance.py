@@ -322,3 +322,13 @@ def test_derivation_script_exits_zero(script):
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     assert "expected ones" in result.stdout
+
+
+def test_strided_equivariance_never_proves_a_non_multiple_shift(monkeypatch):
+    """If some output shift worked for a shift that is not a multiple of s, the statement
+    ("none works") would be false: that is a bug to report, never "proved"."""
+    from symconv.theorems import equivariance
+
+    monkeypatch.setattr(equivariance, "first_difference", lambda *args, **kwargs: None)
+    with pytest.raises(RuntimeError, match="not a multiple of the stride"):
+        sc.prove("strided-equivariance", shift=1)

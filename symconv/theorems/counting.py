@@ -722,6 +722,14 @@ def _first_window_start(op: LinearOperator, g: Geometry, axis: int) -> int:
 # full-and-valid-lengths
 # ---------------------------------------------------------------------------
 
+def _geometry_rows(n: int, k: int, d: int, padding: str) -> int:
+    """Rows of C for a stride-1 1-D layer as Geometry resolves ``padding``; -1 if it refuses."""
+    try:
+        return Geometry((n,), (k,), 1, padding, d).output_shape[0]
+    except SymconvError:
+        return -1
+
+
 @cache
 def _full_valid_sweep(full: str, valid: str) -> tuple[dict | None, int]:
     c = _grid(n=range(1, BOUNDS["n"] + 1), k=range(1, BOUNDS["k"] + 1),
@@ -729,11 +737,14 @@ def _full_valid_sweep(full: str, valid: str) -> tuple[dict | None, int]:
     c["s"] = np.ones_like(c["n"])
     ext = c["d"] * (c["k"] - 1)
     zero = np.zeros_like(ext)
-    full_rows = count_windows(c["n"] + 2 * ext, ext + 1, c["s"])
-    valid_rows = count_windows(c["n"], ext + 1, c["s"])
+    fits = ext + 1 <= c["n"]
+    # Rows of C as symconv's geometry resolves "full" and "valid" (the pads it really uses).
+    sizes = list(zip(c["n"].tolist(), c["k"].tolist(), c["d"].tolist()))
+    full_rows = np.array([_geometry_rows(n, k, d, "full") for n, k, d in sizes])
+    valid_rows = np.array([_geometry_rows(n, k, d, "valid") if fit else 0
+                           for (n, k, d), fit in zip(sizes, fits.tolist())])
     f_val, _ = _formula_values(full, {**c, "pb": ext, "pa": ext})
     v_val, _ = _formula_values(valid, {**c, "pb": zero, "pa": zero})
-    fits = ext + 1 <= c["n"]
     failing = (f_val != full_rows) | (fits & (v_val != valid_rows))
     found = _smallest({**c, "full": f_val, "valid": v_val, "full_rows": full_rows,
                        "valid_rows": valid_rows}, failing, ("n", "k", "d"))

@@ -423,11 +423,13 @@ def strided_equivariance(input_shape, kernel_shape, stride, shift, in_channels,
     else:
         working = [u for u in itertools.product(*map(range, out))
                    if first_difference(lhs, rhs_for(u)) is None]
-        difference = None
-        if not working:
-            found = first_difference(lhs, rhs_for(nearest), ("C S_t", "S_u C"))
-            difference = {"output_shift": nearest, **found,
-                          "note": f"no output shift u in 0..{out[0] - 1} works"}
+        if working:  # the statement says none works: a contradiction is a bug, not a verdict
+            raise RuntimeError(f"strided-equivariance: output shift(s) {working} work for the "
+                               f"input shift {t}, which is not a multiple of the stride {s}; "
+                               "the theorem's statement says none does")
+        found = first_difference(lhs, rhs_for(nearest), ("C S_t", "S_u C"))
+        difference = {"output_shift": nearest, **found,
+                      "note": f"no output shift u in 0..{out[0] - 1} works"}
     steps = (
         Step("Setting", f"Circular correlation, input {'x'.join(map(str, n))}, kernel "
              f"{'x'.join(map(str, c.kernel.shape[2:]))}, stride {s}, output "
