@@ -270,9 +270,17 @@ def _check_outputs(args: argparse.Namespace, *options: str) -> dict[str, str]:
     return given
 
 
+#: Files a command asked to write, held back while ``--smt`` records (then all are
+#: written together with the SMT file, or none); ``None`` when nothing is held back.
+_PENDING: dict[str, str] | None = None
+
+
 def _write(outputs: dict[str, str]) -> None:
     from .render.files import write_all
 
+    if _PENDING is not None:
+        _PENDING.update(outputs)
+        return
     write_all(outputs)
 
 
@@ -599,10 +607,16 @@ def _run_recording_smt(args: argparse.Namespace) -> int:
     from .certify import recording, smtlib_script
     from .render.files import check_output_path
 
+    global _PENDING
     check_output_path(args.smt, "--smt")
-    with recording() as certificates:
-        code = args.run(args)
-    _write({args.smt: smtlib_script(certificates)})
+    _PENDING = {}
+    try:
+        with recording() as certificates:
+            code = args.run(args)
+        outputs, _PENDING = {**_PENDING, args.smt: smtlib_script(certificates)}, None
+    finally:
+        _PENDING = None
+    _write(outputs)  # --latex, --markdown and --smt together, or none
     return code
 
 

@@ -149,3 +149,24 @@ def test_fc_vs_conv_gives_the_notes_ratios(capsys):
     assert code == 0 and doc["params_ratio"] == "246016" and doc["macs_ratio"] == "256"
     code, _, err = run(capsys, "fc-vs-conv", "1x32x32", "--kernel", "40")
     assert code == 2 and "input_shape[0] >= 40" in err
+
+
+def test_smt_latex_and_markdown_are_written_together_or_not_at_all(tmp_path, monkeypatch):
+    import symconv.certify as certify
+    from symconv.cli import main
+
+    def argv(stem):
+        return ["prove", "output-size", "--latex", str(tmp_path / f"{stem}.tex"),
+                "--markdown", str(tmp_path / f"{stem}.md"), "--smt", str(tmp_path / f"{stem}.smt2")]
+
+    certify._certify.cache_clear()  # so that this process asks the solver again
+    assert main(argv("good")) == 0
+    assert {p.name for p in tmp_path.iterdir()} == {"good.tex", "good.md", "good.smt2"}
+    assert "(check-sat)" in (tmp_path / "good.smt2").read_text()
+
+    def broken(certificates):
+        raise RuntimeError("the SMT text could not be produced")
+
+    monkeypatch.setattr(certify, "smtlib_script", broken)
+    assert main(argv("bad")) == 3
+    assert {p.name for p in tmp_path.iterdir()} == {"good.tex", "good.md", "good.smt2"}
