@@ -425,3 +425,46 @@ def test_cli_prints_the_brief_and_the_full_derivation_on_request(capsys):
     assert "-- Full derivation" in short and "-- Full derivation" not in full
     assert short.splitlines()[0] == full.splitlines()[0]  # the verdict line
     assert len(short.splitlines()) * 3 < len(full.splitlines())
+
+
+def _overlaps(boxes):
+    return [(a[0], b[0]) for i, a in enumerate(boxes) for b in boxes[i + 1:]
+            if a[1] < b[3] and b[1] < a[3] and a[2] < b[4] and b[2] < a[4]]
+
+
+@pytest.mark.parametrize("geometry", [
+    Geometry((1,), (1,)), Geometry((3,), (2,), padding=1), Geometry((2, 2), (1, 1)),
+    Geometry((3, 3), (3, 3), padding=1), Geometry((5, 5), (3, 3), stride=2, padding=1),
+    Geometry((4,), (3,), padding="full", dilation=2), Geometry((32, 32), (3, 3), padding=1),
+    Geometry((31, 31), (3, 3), stride=1, padding="same"), Geometry((224,), (7,), stride=2,
+                                                                   padding=3),
+])
+def test_notes_figures_have_no_overlapping_labels_and_stay_small(geometry):
+    from symconv.render.figures import label_boxes, notes_figure_svg
+
+    svg = notes_figure_svg(geometry, correlation(geometry), (0,) * geometry.ndim)
+    ET.fromstring(svg)
+    boxes = label_boxes(svg)
+    assert len(boxes) >= 3 and not _overlaps(boxes)
+    assert len(svg.encode()) < 100_000
+
+
+def test_a_large_pattern_is_drawn_as_its_corner_with_the_band_stated():
+    from symconv.render.figures import CORNER, band_width
+
+    op = correlation(Geometry((31, 31), (3, 3), padding=1))
+    svg = sparsity_svg(op)
+    root = ET.fromstring(svg)
+    drawn = root.findall(f".//{SVG}rect[@class='entry']")
+    corner = {(r, c) for r, c in zip(op.rows.tolist(), op.cols.tolist())
+              if r < CORNER[0] and c < CORNER[1]}
+    assert len(drawn) == len(corner) < op.nnz
+    assert f"of the {op.shape[0]} x {op.shape[1]} matrix" in svg
+    assert f"at most {band_width(op)} columns" in svg and band_width(op) == 2 * 31 + 3
+
+
+def test_a_window_tap_on_padding_shows_the_padding_through():
+    svg = sliding_window_svg(Geometry((4,), (3,), padding=1), (0,))
+    windows = ET.fromstring(svg).findall(f".//{SVG}rect[@class='window']")
+    dashed = [w for w in windows if w.get("stroke-dasharray")]
+    assert len(windows) == 3 and len(dashed) == 1  # tap 0 reads the left pad

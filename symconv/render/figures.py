@@ -140,8 +140,40 @@ def _fill(tap: int | None) -> str:
 # Sparsity pattern
 # ---------------------------------------------------------------------------
 
+#: A pattern with more rows or columns than this is drawn as its top-left corner
+#: (:data:`CORNER` rows) with its band width stated: the whole of a 961 x 1024 C is
+#: thousands of pixels wide and readable by no one.
+MAX_DRAWN = 64
+CORNER = (32, 48)
+
+
+def band_width(op: LinearOperator) -> int:
+    """The most columns any row of C spans, from its first to its last nonzero.
+
+    Examples
+    --------
+    >>> from symconv.geometry import Geometry
+    >>> from symconv.operators import correlation
+    >>> band_width(correlation(Geometry((5, 5), (3, 3))))  # 2 rows of 5 between the taps
+    13
+    """
+    rows, cols = np.asarray(op.rows), np.asarray(op.cols)
+    if rows.size == 0:
+        return 0
+    first = np.full(op.shape[0], np.iinfo(np.int64).max)
+    last = np.full(op.shape[0], -1)
+    np.minimum.at(first, rows, cols)
+    np.maximum.at(last, rows, cols)
+    used = last >= 0
+    return int((last[used] - first[used]).max()) + 1
+
+
 def sparsity_svg(op: LinearOperator, cell: int = 12) -> str:
     """The sparsity pattern of ``op.matrix`` as SVG, one square per nonzero entry.
+
+    A matrix with more than :data:`MAX_DRAWN` rows or columns is drawn as its
+    top-left corner (at most :data:`CORNER` rows x columns) with a caption giving
+    the whole shape, the number of nonzeros and the band width (:func:`band_width`).
 
     Parameters
     ----------
@@ -153,7 +185,7 @@ def sparsity_svg(op: LinearOperator, cell: int = 12) -> str:
     Returns
     -------
     str
-        A standalone SVG document. Each nonzero entry is a ``rect`` of class
+        A standalone SVG document. Each nonzero entry drawn is a ``rect`` of class
         ``entry`` filled with its tap's colour; a legend maps colours to kernel symbols.
 
     Examples
@@ -165,20 +197,31 @@ def sparsity_svg(op: LinearOperator, cell: int = 12) -> str:
     """
     require(isinstance(cell, int) and cell >= 2, "cell", cell, "must be an integer >= 2",
             "2, 3, ...", error=GeometryError)
-    n_rows, n_cols = op.shape
-    require_drawable("sparsity", len(op.rows) + n_rows + n_cols)
+    all_rows, all_cols = op.shape
+    corner = max(all_rows, all_cols) > MAX_DRAWN
+    n_rows, n_cols = (min(all_rows, CORNER[0]), min(all_cols, CORNER[1])) if corner else op.shape
+    require_drawable("sparsity", min(len(op.rows), n_rows * n_cols) + n_rows + n_cols)
     taps = entry_taps(op)
+    nonzeros = len(taps)
+    if corner:
+        taps = {(r, c): t for (r, c), t in taps.items() if r < n_rows and c < n_cols}
     legend = _legend(op, taps)
     left, top = 56, 40
     grid_w, grid_h = n_cols * cell, n_rows * cell
     legend_x = left + grid_w + 24
-    height = max(top + grid_h + 16, top + 18 * len(legend) + 16)
+    caption = ([f"top-left corner: rows 0..{n_rows - 1}, columns 0..{n_cols - 1} of the "
+                f"{all_rows} x {all_cols} matrix,",
+                f"{nonzeros} nonzeros; each row spans at most {band_width(op)} columns (band)"]
+               if corner else [])
+    height = max(top + grid_h + 16, top + 18 * len(legend) + 16) + 16 * len(caption)
     width = legend_x + 16 + 8 * max((len(tap_label(op, t)) for t in legend), default=8) + 16
+    width = max([width] + [left + int(_text_width(line)) + 12 for line in caption])
+    columns = f"columns: inputs j = 0..{n_cols - 1}" + (f" (of {all_cols})" if corner else "")
     out = [f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}' "
            f"viewBox='0 0 {width} {height}' {FONT} font-size='11'>",
-           f"<title>Sparsity pattern of C ({escape(op.name)}): {n_rows} outputs x "
-           f"{n_cols} inputs, {len(taps)} nonzeros</title>",
-           f"<text x='{left}' y='{top - 24}'>columns: inputs j = 0..{n_cols - 1}</text>",
+           f"<title>Sparsity pattern of C ({escape(op.name)}): {all_rows} outputs x "
+           f"{all_cols} inputs, {nonzeros} nonzeros</title>",
+           f"<text x='{left}' y='{top - 24}'>{columns}</text>",
            f"<text x='{left - 8}' y='{top + grid_h / 2:g}' text-anchor='middle' "
            f"transform='rotate(-90 {left - 8} {top + grid_h / 2:g})'>rows: outputs i</text>",
            f"<rect class='frame' x='{left}' y='{top}' width='{grid_w}' height='{grid_h}' "
@@ -192,6 +235,9 @@ def sparsity_svg(op: LinearOperator, cell: int = 12) -> str:
         out.append(f"<rect class='legend' x='{legend_x}' y='{y}' width='12' height='12' "
                    f"fill='{_fill(tap)}'/>")
         out.append(f"<text x='{legend_x + 18}' y='{y + 10}'>{escape(tap_label(op, tap))}</text>")
+    below = max(top + grid_h + 16, top + 18 * len(legend) + 16)
+    for at, line in enumerate(caption):
+        out.append(f"<text class='caption' x='{left}' y='{below + 16 * at}'>{line}</text>")
     out.append("</svg>")
     return "\n".join(out) + "\n"
 
@@ -330,6 +376,55 @@ def _inside(index: tuple[int, ...], pads: list[tuple[int, int]], shape: tuple[in
     return all(b <= i < b + n for i, (b, _), n in zip(index, pads, shape))
 
 
+#: Cells per axis a sliding-window figure draws at most (a corner of a larger layer).
+WINDOW_GRID = 20
+
+#: Width of one character of the figures' 11 px sans-serif text, an upper bound (DejaVu
+#: Sans averages 6.3 px at 11 px; capitals and 'm' reach 9.5): label boxes are computed
+#: with it so that no two labels overlap (:func:`label_boxes`).
+CHAR_WIDTH = 7.0
+FONT_SIZE = 11
+
+
+def label_boxes(svg: str) -> list[tuple[str, float, float, float, float]]:
+    """Every unrotated ``text`` of an SVG as ``(text, x0, y0, x1, y1)``, estimated generously.
+
+    The box spans :data:`CHAR_WIDTH` per character from the anchor (centred for
+    ``text-anchor='middle'``) and one font size above the baseline. Nested ``svg``
+    elements are offset by their ``y``. Rotated labels are skipped.
+
+    Examples
+    --------
+    >>> label_boxes("<svg xmlns='http://www.w3.org/2000/svg'><text x='10' y='20'>ab</text></svg>")
+    [('ab', 10.0, 9.0, 24.0, 23.0)]
+    """
+    import xml.etree.ElementTree as ET
+
+    boxes = []
+
+    def walk(node: Any, dy: float) -> None:
+        for child in node:
+            tag = child.tag.rsplit("}", 1)[-1]
+            if tag == "svg":
+                walk(child, dy + float(child.get("y", 0)))
+            elif tag == "text" and "rotate" not in child.get("transform", ""):
+                text = "".join(child.itertext())
+                size = float(child.get("font-size", FONT_SIZE))
+                width = CHAR_WIDTH * size / FONT_SIZE * len(text)
+                x, y = float(child.get("x", 0)), float(child.get("y", 0)) + dy
+                x0 = x - width / 2 if child.get("text-anchor") == "middle" else x
+                boxes.append((text, x0, y - size, x0 + width, y + 3))
+            else:
+                walk(child, dy)
+
+    walk(ET.fromstring(svg), 0.0)
+    return boxes
+
+
+def _text_width(text: str) -> float:
+    return CHAR_WIDTH * len(text)
+
+
 def _describe(geometry: Any) -> str:
     def size(t: Any) -> str:
         return "x".join(map(str, t))
@@ -370,17 +465,33 @@ def sliding_window_svg(geometry: Any, position: tuple[int, ...] = (0, 0), cell: 
     if len(geometry.input_shape) == 1 and len(position) == 2 and position[0] == 0:
         position = position[1:]
     lay = _window(geometry, position)
-    (ph, pw), (oh, ow) = lay["padded"], lay["output"]
+    (full_ph, full_pw), (full_oh, full_ow) = lay["padded"], lay["output"]
+    # a large layer is drawn as the corner around the window (a readable figure)
+    top_row = max(0, min(r for r, _ in lay["window"]) - 2) if full_ph > WINDOW_GRID else 0
+    first_col = max(0, min(c for _, c in lay["window"]) - 2) if full_pw > WINDOW_GRID else 0
+    ph, pw = min(full_ph - top_row, WINDOW_GRID), min(full_pw - first_col, WINDOW_GRID)
+    oh, ow = min(full_oh, WINDOW_GRID), min(full_ow, WINDOW_GRID)
+    lay = {**lay,
+           "inside": {(r - top_row, c - first_col) for r, c in lay["inside"]},
+           "window": {(r - top_row, c - first_col): t for (r, c), t in lay["window"].items()
+                      if 0 <= r - top_row < ph and 0 <= c - first_col < pw}}
     left, top, gap = 12, 40, 3 * cell
-    out_left = left + pw * cell + gap
-    width = out_left + ow * cell + 12
+    input_label, output_label = "padded input (dashed: padding)", "output"
+    if (ph, pw, oh, ow) != (full_ph, full_pw, full_oh, full_ow):
+        input_label = (f"padded input, rows {top_row}..{top_row + ph - 1}, columns "
+                       f"{first_col}..{first_col + pw - 1} of {full_ph} x {full_pw} "
+                       "(dashed: padding)")
+        output_label = f"output ({min(oh, full_oh)} x {ow} of {full_oh} x {full_ow})"
+    # the output grid starts after the wider of the input grid and its label
+    out_left = left + max(pw * cell + gap, int(_text_width(input_label)) + 2 * cell)
+    width = out_left + max(ow * cell, int(_text_width(output_label))) + 12
     height = top + max(ph, oh) * cell + 12
     out = [f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}' "
            f"viewBox='0 0 {width} {height}' {FONT} font-size='11'>",
            f"<title>Sliding window: {escape(_describe(geometry))}, output position "
            f"{tuple(position)}</title>",
-           f"<text x='{left}' y='{top - 24}'>padded input (dashed: padding)</text>",
-           f"<text x='{out_left}' y='{top - 24}'>output</text>"]
+           f"<text x='{left}' y='{top - 24}'>{input_label}</text>",
+           f"<text x='{out_left}' y='{top - 24}'>{output_label}</text>"]
     for r in range(ph):
         for c in range(pw):
             kind = "input" if (r, c) in lay["inside"] else "pad"
@@ -390,8 +501,12 @@ def sliding_window_svg(geometry: Any, position: tuple[int, ...] = (0, 0), cell: 
                        f"width='{cell}' height='{cell}' {style}/>")
     for (r, c), tap in sorted(lay["window"].items()):
         x, y = left + c * cell, top + r * cell
+        # a tap that reads padding stays dashed and light: the padding shows through
+        style = ("fill-opacity='0.75' stroke='#b35900' stroke-width='2'"
+                 if (r, c) in lay["inside"] else
+                 "fill-opacity='0.3' stroke='#b35900' stroke-width='2' stroke-dasharray='3 2'")
         out.append(f"<rect class='window' x='{x}' y='{y}' width='{cell}' height='{cell}' "
-                   "fill='#f28e2b' fill-opacity='0.75' stroke='#b35900' stroke-width='2'/>")
+                   f"fill='#f28e2b' {style}/>")
         out.append(f"<text x='{x + cell / 2:g}' y='{y + cell / 2 + 4:g}' text-anchor='middle' "
                    f"font-size='{max(cell // 2, 6)}'>{tap}</text>")
     for r in range(oh):
@@ -412,8 +527,8 @@ def sliding_window_tikz(geometry: Any, position: tuple[int, ...] = (0, 0),
     --------
     >>> from symconv.geometry import Geometry
     >>> t = sliding_window_tikz(Geometry((4,), (2,), padding=1), (0,))
-    >>> t.count("dashed"), t.count("fill=orange!70")
-    (2, 3)
+    >>> t.count("dashed"), t.count("fill=orange!70")  # 2 pads, 1 tap reading a pad
+    (3, 3)
     """
     if len(geometry.input_shape) == 1 and len(position) == 2 and position[0] == 0:
         position = position[1:]
@@ -427,7 +542,8 @@ def sliding_window_tikz(geometry: Any, position: tuple[int, ...] = (0, 0),
                 "draw=gray,dashed"
             out.append(rf"\filldraw[{style}] ({c},{r}) rectangle ++(1,1);")
     for (r, c), tap in sorted(lay["window"].items()):
-        out.append(rf"\filldraw[fill=orange!70,draw=orange!80!black,thick,fill opacity=0.8] "
+        over = "fill opacity=0.8" if (r, c) in lay["inside"] else "fill opacity=0.3,dashed"
+        out.append(rf"\filldraw[fill=orange!70,draw=orange!80!black,thick,{over}] "
                    rf"({c},{r}) rectangle ++(1,1) node[midway,font=\tiny,opacity=1] {{{tap}}};")
     for r in range(oh):
         for c in range(ow):
@@ -442,7 +558,7 @@ def notes_figure_svg(geometry: Any, op: LinearOperator, position: tuple[int, ...
                      ) -> str:
     """One SVG holding the sliding window above the sparsity pattern (for a notes file)."""
     window = sliding_window_svg(geometry, position)
-    pattern = sparsity_svg(op, cell=12 if max(op.shape) <= 64 else 6)
+    pattern = sparsity_svg(op)
     size = re.compile(r"width='(\d+)' height='(\d+)'")
     (w1, h1), (w2, h2) = (tuple(map(int, size.search(s).groups())) for s in (window, pattern))
     width, height = max(w1, w2), h1 + h2 + 8
