@@ -337,12 +337,61 @@ def certify_claim(lhs: sympy.Expr, rhs: sympy.Expr, assumptions: tuple[sympy.Exp
     >>> "(check-sat)" in certify_claim(n, n + 1, (n,)).smtlib
     True
     """
-    certificate = _certify(*(sympy.sympify(e) for e in (lhs, rhs)),
-                           tuple(sympy.sympify(a) for a in assumptions),
-                           tuple(sympy.sympify(a) for a in nonzero))
+    return record(_certify((("=", sympy.sympify(lhs), sympy.sympify(rhs)),),
+                              _exprs(assumptions), (), _exprs(nonzero)))
+
+
+def certify_implication(assumptions: tuple[sympy.Expr, ...],
+                        equations: tuple[sympy.Expr, ...] = (),
+                        nonnegative: tuple[sympy.Expr, ...] = (),
+                        zero: tuple[sympy.Expr, ...] = ()) -> Certificate:
+    """Ask the SMT judge for a point where every assumption is >= 0 and every equation is
+    0 but a goal fails: some ``nonnegative`` expression is < 0 or some ``zero`` one is not 0.
+
+    One query for a conjunction of goals (an index-set check: every equation and bound of
+    a target set holds on the points of a source set). ``unsat`` certifies all the goals
+    (and that they are defined there); ``sat`` carries a model.
+
+    Examples
+    --------
+    >>> m, k, d = sympy.symbols("m k d")
+    >>> certify_implication((m, k - 1 - m, d - 1), nonnegative=(d * (k - 1) - d * m,)).status
+    'unsat'
+    >>> u = sympy.Symbol("u")
+    >>> found = certify_implication((m, k - 1 - m, d - 1), equations=(u - d * m,),
+    ...                             nonnegative=(d * (k - 1) - 1 - u,))
+    >>> found.status, found.model["m"] == found.model["k"] - 1
+    ('sat', True)
+    >>> print(found.claim)
+    d*(k - 1) - u - 1 >= 0 when -d*m + u = 0, m >= 0, k - m - 1 >= 0, d - 1 >= 0
+    """
+    goals = (*((">=", sympy.sympify(g), sympy.Integer(0)) for g in nonnegative),
+             *(("=", sympy.sympify(g), sympy.Integer(0)) for g in zero))
+    return record(_certify(goals, _exprs(assumptions), _exprs(equations), ()))
+
+
+def _exprs(items: tuple[sympy.Expr, ...]) -> tuple[sympy.Expr, ...]:
+    return tuple(sympy.sympify(e) for e in items)
+
+
+def record(certificate: Certificate) -> Certificate:
+    """Add a certificate obtained earlier (a cached proof's) to every open
+    :func:`recording` block, so ``--smt FILE`` writes its query too.
+
+    Examples
+    --------
+    >>> n = sympy.Symbol("n")
+    >>> earlier = certify_claim(n, n, (n,))
+    >>> with recording() as found:
+    ...     _ = record(earlier)
+    >>> found == [earlier]
+    True
+    """
     for recorded in _RECORDINGS:
         recorded.setdefault(certificate.claim, certificate)
     return certificate
+
+
 
 
 #: Open :func:`recording` blocks: each maps a claim to its certificate.
@@ -392,17 +441,30 @@ def smtlib_script(certificates: list[Certificate]) -> str:
     return "\n".join(parts) + "\n"
 
 
+#: A goal of a query: ``("=", a, b)`` for ``a = b``, ``(">=", a, 0)`` for ``a >= 0``.
+Goal = tuple[str, sympy.Expr, sympy.Expr]
+
+
+def _claim_text(goals: tuple[Goal, ...], assumptions: tuple[sympy.Expr, ...],
+                equations: tuple[sympy.Expr, ...]) -> str:
+    said = " and ".join(f"{a} = {b}" if relation == "=" else f"{a} >= 0"
+                        for relation, a, b in goals) or "true"
+    hyps = [f"{e} = 0" for e in equations] + [f"{a} >= 0" for a in assumptions]
+    return f"{said} when " + (", ".join(hyps) or "always")
+
+
 @lru_cache(maxsize=4096)
-def _certify(lhs: sympy.Expr, rhs: sympy.Expr, assumptions: tuple[sympy.Expr, ...],
-             nonzero: tuple[sympy.Expr, ...]) -> Certificate:
-    claim = f"{lhs} = {rhs} when " + (", ".join(f"{a} >= 0" for a in assumptions) or "always")
+def _certify(goals: tuple[Goal, ...], assumptions: tuple[sympy.Expr, ...],
+             equations: tuple[sympy.Expr, ...], nonzero: tuple[sympy.Expr, ...]
+             ) -> Certificate:
+    claim = _claim_text(goals, assumptions, equations)
     z3 = _z3()
     if z3 is None:
         return Certificate("unknown", "", 0.0, reason="z3-solver is not installed",
                            claim=claim)
     start = time.perf_counter()
     try:
-        smtlib, variables = _query(z3, lhs, rhs, assumptions, nonzero)
+        smtlib, variables = _query(z3, goals, assumptions, equations, nonzero)
     except NotExpressible as why:
         return Certificate("unknown", "", time.perf_counter() - start, solver=solver_name(),
                            reason=f"not expressible: {why}", claim=claim)
@@ -411,21 +473,31 @@ def _certify(lhs: sympy.Expr, rhs: sympy.Expr, assumptions: tuple[sympy.Expr, ..
                        reason, claim)
 
 
-def _query(z3: Any, lhs: sympy.Expr, rhs: sympy.Expr, assumptions: tuple[sympy.Expr, ...],
-           nonzero: tuple[sympy.Expr, ...]) -> tuple[str, dict[str, str]]:
+def _query(z3: Any, goals: tuple[Goal, ...], assumptions: tuple[sympy.Expr, ...],
+           equations: tuple[sympy.Expr, ...], nonzero: tuple[sympy.Expr, ...]
+           ) -> tuple[str, dict[str, str]]:
     """The SMT-LIB 2 text of the negated claim, and each variable's SMT name."""
     encoder = _Encoder(z3)
-    for symbol in sorted(set().union(lhs.free_symbols, rhs.free_symbols,
-                                     *(a.free_symbols for a in assumptions)), key=str):
+    for symbol in sorted(set().union(*(a.free_symbols | b.free_symbols for _, a, b in goals),
+                                     *(a.free_symbols for a in assumptions + equations)),
+                         key=str):
         encoder.variable(symbol)
     hypotheses = [encoder.nonnegative(encoder.rational(a)) for a in assumptions]
-    (nl, dl), (nr, dr) = encoder.rational(lhs), encoder.rational(rhs)
-    differ = (nl if dr is None else nl * dr) != (nr if dl is None else nr * dl)
+    hypotheses += [encoder.rational(e)[0] == 0 for e in equations]
+    failures = []
+    for relation, a, b in goals:
+        (nl, dl), (nr, dr) = encoder.rational(a), encoder.rational(b)
+        if relation == "=":
+            failures.append((nl if dr is None else nl * dr) != (nr if dl is None else nr * dl))
+        else:
+            failures.append(z3.Not(encoder.nonnegative(_add((nl, dl), _negate((nr, dr))))))
     guards = [encoder.rational(e)[0] == 0 for e in nonzero]
     undefined = list({c.sexpr(): c for c in encoder.undefined + guards}.values())
     solver = z3.Solver(ctx=encoder.context)
     solver.add(*hypotheses, *encoder.definitions)
-    solver.add(z3.Or(differ, *undefined) if undefined else differ)
+    negation = failures + undefined  # empty: nothing can fail
+    solver.add(z3.Or(*negation) if len(negation) > 1 else
+               negation[0] if negation else z3.BoolVal(False, encoder.context))
     return solver.to_smt2(), {name: str(v) for name, v in encoder.variables.items()}
 
 
@@ -653,5 +725,5 @@ def rerun(smtlib: str) -> str:
 
 
 __all__ = ["BUDGET_SECONDS", "Certificate", "CertificateDisagreement", "FormulaDecision",
-           "certify_claim", "decide_formula", "judges_step", "recording", "rerun",
-           "second_judge", "smtlib_script", "solver_name"]
+           "certify_claim", "certify_implication", "decide_formula", "judges_step", "record",
+           "recording", "rerun", "second_judge", "smtlib_script", "solver_name"]
