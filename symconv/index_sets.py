@@ -403,30 +403,41 @@ def check_bijection(source: IndexSet, target: IndexSet, forward: dict, backward:
 
 def _smt_queries(source: IndexSet, target: IndexSet, forward: dict, backward: dict,
                  context: tuple[sympy.Expr, ...]) -> dict[str, tuple[Certificate, ...]]:
-    """The four point checks as SMT queries, one per direction: on the points of one set
-    (its bounds and the geometry ``>= 0``, its equations ``= 0``) the goals must hold.
+    """The four point checks as SMT queries: on the points of one set (its bounds and the
+    geometry ``>= 0``, its equations ``= 0``) the goals must hold.
 
-    into: the target's bounds ``>= 0`` and equations ``= 0`` at the forward image; back:
-    the same the other way; inverse: ``backward(forward(x)) = x`` on the source and
-    ``forward(backward(y)) = y`` on the target; terms: the same kernel tap. The products
-    of sizes and variables (``d m``, ``s i``) stay products: z3's nonlinear integer
-    arithmetic decides these queries (each in well under a second, measured)."""
-    def on(index_set: IndexSet, nonnegative: tuple = (), zero: tuple = ()) -> Certificate:
-        return certify_implication((*context, *index_set.bounds), index_set.equations,
+    The image of a point is named, not substituted: the target's variables get fresh
+    names ``y_v`` with the map's equations ``y_v = f_v(x)`` as hypotheses (the source's,
+    ``x_v``, for the backward map), so the solver itself composes the maps. into: the
+    target's bounds ``>= 0`` and equations ``= 0`` hold at ``y``; back: the same the
+    other way; inverse: ``x' = b(f(x))`` is ``x`` on the source, ``y' = f(b(y))`` is ``y``
+    on the target; terms: the tap at ``y`` is the tap at ``x``. The products of sizes and
+    variables (``d m``, ``s i``) stay products: z3's nonlinear integer arithmetic decides
+    these queries (each in a few hundredths of a second, measured)."""
+    ys = {v: sympy.Symbol(f"y_{v.name}") for v in target.variables}
+    xs = {v: sympy.Symbol(f"x_{v.name}") for v in source.variables}
+    image = tuple(ys[v] - forward[v] for v in target.variables)  # y = f(x)
+    preimage = tuple(xs[v] - backward[v] for v in source.variables)  # x = b(y)
+
+    def on(index_set: IndexSet, maps: tuple, nonnegative: tuple = (), zero: tuple = ()
+           ) -> Certificate:
+        return certify_implication((*context, *index_set.bounds),
+                                   (*index_set.equations, *maps),
                                    tuple(nonnegative), tuple(zero))
 
-    def image(items: tuple[sympy.Expr, ...], mapping: dict) -> tuple[sympy.Expr, ...]:
-        return tuple(e.xreplace(mapping) for e in items)
+    def at(items: tuple[sympy.Expr, ...], names: dict) -> tuple[sympy.Expr, ...]:
+        return tuple(e.xreplace(names) for e in items)
 
     return {
-        "into": (on(source, image(target.bounds, forward), image(target.equations, forward)),),
-        "back": (on(target, image(source.bounds, backward),
-                    image(source.equations, backward)),),
-        "inverse": (on(source, zero=tuple(backward[v].xreplace(forward) - v
+        "into": (on(source, image, at(target.bounds, ys), at(target.equations, ys)),),
+        "back": (on(target, preimage, at(source.bounds, xs), at(source.equations, xs)),),
+        "inverse": (on(source, (*image, *(xs[v] - backward[v].xreplace(ys)
                                           for v in source.variables)),
-                    on(target, zero=tuple(forward[v].xreplace(backward) - v
-                                          for v in target.variables))),
-        "terms": (on(source, zero=(target.tap.xreplace(forward) - source.tap,)),),
+                       zero=tuple(xs[v] - v for v in source.variables)),
+                    on(target, (*preimage, *(ys[v] - forward[v].xreplace(xs)
+                                             for v in target.variables)),
+                       zero=tuple(ys[v] - v for v in target.variables))),
+        "terms": (on(source, image, zero=(target.tap.xreplace(ys) - source.tap,)),),
     }
 
 
@@ -689,9 +700,10 @@ def _judges_step(proof: BijectionProof) -> Step:
     listed = "; ".join(f"{what}: {c.claim}" for what, c in found)
     return Step("Second judge: SMT", "Certified twice: by the index-set checks above (ring "
                 f"normalisation, Fourier--Motzkin) and by {solver}, which finds no point of "
-                "the source set (its bounds and the geometry >= 0, its equations = 0) where "
-                f"a goal of the check fails ({len(found)} queries, each unsat; the products "
-                "d m, s i kept as products; quotients and remainders of every floor explicit "
+                "the source set (its bounds and the geometry >= 0, its equations = 0) and "
+                "its image y = f(x) (named y_v, the map's equations hypotheses) where a goal "
+                f"of the check fails ({len(found)} queries, each unsat; the products d m, "
+                "s i kept as products; quotients and remainders of every floor explicit "
                 f"unknowns; the SMT-LIB 2 queries are written by --smt FILE). {listed}.")
 
 
