@@ -670,8 +670,10 @@ def theorem_steps(name: str) -> tuple[list[Step], bool]:
     build, scope = _SCOPES[name]
     proof = build()
     if not proof.holds:
-        return [Step("Not proved for all sizes", f"{name}: a check of the bijection failed.")
-                ], False
+        failed = ", ".join(c.name for c in proof.checks if not c.passed)
+        return [Step("Not proved for all sizes", f"{name}: the index-set checks do not pass "
+                     f"check {failed} of the bijection (for shape: the size claim has no "
+                     "proof certified by both judges).")], False
     for _, certificate in proof.certificates():
         record(certificate)  # for --smt FILE, also when the proof was built earlier
     if not proof.certified:
