@@ -69,6 +69,7 @@ class Certificate:
     is a counterexample, as ints) or ``"unknown"`` (timeout, solver absent or the claim
     not expressible; ``reason`` says which). ``smtlib`` is the query as SMT-LIB 2 text,
     ``(check-sat)`` included, re-runnable by any solver; ``solver`` names it and its version.
+    ``seconds`` is the wall time of translating and deciding it, ``cpu`` the CPU time.
     """
 
     status: str
@@ -78,6 +79,7 @@ class Certificate:
     solver: str = ""
     reason: str = ""
     claim: str = field(default="", compare=False)
+    cpu: float = field(default=0.0, compare=False)
 
     @property
     def certified(self) -> bool:
@@ -421,21 +423,25 @@ def recording() -> Iterator[list[Certificate]]:
 
 
 def smtlib_script(certificates: list[Certificate]) -> str:
-    """One SMT-LIB 2 file of all the queries, each headed by its claim and answer and
-    followed by ``(reset)``: any solver re-runs it and prints one answer per query.
+    """One SMT-LIB 2 file of all the queries, each headed by its claim, its answer and the
+    CPU seconds the SMT judge spent on it (translation and solving; the first line has
+    the total), and followed by ``(reset)``: any solver re-runs it and prints one answer
+    per query.
 
     Examples
     --------
     >>> n = sympy.Symbol("n")
-    >>> print(smtlib_script([certify_claim(n, n, (n,))]).splitlines()[1])
-    ; query 1: n = n when n >= 0 -- z3 5.4.1: unsat
+    >>> print(smtlib_script([certify_claim(n, n, (n,))]).splitlines()[1])  # doctest: +ELLIPSIS
+    ; query 1: n = n when n >= 0 -- z3 5.4.1: unsat [0.0... s CPU]
     """
+    total = sum(c.cpu for c in certificates)
     parts = [f"; symconv SMT queries: the negation of each claim ({len(certificates)} "
-             "queries); unsat certifies the claim"]
+             f"queries, {total:.2f} s CPU in the SMT judge); unsat certifies the claim"]
     for number, certificate in enumerate(certificates, 1):
         answer = certificate.status + (f" ({certificate.reason})" if certificate.reason else "")
         parts.append(f"; query {number}: {certificate.claim} -- "
-                     f"{certificate.solver or 'no solver'}: {answer}")
+                     f"{certificate.solver or 'no solver'}: {answer} [{certificate.cpu:.3f} s "
+                     "CPU]")
         if certificate.smtlib:
             parts.append(certificate.smtlib.rstrip() + "\n(reset)")
     return "\n".join(parts) + "\n"
@@ -462,15 +468,16 @@ def _certify(goals: tuple[Goal, ...], assumptions: tuple[sympy.Expr, ...],
     if z3 is None:
         return Certificate("unknown", "", 0.0, reason="z3-solver is not installed",
                            claim=claim)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     try:
         smtlib, variables = _query(z3, goals, assumptions, equations, nonzero)
     except NotExpressible as why:
         return Certificate("unknown", "", time.perf_counter() - start, solver=solver_name(),
-                           reason=f"not expressible: {why}", claim=claim)
+                           reason=f"not expressible: {why}", claim=claim,
+                           cpu=time.process_time() - cpu)
     status, model, reason = _run(z3, smtlib, variables)
     return Certificate(status, smtlib, time.perf_counter() - start, model, solver_name(),
-                       reason, claim)
+                       reason, claim, time.process_time() - cpu)
 
 
 def _query(z3: Any, goals: tuple[Goal, ...], assumptions: tuple[sympy.Expr, ...],
