@@ -555,17 +555,122 @@ def second_judge(lhs: sympy.Expr, rhs: sympy.Expr, assumptions: tuple[sympy.Expr
     return certificate
 
 
-def judges_step(certificate: Certificate) -> Step:
-    """The derivation's step naming which judge certified the claim (and the solver)."""
-    if certificate.certified:
-        return Step("Second judge: SMT", "Certified twice: by the lemma chain above (the "
-                    f"rewriting prover) and by {certificate.solver}, which finds no "
-                    "counterexample to the negated claim in the integers (unsat; quotients "
-                    "and remainders of every floor, ceil and mod explicit unknowns; the "
-                    "SMT-LIB 2 query is written by --smt FILE).")
-    return Step("Second judge: SMT", "Not certified by an SMT solver "
-                f"({certificate.reason or certificate.status}): the claim rests on the "
-                "rewriting prover alone, so it is not counted as proved for all sizes.")
+def judges_step(certificate: Certificate, lemmas: tuple[str, ...] = ()) -> Step:
+    """The derivation's step naming which judge certified the claim (and the solver).
+
+    ``lemmas`` (the lemma chain's, by name) are certified for all values too
+    (:func:`certify_lemma`); the step names those certified and those resting on their
+    box check alone. A lemma's counterexample raises :class:`CertificateDisagreement`.
+
+    Examples
+    --------
+    >>> n, s = sympy.symbols("n s")
+    >>> claim = certify_claim(sympy.ceiling(n / s), sympy.floor((n + s - 1) / s), (s - 1,))
+    >>> print(judges_step(claim, ("ceil-to-floor",)).text.split("). ")[-1])
+    The lemmas used are certified for all values by z3 5.4.1 too, not only on their
+    finite box: ceil-to-floor.
+    """
+    if not certificate.certified:
+        return Step("Second judge: SMT", "Not certified by an SMT solver "
+                    f"({certificate.reason or certificate.status}): the claim rests on the "
+                    "rewriting prover alone, so it is not counted as proved for all sizes.")
+    text = ("Certified twice: by the lemma chain above (the rewriting prover) and by "
+            f"{certificate.solver}, which finds no counterexample to the negated claim in the "
+            "integers (unsat; quotients and remainders of every floor, ceil and mod explicit "
+            "unknowns; the SMT-LIB 2 query is written by --smt FILE).")
+    answers = {name: certify_lemma(name) for name in lemmas}
+    wrong = [name for name, c in answers.items() if c.status == "sat"]
+    if wrong:
+        raise CertificateDisagreement(
+            f"lemma {wrong[0]} is checked on its box, but {answers[wrong[0]].solver} finds "
+            f"the counterexample {answers[wrong[0]].model}: please report this bug")
+    certified = [name for name, c in answers.items() if c.certified]
+    others = [name for name in answers if name not in certified]
+    if certified:
+        text += (f" The lemmas used are certified for all values by {certificate.solver} too, "
+                 f"not only on their finite box: {', '.join(certified)}.")
+    if others:
+        text += (" Not certified by the solver (" + "; ".join(
+            f"{name}: {answers[name].reason or answers[name].status}" for name in others)
+            + "): these lemmas rest on their derivation and box check.")
+    return Step("Second judge: SMT", text)
+
+
+# ---------------------------------------------------------------------------
+# The prover's own lemmas and facts, certified for all values (not only on their box)
+# ---------------------------------------------------------------------------
+
+def _as_rationals(variables: Any) -> tuple[dict[sympy.Symbol, sympy.Expr], tuple[sympy.Expr, ...]]:
+    """Each variable as ``v_num / v_den`` with ``v_den >= 1``: a statement for every integer
+    numerator and denominator is one for every rational value."""
+    substitution, positive = {}, []
+    for v in variables:
+        num, den = sympy.Symbol(f"{v.name}_num"), sympy.Symbol(f"{v.name}_den")
+        substitution[v] = num / den
+        positive.append(den - 1)
+    return substitution, tuple(positive)
+
+
+def certify_lemma(name: str) -> Certificate:
+    """The SMT certificate of lemma ``name`` of :data:`symconv.parametric.LEMMAS` for all
+    values: its ``integers`` range over the integers, its other variables over the
+    rationals, and ``lhs = rhs`` wherever every condition is ``>= 0``.
+
+    The lemmas are derived by hand and checked on a finite box; an ``unsat`` here
+    certifies one for every value. A ``sat`` model would be a counterexample to a lemma.
+
+    Examples
+    --------
+    >>> certify_lemma("floor-floor").status
+    'unsat'
+    >>> print(certify_lemma("max-left").claim)  # x, y rational: numerator / denominator
+    Max(x_num/x_den, y_num/y_den) = x_num/x_den when -y_num/y_den + x_num/x_den >= 0,
+    x_den - 1 >= 0, y_den - 1 >= 0
+    """
+    from .parametric import LEMMAS
+
+    lemma = LEMMAS[name]
+    substitution, positive = _as_rationals(v for v in lemma.variables
+                                           if v not in lemma.integers)
+    return certify_claim(lemma.lhs.xreplace(substitution), lemma.rhs.xreplace(substitution),
+                         tuple(c.xreplace(substitution) for c in lemma.conditions) + positive)
+
+
+def _fact_queries() -> dict[str, tuple[tuple[sympy.Expr, ...], tuple[sympy.Expr, ...]]]:
+    """Each fact of :data:`symconv.parametric.FACTS` expressible in integer arithmetic as
+    (hypotheses ``>= 0``, goals ``>= 0``); a, s, x, y, l_x, l_y, M, M' integers (as in the
+    facts' statements and box checks), floor-nonnegative for a rational ``a`` too."""
+    a, s, x, y, lx, ly, b, m, m_low = sympy.symbols("a s x y l_x l_y b M M'")
+    remainder = a - s * sympy.floor(a / s)
+    (rational_a,), positive = _as_rationals([a])
+    from .parametric import Windows
+
+    return {
+        "division-with-remainder": ((s - 1,), (remainder, s - 1 - remainder)),
+        "floor-nonnegative": ((rational_a, s - 1, *positive), (sympy.floor(rational_a / s),)),
+        "product-bound": ((x - lx, lx, y - ly, ly), (x * y - lx * y - ly * x + lx * ly,)),
+        "product-of-nonnegatives": ((a, b), (a * b,)),
+        "windows-monotone": ((m - m_low, s - 1), (Windows(m, s) - Windows(m_low, s),)),
+    }
+
+
+def certify_fact(name: str) -> Certificate | None:
+    """The SMT certificate of fact ``name`` of :data:`symconv.parametric.FACTS` for all
+    values, or None for a fact not expressible as integer arithmetic (a sum over a
+    family, a matrix product, a union of intervals).
+
+    Examples
+    --------
+    >>> certify_fact("product-bound").status
+    'unsat'
+    >>> certify_fact("touching-intervals") is None
+    True
+    """
+    query = _fact_queries().get(name)
+    if query is None:
+        return None
+    hypotheses, goals = query
+    return certify_implication(hypotheses, nonnegative=goals)
 
 
 # ---------------------------------------------------------------------------
@@ -732,5 +837,6 @@ def rerun(smtlib: str) -> str:
 
 
 __all__ = ["BUDGET_SECONDS", "Certificate", "CertificateDisagreement", "FormulaDecision",
-           "certify_claim", "certify_implication", "decide_formula", "judges_step", "record",
-           "recording", "rerun", "second_judge", "smtlib_script", "solver_name"]
+           "certify_claim", "certify_fact", "certify_implication", "certify_lemma",
+           "decide_formula", "judges_step", "record", "recording", "rerun", "second_judge",
+           "smtlib_script", "solver_name"]

@@ -56,6 +56,7 @@ from .certify import (
     Certificate,
     CertificateDisagreement,
     certify_claim,
+    certify_fact,
     certify_implication,
     record,
 )
@@ -689,10 +690,24 @@ def theorem_steps(name: str) -> tuple[list[Step], bool]:
                 "step 'Second judge: SMT' lists them). Any other part of the statement rests "
                 "on the other evidence listed.")
     verify("product-of-nonnegatives")
-    fact = Step("Fact product-of-nonnegatives", FACTS["product-of-nonnegatives"][0],
+    fact = Step("Fact product-of-nonnegatives", FACTS["product-of-nonnegatives"][0]
+                + _fact_certified("product-of-nonnegatives"),
                 (Math(FACTS["product-of-nonnegatives"][1], "a b >= 0 (a >= 0, b >= 0)"),))
     return [head, *proof.steps(), _judges_step(proof), fact,
             Step("Several axes and channels", _PRODUCT)], True
+
+
+def _fact_certified(name: str) -> str:
+    """What the SMT judge says of a box-checked fact, for its step ("" if not certified)."""
+    certificate = certify_fact(name)
+    if certificate is not None and certificate.status == "sat":
+        raise CertificateDisagreement(f"fact {name} is checked on its box, but "
+                                      f"{certificate.solver} finds the counterexample "
+                                      f"{certificate.model}: please report this bug")
+    if certificate is None or not certificate.certified:
+        return ""
+    return (f" Certified for all integers by {certificate.solver} too (unsat), not only on "
+            "its finite box.")
 
 
 def _judges_step(proof: BijectionProof) -> Step:
