@@ -711,17 +711,22 @@ def _fact_certified(name: str) -> str:
 
 
 def _judges_step(proof: BijectionProof) -> Step:
-    """The step naming what both judges certified: each check's SMT queries."""
+    """The step naming what both judges certified: each check's SMT query, by its goals and
+    the set it ranges over (the full claims head the queries written by --smt FILE)."""
     found = proof.certificates()
-    solver = found[0][1].solver
-    listed = "; ".join(f"{what}: {c.claim}" for what, c in found)
+    source, target = proof.source.name, proof.target.name
+    over = [source, target, source, target, source, "the geometry: rows",
+            "the geometry: columns"]
+    listed = "; ".join(f"{what} (on {where}): {c.claim.split(' when ')[0]}"
+                       for (what, c), where in zip(found, over, strict=True))
     return Step("Second judge: SMT", "Certified twice: by the index-set checks above (ring "
-                f"normalisation, Fourier--Motzkin) and by {solver}, which finds no point of "
-                "the source set (its bounds and the geometry >= 0, its equations = 0) and "
-                "its image y = f(x) (named y_v, the map's equations hypotheses) where a goal "
-                f"of the check fails ({len(found)} queries, each unsat; the products d m, "
-                "s i kept as products; quotients and remainders of every floor explicit "
-                f"unknowns; the SMT-LIB 2 queries are written by --smt FILE). {listed}.")
+                f"normalisation, Fourier--Motzkin) and by {found[0][1].solver}: for each "
+                "check, no point of the set named (its bounds, the geometry and the entry "
+                "range >= 0, its equations = 0), with its image under the map named y_v "
+                "(forward) or x_v (backward) by the map's equations, where a goal fails "
+                f"({len(found)} queries, each unsat; the products d m, s i kept as products; "
+                "quotients and remainders of every floor explicit unknowns; each query, its "
+                f"hypotheses in full, is written by --smt FILE). The goals: {listed}.")
 
 
 __all__ = ["BijectionProof", "Check", "IndexSet", "check_bijection", "correlation_equals_patches",
