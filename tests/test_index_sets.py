@@ -350,3 +350,17 @@ def test_wrong_recipes_fail_the_smt_judge_too():
                                    forward, {ix.TAP: k - 1 - ix.FLIPPED})
     assert [c.name for c in unflipped.checks if not c.certified] == ["terms"]
     assert unflipped.checks[3].certificates[0].status == "sat"
+
+
+def test_without_z3_no_bijection_is_proved_for_all_sizes(fresh_proofs, monkeypatch):
+    """Every query answers unknown; the size claims' lemma chains then do not check either
+    (they need both judges too), so the shape check fails and the theorem says so."""
+    import sys
+
+    monkeypatch.setitem(sys.modules, "z3", None)  # `import z3` raises ImportError
+    proof = ix.dilated_equals_zero_inserted_kernel()
+    assert not proof.certified
+    assert all("z3-solver is not installed" in c.reason for _, c in proof.certificates())
+    steps, ok = ix.theorem_steps("dilation")
+    assert not ok and "check shape" in steps[0].text
+    assert "parametric" not in prove("dilation", exhaustive=False).evidence
