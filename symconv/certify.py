@@ -69,6 +69,7 @@ class Certificate:
     is a counterexample, as ints) or ``"unknown"`` (timeout, solver absent or the claim
     not expressible; ``reason`` says which). ``smtlib`` is the query as SMT-LIB 2 text,
     ``(check-sat)`` included, re-runnable by any solver; ``solver`` names it and its version.
+    ``seconds`` is the wall time of translating and deciding it, ``cpu`` the CPU time.
     """
 
     status: str
@@ -78,6 +79,7 @@ class Certificate:
     solver: str = ""
     reason: str = ""
     claim: str = field(default="", compare=False)
+    cpu: float = field(default=0.0, compare=False)
 
     @property
     def certified(self) -> bool:
@@ -337,12 +339,61 @@ def certify_claim(lhs: sympy.Expr, rhs: sympy.Expr, assumptions: tuple[sympy.Exp
     >>> "(check-sat)" in certify_claim(n, n + 1, (n,)).smtlib
     True
     """
-    certificate = _certify(*(sympy.sympify(e) for e in (lhs, rhs)),
-                           tuple(sympy.sympify(a) for a in assumptions),
-                           tuple(sympy.sympify(a) for a in nonzero))
+    return record(_certify((("=", sympy.sympify(lhs), sympy.sympify(rhs)),),
+                              _exprs(assumptions), (), _exprs(nonzero)))
+
+
+def certify_implication(assumptions: tuple[sympy.Expr, ...],
+                        equations: tuple[sympy.Expr, ...] = (),
+                        nonnegative: tuple[sympy.Expr, ...] = (),
+                        zero: tuple[sympy.Expr, ...] = ()) -> Certificate:
+    """Ask the SMT judge for a point where every assumption is >= 0 and every equation is
+    0 but a goal fails: some ``nonnegative`` expression is < 0 or some ``zero`` one is not 0.
+
+    One query for a conjunction of goals (an index-set check: every equation and bound of
+    a target set holds on the points of a source set). ``unsat`` certifies all the goals
+    (and that they are defined there); ``sat`` carries a model.
+
+    Examples
+    --------
+    >>> m, k, d = sympy.symbols("m k d")
+    >>> certify_implication((m, k - 1 - m, d - 1), nonnegative=(d * (k - 1) - d * m,)).status
+    'unsat'
+    >>> u = sympy.Symbol("u")
+    >>> found = certify_implication((m, k - 1 - m, d - 1), equations=(u - d * m,),
+    ...                             nonnegative=(d * (k - 1) - 1 - u,))
+    >>> found.status, found.model["m"] == found.model["k"] - 1
+    ('sat', True)
+    >>> print(found.claim)
+    d*(k - 1) - u - 1 >= 0 when -d*m + u = 0, m >= 0, k - m - 1 >= 0, d - 1 >= 0
+    """
+    goals = (*((">=", sympy.sympify(g), sympy.Integer(0)) for g in nonnegative),
+             *(("=", sympy.sympify(g), sympy.Integer(0)) for g in zero))
+    return record(_certify(goals, _exprs(assumptions), _exprs(equations), ()))
+
+
+def _exprs(items: tuple[sympy.Expr, ...]) -> tuple[sympy.Expr, ...]:
+    return tuple(sympy.sympify(e) for e in items)
+
+
+def record(certificate: Certificate) -> Certificate:
+    """Add a certificate obtained earlier (a cached proof's) to every open
+    :func:`recording` block, so ``--smt FILE`` writes its query too.
+
+    Examples
+    --------
+    >>> n = sympy.Symbol("n")
+    >>> earlier = certify_claim(n, n, (n,))
+    >>> with recording() as found:
+    ...     _ = record(earlier)
+    >>> found == [earlier]
+    True
+    """
     for recorded in _RECORDINGS:
         recorded.setdefault(certificate.claim, certificate)
     return certificate
+
+
 
 
 #: Open :func:`recording` blocks: each maps a claim to its certificate.
@@ -372,60 +423,88 @@ def recording() -> Iterator[list[Certificate]]:
 
 
 def smtlib_script(certificates: list[Certificate]) -> str:
-    """One SMT-LIB 2 file of all the queries, each headed by its claim and answer and
-    followed by ``(reset)``: any solver re-runs it and prints one answer per query.
+    """One SMT-LIB 2 file of all the queries, each headed by its claim, its answer and the
+    CPU seconds the SMT judge spent on it (translation and solving; the first line has
+    the total), and followed by ``(reset)``: any solver re-runs it and prints one answer
+    per query.
 
     Examples
     --------
     >>> n = sympy.Symbol("n")
-    >>> print(smtlib_script([certify_claim(n, n, (n,))]).splitlines()[1])
-    ; query 1: n = n when n >= 0 -- z3 5.4.1: unsat
+    >>> print(smtlib_script([certify_claim(n, n, (n,))]).splitlines()[1])  # doctest: +ELLIPSIS
+    ; query 1: n = n when n >= 0 -- z3 5.4.1: unsat [0.0... s CPU]
     """
+    total = sum(c.cpu for c in certificates)
     parts = [f"; symconv SMT queries: the negation of each claim ({len(certificates)} "
-             "queries); unsat certifies the claim"]
+             f"queries, {total:.2f} s CPU in the SMT judge); unsat certifies the claim"]
     for number, certificate in enumerate(certificates, 1):
         answer = certificate.status + (f" ({certificate.reason})" if certificate.reason else "")
         parts.append(f"; query {number}: {certificate.claim} -- "
-                     f"{certificate.solver or 'no solver'}: {answer}")
+                     f"{certificate.solver or 'no solver'}: {answer} [{certificate.cpu:.3f} s "
+                     "CPU]")
         if certificate.smtlib:
             parts.append(certificate.smtlib.rstrip() + "\n(reset)")
     return "\n".join(parts) + "\n"
 
 
+#: A goal of a query: ``("=", a, b)`` for ``a = b``, ``(">=", a, 0)`` for ``a >= 0``.
+Goal = tuple[str, sympy.Expr, sympy.Expr]
+
+
+def _claim_text(goals: tuple[Goal, ...], assumptions: tuple[sympy.Expr, ...],
+                equations: tuple[sympy.Expr, ...]) -> str:
+    said = " and ".join(f"{a} = {b}" if relation == "=" else f"{a} >= 0"
+                        for relation, a, b in goals) or "true"
+    hyps = [f"{e} = 0" for e in equations] + [f"{a} >= 0" for a in assumptions]
+    return f"{said} when " + (", ".join(hyps) or "always")
+
+
 @lru_cache(maxsize=4096)
-def _certify(lhs: sympy.Expr, rhs: sympy.Expr, assumptions: tuple[sympy.Expr, ...],
-             nonzero: tuple[sympy.Expr, ...]) -> Certificate:
-    claim = f"{lhs} = {rhs} when " + (", ".join(f"{a} >= 0" for a in assumptions) or "always")
+def _certify(goals: tuple[Goal, ...], assumptions: tuple[sympy.Expr, ...],
+             equations: tuple[sympy.Expr, ...], nonzero: tuple[sympy.Expr, ...]
+             ) -> Certificate:
+    claim = _claim_text(goals, assumptions, equations)
     z3 = _z3()
     if z3 is None:
         return Certificate("unknown", "", 0.0, reason="z3-solver is not installed",
                            claim=claim)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     try:
-        smtlib, variables = _query(z3, lhs, rhs, assumptions, nonzero)
+        smtlib, variables = _query(z3, goals, assumptions, equations, nonzero)
     except NotExpressible as why:
         return Certificate("unknown", "", time.perf_counter() - start, solver=solver_name(),
-                           reason=f"not expressible: {why}", claim=claim)
+                           reason=f"not expressible: {why}", claim=claim,
+                           cpu=time.process_time() - cpu)
     status, model, reason = _run(z3, smtlib, variables)
     return Certificate(status, smtlib, time.perf_counter() - start, model, solver_name(),
-                       reason, claim)
+                       reason, claim, time.process_time() - cpu)
 
 
-def _query(z3: Any, lhs: sympy.Expr, rhs: sympy.Expr, assumptions: tuple[sympy.Expr, ...],
-           nonzero: tuple[sympy.Expr, ...]) -> tuple[str, dict[str, str]]:
+def _query(z3: Any, goals: tuple[Goal, ...], assumptions: tuple[sympy.Expr, ...],
+           equations: tuple[sympy.Expr, ...], nonzero: tuple[sympy.Expr, ...]
+           ) -> tuple[str, dict[str, str]]:
     """The SMT-LIB 2 text of the negated claim, and each variable's SMT name."""
     encoder = _Encoder(z3)
-    for symbol in sorted(set().union(lhs.free_symbols, rhs.free_symbols,
-                                     *(a.free_symbols for a in assumptions)), key=str):
+    for symbol in sorted(set().union(*(a.free_symbols | b.free_symbols for _, a, b in goals),
+                                     *(a.free_symbols for a in assumptions + equations)),
+                         key=str):
         encoder.variable(symbol)
     hypotheses = [encoder.nonnegative(encoder.rational(a)) for a in assumptions]
-    (nl, dl), (nr, dr) = encoder.rational(lhs), encoder.rational(rhs)
-    differ = (nl if dr is None else nl * dr) != (nr if dl is None else nr * dl)
+    hypotheses += [encoder.rational(e)[0] == 0 for e in equations]
+    failures = []
+    for relation, a, b in goals:
+        (nl, dl), (nr, dr) = encoder.rational(a), encoder.rational(b)
+        if relation == "=":
+            failures.append((nl if dr is None else nl * dr) != (nr if dl is None else nr * dl))
+        else:
+            failures.append(z3.Not(encoder.nonnegative(_add((nl, dl), _negate((nr, dr))))))
     guards = [encoder.rational(e)[0] == 0 for e in nonzero]
     undefined = list({c.sexpr(): c for c in encoder.undefined + guards}.values())
     solver = z3.Solver(ctx=encoder.context)
     solver.add(*hypotheses, *encoder.definitions)
-    solver.add(z3.Or(differ, *undefined) if undefined else differ)
+    negation = failures + undefined  # empty: nothing can fail
+    solver.add(z3.Or(*negation) if len(negation) > 1 else
+               negation[0] if negation else z3.BoolVal(False, encoder.context))
     return solver.to_smt2(), {name: str(v) for name, v in encoder.variables.items()}
 
 
@@ -476,17 +555,122 @@ def second_judge(lhs: sympy.Expr, rhs: sympy.Expr, assumptions: tuple[sympy.Expr
     return certificate
 
 
-def judges_step(certificate: Certificate) -> Step:
-    """The derivation's step naming which judge certified the claim (and the solver)."""
-    if certificate.certified:
-        return Step("Second judge: SMT", "Certified twice: by the lemma chain above (the "
-                    f"rewriting prover) and by {certificate.solver}, which finds no "
-                    "counterexample to the negated claim in the integers (unsat; quotients "
-                    "and remainders of every floor, ceil and mod explicit unknowns; the "
-                    "SMT-LIB 2 query is written by --smt FILE).")
-    return Step("Second judge: SMT", "Not certified by an SMT solver "
-                f"({certificate.reason or certificate.status}): the claim rests on the "
-                "rewriting prover alone, so it is not counted as proved for all sizes.")
+def judges_step(certificate: Certificate, lemmas: tuple[str, ...] = ()) -> Step:
+    """The derivation's step naming which judge certified the claim (and the solver).
+
+    ``lemmas`` (the lemma chain's, by name) are certified for all values too
+    (:func:`certify_lemma`); the step names those certified and those resting on their
+    box check alone. A lemma's counterexample raises :class:`CertificateDisagreement`.
+
+    Examples
+    --------
+    >>> n, s = sympy.symbols("n s")
+    >>> claim = certify_claim(sympy.ceiling(n / s), sympy.floor((n + s - 1) / s), (s - 1,))
+    >>> print(judges_step(claim, ("ceil-to-floor",)).text.split("). ")[-1])
+    The lemmas used are certified for all values by z3 5.4.1 too, not only on their
+    finite box: ceil-to-floor.
+    """
+    if not certificate.certified:
+        return Step("Second judge: SMT", "Not certified by an SMT solver "
+                    f"({certificate.reason or certificate.status}): the claim rests on the "
+                    "rewriting prover alone, so it is not counted as proved for all sizes.")
+    text = ("Certified twice: by the lemma chain above (the rewriting prover) and by "
+            f"{certificate.solver}, which finds no counterexample to the negated claim in the "
+            "integers (unsat; quotients and remainders of every floor, ceil and mod explicit "
+            "unknowns; the SMT-LIB 2 query is written by --smt FILE).")
+    answers = {name: certify_lemma(name) for name in lemmas}
+    wrong = [name for name, c in answers.items() if c.status == "sat"]
+    if wrong:
+        raise CertificateDisagreement(
+            f"lemma {wrong[0]} is checked on its box, but {answers[wrong[0]].solver} finds "
+            f"the counterexample {answers[wrong[0]].model}: please report this bug")
+    certified = [name for name, c in answers.items() if c.certified]
+    others = [name for name in answers if name not in certified]
+    if certified:
+        text += (f" The lemmas used are certified for all values by {certificate.solver} too, "
+                 f"not only on their finite box: {', '.join(certified)}.")
+    if others:
+        text += (" Not certified by the solver (" + "; ".join(
+            f"{name}: {answers[name].reason or answers[name].status}" for name in others)
+            + "): these lemmas rest on their derivation and box check.")
+    return Step("Second judge: SMT", text)
+
+
+# ---------------------------------------------------------------------------
+# The prover's own lemmas and facts, certified for all values (not only on their box)
+# ---------------------------------------------------------------------------
+
+def _as_rationals(variables: Any) -> tuple[dict[sympy.Symbol, sympy.Expr], tuple[sympy.Expr, ...]]:
+    """Each variable as ``v_num / v_den`` with ``v_den >= 1``: a statement for every integer
+    numerator and denominator is one for every rational value."""
+    substitution, positive = {}, []
+    for v in variables:
+        num, den = sympy.Symbol(f"{v.name}_num"), sympy.Symbol(f"{v.name}_den")
+        substitution[v] = num / den
+        positive.append(den - 1)
+    return substitution, tuple(positive)
+
+
+def certify_lemma(name: str) -> Certificate:
+    """The SMT certificate of lemma ``name`` of :data:`symconv.parametric.LEMMAS` for all
+    values: its ``integers`` range over the integers, its other variables over the
+    rationals, and ``lhs = rhs`` wherever every condition is ``>= 0``.
+
+    The lemmas are derived by hand and checked on a finite box; an ``unsat`` here
+    certifies one for every value. A ``sat`` model would be a counterexample to a lemma.
+
+    Examples
+    --------
+    >>> certify_lemma("floor-floor").status
+    'unsat'
+    >>> print(certify_lemma("max-left").claim)  # x, y rational: numerator / denominator
+    Max(x_num/x_den, y_num/y_den) = x_num/x_den when -y_num/y_den + x_num/x_den >= 0,
+    x_den - 1 >= 0, y_den - 1 >= 0
+    """
+    from .parametric import LEMMAS
+
+    lemma = LEMMAS[name]
+    substitution, positive = _as_rationals(v for v in lemma.variables
+                                           if v not in lemma.integers)
+    return certify_claim(lemma.lhs.xreplace(substitution), lemma.rhs.xreplace(substitution),
+                         tuple(c.xreplace(substitution) for c in lemma.conditions) + positive)
+
+
+def _fact_queries() -> dict[str, tuple[tuple[sympy.Expr, ...], tuple[sympy.Expr, ...]]]:
+    """Each fact of :data:`symconv.parametric.FACTS` expressible in integer arithmetic as
+    (hypotheses ``>= 0``, goals ``>= 0``); a, s, x, y, l_x, l_y, M, M' integers (as in the
+    facts' statements and box checks), floor-nonnegative for a rational ``a`` too."""
+    a, s, x, y, lx, ly, b, m, m_low = sympy.symbols("a s x y l_x l_y b M M'")
+    remainder = a - s * sympy.floor(a / s)
+    (rational_a,), positive = _as_rationals([a])
+    from .parametric import Windows
+
+    return {
+        "division-with-remainder": ((s - 1,), (remainder, s - 1 - remainder)),
+        "floor-nonnegative": ((rational_a, s - 1, *positive), (sympy.floor(rational_a / s),)),
+        "product-bound": ((x - lx, lx, y - ly, ly), (x * y - lx * y - ly * x + lx * ly,)),
+        "product-of-nonnegatives": ((a, b), (a * b,)),
+        "windows-monotone": ((m - m_low, s - 1), (Windows(m, s) - Windows(m_low, s),)),
+    }
+
+
+def certify_fact(name: str) -> Certificate | None:
+    """The SMT certificate of fact ``name`` of :data:`symconv.parametric.FACTS` for all
+    values, or None for a fact not expressible as integer arithmetic (a sum over a
+    family, a matrix product, a union of intervals).
+
+    Examples
+    --------
+    >>> certify_fact("product-bound").status
+    'unsat'
+    >>> certify_fact("touching-intervals") is None
+    True
+    """
+    query = _fact_queries().get(name)
+    if query is None:
+        return None
+    hypotheses, goals = query
+    return certify_implication(hypotheses, nonnegative=goals)
 
 
 # ---------------------------------------------------------------------------
@@ -653,5 +837,6 @@ def rerun(smtlib: str) -> str:
 
 
 __all__ = ["BUDGET_SECONDS", "Certificate", "CertificateDisagreement", "FormulaDecision",
-           "certify_claim", "decide_formula", "judges_step", "recording", "rerun",
-           "second_judge", "smtlib_script", "solver_name"]
+           "certify_claim", "certify_fact", "certify_implication", "certify_lemma",
+           "decide_formula", "judges_step", "record", "recording", "rerun", "second_judge",
+           "smtlib_script", "solver_name"]

@@ -352,7 +352,8 @@ def judges(proof: Any) -> list[str]:
     """Who certified a proof's ``parametric`` evidence, read off its derivation's steps.
 
     ``index-set checks`` (an affine bijection's five checks), ``lemma chain`` (the
-    rewriting prover) and ``SMT`` (a certified second judge step).
+    rewriting prover) and ``SMT`` (the second judge: listed when the derivation has a
+    "Second judge: SMT" step and every such step says the claims were certified).
 
     Examples
     --------
@@ -365,8 +366,8 @@ def judges(proof: Any) -> list[str]:
     titles = {step.title for step in proof.steps}
     found = [name for name, title in (("index-set checks", "The bijection"),
                                        ("lemma chain", "Chain")) if title in titles]
-    if any(step.title == "Second judge: SMT" and step.text.startswith("Certified twice")
-           for step in proof.steps):
+    second = [step.text for step in proof.steps if step.title == "Second judge: SMT"]
+    if second and all(text.startswith("Certified twice") for text in second):
         found.append("SMT")
     return found
 

@@ -212,8 +212,12 @@ def test_recording_and_script_rerun_with_the_same_answers():
 @pytest.mark.parametrize("argv", [
     ["check-formula", HIDDEN],
     ["prove", "same-padding"],
+    ["prove", "dilation"],
 ])
 def test_cli_smt_file_reruns_in_z3_with_the_same_answers(argv, tmp_path, capsys):
+    from symconv.theorems import counting
+
+    counting._for_all_sizes.cache_clear()  # steps proved earlier in this process are cached
     path = tmp_path / "queries.smt2"
     main([*argv, "--smt", str(path)])
     capsys.readouterr()
@@ -244,3 +248,41 @@ def test_a_disagreement_exits_3_as_an_internal_error(monkeypatch, capsys):
     monkeypatch.setattr(certify, "certify_claim", lambda *a, **kw: lying)
     assert main(["check-formula", B]) == 3
     assert "internal error: CertificateDisagreement" in capsys.readouterr().err
+
+
+def test_every_lemma_and_expressible_fact_is_certified_for_all_values():
+    from symconv.certify import certify_fact, certify_lemma
+    from symconv.parametric import FACTS, LEMMAS
+
+    assert [name for name in LEMMAS if certify_lemma(name).status != "unsat"] == []
+    facts = {name: certify_fact(name) for name in FACTS}
+    assert [name for name, c in facts.items() if c is None] == [
+        "last-term-split", "nonnegative-product-support", "touching-intervals"]
+    assert all(c.status == "unsat" for c in facts.values() if c is not None)
+
+
+def test_a_false_lemma_is_refuted_and_its_chain_step_raises(monkeypatch):
+    from dataclasses import replace
+
+    from symconv.certify import certify_lemma, judges_step
+    from symconv.parametric import LEMMAS
+
+    shift = LEMMAS["floor-shift"]
+    monkeypatch.setitem(LEMMAS, "floor-shift", replace(shift, conditions=()))  # s >= 1 dropped
+    assert certify_lemma("floor-shift").status == "sat"
+    monkeypatch.setitem(LEMMAS, "floor-shift", replace(shift, rhs=shift.rhs + Mod(shift.rhs, 2)))
+    claim = certify_claim(floor((n + 2 * s) / s), floor(n / s) + 2, (s - 1,))
+    with pytest.raises(CertificateDisagreement, match="lemma floor-shift"):
+        judges_step(claim, ("floor-shift",))
+
+
+def test_judges_step_names_the_certified_lemmas_and_never_the_others(monkeypatch):
+    from symconv.certify import judges_step
+
+    claim = certify_claim(floor((n + 2 * s) / s), floor(n / s) + 2, (s - 1,))
+    real = certify.certify_lemma
+    unknown = certify.Certificate("unknown", "", 2.0, None, "z3 (planted)", "z3: timeout")
+    monkeypatch.setattr(certify, "certify_lemma",
+                        lambda name: unknown if name == "halves" else real(name))
+    text = judges_step(claim, ("floor-shift", "halves")).text
+    assert "box: floor-shift." in text and "halves: z3: timeout" in text

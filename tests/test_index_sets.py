@@ -219,3 +219,148 @@ def test_patch_set_is_the_patch_matrix_at_every_small_size():
             assert ix.patch_set().taps(values) == taps, (g, row, column)
             checked += 1
     assert checked > 300
+
+
+# ---------------------------------------------------------------------------
+# The second judge: every check of a bijection is also an SMT query (symconv.certify)
+# ---------------------------------------------------------------------------
+
+_BUILDERS = [ix.transposed_equals_transpose, ix.transposed_equals_zero_insertion,
+             ix.strided_equals_subsampled, ix.dilated_equals_zero_inserted_kernel,
+             ix.correlation_equals_patches]
+
+
+@pytest.mark.parametrize("build", _BUILDERS, ids=lambda b: b.__name__)
+def test_every_check_is_certified_by_both_judges(build):
+    proof = build()
+    assert proof.certified
+    assert all(check.certificates for check in proof.checks)
+    assert [what for what, _ in proof.certificates()] == [
+        "into", "back", "inverse", "inverse", "terms", "shape", "shape"]
+    assert all(c.status == "unsat" and "(check-sat)" in c.smtlib
+               for _, c in proof.certificates())
+
+
+def test_every_parametric_theorem_of_the_catalogue_has_smt_among_its_judges():
+    from symconv.cli import judges
+    from symconv.theorems import theorems
+
+    proofs = {entry["name"]: prove(entry["name"], exhaustive=False) for entry in theorems()}
+    parametric = {name: p for name, p in proofs.items() if "parametric" in p.evidence}
+    assert len(parametric) >= 18
+    assert [name for name, p in parametric.items() if "SMT" not in judges(p)] == []
+    for name in ("dilation", "im2col", "transposed-as-convolution"):
+        assert judges(parametric[name]) == ["index-set checks", "SMT"]
+        smt = next(step.text for step in parametric[name].steps
+                   if step.title == "Second judge: SMT")
+        assert all(f"{check} (on " in smt for check in ("into", "back", "inverse", "terms",
+                                                        "shape"))
+
+
+@pytest.fixture
+def fresh_proofs():
+    """Build the bijection proofs again (they are cached per process), before and after.
+    Request it before ``monkeypatch``: it is then torn down after the patch is undone."""
+    from symconv import certify
+
+    def clear():
+        certify._certify.cache_clear()
+        for build in _BUILDERS:
+            build.cache_clear()
+    clear()
+    yield
+    clear()
+
+
+def _answer_for(monkeypatch, claim: str, status: str, model=None) -> None:
+    """The solver answers ``status`` to the query of ``claim``; every other as z3 does."""
+    from symconv import certify
+
+    real = certify._certify
+
+    def answering(*args):
+        found = real(*args)
+        if found.claim != claim:
+            return found
+        return replace(found, status=status, model=model,
+                       reason="z3: timeout (planted)" if status == "unknown" else "")
+    monkeypatch.setattr(certify, "_certify", answering)
+
+
+def test_an_unknown_smt_answer_drops_parametric(fresh_proofs, monkeypatch):
+    into = ix.dilated_equals_zero_inserted_kernel().checks[0].certificates[0]
+    ix.dilated_equals_zero_inserted_kernel.cache_clear()
+    _answer_for(monkeypatch, into.claim, "unknown")
+    proof = ix.dilated_equals_zero_inserted_kernel()
+    assert proof.holds and not proof.certified  # the first judge alone
+    steps, ok = ix.theorem_steps("dilation")
+    assert not ok and "check into" in steps[0].text and "timeout (planted)" in steps[0].text
+    assert "parametric" not in prove("dilation", exhaustive=False).evidence
+
+
+def test_a_disagreement_on_a_bijection_check_is_an_internal_error(fresh_proofs, monkeypatch,
+                                                                  capsys):
+    from symconv.certify import CertificateDisagreement
+    from symconv.cli import main
+
+    terms = ix.correlation_equals_patches().checks[3].certificates[0]
+    ix.correlation_equals_patches.cache_clear()
+    _answer_for(monkeypatch, terms.claim, "sat", {"n": 1})
+    with pytest.raises(CertificateDisagreement, match="check 'terms'.*please report this bug"):
+        ix.correlation_equals_patches()
+    assert main(["prove", "im2col", "--json"]) == 3
+    assert "internal error: CertificateDisagreement" in capsys.readouterr().err
+
+
+def _counterexample(certificate, index_set, goals) -> bool:
+    """The solver's model is a point of ``index_set`` where a goal ``>= 0`` fails."""
+    values = {sym: certificate.model[sym.name] for sym in
+              set().union(*(e.free_symbols for e in (*index_set.bounds, *index_set.equations,
+                                                     *goals)))}
+    on_set = (all(b.xreplace(values) >= 0 for b in index_set.bounds)
+              and all(e.xreplace(values) == 0 for e in index_set.equations))
+    return on_set and any(g.xreplace(values) < 0 for g in goals)
+
+
+def test_a_bound_off_by_one_fails_both_judges():
+    # the zero-inserted kernel one tap too short: u <= d(k-1) - 1 loses the last tap
+    short = ix.zero_inserted_kernel_set()
+    short = replace(short, bounds=(ix.ZI_TAP, d * (k - 1) - 1 - ix.ZI_TAP, *short.bounds[2:]))
+    proof = ix.check_bijection(ix.correlation_set(), short,
+                               {ix.ZI_TAP: d * ix.TAP, ix.TAP: ix.TAP}, {ix.TAP: ix.TAP},
+                               ix.FORWARD_GEOMETRY + ix.FORWARD_ENTRY)
+    into = proof.checks[0]
+    assert not into.passed and into.certificates[0].status == "sat"
+    assert _counterexample(into.certificates[0], ix.correlation_set(),
+                           (d * (k - 1) - 1 - d * ix.TAP,))
+    assert [c.name for c in proof.checks if not c.passed] == ["into"]
+    assert [c.name for c in proof.checks if not c.certified] == ["into"]
+
+
+def test_wrong_recipes_fail_the_smt_judge_too():
+    wrong = ix.zero_insertion_set()
+    wrong = replace(wrong, sides=(wrong.sides[0], (ix.PADDED, ix.INSERTED + ix.PAD_BEFORE + 1),
+                                  wrong.sides[2]))
+    forward = {ix.FLIPPED: k - 1 - ix.TAP, ix.PADDED: ix.ROW + d * (k - 1 - ix.TAP),
+               ix.INSERTED: s * ix.COLUMN}
+    proof = ix.check_bijection(ix.scatter_set(), wrong, forward, {ix.TAP: k - 1 - ix.FLIPPED})
+    assert proof.checks[0].certificates[0].status == "sat" and not proof.certified
+    unflipped = ix.check_bijection(ix.scatter_set(), replace(ix.zero_insertion_set(),
+                                                             tap=ix.FLIPPED),
+                                   forward, {ix.TAP: k - 1 - ix.FLIPPED})
+    assert [c.name for c in unflipped.checks if not c.certified] == ["terms"]
+    assert unflipped.checks[3].certificates[0].status == "sat"
+
+
+def test_without_z3_no_bijection_is_proved_for_all_sizes(fresh_proofs, monkeypatch):
+    """Every query answers unknown; the size claims' lemma chains then do not check either
+    (they need both judges too), so the shape check fails and the theorem says so."""
+    import sys
+
+    monkeypatch.setitem(sys.modules, "z3", None)  # `import z3` raises ImportError
+    proof = ix.dilated_equals_zero_inserted_kernel()
+    assert not proof.certified
+    assert all("z3-solver is not installed" in c.reason for _, c in proof.certificates())
+    steps, ok = ix.theorem_steps("dilation")
+    assert not ok and "check shape" in steps[0].text
+    assert "parametric" not in prove("dilation", exhaustive=False).evidence
