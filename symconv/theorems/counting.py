@@ -321,17 +321,30 @@ def _outcome(holds: bool, steps: list[Step], difference: dict | None, points: in
 # ---------------------------------------------------------------------------
 
 @cache
-def _for_all_sizes(name: str) -> tuple[tuple[Step, ...], bool]:
-    """The lemma chains of :func:`symconv.counting_proofs.theorem_steps`, computed once."""
+def _for_all_sizes(name: str) -> tuple[tuple[Step, ...], bool, tuple[Any, ...]]:
+    """The lemma chains of :func:`symconv.counting_proofs.theorem_steps`, computed once,
+    with the SMT certificates they asked for."""
+    from ..certify import recording
     from ..counting_proofs import theorem_steps
 
-    steps, ok = theorem_steps(name)
-    return tuple(steps), ok
+    with recording() as certificates:
+        steps, ok = theorem_steps(name)
+    return tuple(steps), ok, tuple(certificates)
+
+
+def _recorded_for_all_sizes(name: str) -> tuple[tuple[Step, ...], bool]:
+    """:func:`_for_all_sizes`, its certificates handed to any open ``--smt`` recording."""
+    from ..certify import record
+
+    steps, ok, certificates = _for_all_sizes(name)
+    for certificate in certificates:
+        record(certificate)
+    return steps, ok
 
 
 def _with_parametric(outcome: Outcome, name: str, applies: bool) -> Outcome:
     """Append the lemma chains of theorem ``name`` to a holding outcome of the true claim."""
-    return with_proof_for_all_sizes(outcome, lambda: _for_all_sizes(name), applies)
+    return with_proof_for_all_sizes(outcome, lambda: _recorded_for_all_sizes(name), applies)
 
 
 # ---------------------------------------------------------------------------
