@@ -1396,7 +1396,8 @@ def proof_steps(proof: ParametricProof, depth: int = 0) -> list[Step]:
         steps += [LEMMAS[name].step() for name in proof.lemmas()]
         from .certify import certify_claim, judges_step
 
-        steps.append(judges_step(certify_claim(proof.lhs, proof.rhs, proof.assumptions)))
+        steps.append(judges_step(certify_claim(proof.lhs, proof.rhs, proof.assumptions),
+                                 tuple(proof.lemmas())))
         steps += [Step("Note", note) for note in proof.notes]
     return steps
 
