@@ -78,6 +78,7 @@ from .errors import FormulaError
 from .geometry import same_pads, transposed_output_size
 from .grammar import parser as grammar_parser
 from .proof import Math, Proof, Step
+from .validation import is_integer
 
 MAX_LENGTH = 500
 MAX_TOKENS = 200
@@ -1074,9 +1075,9 @@ def _fixed_values(entry: Quantity, fixed: Any) -> dict[str, int]:
             raise _fail(f"{canonical} is fixed twice (as {_alias_of(canonical)} and "
                         f"{canonical}); fix each variable once")
         low, high = RANGES[canonical]
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        if not is_integer(value) or not low <= value <= high:
             raise _fail(f"fixed {name} must be an integer in {low}..{high}, got {value!r}")
-        values[canonical] = value
+        values[canonical] = int(value)
     return values
 
 

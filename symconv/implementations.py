@@ -57,6 +57,7 @@ from .operators import (
 )
 from .proof import Math, Proof, Step
 from .sparse import coefficient_map, first_map_difference
+from .validation import is_integer
 
 REFERENCES = ("correlation", "convolution", "transposed_convolution")
 #: Domain size names: input size, kernel size, stride, padding, dilation, channels, groups.
@@ -107,7 +108,7 @@ def _fixed(fixed: dict[str, Any]) -> dict[str, int]:
     out = {}
     for key, value in fixed.items():
         name = aliases.get(key, key)
-        if name not in NAMES or isinstance(value, bool) or not isinstance(value, int):
+        if name not in NAMES or not is_integer(value):
             raise DomainError(describe(key, value, "must be a size name with an integer value",
                                        ", ".join(NAMES + tuple(aliases))))
         out[name] = value

@@ -37,6 +37,7 @@ import numpy as np
 from ..errors import GeometryError, require
 from ..limits import require_work
 from ..operators import LinearOperator
+from ..validation import is_integer
 from .math import _kept
 
 #: Colours of the first kernel taps (Tableau 10); later taps take golden-angle hues.
@@ -163,7 +164,7 @@ def sparsity_svg(op: LinearOperator, cell: int = 12) -> str:
     >>> sparsity_svg(correlation(Geometry((3,), (2,)))).count("class='entry'")
     4
     """
-    require(isinstance(cell, int) and cell >= 2, "cell", cell, "must be an integer >= 2",
+    require(is_integer(cell) and cell >= 2, "cell", cell, "must be an integer >= 2",
             "2, 3, ...", error=GeometryError)
     n_rows, n_cols = op.shape
     require_drawable("sparsity", len(op.rows) + n_rows + n_cols)
