@@ -512,7 +512,7 @@ def parse_formula_guarded(text: str, variables: tuple[str, ...] | list[str] = VA
     return to_sympy(tree), tuple(dict.fromkeys(g for g in guards if not g.is_number))
 
 
-def _undefined_by_guards(guards: Sequence[sympy.Expr], columns: Mapping[str, np.ndarray]
+def undefined_by_guards(guards: Sequence[sympy.Expr], columns: Mapping[str, np.ndarray]
                          ) -> np.ndarray:
     """Points where some divisor, as written, is zero (or itself undefined)."""
     size = len(next(iter(columns.values()))) if columns else 1
@@ -1394,7 +1394,7 @@ def _reading_mismatch(tree: Node, parsed: sympy.Expr, guards: Sequence[sympy.Exp
         t_num, t_den, t_bad = evaluate_many(tree, columns)
         try:
             s_num, s_den, s_bad = evaluate_many(parsed, columns)
-            s_bad = s_bad | _undefined_by_guards(guards, columns)
+            s_bad = s_bad | undefined_by_guards(guards, columns)
         except FormulaError as error:
             return f"every point: the SymPy form cannot be evaluated ({error})"
         differ = (t_bad != s_bad) | (~t_bad & np.asarray(t_num * s_den != s_num * t_den,

@@ -50,7 +50,7 @@ from .geometry import Geometry, TransposedGeometry, conv_output_size
 from .lift import ImplementationError, lift
 from .operators import (
     LinearOperator,
-    _combine_axes,
+    combine_axes,
     correlation,
     indexed_symbols,
     transposed_convolution,
@@ -182,7 +182,7 @@ def _windows(point: dict, ndim: int, *, pads: tuple[int, int] | None = None,
     if flip:
         triple[:, 1] = k - 1 - triple[:, 1]
     spatial = (n,) * ndim
-    out_flat, tap_flat, in_flat = _combine_axes([triple] * ndim, (out,) * ndim, (k,) * ndim,
+    out_flat, tap_flat, in_flat = combine_axes([triple] * ndim, (out,) * ndim, (k,) * ndim,
                                                 spatial)
     if swap_axes:
         tap_flat = np.arange(k ** 2).reshape(k, k).T.reshape(-1)[tap_flat]

@@ -240,10 +240,10 @@ class Proof:
             "statement_latex": self.statement_latex,
             "verdict": self.verdict,
             "evidence": list(self.evidence),
-            "parameters": _jsonable(self.parameters),
-            "counterexample": _jsonable(self.counterexample),
+            "parameters": jsonable(self.parameters),
+            "counterexample": jsonable(self.counterexample),
             "domain": self.domain,
-            "witness": _jsonable(self.witness),
+            "witness": jsonable(self.witness),
             "scope": self.scope,
             "diagnosis": self.diagnosis,
             "conclusion": self.evidence_sentence(),
@@ -295,18 +295,18 @@ def _short(value: Any) -> str:
     return str(value)
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
     """Convert tuples, SymPy numbers and NumPy scalars to plain JSON values."""
     if value is None or isinstance(value, (bool, str)):
         return value
     if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
+        return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
     if isinstance(value, (int, float)):
         return value
     if isinstance(value, sympy.Basic):
         return int(value) if value.is_Integer else str(value)
     if hasattr(value, "tolist"):
-        return _jsonable(value.tolist())
+        return jsonable(value.tolist())
     return str(value)

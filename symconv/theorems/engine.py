@@ -84,11 +84,11 @@ class Theorem:
 
     def describe(self) -> dict[str, Any]:
         """Name, statements, parameters with defaults, and the exhaustive domain."""
-        from ..proof import _jsonable
+        from ..proof import jsonable
 
         return {"name": self.name, "family": self.family, "statement": self.statement,
                 "statement_latex": self.statement_latex,
-                "parameters": _jsonable(self.parameters), "domain": self.domain_text}
+                "parameters": jsonable(self.parameters), "domain": self.domain_text}
 
 
 REGISTRY: dict[str, Theorem] = {}
