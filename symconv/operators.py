@@ -50,6 +50,9 @@ from .geometry import Geometry, PoolGeometry, TransposedGeometry, per_axis, spat
 from .limits import require_index_range, require_symbolic_size, require_work
 from .validation import boolean, integer
 
+#: Largest number of rows or columns that ``_repr_latex_`` prints in full.
+REPR_SIZE = 12
+
 Shape = tuple[int, ...]
 
 
@@ -186,14 +189,26 @@ class LinearOperator:
         flat = [sympy.Add(*rows.get(r, [])) for r in range(self.shape[0])]
         return sympy.Array(flat, self.output_shape)
 
-    def _latex(self, printer: Any = None) -> str:
-        """SymPy's printer protocol: the matrix (elided when large) as LaTeX."""
-        from .render.latex import operator_latex
+    def _latex(self, printer: Any) -> str:
+        """SymPy's printer protocol (``sympy.latex(op)``): the whole matrix, by ``printer``.
 
-        return operator_latex(self, printer)
+        A form elided to fit a page is :func:`symconv.render.latex.operator_latex`.
+
+        Examples
+        --------
+        >>> from symconv.geometry import Geometry
+        >>> print(sympy.latex(correlation(Geometry((2,), (2,)))))
+        \\left[\\begin{matrix}k_{0,0,0} & k_{0,0,1}\\end{matrix}\\right]
+        """
+        return printer._print(self.matrix)
 
     def _repr_latex_(self) -> str:
-        return "$\\displaystyle " + self._latex() + "$"
+        """Jupyter: the whole matrix up to :data:`REPR_SIZE` rows and columns, else its size."""
+        if max(self.shape) <= REPR_SIZE:
+            return "$\\displaystyle " + sympy.latex(self) + "$"
+        rows, cols = self.shape
+        return (f"$C \\in \\mathbb{{R}}^{{{rows} \\times {cols}}}"
+                f"\\ ({len(self.rows)}\\ \\text{{stored entries}})$")
 
     def __repr__(self) -> str:
         return (f"<{self.name}: {self.input_shape} -> {self.output_shape}, "

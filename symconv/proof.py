@@ -99,10 +99,9 @@ class Step:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict: each display item as ``{"latex", "plain"}``."""
-        from .render.math import item_latex, item_plain
-
         return {"title": self.title, "text": self.text,
-                "math": [{"latex": item_latex(m), "plain": item_plain(m)} for m in self.math]}
+                "math": [{"latex": _render("item_latex", m), "plain": _render("item_plain", m)}
+                         for m in self.math]}
 
 
 @dataclass
@@ -256,36 +255,35 @@ class Proof:
 
     def text(self) -> str:
         """The derivation for a terminal."""
-        from .render.text import proof_text
-
-        return proof_text(self)
+        return _render("text", self)
 
     def latex(self, standalone: bool = False) -> str:
         """The derivation as a LaTeX fragment, or a whole document if ``standalone``."""
-        from .render.latex import proof_latex
-
-        return proof_latex(self, standalone=standalone)
+        return _render("latex", self, standalone=standalone)
 
     def markdown(self) -> str:
         """The derivation as Markdown with KaTeX/MathJax-renderable math."""
-        from .render.markdown import proof_markdown
-
-        return proof_markdown(self)
+        return _render("markdown", self)
 
     def _latex(self, printer: Any = None) -> str:
         """SymPy's printer protocol: the statement as LaTeX."""
         return self.statement_latex
 
     def _repr_latex_(self) -> str:
-        from .render.latex import proof_repr_latex
-
-        return proof_repr_latex(self)
+        return _render("repr_latex", self)
 
     def _repr_markdown_(self) -> str:
         return self.markdown()
 
     def __str__(self) -> str:
         return f"{self.theorem}: {self.verdict} ({', '.join(self.evidence) or 'no evidence'})"
+
+
+def _render(kind: str, value: Any, **options: Any) -> str:
+    """The data model's one call into render, imported lazily (:mod:`symconv.render.dispatch`)."""
+    from .render.dispatch import render
+
+    return render(kind, value, **options)
 
 
 def _short(value: Any) -> str:

@@ -725,9 +725,8 @@ def notes_latex(proofs: Sequence[Proof], title: str | None = None,
 def operator_latex(op: Any, printer: Any = None) -> str:
     """LaTeX of a :class:`~symconv.operators.LinearOperator`'s matrix, elided to fit a page.
 
-    Suits both ``_latex(self, printer)`` (SymPy's printer protocol; ``printer``
-    is accepted for that signature, entries print with SymPy's defaults) and
-    ``_repr_latex_`` (wrap in ``$\\displaystyle ...$``).
+    ``printer`` is accepted for SymPy's ``_latex(self, printer)`` signature; entries
+    print with SymPy's defaults. (``sympy.latex(op)`` itself prints the whole matrix.)
 
     Examples
     --------
