@@ -28,7 +28,7 @@ import numpy as np
 import sympy
 
 from .. import numeric
-from ..errors import SymconvError
+from ..errors import SymconvError, TheoremError
 from ..geometry import Geometry, TransposedGeometry
 from ..operators import (
     correlation,
@@ -40,6 +40,7 @@ from ..operators import (
     zero_padding,
 )
 from ..proof import Math, Step
+from ..validation import integer
 from .common import (
     CORRELATION_INDEX,
     LAYER,
@@ -542,6 +543,7 @@ def depthwise_separable(input_shape, kernel_shape, stride, padding, dilation, in
                         out_channels, depth_multiplier) -> Outcome:
     """The product of the two operators against one correlation with the product kernel."""
     g = Geometry(input_shape, kernel_shape, stride, padding, dilation)
+    integer("depth_multiplier", depth_multiplier, minimum=1, error=TheoremError)
     mid = in_channels * depth_multiplier
     depthwise = correlation(g, in_channels, mid, groups=in_channels, kernel_name="D")
     pointwise = correlation(Geometry(g.output_shape, (1,) * g.ndim), mid, out_channels,
