@@ -9,7 +9,7 @@ import pytest
 
 from symconv import numeric, strategies
 from symconv.errors import SymconvError
-from symconv.formula import _fixed_values, _lookup
+from symconv.formula import check_formula
 from symconv.geometry import Geometry
 from symconv.operators import correlation
 from symconv.render.figures import sparsity_svg
@@ -20,8 +20,7 @@ EDGES = {
     "numeric pads": (lambda v: numeric.pad(np.ones((1, 3)), [(v, 0)]), "pads[0]"),
     "strategy ndim": (lambda v: strategies.geometries(ndim=v), "ndim"),
     "strategy bound": (lambda v: strategies.geometries(ndim=1, max_size=v), "max_size"),
-    "formula fixed": (lambda v: _fixed_values(_lookup("output_size", "torch"), {"d": v}),
-                      "fixed d"),
+    "formula fixed": (lambda v: check_formula("n - k + 1", fixed={"d": v}), "fixed d"),
     "theorem parameter": (lambda v: prove("strided-equivariance", shift=v, exhaustive=False),
                           "shift"),
     "figure cell": (lambda v: sparsity_svg(correlation(Geometry((3,), (2,))), cell=v),
