@@ -114,7 +114,9 @@ FUNCTIONS: dict[str, tuple[Callable[..., sympy.Expr], int, int]] = {
 # in the order a reader meets them, left to right, as "formula: <what> at position <i>"
 # (0-based): first any character or number outside the alphabet (:func:`tokenize`),
 # then the first thing the grammar cannot take or the first name, exponent, depth or
-# divisor the whitelist refuses (:class:`_Reader`).
+# divisor the whitelist refuses (:class:`_Reader`). One exception to the order: when the
+# grammar refuses the text, only names and exponents before that point are checked first,
+# so in "1/0)" the stray ')' is reported, not the division by zero before it.
 
 class Token(NamedTuple):
     """One token: ``kind`` is ``"number"``, ``"name"``, ``"op"`` or ``"end"``."""
