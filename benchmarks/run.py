@@ -225,6 +225,37 @@ def figure_7_all(skip_suite: bool) -> None:
            wall < 300)
 
 
+def figure_8_fail_fast() -> None:
+    """Targets that were wall-clock assertions in tests: one formula check (warm), a refusal
+    of runaway work, a wrong 'same' padding that the prover for all sizes gives up on."""
+    import sympy
+
+    import symconv.parametric as pm
+    from symconv.errors import SizeLimitError
+
+    sc.check_formula("floor((n + pb + pa - d*(k-1) - 1)/s) + 2", "output_size", "jax")
+    check = seconds(lambda: sc.check_formula("floor((n + pb + pa - d*(k-1) + 5)/s) - 1",
+                                             "output_size", "jax"))
+    record("8a. one wrong formula checked (warm)", f"{check:.2f} s", "< 1 s", check < 1)
+
+    def refuse():
+        try:
+            sc.correlation(sc.Geometry((300, 300), (3, 3))).numeric(np.ones((1, 1, 3, 3)))
+        except SizeLimitError:
+            return
+        raise AssertionError("runaway work was not refused")
+    refusal = seconds(refuse)
+    record("8b. runaway work refused", f"{refusal:.2f} s", "< 2 s", refusal < 2)
+
+    n, k, s, d = (pm.SYMBOLS[v] for v in "nksd")
+    span = d * (k - 1)
+    bad = sympy.Max((sympy.ceiling(n / s) - 1) * s + span + 1 - n - 1, 0)
+    claim = pm.Windows(n + bad - span - 1, s)
+    wrong = seconds(lambda: pm.prove_for_all(claim, sympy.ceiling(n / s),
+                                             [n - 1, k - 1, s - 1, d - 1]), repeats=1)
+    record("8c. a wrong 'same' padding is not proved", f"{wrong:.2f} s", "< 3 s", wrong < 3)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--slow", action="store_true", help="baseline at 96x96 and 128x128")
@@ -241,6 +272,7 @@ def main() -> int:
     figure_4_ratio(fast)
     figure_6_scaling()
     figure_7_all(args.skip_suite)
+    figure_8_fail_fast()
     if args.markdown:
         print("\n| figure | measured | target | |\n|---|---|---|---|")
         for figure, measured, target, passed in ROWS:

@@ -26,7 +26,7 @@ import sys
 
 import symconv as sc
 from symconv.claims import check_claims
-from symconv.theorems.decomposition import _transposed_domain
+from symconv.theorems.decomposition import transposed_domain
 
 CHECKS = [
     ("transpose", {"input_shape": (4, 4), "kernel_shape": (3, 3)}, "proved"),
@@ -42,7 +42,7 @@ def smallest_refutation(**rule):
 
     A fixed ``output_padding`` in ``rule`` restricts the walk to the points that have it.
     """
-    for point in _transposed_domain():
+    for point in transposed_domain():
         if "output_padding" in rule and point["output_padding"] != rule["output_padding"]:
             continue
         proof = sc.prove("transposed-as-convolution", **{**point, **rule})
@@ -55,7 +55,7 @@ def main() -> int:
     failures = len(check_claims(CHECKS))
 
     print("== The notes' padding rule (SAME split, then swapped), zeros between samples")
-    even = [p for p in _transposed_domain() if set(p["output_padding"] if isinstance(
+    even = [p for p in transposed_domain() if set(p["output_padding"] if isinstance(
         p["output_padding"], tuple) else (p["output_padding"],)) == {0}]
     held = [sc.prove("transposed-as-convolution", **{**p, "pad_rule": "notes"}).verdict
             for p in even]

@@ -782,7 +782,7 @@ def _refutation(parsed: sympy.Expr, entry: Any, fixed: dict[str, int],
     """The solver's model as a counterexample, confirmed by exact evaluation."""
     import numpy as np
 
-    from .formula import RANGES, _undefined_by_guards, evaluate_many, parse_formula
+    from .formula import RANGES, evaluate_many, parse_formula, undefined_by_guards
     from .parametric import closed_form
 
     point = {v: int(fixed.get(v, certificate.model.get(v, RANGES[v][0])))
@@ -797,7 +797,7 @@ def _refutation(parsed: sympy.Expr, entry: Any, fixed: dict[str, int],
             "quantity, so it refutes nothing; the search below is support, not proof."),),
             (certificate,))
     num, den, undefined = evaluate_many(parsed, columns)
-    undefined = bool(undefined[0] | _undefined_by_guards(guards, columns)[0])
+    undefined = bool(undefined[0] | undefined_by_guards(guards, columns)[0])
     t_num, t_den, _ = evaluate_many(parse_formula(*closed_form(entry.quantity,
                                                                convention)[:2]), columns)
     if not undefined and num[0] * t_den[0] == t_num[0] * den[0]:

@@ -19,8 +19,11 @@ from collections.abc import Sequence
 from math import prod
 from typing import Any
 
+from lark.exceptions import UnexpectedEOF, UnexpectedInput
+
 from . import implementations, progress
 from .errors import OperatorError, SymconvError, require
+from .grammar import parser as grammar_parser
 from .limits import require_index_range, require_work
 from .validation import integer, is_integer
 
@@ -39,12 +42,23 @@ class UsageError(SymconvError):
 # Value parsing (no eval: integers, comma lists, before:after pairs, names)
 # ---------------------------------------------------------------------------
 
-def _int(option: str, text: str) -> int:
+def _per_axis_items(option: str, text: str) -> list[int | tuple[int, int]]:
+    """The comma-separated items of ``text`` read with the grammar ``grammars/per_axis.lark``:
+    an ``int`` or a ``(before, after)`` pair each. A failure names the item it is in."""
     try:
-        return int(text)
-    except ValueError:
-        raise UsageError(f"{option} must be an integer or a comma-separated list of integers, "
-                         f"got {text!r}") from None
+        tree = grammar_parser("per_axis").parse(text)
+    except UnexpectedInput as failure:
+        column = len(text) + 1 if isinstance(failure, UnexpectedEOF) or getattr(
+            getattr(failure, "token", None), "type", "") == "$END" else failure.column
+        raise _not_integers(option, text, column) from None
+    return [int(item.children[0]) if item.data == "one"
+            else (int(item.children[0]), int(item.children[1])) for item in tree.children]
+
+
+def _not_integers(option: str, text: str, column: int) -> UsageError:
+    item = text[: column - 1].count(",")
+    return UsageError(f"{option} must be an integer or a comma-separated list of integers, "
+                      f"got {text.split(',')[item].strip()!r}")
 
 
 def parse_sizes(option: str, text: str) -> tuple[int, ...] | int:
@@ -54,11 +68,18 @@ def parse_sizes(option: str, text: str) -> tuple[int, ...] | int:
     --------
     >>> parse_sizes("--input", "5,5"), parse_sizes("--stride", "2")
     ((5, 5), 2)
+    >>> parse_sizes("--input", "5,\u0665")
+    Traceback (most recent call last):
+        ...
+    symconv.cli.UsageError: --input must be an integer or a comma-separated list of integers, \
+got '\u0665'
     """
-    items = [item.strip() for item in text.split(",")]
-    if len(items) == 1:
-        return _int(option, items[0])
-    return tuple(_int(option, item) for item in items)
+    items = _per_axis_items(option, text)
+    pair = next((i for i, item in enumerate(items) if isinstance(item, tuple)), None)
+    if pair is not None:
+        raise UsageError(f"{option} must be an integer or a comma-separated list of integers, "
+                         f"got {text.split(',')[pair].strip()!r}")
+    return items[0] if len(items) == 1 else tuple(items)
 
 
 def parse_count(option: str, text: str) -> int:
@@ -107,16 +128,12 @@ got '1:2:3'
 
 
 def _padding_values(text: str, ndim: int) -> Any:
-    items = [item.strip() for item in text.split(",")]
-    if not any(":" in item for item in items):
-        return parse_sizes("--padding", text)
-    pairs = []
-    for item in items:
-        parts = item.split(":")
-        if len(parts) != 2:
-            raise UsageError(item)
-        pairs.append((_int("--padding", parts[0]), _int("--padding", parts[1])))
-    return tuple(pairs) * ndim if len(pairs) == 1 else tuple(pairs)
+    items = _per_axis_items("--padding", text)
+    if not any(isinstance(item, tuple) for item in items):
+        return items[0] if len(items) == 1 else tuple(items)
+    if not all(isinstance(item, tuple) for item in items):
+        raise UsageError(text)
+    return tuple(items) * ndim if len(items) == 1 else tuple(items)
 
 
 def parse_param(text: str) -> tuple[str, Any]:

@@ -1,17 +1,17 @@
 """A safe parser for size formulas, and an exhaustive checker against the truth.
 
-A user formula such as ``floor((n + 2*p - d*(k - 1) - 1)/s) + 1`` is read by a
-tokenizer and a recursive-descent parser of our own into a tree of :class:`Node`
-exactly as written (:func:`parse_tree`); no SymPy is involved, so nothing is
-simplified. The text never reaches ``eval``, ``exec``, ``compile``, ``sympify``
-or ``parse_expr``. Exact evaluation (:func:`evaluate_many`) runs on that tree
-with our own integer and rational arithmetic. The SymPy form handed to the
+A user formula such as ``floor((n + 2*p - d*(k - 1) - 1)/s) + 1`` is read with
+the grammar ``symconv/grammars/formula.lark`` (Lark, through :mod:`symconv.grammar`)
+into a tree of :class:`Node` exactly as written (:func:`parse_tree`); no SymPy is
+involved, so nothing is simplified. The text never reaches ``eval``, ``exec``,
+``compile``, ``sympify`` or ``parse_expr``. Exact evaluation (:func:`evaluate_many`)
+runs on that tree with our own integer and rational arithmetic. The SymPy form handed to the
 prover for all sizes (:func:`to_sympy`, :func:`parse_formula`) is built from
 the tree without ``Mod``, and :func:`check_formula` checks that it agrees with
 the tree on the whole finite domain and on the large-size sample before it is
 used to prove anything.
 
-Grammar (Python's precedence; ``**`` binds tighter than unary minus)::
+Grammar (the file says it exactly; Python's precedence, ``**`` binds tighter than unary minus)::
 
     expr   := term (("+" | "-") term)*
     term   := factor (("*" | "/" | "//" | "%") factor)*
@@ -69,10 +69,16 @@ from typing import Any, NamedTuple
 
 import numpy as np
 import sympy
+from lark import Token as LarkToken
+from lark import Tree
+from lark.exceptions import UnexpectedCharacters, UnexpectedToken
+from lark.visitors import Interpreter
 
 from .errors import FormulaError
 from .geometry import same_pads, transposed_output_size
+from .grammar import parser as grammar_parser
 from .proof import Math, Proof, Step
+from .validation import is_integer
 
 MAX_LENGTH = 500
 MAX_TOKENS = 200
@@ -101,8 +107,16 @@ FUNCTIONS: dict[str, tuple[Callable[..., sympy.Expr], int, int]] = {
 
 
 # ---------------------------------------------------------------------------
-# Tokenizer
+# Reading the text: the grammar symconv/grammars/formula.lark, then the whitelist
 # ---------------------------------------------------------------------------
+# The grammar (read with symconv.grammar, the project's one toolkit) says what text
+# is a formula; the checks here say what a formula may contain. Errors are reported
+# in the order a reader meets them, left to right, as "formula: <what> at position <i>"
+# (0-based): first any character or number outside the alphabet (:func:`tokenize`),
+# then the first thing the grammar cannot take or the first name, exponent, depth or
+# divisor the whitelist refuses (:class:`_Reader`). One exception to the order: when the
+# grammar refuses the text, only names and exponents before that point are checked first,
+# so in "1/0)" the stray ')' is reported, not the division by zero before it.
 
 class Token(NamedTuple):
     """One token: ``kind`` is ``"number"``, ``"name"``, ``"op"`` or ``"end"``."""
@@ -112,11 +126,9 @@ class Token(NamedTuple):
     pos: int
 
 
-_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?[A-Za-z0-9_.]*", re.ASCII)
+_GRAMMAR = "formula"
+_KINDS = {"NUMBER": "number", "NAME": "name"}
 _WELL_FORMED_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?", re.ASCII)
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*", re.ASCII)
-_OPERATORS = ("**", "//", "+", "-", "*", "/", "%", "(", ")", ",")
-_SPACE = " \t\r\n"
 _FORBIDDEN = {
     ".": "attribute access ('.') is not allowed",
     "'": "strings are not allowed",
@@ -139,7 +151,8 @@ def _fail(message: str, pos: int | None = None) -> FormulaError:
 
 
 def tokenize(text: str) -> list[Token]:
-    """Split ``text`` into tokens, rejecting anything outside the grammar's alphabet.
+    """Split ``text`` into tokens with the grammar's lexer, rejecting anything outside
+    its alphabet (and numbers that are not plain decimals of at most 30 digits).
 
     Examples
     --------
@@ -152,53 +165,36 @@ def tokenize(text: str) -> list[Token]:
 no exponents or suffixes) at position 0
     """
     tokens: list[Token] = []
-    pos = 0
-    while pos < len(text):
-        char = text[pos]
-        if char in _SPACE:
-            pos += 1
-            continue
-        if len(tokens) >= MAX_TOKENS:
-            raise _fail(f"too many tokens (at most {MAX_TOKENS})", pos)
-        token = _next_token(text, pos)
-        tokens.append(token)
-        pos += len(token.text)
+    try:
+        for token in grammar_parser(_GRAMMAR).lex(text):
+            if len(tokens) >= MAX_TOKENS:
+                raise _fail(f"too many tokens (at most {MAX_TOKENS})", token.start_pos)
+            if token.type == "NUMBER":
+                _check_number(token.value, token.start_pos)
+            tokens.append(Token(_KINDS.get(token.type, "op"), token.value, token.start_pos))
+    except UnexpectedCharacters as failure:
+        raise _character_error(text[failure.pos_in_stream], failure.pos_in_stream) from None
     tokens.append(Token("end", "", len(text)))
     return tokens
 
 
-def _next_token(text: str, pos: int) -> Token:
-    char = text[pos]
-    if "0" <= char <= "9":
-        return _number_token(text, pos)
-    match = _NAME.match(text, pos)
-    if match:
-        return Token("name", match.group(), pos)
-    for op in _OPERATORS:
-        if text.startswith(op, pos):
-            return Token("op", op, pos)
-    if char in _FORBIDDEN:
-        raise _fail(_FORBIDDEN[char], pos)
-    if not char.isascii():
-        raise _fail(f"non-ASCII character {char!r} (U+{ord(char):04X}); formulas use ASCII "
-                    "letters, digits, spaces and + - * / // % ** ( ) ,", pos)
-    raise _fail(f"unexpected character {char!r}", pos)
-
-
-def _number_token(text: str, pos: int) -> Token:
-    word = _NUMBER.match(text, pos).group()
+def _check_number(word: str, pos: int) -> None:
     if not _WELL_FORMED_NUMBER.fullmatch(word):
         raise _fail(f"malformed number {word!r} (write 2*n for a product, no exponents or "
                     "suffixes)", pos)
     digits = len(word.replace(".", ""))
     if digits > MAX_DIGITS:
         raise _fail(f"number {word[:12]}... has {digits} digits (at most {MAX_DIGITS})", pos)
-    return Token("number", word, pos)
 
 
-# ---------------------------------------------------------------------------
-# Recursive-descent parser building SymPy expressions
-# ---------------------------------------------------------------------------
+def _character_error(char: str, pos: int) -> FormulaError:
+    if char in _FORBIDDEN:
+        return _fail(_FORBIDDEN[char], pos)
+    if not char.isascii():
+        return _fail(f"non-ASCII character {char!r} (U+{ord(char):04X}); formulas use ASCII "
+                     "letters, digits, spaces and + - * / // % ** ( ) ,", pos)
+    return _fail(f"unexpected character {char!r}", pos)
+
 
 def _valid_names(allowed: tuple[str, ...]) -> str:
     names = [f"{v} ({a})" if (a := _alias_of(v)) else v for v in allowed]
@@ -231,118 +227,97 @@ value=Fraction(2, 1))), value=None)
     value: Fraction | str | int | None = None
 
 
-class _Parser:
-    """Recursive descent over the token list; every method returns a :class:`Node`."""
+def _found(token: Token) -> str:
+    return "the end of the formula" if token.kind == "end" else repr(token.text)
+
+
+def _start(part: Tree | LarkToken) -> int:
+    return part.start_pos if isinstance(part, LarkToken) else part.meta.start_pos
+
+
+class _Reader(Interpreter):
+    """Builds the :class:`Node` tree from the grammar's parse tree, top down and left to
+    right, applying the whitelist: every method returns a :class:`Node`."""
 
     def __init__(self, tokens: list[Token], allowed: tuple[str, ...]) -> None:
         self.tokens = tokens
-        self.index = 0
+        self.at = {t.pos: t for t in tokens}
         self.depth = 0
         self.allowed = allowed
         self.divisors: list[Node] = []  # every right operand of / // %, as written
 
-    @property
-    def token(self) -> Token:
-        return self.tokens[self.index]
+    def read(self, text: str) -> Node:
+        try:
+            tree = grammar_parser(_GRAMMAR).parse(text)
+        except UnexpectedToken as failure:
+            raise self._syntax_error(failure) from None
+        return self.visit(tree)
 
-    def take(self) -> Token:
-        token = self.token
-        self.index += 1
-        return token
+    # -- what the grammar refuses -------------------------------------------------------
 
-    def expect(self, text: str) -> Token:
-        if self.token.text != text or self.token.kind != "op":
-            raise _fail(f"expected {text!r} but found {self._found()}", self.token.pos)
-        return self.take()
+    def _syntax_error(self, failure: UnexpectedToken) -> FormulaError:
+        end = failure.token.type == "$END"
+        index = len(self.tokens) - 1 if end else self.tokens.index(self.at[failure.token.start_pos])
+        if index == 0 and end:
+            return _fail("empty formula (write an expression such as n - k + 1)")
+        self._check_tokens(index)
+        token, previous = self.tokens[index], self.tokens[index - 1] if index else None
+        if previous is not None and previous.text == "**":
+            return self._exponent_error(token)
+        accepts = failure.interactive_parser.accepts()
+        if "$END" in accepts:
+            return _fail(f"unexpected {_found(token)} after a complete expression", token.pos)
+        if "RPAR" in accepts:
+            return _fail(f"expected ')' but found {_found(token)}", token.pos)
+        return _fail("expected a number, a variable, a function call or '(' but found "
+                     f"{_found(token)}", token.pos)
 
-    def _found(self) -> str:
-        return "the end of the formula" if self.token.kind == "end" else repr(self.token.text)
+    def _check_tokens(self, stop: int) -> None:
+        """The whitelist's checks of single tokens before ``stop``, left to right (a
+        reader meets an unknown name before a syntax error further on)."""
+        index = 0
+        while index < stop:
+            token = self.tokens[index]
+            following = self.tokens[index + 1]
+            if token.text == "**" and index + 1 < stop:
+                self._check_exponent(following)
+                if self.tokens[index + 2].text == "**":
+                    raise _fail("chained powers (a**b**c) are not allowed",
+                                self.tokens[index + 2].pos)
+                index += 1
+            elif token.kind == "name":
+                self._name(token, called=following.text == "(")
+            index += 1
 
-    def enter(self) -> None:
-        self.depth += 1
-        if self.depth > MAX_DEPTH:
-            raise _fail(f"nesting deeper than {MAX_DEPTH}", self.token.pos)
+    def _exponent_error(self, exponent: Token) -> FormulaError:
+        return _fail(f"the exponent of ** must be an integer literal 0..{MAX_EXPONENT}, "
+                     f"got {exponent.text or 'nothing'!r}", exponent.pos)
 
-    def formula(self) -> Node:
-        if self.token.kind == "end":
-            raise _fail("empty formula (write an expression such as n - k + 1)")
-        tree = self.expr()
-        if self.token.kind != "end":
-            raise _fail(f"unexpected {self._found()} after a complete expression",
-                        self.token.pos)
-        return tree
-
-    def expr(self) -> Node:
-        tree = self.term()
-        while self.token.kind == "op" and self.token.text in ("+", "-"):
-            op = self.take().text
-            tree = Node(op, (tree, self.term()))
-        return tree
-
-    def term(self) -> Node:
-        tree = self.factor()
-        while self.token.kind == "op" and self.token.text in ("*", "/", "//", "%"):
-            op = self.take()
-            right = self.factor()
-            if op.text != "*":
-                if to_sympy(right).is_zero:
-                    raise _fail(f"{'modulo' if op.text == '%' else 'division'} by zero",
-                                op.pos)
-                self.divisors.append(right)
-            tree = Node(op.text, (tree, right))
-        return tree
-
-    def factor(self) -> Node:
-        if self.token.kind == "op" and self.token.text in ("+", "-"):
-            op = self.take().text
-            self.enter()
-            tree = self.factor()
-            self.depth -= 1
-            return Node("neg", (tree,)) if op == "-" else tree
-        return self.power()
-
-    def power(self) -> Node:
-        start = self.index
-        base = self.atom()
-        if not (self.token.kind == "op" and self.token.text == "**"):
-            return base
-        op = self.take()
-        if any(t.text == "**" and t.kind == "op" for t in self.tokens[start:self.index - 1]):
-            raise _fail("nested powers are not allowed", op.pos)
-        exponent = self.take()
+    def _check_exponent(self, exponent: Token) -> int:
         if exponent.kind != "number" or "." in exponent.text \
                 or int(exponent.text) > MAX_EXPONENT:
-            raise _fail(f"the exponent of ** must be an integer literal 0..{MAX_EXPONENT}, "
-                        f"got {exponent.text or 'nothing'!r}", exponent.pos)
-        if self.token.kind == "op" and self.token.text == "**":
-            raise _fail("chained powers (a**b**c) are not allowed", self.token.pos)
-        return Node("**", (base,), int(exponent.text))
+            raise self._exponent_error(exponent)
+        return int(exponent.text)
 
-    def atom(self) -> Node:
-        token = self.take()
-        if token.kind == "number":
-            return Node("number", (), Fraction(token.text))
-        if token.kind == "name":
-            return self.name(token)
-        if token.kind == "op" and token.text == "(":
-            self.enter()
-            tree = self.expr()
-            self.expect(")")
-            self.depth -= 1
-            return tree
-        found = "the end of the formula" if token.kind == "end" else repr(token.text)
-        raise _fail(f"expected a number, a variable, a function call or '(' but found {found}",
-                    token.pos)
+    def _enter(self, part: Tree | LarkToken) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise _fail(f"nesting deeper than {MAX_DEPTH}", _start(part))
 
-    def name(self, token: Token) -> Node:
+    def _nested(self, part: Tree | LarkToken) -> Node:
+        self._enter(part)
+        node = self.visit(part)
+        self.depth -= 1
+        return node
+
+    def _name(self, token: Token, called: bool) -> Node | None:
         name = ALIASES.get(token.text, token.text)
-        is_call = self.token.kind == "op" and self.token.text == "("
         if name in FUNCTIONS:
-            if not is_call:
+            if not called:
                 raise _fail(f"function {name!r} must be called, as {name}(...)", token.pos)
-            return self.call(token)
+            return None
         if name in VARIABLES:
-            if is_call:
+            if called:
                 raise _fail(f"variable {token.text!r} is not a function", token.pos)
             if name not in self.allowed:
                 raise _fail(f"variable {token.text!r} is not a parameter of this quantity "
@@ -351,20 +326,65 @@ class _Parser:
         raise _fail(f"unknown name {token.text!r} (valid names: {_valid_names(self.allowed)})",
                     token.pos)
 
-    def call(self, token: Token) -> Node:
+    # -- one method per rule of the grammar ---------------------------------------------
+
+    def start(self, tree: Tree) -> Node:
+        return self.visit(tree.children[0])
+
+    def expr(self, tree: Tree) -> Node:
+        node = self.visit(tree.children[0])
+        for op, right in zip(tree.children[1::2], tree.children[2::2]):
+            node = Node(str(op), (node, self.visit(right)))
+        return node
+
+    def term(self, tree: Tree) -> Node:
+        node = self.visit(tree.children[0])
+        for op, part in zip(tree.children[1::2], tree.children[2::2]):
+            right = self.visit(part)
+            if op != "*":
+                if to_sympy(right).is_zero:
+                    raise _fail(f"{'modulo' if op == '%' else 'division'} by zero",
+                                op.start_pos)
+                self.divisors.append(right)
+            node = Node(str(op), (node, right))
+        return node
+
+    def signed(self, tree: Tree) -> Node:
+        sign, operand = tree.children
+        node = self._nested(operand)
+        return Node("neg", (node,)) if sign == "-" else node
+
+    def power(self, tree: Tree) -> Node:
+        base, op, exponent, *chained = tree.children
+        node = self.visit(base)
+        if isinstance(base, Tree) and any(base.scan_values(lambda v: v == "**")):
+            raise _fail("nested powers are not allowed", op.start_pos)
+        value = self._check_exponent(self.at[_start(exponent)])
+        if chained:
+            raise _fail("chained powers (a**b**c) are not allowed", chained[0].start_pos)
+        return Node("**", (node,), value)
+
+    def number(self, tree: Tree) -> Node:
+        return Node("number", (), Fraction(str(tree.children[0])))
+
+    def name(self, tree: Tree) -> Node:
+        return self._name(self.at[_start(tree)], called=False)
+
+    def call(self, tree: Tree) -> Node:
+        token = self.at[_start(tree)]
+        self._name(token, called=True)
         _, least, most = FUNCTIONS[token.text]
-        self.expect("(")
-        self.enter()
-        args = [self.expr()]
-        while self.token.kind == "op" and self.token.text == ",":
-            self.take()
-            args.append(self.expr())
-        self.expect(")")
+        arguments = tree.children[2:-1:2]
+        self._enter(arguments[0])
+        args = [self.visit(a) for a in arguments]
         self.depth -= 1
         if not least <= len(args) <= most:
             count = str(least) if least == most else f"{least} to {most}"
             raise _fail(f"{token.text}() takes {count} argument(s), got {len(args)}", token.pos)
         return Node("ceil" if token.text == "ceiling" else token.text, tuple(args))
+
+    def group(self, tree: Tree) -> Node:
+        return self._nested(tree.children[1])
 
 
 @lru_cache(maxsize=4096)
@@ -421,15 +441,15 @@ def _parse(text: str, variables: tuple[str, ...] | list[str]) -> tuple[Node, tup
     unknown = [v for v in variables if v not in VARIABLES]
     if unknown:
         raise _fail(f"unknown variables {unknown} requested (valid: {', '.join(VARIABLES)})")
-    parser = _Parser(tokenize(text), tuple(v for v in VARIABLES if v in variables))
+    reader = _Reader(tokenize(text), tuple(v for v in VARIABLES if v in variables))
     try:
-        tree = parser.formula()
+        tree = reader.read(text)
         expr = to_sympy(tree)
     except (ArithmeticError, RecursionError, TypeError) as error:
         raise _fail(f"cannot build the expression ({type(error).__name__}: {error})") from error
     if expr.has(*_UNDEFINED):
         raise _fail("the formula is undefined everywhere (it divides by zero)")
-    return tree, tuple(parser.divisors)
+    return tree, tuple(reader.divisors)
 
 
 def parse_formula(text: str, variables: tuple[str, ...] | list[str] = VARIABLES) -> sympy.Expr:
@@ -494,7 +514,7 @@ def parse_formula_guarded(text: str, variables: tuple[str, ...] | list[str] = VA
     return to_sympy(tree), tuple(dict.fromkeys(g for g in guards if not g.is_number))
 
 
-def _undefined_by_guards(guards: Sequence[sympy.Expr], columns: Mapping[str, np.ndarray]
+def undefined_by_guards(guards: Sequence[sympy.Expr], columns: Mapping[str, np.ndarray]
                          ) -> np.ndarray:
     """Points where some divisor, as written, is zero (or itself undefined)."""
     size = len(next(iter(columns.values()))) if columns else 1
@@ -1057,9 +1077,9 @@ def _fixed_values(entry: Quantity, fixed: Any) -> dict[str, int]:
             raise _fail(f"{canonical} is fixed twice (as {_alias_of(canonical)} and "
                         f"{canonical}); fix each variable once")
         low, high = RANGES[canonical]
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        if not is_integer(value) or not low <= value <= high:
             raise _fail(f"fixed {name} must be an integer in {low}..{high}, got {value!r}")
-        values[canonical] = value
+        values[canonical] = int(value)
     return values
 
 
@@ -1376,7 +1396,7 @@ def _reading_mismatch(tree: Node, parsed: sympy.Expr, guards: Sequence[sympy.Exp
         t_num, t_den, t_bad = evaluate_many(tree, columns)
         try:
             s_num, s_den, s_bad = evaluate_many(parsed, columns)
-            s_bad = s_bad | _undefined_by_guards(guards, columns)
+            s_bad = s_bad | undefined_by_guards(guards, columns)
         except FormulaError as error:
             return f"every point: the SymPy form cannot be evaluated ({error})"
         differ = (t_bad != s_bad) | (~t_bad & np.asarray(t_num * s_den != s_num * t_den,

@@ -124,7 +124,14 @@ def pool_output_size(n: int, k: int, s: int, pad_before: int = 0, pad_after: int
 # Canonicalising user input
 # ---------------------------------------------------------------------------
 
-def _shape(name: str, value: Any) -> tuple[int, ...]:
+def spatial_shape(name: str, value: Any) -> tuple[int, ...]:
+    """A shape of 1 to :data:`MAX_AXES` positive sizes (an int is one axis), checked.
+
+    Examples
+    --------
+    >>> spatial_shape("input_shape", 5), spatial_shape("input_shape", (5, 4))
+    ((5,), (5, 4))
+    """
     if is_integer(value):
         value = (value,)
     require(isinstance(value, Sequence) and not isinstance(value, str), name, value,
@@ -134,7 +141,14 @@ def _shape(name: str, value: Any) -> tuple[int, ...]:
     return tuple(integer(f"{name}[{i}]", v, minimum=1) for i, v in enumerate(value))
 
 
-def _per_axis(name: str, value: Any, ndim: int, minimum: int) -> tuple[int, ...]:
+def per_axis(name: str, value: Any, ndim: int, minimum: int) -> tuple[int, ...]:
+    """One integer ``>= minimum`` per axis: an int for every axis, or one per axis.
+
+    Examples
+    --------
+    >>> per_axis("stride", 2, 2, 1), per_axis("padding", (0, 1), 2, 0)
+    ((2, 2), (0, 1))
+    """
     if isinstance(value, Sequence) and not isinstance(value, str):
         require(len(value) == ndim, name, tuple(value),
                 f"must give one value per spatial axis ({ndim})")
@@ -249,11 +263,11 @@ class Geometry(_Spatial):
     def __init__(self, input_shape: Sequence[int], kernel_shape: Sequence[int],
                  stride: int | Sequence[int] = 1, padding: Padding = 0,
                  dilation: int | Sequence[int] = 1) -> None:
-        n = _shape("input_shape", input_shape)
-        k = _shape("kernel_shape", kernel_shape)
+        n = spatial_shape("input_shape", input_shape)
+        k = spatial_shape("kernel_shape", kernel_shape)
         _check_axes(n, k)
-        s = _per_axis("stride", stride, len(n), 1)
-        d = _per_axis("dilation", dilation, len(n), 1)
+        s = per_axis("stride", stride, len(n), 1)
+        d = per_axis("dilation", dilation, len(n), 1)
         pads = resolve_pads(padding, n, k, s, d)
         _check_fits(n, k, d, pads)
         for name, value in (("input_shape", n), ("kernel_shape", k), ("stride", s),
@@ -305,14 +319,14 @@ class TransposedGeometry(_Spatial):
                  stride: int | Sequence[int] = 1, padding: int | Sequence[int] = 0,
                  output_padding: int | Sequence[int] = 0,
                  dilation: int | Sequence[int] = 1) -> None:
-        n = _shape("input_shape", input_shape)
-        k = _shape("kernel_shape", kernel_shape)
+        n = spatial_shape("input_shape", input_shape)
+        k = spatial_shape("kernel_shape", kernel_shape)
         _check_axes(n, k)
         ndim = len(n)
-        s = _per_axis("stride", stride, ndim, 1)
-        d = _per_axis("dilation", dilation, ndim, 1)
-        p = _per_axis("padding", padding, ndim, 0)
-        op = _per_axis("output_padding", output_padding, ndim, 0)
+        s = per_axis("stride", stride, ndim, 1)
+        d = per_axis("dilation", dilation, ndim, 1)
+        p = per_axis("padding", padding, ndim, 0)
+        op = per_axis("output_padding", output_padding, ndim, 0)
         for axis in range(ndim):
             bound = max(s[axis], d[axis])
             require(op[axis] < bound, f"output_padding[{axis}]", op[axis],
@@ -366,13 +380,13 @@ class PoolGeometry(_Spatial):
     def __init__(self, input_shape: Sequence[int], kernel_shape: Sequence[int],
                  stride: int | Sequence[int] | None = None, padding: int | Sequence[int] = 0,
                  dilation: int | Sequence[int] = 1, ceil_mode: bool = False) -> None:
-        n = _shape("input_shape", input_shape)
-        k = _shape("kernel_shape", kernel_shape)
+        n = spatial_shape("input_shape", input_shape)
+        k = spatial_shape("kernel_shape", kernel_shape)
         _check_axes(n, k)
         ndim = len(n)
-        s = k if stride is None else _per_axis("stride", stride, ndim, 1)
-        d = _per_axis("dilation", dilation, ndim, 1)
-        p = _per_axis("padding", padding, ndim, 0)
+        s = k if stride is None else per_axis("stride", stride, ndim, 1)
+        d = per_axis("dilation", dilation, ndim, 1)
+        p = per_axis("padding", padding, ndim, 0)
         ceil_mode = boolean("ceil_mode", ceil_mode)
         for axis in range(ndim):
             require(2 * p[axis] <= k[axis], f"padding[{axis}]", p[axis],

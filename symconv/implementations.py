@@ -50,13 +50,14 @@ from .geometry import Geometry, TransposedGeometry, conv_output_size
 from .lift import ImplementationError, lift
 from .operators import (
     LinearOperator,
-    _combine_axes,
+    combine_axes,
     correlation,
     indexed_symbols,
     transposed_convolution,
 )
 from .proof import Math, Proof, Step
 from .sparse import coefficient_map, first_map_difference
+from .validation import is_integer
 
 REFERENCES = ("correlation", "convolution", "transposed_convolution")
 #: Domain size names: input size, kernel size, stride, padding, dilation, channels, groups.
@@ -107,7 +108,7 @@ def _fixed(fixed: dict[str, Any]) -> dict[str, int]:
     out = {}
     for key, value in fixed.items():
         name = aliases.get(key, key)
-        if name not in NAMES or isinstance(value, bool) or not isinstance(value, int):
+        if name not in NAMES or not is_integer(value):
             raise DomainError(describe(key, value, "must be a size name with an integer value",
                                        ", ".join(NAMES + tuple(aliases))))
         out[name] = value
@@ -181,7 +182,7 @@ def _windows(point: dict, ndim: int, *, pads: tuple[int, int] | None = None,
     if flip:
         triple[:, 1] = k - 1 - triple[:, 1]
     spatial = (n,) * ndim
-    out_flat, tap_flat, in_flat = _combine_axes([triple] * ndim, (out,) * ndim, (k,) * ndim,
+    out_flat, tap_flat, in_flat = combine_axes([triple] * ndim, (out,) * ndim, (k,) * ndim,
                                                 spatial)
     if swap_axes:
         tap_flat = np.arange(k ** 2).reshape(k, k).T.reshape(-1)[tap_flat]

@@ -54,9 +54,9 @@ import numpy as np
 import sympy
 
 from .errors import SymconvError, describe
-from .geometry import _shape
+from .geometry import spatial_shape
 from .limits import require_symbolic_size
-from .operators import LinearOperator, _check_channels, indexed_symbols
+from .operators import LinearOperator, check_channels, indexed_symbols
 
 #: Largest number of first-axis kernel indices labelled by powers of two in one probe.
 TAPS_PER_CALL = 900
@@ -182,8 +182,8 @@ def lift(fn: Callable[..., Any], input_shape: Sequence[int], kernel_shape: Seque
     SizeLimitError
         The symbolic matrix would be too large (with ``symbolic=True``).
     """
-    n, k = _shape("input_shape", input_shape), _shape("kernel_shape", kernel_shape)
-    _check_channels(in_channels, out_channels, groups)
+    n, k = spatial_shape("input_shape", input_shape), spatial_shape("kernel_shape", kernel_shape)
+    check_channels(in_channels, out_channels, groups)
     w_shape = ((in_channels, out_channels // groups) if transposed
                else (out_channels, in_channels // groups)) + k
     x_shape = (in_channels, *n)
@@ -328,4 +328,4 @@ def _reproduces(rows, cols, taps, coeffs, output_shape, pairs) -> bool:
     return True
 
 
-__all__ = ["ImplementationError", "LiftedOperator", "NotBilinearError", "lift"]
+__all__ = ["ImplementationError", "LiftedOperator", "NotBilinearError", "labelled_probes", "lift"]

@@ -32,7 +32,6 @@ array([[12, 23, 34]])
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Sequence
 from typing import Any
 
@@ -42,6 +41,7 @@ import sympy
 from .errors import GeometryError, OperatorError, require
 from .geometry import Geometry, PoolGeometry, TransposedGeometry
 from .limits import oracle_floats, require_work
+from .validation import is_integer
 
 # ---------------------------------------------------------------------------
 # Validation at the edge
@@ -49,7 +49,7 @@ from .limits import oracle_floats, require_work
 
 
 def _positive_int(name: str, value: Any) -> int:
-    ok = isinstance(value, numbers.Integral) and not isinstance(value, bool) and value >= 1
+    ok = is_integer(value) and value >= 1
     require(ok, name, value, "must be a positive integer", "1, 2, 3, ...", error=OperatorError)
     return int(value)
 
@@ -99,7 +99,7 @@ def _factors(name: str, factor: Any, ndim: int) -> tuple[int, ...]:
 
 def _offsets(name: str, value: Any, ndim: int) -> tuple[int, ...]:
     is_int = isinstance(value, Sequence) and all(
-        isinstance(v, numbers.Integral) and not isinstance(v, bool) for v in value)
+        is_integer(v) for v in value)
     require(is_int and len(value) == ndim, name, value,
             f"must be a tuple of {ndim} integers, one per spatial axis", error=OperatorError)
     return tuple(int(v) for v in value)
@@ -135,7 +135,7 @@ def pad(x: np.ndarray, pads: Sequence[Sequence[int]]) -> np.ndarray:
             error=OperatorError)
     for axis, pair in enumerate(pads):
         for v in pair:
-            ok = isinstance(v, numbers.Integral) and not isinstance(v, bool) and v >= 0
+            ok = is_integer(v) and v >= 0
             require(ok, f"pads[{axis}]", tuple(pair), "must be non-negative integers",
                     "0, 1, 2, ...", error=OperatorError)
     shape = (x.shape[0],) + tuple(n + b + a for n, (b, a) in zip(x.shape[1:], pads))
@@ -254,7 +254,7 @@ def _pad_pair(name: str, entry: Any) -> tuple[int, int]:
     pair = tuple(entry) if isinstance(entry, Sequence) and not isinstance(entry, str) \
         else (entry, entry)
     ok = len(pair) == 2 and all(
-        isinstance(v, numbers.Integral) and not isinstance(v, bool) and v >= 0 for v in pair)
+        is_integer(v) and v >= 0 for v in pair)
     require(ok, name, entry, "must be a non-negative integer or a (before, after) pair of them",
             "0, 1, 2, ... or (before, after)")
     return (int(pair[0]), int(pair[1]))

@@ -46,9 +46,12 @@ import numpy as np
 import sympy
 
 from .errors import OperatorError, SymconvError, describe, require
-from .geometry import Geometry, PoolGeometry, TransposedGeometry, _per_axis, _shape
+from .geometry import Geometry, PoolGeometry, TransposedGeometry, per_axis, spatial_shape
 from .limits import require_index_range, require_symbolic_size, require_work
 from .validation import boolean, integer
+
+#: Largest number of rows or columns that ``_repr_latex_`` prints in full.
+REPR_SIZE = 12
 
 Shape = tuple[int, ...]
 
@@ -186,14 +189,26 @@ class LinearOperator:
         flat = [sympy.Add(*rows.get(r, [])) for r in range(self.shape[0])]
         return sympy.Array(flat, self.output_shape)
 
-    def _latex(self, printer: Any = None) -> str:
-        """SymPy's printer protocol: the matrix (elided when large) as LaTeX."""
-        from .render.latex import operator_latex
+    def _latex(self, printer: Any) -> str:
+        """SymPy's printer protocol (``sympy.latex(op)``): the whole matrix, by ``printer``.
 
-        return operator_latex(self, printer)
+        A form elided to fit a page is :func:`symconv.render.latex.operator_latex`.
+
+        Examples
+        --------
+        >>> from symconv.geometry import Geometry
+        >>> print(sympy.latex(correlation(Geometry((2,), (2,)))))
+        \\left[\\begin{matrix}k_{0,0,0} & k_{0,0,1}\\end{matrix}\\right]
+        """
+        return printer._print(self.matrix)
 
     def _repr_latex_(self) -> str:
-        return "$\\displaystyle " + self._latex() + "$"
+        """Jupyter: the whole matrix up to :data:`REPR_SIZE` rows and columns, else its size."""
+        if max(self.shape) <= REPR_SIZE:
+            return "$\\displaystyle " + sympy.latex(self) + "$"
+        rows, cols = self.shape
+        return (f"$C \\in \\mathbb{{R}}^{{{rows} \\times {cols}}}"
+                f"\\ ({len(self.rows)}\\ \\text{{stored entries}})$")
 
     def __repr__(self) -> str:
         return (f"<{self.name}: {self.input_shape} -> {self.output_shape}, "
@@ -242,16 +257,22 @@ def _flatten(array: sympy.NDimArray) -> list:
 # Index-form kernels: per-axis triples, combined across axes and channels
 # ---------------------------------------------------------------------------
 
-def _window_triples(out: int, k: int, n: int, s: int, p: int, d: int) -> np.ndarray:
-    """Rows ``(i, m, j)`` with ``j = s*i - p + d*m`` inside ``[0, n)``, one axis."""
+def window_triples(out: int, k: int, n: int, s: int, p: int, d: int) -> np.ndarray:
+    """Rows ``(i, m, j)`` with ``j = s*i - p + d*m`` inside ``[0, n)``, one axis.
+
+    Examples
+    --------
+    >>> window_triples(out=2, k=2, n=3, s=1, p=0, d=1).tolist()
+    [[0, 0, 0], [0, 1, 1], [1, 0, 1], [1, 1, 2]]
+    """
     i, m = np.meshgrid(np.arange(out), np.arange(k), indexing="ij")
     j = s * i - p + d * m
     keep = (j >= 0) & (j < n)
     return np.stack([i[keep], m[keep], j[keep]], axis=1)
 
 
-def _combine_axes(triples: list[np.ndarray], out_shape: Shape, k_shape: Shape,
-                  in_shape: Shape) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def combine_axes(triples: list[np.ndarray], out_shape: Shape, k_shape: Shape,
+                 in_shape: Shape) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Cartesian product of per-axis triples -> flat (out, tap, in) indices."""
     grids = np.meshgrid(*[np.arange(len(t)) for t in triples], indexing="ij")
     picks = [t[g.reshape(-1)] for t, g in zip(triples, grids)]
@@ -261,7 +282,17 @@ def _combine_axes(triples: list[np.ndarray], out_shape: Shape, k_shape: Shape,
     return out.astype(np.int64), tap.astype(np.int64), inp.astype(np.int64)
 
 
-def _check_channels(in_channels: int, out_channels: int, groups: int) -> None:
+def check_channels(in_channels: int, out_channels: int, groups: int) -> None:
+    """Channel counts and groups: positive integers, ``groups`` dividing both counts.
+
+    Examples
+    --------
+    >>> check_channels(4, 6, 2)
+    >>> check_channels(4, 6, 4)
+    Traceback (most recent call last):
+        ...
+    symconv.errors.OperatorError: groups must divide out_channels=6, got 4 (valid: 1, 2, 3, 6)
+    """
     for name, value in (("in_channels", in_channels), ("out_channels", out_channels),
                         ("groups", groups)):
         integer(name, value, minimum=1, error=OperatorError)
@@ -290,8 +321,8 @@ def divisors(value: int, limit: int = 10_000) -> str:
     return ", ".join(str(g) for g in range(1, value + 1) if value % g == 0)
 
 
-def _channel_blocks(out_flat, tap_flat, in_flat, out_size, in_size, k_size,
-                    in_channels, out_channels, groups, transposed=False):
+def channel_blocks(out_flat, tap_flat, in_flat, out_size, in_size, k_size,
+                   in_channels, out_channels, groups, transposed=False):
     """Lay the spatial pattern into every (output channel, input channel) block.
 
     Correlation weights are (out, in/groups, *k); transposed weights are
@@ -312,9 +343,9 @@ def _channel_blocks(out_flat, tap_flat, in_flat, out_size, in_size, k_size,
 
 def channel_map(in_channels: int, out_channels: int, groups: int = 1,
                 transposed: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``(out channel, in channel, kernel block)`` of every block :func:`_channel_blocks` lays.
+    """``(out channel, in channel, kernel block)`` of every block :func:`channel_blocks` lays.
 
-    :func:`_channel_blocks` applied to a one-entry spatial pattern: block ``(o, c)``
+    :func:`channel_blocks` applied to a one-entry spatial pattern: block ``(o, c)``
     of the multi-channel operator is the spatial pattern with taps offset by
     ``block * K``.
 
@@ -324,7 +355,7 @@ def channel_map(in_channels: int, out_channels: int, groups: int = 1,
     [[0, 1], [0, 1], [0, 1]]
     """
     one = np.zeros(1, dtype=np.int64)
-    return _channel_blocks(one, one, one, 1, 1, 1, in_channels, out_channels, groups,
+    return channel_blocks(one, one, one, 1, 1, 1, in_channels, out_channels, groups,
                            transposed=transposed)
 
 
@@ -361,7 +392,7 @@ def correlation(geometry: Geometry, in_channels: int = 1, out_channels: int = 1,
     """
     require(isinstance(geometry, Geometry), "geometry", type(geometry).__name__,
             "must be a symconv.Geometry", error=OperatorError)
-    _check_channels(in_channels, out_channels, groups)
+    check_channels(in_channels, out_channels, groups)
     _check_symbol_name("kernel_name", kernel_name)
     out_shape = geometry.output_shape
     require_index_range("correlation", stride=geometry.stride, dilation=geometry.dilation,
@@ -370,15 +401,15 @@ def correlation(geometry: Geometry, in_channels: int = 1, out_channels: int = 1,
     _require_layer_work("correlation", prod(out_shape) * k_size, k_size, in_channels,
                         out_channels, groups)
     flip = boolean("flip", flip, error=OperatorError)
-    triples = [_window_triples(o, k, n, s, pb, d) for o, k, n, s, d, (pb, _) in zip(
+    triples = [window_triples(o, k, n, s, pb, d) for o, k, n, s, d, (pb, _) in zip(
         out_shape, geometry.kernel_shape, geometry.input_shape, geometry.stride,
         geometry.dilation, geometry.pads)]
     if flip:
         triples = [np.stack([t[:, 0], k - 1 - t[:, 1], t[:, 2]], axis=1)
                    for t, k in zip(triples, geometry.kernel_shape)]
-    out_flat, tap_flat, in_flat = _combine_axes(triples, out_shape, geometry.kernel_shape,
+    out_flat, tap_flat, in_flat = combine_axes(triples, out_shape, geometry.kernel_shape,
                                                 geometry.input_shape)
-    rows, cols, taps = _channel_blocks(
+    rows, cols, taps = channel_blocks(
         out_flat, tap_flat, in_flat, int(np.prod(out_shape)),
         int(np.prod(geometry.input_shape)), int(np.prod(geometry.kernel_shape)),
         in_channels, out_channels, groups)
@@ -433,7 +464,7 @@ def transposed_convolution(input_shape: Sequence[int] | TransposedGeometry,
                 error=OperatorError)
         geometry = TransposedGeometry(input_shape, kernel_shape, stride, padding,
                                       output_padding, dilation)
-    _check_channels(in_channels, out_channels, groups)
+    check_channels(in_channels, out_channels, groups)
     _check_symbol_name("kernel_name", kernel_name)
     out_shape = geometry.output_shape
     require_index_range("transposed_convolution", stride=geometry.stride,
@@ -442,12 +473,12 @@ def transposed_convolution(input_shape: Sequence[int] | TransposedGeometry,
     _require_layer_work("transposed_convolution", prod(geometry.input_shape) * k_size, k_size,
                         in_channels, out_channels, groups)
     # (j, m, i): input j, offset m, output i; reuse the window triples with roles swapped
-    triples = [_window_triples(n, k, o, s, p, d) for n, k, o, s, p, d in zip(
+    triples = [window_triples(n, k, o, s, p, d) for n, k, o, s, p, d in zip(
         geometry.input_shape, geometry.kernel_shape, out_shape, geometry.stride,
         geometry.padding, geometry.dilation)]
-    in_flat, tap_flat, out_flat = _combine_axes(triples, geometry.input_shape,
+    in_flat, tap_flat, out_flat = combine_axes(triples, geometry.input_shape,
                                                 geometry.kernel_shape, out_shape)
-    rows, cols, taps = _channel_blocks(
+    rows, cols, taps = channel_blocks(
         out_flat, tap_flat, in_flat, int(np.prod(out_shape)),
         int(np.prod(geometry.input_shape)), int(np.prod(geometry.kernel_shape)),
         in_channels, out_channels, groups, transposed=True)
@@ -470,15 +501,15 @@ def circular_convolution(input_shape: Sequence[int], kernel_shape: Sequence[int]
     [k_{0,0,1}, k_{0,0,0},         0],
     [        0, k_{0,0,1}, k_{0,0,0}]])
     """
-    n = _shape("input_shape", input_shape)
-    k = _shape("kernel_shape", kernel_shape)
+    n = spatial_shape("input_shape", input_shape)
+    k = spatial_shape("kernel_shape", kernel_shape)
     require(len(k) == len(n), "kernel_shape", k, f"must have as many axes as input_shape {n}",
             error=OperatorError)
     for axis, (na, ka) in enumerate(zip(n, k)):
         require(ka <= na, f"kernel_shape[{axis}]", ka,
                 f"must be at most the input size {na} for circular convolution",
                 f"1 to {na}", error=OperatorError)
-    _check_channels(in_channels, out_channels, groups)
+    check_channels(in_channels, out_channels, groups)
     _check_symbol_name("kernel_name", kernel_name)
     _require_layer_work("circular_convolution", prod(n) * prod(k), prod(k), in_channels,
                         out_channels, groups)
@@ -486,9 +517,9 @@ def circular_convolution(input_shape: Sequence[int], kernel_shape: Sequence[int]
     for na, ka in zip(n, k):
         i, m = np.meshgrid(np.arange(na), np.arange(ka), indexing="ij")
         triples.append(np.stack([i.ravel(), m.ravel(), ((i - m) % na).ravel()], axis=1))
-    out_flat, tap_flat, in_flat = _combine_axes(triples, n, k, n)
+    out_flat, tap_flat, in_flat = combine_axes(triples, n, k, n)
     size, k_size = int(np.prod(n)), int(np.prod(k))
-    rows, cols, taps = _channel_blocks(out_flat, tap_flat, in_flat, size, size, k_size,
+    rows, cols, taps = channel_blocks(out_flat, tap_flat, in_flat, size, size, k_size,
                                        in_channels, out_channels, groups)
     kernel = indexed_symbols((out_channels, in_channels // groups, *k), kernel_name)
     return LinearOperator("circular_convolution", (in_channels, *n), (out_channels, *n),
@@ -536,7 +567,7 @@ def shift(input_shape: Sequence[int], offset: Sequence[int] | int, circular: boo
     >>> shift((3,), 1, circular=True).numeric().astype(int).tolist()
     [[0, 0, 1], [1, 0, 0], [0, 1, 0]]
     """
-    n = _shape("input_shape", input_shape)
+    n = spatial_shape("input_shape", input_shape)
     t = per_axis_integers(offset, len(n))
     channels = _constant_channels("shift", channels, n, n)
     pairs = []
@@ -578,8 +609,8 @@ def zero_insertion(input_shape: Sequence[int], factor: int | Sequence[int],
     >>> zero_insertion((2,), 3).numeric().astype(int).tolist()
     [[1, 0], [0, 0], [0, 0], [0, 1]]
     """
-    n = _shape("input_shape", input_shape)
-    f = _per_axis("factor", factor, len(n), 1)
+    n = spatial_shape("input_shape", input_shape)
+    f = per_axis("factor", factor, len(n), 1)
     out = tuple((na - 1) * fa + 1 for na, fa in zip(n, f))
     channels = _constant_channels("zero_insertion", channels, n, out)
     pairs = [(np.arange(na) * fa, np.arange(na)) for na, fa in zip(n, f)]
@@ -595,8 +626,8 @@ def decimation(input_shape: Sequence[int], factor: int | Sequence[int],
     >>> decimation((5,), 2).numeric().astype(int).tolist()
     [[1, 0, 0, 0, 0], [0, 0, 1, 0, 0], [0, 0, 0, 0, 1]]
     """
-    n = _shape("input_shape", input_shape)
-    f = _per_axis("factor", factor, len(n), 1)
+    n = spatial_shape("input_shape", input_shape)
+    f = per_axis("factor", factor, len(n), 1)
     out = tuple(-(-na // fa) for na, fa in zip(n, f))
     channels = _constant_channels("decimation", channels, n, out)
     pairs = [(np.arange(oa), np.arange(oa) * fa) for oa, fa in zip(out, f)]
@@ -611,7 +642,7 @@ def zero_padding(input_shape: Sequence[int], pads: Any, channels: int = 1) -> Li
     >>> zero_padding((2,), ((1, 0),)).numeric().astype(int).tolist()
     [[0, 0], [1, 0], [0, 1]]
     """
-    n = _shape("input_shape", input_shape)
+    n = spatial_shape("input_shape", input_shape)
     from .geometry import resolve_pads
 
     pairs_pad = resolve_pads(pads, n, (1,) * len(n), (1,) * len(n), (1,) * len(n))
@@ -668,7 +699,7 @@ def avg_pool(input_shape: Sequence[int] | PoolGeometry, kernel_shape: Sequence[i
     pairs, weights = [], []
     for n, k, s, p, out in zip(g.input_shape, g.kernel_shape, g.stride, g.padding,
                                g.output_shape):
-        triples = _window_triples(out, k, n, s, p, 1)
+        triples = window_triples(out, k, n, s, p, 1)
         start = np.arange(out) * s - p
         padded = np.minimum(start + k, n + p) - start
         real = np.minimum(start + k, n) - np.maximum(start, 0)

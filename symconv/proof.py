@@ -99,10 +99,9 @@ class Step:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict: each display item as ``{"latex", "plain"}``."""
-        from .render.math import item_latex, item_plain
-
         return {"title": self.title, "text": self.text,
-                "math": [{"latex": item_latex(m), "plain": item_plain(m)} for m in self.math]}
+                "math": [{"latex": _render("item_latex", m), "plain": _render("item_plain", m)}
+                         for m in self.math]}
 
 
 @dataclass
@@ -240,10 +239,10 @@ class Proof:
             "statement_latex": self.statement_latex,
             "verdict": self.verdict,
             "evidence": list(self.evidence),
-            "parameters": _jsonable(self.parameters),
-            "counterexample": _jsonable(self.counterexample),
+            "parameters": jsonable(self.parameters),
+            "counterexample": jsonable(self.counterexample),
             "domain": self.domain,
-            "witness": _jsonable(self.witness),
+            "witness": jsonable(self.witness),
             "scope": self.scope,
             "diagnosis": self.diagnosis,
             "conclusion": self.evidence_sentence(),
@@ -256,36 +255,35 @@ class Proof:
 
     def text(self) -> str:
         """The derivation for a terminal."""
-        from .render.text import proof_text
-
-        return proof_text(self)
+        return _render("text", self)
 
     def latex(self, standalone: bool = False) -> str:
         """The derivation as a LaTeX fragment, or a whole document if ``standalone``."""
-        from .render.latex import proof_latex
-
-        return proof_latex(self, standalone=standalone)
+        return _render("latex", self, standalone=standalone)
 
     def markdown(self) -> str:
         """The derivation as Markdown with KaTeX/MathJax-renderable math."""
-        from .render.markdown import proof_markdown
-
-        return proof_markdown(self)
+        return _render("markdown", self)
 
     def _latex(self, printer: Any = None) -> str:
         """SymPy's printer protocol: the statement as LaTeX."""
         return self.statement_latex
 
     def _repr_latex_(self) -> str:
-        from .render.latex import proof_repr_latex
-
-        return proof_repr_latex(self)
+        return _render("repr_latex", self)
 
     def _repr_markdown_(self) -> str:
         return self.markdown()
 
     def __str__(self) -> str:
         return f"{self.theorem}: {self.verdict} ({', '.join(self.evidence) or 'no evidence'})"
+
+
+def _render(kind: str, value: Any, **options: Any) -> str:
+    """The data model's one call into render, imported lazily (:mod:`symconv.render.dispatch`)."""
+    from .render.dispatch import render
+
+    return render(kind, value, **options)
 
 
 def _short(value: Any) -> str:
@@ -295,18 +293,18 @@ def _short(value: Any) -> str:
     return str(value)
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
     """Convert tuples, SymPy numbers and NumPy scalars to plain JSON values."""
     if value is None or isinstance(value, (bool, str)):
         return value
     if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
+        return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
     if isinstance(value, (int, float)):
         return value
     if isinstance(value, sympy.Basic):
         return int(value) if value.is_Integer else str(value)
     if hasattr(value, "tolist"):
-        return _jsonable(value.tolist())
+        return jsonable(value.tolist())
     return str(value)

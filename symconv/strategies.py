@@ -16,7 +16,6 @@ True
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Sequence
 from typing import Union
 
@@ -26,6 +25,7 @@ from hypothesis.extra import numpy as hnp
 
 from .errors import require
 from .geometry import MAX_AXES, PADDING_NAMES, Geometry, PoolGeometry, TransposedGeometry
+from .validation import is_integer
 
 #: The padding forms :func:`geometries` can draw.
 PADDING_KINDS = ("int", "pairs") + PADDING_NAMES
@@ -38,7 +38,7 @@ ONE_OR_TWO_AXES = st.integers(1, 2)
 
 
 def _bound(name: str, value: int, minimum: int) -> int:
-    ok = isinstance(value, numbers.Integral) and not isinstance(value, bool) and value >= minimum
+    ok = is_integer(value) and value >= minimum
     require(ok, name, value, f"must be an integer >= {minimum}", f"{minimum}, {minimum + 1}, ...")
     return int(value)
 
@@ -46,7 +46,7 @@ def _bound(name: str, value: int, minimum: int) -> int:
 def _ndims(ndim: NDim) -> st.SearchStrategy[int]:
     if isinstance(ndim, st.SearchStrategy):
         return ndim
-    require(isinstance(ndim, int) and 1 <= ndim <= MAX_AXES, "ndim", ndim,
+    require(is_integer(ndim) and 1 <= ndim <= MAX_AXES, "ndim", ndim,
             "must be a number of spatial axes or a strategy drawing one", f"1 to {MAX_AXES}")
     return st.just(ndim)
 

@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import sys
-import time
 
 import pytest
 
@@ -210,11 +209,9 @@ def test_user_transposed_formula_false_beyond_the_sweep_is_refuted():
     (("transpose",), {"no_such": 1}, "takes no parameter 'no_such'"),
 ])
 def test_bad_prove_arguments_are_named_errors(args, kwargs, message):
-    start = time.perf_counter()
     with pytest.raises(SymconvError) as raised:
         sc.prove(*args, **kwargs)
     assert message in str(raised.value)
-    assert time.perf_counter() - start < 10
 
 
 @pytest.mark.parametrize("name, canonical", [

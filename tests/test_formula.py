@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 import inspect
 import math
-import time
 from fractions import Fraction
 
 import numpy as np
@@ -451,7 +450,7 @@ ALLOWED_NODES = (sympy.Integer, sympy.Rational, sympy.Symbol, sympy.Add, sympy.M
                  sympy.Mod, sympy.floor, sympy.ceiling, sympy.Max, sympy.Min, sympy.Abs)
 
 
-@settings(max_examples=10_000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])  # budget: the profile
 @given(text=st.text(max_size=40) | NEAR_VALID)
 def test_fuzz_parser_returns_an_expression_or_raises_formula_error(text):
     try:
@@ -492,12 +491,13 @@ def test_supported_lists_every_pair_once():
     assert len(pairs) == 44
 
 
-def test_one_check_is_fast():
-    check_formula("floor((n + pb + pa - d*(k-1) - 1)/s) + 2", "output_size", "jax")
-    start = time.perf_counter()
-    check_formula("floor((n + pb + pa - d*(k-1) + 5)/s) - 1", "output_size", "jax")
-    check_formula(TORCH_CONV + " * k + 1", "macs", "torch")
-    assert time.perf_counter() - start < 1.0
+def test_wrong_formulas_are_refuted_on_the_whole_domain():
+    # how fast one check is: benchmarks/run.py, figure 8
+    for text, quantity, convention in [
+            ("floor((n + pb + pa - d*(k-1) + 5)/s) - 1", "output_size", "jax"),
+            (TORCH_CONV + " * k + 1", "macs", "torch")]:
+        proof = check_formula(text, quantity, convention)
+        assert proof.verdict == "refuted" and proof.counterexample is not None
 
 
 def test_a_cancelled_division_by_zero_is_still_undefined():

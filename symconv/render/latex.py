@@ -42,7 +42,7 @@ import sympy
 from ..proof import Display, Math, Proof
 from .math import (
     MAX_ROWS,
-    _as_matrix,
+    as_matrix,
     counterexample_heading,
     item_latex,
     matrix_latex,
@@ -401,7 +401,7 @@ def display_item(item: Math | Display, max_rows: int = MAX_ROWS, max_cols: int |
     ``rhs`` starts with the relation; ``lhs`` is empty when there is none.
     """
     if isinstance(item, Display):
-        m = _as_matrix(item.value)
+        m = as_matrix(item.value)
         label = item.label_latex
         if m is not None:
             cols = fitted_columns(m, latex_width(label) + 11.0, width, max_cols)
@@ -433,7 +433,7 @@ def line_width(lhs: str, rhs: str) -> float:
 def _item_width(item: Math | Display, lhs: str, rhs: str) -> float:
     """Width estimate: a bmatrix by its widest row, a Math by its widest line, anything
     else (nested arrays, long expressions) by all of its text, which over-estimates."""
-    if isinstance(item, Display) and _as_matrix(item.value) is not None:
+    if isinstance(item, Display) and as_matrix(item.value) is not None:
         return line_width(lhs, rhs)
     if isinstance(item, Math):
         return max(latex_width(line) for line in re.split(r"\\\\", lhs + rhs))
@@ -781,9 +781,8 @@ def notes_latex(proofs: Sequence[Proof], title: str | None = None,
 def operator_latex(op: Any, printer: Any = None) -> str:
     """LaTeX of a :class:`~symconv.operators.LinearOperator`'s matrix, elided to fit a page.
 
-    Suits both ``_latex(self, printer)`` (SymPy's printer protocol; ``printer``
-    is accepted for that signature, entries print with SymPy's defaults) and
-    ``_repr_latex_`` (wrap in ``$\\displaystyle ...$``).
+    ``printer`` is accepted for SymPy's ``_latex(self, printer)`` signature; entries
+    print with SymPy's defaults. (``sympy.latex(op)`` itself prints the whole matrix.)
 
     Examples
     --------

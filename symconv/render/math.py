@@ -29,7 +29,14 @@ MAX_ROWS = 12
 MAX_COLS = 12
 
 
-def _as_matrix(value: Any) -> sympy.MatrixBase | None:
+def as_matrix(value: Any) -> sympy.MatrixBase | None:
+    """``value`` as a SymPy matrix (a 1-D array is a row), or None if it is not one.
+
+    Examples
+    --------
+    >>> as_matrix(sympy.Array([1, 2])), as_matrix(3)
+    (Matrix([[1, 2]]), None)
+    """
     if isinstance(value, sympy.MatrixBase):
         return value
     if isinstance(value, sympy.NDimArray):
@@ -40,7 +47,7 @@ def _as_matrix(value: Any) -> sympy.MatrixBase | None:
     return None
 
 
-def _kept(size: int, limit: int) -> tuple[list[int], bool]:
+def kept(size: int, limit: int) -> tuple[list[int], bool]:
     """Indices shown along one axis, and whether an ellipsis goes before the last one."""
     if size <= limit:
         return list(range(size)), False
@@ -56,8 +63,8 @@ def matrix_latex(m: sympy.MatrixBase, max_rows: int = MAX_ROWS, max_cols: int = 
     >>> print(matrix_latex(sympy.Matrix([[sympy.Symbol("k_{0}"), 0]])))
     \\begin{bmatrix} k_{0} & 0 \\end{bmatrix}
     """
-    rows, cut_r = _kept(m.rows, max_rows)
-    cols, cut_c = _kept(m.cols, max_cols)
+    rows, cut_r = kept(m.rows, max_rows)
+    cols, cut_c = kept(m.cols, max_cols)
     lines = []
     for a, i in enumerate(rows):
         if cut_r and a == len(rows) - 1:
@@ -81,8 +88,8 @@ def matrix_plain(m: sympy.MatrixBase, max_rows: int = MAX_ROWS, max_cols: int = 
     [  1  20]
     [300   4]
     """
-    rows, cut_r = _kept(m.rows, max_rows)
-    cols, cut_c = _kept(m.cols, max_cols)
+    rows, cut_r = kept(m.rows, max_rows)
+    cols, cut_c = kept(m.cols, max_cols)
     grid = []
     for a, i in enumerate(rows):
         if cut_r and a == len(rows) - 1:
@@ -98,7 +105,7 @@ def matrix_plain(m: sympy.MatrixBase, max_rows: int = MAX_ROWS, max_cols: int = 
 
 def value_latex(value: Any, max_rows: int = MAX_ROWS, max_cols: int = MAX_COLS) -> str:
     """LaTeX for any SymPy value, matrices through :func:`matrix_latex`."""
-    m = _as_matrix(value)
+    m = as_matrix(value)
     if m is not None:
         return matrix_latex(m, max_rows, max_cols)
     return sympy.latex(value)
@@ -106,7 +113,7 @@ def value_latex(value: Any, max_rows: int = MAX_ROWS, max_cols: int = MAX_COLS) 
 
 def value_plain(value: Any, max_rows: int = MAX_ROWS, max_cols: int = MAX_COLS) -> str:
     """Plain text for any SymPy value, matrices through :func:`matrix_plain`."""
-    m = _as_matrix(value)
+    m = as_matrix(value)
     if m is not None:
         return matrix_plain(m, max_rows, max_cols)
     return sympy.sstr(value)

@@ -110,10 +110,6 @@ def _where(columns: Columns, mask: np.ndarray) -> Columns:
     return {name: col[mask] for name, col in columns.items()}
 
 
-def _concat(parts: list[Columns]) -> Columns:
-    return {name: np.concatenate([p[name] for p in parts]) for name in parts[0]}
-
-
 def count_windows(length: np.ndarray, span: np.ndarray, s: np.ndarray) -> np.ndarray:
     """Windows ``i = 0, 1, ...`` with ``s*i + span <= length``, counted one index at a time.
 
@@ -518,12 +514,6 @@ def output_size(input_shape, kernel_shape, stride, padding, dilation, formula) -
     return _with_parametric(outcome, "output-size", True)
 
 
-def _convention_name(padding: Any) -> str:
-    if isinstance(padding, str):
-        return padding
-    if isinstance(padding, int):
-        return f"symmetric int p = {padding}"
-    return f"explicit {padding}"
 def _convention_name(padding: Any) -> str:
     if isinstance(padding, str):
         return padding

@@ -28,7 +28,7 @@ import numpy as np
 import sympy
 
 from .. import numeric
-from ..errors import SymconvError
+from ..errors import SymconvError, TheoremError
 from ..geometry import Geometry, TransposedGeometry
 from ..operators import (
     correlation,
@@ -40,6 +40,7 @@ from ..operators import (
     zero_padding,
 )
 from ..proof import Math, Step
+from ..validation import integer
 from .common import (
     CORRELATION_INDEX,
     LAYER,
@@ -542,6 +543,7 @@ def depthwise_separable(input_shape, kernel_shape, stride, padding, dilation, in
                         out_channels, depth_multiplier) -> Outcome:
     """The product of the two operators against one correlation with the product kernel."""
     g = Geometry(input_shape, kernel_shape, stride, padding, dilation)
+    integer("depth_multiplier", depth_multiplier, minimum=1, error=TheoremError)
     mid = in_channels * depth_multiplier
     depthwise = correlation(g, in_channels, mid, groups=in_channels, kernel_name="D")
     pointwise = correlation(Geometry(g.output_shape, (1,) * g.ndim), mid, out_channels,
@@ -715,7 +717,9 @@ def _recipe_kernel(weights: sympy.NDimArray, in_channels: int, out_channels: int
     return flipped
 
 
-def _transposed_domain():
+def transposed_domain() -> list[dict[str, Any]]:
+    """The exhaustive domain of the 1-D transposed-convolution theorems, smallest first:
+    every valid geometry with ``n, k <= 3``, ``s <= 3``, ``p <= 1``, ``d <= 2``."""
     points = []
     for n in range(1, 4):
         for k in range(1, 4):
@@ -752,7 +756,7 @@ TRANSPOSED_DEFAULTS = {"input_shape": (3,), "kernel_shape": (3,), "stride": 2, "
                    "channels swapped: T = C_flip P Z.",
          latex=r"T = C_{\text{flip}}\, P\, Z,\quad P:\ (d(k-1) - p,\ d(k-1) - p + "
                r"\mathrm{op})",
-         parameters=TRANSPOSED_DEFAULTS, domain=_transposed_domain,
+         parameters=TRANSPOSED_DEFAULTS, domain=transposed_domain,
          domain_text="every valid 1-D ConvTranspose with n<=3, k<=3, s<=3, p<=1, d<=2, "
                      "output_padding < max(s, d); plus 2->3 channels, 4->2 channels in 2 "
                      "groups, and a 2-D 2x2 input (kernel 3x2, stride (2,1))")
@@ -832,5 +836,6 @@ def transposed_as_convolution(input_shape, kernel_shape, stride, padding, output
 __all__ = [
     "column_count", "depthwise_separable", "dilation", "formula_matrix", "im2col",
     "one_by_one", "pad_or_crop", "patch_matrix", "recipe_pads", "separable",
-    "stride_as_subsampling", "toeplitz", "transposed_as_convolution", "zero_inserted_kernel",
+    "stride_as_subsampling", "toeplitz", "transposed_as_convolution", "transposed_domain",
+    "zero_inserted_kernel",
 ]

@@ -21,12 +21,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 import sympy
 
 from ..errors import TheoremError
 from ..progress import progress
 from ..proof import PROOF_EVIDENCE, Proof, Step
+from ..validation import is_integer
 
 
 @dataclass(frozen=True)
@@ -84,11 +84,11 @@ class Theorem:
 
     def describe(self) -> dict[str, Any]:
         """Name, statements, parameters with defaults, and the exhaustive domain."""
-        from ..proof import _jsonable
+        from ..proof import jsonable
 
         return {"name": self.name, "family": self.family, "statement": self.statement,
                 "statement_latex": self.statement_latex,
-                "parameters": _jsonable(self.parameters), "domain": self.domain_text}
+                "parameters": jsonable(self.parameters), "domain": self.domain_text}
 
 
 REGISTRY: dict[str, Theorem] = {}
@@ -140,17 +140,6 @@ def get(name: str) -> Theorem:
         raise TheoremError(f"theorem must be a catalogue name, got {name!r}{hint} "
                            f"(see `symconv list` for all {len(REGISTRY)})")
     return REGISTRY[key]
-
-
-def is_integer(value: Any) -> bool:
-    """An integer parameter value: a Python or NumPy int, not a bool.
-
-    Examples
-    --------
-    >>> is_integer(3), is_integer(True), is_integer(3.0)
-    (True, False, False)
-    """
-    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
 
 
 #: Parameters whose values :class:`symconv.geometry.Geometry` (and its kin) validate:

@@ -24,12 +24,12 @@ import sympy
 
 from .. import numeric
 from ..errors import TheoremError, require
-from ..geometry import Geometry, _shape
+from ..geometry import Geometry, spatial_shape
 from ..operators import (
     LinearOperator,
-    _channel_blocks,
-    _combine_axes,
+    channel_blocks,
     circular_convolution,
+    combine_axes,
     correlation,
     indexed_symbols,
     input_symbols,
@@ -71,11 +71,6 @@ def flat(a: Any) -> list:
     return list(np.asarray(a, dtype=object).ravel())
 
 
-def as_object(a: sympy.NDimArray) -> np.ndarray:
-    """A SymPy array as a NumPy object array of the same shape."""
-    return np.array(flat(a), dtype=object).reshape(tuple(a.shape))
-
-
 def rotate(a: Any, turns: int, axes: tuple[int, int] = (-2, -1)) -> sympy.Array:
     """Rotate the last two axes by ``turns`` quarter turns counter-clockwise (``np.rot90``).
 
@@ -104,8 +99,8 @@ def circular_correlation(input_shape: Sequence[int], kernel_shape: Sequence[int]
     [k_{0,0,0}, k_{0,0,1},         0,         0],
     [        0,         0, k_{0,0,0}, k_{0,0,1}]])
     """
-    n = _shape("input_shape", input_shape)
-    k = _shape("kernel_shape", kernel_shape)
+    n = spatial_shape("input_shape", input_shape)
+    k = spatial_shape("kernel_shape", kernel_shape)
     s = offsets(stride, len(n))
     for axis, (na, ka, sa) in enumerate(zip(n, k, s)):
         require(sa >= 1 and na % sa == 0, f"stride[{axis}]", sa,
@@ -117,8 +112,8 @@ def circular_correlation(input_shape: Sequence[int], kernel_shape: Sequence[int]
     for na, ka, sa, oa in zip(n, k, s, out):
         i, m = np.meshgrid(np.arange(oa), np.arange(ka), indexing="ij")
         triples.append(np.stack([i.ravel(), m.ravel(), ((sa * i + m) % na).ravel()], axis=1))
-    out_flat, tap_flat, in_flat = _combine_axes(triples, out, k, n)
-    rows, cols, taps = _channel_blocks(out_flat, tap_flat, in_flat, int(np.prod(out)),
+    out_flat, tap_flat, in_flat = combine_axes(triples, out, k, n)
+    rows, cols, taps = channel_blocks(out_flat, tap_flat, in_flat, int(np.prod(out)),
                                        int(np.prod(n)), int(np.prod(k)), in_channels,
                                        out_channels, 1)
     kernel = indexed_symbols((out_channels, in_channels, *k), kernel_name)
@@ -491,7 +486,9 @@ def _rotation_domain() -> list[dict[str, Any]]:
     return points
 
 
-def _square_geometry(input_shape, kernel_shape, padding) -> Geometry:
+def square_geometry(input_shape: Any, kernel_shape: Any, padding: Any) -> Geometry:
+    """A stride-1 geometry a quarter turn maps to itself: square input and kernel,
+    the same padding on all four sides (else a :class:`TheoremError` naming the rule)."""
     g = Geometry(input_shape, kernel_shape, 1, padding)
     require(g.ndim == 2 and g.input_shape[0] == g.input_shape[1], "input_shape", input_shape,
             "must be a square 2-D grid for a quarter-turn rotation", "(n, n)",
@@ -527,7 +524,7 @@ def rotation_sides(g: Geometry, turns: int, rotate_kernel: bool, in_channels: in
 def rotation(input_shape, kernel_shape, padding, turns, rotate_kernel, in_channels,
              out_channels) -> Outcome:
     """Both sides as symbolic arrays; the kernel symbols are permuted by the rotation."""
-    g = _square_geometry(input_shape, kernel_shape, padding)
+    g = square_geometry(input_shape, kernel_shape, padding)
     lhs, rhs, c = rotation_sides(g, turns, rotate_kernel, in_channels, out_channels)
     name = r"C(R k)\,R x" if rotate_kernel else r"C(k)\,R x"
     difference = first_difference(lhs, rhs, (name.replace("\\,", " "), "R C(k) x"))
@@ -575,7 +572,7 @@ def _rotation_numeric(g: Geometry, turns: int, rotate_kernel: bool, in_channels:
          parameters={"input_shape": (3, 3), "kernel_shape": (3, 3), "padding": 1, "turns": 1})
 def rotation_not_equivariant(input_shape, kernel_shape, padding, turns) -> Outcome:
     """The symbolic difference is nonzero; a concrete integer kernel and impulse show it."""
-    g = _square_geometry(input_shape, kernel_shape, padding)
+    g = square_geometry(input_shape, kernel_shape, padding)
     lhs, rhs, c = rotation_sides(g, turns, rotate_kernel=False)
     symbolic = first_difference(lhs, rhs, ("C(k) R x", "R C(k) x"))
     w = np.arange(1, int(np.prod(g.kernel_shape)) + 1).reshape(1, 1, *g.kernel_shape)
@@ -615,5 +612,6 @@ def rotation_not_equivariant(input_shape, kernel_shape, padding, turns) -> Outco
                           "1..K^2, until the sides differ (the symbolic entries differ too)")
 
 
-__all__ = ["circular_correlation", "equivariance", "interior_rows", "rotate", "rotation",
-           "rotation_not_equivariant", "strided_equivariance"]
+__all__ = ["channel_matrix", "circular_correlation", "equivariance", "flat", "interior_rows",
+           "offsets", "rotate", "rotation", "rotation_not_equivariant", "rotation_sides",
+           "square_geometry", "strided_equivariance"]

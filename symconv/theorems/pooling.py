@@ -27,7 +27,7 @@ from ..operators import shift as shift_operator
 from ..proof import Math, Step
 from .common import comparison_step, random_integers, show
 from .engine import Outcome, first_difference, theorem
-from .equivariance import _square_geometry, channel_matrix, flat, offsets, rotate
+from .equivariance import channel_matrix, flat, offsets, rotate, square_geometry
 
 FAMILY = "pooling"
 
@@ -425,7 +425,7 @@ def rotation_invariant_pooling(input_shape, kernel_shape, padding, orientations)
     """The sets of responses to ``x`` and ``R x`` are equal, so their maxima are equal."""
     require(orientations in (1, 2, 3, 4), "orientations", orientations,
             "must count quarter-turn rotations of the kernel", "1, 2, 3, 4", error=TheoremError)
-    g = _square_geometry(input_shape, kernel_shape, padding)
+    g = square_geometry(input_shape, kernel_shape, padding)
     x = input_symbols((1, *g.input_shape))
     plain = bank_responses(g, orientations, x)
     rotated = bank_responses(g, orientations, rotate(x, 1))

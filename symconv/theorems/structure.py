@@ -52,8 +52,6 @@ from .engine import Outcome, first_difference, theorem
 #: Largest layer (stored entries of C) compared by expanding SymPy objects; larger layers
 #: are compared on their coefficient maps (exact, :mod:`symconv.sparse`).
 SYMPY_ENTRIES = 4000
-#: Largest layer (stored entries of C) that the naive NumPy oracle cross-checks at full size.
-ORACLE_ENTRIES = 4000
 #: Rows and columns of the top-left corner shown for large matrices.
 CORNER = 12
 
@@ -313,7 +311,7 @@ def _index_steps(result: IndexComparison, what: str) -> tuple[Step, ...]:
 
 def _large(g: Geometry, in_channels: int, out_channels: int, groups: int) -> bool:
     """Whether C has more than :data:`SYMPY_ENTRIES` stored entries (estimated cheaply)."""
-    per_axis = [len(operators._window_triples(o, k, n, s, pb, d)) for o, k, n, s, d, (pb, _)
+    per_axis = [len(operators.window_triples(o, k, n, s, pb, d)) for o, k, n, s, d, (pb, _)
                 in zip(g.output_shape, g.kernel_shape, g.input_shape, g.stride, g.dilation,
                        g.pads)]
     return int(np.prod(per_axis)) * out_channels * (in_channels // groups) > SYMPY_ENTRIES
@@ -485,4 +483,5 @@ def flip(input_shape, kernel_shape, stride, padding, dilation, in_channels, out_
     return Outcome(holds, steps, difference or back, numeric=agrees)
 
 
-__all__ = ["adjoint", "flip", "transpose"]
+__all__ = ["IndexComparison", "adjoint", "compare_index_forms", "flip", "matching_transposed",
+           "small_layers", "transpose", "twin_geometry", "with_index_proof"]
