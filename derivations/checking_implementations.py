@@ -10,10 +10,15 @@ exercise writes it, then with three mistakes students make:
 3. the kernel's two spatial axes read the wrong way round (``w[f, :, j, i]``).
 
 ``symconv.check_implementation`` lifts each one to its exact symbolic matrix at every
-2-D geometry of a small domain (zero bias: the lift needs a bilinear function, and a
-bias is refused by name), compares it with the correlation symconv builds, and says
+2-D geometry of a small domain: inputs n x m and kernels K x L of every size in it,
+square or not (zero bias: the lift needs a bilinear function, and a bias is refused by
+name), compares it with the correlation symconv builds, and says
 which known mistake a refuted one makes. Run ``python derivations/checking_implementations.py``;
 exits 1 if any verdict or diagnosis is not the expected one.
+
+Bug 3 is checked on square kernels (``K = L``): on a K x L kernel with K != L the
+transposed kernel no longer matches the window and NumPy broadcasts the product into
+a sum over every pair of taps, which is none of the known variants (the check says so).
 """
 
 import sys
@@ -24,6 +29,7 @@ import symconv as sc
 from symconv.lift import NotBilinearError
 
 DOMAIN = "1 <= n <= 4, 1 <= K <= 3, 1 <= s <= 2, 0 <= p <= 1, d = 1"
+SQUARE_KERNELS = "1 <= n <= 4, K = 2, L = 2, 1 <= s <= 2, 0 <= p <= 1, d = 1"
 
 
 def conv_forward_naive(x, w, b, conv_param, output_size_plus_one=1, flip=False,
@@ -59,19 +65,21 @@ def adapter(bias=0.0, **bug):
 
 
 CASES = [
-    ("as written", {}, "verified", None),
-    ("bug 1: output size without + 1", {"output_size_plus_one": 0}, "refuted",
+    ("as written", {}, DOMAIN, "verified", None),
+    ("bug 1: output size without + 1", {"output_size_plus_one": 0}, DOMAIN, "refuted",
      "output size off by one window (one too few)"),
-    ("bug 2: kernel flipped", {"flip": True}, "refuted", "kernel flipped"),
-    ("bug 3: kernel axes read the wrong way round", {"swap_axes": True}, "refuted",
-     "kernel axes transposed"),
+    ("bug 2: kernel flipped", {"flip": True}, DOMAIN, "refuted", "kernel flipped"),
+    ("bug 3: kernel axes read the wrong way round", {"swap_axes": True}, SQUARE_KERNELS,
+     "refuted", "kernel axes transposed"),
+    ("bug 3 on non-square kernels", {"swap_axes": True}, DOMAIN, "refuted",
+     "none of the known variants"),
 ]
 
 
 def main() -> int:
     unexpected = []
-    for title, bug, verdict, diagnosis in CASES:
-        proof = sc.check_implementation(adapter(**bug), "correlation", domain=DOMAIN, ndim=2)
+    for title, bug, domain, verdict, diagnosis in CASES:
+        proof = sc.check_implementation(adapter(**bug), "correlation", domain=domain, ndim=2)
         print(f"\n##### {title}  (expected: {verdict}"
               + (f", {diagnosis})" if diagnosis else ")"))
         print(proof.text())

@@ -18,31 +18,43 @@ from symconv.testing import assert_conv_equivalent
 
 
 def naive(x, w, stride=1, padding=0, dilation=1, groups=1, *, flip=False, pads=None,
-          extra=0, from_end=False, swap_axes=False, channels="groups", ignore_dilation=False):
-    """Loop correlation in symconv's layouts, with one optional mistake."""
+          extra=0, from_end=False, swap_axes=False, channels="groups", ignore_dilation=False,
+          sizes="own"):
+    """Loop correlation in symconv's layouts (any sizes per axis), with one optional mistake.
+
+    ``sizes="swapped"``: the output size of each axis computed from the other axis's
+    input size (height and width swapped: right on square inputs only);
+    ``channels="outputs from inputs"``: as many output channels as input channels.
+    """
     ndim = x.ndim - 1
-    k = w.shape[2]
+    ks = w.shape[2:]
+    strides = stride if isinstance(stride, tuple) else (stride,) * ndim
+    paddings = padding if isinstance(padding, tuple) else (padding,) * ndim
     d = 1 if ignore_dilation else dilation
-    before, after = pads if pads is not None else (padding, padding)
-    xp = np.pad(x, [(0, 0)] + [(before, after)] * ndim)
-    span = d * (k - 1) + 1
-    out = (xp.shape[1] - span) // stride + 1 + extra
-    start = (xp.shape[1] - span) % stride if from_end else 0
+    before_after = [pads if pads is not None else (p, p) for p in paddings]
+    xp = np.pad(x, [(0, 0)] + before_after)
+    spans = [d * (k - 1) + 1 for k in ks]
+    source = list(range(ndim))[::-1] if sizes == "swapped" else list(range(ndim))
+    outs = [(xp.shape[1 + a] - span) // s + 1 + extra
+            for a, span, s in zip(source, spans, strides)]
+    starts = [(xp.shape[1 + a] - span) % s if from_end else 0
+              for a, (span, s) in enumerate(zip(spans, strides))]
     kernel = w[(...,) + (slice(None, None, -1),) * ndim] if flip else w
     if swap_axes:
         kernel = np.swapaxes(kernel, 2, 3)
     c, per = x.shape[0], w.shape[1]
-    y = np.zeros((w.shape[0],) + (out,) * ndim)
-    for o, i in itertools.product(range(w.shape[0]), range(per)):
+    n_out = c if channels == "outputs from inputs" else w.shape[0]
+    y = np.zeros((n_out, *outs))
+    for o, i in itertools.product(range(n_out), range(per)):
         group = o // (w.shape[0] // groups)
         ci = i * groups + group if channels == "interleaved" else group * per + i
         sources = range(c) if channels == "ignored" else [ci]
-        for src, pos in itertools.product(sources, itertools.product(range(out), repeat=ndim)):
+        for src, pos in itertools.product(sources, itertools.product(*map(range, outs))):
             if channels == "ignored" and src % per != i:
                 continue
-            for m in itertools.product(range(k), repeat=ndim):
-                j = tuple(stride * p + start + d * mm for p, mm in zip(pos, m))
-                if all(0 <= jj < xp.shape[1] for jj in j):
+            for m in itertools.product(*map(range, ks)):
+                j = tuple(s * p + b + d * mm for s, p, b, mm in zip(strides, pos, starts, m))
+                if all(0 <= jj < size for jj, size in zip(j, xp.shape[1:])):
                     y[(o, *pos)] += kernel[(o, i, *m)] * xp[(src, *j)]
     return y
 
@@ -87,10 +99,53 @@ def test_each_known_mistake_is_refuted_and_named(mistake, diagnosis, domain):
 
 
 def test_kernel_axes_transposed_in_2d():
-    p = sc.check_implementation(bug(swap_axes=True), domain="n <= 3, K <= 2, s = 1, p = 0, d = 1",
-                                ndim=2)
+    # square kernels only: the planted bug indexes w[..., b, a] and raises on K != L
+    p = sc.check_implementation(bug(swap_axes=True),
+                                domain="n <= 3, K = 2, L = 2, s = 1, p = 0, d = 1", ndim=2)
     assert (p.verdict, p.diagnosis) == ("refuted", "kernel axes transposed")
-    assert (p.counterexample["n"], p.counterexample["K"]) == (2, 2)
+    assert [p.counterexample[v] for v in "nKmL"] == [2, 2, 2, 2]
+
+
+def test_right_on_square_inputs_only_is_refuted_at_the_smallest_non_square_input():
+    domain = "n <= 3, K <= 2, s = 1, p = 0, d = 1"
+    p = sc.check_implementation(bug(sizes="swapped"), domain=domain, ndim=2)
+    assert (p.verdict, p.diagnosis) == (
+        "refuted", "input height and width swapped (right on square inputs only)")
+    example = p.counterexample
+    assert [example[v] for v in "nmKL"] == [1, 2, 1, 1]
+    assert (example["implementation_output_shape"], example["reference_output_shape"]) == \
+        ((1, 2, 1), (1, 1, 2))
+
+
+def test_channel_mapping_wrong_only_when_in_differs_from_out():
+    wrong = bug(channels="outputs from inputs")
+    assert sc.check_implementation(wrong, domain="n <= 3, K <= 2, c = 2, o = 2, g <= 2"
+                                   ).verdict == "verified"
+    p = sc.check_implementation(wrong, domain="n <= 3, K <= 2, s = 1, p = 0, d = 1, c <= 2")
+    assert (p.verdict, p.diagnosis) == (
+        "refuted", "wrong channel/group mapping (as many output channels as input channels)")
+    assert (p.counterexample["c"], p.counterexample["o"]) == (1, 2)
+
+
+def test_in_and_out_channels_groups_and_per_axis_strides_and_pads_are_verified():
+    domain = ("n <= 3, m <= 3, K <= 2, L <= 2, s = 1, t <= 2, p = 0, q <= 1, d = 1, "
+              "c <= 2, o <= 4, g <= 2")
+    p = sc.check_implementation(naive, domain=domain, ndim=2)
+    assert p.verdict == "verified", p.text()
+    assert "1<=t<=2" in p.domain and "1<=o<=4" in p.domain
+
+
+def test_domain_names_follow_their_leaders_and_refuse_other_dimensions():
+    from symconv.implementations import domain_ranges
+
+    ranges = domain_ranges("n <= 3, K = 2, c <= 2", {}, "correlation", 2)
+    assert (ranges["m"], ranges["L"], ranges["o"]) == ((1, 3), (2, 2), (1, 2))
+    assert "t" not in ranges and "q" not in ranges
+    assert "m" not in domain_ranges("n <= 3", {}, "correlation", 1)
+    with pytest.raises(DomainError, match="2-D only"):
+        domain_ranges("m <= 3", {}, "correlation", 1)
+    with pytest.raises(DomainError, match="no d, g, o"):
+        domain_ranges("g <= 2", {}, "avg_pool", 1)
 
 
 def test_counterexample_is_the_smallest_with_both_symbolic_values():
@@ -156,6 +211,15 @@ def test_assert_conv_equivalent_renders_the_counterexample():
 
 torch = pytest.importorskip("torch")
 F = torch.nn.functional
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_torch_thread():
+    """Tiny convolutions: one thread is ~10x faster per call than several on a busy machine."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
 
 
 def torch_conv(function):
