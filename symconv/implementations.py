@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import inspect
 import itertools
 import math
 import sys
@@ -251,8 +252,9 @@ def check_implementation(fn: Callable[..., Any], reference: str = "correlation",
         x of shape ``(c, *spatial)`` and w ``(o, c/g, *kernel)`` (the transposed layout
         ``(c, o/g, *kernel)`` for ``"transposed_convolution"``); ``groups`` is passed
         only when it is not 1. For ``"avg_pool"``: ``fn(x, kernel_size=, stride=,
-        padding=)`` (plus ``ceil_mode`` / ``count_include_pad`` when they are not
-        PyTorch's defaults). Stride and padding are ints, or per-axis tuples when the
+        padding=)``, plus ``ceil_mode`` and ``count_include_pad`` if fn's signature
+        takes them (a function of one convention is checked against the one named
+        here). Stride and padding are ints, or per-axis tuples when the
         domain bounds ``t`` or ``q``; an avg-pool ``kernel_size`` in 2-D is ``(K, L)``.
     reference : str
         One of :data:`REFERENCES`: PyTorch's ``conv``, its flipped-kernel
@@ -340,13 +342,21 @@ def fn_keywords(point: dict[str, int], reference: str, ndim: int,
         "padding": tuple(a[3] for a in axes) if "q" in point else point["p"]}
     if reference == "avg_pool":
         size = tuple(a[1] for a in axes)
-        defaults = {"count_include_pad": True, "ceil_mode": False}
-        return {"kernel_size": size if ndim == 2 else size[0], **kwargs,
-                **{k: v for k, v in options.items() if defaults[k] != v}}
+        return {"kernel_size": size if ndim == 2 else size[0], **kwargs, **options}
     kwargs["dilation"] = point["d"]
     if point["g"] != 1:
         kwargs["groups"] = point["g"]
     return kwargs
+
+
+def _accepts(fn: Callable[..., Any], keyword: str) -> bool:
+    """Whether ``fn`` takes ``keyword`` (a named parameter or ``**kwargs``)."""
+    try:
+        parameters = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):  # no signature (a builtin): tell it everything
+        return True
+    return any(p.name == keyword and p.kind != p.POSITIONAL_ONLY or p.kind == p.VAR_KEYWORD
+               for p in parameters)
 
 
 def _lift_at(fn: Callable[..., Any], point: dict, reference: str, ndim: int,
@@ -355,6 +365,7 @@ def _lift_at(fn: Callable[..., Any], point: dict, reference: str, ndim: int,
     n, k = tuple(a[0] for a in axes), tuple(a[1] for a in axes)
     kwargs = fn_keywords(point, reference, ndim, options)
     if reference == "avg_pool":
+        kwargs = {k: v for k, v in kwargs.items() if k not in options or _accepts(fn, k)}
         return lift_linear(fn, n, channels=point["c"], max_denominator=math.prod(k), **kwargs)
     groups = kwargs.pop("groups", 1)
     return lift(fn, n, k, in_channels=point["c"], out_channels=point["o"], groups=groups,
@@ -548,6 +559,9 @@ def register_cli(sub: Any) -> None:
     p.add_argument("--reference", default="correlation", choices=REFERENCES)
     p.add_argument("--domain", help='e.g. "1 <= n <= 7, 1 <= K <= 3, s = 1"')
     p.add_argument("--ndim", type=int, default=1, choices=(1, 2))
+    p.add_argument("--exclude-pad", action="store_true",
+                   help="avg_pool: PyTorch's count_include_pad=False")
+    p.add_argument("--ceil-mode", action="store_true", help="avg_pool: ceil_mode=True")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=_cmd_check_impl)
 
@@ -558,7 +572,9 @@ def _cmd_check_impl(args: argparse.Namespace) -> int:
     if "" not in sys.path:  # a module in the working directory, as python -m would find it
         sys.path.insert(0, "")
     proof = check_implementation(load_function(args.target), args.reference,
-                                 domain=args.domain, ndim=args.ndim)
+                                 domain=args.domain, ndim=args.ndim,
+                                 count_include_pad=not args.exclude_pad,
+                                 ceil_mode=args.ceil_mode)
     print(proof.to_json() if args.json else proof.text())
     if not args.json and proof.diagnosis:
         print(f"Diagnosis: {proof.diagnosis}")

@@ -13,7 +13,7 @@ import pytest
 import symconv as sc
 from symconv.cli import main
 from symconv.implementations import NO_VARIANT, DomainError
-from symconv.lift import ImplementationError
+from symconv.lift import ImplementationError, NotBilinearError
 from symconv.testing import assert_conv_equivalent
 
 
@@ -266,6 +266,76 @@ def test_transposed_scatter_off_by_the_padding_is_named():
 
 
 # ---------------------------------------------------------------------------
+# Average pooling: exact rational coefficients, PyTorch's conventions by name
+# ---------------------------------------------------------------------------
+
+def torch_pool(function):
+    def fn(x, kernel_size, stride, padding, **kw):
+        return function(torch.from_numpy(x)[None], kernel_size, stride, padding, **kw)[0].numpy()
+    fn.__name__ = function.__name__
+    return fn
+
+
+@pytest.mark.parametrize("count_include_pad, ceil_mode", list(itertools.product((True, False),
+                                                                                repeat=2)))
+@pytest.mark.parametrize("function, ndim, domain", [
+    (F.avg_pool1d, 1, "n <= 7, K <= 3, s <= 3, p <= 1, c <= 2"),
+    (F.avg_pool2d, 2, "n <= 4, K <= 2, s <= 2, p <= 1"),
+])
+def test_torch_avg_pool_is_verified(function, ndim, domain, count_include_pad, ceil_mode):
+    p = sc.check_implementation(torch_pool(function), "avg_pool", domain=domain, ndim=ndim,
+                                count_include_pad=count_include_pad, ceil_mode=ceil_mode)
+    assert p.verdict == "verified", p.text()
+    assert p.parameters == {"reference": "avg_pool", "count_include_pad": count_include_pad,
+                            "ceil_mode": ceil_mode}
+
+
+def mean_pool(x, kernel_size, stride, padding, divisor="window"):
+    """Average pool by loops; the divisor: the whole window, or the real samples only."""
+    n = x.shape[-1]
+    out = (n + 2 * padding - kernel_size) // stride + 1
+    y = np.zeros((x.shape[0], out))
+    for i in range(out):
+        low, high = max(i * stride - padding, 0), min(i * stride - padding + kernel_size, n)
+        y[:, i] = x[:, low:high].sum(axis=-1) / (kernel_size if divisor == "window"
+                                                 else high - low)
+    return y
+
+
+def real_divisor(x, kernel_size, stride, padding):
+    return mean_pool(x, kernel_size, stride, padding, divisor="real")
+
+
+@pytest.mark.parametrize("fn, count_include_pad, diagnosis", [
+    (real_divisor, True, "divisor excludes the padding (count_include_pad=False)"),
+    (mean_pool, False, "divisor counts the padding (count_include_pad=True)"),
+])
+def test_a_wrong_divisor_is_refuted_and_named(fn, count_include_pad, diagnosis):
+    domain = "n <= 4, K <= 3, s <= 2, p <= 1"
+    assert sc.check_implementation(fn, "avg_pool", domain=domain,
+                                   count_include_pad=not count_include_pad).verdict == "verified"
+    p = sc.check_implementation(fn, "avg_pool", domain=domain,
+                                count_include_pad=count_include_pad)
+    assert (p.verdict, p.diagnosis) == ("refuted", diagnosis)
+    assert [p.counterexample[v] for v in "nKsp"] == [1, 2, 1, 1]
+    assert {p.counterexample["implementation"], p.counterexample["reference"]} == \
+        {"x_{0,0}", "x_{0,0}/2"}
+
+
+def test_a_pool_lift_reads_exact_fractions_and_refuses_a_guess():
+    from symconv.lift import lift_linear
+
+    op = lift_linear(mean_pool, (5,), max_denominator=3, kernel_size=3, stride=2, padding=1)
+    assert op.matrix == sc.avg_pool((5,), (3,), stride=2, padding=1).matrix
+    with pytest.raises(ImplementationError, match="denominator at most 3"):
+        lift_linear(lambda x, **kw: mean_pool(x, **kw) * 3 / 7, (5,), max_denominator=3,
+                    kernel_size=3, stride=2, padding=1)
+    with pytest.raises(NotBilinearError,
+                       match="check 'additive in x'"):
+        lift_linear(lambda x, **kw: np.maximum(x[:, :-1], x[:, 1:]), (5,), max_denominator=2)
+
+
+# ---------------------------------------------------------------------------
 # The command line
 # ---------------------------------------------------------------------------
 
@@ -283,6 +353,15 @@ def test_cli_refuted_prints_the_diagnosis(capsys):
 
 
 flipped = bug(flip=True)
+
+
+def test_cli_avg_pool_conventions(capsys):
+    target = "tests.test_implementations:real_divisor"
+    assert main(["check-impl", target, "--reference", "avg_pool", "--domain",
+                 "n <= 4, K <= 2, p <= 1", "--exclude-pad"]) == 4
+    assert main(["check-impl", target, "--reference", "avg_pool", "--domain",
+                 "n <= 4, K <= 2, p <= 1"]) == 1
+    assert "Diagnosis: divisor excludes the padding" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("target, message", [
