@@ -57,6 +57,7 @@ from .implementation_variants import (
     pool_reference,
 )
 from .lift import ImplementationError, lift, lift_linear
+from .matrix_comparison import comparison_step
 from .operators import LinearOperator, correlation, indexed_symbols, transposed_convolution
 from .proof import Math, Proof, Step
 
@@ -305,6 +306,7 @@ def check_implementation(fn: Callable[..., Any], reference: str = "correlation",
             diagnosis = diagnose(lifted, right, reference, point, ndim, options)
             example, display = _counterexample(point, lifted, right, where)
             steps = _steps(number, calls, trials, example, diagnosis, display, reference)
+            steps.append(comparison_step(lifted, right, diagnosis))
             return Proof("implementation", statement, latex, {"reference": reference, **options},
                          "refuted", ["symbolic"], counterexample=example, domain=text,
                          scope="all sizes", diagnosis=diagnosis, steps=steps)

@@ -157,6 +157,52 @@ def test_counterexample_is_the_smallest_with_both_symbolic_values():
     assert example["reference"] == "k_{0,0,1}*x_{0,0}"
 
 
+def test_the_refutation_shows_both_matrices_with_the_differences_marked():
+    p = sc.check_implementation(bug(flip=True), domain=SMALL)
+    step = p.steps[-1]
+    assert step.title == "Matrices" and step.text.endswith("Diagnosis: kernel flipped.")
+    assert step.math[0].plain.splitlines() == ["fn:            reference:",
+                                               "[k_{0,0,0}]    [k_{0,0,1}]",
+                                               "[k_{0,0,1}]    [k_{0,0,0}]"]
+    assert p.latex().count(r"\boxed{") == 4 and p.markdown().count(r"\boxed{") == 4
+    assert "[k_{0,0,1}]" in p.text()
+
+
+def test_a_large_comparison_shows_the_rows_around_the_first_difference(tmp_path):
+    import shutil
+
+    from symconv.matrix_comparison import MAX_COLS, MAX_ROWS, comparison_step
+
+    g = sc.Geometry((6, 5), (3, 2), stride=1, padding=1)
+    right = sc.correlation(g, 2, 2)
+    wrong = replace_rows_after(right, 20)
+    step = comparison_step(wrong, right, None)
+    assert "Shown: rows 19..22" in step.text and "above" in step.text
+    fn_rows = step.math[0].plain.splitlines()[1:]
+    assert len(fn_rows) == MAX_ROWS and fn_rows[0].count("[") == 0
+    assert fn_rows[1].count("[") == fn_rows[1].count("k_")
+    assert all(len(line.split()) <= MAX_COLS for line in fn_rows)
+    pdflatex = shutil.which("pdflatex")
+    if pdflatex is None:
+        pytest.skip("pdflatex not installed")
+    proof = sc.check_implementation(bug(flip=True), domain="n <= 3, K <= 2, s = 1, p = 1, c = 2",
+                                    ndim=2)
+    proof.steps.append(step)
+    (tmp_path / "doc.tex").write_text(proof.latex(standalone=True), encoding="utf-8")
+    run = subprocess.run([pdflatex, "-interaction=nonstopmode", "-halt-on-error", "doc.tex"],
+                         cwd=tmp_path, capture_output=True, timeout=120, check=False)
+    log = (tmp_path / "doc.log").read_text(encoding="latin-1")
+    assert run.returncode == 0 and "Overfull" not in log
+
+
+def replace_rows_after(op, row):
+    """``op`` with every entry of the rows from ``row`` on taking the next kernel tap."""
+    from dataclasses import replace
+
+    taps = np.where(op.rows >= row, (op.taps + 1) % len(op.kernel_flat), op.taps)
+    return replace(op, taps=taps)
+
+
 def test_a_wrong_output_shape_is_refuted_with_both_shapes():
     p = sc.check_implementation(bug(extra=1), domain=SMALL)
     assert p.counterexample["implementation_output_shape"] != \
