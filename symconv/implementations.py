@@ -46,6 +46,7 @@ import numpy as np
 import sympy
 
 from . import lift as lift_module
+from .domain import domain_points_count, domain_text
 from .domain import parse_domain as read_domain
 from .errors import SymconvError, describe
 from .geometry import Geometry, TransposedGeometry
@@ -80,6 +81,8 @@ FOLLOWS = {"m": "n", "L": "K", "o": "c"}
 #: Size names a reference does not have.
 UNUSED = {"avg_pool": ("d", "g", "o")}
 _UNBOUNDED = (-(2**62), 2**62)
+#: Most points of a domain an implementation check enumerates (before any call of fn).
+MAX_POINTS = 100_000
 
 
 class DomainError(SymconvError):
@@ -283,8 +286,16 @@ def check_implementation(fn: Callable[..., Any], reference: str = "correlation",
                                    ", ".join(REFERENCES)))
     if ndim not in (1, 2):
         raise DomainError(describe("ndim", ndim, "must be 1 or 2", "1, 2"))
+    if not callable(fn):
+        raise ImplementationError(describe("fn", type(fn).__name__, "must be callable",
+                                           "a function fn(x, w, **kwargs)"))
     options = _options(reference, count_include_pad, ceil_mode)
     ranges = domain_ranges(domain, _fixed(fixed), reference, ndim)
+    if domain_points_count(ranges) > MAX_POINTS:
+        raise DomainError(describe("domain", domain_text(ranges), "must have at most "
+                                   f"{MAX_POINTS} points (symconv.implementations.MAX_POINTS) "
+                                   f"to enumerate, has {domain_points_count(ranges)}",
+                                   "narrower bounds"))
     text = _domain_text(ranges, ndim, reference)
     convention = "".join(f", {k}={v}" for k, v in options.items())
     statement = f"{getattr(fn, '__name__', 'fn')} computes {reference}{convention} at every size"
@@ -544,8 +555,9 @@ def load_function(target: str) -> Callable[..., Any]:
     try:
         module = importlib.import_module(module_name)
     except Exception as error:  # noqa: BLE001 - the user's module: report, never crash
+        first = (str(error).splitlines() or [""])[0]
         raise ImplementationError(describe("MODULE:FUNCTION", target, "does not import",
-                                           f"{type(error).__name__}: {error}")) from error
+                                           f"{type(error).__name__}: {first}")) from error
     fn = getattr(module, function_name, None)
     if not callable(fn):
         raise ImplementationError(describe("MODULE:FUNCTION", target,

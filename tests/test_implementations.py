@@ -244,6 +244,48 @@ def test_bad_arguments(kwargs, message):
         sc.check_implementation(naive, **kwargs)
 
 
+def raises_inside(x, w, **kw):
+    raise ValueError("bad axis\nsecond line")
+
+
+@pytest.mark.parametrize("fn, reference, message", [
+    (raises_inside, "correlation", r"fn raises_inside raised ValueError: bad axis \(called"),
+    (lambda x, w, **kw: naive(x, w, **kw)[0], "correlation", "output shape .* must be"),
+    (lambda x, w, **kw: naive(x, w, **kw).astype(complex), "correlation", "dtype .* must be"),
+    (lambda x, w, **kw: naive(x, w, **kw) * np.nan, "correlation", "NaN or infinity"),
+    ("conv", "correlation", "fn must be callable"),
+    (lambda x, **kw: 1 / 0, "avg_pool", "raised ZeroDivisionError: division by zero"),
+    (lambda x, **kw: x[:, :1] * np.inf, "avg_pool", "NaN or infinity"),
+    (lambda x, **kw: x[:, :1] * 0.3, "avg_pool", "denominator at most"),
+])
+def test_bad_implementations_are_named_errors_in_one_line(fn, reference, message):
+    with pytest.raises(ImplementationError, match=message) as info:
+        sc.check_implementation(fn, reference, domain="n <= 3, K <= 2")
+    assert "\n" not in str(info.value)
+
+
+def test_not_callable_is_refused_even_on_an_empty_domain():
+    with pytest.raises(ImplementationError, match="fn must be callable"):
+        sc.check_implementation(None, domain="n <= 2, K = 3, p = 0, d = 1")
+
+
+def test_a_runaway_domain_or_lift_is_refused_before_any_call(monkeypatch):
+    from symconv.lift import lift_linear
+
+    calls = []
+
+    def counted(x, **kw):
+        calls.append(1)
+        return x
+
+    with pytest.raises(DomainError, match="at most 100000 points"):
+        sc.check_implementation(counted, domain="n <= 1000, K <= 100, s <= 10")
+    monkeypatch.setenv("SYMCONV_MAX_SYMBOLIC_ENTRIES", "100")
+    with pytest.raises(sc.SymconvError, match="lift of counted"):
+        lift_linear(counted, (20,), max_denominator=1)
+    assert calls == []
+
+
 def test_assert_conv_equivalent_renders_the_counterexample():
     assert_conv_equivalent(naive, domain=SMALL)
     with pytest.raises(AssertionError, match="kernel flipped, at n=1, K=2") as info:
@@ -422,6 +464,26 @@ def test_cli_bad_input_exits_2_without_traceback(target, message):
     assert result.returncode == 2
     assert message in result.stderr and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_cli_a_module_that_raises_on_import_and_bad_options_exit_2(tmp_path):
+    from pathlib import Path
+
+    (tmp_path / "broken_conv.py").write_text("raise RuntimeError('no GPU here\\nmore')\n")
+    root = str(Path(__file__).resolve().parent.parent)
+    env = {**__import__("os").environ, "PYTHONPATH": root + __import__("os").pathsep
+           + str(tmp_path)}
+    for argv, message, lines in [
+        (["broken_conv:conv"], "does not import, got 'broken_conv:conv' (valid: RuntimeError: "
+                               "no GPU here)", 1),
+        (["numpy:add", "--exclude-pad"], "count_include_pad / ceil_mode must keep", 1),
+        (["numpy:add", "--domain", "n <"], "domain is not valid text at column 4", 4),  # caret
+    ]:
+        result = subprocess.run([sys.executable, "-m", "symconv", "check-impl", *argv],
+                                capture_output=True, text=True, env=env, cwd=tmp_path)
+        assert result.returncode == 2, result.stderr
+        assert message in result.stderr and "Traceback" not in result.stderr
+        assert len(result.stderr.strip().splitlines()) == lines
 
 
 def test_errors_are_symconv_errors():
