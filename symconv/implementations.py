@@ -395,7 +395,7 @@ def _steps(points: int, calls: int, trials: int, example: dict | None,
            reference: str = "correlation") -> list[Step]:
     assumption = ("linear in x; this was checked in {trials} trials on random integer inputs "
                   "(additivity, homogeneity, zero input, repeatability, the lift reproducing "
-                  "fn to 1e-12 relative)" if reference == "avg_pool" else
+                  "fn to 1e-12 of its largest output)" if reference == "avg_pool" else
                   "bilinear in (x, w); this was checked in {trials} trials on random integer "
                   "pairs (additivity, homogeneity, zero kernel and input, repeatability, the "
                   "lift reproducing fn)").format(trials=trials)

@@ -294,13 +294,16 @@ def lift_linear(fn: Callable[..., Any], input_shape: Sequence[int], *, channels:
     """The operator of ``fn(x, **fn_kwargs)``, linear in ``x``, with exact rational entries.
 
     Each input entry is probed alone (``x = e_j``: ``channels x prod(input_shape)``
-    calls). A value ``v`` of the output is read back as the fraction
+    calls), after a lift whose matrix could exceed the symbolic-entry limit (estimated
+    as ``channels x prod(input_shape) x max_denominator``) is refused before any call.
+    A value ``v`` of the output is read back as the fraction
     ``Fraction(v).limit_denominator(max_denominator)`` (e.g. the window size of an
     average pool) and accepted only if it is within ``1e-12 |v|`` of ``v``; otherwise
     the lift is refused, never guessed. Then linearity is checked on
     :data:`BILINEARITY_TRIALS` random integer inputs (zero input, additivity,
     homogeneity, repeatability) and the lifted operator must reproduce ``fn`` on them
-    to 1e-12 relative (floats divide inexactly; the coefficients themselves are exact).
+    to within 1e-12 of the largest output (floats divide and sum inexactly; the
+    coefficients themselves are exact).
 
     Examples
     --------
@@ -321,7 +324,9 @@ def lift_linear(fn: Callable[..., Any], input_shape: Sequence[int], *, channels:
         raise ImplementationError(describe("max_denominator", max_denominator,
                                            "must be a positive integer", "1, 2, 3, ..."))
     x_shape = (channels, *n)
-    require_symbolic_size(channels * math.prod(n) ** 2,
+    # the most entries an average pool of windows of <= max_denominator entries, stride >= 1,
+    # has: each input entry lies in at most max_denominator windows
+    require_symbolic_size(channels * math.prod(n) * max_denominator,
                           f"lift of {getattr(fn, '__name__', 'fn')}.matrix")
     call = _Counted(fn, fn_kwargs, len(n), channels)
     rows, cols, coeffs = [], [], []
@@ -353,11 +358,13 @@ def _fraction(value: float, max_denominator: int, name: str) -> sympy.Rational:
 
 
 def _check_linear(call: _Counted, x_shape, rng, rows, cols, coeffs) -> None:
-    """Linearity in x on random integer inputs, and the lift reproducing fn (1e-12 relative)."""
+    """Linearity in x on random integer inputs, and the lift reproducing fn (to 1e-12 of the
+    largest output)."""
     scale = np.array([float(a) for a in coeffs])
 
-    def close(a: np.ndarray, b: np.ndarray) -> bool:
-        return bool(np.all(np.abs(a - b) <= 1e-12 * np.maximum(np.abs(a), np.abs(b)) + 1e-300))
+    def close(a: np.ndarray, b: np.ndarray) -> bool:  # within 1e-12 of the largest output
+        largest = max(float(np.abs(a).max(initial=0)), float(np.abs(b).max(initial=0)), 1.0)
+        return bool(np.all(np.abs(a - b) <= 1e-12 * largest))
 
     if np.any(call(np.zeros(x_shape), None)):
         _fail("zero input gives zero", "fn(0) != 0 (an offset?)")
