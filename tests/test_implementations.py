@@ -34,7 +34,8 @@ def naive(x, w, stride=1, padding=0, dilation=1, groups=1, *, flip=False, pads=N
     before_after = [pads if pads is not None else (p, p) for p in paddings]
     xp = np.pad(x, [(0, 0)] + before_after)
     spans = [d * (k - 1) + 1 for k in ks]
-    source = list(range(ndim))[::-1] if sizes == "swapped" else list(range(ndim))
+    source = {"own": list(range(ndim)), "swapped": list(range(ndim))[::-1],
+              "first": [0] * ndim}[sizes]
     outs = [(xp.shape[1 + a] - span) // s + 1 + extra
             for a, span, s in zip(source, spans, strides)]
     starts = [(xp.shape[1 + a] - span) % s if from_end else 0
@@ -106,15 +107,22 @@ def test_kernel_axes_transposed_in_2d():
     assert [p.counterexample[v] for v in "nKmL"] == [2, 2, 2, 2]
 
 
-def test_right_on_square_inputs_only_is_refuted_at_the_smallest_non_square_input():
+@pytest.mark.parametrize("sizes, diagnosis", [
+    ("swapped", "input height and width swapped (right on square inputs only)"),
+    ("first", "the first axis's size used for every axis (right on square inputs only)"),
+])
+def test_right_on_square_inputs_only_is_refuted_at_the_smallest_non_square_input(sizes,
+                                                                                  diagnosis):
     domain = "n <= 3, K <= 2, s = 1, p = 0, d = 1"
-    p = sc.check_implementation(bug(sizes="swapped"), domain=domain, ndim=2)
-    assert (p.verdict, p.diagnosis) == (
-        "refuted", "input height and width swapped (right on square inputs only)")
+    assert sc.check_implementation(bug(sizes=sizes), domain=domain + ", m = 3, n = 3",
+                                   ndim=2).verdict == "verified"
+    p = sc.check_implementation(bug(sizes=sizes), domain=domain, ndim=2)
+    assert (p.verdict, p.diagnosis) == ("refuted", diagnosis)
     example = p.counterexample
     assert [example[v] for v in "nmKL"] == [1, 2, 1, 1]
-    assert (example["implementation_output_shape"], example["reference_output_shape"]) == \
-        ((1, 2, 1), (1, 1, 2))
+    assert example["reference_output_shape"] == (1, 1, 2)
+    assert example["implementation_output_shape"] == {"swapped": (1, 2, 1),
+                                                      "first": (1, 1, 1)}[sizes]
 
 
 def test_channel_mapping_wrong_only_when_in_differs_from_out():
