@@ -46,8 +46,8 @@ NO_VARIANT = "none of the known variants"
 def point_axes(point: dict[str, int], ndim: int) -> list[tuple[int, int, int, int, int]]:
     """Per spatial axis: ``(input, kernel, stride, padding, dilation)`` of a point.
 
-    The second axis reads ``m, L, t, q``; ``t`` and ``q`` default to ``s`` and ``p``
-    (one stride and padding for both axes).
+    The second axis reads ``m, L, t, q``, which default to ``n, K, s, p`` (square
+    sizes, one stride and padding for both axes).
 
     >>> point_axes({"n": 5, "K": 3, "s": 2, "p": 1, "d": 1, "m": 4, "L": 2}, 2)
     [(5, 3, 2, 1, 1), (4, 2, 2, 1, 1)]
@@ -55,8 +55,8 @@ def point_axes(point: dict[str, int], ndim: int) -> list[tuple[int, int, int, in
     d = point.get("d", 1)
     axes = [(point["n"], point["K"], point["s"], point["p"], d)]
     if ndim == 2:
-        axes.append((point["m"], point["L"], point.get("t", point["s"]),
-                     point.get("q", point["p"]), d))
+        axes.append((point.get("m", point["n"]), point.get("L", point["K"]),
+                     point.get("t", point["s"]), point.get("q", point["p"]), d))
     return axes
 
 

@@ -135,22 +135,25 @@ def parse_domain(text: str | None, fixed: dict[str, int]) -> dict[str, tuple[int
 
 
 def domain_ranges(text: str | None, fixed: dict[str, int], reference: str,
-                  ndim: int) -> dict[str, tuple[int, int]]:
+                  ndim: int, square: bool = False) -> dict[str, tuple[int, int]]:
     """The ranges of every size name the reference has in ``ndim`` dimensions.
 
     Unbounded ``m, L, o`` take the ranges of ``n, K, c``; unbounded ``t, q`` are left
-    out (they equal ``s, p``); a bound on a name the geometry does not have is refused.
+    out (they equal ``s, p``), and so are ``m, L`` with ``square`` (they equal ``n, K``);
+    a bound on a name the geometry does not have is refused.
 
     >>> domain_ranges("n <= 3, K = 2", {}, "correlation", 2)["L"]
     (2, 2)
     """
     ranges, bounded = _bounded_ranges(text, fixed)
-    unused = UNUSED.get(reference, ()) + (() if ndim == 2 else AXIS_NAMES)
+    unused = UNUSED.get(reference, ()) + (() if ndim == 2 else AXIS_NAMES) \
+        + (("m", "L") if square else ())
     wrong = sorted(bounded & set(unused))
     if wrong:
         raise DomainError(describe("domain", wrong[0], "must be a bound on a size name of a "
-                                   f"{ndim}-D {reference} (m, L, t, q: 2-D only; "
-                                   "avg_pool has no d, g, o)",
+                                   f"{ndim}-D {reference}" + (" with square sizes" if square
+                                                              else "")
+                                   + " (m, L, t, q: 2-D only; avg_pool has no d, g, o)",
                                    ", ".join(v for v in ALL_NAMES if v not in unused)))
     for name, leader in FOLLOWS.items():
         if name not in bounded:
@@ -239,12 +242,13 @@ def _counterexample(point: dict, lifted: LinearOperator, right: LinearOperator,
 def _domain_text(ranges: dict[str, tuple[int, int]], ndim: int, reference: str) -> str:
     bounds = ", ".join(f"{v}={lo}" if lo == hi else f"{lo}<={v}<={hi}"
                        for v, (lo, hi) in ranges.items())
-    tied = [f"{a}={b}" for a, b in (("t", "s"), ("q", "p")) if ndim == 2 and a not in ranges]
+    tied = [f"{a}={b}" for a, b in (("m", "n"), ("L", "K"), ("t", "s"), ("q", "p"))
+            if ndim == 2 and a not in ranges]
     return f"{bounds} ({ndim}-D" + "".join(f", {tie}" for tie in tied) + ")"
 
 
 def check_implementation(fn: Callable[..., Any], reference: str = "correlation", *,
-                         domain: str | None = None, ndim: int = 1,
+                         domain: str | None = None, ndim: int = 1, square: bool = False,
                          count_include_pad: bool = True, ceil_mode: bool = False,
                          **fixed: Any) -> Proof:
     """Whether ``fn`` computes the ``reference`` operator at every geometry of ``domain``.
@@ -270,6 +274,9 @@ def check_implementation(fn: Callable[..., Any], reference: str = "correlation",
         (kernel larger than the padded input, g not dividing c and o) are skipped.
     ndim : int
         Spatial axes: 1, or 2 (inputs n x m, kernels K x L).
+    square : bool
+        2-D: square inputs and kernels only (``m = n``, ``L = K``), for code that
+        supports no other (it is then checked, and verified, on square sizes only).
     count_include_pad, ceil_mode : bool
         PyTorch's average-pool conventions (``"avg_pool"`` only).
     **fixed
@@ -290,7 +297,9 @@ def check_implementation(fn: Callable[..., Any], reference: str = "correlation",
         raise ImplementationError(describe("fn", type(fn).__name__, "must be callable",
                                            "a function fn(x, w, **kwargs)"))
     options = _options(reference, count_include_pad, ceil_mode)
-    ranges = domain_ranges(domain, _fixed(fixed), reference, ndim)
+    if not isinstance(square, bool):
+        raise DomainError(describe("square", square, "must be True or False", "True, False"))
+    ranges = domain_ranges(domain, _fixed(fixed), reference, ndim, square)
     if domain_points_count(ranges) > MAX_POINTS:
         raise DomainError(describe("domain", domain_text(ranges), "must have at most "
                                    f"{MAX_POINTS} points (symconv.implementations.MAX_POINTS) "
@@ -573,6 +582,8 @@ def register_cli(sub: Any) -> None:
     p.add_argument("--reference", default="correlation", choices=REFERENCES)
     p.add_argument("--domain", help='e.g. "1 <= n <= 7, 1 <= K <= 3, s = 1"')
     p.add_argument("--ndim", type=int, default=1, choices=(1, 2))
+    p.add_argument("--square", action="store_true",
+                   help="2-D: square inputs and kernels only (m = n, L = K)")
     p.add_argument("--exclude-pad", action="store_true",
                    help="avg_pool: PyTorch's count_include_pad=False")
     p.add_argument("--ceil-mode", action="store_true", help="avg_pool: ceil_mode=True")
@@ -586,7 +597,7 @@ def _cmd_check_impl(args: argparse.Namespace) -> int:
     if "" not in sys.path:  # a module in the working directory, as python -m would find it
         sys.path.insert(0, "")
     proof = check_implementation(load_function(args.target), args.reference,
-                                 domain=args.domain, ndim=args.ndim,
+                                 domain=args.domain, ndim=args.ndim, square=args.square,
                                  count_include_pad=not args.exclude_pad,
                                  ceil_mode=args.ceil_mode)
     print(proof.to_json() if args.json else proof.text())

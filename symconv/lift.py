@@ -67,6 +67,7 @@ MAX_BASIS_CALLS = 20_000
 BILINEARITY_TRIALS = 2
 #: The large scale of the homogeneity check (catches clipping, ReLU, saturation).
 SCALE = -1000
+LINEAR = "linear in x"
 
 
 class ImplementationError(SymconvError):
@@ -367,16 +368,17 @@ def _check_linear(call: _Counted, x_shape, rng, rows, cols, coeffs) -> None:
         return bool(np.all(np.abs(a - b) <= 1e-12 * largest))
 
     if np.any(call(np.zeros(x_shape), None)):
-        _fail("zero input gives zero", "fn(0) != 0 (an offset?)")
+        _fail("zero input gives zero", "fn(0) != 0 (an offset?)", LINEAR)
     for _ in range(BILINEARITY_TRIALS):
         x1, x2 = (rng.integers(-3, 4, x_shape).astype(np.float64) for _ in range(2))
         y1, y2 = call(x1, None), call(x2, None)
         if not close(call(x1 + x2, None), y1 + y2):
-            _fail("additive in x", "fn(x1 + x2) != fn(x1) + fn(x2)")
+            _fail("additive in x", "fn(x1 + x2) != fn(x1) + fn(x2)", LINEAR)
         if not close(call(SCALE * x1, None), SCALE * y1):
-            _fail("homogeneous", f"fn({SCALE} x) != {SCALE} fn(x)")
+            _fail("homogeneous", f"fn({SCALE} x) != {SCALE} fn(x)", LINEAR)
         if not np.array_equal(call(x1, None), y1):
-            _fail("deterministic", "two calls with the same x returned different outputs")
+            _fail("deterministic", "two calls with the same x returned different outputs",
+                  LINEAR)
         for x, y in ((x1, y1), (x2, y2)):
             predicted = np.zeros(y.size)
             np.add.at(predicted, rows, scale * x.reshape(-1)[cols])
@@ -390,9 +392,9 @@ def _check_linear(call: _Counted, x_shape, rng, rows, cols, coeffs) -> None:
 # Bilinearity checks
 # ---------------------------------------------------------------------------
 
-def _fail(check: str, detail: str) -> None:
+def _fail(check: str, detail: str, kind: str = "bilinear in (x, w)") -> None:
     raise NotBilinearError(f"check '{check}' failed: {detail}; symconv lifts only functions "
-                           "bilinear in (x, w) (no bias, clipping, activation or randomness)")
+                           f"{kind} (no bias, clipping, activation or randomness)")
 
 
 def _check_bilinear(call: _Counted, x_shape, w_shape, rng) -> list[tuple]:

@@ -116,6 +116,8 @@ def test_right_on_square_inputs_only_is_refuted_at_the_smallest_non_square_input
     domain = "n <= 3, K <= 2, s = 1, p = 0, d = 1"
     assert sc.check_implementation(bug(sizes=sizes), domain=domain + ", m = 3, n = 3",
                                    ndim=2).verdict == "verified"
+    square = sc.check_implementation(bug(sizes=sizes), domain=domain, ndim=2, square=True)
+    assert square.verdict == "verified" and "m=n, L=K" in square.domain
     p = sc.check_implementation(bug(sizes=sizes), domain=domain, ndim=2)
     assert (p.verdict, p.diagnosis) == ("refuted", diagnosis)
     example = p.counterexample
@@ -154,6 +156,8 @@ def test_domain_names_follow_their_leaders_and_refuse_other_dimensions():
         domain_ranges("m <= 3", {}, "correlation", 1)
     with pytest.raises(DomainError, match="no d, g, o"):
         domain_ranges("g <= 2", {}, "avg_pool", 1)
+    with pytest.raises(DomainError, match="with square sizes"):
+        domain_ranges("m <= 3", {}, "correlation", 2, square=True)
 
 
 def test_counterexample_is_the_smallest_with_both_symbolic_values():
