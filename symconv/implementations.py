@@ -317,7 +317,15 @@ def check_implementation(fn: Callable[..., Any], reference: str = "correlation",
     calls = trials = 0
     for number, point in enumerate(points):
         right = _reference(point, reference, ndim, options)
-        lifted = _lift_at(fn, point, reference, ndim, options)
+        try:
+            lifted = _lift_at(fn, point, reference, ndim, options)
+        except ImplementationError as error:
+            at = ", ".join(f"{k}={v}" for k, v in point.items())
+            hint = ("; for code that supports only square sizes pass square=True (--square)"
+                    if ndim == 2 and not square and (point["m"], point["L"]) != (point["n"],
+                                                                                  point["K"])
+                    else "")
+            raise type(error)(f"{error}, at the geometry {at}{hint}") from error
         calls, trials = calls + lifted.fn_calls, trials + lifted.bilinearity_trials
         if lifted.kernel_shape == right.kernel_shape:
             lifted = replace(lifted, kernel=right.kernel)

@@ -276,6 +276,20 @@ def test_bad_implementations_are_named_errors_in_one_line(fn, reference, message
     assert "\n" not in str(info.value)
 
 
+def test_code_that_raises_on_non_square_sizes_is_told_about_square():
+    def square_only(x, w, **kw):
+        if x.shape[1] != x.shape[2] or w.shape[2] != w.shape[3]:
+            raise ValueError("square images only")
+        return naive(x, w, **kw)
+
+    with pytest.raises(ImplementationError, match="raised ValueError: square images only .*"
+                       "at the geometry n=1, K=1, .* m=2, L=1, o=1; for code that supports "
+                       "only square sizes pass square=True"):
+        sc.check_implementation(square_only, domain="n <= 2, K <= 2", ndim=2)
+    assert sc.check_implementation(square_only, domain="n <= 2, K <= 2", ndim=2,
+                                   square=True).verdict == "verified"
+
+
 def test_not_callable_is_refused_even_on_an_empty_domain():
     with pytest.raises(ImplementationError, match="fn must be callable"):
         sc.check_implementation(None, domain="n <= 2, K = 3, p = 0, d = 1")
