@@ -11,8 +11,17 @@ bilinear) that is checked on random integer pairs, not proved from ``fn``'s code
 Every point equal gives ``verified`` on the domain (evidence ``symbolic`` at each
 point, ``exhaustive`` over the domain); a difference gives ``refuted`` with the
 smallest failing geometry, the first differing output entry with both symbolic
-values, and a diagnosis: the known mistake (:data:`VARIANTS`) whose operator equals
-the lifted one at that point, or ``"none of the known variants"``.
+values, a diagnosis: the known mistake (:mod:`symconv.implementation_variants`) whose
+operator equals the lifted one at that point, or ``"none of the known variants"``, and
+the two matrices side by side with the differing entries marked
+(:mod:`symconv.matrix_comparison`).
+
+A domain bounds the size names of :data:`ALL_NAMES` (text read by
+:func:`symconv.domain.parse_domain`): in 2-D the second axis has its own input and
+kernel sizes ``m, L`` (non-square sizes are checked unless ``square=True``) and,
+when bounded, its own stride and padding ``t, q``; ``o`` counts the output channels.
+The ``avg_pool`` reference is lifted with exact rational coefficients
+(:func:`symconv.lift.lift_linear`).
 
 Examples
 --------
@@ -588,7 +597,9 @@ def register_cli(sub: Any) -> None:
                        "matrix, compare it with a reference and name its bug")
     p.add_argument("target", metavar="MODULE:FUNCTION")
     p.add_argument("--reference", default="correlation", choices=REFERENCES)
-    p.add_argument("--domain", help='e.g. "1 <= n <= 7, 1 <= K <= 3, s = 1"')
+    p.add_argument("--domain", help='e.g. "1 <= n <= 7, 1 <= K <= 3, s = 1"; size names n K s '
+                   'p d c g, in 2-D also m L (second axis input, kernel) t q (its stride, '
+                   'padding), o (out channels)')
     p.add_argument("--ndim", type=int, default=1, choices=(1, 2))
     p.add_argument("--square", action="store_true",
                    help="2-D: square inputs and kernels only (m = n, L = K)")
