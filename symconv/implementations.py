@@ -106,8 +106,8 @@ def _read(text: str | None) -> tuple[dict[str, tuple[int, int]], set[str]]:
     """The ranges of ``text`` over the defaults, and the names it bounds."""
     try:
         ranges = read_domain(text, names=ALL_NAMES, defaults={
-            **DEFAULT_RANGES, **{name: DEFAULT_RANGES.get(FOLLOWS.get(name, ""), (1, 1))
-                                 for name in AXIS_NAMES + (OUT_CHANNELS,)}})
+            **DEFAULT_RANGES, **{name: DEFAULT_RANGES[first] for name, first in zip(
+                AXIS_NAMES + (OUT_CHANNELS,), ("n", "K", "s", "p", "c"))}})
         bounded = read_domain(text, names=ALL_NAMES,
                               defaults=dict.fromkeys(ALL_NAMES, _UNBOUNDED))
     except SymconvError as error:
