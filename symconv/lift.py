@@ -58,6 +58,7 @@ from .errors import SymconvError, describe
 from .geometry import _shape
 from .limits import require_symbolic_size
 from .operators import LinearOperator, _check_channels, indexed_symbols
+from .validation import integer
 
 #: Largest number of first-axis kernel indices labelled by powers of two in one probe.
 TAPS_PER_CALL = 900
@@ -67,6 +68,7 @@ MAX_BASIS_CALLS = 20_000
 BILINEARITY_TRIALS = 2
 #: The large scale of the homogeneity check (catches clipping, ReLU, saturation).
 SCALE = -1000
+#: What :func:`lift_linear` requires of fn (bilinearity's counterpart for pooling).
 LINEAR = "linear in x"
 
 
@@ -324,6 +326,7 @@ def lift_linear(fn: Callable[..., Any], input_shape: Sequence[int], *, channels:
             or max_denominator < 1:
         raise ImplementationError(describe("max_denominator", max_denominator,
                                            "must be a positive integer", "1, 2, 3, ..."))
+    channels = integer("channels", channels, minimum=1, error=ImplementationError)
     x_shape = (channels, *n)
     # the most entries an average pool of windows of <= max_denominator entries, stride >= 1,
     # has: each input entry lies in at most max_denominator windows
