@@ -11,8 +11,17 @@ bilinear) that is checked on random integer pairs, not proved from ``fn``'s code
 Every point equal gives ``verified`` on the domain (evidence ``symbolic`` at each
 point, ``exhaustive`` over the domain); a difference gives ``refuted`` with the
 smallest failing geometry, the first differing output entry with both symbolic
-values, and a diagnosis: the known mistake (:data:`VARIANTS`) whose operator equals
-the lifted one at that point, or ``"none of the known variants"``.
+values, a diagnosis: the known mistake (:mod:`symconv.implementation_variants`) whose
+operator equals the lifted one at that point, or ``"none of the known variants"``, and
+the two matrices side by side with the differing entries marked
+(:mod:`symconv.matrix_comparison`).
+
+A domain bounds the size names of :data:`ALL_NAMES` (text read by
+:func:`symconv.domain.parse_domain`): in 2-D the second axis has its own input and
+kernel sizes ``m, L`` (non-square sizes are checked unless ``square=True``) and,
+when bounded, its own stride and padding ``t, q``; ``o`` counts the output channels.
+The ``avg_pool`` reference is lifted with exact rational coefficients
+(:func:`symconv.lift.lift_linear`).
 
 Examples
 --------
@@ -34,8 +43,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import inspect
 import itertools
-import re
+import math
 import sys
 from collections.abc import Callable
 from dataclasses import replace
@@ -45,26 +55,44 @@ import numpy as np
 import sympy
 
 from . import lift as lift_module
+from .domain import domain_points_count, domain_text
+from .domain import parse_domain as read_domain
 from .errors import SymconvError, describe
-from .geometry import Geometry, TransposedGeometry, conv_output_size
-from .lift import ImplementationError, lift
-from .operators import (
-    LinearOperator,
-    combine_axes,
-    correlation,
-    indexed_symbols,
-    transposed_convolution,
+from .geometry import Geometry, TransposedGeometry
+from .implementation_variants import (
+    NO_VARIANT,
+    diagnose,
+    difference,
+    point_axes,
+    pool_reference,
 )
+from .lift import ImplementationError, lift, lift_linear
+from .matrix_comparison import comparison_step
+from .operators import LinearOperator, correlation, indexed_symbols, transposed_convolution
 from .proof import Math, Proof, Step
-from .sparse import coefficient_map, first_map_difference
 from .validation import is_integer
 
-REFERENCES = ("correlation", "convolution", "transposed_convolution")
-#: Domain size names: input size, kernel size, stride, padding, dilation, channels, groups.
+REFERENCES = ("correlation", "convolution", "transposed_convolution", "avg_pool")
+#: Domain size names (DESIGN.md): input size, kernel size, stride, padding, dilation,
+#: channels (in), groups. In 2-D they are the first spatial axis's.
 NAMES = ("n", "K", "s", "p", "d", "c", "g")
+#: More size names: the second spatial axis (2-D only) and the output channels.
+#: ``m`` input, ``L`` kernel (default: the ranges of n and K, values independent, so
+#: non-square inputs and kernels are checked); ``t`` stride, ``q`` padding (default:
+#: equal to s and p, passed to fn as one int; bounding them passes per-axis tuples);
+#: ``o`` output channels (default: the range of c, independent).
+AXIS_NAMES = ("m", "L", "t", "q")
+OUT_CHANNELS = "o"
+ALL_NAMES = NAMES + AXIS_NAMES + (OUT_CHANNELS,)
 DEFAULT_RANGES = {"n": (1, 6), "K": (1, 3), "s": (1, 2), "p": (0, 1), "d": (1, 2),
                   "c": (1, 1), "g": (1, 1)}
-NO_VARIANT = "none of the known variants"
+#: The names whose unbounded range follows another name's range.
+FOLLOWS = {"m": "n", "L": "K", "o": "c"}
+#: Size names a reference does not have.
+UNUSED = {"avg_pool": ("d", "g", "o")}
+_UNBOUNDED = (-(2**62), 2**62)
+#: Most points of a domain an implementation check enumerates (before any call of fn).
+MAX_POINTS = 100_000
 
 
 class DomainError(SymconvError):
@@ -75,222 +103,122 @@ class DomainError(SymconvError):
 # The domain
 # ---------------------------------------------------------------------------
 
+def _read(text: str | None) -> tuple[dict[str, tuple[int, int]], set[str]]:
+    """The ranges of ``text`` over the defaults, and the names it bounds."""
+    try:
+        ranges = read_domain(text, names=ALL_NAMES, defaults={
+            **DEFAULT_RANGES, **{name: DEFAULT_RANGES[first] for name, first in zip(
+                AXIS_NAMES + (OUT_CHANNELS,), ("n", "K", "s", "p", "c"))}})
+        bounded = read_domain(text, names=ALL_NAMES,
+                              defaults=dict.fromkeys(ALL_NAMES, _UNBOUNDED))
+    except SymconvError as error:
+        raise DomainError("domain must be a bound like '1 <= n <= 7', 'n <= 7' or 's = 2' on a "
+                          f"size name ({', '.join(ALL_NAMES)}): {error}") from None
+    return ranges, {name for name, bound in bounded.items() if bound != _UNBOUNDED}
+
+
+def _bounded_ranges(text: str | None, fixed: dict[str, int]
+                    ) -> tuple[dict[str, tuple[int, int]], set[str]]:
+    ranges, bounded = _read(text)
+    for name, value in fixed.items():
+        ranges[name] = (value, value)
+    return ranges, bounded | set(fixed)
+
+
 def parse_domain(text: str | None, fixed: dict[str, int]) -> dict[str, tuple[int, int]]:
     """``"1 <= n <= 7, K <= 3, s = 2"`` -> ranges per name (defaults for the rest).
+
+    The text is read by :func:`symconv.domain.parse_domain` (grammar
+    ``symconv/grammars/domain.lark``). The result has the names :data:`NAMES`,
+    plus those of :data:`AXIS_NAMES` and ``o`` that the text or ``fixed`` bounds.
 
     Examples
     --------
     >>> r = parse_domain("1 <= n <= 7, K <= 3, s = 2", {"d": 1})
     >>> r["n"], r["K"], r["s"], r["d"]
     ((1, 7), (1, 3), (2, 2), (1, 1))
+    >>> parse_domain("m in 2..3, o = 4", {})["m"]
+    (2, 3)
     """
-    ranges = dict(DEFAULT_RANGES)
-    for part in filter(None, (item.strip() for item in (text or "").split(","))):
-        match = re.fullmatch(r"(?:(-?\d+)\s*<=\s*)?([A-Za-z]+)\s*(?:(<=|=)\s*(-?\d+))?", part)
-        if not match or match.group(2) not in NAMES or not (match.group(1) or match.group(4)):
-            raise DomainError(describe("domain", part, "must be a bound like '1 <= n <= 7', "
-                                       "'n <= 7' or 's = 2' on a size name",
-                                       ", ".join(NAMES)))
-        low, name, op, high = match.groups()
-        old_low, old_high = ranges[name]
-        if op == "=":
-            ranges[name] = (int(high), int(high))
-        else:
-            ranges[name] = (int(low) if low else old_low, int(high) if high else old_high)
-    for name, value in fixed.items():
-        ranges[name] = (value, value)
-    return ranges
+    ranges, bounded = _bounded_ranges(text, fixed)
+    return {name: ranges[name] for name in ALL_NAMES if name in NAMES or name in bounded}
+
+
+def domain_ranges(text: str | None, fixed: dict[str, int], reference: str,
+                  ndim: int, square: bool = False) -> dict[str, tuple[int, int]]:
+    """The ranges of every size name the reference has in ``ndim`` dimensions.
+
+    Unbounded ``m, L, o`` take the ranges of ``n, K, c``; unbounded ``t, q`` are left
+    out (they equal ``s, p``), and so are ``m, L`` with ``square`` (they equal ``n, K``);
+    a bound on a name the geometry does not have is refused.
+
+    >>> domain_ranges("n <= 3, K = 2", {}, "correlation", 2)["L"]
+    (2, 2)
+    """
+    ranges, bounded = _bounded_ranges(text, fixed)
+    unused = UNUSED.get(reference, ()) + (() if ndim == 2 else AXIS_NAMES) \
+        + (("m", "L") if square else ())
+    wrong = sorted(bounded & set(unused))
+    if wrong:
+        raise DomainError(describe("domain", wrong[0], "must be a bound on a size name of a "
+                                   f"{ndim}-D {reference}" + (" with square sizes" if square
+                                                              else "")
+                                   + " (m, L, t, q: 2-D only; avg_pool has no d, g, o)",
+                                   ", ".join(v for v in ALL_NAMES if v not in unused)))
+    for name, leader in FOLLOWS.items():
+        if name not in bounded:
+            ranges[name] = ranges[leader]
+    keep = set(NAMES) | set(FOLLOWS) | bounded
+    return {name: ranges[name] for name in ALL_NAMES if name in keep and name not in unused}
 
 
 def _fixed(fixed: dict[str, Any]) -> dict[str, int]:
     aliases = {"input_size": "n", "kernel_size": "K", "stride": "s", "padding": "p",
-               "dilation": "d", "channels": "c", "groups": "g"}
+               "dilation": "d", "channels": "c", "in_channels": "c", "out_channels": "o",
+               "groups": "g"}
     out = {}
     for key, value in fixed.items():
         name = aliases.get(key, key)
-        if name not in NAMES or not is_integer(value):
+        if name not in ALL_NAMES or not is_integer(value):
             raise DomainError(describe(key, value, "must be a size name with an integer value",
-                                       ", ".join(NAMES + tuple(aliases))))
+                                       ", ".join(ALL_NAMES + tuple(aliases))))
         out[name] = value
     return out
 
 
-def _points(ranges: dict[str, tuple[int, int]], reference: str, ndim: int) -> list[dict]:
-    """The valid geometries of the ranges, smallest first."""
+def _points(ranges: dict[str, tuple[int, int]], reference: str, ndim: int,
+            options: dict[str, Any]) -> list[dict]:
+    """The valid geometries of the ranges, smallest first (sum of the sizes, then by name)."""
     points = []
     for values in itertools.product(*(range(lo, hi + 1) for lo, hi in ranges.values())):
         point = dict(zip(ranges, values))
-        if _valid(point, reference, ndim):
+        if _valid(point, reference, ndim, options):
             points.append(point)
     return sorted(points, key=lambda q: (sum(q.values()), tuple(q.values())))
 
 
-def _valid(point: dict, reference: str, ndim: int) -> bool:
-    c, g = point["c"], point["g"]
-    if c < 1 or g < 1 or c % g:
+def _valid(point: dict, reference: str, ndim: int, options: dict[str, Any]) -> bool:
+    c, g, o = point["c"], point.get("g", 1), point.get("o", 1)
+    if c < 1 or g < 1 or c % g or o % g:
         return False
     try:
-        _reference(point, reference, ndim)
+        _reference(point, reference, ndim, options)
     except SymconvError:
         return False
     return True
 
 
-# ---------------------------------------------------------------------------
-# Reference operators and the catalogue of known mistakes
-# ---------------------------------------------------------------------------
-
-def _reference(point: dict, reference: str, ndim: int) -> LinearOperator:
-    n, k, s, p, d, c, g = (point[name] for name in NAMES)
+def _reference(point: dict, reference: str, ndim: int, options: dict[str, Any]
+               ) -> LinearOperator:
+    if reference == "avg_pool":
+        return pool_reference(point, ndim, **options)
+    axes = point_axes(point, ndim)
+    n, k, s, p = (tuple(axis[i] for axis in axes) for i in range(4))
+    d, c, o, g = point["d"], point["c"], point["o"], point["g"]
     if reference == "transposed_convolution":
-        return transposed_convolution(TransposedGeometry((n,) * ndim, (k,) * ndim, s, p, 0, d),
-                                      in_channels=c, out_channels=c, groups=g, kernel_name="k")
-    return correlation(Geometry((n,) * ndim, (k,) * ndim, s, p, d), c, c, g,
-                       flip=reference == "convolution")
-
-
-def _windows(point: dict, ndim: int, *, pads: tuple[int, int] | None = None,
-             dilation: int | None = None, windows: int = 0, from_end: bool = False,
-             flip: bool = False, swap_axes: bool = False, channels: str = "groups",
-             transposed: bool = False) -> LinearOperator | None:
-    """A correlation (or scatter) operator with one mistake; None if no output size fits.
-
-    The index rule per axis is ``j = s*i + start - p_before + d*m`` (correlation) or
-    output ``s*j - p_before + d*m`` (scatter), with the mistake's pads, dilation,
-    window count (``windows`` more or fewer), start (``from_end``: windows aligned to
-    the end of the padded input) and kernel tap order.
-    """
-    n, k, s, p, d, c, g = (point[name] for name in NAMES)
-    pb, pa = pads if pads is not None else (p, p)
-    dil = d if dilation is None else dilation
-    if transposed:
-        out = (n - 1) * s - 2 * p + d * (k - 1) + 1
-        i, m = np.meshgrid(np.arange(n), np.arange(k), indexing="ij")
-        o = s * i - pb + dil * m
-        keep = (o >= 0) & (o < out)
-        triple = np.stack([o[keep], m[keep], i[keep]], axis=1)
-    else:
-        span = dil * (k - 1) + 1
-        out = conv_output_size(n, k, s, pb, pa, dil) + windows
-        start = (n + pb + pa - span) % s if from_end else 0
-        i, m = np.meshgrid(np.arange(max(out, 0)), np.arange(k), indexing="ij")
-        j = s * i + start - pb + dil * m
-        keep = (j >= 0) & (j < n)
-        triple = np.stack([i[keep], m[keep], j[keep]], axis=1)
-    if out < 0:
-        return None
-    if flip:
-        triple[:, 1] = k - 1 - triple[:, 1]
-    spatial = (n,) * ndim
-    out_flat, tap_flat, in_flat = combine_axes([triple] * ndim, (out,) * ndim, (k,) * ndim,
-                                                spatial)
-    if swap_axes:
-        tap_flat = np.arange(k ** 2).reshape(k, k).T.reshape(-1)[tap_flat]
-    blocks = _channel_blocks(c, g, channels, transposed)
-    out_size, in_size, taps = out ** ndim, n ** ndim, k ** ndim
-    rows = np.concatenate([o * out_size + out_flat for o, _, _ in blocks])
-    cols = np.concatenate([ci * in_size + in_flat for _, ci, _ in blocks])
-    tap = np.concatenate([b * taps + tap_flat for _, _, b in blocks])
-    return LinearOperator("variant", (c, *spatial), (c, *(out,) * ndim), rows, cols, tap, None,
-                          indexed_symbols((c, c // g, *(k,) * ndim), "k"))
-
-
-def _channel_blocks(c: int, g: int, mode: str, transposed: bool) -> list[tuple[int, int, int]]:
-    """``(output channel, input channel, kernel block)`` of every block, by mapping mode.
-
-    ``"groups"``: the right mapping; ``"interleaved"``: input channel ``i*g + group``
-    instead of ``group*(c/g) + i``; ``"swapped"``: the kernel read in the other layout
-    ((in, out) for a correlation, (out, in) for a transposed convolution).
-    """
-    per = c // g
-    blocks = []
-    for o, i in itertools.product(range(c), range(per)):
-        group = o // per
-        ci = i * g + group if mode == "interleaved" else group * per + i
-        transposed_layout = transposed != (mode == "swapped")
-        blocks.append((o, ci, ci * per + o % per if transposed_layout else o * per + i))
-    return blocks
-
-
-def _ignored_groups(point: dict, ndim: int, flip: bool) -> LinearOperator:
-    """Groups ignored: every output channel sums over all input channels, w[o, c % (c/g)]."""
-    base = _windows(dict(point, c=1, g=1), ndim, flip=flip)
-    c, g = point["c"], point["g"]
-    per = c // g
-    out_size, in_size, taps = (int(np.prod(base.output_shape)), int(np.prod(base.input_shape)),
-                               int(np.prod(base.kernel_shape)))
-    blocks = [(o, ci, o * per + ci % per) for o in range(c) for ci in range(c)]
-    rows = np.concatenate([o * out_size + base.rows for o, _, _ in blocks])
-    cols = np.concatenate([ci * in_size + base.cols for _, ci, _ in blocks])
-    tap = np.concatenate([b * taps + base.taps for _, _, b in blocks])
-    return LinearOperator("variant", (c, *base.input_shape[1:]), (c, *base.output_shape[1:]),
-                          rows, cols, tap, None, indexed_symbols((c, per, *base.kernel_shape[2:]),
-                                                                 "k"))
-
-
-def _variants(reference: str, point: dict, ndim: int) -> list[tuple[str, Callable]]:
-    """The catalogue at a point: (name, builder) for each known mistake."""
-    p, flip = point["p"], reference == "convolution"
-    if reference == "transposed_convolution":
-        return [
-            ("kernel flipped", lambda: _windows(point, ndim, flip=True, transposed=True)),
-            ("transposed scatter off by the padding (padding not subtracted)",
-             lambda: _windows(point, ndim, pads=(0, 0), transposed=True)),
-            ("transposed scatter off by the padding (padding subtracted twice)",
-             lambda: _windows(point, ndim, pads=(2 * p, 0), transposed=True)),
-            ("dilation ignored", lambda: _windows(point, ndim, dilation=1, transposed=True)),
-            ("kernel axes transposed", lambda: _windows(point, ndim, swap_axes=True,
-                                                        transposed=True)),
-            ("wrong channel/group mapping (kernel axes in/out swapped)",
-             lambda: _windows(point, ndim, channels="swapped", transposed=True)),
-        ]
-    return [
-        ("kernel not flipped" if flip else "kernel flipped",
-         lambda: _windows(point, ndim, flip=not flip)),
-        ("padding ignored", lambda: _windows(point, ndim, pads=(0, 0), flip=flip)),
-        ("all padding before", lambda: _windows(point, ndim, pads=(2 * p, 0), flip=flip)),
-        ("all padding after", lambda: _windows(point, ndim, pads=(0, 2 * p), flip=flip)),
-        ("output size off by one window (one too few)",
-         lambda: _windows(point, ndim, windows=-1, flip=flip)),
-        ("output size off by one window (one too many)",
-         lambda: _windows(point, ndim, windows=1, flip=flip)),
-        ("dilation ignored", lambda: _windows(point, ndim, dilation=1, flip=flip)),
-        ("stride counted from the other end", lambda: _windows(point, ndim, from_end=True,
-                                                               flip=flip)),
-        ("kernel axes transposed", lambda: _windows(point, ndim, swap_axes=True, flip=flip)),
-        ("wrong channel/group mapping (groups ignored)",
-         lambda: _ignored_groups(point, ndim, flip)),
-        ("wrong channel/group mapping (input channels interleaved across groups)",
-         lambda: _windows(point, ndim, channels="interleaved", flip=flip)),
-        ("wrong channel/group mapping (kernel axes out/in swapped)",
-         lambda: _windows(point, ndim, channels="swapped", flip=flip)),
-    ]
-
-
-def _difference(a: LinearOperator, b: LinearOperator) -> tuple[int, int, int] | None | str:
-    """The first differing ``(row, col, tap)`` of two operators with one kernel layout, None
-    if they are equal, ``"shape"`` if their output shapes differ."""
-    if a.output_shape != b.output_shape or a.input_shape != b.input_shape \
-            or a.kernel_shape != b.kernel_shape:
-        return "shape"
-    found = first_map_difference(coefficient_map(a.rows, a.cols, a.taps, a.shape, a.coeffs),
-                                 coefficient_map(b.rows, b.cols, b.taps, b.shape, b.coeffs))
-    return None if found is None else found[0]
-
-
-def diagnose(lifted: LinearOperator, reference: str, point: dict, ndim: int) -> str:
-    """The name of the known mistake whose operator equals ``lifted`` at ``point``.
-
-    Only mistakes that change the operator at ``point`` are candidates (a mistake
-    invisible there cannot be told apart from the right code).
-    """
-    right = _reference(point, reference, ndim)
-    for name, build in _variants(reference, point, ndim):
-        variant = build()
-        if variant is not None and _difference(variant, right) is not None \
-                and _difference(variant, lifted) is None:
-            return name
-    return NO_VARIANT
+        return transposed_convolution(TransposedGeometry(n, k, s, p, 0, d), in_channels=c,
+                                      out_channels=o, groups=g, kernel_name="k")
+    return correlation(Geometry(n, k, s, p, d), c, o, g, flip=reference == "convolution")
 
 
 def _row_value(op: LinearOperator, row: int) -> sympy.Expr:
@@ -299,7 +227,8 @@ def _row_value(op: LinearOperator, row: int) -> sympy.Expr:
     kernel = op.kernel_flat
     hit = np.flatnonzero(op.rows == row)
     coeffs = op.coeffs if op.coeffs is not None else [1] * len(op.rows)
-    return sympy.Add(*[coeffs[e] * kernel[op.taps[e]] * x[op.cols[e]] for e in hit])
+    return sympy.Add(*[coeffs[e] * (kernel[op.taps[e]] if op.taps[e] >= 0 else 1)
+                       * x[op.cols[e]] for e in hit])
 
 
 def _counterexample(point: dict, lifted: LinearOperator, right: LinearOperator,
@@ -320,31 +249,46 @@ def _counterexample(point: dict, lifted: LinearOperator, right: LinearOperator,
                                f"y[{at}] ({who}) = {value}") for who, value in values.items())
 
 
-def _domain_text(ranges: dict[str, tuple[int, int]], ndim: int) -> str:
+def _domain_text(ranges: dict[str, tuple[int, int]], ndim: int, reference: str) -> str:
     bounds = ", ".join(f"{v}={lo}" if lo == hi else f"{lo}<={v}<={hi}"
                        for v, (lo, hi) in ranges.items())
-    return f"{bounds} ({ndim}-D, square sizes; in = out channels = c)"
+    tied = [f"{a}={b}" for a, b in (("m", "n"), ("L", "K"), ("t", "s"), ("q", "p"))
+            if ndim == 2 and a not in ranges]
+    return f"{bounds} ({ndim}-D" + "".join(f", {tie}" for tie in tied) + ")"
 
 
 def check_implementation(fn: Callable[..., Any], reference: str = "correlation", *,
-                         domain: str | None = None, ndim: int = 1, **fixed: Any) -> Proof:
+                         domain: str | None = None, ndim: int = 1, square: bool = False,
+                         count_include_pad: bool = True, ceil_mode: bool = False,
+                         **fixed: Any) -> Proof:
     """Whether ``fn`` computes the ``reference`` operator at every geometry of ``domain``.
 
     Parameters
     ----------
     fn : callable
-        ``fn(x, w, stride=s, padding=p, dilation=d[, groups=g])`` with symconv's layouts
-        (x: ``(c, *spatial)``; w: ``(c, c/g, *kernel)``, the transposed layout
-        ``(in, out/g, *kernel)`` for ``"transposed_convolution"``); ``groups`` is passed
-        only when it is not 1.
+        For a convolution: ``fn(x, w, stride=, padding=, dilation=[, groups=])`` with
+        x of shape ``(c, *spatial)`` and w ``(o, c/g, *kernel)`` (the transposed layout
+        ``(c, o/g, *kernel)`` for ``"transposed_convolution"``); ``groups`` is passed
+        only when it is not 1. For ``"avg_pool"``: ``fn(x, kernel_size=, stride=,
+        padding=)``, plus ``ceil_mode`` and ``count_include_pad`` if fn's signature
+        takes them (a function of one convention is checked against the one named
+        here). Stride and padding are ints, or per-axis tuples when the
+        domain bounds ``t`` or ``q``; an avg-pool ``kernel_size`` in 2-D is ``(K, L)``.
     reference : str
-        One of :data:`REFERENCES`.
+        One of :data:`REFERENCES`: PyTorch's ``conv``, its flipped-kernel
+        ``convolution``, ``ConvTranspose`` (output_padding 0) and ``AvgPool``.
     domain : str, optional
-        Bounds on the size names :data:`NAMES`, e.g. ``"1 <= n <= 7, 1 <= K <= 3"``;
-        unbounded names take :data:`DEFAULT_RANGES`. Points that are not valid
-        geometries (kernel larger than the padded input, g not dividing c) are skipped.
+        Bounds on the size names (:data:`NAMES`, :data:`AXIS_NAMES`, ``o``), e.g.
+        ``"1 <= n <= 7, 1 <= K <= 3"``; unbounded names take :data:`DEFAULT_RANGES`
+        (``m, L, o`` those of ``n, K, c``). Points that are not valid geometries
+        (kernel larger than the padded input, g not dividing c and o) are skipped.
     ndim : int
-        Spatial axes (1 or 2; square sizes).
+        Spatial axes: 1, or 2 (inputs n x m, kernels K x L).
+    square : bool
+        2-D: square inputs and kernels only (``m = n``, ``L = K``), for code that
+        supports no other (it is then checked, and verified, on square sizes only).
+    count_include_pad, ceil_mode : bool
+        PyTorch's average-pool conventions (``"avg_pool"`` only).
     **fixed
         Names fixed to one value (``s=1`` or ``stride=1``).
 
@@ -359,41 +303,113 @@ def check_implementation(fn: Callable[..., Any], reference: str = "correlation",
                                    ", ".join(REFERENCES)))
     if ndim not in (1, 2):
         raise DomainError(describe("ndim", ndim, "must be 1 or 2", "1, 2"))
-    ranges = parse_domain(domain, _fixed(fixed))
-    text = _domain_text(ranges, ndim)
-    statement = f"{getattr(fn, '__name__', 'fn')} computes {reference} at every size"
+    if not callable(fn):
+        raise ImplementationError(describe("fn", type(fn).__name__, "must be callable",
+                                           "a function fn(x, w, **kwargs)"))
+    options = _options(reference, count_include_pad, ceil_mode)
+    if not isinstance(square, bool):
+        raise DomainError(describe("square", square, "must be True or False", "True, False"))
+    ranges = domain_ranges(domain, _fixed(fixed), reference, ndim, square)
+    if domain_points_count(ranges) > MAX_POINTS:
+        raise DomainError(describe("domain", domain_text(ranges), "must have at most "
+                                   f"{MAX_POINTS} points (symconv.implementations.MAX_POINTS) "
+                                   f"to enumerate, has {domain_points_count(ranges)}",
+                                   "narrower bounds"))
+    text = _domain_text(ranges, ndim, reference)
+    convention = "".join(f", {k}={v}" for k, v in options.items())
+    statement = f"{getattr(fn, '__name__', 'fn')} computes {reference}{convention} at every size"
     latex = _text_latex(statement)
-    points = _points(ranges, reference, ndim)
+    points = _points(ranges, reference, ndim, options)
     if not points:
-        return Proof("implementation", statement, latex, {"reference": reference},
+        return Proof("implementation", statement, latex, {"reference": reference, **options},
                      "vacuous", [], domain=text, scope="all sizes",
                      steps=[Step("Domain", f"{text} has no valid geometry.")])
     calls = trials = 0
-    for point in points:
-        right = _reference(point, reference, ndim)
-        lifted = _lift_at(fn, point, reference, ndim)
+    for number, point in enumerate(points):
+        right = _reference(point, reference, ndim, options)
+        try:
+            lifted = _lift_at(fn, point, reference, ndim, options)
+        except ImplementationError as error:
+            at = ", ".join(f"{k}={v}" for k, v in point.items())
+            hint = ("; for code that supports only square sizes pass square=True (--square)"
+                    if ndim == 2 and not square and (point["m"], point["L"]) != (point["n"],
+                                                                                  point["K"])
+                    else "")
+            raise type(error)(f"{error}, at the geometry {at}{hint}") from error
         calls, trials = calls + lifted.fn_calls, trials + lifted.bilinearity_trials
         if lifted.kernel_shape == right.kernel_shape:
             lifted = replace(lifted, kernel=right.kernel)
-        where = _difference(lifted, right)
+        where = difference(lifted, right)
         if where is not None:
-            diagnosis = diagnose(lifted, reference, point, ndim)
-            example, math = _counterexample(point, lifted, right, where)
-            return Proof("implementation", statement, latex, {"reference": reference},
+            diagnosis = diagnose(lifted, right, reference, point, ndim, options)
+            example, display = _counterexample(point, lifted, right, where)
+            steps = _steps(number, calls, trials, example, diagnosis, display, reference)
+            steps.append(comparison_step(lifted, right, diagnosis))
+            return Proof("implementation", statement, latex, {"reference": reference, **options},
                          "refuted", ["symbolic"], counterexample=example, domain=text,
-                         scope="all sizes", diagnosis=diagnosis,
-                         steps=_steps(points.index(point), calls, trials, example, diagnosis,
-                                      math))
-    return Proof("implementation", statement, latex, {"reference": reference}, "verified",
-                 ["symbolic", "exhaustive"], domain=text, scope="all sizes",
-                 steps=_steps(len(points), calls, trials, None, None))
+                         scope="all sizes", diagnosis=diagnosis, steps=steps)
+    return Proof("implementation", statement, latex, {"reference": reference, **options},
+                 "verified", ["symbolic", "exhaustive"], domain=text, scope="all sizes",
+                 steps=_steps(len(points), calls, trials, None, None, (), reference))
 
 
-def _lift_at(fn: Callable[..., Any], point: dict, reference: str, ndim: int):
-    n, k, s, p, d, c, g = (point[name] for name in NAMES)
-    return lift(fn, (n,) * ndim, (k,) * ndim, in_channels=c, out_channels=c, groups=g,
-                transposed=reference == "transposed_convolution", stride=s, padding=p,
-                dilation=d)
+def _options(reference: str, count_include_pad: Any, ceil_mode: Any) -> dict[str, bool]:
+    """The avg-pool conventions, validated; none for the other references."""
+    for name, value in (("count_include_pad", count_include_pad), ("ceil_mode", ceil_mode)):
+        if not isinstance(value, bool):
+            raise DomainError(describe(name, value, "must be True or False", "True, False"))
+    if reference != "avg_pool":
+        if (count_include_pad, ceil_mode) != (True, False):
+            raise DomainError(describe("count_include_pad / ceil_mode",
+                                       (count_include_pad, ceil_mode),
+                                       "must keep their defaults unless reference='avg_pool'",
+                                       "(True, False)"))
+        return {}
+    return {"count_include_pad": count_include_pad, "ceil_mode": ceil_mode}
+
+
+def fn_keywords(point: dict[str, int], reference: str, ndim: int,
+                options: dict[str, Any]) -> dict[str, Any]:
+    """The keywords ``fn`` is called with at a point (see :func:`check_implementation`).
+
+    >>> fn_keywords({"n": 5, "K": 3, "s": 2, "p": 1, "d": 1, "c": 1, "g": 1, "o": 1,
+    ...              "m": 4, "L": 3, "q": 0}, "correlation", 2, {})
+    {'stride': 2, 'padding': (1, 0), 'dilation': 1}
+    """
+    axes = point_axes(point, ndim)
+    kwargs: dict[str, Any] = {
+        "stride": tuple(a[2] for a in axes) if "t" in point else point["s"],
+        "padding": tuple(a[3] for a in axes) if "q" in point else point["p"]}
+    if reference == "avg_pool":
+        size = tuple(a[1] for a in axes)
+        return {"kernel_size": size if ndim == 2 else size[0], **kwargs, **options}
+    kwargs["dilation"] = point["d"]
+    if point["g"] != 1:
+        kwargs["groups"] = point["g"]
+    return kwargs
+
+
+def _accepts(fn: Callable[..., Any], keyword: str) -> bool:
+    """Whether ``fn`` takes ``keyword`` (a named parameter or ``**kwargs``)."""
+    try:
+        parameters = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):  # no signature (a builtin): tell it everything
+        return True
+    return any(p.name == keyword and p.kind != p.POSITIONAL_ONLY or p.kind == p.VAR_KEYWORD
+               for p in parameters)
+
+
+def _lift_at(fn: Callable[..., Any], point: dict, reference: str, ndim: int,
+             options: dict[str, Any]):
+    axes = point_axes(point, ndim)
+    n, k = tuple(a[0] for a in axes), tuple(a[1] for a in axes)
+    kwargs = fn_keywords(point, reference, ndim, options)
+    if reference == "avg_pool":
+        kwargs = {k: v for k, v in kwargs.items() if k not in options or _accepts(fn, k)}
+        return lift_linear(fn, n, channels=point["c"], max_denominator=math.prod(k), **kwargs)
+    groups = kwargs.pop("groups", 1)
+    return lift(fn, n, k, in_channels=point["c"], out_channels=point["o"], groups=groups,
+                transposed=reference == "transposed_convolution", **kwargs)
 
 
 def _text_latex(text: str) -> str:
@@ -402,27 +418,32 @@ def _text_latex(text: str) -> str:
 
 
 def _steps(points: int, calls: int, trials: int, example: dict | None,
-           diagnosis: str | None, math: tuple[Math, ...] = ()) -> list[Step]:
-    steps = [Step("Assumption", "The lift assumes fn is bilinear in (x, w); this was checked "
-                  f"in {trials} trials on random integer pairs (additivity, homogeneity, zero "
-                  "kernel and input, repeatability, the lift reproducing fn), not proved from "
-                  f"fn's code. {calls} calls of fn in all.")]
+           diagnosis: str | None, math: tuple[Math, ...] = (),
+           reference: str = "correlation") -> list[Step]:
+    assumption = ("linear in x; this was checked in {trials} trials on random integer inputs "
+                  "(additivity, homogeneity, zero input, repeatability, the lift reproducing "
+                  "fn to 1e-12 of its largest output)" if reference == "avg_pool" else
+                  "bilinear in (x, w); this was checked in {trials} trials on random integer "
+                  "pairs (additivity, homogeneity, zero kernel and input, repeatability, the "
+                  "lift reproducing fn)").format(trials=trials)
+    steps = [Step("Assumption", f"The lift assumes fn is {assumption}, not proved from fn's "
+                  f"code. {calls} calls of fn in all.")]
     if example is None:
         steps.append(Step("Compare", f"At each of the {points} geometries, smallest first, the "
                           "lifted matrix and the reference matrix are equal, compared entry by "
                           "entry exactly."))
-    else:
-        steps.append(Step("Compare", f"In order of size, the lifted and the reference matrix "
-                          f"were equal at {points} geometries, then differed at the "
-                          "counterexample."))
-    if example is not None:
-        values = {k: v for k, v in example.items() if k not in NAMES}
-        steps.append(Step("Counterexample", "At " + ", ".join(
-            f"{k}={example[k]}" for k in NAMES) + ": " + "; ".join(
-            f"{k} = {v}" for k, v in values.items()) + ".", math))
-        steps.append(Step("Diagnosis", f"fn's matrix at that geometry equals: {diagnosis}."
-                          if diagnosis != NO_VARIANT else
-                          "fn's matrix there equals none of the known variants."))
+        return steps
+    steps.append(Step("Compare", f"In order of size, the lifted and the reference matrix "
+                      f"were equal at {points} geometries, then differed at the "
+                      "counterexample."))
+    sizes = [k for k in example if k in ALL_NAMES]
+    values = {k: v for k, v in example.items() if k not in ALL_NAMES}
+    steps.append(Step("Counterexample", "At " + ", ".join(
+        f"{k}={example[k]}" for k in sizes) + ": " + "; ".join(
+        f"{k} = {v}" for k, v in values.items()) + ".", math))
+    steps.append(Step("Diagnosis", f"fn's matrix at that geometry equals: {diagnosis}."
+                      if diagnosis != NO_VARIANT else
+                      "fn's matrix there equals none of the known variants."))
     return steps
 
 
@@ -561,8 +582,9 @@ def load_function(target: str) -> Callable[..., Any]:
     try:
         module = importlib.import_module(module_name)
     except Exception as error:  # noqa: BLE001 - the user's module: report, never crash
+        first = (str(error).splitlines() or [""])[0]
         raise ImplementationError(describe("MODULE:FUNCTION", target, "does not import",
-                                           f"{type(error).__name__}: {error}")) from error
+                                           f"{type(error).__name__}: {first}")) from error
     fn = getattr(module, function_name, None)
     if not callable(fn):
         raise ImplementationError(describe("MODULE:FUNCTION", target,
@@ -576,8 +598,15 @@ def register_cli(sub: Any) -> None:
                        "matrix, compare it with a reference and name its bug")
     p.add_argument("target", metavar="MODULE:FUNCTION")
     p.add_argument("--reference", default="correlation", choices=REFERENCES)
-    p.add_argument("--domain", help='e.g. "1 <= n <= 7, 1 <= K <= 3, s = 1"')
+    p.add_argument("--domain", help='e.g. "1 <= n <= 7, 1 <= K <= 3, s = 1"; size names n K s '
+                   'p d c g, in 2-D also m L (second axis input, kernel) t q (its stride, '
+                   'padding), o (out channels)')
     p.add_argument("--ndim", type=int, default=1, choices=(1, 2))
+    p.add_argument("--square", action="store_true",
+                   help="2-D: square inputs and kernels only (m = n, L = K)")
+    p.add_argument("--exclude-pad", action="store_true",
+                   help="avg_pool: PyTorch's count_include_pad=False")
+    p.add_argument("--ceil-mode", action="store_true", help="avg_pool: ceil_mode=True")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=_cmd_check_impl)
 
@@ -588,7 +617,9 @@ def _cmd_check_impl(args: argparse.Namespace) -> int:
     if "" not in sys.path:  # a module in the working directory, as python -m would find it
         sys.path.insert(0, "")
     proof = check_implementation(load_function(args.target), args.reference,
-                                 domain=args.domain, ndim=args.ndim)
+                                 domain=args.domain, ndim=args.ndim, square=args.square,
+                                 count_include_pad=not args.exclude_pad,
+                                 ceil_mode=args.ceil_mode)
     print(proof.to_json() if args.json else proof.text())
     if not args.json and proof.diagnosis:
         print(f"Diagnosis: {proof.diagnosis}")

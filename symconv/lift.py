@@ -48,6 +48,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -57,6 +58,7 @@ from .errors import SymconvError, describe
 from .geometry import spatial_shape
 from .limits import require_symbolic_size
 from .operators import LinearOperator, check_channels, indexed_symbols
+from .validation import integer
 
 #: Largest number of first-axis kernel indices labelled by powers of two in one probe.
 TAPS_PER_CALL = 900
@@ -66,6 +68,8 @@ MAX_BASIS_CALLS = 20_000
 BILINEARITY_TRIALS = 2
 #: The large scale of the homogeneity check (catches clipping, ReLU, saturation).
 SCALE = -1000
+#: What :func:`lift_linear` requires of fn (bilinearity's counterpart for pooling).
+LINEAR = "linear in x"
 
 
 class ImplementationError(SymconvError):
@@ -121,10 +125,10 @@ class _Counted:
             raise ImplementationError(describe(f"the output dtype of fn {name}", str(y.dtype),
                                                "must be a real integer or float dtype",
                                                "float64 (exact), int"))
-        if y.ndim != self.ndim + 1 or y.shape[0] != self.out_channels:
+        if y.ndim != self.ndim + 1:  # a wrong channel count is a wrong operator, not bad input
             raise ImplementationError(describe(
                 f"the output shape of fn {name}", y.shape, "must be (out_channels, *spatial)",
-                f"{self.ndim + 1} axes, the first of length {self.out_channels}"))
+                f"{self.ndim + 1} axes, {self.out_channels} channels expected first"))
         if self.output_shape is None:
             self.output_shape = tuple(int(v) for v in y.shape)
         elif y.shape != self.output_shape:
@@ -285,12 +289,115 @@ def _probe_basis(call: _Counted, x_shape, w_shape):
 
 
 # ---------------------------------------------------------------------------
+# Linear functions of the input alone (pooling): rational coefficients
+# ---------------------------------------------------------------------------
+
+def lift_linear(fn: Callable[..., Any], input_shape: Sequence[int], *, channels: int = 1,
+                max_denominator: int, seed: int = 0, **fn_kwargs: Any) -> LiftedOperator:
+    """The operator of ``fn(x, **fn_kwargs)``, linear in ``x``, with exact rational entries.
+
+    Each input entry is probed alone (``x = e_j``: ``channels x prod(input_shape)``
+    calls), after a lift whose matrix could exceed the symbolic-entry limit (estimated
+    as ``channels x prod(input_shape) x max_denominator``) is refused before any call.
+    A value ``v`` of the output is read back as the fraction
+    ``Fraction(v).limit_denominator(max_denominator)`` (e.g. the window size of an
+    average pool) and accepted only if it is within ``1e-12 |v|`` of ``v``; otherwise
+    the lift is refused, never guessed. Then linearity is checked on
+    :data:`BILINEARITY_TRIALS` random integer inputs (zero input, additivity,
+    homogeneity, repeatability) and the lifted operator must reproduce ``fn`` on them
+    to within 1e-12 of the largest output (floats divide and sum inexactly; the
+    coefficients themselves are exact).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> def mean_of_pairs(x, kernel_size=2, stride=2, padding=0):
+    ...     return (x[:, 0::2] + x[:, 1::2]) / 2
+    >>> op = lift_linear(mean_of_pairs, (4,), max_denominator=2)
+    >>> op.matrix
+    Matrix([
+    [1/2, 1/2,   0,   0],
+    [  0,   0, 1/2, 1/2]])
+    >>> op.fn_calls
+    15
+    """
+    n = spatial_shape("input_shape", input_shape)
+    if isinstance(max_denominator, bool) or not isinstance(max_denominator, int) \
+            or max_denominator < 1:
+        raise ImplementationError(describe("max_denominator", max_denominator,
+                                           "must be a positive integer", "1, 2, 3, ..."))
+    channels = integer("channels", channels, minimum=1, error=ImplementationError)
+    x_shape = (channels, *n)
+    # the most entries an average pool of windows of <= max_denominator entries, stride >= 1,
+    # has: each input entry lies in at most max_denominator windows
+    require_symbolic_size(channels * math.prod(n) * max_denominator,
+                          f"lift of {getattr(fn, '__name__', 'fn')}.matrix")
+    call = _Counted(fn, fn_kwargs, len(n), channels)
+    rows, cols, coeffs = [], [], []
+    for j in range(math.prod(x_shape)):
+        x = np.zeros(math.prod(x_shape))
+        x[j] = 1.0
+        y = call(x.reshape(x_shape), None).reshape(-1)
+        for row in np.flatnonzero(y):
+            rows.append(int(row))
+            cols.append(j)
+            coeffs.append(_fraction(float(y[row]), max_denominator, getattr(fn, "__name__", "fn")))
+    rows_a, cols_a = np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64)
+    coeffs_a = np.array(coeffs, dtype=object)
+    _check_linear(call, x_shape, np.random.default_rng(seed), rows_a, cols_a, coeffs_a)
+    return LiftedOperator("lifted " + getattr(fn, "__name__", "fn"), x_shape, call.output_shape,
+                          rows_a, cols_a, np.full(len(rows_a), -1, dtype=np.int64), coeffs_a,
+                          None, fn_calls=call.calls, bilinearity_trials=BILINEARITY_TRIALS)
+
+
+def _fraction(value: float, max_denominator: int, name: str) -> sympy.Rational:
+    """``value`` as the nearest fraction with a bounded denominator, if it is that fraction."""
+    q = Fraction(value).limit_denominator(max_denominator)
+    if abs(float(q) - value) > 1e-12 * abs(value):
+        raise ImplementationError(describe(
+            f"a coefficient of fn {name}", value, f"must be a fraction with denominator at most "
+            f"{max_denominator} (the window size) for an exact lift; the nearest is {q}",
+            "p/q with q <= the window size"))
+    return sympy.Rational(q.numerator, q.denominator)
+
+
+def _check_linear(call: _Counted, x_shape, rng, rows, cols, coeffs) -> None:
+    """Linearity in x on random integer inputs, and the lift reproducing fn (to 1e-12 of the
+    largest output)."""
+    scale = np.array([float(a) for a in coeffs])
+
+    def close(a: np.ndarray, b: np.ndarray) -> bool:  # within 1e-12 of the largest output
+        largest = max(float(np.abs(a).max(initial=0)), float(np.abs(b).max(initial=0)), 1.0)
+        return bool(np.all(np.abs(a - b) <= 1e-12 * largest))
+
+    if np.any(call(np.zeros(x_shape), None)):
+        _fail("zero input gives zero", "fn(0) != 0 (an offset?)", LINEAR)
+    for _ in range(BILINEARITY_TRIALS):
+        x1, x2 = (rng.integers(-3, 4, x_shape).astype(np.float64) for _ in range(2))
+        y1, y2 = call(x1, None), call(x2, None)
+        if not close(call(x1 + x2, None), y1 + y2):
+            _fail("additive in x", "fn(x1 + x2) != fn(x1) + fn(x2)", LINEAR)
+        if not close(call(SCALE * x1, None), SCALE * y1):
+            _fail("homogeneous", f"fn({SCALE} x) != {SCALE} fn(x)", LINEAR)
+        if not np.array_equal(call(x1, None), y1):
+            _fail("deterministic", "two calls with the same x returned different outputs",
+                  LINEAR)
+        for x, y in ((x1, y1), (x2, y2)):
+            predicted = np.zeros(y.size)
+            np.add.at(predicted, rows, scale * x.reshape(-1)[cols])
+            if not close(predicted, y.reshape(-1)):
+                raise NotBilinearError("check 'lift reproduces fn' failed: the operator read "
+                                       "off fn by probing does not give its outputs on random "
+                                       "integer inputs, so fn is not linear")
+
+
+# ---------------------------------------------------------------------------
 # Bilinearity checks
 # ---------------------------------------------------------------------------
 
-def _fail(check: str, detail: str) -> None:
+def _fail(check: str, detail: str, kind: str = "bilinear in (x, w)") -> None:
     raise NotBilinearError(f"check '{check}' failed: {detail}; symconv lifts only functions "
-                           "bilinear in (x, w) (no bias, clipping, activation or randomness)")
+                           f"{kind} (no bias, clipping, activation or randomness)")
 
 
 def _check_bilinear(call: _Counted, x_shape, w_shape, rng) -> list[tuple]:
@@ -328,4 +435,5 @@ def _reproduces(rows, cols, taps, coeffs, output_shape, pairs) -> bool:
     return True
 
 
-__all__ = ["ImplementationError", "LiftedOperator", "NotBilinearError", "labelled_probes", "lift"]
+__all__ = ["ImplementationError", "LiftedOperator", "NotBilinearError", "labelled_probes", "lift",
+           "lift_linear"]

@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .implementations import NAMES, check_implementation
+from .implementations import ALL_NAMES, check_implementation
 from .proof import Proof
 from .strategies import channel_configs, geometries, inputs, kernels, transposed_geometries
 
@@ -46,9 +46,9 @@ def assert_conv_equivalent(fn: Callable[..., Any], reference: str = "correlation
     name = getattr(fn, "__name__", "fn")
     if proof.verdict == "refuted":
         example = proof.counterexample
-        at = ", ".join(f"{k}={example[k]}" for k in NAMES)
+        at = ", ".join(f"{k}={v}" for k, v in example.items() if k in ALL_NAMES)
         raise AssertionError(f"{name} is not {reference}: {proof.diagnosis}, at {at} "
-                             f"{ {k: v for k, v in example.items() if k not in NAMES} }\n"
+                             f"{ {k: v for k, v in example.items() if k not in ALL_NAMES} }\n"
                              + proof.text())
     if proof.verdict != "verified":
         raise AssertionError(f"{name} vs {reference}: {proof.verdict} on {proof.domain}, "
