@@ -19,7 +19,7 @@ Examples
 ...     check_names(parse_claim("corr(x, k, strides=2) == x"), {"x", "k"})
 ... except ClaimError as error:
 ...     print(str(error).splitlines()[0][-40:])
-stride, padding, dilation; did you mean stride?)
+padding, dilation; did you mean stride?)
 """
 
 from __future__ import annotations
