@@ -573,6 +573,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tikz", metavar="FILE")
     p.set_defaults(run=cmd_figure)
     implementations.register_cli(sub)
+    from .claim.cli import register_cli as register_check  # open claims: `symconv check`
+
+    register_check(sub)
     return parser
 
 

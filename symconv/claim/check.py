@@ -110,9 +110,10 @@ def _ranges(used: list[str], domain: str | None) -> dict[str, tuple[int, int]]:
     unbounded = [name for name in used if name not in ranges]
     if unbounded:
         name = unbounded[0]
-        raise ClaimError(f"size name {name!r} must be bounded by the domain, got "
-                         f"{domain!r} (valid: add a bound such as '1 <= {name} <= 4'; names "
-                         f"with defaults: {domain_text(DEFAULT_RANGES)})")
+        raise ClaimError(f"size name {name!r} must be bounded by the domain, got no bound on "
+                         f"it in {domain or 'the empty domain'!r} (valid: add a bound such as "
+                         f"'1 <= {name} <= 4'; names with defaults: "
+                         f"{domain_text(DEFAULT_RANGES)})")
     ordered = {name: ranges[name] for name in used}
     count = domain_points_count(ordered)
     if count > MAX_POINTS:
@@ -182,6 +183,13 @@ def _settle(record: _StepRecord, sizes: dict, left, right, number: int) -> None:
 
 def _run(chain: Chain, shapes: dict, points: list[dict]) -> list[_StepRecord]:
     records = [_StepRecord() for _ in chain.steps()]
+    if points:  # refuse an over-large domain before any work: its largest point first
+        try:
+            _require_signal_entries(Point(max(points, key=lambda q: (sum(q.values()),
+                                                                     tuple(q.values()))),
+                                          shapes))
+        except Undefined:
+            pass
     for sizes in points:
         open_steps = [i for i, r in enumerate(records) if r.failure is None]
         if not open_steps:

@@ -86,8 +86,7 @@ def _call(node: Call, point: Point, text: str) -> Value:
 
 def _rename(function: str, arguments: dict[str, Any]) -> dict[str, Any]:
     """Claim parameter names -> the Python names of :mod:`symconv.claim.operators`."""
-    names = {"input": {"corr": "x", "conv": "x", "conv_transpose": "y"}.get(function, "x"),
-             "weight": "k"}
+    names = {"input": "y" if function == "conv_transpose" else "x", "weight": "k"}
     return {names.get(key, key): value for key, value in arguments.items()}
 
 

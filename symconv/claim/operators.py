@@ -24,6 +24,7 @@ symconv.claim.operators.Undefined: kernel_shape[0] must fit the padded input, ..
 from __future__ import annotations
 
 from fractions import Fraction
+from math import prod
 from typing import Any
 
 import numpy as np
@@ -36,7 +37,7 @@ from symconv.limits import require_symbolic_size
 from .values import Value, bilinear_map, linear_map, maximum, mul, poly_add
 
 __all__ = ["Undefined", "corr", "conv", "conv_transpose", "flip", "pad", "crop", "upsample",
-           "subsample", "shift", "avg_pool", "max_pool", "dot", "shape"]
+           "subsample", "shift", "avg_pool", "max_pool", "dot", "ones", "shape"]
 
 
 class Undefined(Exception):  # noqa: N818 - a state of a value, not a user error
@@ -180,6 +181,14 @@ def dot(a: Value, b: Value) -> Value:
         if flat in b.entries:
             total = poly_add(total, mul(p, b.entries[flat]))
     return Value((), {0: total} if total else {})
+
+
+def ones(shape: Any) -> Value:
+    """A signal of constant ones (a uniform kernel), of ``shape`` (a size or a tuple)."""
+    sizes = shape if isinstance(shape, tuple) else (shape,)
+    if not sizes or min(sizes) < 1:
+        raise Undefined(f"ones needs sizes >= 1, got {shape}")
+    return Value(sizes, {i: {(): 1} for i in range(prod(sizes))})
 
 
 def shape(x: Value) -> Value:
