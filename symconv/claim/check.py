@@ -185,9 +185,7 @@ def _run(chain: Chain, shapes: dict, points: list[dict]) -> list[_StepRecord]:
     records = [_StepRecord() for _ in chain.steps()]
     if points:  # refuse an over-large domain before any work: its largest point first
         try:
-            _require_signal_entries(Point(max(points, key=lambda q: (sum(q.values()),
-                                                                     tuple(q.values()))),
-                                          shapes))
+            _require_signal_entries(Point(points[-1], shapes))
         except Undefined:
             pass
     for sizes in points:
