@@ -102,9 +102,14 @@ def test_the_counterexample_is_the_first_failing_point_in_order_of_size():
 
 
 def test_points_are_ordered_by_sum_then_lexicographically():
-    order = points_in_order({"n": (1, 3), "s": (1, 2)})
-    assert [tuple(p.values()) for p in order] == [(1, 1), (1, 2), (2, 1), (2, 2), (3, 1),
-                                                  (3, 2)]
+    order = points_in_order({"n": (1, 3), "s": (1, 3)})
+    assert [tuple(p.values()) for p in order][:6] == [(1, 1), (1, 2), (2, 1), (1, 3), (2, 2),
+                                                      (3, 1)]
+
+
+def test_the_smallest_counterexample_is_smallest_by_sum_not_by_the_first_name():
+    p = sc.check("n // 3 + K // 4 == 0", shapes={}, domain="1 <= n <= 5, 1 <= K <= 4")
+    assert (p.counterexample["n"], p.counterexample["K"]) == (3, 1)  # not (1, 4)
 
 
 def test_counterexample_values_are_the_two_sides_at_the_differing_entry():
