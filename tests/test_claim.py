@@ -194,3 +194,16 @@ def test_the_claim_is_typeset_as_the_notes_write_it():
     assert r"\operatorname{flip}\left(k\right)" in p.statement_latex
     assert r"{\uparrow_{s}}\,y" in p.statement_latex
     assert p.to_dict()["statement"] == RECIPE
+
+
+def test_the_derivation_script_checks_the_recipe_and_refutes_its_variants(capsys):
+    import runpy
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parent.parent / "derivations" / \
+        "transposed_convolution_as_a_claim.py"
+    with pytest.raises(SystemExit) as stop:
+        runpy.run_path(str(script), run_name="__main__")
+    out = capsys.readouterr().out
+    assert stop.value.code == 0 and "all claims checked: ok" in out
+    assert out.count("REFUTED [symbolic]") == 6 and out.count("VERIFIED") == 1
