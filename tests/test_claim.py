@@ -54,7 +54,7 @@ TRUE = [
 def test_true_claims_are_verified_on_their_domain(claim, shapes, domain):
     p = sc.check(claim, shapes=shapes, domain=domain)
     assert p.verdict == "verified", p.text()
-    assert p.evidence == ["symbolic", "exhaustive"] and p.scope == "all sizes"
+    assert p.evidence == ["symbolic", "exhaustive", "numeric"] and p.scope == "all sizes"
     assert p.domain and p.counterexample is None
 
 
@@ -147,7 +147,7 @@ def test_seed_003_recipe_as_a_chain_names_the_false_middle_step():
 def test_a_true_chain_is_verified_step_by_step():
     p = sc.check("conv(x, k) == corr(x, flip(k)) == flip(corr(flip(x), k))", shapes=XK)
     assert p.verdict == "verified"
-    assert [s.title for s in p.steps] == ["Claim", "Step 1", "Step 2"]
+    assert [s.title for s in p.steps] == ["Claim", "Step 1", "Step 2", "Numeric cross-check"]
 
 
 def test_both_sides_undefined_is_skipped_and_counted_one_side_refutes():
@@ -166,7 +166,8 @@ def test_a_domain_where_nothing_is_defined_is_vacuous():
 
 def test_a_claim_at_stated_sizes_only_is_proved_symbolically():
     p = sc.check("conv(x, k) == corr(x, flip(k))", shapes={"x": 5, "k": (3,)})
-    assert p.verdict == "proved" and p.evidence == ["symbolic"] and p.scope == "stated sizes"
+    assert p.verdict == "proved" and p.scope == "stated sizes"
+    assert p.evidence == ["symbolic", "numeric"]
     assert sc.check("flip(x) == x", shapes={"x": (2, 2)}).verdict == "refuted"
 
 
@@ -183,10 +184,20 @@ def test_shapes_as_text_and_as_a_dict_agree():
     assert a.to_dict()["steps"] == b.to_dict()["steps"] and a.verdict == b.verdict
 
 
-def test_no_numeric_or_parametric_evidence_is_ever_claimed():
+def test_no_parametric_evidence_is_ever_claimed_and_numeric_names_its_check():
     for claim, shapes, domain in TRUE[:6]:
-        assert not {"numeric", "parametric"} & set(
-            sc.check(claim, shapes=shapes, domain=domain).evidence)
+        p = sc.check(claim, shapes=shapes, domain=domain)
+        assert "parametric" not in p.evidence and "numeric" in p.evidence
+        assert "symconv's NumPy oracle" in p.steps[-1].text
+
+
+def test_the_numeric_check_is_independent_a_wrong_oracle_is_an_internal_error(monkeypatch):
+    import symconv.numeric
+
+    right = symconv.numeric.correlate
+    monkeypatch.setattr(symconv.numeric, "correlate", lambda x, w, g: right(x, w, g) + 1)
+    with pytest.raises(RuntimeError, match="NumPy oracle and its symbolic values disagree"):
+        sc.check("corr(x, k) == corr(x, k)", shapes=XK, domain="n <= 3, K <= 2")
 
 
 def test_the_claim_is_typeset_as_the_notes_write_it():

@@ -20,7 +20,7 @@ def run(capsys, *argv):
 
 def test_a_true_claim_is_verified_exit_4(capsys):
     code, out, _ = run(capsys, "check", RECIPE, "--shapes", "y=m, k=K", "--domain", DOMAIN)
-    assert code == 4 and "VERIFIED [symbolic, exhaustive]" in out and DOMAIN[:10] in out
+    assert code == 4 and "VERIFIED [symbolic, exhaustive, numeric]" in out and DOMAIN[:10] in out
 
 
 def test_a_false_claim_is_refuted_exit_1_with_json(capsys):
@@ -35,7 +35,7 @@ def test_a_false_claim_is_refuted_exit_1_with_json(capsys):
 
 def test_a_claim_at_stated_sizes_is_proved_exit_0(capsys):
     code, out, _ = run(capsys, "check", "flip(flip(x)) == x", "--shapes", "x=(3, 2)")
-    assert code == 0 and "PROVED [symbolic]" in out
+    assert code == 0 and "PROVED [symbolic, numeric]" in out
 
 
 def test_latex_and_markdown_files_are_written(capsys, tmp_path):
