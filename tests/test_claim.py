@@ -218,3 +218,8 @@ def test_the_derivation_script_checks_the_recipe_and_refutes_its_variants(capsys
     out = capsys.readouterr().out
     assert stop.value.code == 0 and "all claims checked: ok" in out
     assert out.count("REFUTED [symbolic]") == 6 and out.count("VERIFIED") == 1
+
+
+def test_a_signal_the_claim_does_not_name_adds_no_size_name():
+    p = sc.check("flip(flip(x)) == x", shapes="x=(2, 3), k=K")
+    assert p.verdict == "proved" and p.parameters == {"shapes": "x=(2, 3)"}

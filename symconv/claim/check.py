@@ -348,18 +348,19 @@ def check(claim: str, *, shapes: Mapping[str, Any] | str | None = None,
     """
     chain = parse_claim(claim)
     shape_map = _read_shapes(shapes)
-    used = _shape_sizes(shape_map)
-    used += [name for name in check_names(chain, set(shape_map)) if name not in used]
+    claim_sizes = check_names(chain, set(shape_map))
+    named = {node.name for term in chain.terms for node in walk(term) if isinstance(node, Name)}
+    shape_map = {name: shape for name, shape in shape_map.items() if name in named}
+    used = _shape_sizes(shape_map)  # a signal the claim does not name adds no size
+    used += [name for name in claim_sizes if name not in used]
     ranges = _ranges(used, domain)
     points = points_in_order(ranges)
     records = _run(chain, shape_map, points)
     text = domain_text(ranges) or None
     statement = claim.strip()
     latex = chain_latex(chain)
-    parameters = {"shapes": ", ".join(f"{n}={t[t.index('=') + 1:].strip()}"
-                                      if isinstance(shapes, Mapping) else
-                                      f"{n}={t[node.start:node.end]}"
-                                      for n, (node, t) in shape_map.items())}
+    parameters = {"shapes": ", ".join(f"{name}={text[node.start:node.end]}"
+                                      for name, (node, text) in shape_map.items())}
     scope = "all sizes" if ranges else "stated sizes"
     steps = [Step("Claim", f"Signals with symbolic entries ({parameters['shapes'] or 'none'}); "
                   + (f"sizes over {text}: {len(points)} points, checked in order of size (sum "
