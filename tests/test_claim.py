@@ -223,3 +223,20 @@ def test_the_derivation_script_checks_the_recipe_and_refutes_its_variants(capsys
 def test_a_signal_the_claim_does_not_name_adds_no_size_name():
     p = sc.check("flip(flip(x)) == x", shapes="x=(2, 3), k=K")
     assert p.verdict == "proved" and p.parameters == {"shapes": "x=(2, 3)"}
+
+
+def test_a_catalogue_theorem_defined_by_a_false_claim_is_refuted_by_the_engine():
+    from symconv.claim.theorem import claim_outcome
+    from symconv.theorems.engine import REGISTRY, theorem
+
+    points = [{"a_shape": (n,), "b_shape": (m,)} for n in (1, 2) for m in (1, 2)]
+    theorem("planted-claim", family="planted", statement="full correlation commutes (false)",
+            latex=r"\text{planted}", parameters=points[0], domain=lambda: points)(
+        lambda a_shape, b_shape: claim_outcome(
+            'corr(a, b, padding="full") == corr(b, a, padding="full")', a=a_shape, b=b_shape))
+    try:
+        p = sc.prove("planted-claim")
+    finally:
+        REGISTRY.pop("planted-claim")
+    assert p.verdict == "refuted"
+    assert (p.counterexample["a_shape"], p.counterexample["b_shape"]) == ((1,), (2,))
