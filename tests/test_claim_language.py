@@ -119,3 +119,46 @@ def test_fuzzed_claims_are_checked_or_a_named_error_never_a_crash(text):
         assert str(error)
         return
     assert p.verdict in ("verified", "refuted", "undecided", "vacuous")
+
+
+def _claims():
+    """Well-formed claims of random operators (sizes and signals mixed freely)."""
+    size = st.sampled_from(["1", "2", "s", "K - 1", "n // 2", "(s, 1)"])
+    leaf = st.sampled_from(["x", "k", "flip(k)", "ones(K)"])
+
+    def grow(inner):
+        one = st.tuples(inner, size)
+        two = st.tuples(inner, inner)
+        return st.one_of(
+            one.map(lambda a: f"pad({a[0]}, {a[1]})"),
+            one.map(lambda a: f"crop({a[0]}, {a[1]}, 0)"),
+            one.map(lambda a: f"upsample({a[0]}, {a[1]})"),
+            one.map(lambda a: f"subsample({a[0]}, {a[1]})"),
+            one.map(lambda a: f'shift({a[0]}, {a[1]}, mode="circular")'),
+            one.map(lambda a: f"avg_pool({a[0]}, {a[1]})"),
+            one.map(lambda a: f"max_pool({a[0]}, {a[1]}, stride=1)"),
+            two.map(lambda a: f"corr({a[0]}, {a[1]}, stride=s)"),
+            two.map(lambda a: f'conv({a[0]}, {a[1]}, padding="same")'),
+            two.map(lambda a: f"conv_transpose({a[0]}, {a[1]}, stride=s, padding=1)"),
+            two.map(lambda a: f"{a[0]} + {a[1]}"),
+            two.map(lambda a: f"2 * {a[0]} - {a[1]}"),
+            two.map(lambda a: f"dot({a[0]}, {a[1]}) * {a[1]}"),
+            inner.map(lambda a: f"flip({a})"),
+        )
+
+    term = st.recursive(leaf, grow, max_leaves=4)
+    return st.tuples(term, term).map(" == ".join)
+
+
+@settings(max_examples=FUZZ // 5, deadline=None)
+@given(_claims(), st.booleans())
+def test_random_well_formed_claims_are_decided_and_both_interpreters_agree(claim, two_d):
+    # a disagreement between the symbolic values and the NumPy oracle would raise here
+    shapes = {"x": "(n, n)", "k": "(K, K)"} if two_d else {"x": "n", "k": "K"}
+    try:
+        p = sc.check(claim, shapes=shapes, domain="n <= 4, K <= 2, s <= 2")
+    except SymconvError as error:  # only the named errors of bad input
+        assert str(error)
+        return
+    assert p.verdict in ("verified", "refuted", "undecided", "vacuous")
+    assert ("numeric" in p.evidence) == (p.verdict == "verified")

@@ -189,8 +189,10 @@ def _settle(record: _StepRecord, sizes: dict, left, right, number: int) -> None:
     record.failure, record.sides, record.difference = failure, (left, right), difference
 
 
-def _run(chain: Chain, shapes: dict, points: list[dict]) -> list[_StepRecord]:
-    records = [_StepRecord() for _ in chain.steps()]
+def _run(chain: Chain, shapes: dict, points: list[dict]
+         ) -> tuple[list[_StepRecord], list[dict]]:
+    """Each step's record, and the points where some step held with both sides defined."""
+    records, defined = [_StepRecord() for _ in chain.steps()], []
     if points:  # refuse an over-large domain before any work: its largest point first
         try:
             _require_signal_entries(Point(points[-1], shapes))
@@ -205,10 +207,13 @@ def _run(chain: Chain, shapes: dict, points: list[dict]) -> list[_StepRecord]:
             _require_signal_entries(point)
         except Undefined:
             pass
+        checked = sum(records[i].checked for i in open_steps)
         for i in open_steps:
             left, right = _side(chain, i, point, cache), _side(chain, i + 1, point, cache)
             _settle(records[i], sizes, left, right, i + 1)
-    return records
+        if sum(records[i].checked for i in open_steps) > checked:
+            defined.append(sizes)
+    return records, defined
 
 
 def _substituted(value: Value, values: dict) -> np.ndarray:
@@ -225,11 +230,14 @@ def _agrees(symbolic: Any, numeric: Any, values: dict) -> bool:
 
 def _numeric_support(chain: Chain, shapes: dict, points: list[dict],
                      records: list[_StepRecord]) -> int:
-    """Points at which every holding step agreed numerically (0: no numeric evidence).
+    """Of ``points`` (where the claim was checked), how many agreed numerically; up to
+    :data:`NUMERIC_POINTS` of them spread over the list, the last (largest) included.
 
     A disagreement between the NumPy oracle and the symbolic values is a bug of
     symconv, never a verdict: it raises.
     """
+    if not points:
+        return 0
     step = max(len(points) // NUMERIC_POINTS, 1)
     sample = sorted({*range(0, len(points), step), len(points) - 1})[-NUMERIC_POINTS:]
     rng, agreed = np.random.default_rng(0), 0
@@ -355,7 +363,7 @@ def check(claim: str, *, shapes: Mapping[str, Any] | str | None = None,
     used += [name for name in claim_sizes if name not in used]
     ranges = _ranges(used, domain)
     points = points_in_order(ranges)
-    records = _run(chain, shape_map, points)
+    records, defined = _run(chain, shape_map, points)
     text = domain_text(ranges) or None
     statement = claim.strip()
     latex = chain_latex(chain)
@@ -380,7 +388,7 @@ def check(claim: str, *, shapes: Mapping[str, Any] | str | None = None,
     if not any(r.checked for r in records):
         common["domain"] = common["domain"] or "the stated sizes"
         return Proof("claim", statement, latex, parameters, "vacuous", [], **common)
-    agreed = _numeric_support(chain, shape_map, points, records)
+    agreed = _numeric_support(chain, shape_map, defined, records)
     numeric = ["numeric"] if agreed else []
     if agreed:
         steps.append(Step("Numeric cross-check", f"At {agreed} points of the domain, random "
