@@ -31,10 +31,17 @@ from symconv.operators import per_axis_integers
 
 from .evaluate import Point, size_value
 from .operators import Undefined, _defined
-from .syntax import BinOp, Call, ClaimError, Name, Neg, Node, Number, Tuple, pointer
+from .search import side
+from .syntax import BinOp, Call, Chain, ClaimError, Name, Neg, Node, Number, Tuple, pointer
+from .values import Value
+from .values import evaluate as evaluate_poly
 from .vocabulary import OPERATORS, bind
 
-__all__ = ["numeric_value", "random_signals"]
+__all__ = ["numeric_value", "random_signals", "cross_check", "NUMERIC_POINTS"]
+
+#: Points (spread over those where the claim was checked, the largest included) evaluated
+#: again numerically.
+NUMERIC_POINTS = 6
 
 
 def random_signals(shapes: dict[str, tuple[int, ...]], rng: np.random.Generator
@@ -175,3 +182,64 @@ def _value(node: Node, sizes: dict[str, int], arrays: dict[str, np.ndarray], tex
         return np.array([i.item() for i in items], dtype=object)
     raise ClaimError(f"a quoted word must be an operator argument, got {node.value!r}"
                      + pointer(text, node.start, node.end))
+
+
+def _substituted(value: Value, values: dict) -> np.ndarray:
+    flat = [evaluate_poly(value.entry(i), values) for i in range(value.size)]
+    return np.array(flat, dtype=object).reshape(value.shape)
+
+
+def _agrees(symbolic: Any, numeric: Any, values: dict) -> bool:
+    if isinstance(symbolic, Undefined) or isinstance(numeric, Undefined):
+        return isinstance(symbolic, Undefined) and isinstance(numeric, Undefined)
+    return symbolic.shape == numeric.shape and bool(
+        np.all(_substituted(symbolic, values) == numeric))
+
+
+def cross_check(chain: Chain, shapes: dict, points: list[dict],
+                     steps: int) -> int:
+    """Of ``points`` (where the claim was checked), how many agreed numerically; up to
+    :data:`NUMERIC_POINTS` of them spread over the list, the last (largest) included.
+
+    A disagreement between the NumPy oracle and the symbolic values is a bug of
+    symconv, never a verdict: it raises.
+    """
+    if not points:
+        return 0
+    step = max(len(points) // NUMERIC_POINTS, 1)
+    sample = sorted({*range(0, len(points), step), len(points) - 1})[-NUMERIC_POINTS:]
+    rng, agreed = np.random.default_rng(0), 0
+    for sizes in (points[i] for i in sample):
+        point = Point(sizes, shapes)
+        try:
+            signals = {name: _signal_shape(point, name) for name in shapes}
+        except Undefined:
+            continue
+        arrays = random_signals(signals, rng)
+        values = {(name, index): int(a[index]) for name, a in arrays.items()
+                  for index in np.ndindex(a.shape)}
+        symbolic, numeric, defined = {}, {}, False
+        for i in range(steps):
+            for term in (i, i + 1):
+                if term not in numeric:
+                    symbolic[term] = side(chain, term, point, {})
+                    try:
+                        numeric[term] = numeric_value(chain.terms[term], sizes, arrays,
+                                                      chain.text, point)
+                    except Undefined as undefined:
+                        numeric[term] = undefined
+                if not _agrees(symbolic[term], numeric[term], values):
+                    raise RuntimeError(f"symconv's NumPy oracle and its symbolic values "
+                                       f"disagree on term {term + 1} at {sizes}")
+            defined |= not isinstance(numeric[i], Undefined)
+        agreed += defined
+    return agreed
+
+
+def _signal_shape(point: Point, name: str) -> tuple[int, ...]:
+    node, text = point.shapes[name]
+    shape = size_value(node, point, text)
+    shape = shape if isinstance(shape, tuple) else (shape,)
+    if min(shape) < 1:
+        raise Undefined(f"{name} has no entries")
+    return shape
