@@ -240,3 +240,8 @@ def test_a_catalogue_theorem_defined_by_a_false_claim_is_refuted_by_the_engine()
         REGISTRY.pop("planted-claim")
     assert p.verdict == "refuted"
     assert (p.counterexample["a_shape"], p.counterexample["b_shape"]) == ((1,), (2,))
+
+
+def test_a_bound_on_a_usual_size_the_claim_does_not_use_is_ignored():
+    p = sc.check("flip(flip(x)) == x", shapes=X, domain="n <= 3, K <= 2, s <= 2")
+    assert p.verdict == "verified" and p.domain == "1 <= n <= 3"

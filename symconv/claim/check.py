@@ -90,8 +90,10 @@ def _shape_sizes(shapes: dict[str, tuple[Node, str]]) -> list[str]:
 
 
 def _ranges(used: list[str], domain: str | None) -> dict[str, tuple[int, int]]:
-    defaults = {name: DEFAULT_RANGES[name] for name in used if name in DEFAULT_RANGES}
-    ranges = parse_domain(domain, names=used, defaults=defaults)
+    # a bound on a usual size name the claim does not use is ignored; any other name is
+    # refused (a typo would otherwise silently leave its size at the defaults)
+    known = used + [name for name in DEFAULT_RANGES if name not in used]
+    ranges = parse_domain(domain, names=known, defaults=DEFAULT_RANGES)
     unbounded = [name for name in used if name not in ranges]
     if unbounded:
         name = unbounded[0]
