@@ -156,7 +156,8 @@ def test_both_sides_undefined_is_skipped_and_counted_one_side_refutes():
     assert "(3 points skipped: both sides undefined)" in p.steps[1].text
     p = sc.check("x == crop(x, 0, K - 1)", shapes=XK, domain="n <= 3, K <= 3")
     assert p.verdict == "refuted" and (p.counterexample["n"], p.counterexample["K"]) == (1, 2)
-    assert "the right side is undefined here: crop" in p.counterexample["reason"]
+    assert p.counterexample["reason"] == "the right side is undefined here"
+    assert "The right side: crop" in p.steps[-1].text
 
 
 def test_a_domain_where_nothing_is_defined_is_vacuous():

@@ -71,3 +71,39 @@ def test_bad_input_writes_no_file(capsys, tmp_path):
     code, _, _ = run(capsys, "check", "korr(x, k) == x", "--shapes", "x=n, k=K",
                      "--latex", str(tex))
     assert code == 2 and not tex.exists()
+
+
+def _claim_proofs():
+    import symconv as sc
+
+    shapes = {"y": "m", "k": "K"}
+    yield sc.check(RECIPE, shapes=shapes, domain=DOMAIN)
+    yield sc.check(RECIPE.replace("flip(k)", "k") + " == conv(y, k)", shapes=shapes,
+                   domain=DOMAIN)
+    yield sc.check("flip(x) == x", shapes={"x": "(n, n)"}, domain="n <= 3")
+    yield sc.check("corr(x, k) == conv(x, k)", shapes={"x": (12, 12), "k": (3, 3)})
+    yield sc.check('K * avg_pool(x, K) == corr(x, ones(K), stride=K) == pad(dot(x, x) * x, n // 2)',
+                   shapes={"x": "n"}, domain="n <= 4, K <= 2")
+    yield sc.check('max_pool(shift(x, 1, mode="circular"), 2) == shape(x) - 1', shapes="x=n")
+
+
+def test_every_claim_formula_renders_in_katex():
+    import os
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    from symconv.render.markdown import formulas
+
+    root = Path(__file__).resolve().parents[1]
+    modules = [p for p in (root / "node_modules", Path(os.environ.get("NODE_PATH", "")))
+               if (p / "katex").is_dir()]
+    if shutil.which("node") is None or not modules:
+        pytest.skip("node or node_modules/katex missing")
+    found = [{"tex": tex, "display": display} for proof in _claim_proofs()
+             for tex, display in formulas(proof.markdown())]
+    assert len(found) >= 10
+    run = subprocess.run(["node", str(root / "tests" / "katex_render.js")], cwd=root,
+                         input=json.dumps(found), capture_output=True, text=True, timeout=120,
+                         check=True, env={**os.environ, "NODE_PATH": str(modules[0])})
+    assert json.loads(run.stdout) == []

@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
+
 from symconv.proof import Math, Step
 
 from .operators import Undefined
@@ -57,8 +59,9 @@ def _shown(value: Any, marked: int | None, label: str, label_plain: str) -> Math
     if isinstance(value, Undefined):
         return Math(rf"{label} \text{{ is undefined}}", f"{label_plain} is undefined: {value}")
     if value.size > MAX_SHOWN:
-        entry = "" if marked is None else (f", entry {marked} (flat) = "
-                                           f"{to_sympy(value.entry(marked))}")
+        at = tuple(int(i) for i in np.unravel_index(marked, value.shape)) if marked is not None \
+            else None
+        entry = "" if at is None else f", entry {at} = {to_sympy(value.entry(marked))}"
         dims = r" \times ".join(map(str, value.shape))
         return Math(rf"{label} \in \mathbb{{R}}^{{{dims}}}",
                     f"{label_plain}: shape {value.shape}{entry}")
@@ -75,6 +78,9 @@ def counterexample_step(chain: Chain, record: StepRecord, names: list[str]) -> S
     if "index" in record.failure:
         text += (f" First differing entry {record.failure['index']} (boxed): "
                  f"left {record.failure['left']}, right {record.failure['right']}.")
+    for side, value in zip(("left", "right"), record.sides):
+        if isinstance(value, Undefined):
+            text += f" The {side} side: {value}."
     if "witness" in record.failure:
         text += f" They differ at the integer values {record.failure['witness']}."
     math = (_shown(record.sides[0], marked, node_latex(a), chain.text[a.start:a.end]),

@@ -69,9 +69,9 @@ def settle(record: StepRecord, sizes: dict, left, right, number: int) -> None:
         record.skipped += 1
         return
     if any(undefined):
-        side, error = ("left", left) if undefined[0] else ("right", right)
+        side = "left" if undefined[0] else "right"
         record.failure = {**sizes, "step": number,
-                          "reason": f"the {side} side is undefined here: {error}"}
+                          "reason": f"the {side} side is undefined here"}
         record.sides = (left, right)
         return
     difference = compare(left, right)
