@@ -107,3 +107,15 @@ def test_every_claim_formula_renders_in_katex():
                          input=json.dumps(found), capture_output=True, text=True, timeout=120,
                          check=True, env={**os.environ, "NODE_PATH": str(modules[0])})
     assert json.loads(run.stdout) == []
+
+
+def test_a_refuted_chain_compiles_with_pdflatex():
+    import shutil
+
+    from symconv.render.files import compile_pdf
+
+    if shutil.which("pdflatex") is None:
+        pytest.skip("pdflatex not installed")
+    proofs = list(_claim_proofs())
+    assert compile_pdf(proofs[1].latex(standalone=True)).startswith(b"%PDF")
+    assert compile_pdf(proofs[2].latex(standalone=True)).startswith(b"%PDF")
