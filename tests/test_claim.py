@@ -246,3 +246,17 @@ def test_a_catalogue_theorem_defined_by_a_false_claim_is_refuted_by_the_engine()
 def test_a_bound_on_a_usual_size_the_claim_does_not_use_is_ignored():
     p = sc.check("flip(flip(x)) == x", shapes=X, domain="n <= 3, K <= 2, s <= 2")
     assert p.verdict == "verified" and p.domain == "1 <= n <= 3"
+
+
+@pytest.mark.parametrize("claim", ["flip(upsample(x, s)) == flip(upsample(x, s))",
+                                   "crop(upsample(x, s), 1) == crop(upsample(x, s), 1)"])
+def test_a_long_sparse_signal_stays_cheap_and_is_not_sent_to_the_dense_oracle(claim):
+    p = sc.check(claim, shapes=X, domain="n = 2, s = 1000000000000")
+    assert p.verdict == "verified" and p.evidence == ["symbolic", "exhaustive"]
+
+
+def test_a_dense_value_over_the_symbolic_entry_limit_is_refused():
+    from symconv.errors import SizeLimitError
+
+    with pytest.raises(SizeLimitError, match="ones"):
+        sc.check("ones(s) == ones(s)", shapes={}, domain="s = 1000000000000")

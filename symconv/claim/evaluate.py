@@ -36,6 +36,8 @@ class Point:
     sizes: dict[str, int]
     shapes: dict[str, tuple[Node, str]]
     signals: dict[str, Value] = field(default_factory=dict)
+    #: The most entries (zeros included) of any value built at this point so far.
+    largest: int = 0
 
 
 def signal_shape_of(name: str, text: str) -> tuple[Node, str]:
@@ -118,6 +120,12 @@ def _binop(node: BinOp, point: Point, text: str) -> Value:
 
 def evaluate(node: Node, point: Point, text: str) -> Value:
     """The value of ``node`` at ``point`` (raises :class:`~.operators.Undefined`)."""
+    value = _evaluate(node, point, text)
+    point.largest = max(point.largest, value.size)
+    return value
+
+
+def _evaluate(node: Node, point: Point, text: str) -> Value:
     if isinstance(node, Number):
         return scalar(node.value)
     if isinstance(node, Name):

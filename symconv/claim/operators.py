@@ -96,10 +96,20 @@ def flip(x: Value) -> Value:
     """Reverse every axis."""
     if not x.shape:
         return x
-    index = np.arange(x.size).reshape(x.shape)
-    reversed_index = index[tuple(slice(None, None, -1) for _ in x.shape)].ravel().tolist()
-    return Value(x.shape, {r: x.entries[c] for r, c in enumerate(reversed_index)
-                           if c in x.entries})
+    return _moved(x, x.shape, lambda index: tuple(n - 1 - i for n, i in zip(x.shape, index)))
+
+
+def _moved(x: Value, shape: tuple[int, ...], where) -> Value:
+    """Each stored entry of ``x`` at index ``where(index)`` of ``shape`` (None: dropped).
+
+    Only the stored entries are visited, so a long signal of few nonzeros stays cheap.
+    """
+    out = {}
+    for flat, p in x.entries.items():
+        target = where(np.unravel_index(flat, x.shape))
+        if target is not None:
+            out[int(np.ravel_multi_index(target, shape))] = p
+    return Value(shape, out)
 
 
 def _pairs(x: Value, before: Any, after: Any) -> tuple[tuple[int, int], ...]:
@@ -124,9 +134,11 @@ def crop(x: Value, before: Any, after: Any = None) -> Value:
     if min(b for pair in pairs for b in pair) < 0 or min(out) < 1:
         raise Undefined(f"crop {pairs} must leave at least one entry of {x.shape} and crop "
                         "no negative amount")
-    index = np.arange(x.size).reshape(x.shape)
-    kept = index[tuple(slice(b, b + o) for (b, _), o in zip(pairs, out))].ravel().tolist()
-    return Value(out, {r: x.entries[c] for r, c in enumerate(kept) if c in x.entries})
+    def kept(index):
+        target = tuple(int(i) - b for i, (b, _) in zip(index, pairs))
+        return target if all(0 <= t < o for t, o in zip(target, out)) else None
+
+    return _moved(x, out, kept)
 
 
 def upsample(x: Value, factor: Any) -> Value:
@@ -188,6 +200,7 @@ def ones(shape: Any) -> Value:
     sizes = shape if isinstance(shape, tuple) else (shape,)
     if not sizes or min(sizes) < 1:
         raise Undefined(f"ones needs sizes >= 1, got {shape}")
+    require_symbolic_size(prod(sizes), f"ones{sizes}")
     return Value(sizes, {i: {(): 1} for i in range(prod(sizes))})
 
 
