@@ -66,11 +66,13 @@ BAD = [
     ("corr(x, k) == x", {"x": [1.5]}, None, ClaimError, ["shapes['x']", "1.5"]),
     ("corr(x, k) == x", ["x"], None, ClaimError, ["shapes must be a dict"]),
     ("corr(x, k) == x", "x=n, x=K", None, ClaimError, ["binds signal 'x' twice"]),
+    ("flip(" * 100 + "x" + ")" * 100 + " == x", XK, None, ClaimError, ["at most 64"]),
+    ("-" * 2000 + "x == x", XK, None, ClaimError, ["at most 64"]),
 ]
 
 
 @pytest.mark.parametrize("claim, shapes, domain, error, words", BAD,
-                         ids=[f"{b[0]}|{b[2]}" for b in BAD])
+                         ids=[f"{b[0][:40]}|{b[2]}" for b in BAD])
 def test_bad_input_is_a_named_error_with_the_position(claim, shapes, domain, error, words):
     with pytest.raises(error) as raised:
         sc.check(claim, shapes=shapes, domain=domain)

@@ -32,7 +32,8 @@ from symconv.errors import SymconvError
 from symconv.grammar import parse
 
 __all__ = ["ClaimError", "Name", "Number", "String", "BinOp", "Neg", "Call", "Keyword",
-           "Tuple", "Chain", "Node", "parse_claim", "parse_shapes", "walk", "pointer"]
+           "Tuple", "Chain", "Node", "parse_claim", "parse_shapes", "walk", "walk_children",
+           "pointer", "MAX_DEPTH"]
 
 
 class ClaimError(SymconvError):
@@ -183,11 +184,33 @@ def pointer(text: str, start: int, end: int | None = None) -> str:
     return f"\n  {line}\n  {' ' * start}{'^' * width}"
 
 
+#: Deepest nesting of operators and parentheses a claim may have (its readers recurse).
+MAX_DEPTH = 64
+
+
+def _depth(node: Node) -> int:
+    """How deeply ``node`` nests (1 for a leaf), without recursion."""
+    deepest, stack = 0, [(node, 1)]
+    while stack:
+        current, level = stack.pop()
+        deepest = max(deepest, level)
+        children = list(walk_children(current))
+        stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
 def parse_claim(text: str, parameter: str = "claim") -> Chain:
     """Parse a claim; refuse one without ``==`` (it states nothing to check)."""
-    tree = parse("claim", text, parameter=parameter, start="claim", error=ClaimError,
-                 words={"STRING": "a quoted name"})
-    terms = _ToNodes().transform(tree)
+    too_deep = ClaimError(f"{parameter} must nest at most {MAX_DEPTH} operators or "
+                          f"parentheses deep, got {text[:40]!r}...")
+    try:
+        tree = parse("claim", text, parameter=parameter, start="claim", error=ClaimError,
+                     words={"STRING": "a quoted name"})
+        terms = _ToNodes().transform(tree)
+    except RecursionError:
+        raise too_deep from None
+    if any(_depth(term) > MAX_DEPTH for term in terms):
+        raise too_deep
     if len(terms) < 2:
         raise ClaimError(f"{parameter} must state an identity 'a == b' (or a chain "
                          f"'a == b == c'), got {text!r} with no '=='" + pointer(text, len(text)))
@@ -206,20 +229,26 @@ def parse_shapes(text: str, parameter: str = "shapes") -> dict[str, Node]:
     return shapes
 
 
+def walk_children(node: Node | Keyword) -> tuple:
+    """The nodes directly below ``node``."""
+    if isinstance(node, BinOp):
+        return (node.left, node.right)
+    if isinstance(node, Neg):
+        return (node.operand,)
+    if isinstance(node, Keyword):
+        return (node.value,)
+    if isinstance(node, Call):
+        return (*node.args, *node.keywords)
+    if isinstance(node, Tuple):
+        return node.items
+    return ()
+
+
 def walk(node: Node | Keyword) -> Iterator[Node | Keyword]:
     """``node`` and every node below it, parents first."""
-    yield node
-    children: tuple = ()
-    if isinstance(node, BinOp):
-        children = (node.left, node.right)
-    elif isinstance(node, Neg):
-        children = (node.operand,)
-    elif isinstance(node, Keyword):
-        children = (node.value,)
-    elif isinstance(node, Call):
-        children = (*node.args, *node.keywords)
-    elif isinstance(node, Tuple):
-        children = node.items
-    for child in children:
-        yield from walk(child)
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(reversed(walk_children(current)))
 
