@@ -35,6 +35,7 @@ def _at(sizes: Mapping[str, int]) -> str:
 
 
 def step_line(chain: Chain, i: int, record: StepRecord, names: list[str]) -> Step:
+    """Step ``i + 1`` of the chain, typeset, with its verdict over the domain."""
     a, b = chain.terms[i], chain.terms[i + 1]
     math = (Math(f"{node_latex(a)} = {node_latex(b)}",
                  f"{chain.text[a.start:a.end]} == {chain.text[b.start:b.end]}"),)
@@ -70,6 +71,7 @@ def _shown(value: Any, marked: int | None, label: str, label_plain: str) -> Math
 
 
 def counterexample_step(chain: Chain, record: StepRecord, names: list[str]) -> Step:
+    """The failing step at its counterexample: both sides, the differing entry boxed."""
     number = record.failure["step"]
     a, b = chain.terms[number - 1], chain.terms[number]
     marked = record.difference.index if record.difference else None

@@ -46,6 +46,8 @@ class StepRecord:
 
 
 def side(chain: Chain, term: int, point: Point, cache: dict) -> Value | Undefined:
+    """Term ``term`` of ``chain`` at ``point`` (its :class:`Undefined` if it is not defined),
+    built once per point through ``cache``."""
     if term not in cache:
         try:
             cache[term] = evaluate(chain.terms[term], point, chain.text)
