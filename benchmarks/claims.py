@@ -17,11 +17,13 @@ user waits for each answer, not equal work.
 
 from __future__ import annotations
 
-import statistics
 import sys
-import time
+from pathlib import Path
 
 import symconv as sc
+
+sys.path.insert(0, str(Path(__file__).parent))
+from run import seconds  # noqa: E402 - the benchmarks' one timing helper
 
 ONE_D = ("corr(x, k, stride=s) == subsample(corr(x, k), s)", {"x": "n", "k": "K"},
          "1 <= n <= 50, 1 <= K <= 4, 1 <= s <= 5")
@@ -33,16 +35,6 @@ PAIRS = [
      ("stride-as-subsampling", {"input_shape": (16, 16), "kernel_shape": (3, 3),
                                 "stride": 2})),
 ]
-
-
-def seconds(run, repeats: int = 3) -> float:
-    """Median wall-clock seconds of ``run()``."""
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main() -> int:

@@ -160,12 +160,16 @@ def shift(x: Value, offset: Any, mode: str = "zero") -> Value:
     return _apply(op, x, "shift")
 
 
+def _pool_kernel(what: str, x: Value, kernel_size: Any) -> tuple[int, ...]:
+    _need_ndim(what, x)
+    return _defined(ops.per_axis_integers, kernel_size, len(x.shape), "kernel_size",
+                    GeometryError)
+
+
 def avg_pool(x: Value, kernel_size: Any, stride: Any = None, padding: Any = 0,
              ceil_mode: int = 0, count_include_pad: int = 1) -> Value:
     """PyTorch average pooling with exact rational weights (``sc.avg_pool``)."""
-    _need_ndim("avg_pool", x)
-    kernel = _defined(ops.per_axis_integers, kernel_size, len(x.shape), "kernel_size",
-                      GeometryError)
+    kernel = _pool_kernel("avg_pool", x, kernel_size)
     op = _defined(ops.avg_pool, x.shape, kernel, stride, padding, bool(ceil_mode),
                   bool(count_include_pad))
     return _apply(op, x, "avg_pool")
@@ -174,9 +178,7 @@ def avg_pool(x: Value, kernel_size: Any, stride: Any = None, padding: Any = 0,
 def max_pool(x: Value, kernel_size: Any, stride: Any = None, padding: Any = 0,
              dilation: Any = 1, ceil_mode: int = 0) -> Value:
     """PyTorch max pooling: the ``Max`` of each window (``sc.max_pool``)."""
-    _need_ndim("max_pool", x)
-    kernel = _defined(ops.per_axis_integers, kernel_size, len(x.shape), "kernel_size",
-                      GeometryError)
+    kernel = _pool_kernel("max_pool", x, kernel_size)
     pool = _defined(ops.max_pool, x.shape, kernel, stride, padding, dilation, bool(ceil_mode))
     require_symbolic_size(sum(map(len, pool.windows)), "max_pool at this point")
     out = {r: value for r, window in enumerate(pool.windows)
