@@ -119,3 +119,8 @@ def test_a_refuted_chain_compiles_with_pdflatex():
     proofs = list(_claim_proofs())
     assert compile_pdf(proofs[1].latex(standalone=True)).startswith(b"%PDF")
     assert compile_pdf(proofs[2].latex(standalone=True)).startswith(b"%PDF")
+
+
+def test_help_ends_with_the_grammar(capsys):
+    code, out, _ = run(capsys, "check", "--help")
+    assert code == 0 and out.rstrip().endswith("%ignore WS") and "claim: expr" in out

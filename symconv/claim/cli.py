@@ -13,12 +13,18 @@ __all__ = ["register_cli"]
 
 
 def register_cli(sub: Any) -> None:
-    """Add ``check`` to the ``symconv`` sub-parsers."""
-    p = sub.add_parser("check", help="check your own identity or chain of steps on a domain "
-                       "of sizes: verified, or refuted with the smallest counterexample",
-                       description="CLAIM is 'a == b' or a chain 'a == b == c' of corr, conv, "
-                       "conv_transpose, flip, pad, crop, upsample, subsample, shift, avg_pool, "
-                       "max_pool, dot, ones, shape, + - *; `--grammar` prints the grammar.")
+    """Add ``check`` to the ``symconv`` sub-parsers (its ``--help`` ends with the grammar)."""
+    from symconv.grammar import grammar_text
+
+    p = sub.add_parser(
+        "check", formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="check your own identity or chain of steps on a domain of sizes: verified, or "
+             "refuted with the smallest counterexample",
+        description="CLAIM is 'a == b' or a chain 'a == b == c' of corr, conv, conv_transpose,\n"
+                    "flip, pad, crop, upsample, subsample, shift, avg_pool, max_pool, dot, ones,\n"
+                    "shape, + - * and size expressions (K - 1, s*(m-1)+1).",
+        epilog="The claim grammar (symconv/grammars/claim.lark, also `--grammar`):\n\n"
+               + grammar_text("claim"))
     p.add_argument("claim", nargs="?", metavar="CLAIM")
     p.add_argument("--shapes", default="", help='shapes of the signals, e.g. "x=n, k=K, '
                    'y=(m, m)"')
