@@ -260,3 +260,9 @@ def test_a_dense_value_over_the_symbolic_entry_limit_is_refused():
 
     with pytest.raises(SizeLimitError, match="ones"):
         sc.check("ones(s) == ones(s)", shapes={}, domain="s = 1000000000000")
+
+
+def test_index_maps_of_a_scalar_are_undefined_in_both_interpreters():
+    p = sc.check("flip(3) == 3", shapes={})  # the NumPy oracle would raise on a mismatch
+    assert p.verdict == "refuted" and p.counterexample["reason"] == \
+        "the left side is undefined here"

@@ -94,8 +94,7 @@ def conv_transpose(y: Value, k: Value, stride: Any = 1, padding: Any = 0,
 
 def flip(x: Value) -> Value:
     """Reverse every axis."""
-    if not x.shape:
-        return x
+    _need_ndim("flip", x)
     return _moved(x, x.shape, lambda index: tuple(n - 1 - i for n, i in zip(x.shape, index)))
 
 
