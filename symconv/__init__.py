@@ -18,6 +18,7 @@ Examples
 ['parametric', 'exhaustive']
 """
 
+from .claim import check
 from .errors import SymconvError
 from .formula import check_formula
 from .geometry import Geometry, PoolGeometry, TransposedGeometry
@@ -47,5 +48,6 @@ __all__ = [
     "correlation", "decimation", "input_symbols", "max_pool", "prove", "shift", "theorems",
     "transposed_convolution", "zero_insertion", "zero_padding",
     "check_implementation", "lift",
+    "check",
 ]
 __version__ = "0.1.0"

@@ -274,7 +274,7 @@ def _extent(point: dict[str, Any], axes: dict[str, tuple[int, ...]]) -> int:
     return prod(per_axis)
 
 
-def _check_outputs(args: argparse.Namespace, *options: str) -> dict[str, str]:
+def check_outputs(args: argparse.Namespace, *options: str) -> dict[str, str]:
     """Each output option given, checked before any work: ``{option: path}``."""
     from .render.files import check_output_path
 
@@ -292,7 +292,8 @@ def _check_outputs(args: argparse.Namespace, *options: str) -> dict[str, str]:
 _PENDING: dict[str, str] | None = None
 
 
-def _write(outputs: dict[str, str]) -> None:
+def write_outputs(outputs: dict[str, str]) -> None:
+    """Write every output of a command together, or none (held back while --smt records)."""
     from .render.files import write_all
 
     if _PENDING is not None:
@@ -348,12 +349,12 @@ def cmd_prove(args: argparse.Namespace) -> int:
         return _prove_all(args)
     if not args.name:
         raise UsageError("prove needs a theorem NAME or --all (see `symconv list`)")
-    outputs = _check_outputs(args, "latex", "markdown", "smt")
+    outputs = check_outputs(args, "latex", "markdown", "smt")
     outputs.pop("smt", None)  # written by _run_recording_smt once the proof is done
     proof = prove(args.name, **_prove_parameters(args))
     shown = _at_detail(proof, args)
     render = {"latex": lambda: shown.latex(standalone=True), "markdown": shown.markdown}
-    _write({path: render[option]() for option, path in outputs.items()})
+    write_outputs({path: render[option]() for option, path in outputs.items()})
     print(proof.to_json() if args.json else shown.text())
     return VERDICT_EXIT[proof.verdict]
 
@@ -503,7 +504,7 @@ def cmd_figure(args: argparse.Namespace) -> int:
     from .operators import correlation
     from .render import figures
 
-    outputs = _check_outputs(args, "svg", "tikz")
+    outputs = check_outputs(args, "svg", "tikz")
     input_shape = parse_sizes("--input", args.input)
     input_shape = (input_shape,) if isinstance(input_shape, int) else input_shape
     kernel = parse_sizes("--kernel", args.kernel)
@@ -522,7 +523,7 @@ def cmd_figure(args: argparse.Namespace) -> int:
     else:
         svg = figures.sliding_window_svg(g, position)
         tikz = figures.sliding_window_tikz(g, position)
-    _write({path: {"svg": svg, "tikz": tikz}[option] for option, path in outputs.items()})
+    write_outputs({path: {"svg": svg, "tikz": tikz}[option] for option, path in outputs.items()})
     if not outputs:
         print(svg)
     return EXIT_PROVED
@@ -615,6 +616,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tikz", metavar="FILE")
     p.set_defaults(run=cmd_figure)
     implementations.register_cli(sub)
+    from .claim.cli import register_cli as register_check  # open claims: `symconv check`
+
+    register_check(sub)
     return parser
 
 
@@ -634,7 +638,7 @@ def _run_recording_smt(args: argparse.Namespace) -> int:
         outputs, _PENDING = {**_PENDING, args.smt: smtlib_script(certificates)}, None
     finally:
         _PENDING = None
-    _write(outputs)  # --latex, --markdown and --smt together, or none
+    write_outputs(outputs)  # --latex, --markdown and --smt together, or none
     return code
 
 

@@ -1,0 +1,57 @@
+"""``symconv check "CLAIM" --shapes "x=n, k=K" --domain "n<=8, K<=4"``: the command line.
+
+Exit codes as for ``symconv prove`` (0 proved, 1 refuted, 2 bad input, 4 verified
+on the domain, 5 undecided or vacuous); ``--grammar`` prints the claim grammar.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+__all__ = ["register_cli"]
+
+
+def register_cli(sub: Any) -> None:
+    """Add ``check`` to the ``symconv`` sub-parsers (its ``--help`` ends with the grammar)."""
+    from symconv.grammar import grammar_text
+
+    p = sub.add_parser(
+        "check", formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="check your own identity or chain of steps on a domain of sizes: verified, or "
+             "refuted with the smallest counterexample",
+        description="CLAIM is 'a == b' or a chain 'a == b == c' of corr, conv, conv_transpose,\n"
+                    "flip, pad, crop, upsample, subsample, shift, avg_pool, max_pool, dot, ones,\n"
+                    "shape, + - * and size expressions (K - 1, s*(m-1)+1).",
+        epilog="The claim grammar (symconv/grammars/claim.lark, also `--grammar`):\n\n"
+               + grammar_text("claim"))
+    p.add_argument("claim", nargs="?", metavar="CLAIM")
+    p.add_argument("--shapes", default="", help='shapes of the signals, e.g. "x=n, k=K, '
+                   'y=(m, m)"')
+    p.add_argument("--domain", help='bounds on the size names, e.g. "1 <= n <= 8, K <= 4" '
+                   "(n, K, s, p, d have defaults)")
+    p.add_argument("--json", action="store_true", help="print Proof.to_dict() as JSON")
+    p.add_argument("--latex", metavar="FILE", help="write a standalone LaTeX document")
+    p.add_argument("--markdown", metavar="FILE", help="write Markdown (KaTeX/MathJax math)")
+    p.add_argument("--grammar", action="store_true", help="print the claim grammar and exit")
+    p.set_defaults(run=_cmd_check)
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from symconv.cli import EXIT_PROVED, VERDICT_EXIT, UsageError, check_outputs, write_outputs
+    from symconv.grammar import grammar_text
+
+    from .check import check
+
+    if args.grammar:
+        print(grammar_text("claim"), end="")
+        return EXIT_PROVED
+    if not args.claim:
+        raise UsageError("check needs a CLAIM, e.g. symconv check \"flip(flip(k)) == k\" "
+                         "--shapes \"k=K\" (or --grammar)")
+    outputs = check_outputs(args, "latex", "markdown")
+    proof = check(args.claim, shapes=args.shapes, domain=args.domain)
+    render = {"latex": lambda: proof.latex(standalone=True), "markdown": proof.markdown}
+    write_outputs({path: render[option]() for option, path in outputs.items()})
+    print(proof.to_json() if args.json else proof.text())
+    return VERDICT_EXIT[proof.verdict]
