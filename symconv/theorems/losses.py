@@ -48,6 +48,33 @@ def gradient(value: sympy.Expr, variables: sympy.Matrix) -> sympy.Matrix:
     return variables.applyfunc(lambda v: sympy.diff(value, v))
 
 
+def linear_gradient(value: sympy.Expr, variables: list[sympy.Symbol]) -> list | None:
+    """The gradient of a form linear in ``variables``: their coefficients; None if not linear.
+
+    For a polynomial of degree at most 1 in the variables the derivative in each is its
+    coefficient, read off the expanded terms (a SymPy derivative per variable of a long sum
+    costs quadratic time).
+
+    Examples
+    --------
+    >>> x, y, k = sympy.symbols("x y k")
+    >>> linear_gradient(k * x + 2 * y + k, [x, y])
+    [k, 2]
+    >>> linear_gradient(x * y, [x, y]) is None
+    True
+    """
+    index = {v: i for i, v in enumerate(variables)}
+    coefficients = [sympy.Integer(0)] * len(variables)
+    for term in sympy.Add.make_args(sympy.expand(value)):
+        powers = term.as_powers_dict()
+        found = [v for v in powers if v in index]
+        if len(found) > 1 or (found and powers[found[0]] != 1):
+            return None
+        if found:
+            coefficients[index[found[0]]] += term / found[0]
+    return coefficients
+
+
 def _positive(name: str, value: int) -> None:
     require(isinstance(value, int) and 1 <= value <= 8, name, value,
             "must be a small positive integer", "1 to 8", error=TheoremError)
@@ -62,9 +89,9 @@ def _compare_step(what: str, difference: dict | None) -> Step:
                 (Math(r"\text{difference} \neq 0", "difference != 0"),))
 
 
-def _map_domain(extra: dict) -> list[dict]:
+def _map_domain(extra: dict, largest: int = 5) -> list[dict]:
     points = [{**extra, "channels": n, "positions": m} for n in (1, 2, 3) for m in (1, 2, 3)
-              if n + m <= 5]
+              if n + m <= largest]
     return sorted(points, key=lambda q: (q["channels"] + q["positions"], q["channels"]))
 
 
@@ -124,8 +151,8 @@ ANY_TARGET_LATEX = (r"\forall A:\ \frac{\partial}{\partial F}\,\frac{\sum_{i,j}(
                r"\frac{\partial E}{\partial F} = \frac{\big(F^{\mathsf T}(G - A)\big)"
                r"^{\mathsf T}}{N^2M^2}",
          parameters={"channels": 2, "positions": 2, "target": "gram"},
-         domain=lambda: _map_domain({"target": "gram"}),
-         domain_text="every feature map with N, M <= 3 and N + M <= 5 (channels x positions), "
+         domain=lambda: _map_domain({"target": "gram"}, 4),
+         domain_text="every feature map with N + M <= 4 (channels x positions), "
                      "A = S S^T")
 def style_loss_gradient(channels, positions, target) -> Outcome:
     """SymPy's derivative of the style loss against the Gatys et al. form."""
@@ -210,16 +237,15 @@ def activation_maximisation(feature_shape, input_shape, kernel_shape, hidden_cha
     require(0 < int(np.prod(feature_shape)) <= 400, "feature_shape", feature_shape,
             "must have between 1 and 400 positions", error=TheoremError)
     a = indexed_symbols(feature_shape, "a")
-    total = sympy.Add(*flat(a))
-    ones = [sympy.diff(total, v) for v in flat(a)]
-    sum_ok = all(v == 1 for v in ones)
+    ones = linear_gradient(sympy.Add(*flat(a)), flat(a))
+    sum_ok = ones is not None and all(v == 1 for v in ones)
     c1 = correlation(Geometry(input_shape, kernel_shape), 1, hidden_channels, kernel_name="u")
     c2 = correlation(Geometry(c1.output_shape[1:], kernel_shape), hidden_channels, filters,
                      kernel_name="w")
     x = indexed_symbols(c1.input_shape, "x")
     out = c2.apply(c1.apply(x))
-    activation = sympy.Add(*flat(out[filter]))
-    grad = sympy.Matrix([sympy.diff(activation, v) for v in flat(x)])
+    grad = linear_gradient(sympy.Add(*flat(out[filter])), flat(x))
+    grad = sympy.Matrix(grad if grad is not None else [sympy.nan] * len(flat(x)))
     per_filter = int(np.prod(c2.output_shape[1:]))
     selector = sympy.Matrix([1 if r // per_filter == filter else 0
                              for r in range(c2.matrix.rows)])
@@ -230,14 +256,17 @@ def activation_maximisation(feature_shape, input_shape, kernel_shape, hidden_cha
     steps = (
         Step("The objective", f"On a {size} feature map (the notes' last layer has "
              "$50 \\times 11 \\times 11$ outputs) the activation of filter $k$ is the sum of "
-             f"its {len(ones)} entries; each enters with coefficient 1, so gradient ascent on "
+             f"its {len(flat(a))} entries; each enters with coefficient 1, so gradient ascent on "
              "$a^k$ pushes every position of the map equally"
-             + (" (SymPy: every derivative is 1)." if sum_ok else "."),
+             + (" (SymPy: a polynomial of degree 1 in them, every coefficient 1)."
+                if sum_ok else "."),
              (Math(r"a^k = \sum_{i,j} a^k_{ij},\ \ \frac{\partial a^k}{\partial a^k_{ij}} = 1",
                    "a^k = sum_ij a^k_ij, d a^k / d a^k_ij = 1"),)),
         Step("Through the layers", f"Two linear correlation layers with symbolic kernels $u$ "
              f"({hidden_channels} channels) and $w$ ({filters} filters) on a symbolic input "
-             f"$x$ of size {'x'.join(map(str, input_shape))}: $a = C_2 C_1 x$, and the chain "
+             f"$x$ of size {'x'.join(map(str, input_shape))}: $a = C_2 C_1 x$ is linear in $x$, "
+             "so SymPy's polynomial form gives $\\partial a^k/\\partial x$ as the coefficients; "
+             f"the chain "
              f"rule gives $\\partial a^k/\\partial x = C_1^{{\\mathsf T}} C_2^{{\\mathsf T}} "
              f"\\mathbf 1_k$, $\\mathbf 1_k$ the all-ones map on channel {filter}. (A "
              "nonlinearity between the layers multiplies each back-projected entry by its "
