@@ -250,17 +250,24 @@ def _dropout_outcome(units: int, p: sympy.Expr, train_scale: sympy.Expr,
     full = sum(wi * xi for wi, xi in zip(w, x))
     train_scale, test_scale = train_scale.subs(P, p), test_scale.subs(P, p)
     expected = expected_output(units, train_scale, p)
-    test = sympy.expand(test_scale * full)
-    residual = sympy.factor(expected - test)
-    failing = _first_failing(expected - test, p)
-    where = [v for v in sympy.solve(sympy.cancel((expected - test) / full), P)
-             if 0 <= v < 1] if p == P else []
+    # E[y_train] is c(p) times the full sum: c read off one term, the rest checked exactly
+    per_input = sympy.factor(expected.coeff(w[0] * x[0]))
+    if sympy.expand(expected - per_input * full) != 0:
+        raise AssertionError("the expectation is not a multiple of sum_j w_j h_j")
+    gap = sympy.factor(per_input - test_scale)
+
+    def times_full(c: sympy.Expr) -> sympy.Expr:
+        return sympy.Mul(c, full, evaluate=False) if c not in (0, 1) else c * full
+
+    residual = times_full(gap)
+    failing = _first_failing(gap, p)
+    where = [v for v in sympy.solve(gap, P) if 0 <= v < 1] if p == P else []
     difference = None
     if failing is not None:
         q = sympy.Rational(failing.numerator, failing.denominator)
         difference = {"drop_probability": str(q), "units": units,
-                      "expected training output": str(sympy.factor(expected.subs(P, q))),
-                      "test output": str(sympy.factor(test.subs(P, q))),
+                      "expected training output": str(times_full(per_input.subs(P, q))),
+                      "test output": str(times_full(test_scale.subs(P, q))),
                       **({"holds only at": ", ".join(f"p = {v}" for v in where) or "no p"}
                          if p == P else {})}
     p_text = "a symbolic drop probability $p$" if p == P else f"drop probability $p = {p}$"
@@ -276,8 +283,8 @@ def _dropout_outcome(units: int, p: sympy.Expr, train_scale: sympy.Expr,
                    "y_train = scale * sum_j w_j m_j h_j, P(m_j = 0) = p"),)),
         Step("Expectation", f"Exactly, over all {2 ** units} masks (each weighted by its "
              "probability):",
-             (show(r"\mathbb E[y_{\mathrm{train}}]", sympy.factor(expected)),
-              show(r"y_{\mathrm{test}}", sympy.factor(test)))),
+             (show(r"\mathbb E[y_{\mathrm{train}}]", times_full(per_input)),
+              show(r"y_{\mathrm{test}}", times_full(test_scale)))),
         Step("Compare", f"{claim}: $\\mathbb E[y_{{\\mathrm{{train}}}}] - y_{{\\mathrm{{test}}}}"
              f" = {sympy.latex(residual)}$"
              + ("." if difference is None else

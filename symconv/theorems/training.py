@@ -103,7 +103,7 @@ def momentum_unrolled(steps) -> Outcome:
                       difference),
         Step("The weights", "Gradient $g_k$ enters $v_n$ with weight $\\mu^{n-k}$; the "
              f"weights sum to ${sympy.latex(weights)} = \\frac{{1 - \\mu^{{{steps}}}}}{{1 - "
-             "\\mu}}$" + (" (checked)" if geometric else " (fails)") + ", tending to $1/(1 - "
+             "\\mu}$" + (" (checked)" if geometric else " (fails)") + ", tending to $1/(1 - "
              "\\mu)$: a constant gradient is taken with the step $\\eta/(1 - \\mu)$ in the "
              "long run.", ()),
         torch_step,
@@ -163,7 +163,7 @@ def _witness(batch: int, claimed: sympy.Expr) -> dict:
     mean, var = batch_moments(x)
     y = [(v - mean) / sympy.sqrt(var + TORCH_EPS) for v in x]
     got = sympy.nsimplify(batch_moments(y)[1])
-    return {"x": str(tuple(x)), "epsilon": f"{TORCH_EPS} (PyTorch's default)",
+    return {"x": str(tuple(x)), "epsilon": str(TORCH_EPS),
             "variance of y": str(got), "claimed": str(claimed.subs({SIGMA2: var,
                                                                     EPSILON: TORCH_EPS}))}
 
@@ -195,7 +195,7 @@ def batch_norm_moments(batch, variance) -> Outcome:
     difference = None if mean_zero else {"mean of y": str(out_mean)}
     if difference is None and rest != 0:
         difference = {**_witness(batch, claimed),
-                      "variance of y - claimed": str(sympy.factor(
+                      "gap": str(sympy.factor(
                           VARIANCES["sigma^2/(sigma^2 + epsilon)"] - claimed))}
     limit = sympy.limit(SIGMA2 / (SIGMA2 + EPSILON), EPSILON, 0)
     agrees, torch_step = torch_cross_check(
@@ -221,8 +221,12 @@ def batch_norm_moments(batch, variance) -> Outcome:
              f"tends to ${sympy.latex(limit)}$ as $\\epsilon \\to 0$ when $\\sigma^2 > 0$ and "
              "is below 1 for every $\\epsilon > 0$. (A constant batch has $\\sigma^2 = 0$: "
              "output 0, variance 0.)",
-             (show(r"\frac1m\sum_i y_i^2 - " + sympy.latex(claimed), rest),)),
-        _compare_step(f"The variance of $y$ against ${sympy.latex(claimed)}$", difference),
+             (show(r"\frac1m\sum_i y_i^2", sympy.factor(out_var.subs(
+                 ROOT, sympy.sqrt(SIGMA2 + EPSILON)))),
+              show(r"\sigma^2", sympy.factor(var)))),
+        _compare_step(f"The variance of $y$ against ${sympy.latex(claimed)}$" + (
+            "" if difference is None else " (a witness: the batch $0, 1, \\dots, m-1$ at "
+            "PyTorch's default $\\epsilon = 10^{-5}$)"), difference),
         torch_step,
     )
     statement = None if variance != "1" else (
