@@ -44,7 +44,7 @@ def velocities(gradients: list[sympy.Expr]) -> list[sympy.Expr]:
     --------
     >>> g = sympy.symbols("g_1:3")
     >>> velocities(list(g))[-1].expand()
-    -eta*g_2 - eta*g_1*mu
+    -eta*g_1*mu - eta*g_2
     """
     v, out = sympy.Integer(0), []
     for g in gradients:
