@@ -142,19 +142,31 @@ def batch_moments(values: list[sympy.Expr]) -> tuple[sympy.Expr, sympy.Expr]:
 CHECK_EPS = 0.5
 
 
-def _torch_batch_norm(torch, batch: int) -> bool:
+def _torch_batch_norm(torch, x: list[sympy.Symbol], y: list[sympy.Expr],
+                      variance: sympy.Expr, claimed: sympy.Expr) -> bool:
+    """PyTorch's batch_norm against the symbolic construction, evaluated at numbers.
+
+    The symbolic ``y`` (in the batch ``x`` and :data:`ROOT`), its ``variance`` and the
+    ``claimed`` output variance are evaluated at a seeded batch, one feature at a time, so
+    a wrong mean or variance in the construction shows as a disagreement.
+    """
     import torch.nn.functional as functional
 
-    rng = np.random.default_rng(40 + batch)
-    x = (rng.normal(size=(batch, 3)) + 1).astype(np.float32)
-    y = functional.batch_norm(torch.tensor(x), None, None, training=True,
-                              eps=CHECK_EPS).numpy().astype(float)
-    x = x.astype(float)
-    var = x.var(axis=0)
-    mine = (x - x.mean(axis=0)) / np.sqrt(var + CHECK_EPS)
-    return bool(np.allclose(y, mine, rtol=1e-5, atol=1e-6)
-                and np.allclose(y.mean(axis=0), 0, atol=1e-6)
-                and np.allclose(y.var(axis=0), var / (var + CHECK_EPS), rtol=1e-5))
+    rng = np.random.default_rng(40 + len(x))
+    batch = (rng.normal(size=(len(x), 3)) + 1).astype(np.float32)
+    got = functional.batch_norm(torch.tensor(batch), None, None, training=True,
+                                eps=CHECK_EPS).numpy().astype(float)
+    for feature in range(batch.shape[1]):
+        values = dict(zip(x, (float(v) for v in batch[:, feature])))
+        var = float(variance.subs(values))
+        env = {**values, ROOT: float(np.sqrt(var + CHECK_EPS))}
+        mine = [float(v.subs(env)) for v in y]
+        want = float(claimed.subs({SIGMA2: var, EPSILON: CHECK_EPS}))
+        if not (np.allclose(got[:, feature], mine, rtol=1e-5, atol=1e-6)
+                and abs(got[:, feature].mean()) <= 1e-6
+                and np.isclose(got[:, feature].var(), want, rtol=1e-5)):
+            return False
+    return True
 
 
 def _witness(batch: int, claimed: sympy.Expr) -> dict:
@@ -200,10 +212,11 @@ def batch_norm_moments(batch, variance) -> Outcome:
     limit = sympy.limit(SIGMA2 / (SIGMA2 + EPSILON), EPSILON, 0)
     agrees, torch_step = torch_cross_check(
         "torch.nn.functional.batch_norm (training mode)",
-        lambda torch: _torch_batch_norm(torch, batch),
+        lambda torch: _torch_batch_norm(torch, x, y, var, claimed),
         f"A seeded float32 batch of {batch} x 3 values, eps = {CHECK_EPS}: PyTorch's output "
-        "equals the formula, its mean is 0 and its variance sigma^2/(sigma^2 + eps) per "
-        "feature (well below 1 at this eps), relative tolerance 1e-5.")
+        "equals the symbolic y evaluated there, its mean is 0 and its variance the claimed "
+        f"${sympy.latex(claimed)}$ per feature (well below 1 at this eps), relative "
+        "tolerance 1e-5.")
     steps = (
         Step("Setting", f"A batch of {batch} real symbolic values $x_i$ and a symbolic "
              "$\\epsilon > 0$; $\\mu$ and $\\sigma^2$ as batch norm computes them (divided by "
