@@ -348,7 +348,8 @@ def judges(proof: Any) -> list[str]:
         return []
     titles = {step.title for step in proof.steps}
     found = [name for name, title in (("index-set checks", "The bijection"),
-                                       ("lemma chain", "Chain")) if title in titles]
+                                       ("lemma chain", "Chain"),
+                                       ("sum rewrites", "Sum chain")) if title in titles]
     if any(step.title == "Second judge: SMT" and step.text.startswith("Certified twice")
            for step in proof.steps):
         found.append("SMT")

@@ -37,6 +37,9 @@ THEOREMS = {
     "dropout-test-scale": True, "inverted-dropout": True, "momentum-unrolled": True,
     "batch-norm-moments": True, "maxout-parameters": False,
 }
+#: The theorems about vectors of any length with a proof for every size n.
+FOR_ALL_SIZES = ["softmax-shift", "cross-entropy-decomposition", "batch-norm-moments",
+                 "momentum-unrolled"]
 SCRIPTS = ["style_transfer_and_visualisation", "softmax_and_cross_entropy",
            "regularisation_and_dropout", "momentum_batch_norm_and_maxout",
            "one_dimensional_convolution"]
@@ -69,7 +72,8 @@ def test_the_catalogue_has_the_new_families():
 def test_each_theorem_is_proved_at_its_defaults_and_over_its_domain(name):
     p = sc.prove(name)
     assert p.verdict == "proved" and p.counterexample is None
-    assert {"symbolic", "exhaustive"} <= set(p.evidence) and "parametric" not in p.evidence
+    assert {"symbolic", "exhaustive"} <= set(p.evidence)
+    assert ("parametric" in p.evidence) == (name in FOR_ALL_SIZES)
     assert p.domain and "points)" in p.domain
     with_torch = THEOREMS[name] and importlib.util.find_spec("torch") is not None
     assert ("numeric" in p.evidence) == with_torch
@@ -264,3 +268,47 @@ def test_the_notes_render_in_katex(script_proofs):
                          input=json.dumps(found), capture_output=True, text=True, timeout=120,
                          check=True)
     assert json.loads(run.stdout) == []
+
+
+# ---------------------------------------------------------------------------
+# Proofs for every size n: sum-rewrite chains
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", FOR_ALL_SIZES)
+def test_the_vector_claims_are_proved_for_every_size(name):
+    from symconv.cli import judges
+
+    p = sc.prove(name, exhaustive=False)
+    assert p.evidence[0] == "parametric" and judges(p) == ["sum rewrites"]
+    titles = [step.title for step in p.steps]
+    assert "For all sizes: what is proved" in titles and "Sum chain" in titles
+    assert "not SMT queries" in steps_text(p)
+
+
+def test_a_refuted_claim_carries_no_proof_for_all_sizes():
+    p = sc.prove("batch-norm-moments", batch=2, variance="1")
+    assert p.verdict == "refuted" and "Sum chain" not in [s.title for s in p.steps]
+
+
+def test_the_chain_checker_rejects_a_wrong_step_and_a_misfiring_lemma(monkeypatch):
+    sympy = pytest.importorskip("sympy")
+    size = importlib.import_module("symconv.theorems.symbolic_size")
+    x = sympy.IndexedBase("x")
+    total = sympy.Sum(3 * x[size.IDX], (size.IDX, 1, size.N))
+    assert size.check_step(total, "factor-out-of-sum", 3 * sympy.Sum(x[size.IDX], (size.IDX, 1,
+                                                                                 size.N)))
+    assert not size.check_step(total, "factor-out-of-sum", 2 * sympy.Sum(x[size.IDX], (
+        size.IDX, 1, size.N)))
+    # a lemma that misfires is caught when the step is evaluated at small n
+    wrong = sympy.Sum(x[size.IDX], (size.IDX, 1, size.N))
+    lemma = size.LEMMAS["factor-out-of-sum"]
+    monkeypatch.setitem(size.LEMMAS, "factor-out-of-sum",
+                        size.Lemma(lemma.name, lemma.latex, lambda e: wrong))
+    assert not size.check_step(total, "factor-out-of-sum", wrong)
+
+
+def test_without_its_chain_a_theorem_is_proved_at_the_stated_sizes_only(monkeypatch):
+    losses = importlib.import_module("symconv.theorems.losses")
+    monkeypatch.setattr(losses, "softmax_shift_for_all", lambda: ((), False))
+    p = sc.prove("softmax-shift", classes=3)
+    assert p.verdict == "proved" and "parametric" not in p.evidence

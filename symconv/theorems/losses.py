@@ -24,10 +24,11 @@ from ..errors import TheoremError, require
 from ..geometry import Geometry
 from ..operators import correlation, indexed_symbols
 from ..proof import Math, Step
-from .common import show
+from .common import show, with_proof_for_all_sizes
 from .engine import Outcome, first_difference, theorem
 from .equivariance import flat
 from .pytorch_checks import torch_cross_check
+from .symbolic_size import cross_entropy_for_all, softmax_shift_for_all
 
 FAMILY = "losses"
 
@@ -344,7 +345,8 @@ def softmax_shift(classes) -> Outcome:
                       difference),
         torch_step,
     )
-    return Outcome(difference is None, steps, difference, numeric=agrees)
+    return with_proof_for_all_sizes(Outcome(difference is None, steps, difference,
+                                            numeric=agrees), softmax_shift_for_all)
 
 
 # ---------------------------------------------------------------------------
@@ -398,4 +400,5 @@ def cross_entropy_decomposition(classes) -> Outcome:
                       "expanded", difference),
         torch_step,
     )
-    return Outcome(difference is None, steps, difference, numeric=agrees)
+    return with_proof_for_all_sizes(Outcome(difference is None, steps, difference,
+                                            numeric=agrees), cross_entropy_for_all)
