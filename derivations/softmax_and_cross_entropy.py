@@ -7,7 +7,10 @@ The claims, quoted from the notes (``seeds/003``), each decided below:
   proved, and cross-checked against ``torch.softmax`` at shifts up to 700;
 - 「交叉熵和KL散度以及JS散度都是衡量两个分布(向量)的距离的一种度量。」 with 「交叉熵:」 and
   「KL散度(KL距离,相对熵):」: the two are tied by H(p, q) = H(p) + KL(p || q) (proved;
-  cross-checked against ``torch.nn.functional.cross_entropy`` and ``kl_div``).
+  cross-checked against ``torch.nn.functional.cross_entropy`` and ``kl_div``); read
+  literally, "a distance" is false for both: KL(p || q) != KL(q || p) at p = (1/2, 1/2),
+  q = (1/4, 3/4), and H(p, p) = H(p) = log 2 is not 0 (the theorem that they are not
+  distances is proved by that witness, exactly).
 
 Run ``python derivations/softmax_and_cross_entropy.py``; exits 1 if a verdict is not the
 expected one.
@@ -24,6 +27,8 @@ CLAIMS = [
     ("seed 003 「交叉熵和KL散度 … 都是衡量两个分布(向量)的距离的一种度量」: "
      "H(p, q) = H(p) + KL(p||q)",
      "cross-entropy-decomposition", {}, "proved"),
+    ("seed 003 「…的距离的一种度量」 read as a distance: neither is one (witness)",
+     "divergences-not-distances", {}, "proved"),
 ]
 
 

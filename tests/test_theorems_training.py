@@ -36,6 +36,7 @@ THEOREMS = {
     "cross-entropy-decomposition": True, "weight-decay": True, "l1-subgradient": True,
     "dropout-test-scale": True, "inverted-dropout": True, "momentum-unrolled": True,
     "batch-norm-moments": True, "maxout-parameters": False,
+    "divergences-not-distances": True,
 }
 #: The theorems about vectors of any length with a proof for every size n.
 FOR_ALL_SIZES = ["softmax-shift", "cross-entropy-decomposition", "batch-norm-moments",
@@ -65,16 +66,19 @@ def test_the_catalogue_has_the_new_families():
     families = {t["name"]: t["family"] for t in sc.theorems()}
     assert set(THEOREMS) <= set(families)
     assert {families[name] for name in THEOREMS} == {"losses", "regularisation", "training"}
-    assert len(families) == 51
+    assert len(families) == 52
 
 
 @pytest.mark.parametrize("name", sorted(THEOREMS))
 def test_each_theorem_is_proved_at_its_defaults_and_over_its_domain(name):
     p = sc.prove(name)
     assert p.verdict == "proved" and p.counterexample is None
-    assert {"symbolic", "exhaustive"} <= set(p.evidence)
+    if p.witness is not None:  # a negative statement, proved by an exact example
+        assert p.evidence[0] == "exhaustive" and name == "divergences-not-distances"
+        assert (p.witness["p"], p.witness["q"]) == ("(1/2, 1/2)", "(1/4, 3/4)")
+    else:
+        assert {"symbolic", "exhaustive"} <= set(p.evidence) and "points)" in p.domain
     assert ("parametric" in p.evidence) == (name in FOR_ALL_SIZES)
-    assert p.domain and "points)" in p.domain
     with_torch = THEOREMS[name] and importlib.util.find_spec("torch") is not None
     assert ("numeric" in p.evidence) == with_torch
     if with_torch:

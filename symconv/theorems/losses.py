@@ -402,3 +402,102 @@ def cross_entropy_decomposition(classes) -> Outcome:
     )
     return with_proof_for_all_sizes(Outcome(difference is None, steps, difference,
                                             numeric=agrees), cross_entropy_for_all)
+
+
+# ---------------------------------------------------------------------------
+# Cross-entropy and KL are not distances
+# ---------------------------------------------------------------------------
+
+#: Distributions on two classes with these entries are searched for the witness.
+ENTRIES = (sympy.Rational(1, 2), sympy.Rational(1, 4), sympy.Rational(3, 4))
+WITNESS_DOMAIN = "distributions on two classes with entries 1/4, 1/2, 3/4"
+
+
+def kl_divergence(p: list[sympy.Expr], q: list[sympy.Expr]) -> sympy.Expr:
+    """``sum_i p_i log(p_i / q_i)``, exact, logarithms expanded into logs of primes.
+
+    Examples
+    --------
+    >>> half, quarter = sympy.Rational(1, 2), sympy.Rational(1, 4)
+    >>> kl_divergence([half, half], [quarter, 1 - quarter])
+    -log(3)/2 + log(2)
+    """
+    return sympy.expand(sympy.expand_log(sum(a * sympy.log(a / b) for a, b in zip(p, q)),
+                                         force=True))
+
+
+def _log_coefficients(value: sympy.Expr) -> dict[sympy.Expr, sympy.Expr]:
+    """``value`` as a rational combination of logs: log -> nonzero coefficient."""
+    coefficients: dict[sympy.Expr, sympy.Expr] = {}
+    for term in sympy.Add.make_args(sympy.expand(value)):
+        coeff, log = term.as_independent(sympy.log)
+        coefficients[log] = coefficients.get(log, 0) + coeff
+    return {log: c for log, c in coefficients.items() if c != 0}
+
+
+def _of_primes(coefficients: dict[sympy.Expr, sympy.Expr]) -> bool:
+    return all(isinstance(log, sympy.log) and sympy.isprime(log.args[0])
+               for log in coefficients)
+
+
+def _torch_kl(torch, p: list, q: list) -> bool:
+    import torch.nn.functional as functional
+
+    tp, tq = (torch.tensor([float(v) for v in d], dtype=torch.float64) for d in (p, q))
+    forward = float(functional.kl_div(tq.log(), tp, reduction="sum"))
+    backward = float(functional.kl_div(tp.log(), tq, reduction="sum"))
+    return (abs(forward - float(kl_divergence(p, q))) < 1e-12
+            and abs(backward - float(kl_divergence(q, p))) < 1e-12 and forward != backward)
+
+
+@theorem("divergences-not-distances", family=FAMILY,
+         statement="Neither cross-entropy nor the KL divergence is a distance between "
+                   "distributions: KL(p || q) != KL(q || p) for some p, q, and the "
+                   "cross-entropy of a distribution with itself, H(p, p) = H(p), is not 0.",
+         latex=r"\exists\, p, q:\ D_{\mathrm{KL}}(p\,\|\,q) \ne D_{\mathrm{KL}}(q\,\|\,p),"
+               r"\qquad H(p, p) = H(p) \ne 0",
+         parameters={}, domain_text=WITNESS_DOMAIN)
+def divergences_not_distances() -> Outcome:
+    """The first pair (p, q) on two classes whose two KL divergences differ, exactly."""
+    pairs = [([a, 1 - a], [b, 1 - b]) for a in ENTRIES for b in ENTRIES if a != b]
+    witness = None
+    for p, q in pairs:
+        gap = _log_coefficients(kl_divergence(p, q) - kl_divergence(q, p))
+        if gap and _of_primes(gap):
+            witness = (p, q, gap)
+            break
+    if witness is None:
+        return Outcome(False, (), {"no witness": "every pair searched is symmetric"},
+                       evidence=("exhaustive",), domain=WITNESS_DOMAIN)
+    p, q, gap = witness
+    self_entropy = _log_coefficients(-sum(a * sympy.log(a) for a in p).expand(log=True))
+    entropy = sympy.Add(*[c * log for log, c in self_entropy.items()])
+    agrees, torch_step = torch_cross_check(
+        "torch.nn.functional.kl_div", lambda torch: _torch_kl(torch, p, q),
+        "Both directions at the witness equal the exact values (tolerance 1e-12) and differ.")
+    forward, backward = kl_divergence(p, q), kl_divergence(q, p)
+    steps = (
+        Step("The notes", "Seed 003 calls cross-entropy and the KL divergence measures of the "
+             "distance between two distributions. A distance is symmetric and is 0 between "
+             "a distribution and itself.", ()),
+        Step("Witness", f"$p = ({p[0]}, {p[1]})$, $q = ({q[0]}, {q[1]})$, exactly (logarithms "
+             "of primes):",
+             (show(r"D_{\mathrm{KL}}(p\,\|\,q)", forward),
+              show(r"D_{\mathrm{KL}}(q\,\|\,p)", backward),
+              show(r"D_{\mathrm{KL}}(p\,\|\,q) - D_{\mathrm{KL}}(q\,\|\,p)",
+                   sympy.Add(*[c * log for log, c in gap.items()])))),
+        Step("Why it is not 0", "The difference is a rational combination of logarithms of "
+             "distinct primes with a nonzero coefficient; such logarithms are linearly "
+             "independent over the rationals (unique factorisation), so it is not 0 "
+             f"(numerically {float(forward - backward):.6f}).", ()),
+        Step("Cross-entropy", f"$H(p, p) = H(p) = {sympy.latex(entropy)}$ for $p = ({p[0]}, "
+             f"{p[1]})$, not 0"
+             + (" (checked)." if self_entropy and _of_primes(self_entropy) else
+                " -- not shown to be nonzero here."), ()),
+        torch_step,
+    )
+    holds = bool(self_entropy) and _of_primes(self_entropy)
+    return Outcome(holds, steps, None if holds else {"H(p, p)": str(entropy)},
+                   witness={"p": str(tuple(p)), "q": str(tuple(q)),
+                            "KL(p||q)": str(forward), "KL(q||p)": str(backward)},
+                   evidence=("exhaustive",), numeric=agrees, domain=WITNESS_DOMAIN)
