@@ -76,12 +76,21 @@ def linear_gradient(value: sympy.Expr, variables: list[sympy.Symbol]) -> list | 
     return coefficients
 
 
-def _positive(name: str, value: int) -> None:
-    require(isinstance(value, int) and 1 <= value <= 8, name, value,
-            "must be a small positive integer", "1 to 8", error=TheoremError)
+def require_count(name: str, value: int, low: int = 1, high: int = 8) -> None:
+    """A size parameter of a theorem: an integer in ``low .. high``, else a named error.
+
+    Examples
+    --------
+    >>> require_count("classes", 0)
+    Traceback (most recent call last):
+        ...
+    symconv.errors.TheoremError: classes must be a small integer, got 0 (valid: 1 to 8)
+    """
+    require(isinstance(value, int) and low <= value <= high, name, value,
+            "must be a small integer", f"{low} to {high}", error=TheoremError)
 
 
-def _compare_step(what: str, difference: dict | None) -> Step:
+def compare_step(what: str, difference: dict | None) -> Step:
     if difference is None:
         return Step("Compare", f"{what}: every entry of the difference expands to $0$.",
                     (Math(r"\text{difference} = 0", "difference = 0"),))
@@ -110,8 +119,8 @@ def _map_domain(extra: dict, largest: int = 5) -> list[dict]:
          domain_text="every feature map with N, M <= 3 and N + M <= 5 (channels x positions)")
 def content_loss_gradient(channels, positions) -> Outcome:
     """SymPy's derivative of the content loss against ``F - P``."""
-    _positive("channels", channels)
-    _positive("positions", positions)
+    require_count("channels", channels)
+    require_count("positions", positions)
     f = feature_map((channels, positions), "F")
     p = feature_map((channels, positions), "P")
     loss = sympy.Rational(1, 2) * sum((a - b) ** 2 for a, b in zip(f, p))
@@ -125,7 +134,7 @@ def content_loss_gradient(channels, positions) -> Outcome:
                    "L = 1/2 sum_ij (F_ij - P_ij)^2"),)),
         Step("Differentiate", "SymPy's derivative with respect to every $F_{ij}$:",
              (show(r"\partial L / \partial F", grad),)),
-        _compare_step(r"$\partial L/\partial F$ against $F - P$", difference),
+        compare_step(r"$\partial L/\partial F$ against $F - P$", difference),
     )
     return Outcome(difference is None, steps, difference)
 
@@ -157,8 +166,8 @@ ANY_TARGET_LATEX = (r"\forall A:\ \frac{\partial}{\partial F}\,\frac{\sum_{i,j}(
                      "A = S S^T")
 def style_loss_gradient(channels, positions, target) -> Outcome:
     """SymPy's derivative of the style loss against the Gatys et al. form."""
-    _positive("channels", channels)
-    _positive("positions", positions)
+    require_count("channels", channels)
+    require_count("positions", positions)
     require(target in TARGETS, "target", target, "must name the style target's form",
             "'gram' (A = S S^T) or 'any' (arbitrary A)", error=TheoremError)
     n, m = channels, positions
@@ -192,7 +201,7 @@ def style_loss_gradient(channels, positions, target) -> Outcome:
         Step("Differentiate", "SymPy's derivative and the classic form:",
              (show(r"\partial E / \partial F", grad),
               show(r"\frac{(F^{\mathsf T}(G - A))^{\mathsf T}}{N^2M^2}", classic))),
-        _compare_step(r"$\partial E/\partial F$ against $(F^{\mathsf T}(G - A))^{\mathsf T} / "
+        compare_step(r"$\partial E/\partial F$ against $(F^{\mathsf T}(G - A))^{\mathsf T} / "
                       r"(N^2M^2)$", difference),
     )
     statement = None if target == "gram" else (ANY_TARGET, ANY_TARGET_LATEX)
@@ -273,7 +282,7 @@ def activation_maximisation(feature_shape, input_shape, kernel_shape, hidden_cha
              "nonlinearity between the layers multiplies each back-projected entry by its "
              "derivative.)",
              (show(r"\partial a^k / \partial x", grad.T),)),
-        _compare_step(r"SymPy's $\partial a^k/\partial x$ against $C_1^{\mathsf T} C_2^"
+        compare_step(r"SymPy's $\partial a^k/\partial x$ against $C_1^{\mathsf T} C_2^"
                       r"{\mathsf T}\mathbf 1_k$", difference),
     )
     return Outcome(difference is None, steps, difference)
@@ -319,7 +328,7 @@ def _torch_softmax(torch, classes: int) -> bool:
          domain_text="every number of classes n <= 4")
 def softmax_shift(classes) -> Outcome:
     """Both sides with symbolic logits and shift; their difference's numerator expands to 0."""
-    _positive("classes", classes)
+    require_count("classes", classes)
     z = list(sympy.symbols(f"z_0:{classes}"))
     c = sympy.Symbol("c")
     shifted, plain = softmax([v + c for v in z]), softmax(z)
@@ -340,7 +349,7 @@ def softmax_shift(classes) -> Outcome:
              "numerator and in every term of the denominator, and cancels.",
              (Math(r"\frac{e^{c} e^{z_i}}{e^{c} \sum_j e^{z_j}} = \frac{e^{z_i}}"
                    r"{\sum_j e^{z_j}}", "e^c e^z_i / (e^c sum_j e^z_j) = e^z_i / sum_j e^z_j"),)),
-        _compare_step("Each class: the numerator of $\\operatorname{softmax}(z + c)_i - "
+        compare_step("Each class: the numerator of $\\operatorname{softmax}(z + c)_i - "
                       "\\operatorname{softmax}(z)_i$, with $e^{a + b} = e^a e^b$ expanded",
                       difference),
         torch_step,
@@ -375,7 +384,7 @@ def _torch_cross_entropy(torch, classes: int) -> bool:
          domain_text="every number of classes n <= 4")
 def cross_entropy_decomposition(classes) -> Outcome:
     """The three sums with symbolic positive p, q; logs expanded, the difference is 0."""
-    _positive("classes", classes)
+    require_count("classes", classes)
     p = sympy.symbols(f"p_0:{classes}", positive=True)
     q = sympy.symbols(f"q_0:{classes}", positive=True)
     cross = -sympy.Add(*[a * sympy.log(b) for a, b in zip(p, q)])
@@ -396,7 +405,7 @@ def cross_entropy_decomposition(classes) -> Outcome:
         Step("Why", "$\\log(p_i/q_i) = \\log p_i - \\log q_i$ for positive $p_i, q_i$, so "
              "$H(p) + D_{\\mathrm{KL}} = -\\sum_i p_i \\log p_i + \\sum_i p_i \\log p_i - "
              "\\sum_i p_i \\log q_i$.", ()),
-        _compare_step("$H(p, q) - H(p) - D_{\\mathrm{KL}}(p\\,\\|\\,q)$ with the logarithms "
+        compare_step("$H(p, q) - H(p) - D_{\\mathrm{KL}}(p\\,\\|\\,q)$ with the logarithms "
                       "expanded", difference),
         torch_step,
     )

@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import itertools
 import math
+from dataclasses import replace
 from fractions import Fraction
 
 import numpy as np
@@ -28,7 +29,7 @@ from ..errors import TheoremError, require
 from ..proof import Math, Step
 from .common import exact_number, show
 from .engine import Outcome, first_difference, theorem
-from .losses import _compare_step, _positive, gradient
+from .losses import compare_step, gradient, require_count
 from .pytorch_checks import torch_cross_check
 
 FAMILY = "regularisation"
@@ -97,7 +98,7 @@ def _torch_weight_decay(torch, count: int) -> bool:
          domain_text="every number of weights n <= 4")
 def weight_decay(weights, penalty) -> Outcome:
     """SymPy's gradient step of the penalised loss (L an undefined function) against the rule."""
-    _positive("weights", weights)
+    require_count("weights", weights)
     count = weights
     require(penalty in PENALTIES, "penalty", penalty, "must name the L2 penalty's factor",
             "'half' ((lambda/2) ||w||^2) or 'full' (lambda ||w||^2)", error=TheoremError)
@@ -122,7 +123,7 @@ def weight_decay(weights, penalty) -> Outcome:
                    "sum w_i^2"),)),
         Step("Differentiate", "SymPy's gradient step on the penalised loss:",
              (show(r"w - \eta \nabla \tilde L", step),)),
-        _compare_step("The step against $(1 - \\eta\\lambda) w - \\eta \\nabla L$", difference),
+        compare_step("The step against $(1 - \\eta\\lambda) w - \\eta \\nabla L$", difference),
         torch_step,
     )
     statement = None if penalty == "half" else (
@@ -160,7 +161,7 @@ def _torch_l1(torch, count: int) -> bool:
          domain_text="every number of weights n <= 4")
 def l1_subgradient(weights) -> Outcome:
     """SymPy's derivative at nonzero real weights; one-sided limits at 0."""
-    _positive("weights", weights)
+    require_count("weights", weights)
     count = weights
     w = column(weights, real=True, nonzero=True)
     penalty = LAMBDA * sum(sympy.Abs(v) for v in w)
@@ -186,7 +187,7 @@ def l1_subgradient(weights) -> Outcome:
              "slopes between them, every $g$ with $\\lambda|v| \\ge g v$ for all $v$.",
              (Math(r"\partial(\lambda|w|)(0) = [-\lambda, \lambda]",
                    "subdifferential of lambda |w| at 0 = [-lambda, lambda]"),)),
-        _compare_step("The gradient against $\\lambda \\operatorname{sign}(w)$ and the "
+        compare_step("The gradient against $\\lambda \\operatorname{sign}(w)$ and the "
                       "one-sided derivatives against $\\pm\\lambda$", difference),
         torch_step,
     )
@@ -323,8 +324,7 @@ def _torch_p(p: sympy.Expr) -> float:
 
 def _dropout_parameters(units: int, drop_probability: str, scale: str,
                         scales: dict[str, sympy.Expr]) -> tuple[sympy.Expr, sympy.Expr]:
-    require(isinstance(units, int) and 1 <= units <= 6, "units", units,
-            "must be a small positive integer", "1 to 6", error=TheoremError)
+    require_count("units", units, 1, 6)
     require(scale in scales, "scale", scale, "must name one of the scale factors",
             ", ".join(repr(s) for s in scales), error=TheoremError)
     return _drop_probability(str(drop_probability)), scales[scale]
@@ -361,12 +361,11 @@ def dropout_test_scale(units, drop_probability, scale) -> Outcome:
     if scale == "1 - p" and drop_probability == "any":
         return outcome
     at = "every p" if p == P else f"p = {p}"
-    return Outcome(outcome.holds, outcome.steps, outcome.difference, numeric=outcome.numeric,
-                   statement=(f"If each unit is dropped with probability p during training, "
-                              f"multiplying the weights by {scale} at test time makes the test "
-                              f"output the expected training output, at {at}.",
-                              r"\mathbb E\Big[\sum_j w_j m_j h_j\Big] = "
-                              + sympy.latex(factor.subs(P, p)) + r"\sum_j w_j h_j"))
+    return replace(outcome, statement=(
+        f"If each unit is dropped with probability p during training, multiplying the weights "
+        f"by {scale} at test time makes the test output the expected training output, at {at}.",
+        r"\mathbb E\Big[\sum_j w_j m_j h_j\Big] = " + sympy.latex(factor.subs(P, p))
+        + r"\sum_j w_j h_j"))
 
 
 @theorem("inverted-dropout", family=FAMILY,
@@ -402,9 +401,8 @@ def inverted_dropout(units, drop_probability, scale) -> Outcome:
     if scale == "1/(1 - p)" and drop_probability == "any":
         return outcome
     at = "every p" if p == P else f"p = {p}"
-    return Outcome(outcome.holds, outcome.steps, outcome.difference, numeric=outcome.numeric,
-                   statement=(f"If each unit is dropped with probability p and the kept units "
-                              f"are scaled by {scale} during training, the expected training "
-                              f"output is the full network's output, at {at}.",
-                              r"\mathbb E\Big[" + sympy.latex(factor.subs(P, p))
-                              + r"\sum_j w_j m_j h_j\Big] = \sum_j w_j h_j"))
+    return replace(outcome, statement=(
+        f"If each unit is dropped with probability p and the kept units are scaled by {scale} "
+        f"during training, the expected training output is the full network's output, at {at}.",
+        r"\mathbb E\Big[" + sympy.latex(factor.subs(P, p))
+        + r"\sum_j w_j m_j h_j\Big] = \sum_j w_j h_j"))

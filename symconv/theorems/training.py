@@ -21,7 +21,7 @@ from ..errors import TheoremError, require
 from ..proof import Math, Step
 from .common import show, with_proof_for_all_sizes
 from .engine import Outcome, first_difference, theorem
-from .losses import _compare_step
+from .losses import compare_step, require_count
 from .pytorch_checks import torch_cross_check
 from .regularisation import column, sgd_steps
 from .symbolic_size import batch_norm_for_all, momentum_for_all
@@ -29,11 +29,6 @@ from .symbolic_size import batch_norm_for_all, momentum_for_all
 FAMILY = "training"
 
 MU, ETA = sympy.symbols("mu eta", positive=True)
-
-
-def _small(name: str, value: int, low: int, high: int) -> None:
-    require(isinstance(value, int) and low <= value <= high, name, value,
-            "must be a small integer", f"{low} to {high}", error=TheoremError)
 
 
 # ---------------------------------------------------------------------------
@@ -78,7 +73,7 @@ def _torch_momentum(torch, steps: int) -> bool:
          domain_text="every number of steps n <= 6")
 def momentum_unrolled(steps) -> Outcome:
     """The recursion with symbolic mu, eta, g_k against the closed sum, at every n <= steps."""
-    _small("steps", steps, 1, 12)
+    require_count("steps", steps, 1, 12)
     g = list(sympy.symbols(f"g_1:{steps + 1}"))
     recursive = velocities(g)
     closed = [-ETA * sum(MU ** (n - k) * g[k - 1] for k in range(1, n + 1))
@@ -102,7 +97,7 @@ def momentum_unrolled(steps) -> Outcome:
                    "v_n = mu v_{n-1} - eta g_n, v_0 = 0, w_n = w_{n-1} + v_n"),)),
         Step("Unroll", "Substituting the recursion into itself:",
              (show(f"v_{{{steps}}}", sympy.expand(recursive[-1])),)),
-        _compare_step(f"$v_1, \\dots, v_{{{steps}}}$ against $-\\eta\\sum_k \\mu^{{n-k}} g_k$",
+        compare_step(f"$v_1, \\dots, v_{{{steps}}}$ against $-\\eta\\sum_k \\mu^{{n-k}} g_k$",
                       difference),
         Step("The weights", "Gradient $g_k$ enters $v_n$ with weight $\\mu^{n-k}$; the "
              f"weights sum to ${sympy.latex(weights)} = \\frac{{1 - \\mu^{{{steps}}}}}{{1 - "
@@ -204,7 +199,7 @@ def _witness(batch: int, claimed: sympy.Expr) -> dict:
          domain_text="every batch of 2 <= m <= 4 values")
 def batch_norm_moments(batch, variance) -> Outcome:
     """Mean and variance of the normalised symbolic batch against 0 and the claim."""
-    _small("batch", batch, 2, 8)
+    require_count("batch", batch, 2, 8)
     require(variance in VARIANCES, "variance", variance, "must name the claimed variance",
             " or ".join(repr(v) for v in VARIANCES), error=TheoremError)
     x = list(sympy.symbols(f"x_1:{batch + 1}", real=True))
@@ -248,7 +243,7 @@ def batch_norm_moments(batch, variance) -> Outcome:
              (show(r"\frac1m\sum_i y_i^2", sympy.factor(out_var.subs(
                  ROOT, sympy.sqrt(SIGMA2 + EPSILON)))),
               show(r"\sigma^2", sympy.factor(var)))),
-        _compare_step(f"The variance of $y$ against ${sympy.latex(claimed)}$" + (
+        compare_step(f"The variance of $y$ against ${sympy.latex(claimed)}$" + (
             "" if difference is None else " (a witness: the batch $0, 1, \\dots, m-1$ at "
             "PyTorch's default $\\epsilon = 10^{-5}$)"), difference),
         torch_step,
@@ -283,9 +278,9 @@ def _maxout_domain() -> list[dict]:
          domain_text="every maxout layer with d <= 2 inputs, m <= 2 outputs, k <= 5 pieces")
 def maxout_parameters(inputs, outputs, pieces) -> Outcome:
     """Distinct parameter symbols of the symbolic maxout output against k m (d + 1)."""
-    _small("inputs", inputs, 1, 16)
-    _small("outputs", outputs, 1, 16)
-    _small("pieces", pieces, 1, 16)
+    require_count("inputs", inputs, 1, 16)
+    require_count("outputs", outputs, 1, 16)
+    require_count("pieces", pieces, 1, 16)
     x = column(inputs, "x")
     pieces_z = []
     for j in range(1, pieces + 1):
