@@ -10,9 +10,12 @@
   back-projected, ``C_1^T C_2^T 1_k``.
 - ``softmax-shift``: ``softmax(z + c 1) = softmax(z)`` for every constant ``c``.
 - ``cross-entropy-decomposition``: ``H(p, q) = H(p) + KL(p || q)``.
+- ``divergences-not-distances``: the notes call both "distances"; ``KL(p || q) != KL(q || p)``
+  (an exact witness on two classes) and ``H(p, p) = H(p) != 0``.
 
 Each is checked with SymPy at the stated sizes (symbolic entries) and at every size of a
-small finite domain; softmax and cross-entropy are cross-checked against PyTorch.
+small finite domain; softmax and cross-entropy also for every length n
+(:mod:`symconv.theorems.symbolic_size`), and cross-checked against PyTorch.
 """
 
 from __future__ import annotations

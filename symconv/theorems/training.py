@@ -8,6 +8,9 @@
   "variance 1" at ``eps > 0``); PyTorch's ``batch_norm`` agrees.
 - ``maxout-parameters``: maxout with ``k`` pieces, ``out = max(z_1, ..., z_k)`` with
   ``z_j = W_j x + b_j``, has ``k`` times the parameters of the plain affine layer.
+
+Momentum and batch norm are also proved for every length n
+(:mod:`symconv.theorems.symbolic_size`).
 """
 
 from __future__ import annotations
