@@ -352,8 +352,6 @@ def judges(proof: Any) -> list[str]:
     if any(step.title == "Second judge: SMT" and step.text.startswith("Certified twice")
            for step in proof.steps):
         found.append("SMT")
-    if "Sum chain" in titles:  # symconv.theorems.symbolic_size: sums over a symbolic n
-        found.append("sum rewrites")
     return found
 
 

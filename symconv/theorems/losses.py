@@ -27,11 +27,15 @@ from ..errors import TheoremError, require
 from ..geometry import Geometry
 from ..operators import correlation, indexed_symbols
 from ..proof import Math, Step
-from .common import show, with_proof_for_all_sizes
+from .common import show
 from .engine import Outcome, first_difference, theorem
 from .equivariance import flat
 from .pytorch_checks import torch_cross_check
-from .symbolic_size import cross_entropy_for_all, softmax_shift_for_all
+from .symbolic_size import (
+    cross_entropy_for_all,
+    softmax_shift_for_all,
+    with_derivation_for_every_n,
+)
 
 FAMILY = "losses"
 
@@ -357,8 +361,8 @@ def softmax_shift(classes) -> Outcome:
                       difference),
         torch_step,
     )
-    return with_proof_for_all_sizes(Outcome(difference is None, steps, difference,
-                                            numeric=agrees), softmax_shift_for_all)
+    outcome = Outcome(difference is None, steps, difference, numeric=agrees)
+    return with_derivation_for_every_n(outcome, softmax_shift_for_all)
 
 
 # ---------------------------------------------------------------------------
@@ -412,8 +416,8 @@ def cross_entropy_decomposition(classes) -> Outcome:
                       "expanded", difference),
         torch_step,
     )
-    return with_proof_for_all_sizes(Outcome(difference is None, steps, difference,
-                                            numeric=agrees), cross_entropy_for_all)
+    outcome = Outcome(difference is None, steps, difference, numeric=agrees)
+    return with_derivation_for_every_n(outcome, cross_entropy_for_all)
 
 
 # ---------------------------------------------------------------------------

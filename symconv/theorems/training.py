@@ -22,12 +22,12 @@ import sympy
 
 from ..errors import TheoremError, require
 from ..proof import Math, Step
-from .common import show, with_proof_for_all_sizes
+from .common import show
 from .engine import Outcome, first_difference, theorem
 from .losses import compare_step, require_count
 from .pytorch_checks import torch_cross_check
 from .regularisation import column, sgd_steps
-from .symbolic_size import batch_norm_for_all, momentum_for_all
+from .symbolic_size import batch_norm_for_all, momentum_for_all, with_derivation_for_every_n
 
 FAMILY = "training"
 
@@ -109,8 +109,8 @@ def momentum_unrolled(steps) -> Outcome:
              "long run.", ()),
         torch_step,
     )
-    return with_proof_for_all_sizes(Outcome(difference is None, steps_, difference,
-                                            numeric=agrees), momentum_for_all)
+    outcome = Outcome(difference is None, steps_, difference, numeric=agrees)
+    return with_derivation_for_every_n(outcome, momentum_for_all)
 
 
 # ---------------------------------------------------------------------------
@@ -254,9 +254,9 @@ def batch_norm_moments(batch, variance) -> Outcome:
     statement = None if variance != "1" else (
         "Batch normalisation y_i = (x_i - mu)/sqrt(sigma^2 + epsilon) gives outputs of mean 0 "
         "and variance 1.", r"\frac1m\sum_i y_i = 0,\quad \frac1m\sum_i y_i^2 = 1")
-    return with_proof_for_all_sizes(Outcome(difference is None, steps, difference,
-                                            numeric=agrees, statement=statement),
-                                    batch_norm_for_all, applies=variance != "1")
+    outcome = Outcome(difference is None, steps, difference, numeric=agrees,
+                      statement=statement)
+    return with_derivation_for_every_n(outcome, batch_norm_for_all)
 
 
 # ---------------------------------------------------------------------------
