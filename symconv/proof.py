@@ -220,8 +220,8 @@ class Proof:
         if "exhaustive" in self.evidence:
             parts.append(f"Proved exhaustively on {self.domain or 'the stated domain'}.")
         if "numeric" in self.evidence:
-            parts.append("Numeric cross-check against the NumPy oracle agrees (support, "
-                         "not proof).")
+            parts.append("Numeric cross-check against the NumPy oracle (or PyTorch, where a "
+                         "PyTorch step says so) agrees (support, not proof).")
         return " ".join(parts)
 
     def to_dict(self) -> dict[str, Any]:
