@@ -20,6 +20,7 @@ from math import prod
 from typing import Any
 
 from . import implementations, progress
+from .network import command as network_command
 from .errors import OperatorError, SymconvError, require
 from .limits import require_index_range, require_work
 from .validation import integer, is_integer
@@ -427,17 +428,6 @@ def _fixed_sizes(options: Sequence[str]) -> dict[str, int]:
     return fixed
 
 
-def cmd_shape(args: argparse.Namespace) -> int:
-    from .network import format_table, reports_to_dict, shape
-
-    reports = shape(args.input, args.layers)
-    if args.json:
-        print(json.dumps(reports_to_dict(reports), indent=2))
-    else:
-        print(format_table(reports))
-    return EXIT_PROVED
-
-
 def cmd_fc_vs_conv(args: argparse.Namespace) -> int:
     from .network import fc_vs_conv, parse_input
 
@@ -543,11 +533,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_check_formula)
 
-    p = sub.add_parser("shape", help="sizes, params, MACs and receptive fields of a chain")
-    p.add_argument("input", help="channels x spatial, e.g. 3x224x224")
-    p.add_argument("layers", nargs="+", help='e.g. "conv(64, k=7, s=2, p=3)" "maxpool(3, s=2)"')
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(run=cmd_shape)
+    network_command.register(sub)  # symconv shape: symconv/network/command.py
 
     p = sub.add_parser("fc-vs-conv", help="parameters and multiply-adds of a dense layer "
                        "against a conv with the same outputs")
