@@ -336,18 +336,37 @@ def _elementwise(kind: str, torch_name: str) -> type:
     return dataclass(frozen=True)(cls)
 
 
+def _name(name: str, value: Any) -> str:
+    if isinstance(value, str) and value.replace("_", "").replace(".", "").isalnum():
+        return value
+    raise FormulaError(describe(name, value, "must be a name", "e.g. hardswish"))
+
+
+@dataclass(frozen=True)
+class Elementwise(_Layer):
+    """An operation taken as elementwise without checking (``--elementwise`` for torch).
+
+    It keeps the shape and the field and counts 0; the table names it, so the reader
+    sees what was assumed.
+    """
+
+    kind: ClassVar[str] = "elementwise"
+    _checks: ClassVar[dict[str, Any]] = {"op": _name}
+    op: str
+
+
 ReLU = _elementwise("relu", "ReLU")
 ReLU6 = _elementwise("relu6", "ReLU6")
 SiLU = _elementwise("silu", "SiLU")
 GELU = _elementwise("gelu", "GELU")
 Sigmoid = _elementwise("sigmoid", "Sigmoid")
 Tanh = _elementwise("tanh", "Tanh")
-ELEMENTWISE = (ReLU, ReLU6, SiLU, GELU, Sigmoid, Tanh, Dropout)
+ELEMENTWISE = (ReLU, ReLU6, SiLU, GELU, Sigmoid, Tanh, Dropout, Elementwise)
 NORMS = (BatchNorm, LayerNorm, GroupNorm)
 
 LAYERS: dict[str, type[_Layer]] = {cls.kind: cls for cls in (
     Conv, MaxPool, AvgPool, TConv, Flatten, FC, ReLU, BatchNorm, ReLU6, SiLU, GELU, Sigmoid,
     Tanh, Dropout, Upsample, PixelShuffle, LayerNorm, GroupNorm, AdaptiveAvgPool,
-    AdaptiveMaxPool, GlobalAvgPool, GlobalMaxPool)}
+    AdaptiveMaxPool, GlobalAvgPool, GlobalMaxPool, Elementwise)}
 
 Layer = _Layer

@@ -6,9 +6,9 @@ statement into nodes (blocks are copied with their parameters bound, ``* n`` rep
 stage ``n`` times); then resolve node names and order the nodes so that each comes after
 its inputs, refusing undefined names and cycles.
 
-Node names: the last stage of ``a = x -> conv(8, 3) -> relu`` is ``a``, the earlier ones
-``a.1``, ``a.2``; copy ``j`` of a repeated stage is ``a[j]``; the nodes of a block called
-at node ``a`` are ``a/...``; a statement without a name is named ``line<n>``.
+Node names: the last layer of ``a = x -> conv(8, 3) -> bn -> relu`` is ``a``, the earlier
+ones ``a.1``, ``a.2``; each copy of a repeated stage takes the next number; the nodes of a
+block called at node ``a`` are ``a/...``; a statement without a name is ``line<n>``.
 
 Examples
 --------
@@ -22,9 +22,9 @@ Examples
 ... body = stem -> res(16) * 2
 ... ''')
 >>> [n.name for n in net.nodes][:6]
-['stem.1', 'stem', 'body[1]/y.1', 'body[1]/y.2', 'body[1]/y', 'body[1]/line6.1']
+['stem.1', 'stem', 'body.1/y.1', 'body.1/y.2', 'body.1/y', 'body.1/line6.1']
 >>> net.nodes[5].op, net.nodes[5].inputs
-(Merge(kind='add'), ('body[1]/y', 'stem'))
+(Merge(kind='add'), ('body.1/y', 'stem'))
 """
 
 from __future__ import annotations
@@ -111,12 +111,15 @@ class _Reader:
 
     def pipeline(self, pipeline: Tree, base: str, previous: str, names: dict[str, str],
                  source: str, bindings: dict[str, Any], stack: tuple[str, ...]) -> str:
+        """Nodes of one pipeline, numbered ``base.1``, ``base.2``, ...; the last is ``base``."""
         stages = pipeline.children
         current = previous
+        made = 0
+        produced = sum(int(stage.children[1]) if len(stage.children) > 1 else 1
+                       for stage in stages)
         for position, stage in enumerate(stages, start=1):
             call, *repeat = stage.children
             count = int(repeat[0]) if repeat else 1
-            sid = base if position == len(stages) else f"{base}.{position}"
             name, args = call_parts(call)
             word = str(name)
             reference = {INPUT: source, **names}.get(word)
@@ -124,9 +127,7 @@ class _Reader:
                 if repeat:
                     raise self.fail(name, f"node {word!r} cannot be repeated: repeat a layer "
                                           "or a block")
-                current = reference
-                if len(stages) == 1:
-                    return reference
+                current, produced = reference, produced - 1
                 continue
             if reference is not None:
                 raise self.fail(name, f"node {word!r} can only start a pipeline "
@@ -134,16 +135,16 @@ class _Reader:
             if not 1 <= count <= 1000:
                 raise self.fail(repeat[0], f"repetition count must be in 1..1000, got {count}")
             if word in MERGES:
-                current = self.merge(call, name, args, sid, position, names, source)
                 if repeat:
                     raise self.fail(name, f"{word} cannot be repeated")
+                made += 1
+                current = self.merge(call, name, args, _numbered(base, made, produced),
+                                     position, names, source)
                 continue
-            for copy in range(1, count + 1):
-                cid = sid if count == 1 else f"{sid}[{copy}]"
-                current = self.apply(call, name, args, cid, current, bindings, stack)
-            if count > 1:
-                self.alias[sid] = current
-                current = sid
+            for _ in range(count):
+                made += 1
+                current = self.apply(call, name, args, _numbered(base, made, produced),
+                                     current, bindings, stack)
         return current
 
     def merge(self, call: Tree, name: Token, args: list, sid: str, position: int,
@@ -246,6 +247,10 @@ class _Reader:
                     path.pop()
                     order.append(nodes[name])
         return tuple(order)
+
+
+def _numbered(base: str, number: int, last: int) -> str:
+    return base if number == last else f"{base}.{number}"
 
 
 def _bind(value: Any, bindings: dict[str, Any]) -> Any:

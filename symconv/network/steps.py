@@ -192,9 +192,10 @@ def _global_step(layer: Layer, shape: tuple[int, ...]) -> Step:
 
 
 def _upsample_step(layer: Upsample, shape: tuple[int, ...]) -> Step:
-    """Output ``o`` reads input ``floor(o / r)`` (nearest) or ``floor(x), floor(x) + 1``
-    with ``x = (o + 1/2)/r - 1/2`` (bilinear): an interval of span ``(r - 1)/r`` and
-    ``2 - 1/(2r)`` starting at ``o/r - (r - 1)/r`` and ``o/r - 3/2 + 1/r``."""
+    """Output ``o`` reads input ``floor(o / r)`` (nearest: the interval
+    ``[o/r - (r - 1)/r, o/r]``) or ``floor(x)`` and ``floor(x) + 1`` with
+    ``x = (o + 1/2)/r - 1/2`` (bilinear, PyTorch's ``align_corners=False``, clamped at the
+    border: the enclosure ``[x - 1, x + 1]``, centred on the sampling point)."""
     spatial = _spatial(layer, shape)
     scale = _per_axis(layer.scale, len(spatial))
     if len(scale) != len(spatial):
@@ -205,7 +206,7 @@ def _upsample_step(layer: Upsample, shape: tuple[int, ...]) -> Step:
         if layer.mode == "nearest":
             field.append((Fraction(r - 1, r), Fraction(1, r), Fraction(r - 1, r)))
         else:
-            field.append((2 - Fraction(1, 2 * r), Fraction(1, r), Fraction(3, 2) - Fraction(1, r)))
+            field.append((Fraction(2), Fraction(1, r), Fraction(3, 2) - Fraction(1, 2 * r)))
     out = (shape[0], *(n * r for n, r in zip(spatial, scale)))
     return Step(out, ((0, 0),) * len(spatial), 0, 0, 0, 0, tuple(field))
 
