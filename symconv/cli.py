@@ -20,9 +20,9 @@ from math import prod
 from typing import Any
 
 from . import implementations, progress
-from .network import command as network_command
 from .errors import OperatorError, SymconvError, require
 from .limits import require_index_range, require_work
+from .network import command as network_command
 from .validation import integer, is_integer
 
 EXIT_PROVED, EXIT_REFUTED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3

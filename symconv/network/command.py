@@ -14,7 +14,8 @@ from typing import Any
 
 from ..errors import FormulaError, SymconvError
 
-USAGE = """symconv shape INPUT LAYER... | --file NET.txt [INPUT] | --torch MODULE:CALLABLE --input INPUT
+USAGE = """symconv shape INPUT LAYER... | --file NET.txt [INPUT]
+              | --torch MODULE:CALLABLE --input INPUT [--elementwise]
               [--count bias,bn|bn|bias|none] [--flops] [--batch N] [--layout auto|chw|hwc]
               [--json]"""
 

@@ -212,12 +212,7 @@ def _merge_shape(node: Node, states: list[_State]) -> tuple[int, ...]:
 def _merge_field(node: Node, states: list[_State]) -> _State:
     shape = _merge_shape(node, states)
     best = max(states, key=lambda s: sum(s.rf))
-    flat = [s.field is None for s in states]
-    if any(flat) and not all(flat):
-        raise GeometryError(f"{node.op.kind} joins a flat and a spatial tensor: "
-                            + ", ".join(f"{n!r} is {fmt_shape(s.shape)}"
-                                        for n, s in zip(node.inputs, states)))
-    if any(flat):
+    if best.field is None:  # flat (equal shapes: every input is flat)
         rf = tuple(max(s.rf[i] for s in states) for i in range(len(best.rf)))
         whole = tuple(max(s.whole[i] for s in states) for i in range(len(best.whole)))
         return _State(shape, None, rf, whole, best.path)

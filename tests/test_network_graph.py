@@ -1,0 +1,407 @@
+"""Tests of the network calculator's graphs, new layers and input checks: network text
+against PyTorch (shapes, parameters) and autograd (receptive fields), the grammar's reject
+branch, merges, alignment, cycles, undefined names, batch and channels-last inputs."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from math import ceil, floor
+
+import numpy as np
+import pytest
+
+from symconv.errors import FormulaError, GeometryError
+from symconv.network import (
+    Counting,
+    Merge,
+    evaluate,
+    format_table,
+    parse_input,
+    parse_layer,
+    parse_network,
+    reports_to_dict,
+    shape,
+)
+from symconv.network.layers import (
+    FC,
+    AdaptiveAvgPool,
+    AdaptiveMaxPool,
+    AvgPool,
+    BatchNorm,
+    Conv,
+    Dropout,
+    Flatten,
+    GlobalAvgPool,
+    GlobalMaxPool,
+    GroupNorm,
+    LayerNorm,
+    MaxPool,
+    PixelShuffle,
+    TConv,
+    Upsample,
+)
+
+torch = pytest.importorskip("torch")
+nn = torch.nn
+
+
+# ---------------------------------------------------------------------------
+# A Network as a torch module (the oracle): every node a real torch layer
+# ---------------------------------------------------------------------------
+
+def _torch_layer(layer, shape, ones=False, pads=()):
+    """The torch module of a layer spec on an input of ``shape`` (channels first)."""
+    nd = len(shape) - 1
+    if isinstance(layer, Conv):
+        return getattr(nn, f"Conv{nd}d")(shape[0], layer.out, layer.k, layer.s, layer.p,
+                                         layer.d, layer.groups, layer.bias)
+    if isinstance(layer, TConv):
+        return getattr(nn, f"ConvTranspose{nd}d")(shape[0], layer.out, layer.k, layer.s,
+                                                  layer.p, layer.op, layer.groups, layer.bias,
+                                                  layer.d)
+    if isinstance(layer, (MaxPool, AvgPool)) and (ones or not isinstance(layer.p, int)):
+        # explicit pads, then the pool; with ones a max pool is a mean (the same support)
+        kind = "AvgPool" if ones or isinstance(layer, AvgPool) else "MaxPool"
+        return nn.Sequential(_ConstantPad(pads), getattr(nn, f"{kind}{nd}d")(
+            layer.k, layer.s, 0, ceil_mode=layer.ceil))
+    if isinstance(layer, MaxPool):
+        return getattr(nn, f"MaxPool{nd}d")(layer.k, layer.s, layer.p, layer.d,
+                                            ceil_mode=layer.ceil)
+    if isinstance(layer, AvgPool):
+        return getattr(nn, f"AvgPool{nd}d")(layer.k, layer.s, layer.p, ceil_mode=layer.ceil)
+    if isinstance(layer, (AdaptiveAvgPool, GlobalAvgPool)) or (ones and isinstance(
+            layer, (AdaptiveMaxPool, GlobalMaxPool))):
+        return getattr(nn, f"AdaptiveAvgPool{nd}d")(getattr(layer, "out", 1))
+    if isinstance(layer, (AdaptiveMaxPool, GlobalMaxPool)):
+        return getattr(nn, f"AdaptiveMaxPool{nd}d")(getattr(layer, "out", 1))
+    if isinstance(layer, Upsample):
+        mode = {"bilinear": {1: "linear", 2: "bilinear", 3: "trilinear"}[nd]}.get(
+            layer.mode, "nearest")
+        scale = layer.scale if isinstance(layer.scale, tuple) else (layer.scale,) * nd
+        return nn.Upsample(scale_factor=tuple(float(s) for s in scale), mode=mode,
+                           **({} if mode == "nearest" else {"align_corners": False}))
+    if isinstance(layer, PixelShuffle):
+        return nn.PixelShuffle(layer.r)
+    if isinstance(layer, FC):
+        return nn.Linear(shape[0], layer.out, layer.bias)
+    if isinstance(layer, BatchNorm):
+        return getattr(nn, f"BatchNorm{max(nd, 1)}d")(shape[0])
+    if isinstance(layer, LayerNorm):
+        return nn.LayerNorm(list(shape))
+    if isinstance(layer, GroupNorm):
+        return nn.GroupNorm(layer.groups, shape[0])
+    if isinstance(layer, Dropout):
+        return nn.Dropout(float(layer.p))
+    if isinstance(layer, Flatten):
+        return nn.Flatten()
+    return {"relu": nn.ReLU, "relu6": nn.ReLU6, "silu": nn.SiLU, "gelu": nn.GELU,
+            "sigmoid": nn.Sigmoid, "tanh": nn.Tanh}[layer.kind]()
+
+
+class _ConstantPad(nn.Module):
+    def __init__(self, pads):
+        super().__init__()
+        self.pads = [v for before, after in reversed(pads) for v in (before, after)]
+
+    def forward(self, x):
+        return nn.functional.pad(x, self.pads)
+
+
+class _Interpreted(nn.Module):
+    """Runs a Network node by node; ``ones``: all weights 1, biases 0, max pools as means."""
+
+    def __init__(self, network, ones=False):
+        super().__init__()
+        self.network = network
+        self.layers = nn.ModuleDict()
+        for report in evaluate(network):
+            node = next(n for n in network.nodes if n.name == report.node)
+            if not isinstance(node.op, Merge):
+                module = _torch_layer(node.op, report.input_shape, ones, report.pads)
+                if ones:
+                    for name, parameter in module.named_parameters():
+                        nn.init.constant_(parameter, 0.0 if "bias" in name else 1.0)
+                self.layers[_key(node.name)] = module
+
+    def forward(self, x):
+        values = {"input": x}
+        for node in self.network.nodes:
+            args = [values[name] for name in node.inputs]
+            if isinstance(node.op, Merge):
+                values[node.name] = sum(args[1:], args[0]) if node.op.kind == "add" else \
+                    torch.cat(args, dim=1)
+            else:
+                values[node.name] = self.layers[_key(node.name)](args[0])
+        return values[self.network.nodes[-1].name]
+
+
+def _key(name):
+    return name.replace(".", "_").replace("/", "__").replace("[", "_").replace("]", "_")
+
+
+def _support_boxes(network, channel=0):
+    """Per output pixel: per-axis (first, last) input index whose gradient is nonzero."""
+    module = _Interpreted(network, ones=True).double().eval()
+    x = torch.ones(1, *network.input_shape, dtype=torch.float64)
+    jacobian = torch.autograd.functional.jacobian(lambda v: module(v)[0, channel], x,
+                                                  vectorize=True)
+    boxes = {}
+    for out_index in np.ndindex(*jacobian.shape[:jacobian.dim() - x.dim()]):
+        support = np.nonzero(jacobian[out_index][0].abs().sum(0).numpy())
+        boxes[out_index] = tuple((int(a.min()), int(a.max())) if a.size else None
+                                 for a in support)
+    return boxes
+
+
+def _check_fields(network, exact):
+    """Every output pixel's support lies in its interval; equals it when exact and inside."""
+    report = evaluate(network)[-1]
+    spatial = network.input_shape[1:]
+    inside_count = 0
+    for out_index, box in _support_boxes(network).items():
+        predicted = []
+        for o, r, S, P in zip(out_index, report.receptive_field, report.effective_stride,
+                              report.effective_padding):
+            start = o * Fraction(S) - Fraction(P)
+            predicted.append((start, start + Fraction(r) - 1))
+        inside = all(0 <= a and b <= n - 1 for (a, b), n in zip(predicted, spatial))
+        for axis_box, (start, end) in zip(box, predicted):
+            if axis_box is None:
+                continue
+            assert ceil(start) <= axis_box[0] and axis_box[1] <= floor(end), \
+                (out_index, box, predicted)
+            if exact and inside:
+                assert axis_box == (start, end), (out_index, box, predicted)
+        inside_count += inside
+    return inside_count
+
+
+RESIDUAL = """
+input 2x48x48
+stem = conv(2, k=3, s=2, p=1)
+block res(c) {
+    y = conv(c, k=3, p=1) -> relu -> conv(c, k=3, d=2, p=2)
+    add(y, input) -> relu
+}
+body = stem -> res(2) * 2
+down = body -> conv(2, k=3, s=2, p=1)
+side = body -> maxpool(1, s=2)
+join = add(down, side)
+"""
+
+INCEPTION = """
+input 1x20x20
+a = conv(2, k=1)
+b = input -> conv(2, k=3, p=1)
+c = input -> conv(2, k=5, p=2) -> maxpool(3, s=1, p=1)
+cat = concat(a, b, c) -> conv(1, k=3, s=2, p=1)
+"""
+
+
+def test_residual_graph_shapes_parameters_and_field():
+    network = parse_network(RESIDUAL)
+    reports = evaluate(network)
+    assert reports[-1].output_shape == (2, 12, 12)
+    module = _Interpreted(network)
+    assert sum(p.numel() for p in module.parameters()) == sum(r.params for r in reports)
+    assert tuple(module(torch.zeros(1, 2, 48, 48)).shape[1:]) == reports[-1].output_shape
+    # stem r 3 S 2; each res block 2*2 + 4*2 = 12 more: 27; down +2*2 = 31, side +0: the max
+    assert reports[-1].receptive_field == (31, 31)
+    assert reports[-1].effective_stride == (4, 4)
+    assert _check_fields(network, exact=True) > 0
+
+
+def test_concat_of_parallel_branches_against_autograd():
+    network = parse_network(INCEPTION)
+    reports = evaluate(network)
+    cat = next(r for r in reports if r.node == "cat.1")
+    assert cat.output_shape == (6, 20, 20) and cat.inputs == ("a", "b", "c")
+    assert cat.receptive_field == (7, 7) and cat.effective_padding == (3, 3)
+    assert _check_fields(network, exact=True) > 0
+
+
+def test_unaligned_paths_are_an_error_naming_both_paths():
+    text = "input 1x16\na = conv(1, k=2, s=2)\nb = input -> conv(1, k=3, s=2, p=1)\nadd(a, b)"
+    with pytest.raises(GeometryError) as info:
+        evaluate(parse_network(text))
+    message = str(info.value)
+    assert "not aligned" in message and "path input -> a" in message
+    assert "path input -> b" in message and "centre shift 1/2" in message
+    text = "input 1x16\na = conv(1, k=1, s=2)\nb = input -> conv(1, k=1, s=1, p=0)"
+    with pytest.raises(GeometryError, match="'a' is 1x8 but 'b' is 1x16"):
+        evaluate(parse_network(text + "\nadd(a, b)"))
+
+
+@pytest.mark.parametrize("text, fragments", [
+    ("a = b -> relu\nb = a -> relu", ["cycle: a -> b -> a"]),
+    ("a = conv(1, 1)\nadd(a, z)", ["line 2", "undefined node 'z'", "valid: input, a"]),
+    ("a = conv(1, 1)\nb = a -> a", ["node 'a' can only start a pipeline"]),
+    ("a = conv(1, 1)\na = relu", ["node 'a' is defined twice"]),
+    ("relu = conv(1, 1)", ["is a layer, merge or block name"]),
+    ("a = conv(1, 1)\nadd(a)", ["add needs at least two inputs"]),
+    ("a = relu -> add(input, a)", ["add must start a pipeline"]),
+    ("a = conv(1, 1) * 0", ["repetition count must be in 1..1000, got 0"]),
+    ("block b(c) { b(c) }\nb(1)", ["block 'b' calls itself (b -> b)"]),
+    ("block b(c) { conv(c, 1) }\nb()", ["block b needs c"]),
+    ("block b(c) { conv(c, 1) }\nb(1, 2)", ["block b takes (c)"]),
+    ("a = conv(1, k=0)", ["in line 1 'a = conv(1, k=0)' at column 15",
+                          "k must be an integer in 1..1000000, got 0"]),
+    ("a = frob(1)", ["unknown layer, block or node 'frob'"]),
+    ("a = conv(1, 1) ->", ["network text is not valid text at column 18", "the text ends"]),
+    ("a = conv(1, 1)\n\nb = = relu", ["line 3"]),
+    ("", ["has no layers"]),
+    ("conv(1, 1) * 1001", ["repetition count"]),
+])
+def test_network_text_rejects(text, fragments):
+    with pytest.raises(FormulaError) as info:
+        evaluate(parse_network(text, "1x8"))
+    for fragment in fragments:
+        assert fragment in str(info.value), str(info.value)
+
+
+def test_network_text_needs_one_agreeing_input():
+    with pytest.raises(FormulaError, match="needs its input size"):
+        parse_network("relu")
+    with pytest.raises(FormulaError, match="disagrees with the text's input line 1x8"):
+        parse_network("input 1x8\nrelu", "1x9")
+    assert parse_network("input 1x8\nrelu", "1x8").input_shape == (1, 8)
+
+
+def test_blowup_is_bounded():
+    text = "block b(c) { conv(c, 1) * 1000 }\nb(1) * 1000"
+    with pytest.raises(FormulaError, match="at most 20000 nodes"):
+        parse_network(text, "1x4")
+
+
+def test_merge_of_flat_tensors_keeps_the_larger_field():
+    reports = evaluate(parse_network("a = conv(1, k=3) -> flatten\nb = input -> conv(1, k=5, "
+                                     "p=1) -> flatten\nadd(a, b) -> fc(2)", "1x9"))
+    assert reports[-2].receptive_field == (5,) and reports[-2].effective_stride is None
+    assert reports[-1].receptive_field == (9,)
+
+
+# ---------------------------------------------------------------------------
+# New layers: shapes and parameters against torch, fields against autograd
+# ---------------------------------------------------------------------------
+
+NEW_LAYER_CHAINS = [
+    ("4x12x10", ["dropout(0.25)", "relu6", "silu", "gelu", "sigmoid", "tanh", "layernorm",
+                 "groupnorm(2)", "upsample(2)", "upsample((2, 3), mode=bilinear)",
+                 "pixelshuffle(2)", "adaptiveavgpool((5, 7))", "adaptivemaxpool(3)",
+                 "globalavgpool", "globalmaxpool", "flatten", "fc(3)"]),
+    ("2x9", ["upsample(3, mode=bilinear)", "adaptiveavgpool(4)", "maxpool(3, p=same)"]),
+    ("1x10x11", ["avgpool(3, s=2, p=((0, 1), (1, 0)))", "maxpool(2, p=valid)"]),
+]
+
+
+@pytest.mark.parametrize("input_shape, layers", NEW_LAYER_CHAINS)
+def test_new_layers_match_torch_shapes_and_parameters(input_shape, layers):
+    reports = shape(input_shape, layers)
+    channels, spatial = parse_input(input_shape)
+    x = torch.zeros(1, channels, *spatial)
+    for report in reports:
+        module = _torch_layer(parse_layer(report.layer), report.input_shape, pads=report.pads)
+        x = module.eval()(x)
+        assert tuple(x.shape[1:]) == report.output_shape, report.layer
+        assert sum(p.numel() for p in module.parameters()) == report.params, report.layer
+
+
+@pytest.mark.parametrize("input_shape, layers, exact", [
+    ("1x17", ["conv(1, k=3, s=2)", "adaptiveavgpool(4)"], True),  # 8 -> 4: k = s = 2
+    ("1x17", ["conv(1, k=3)", "adaptiveavgpool(4)"], False),  # 15 -> 4: uneven windows
+    ("1x11x9", ["conv(1, k=3, s=2, p=1)", "globalmaxpool"], True),
+    ("1x9", ["upsample(3)", "conv(1, k=3)"], False),
+    ("1x7x6", ["conv(1, k=2)", "upsample(2, mode=bilinear)", "conv(1, k=3)"], False),
+    ("4x5x6", ["pixelshuffle(2)", "conv(1, k=3)"], False),
+    ("1x14", ["maxpool(3, s=2, p=same)", "conv(1, k=2)"], True),
+])
+def test_new_layer_fields_against_autograd(input_shape, layers, exact):
+    network = parse_network("\n".join(layers), input_shape)
+    _check_fields(network, exact=exact)
+
+
+def test_nearest_upsampling_field_is_tight():
+    """Nearest upsampling by 3: the integer points of the interval are the support."""
+    network = parse_network("upsample(3)", "1x5")
+    report = evaluate(network)[-1]
+    assert report.effective_stride == (Fraction(1, 3),)
+    for (o,), ((first, last),) in _support_boxes(network).items():
+        start = o * Fraction(1, 3) - report.effective_padding[0]
+        assert (first, last) == (max(0, ceil(start)),
+                                 min(4, floor(start + report.receptive_field[0] - 1)))
+
+
+def test_global_pool_field_is_the_clipped_span():
+    report = shape("1x10x7", ["conv(1, k=1, s=3)", "globalavgpool"])[-1]
+    assert report.output_shape == (1, 1, 1)
+    assert report.receptive_field == (10, 7)  # pixels 0..9 and 0..6 are read
+    report = shape("1x11", ["conv(1, k=1, s=3)", "globalavgpool"])[-1]
+    assert report.receptive_field == (10,)  # pixel 10 is never read
+    assert "global pool" in report.note
+
+
+def test_layer_kinds_count_zero_macs_and_say_so():
+    reports = shape("4x8x8", ["relu6", "silu", "gelu", "sigmoid", "tanh", "dropout",
+                              "upsample(2)", "pixelshuffle(2)", "globalavgpool"])
+    assert all(r.macs == 0 and r.params == 0 for r in reports)
+    norms = shape("4x8x8", ["layernorm", "groupnorm(2)"])
+    assert [r.params for r in norms] == [2 * 4 * 64, 2 * 4]
+    assert all("statistics" in r.note for r in norms)
+
+
+# ---------------------------------------------------------------------------
+# Counting conventions
+# ---------------------------------------------------------------------------
+
+def test_counting_conventions_are_named_and_switch():
+    reports = shape("3x16x16", ["conv(8, k=3, p=1)", "bn", "relu", "flatten", "fc(10)"])
+    conv_macs = 8 * 16 * 16 * 27
+    fc_macs = 8 * 256 * 10
+    assert Counting.parse("none").total(reports) == conv_macs + fc_macs
+    assert Counting.parse("bias").total(reports) == conv_macs + fc_macs + 8 * 256 + 10
+    assert Counting.parse("bn").total(reports) == conv_macs + fc_macs + 8 * 256
+    assert Counting.parse("bias,bn", flops=True).total(reports) == 2 * (
+        conv_macs + fc_macs + 8 * 256 + 10 + 8 * 256)
+    table = format_table(reports, Counting.parse("none", flops=True)).splitlines()
+    assert table[0] == "FLOPs = 2 x multiply-adds of conv/tconv/fc weights"
+    assert "FLOPs" in table[1].split() and "pad" in table[1].split()
+    assert table[-1].split()[2] == str(2 * (conv_macs + fc_macs))
+    data = reports_to_dict(reports, Counting.parse("bias"))
+    assert data["total_macs"] == data["total_macs_by"]["bias"] == conv_macs + fc_macs + 2058
+    with pytest.raises(FormulaError, match="valid: bias, bn, bias,bn or none"):
+        Counting.parse("bias,relu")
+
+
+# ---------------------------------------------------------------------------
+# Input checks
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, options, expected", [
+    ("1x3x224x224", {"batch": 1}, (3, (224, 224))),
+    ("8x3x32x32", {"batch": 8}, (3, (32, 32))),
+    ("224x224x3", {"layout": "hwc"}, (3, (224, 224))),
+    ("1x3x224x224", {"layout": "chw"}, (1, (3, 224, 224))),
+    ("224x224x3", {"layout": "chw"}, (224, (224, 3))),
+    ("256x4x4", {}, (256, (4, 4))),
+    ("64x16x16", {}, (64, (16, 16))),
+    ("1x9x10x11", {}, (1, (9, 10, 11))),
+])
+def test_parse_input_batch_and_layout(text, options, expected):
+    assert parse_input(text, **options) == expected
+
+
+@pytest.mark.parametrize("text, options, fragments", [
+    ("1x3x224x224", {}, ["leading batch axis", "3x224x224", "--batch 1"]),
+    ("2x3x8x8x8", {}, ["if the first is a batch axis", "--batch 2"]),
+    ("224x224x3", {}, ["channels-last", "write channels first, 3x224x224", "--layout hwc"]),
+    ("32x32x1", {}, ["channels-last", "1x32x32"]),
+    ("4x3x8x8", {"batch": 2}, ["must start with the batch size 2"]),
+    ("3x8x8", {"batch": 0}, ["batch must be a positive integer"]),
+    ("3x8x8", {"layout": "nhwc"}, ["layout must be a layout name", "auto, chw, hwc"]),
+    ("3x8;8", {}, ["column 4"]),
+])
+def test_parse_input_refuses_batch_and_channels_last(text, options, fragments):
+    with pytest.raises(FormulaError) as info:
+        parse_input(text, **options)
+    for fragment in fragments:
+        assert fragment in str(info.value)
