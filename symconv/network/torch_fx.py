@@ -143,11 +143,26 @@ def _module_table(nn: Any) -> dict[type, Any]:
 
 
 def _function_table(torch: Any) -> dict[Any, Any]:
+    """Functions of one tensor: ``(node) -> layer spec`` (None: these arguments unsupported)."""
     F = torch.nn.functional
-    return {
-        F.relu: ReLU, torch.relu: ReLU, F.relu6: ReLU6, F.silu: SiLU, F.gelu: GELU,
-        torch.sigmoid: Sigmoid, F.sigmoid: Sigmoid, torch.tanh: Tanh, F.tanh: Tanh,
-    }
+    table: dict[Any, Any] = {f: (lambda node, cls=cls: cls()) for f, cls in (
+        (F.relu, ReLU), (torch.relu, ReLU), (F.relu6, ReLU6), (F.silu, SiLU), (F.gelu, GELU),
+        (torch.sigmoid, Sigmoid), (F.sigmoid, Sigmoid), (torch.tanh, Tanh), (F.tanh, Tanh))}
+    for nd in (1, 2, 3):
+        table[getattr(F, f"adaptive_avg_pool{nd}d")] = lambda node: _adaptive(
+            AdaptiveAvgPool, GlobalAvgPool, _argument(node, 1, "output_size"))
+        table[getattr(F, f"adaptive_max_pool{nd}d")] = lambda node: None if _argument(
+            node, 2, "return_indices", False) else _adaptive(
+            AdaptiveMaxPool, GlobalMaxPool, _argument(node, 1, "output_size"))
+    table[F.dropout] = lambda node: Dropout(Fraction(_argument(node, 1, "p", 0.5))
+                                            .limit_denominator(10**6))
+    return table
+
+
+def _argument(node: Any, position: int, name: str, default: Any = None) -> Any:
+    if len(node.args) > position:
+        return node.args[position]
+    return node.kwargs.get(name, default)
 
 
 _METHODS = {"relu": ReLU, "sigmoid": Sigmoid, "tanh": Tanh}
@@ -206,7 +221,7 @@ class _Mapper:
                     return self.module_table[cls](module)
             return None
         if node.op == "call_function" and node.target in self.function_table:
-            return self.function_table[node.target]()
+            return self.function_table[node.target](node)
         if node.op == "call_method" and node.target in _METHODS:
             return _METHODS[node.target]()
         if node.op == "call_method" and node.target == "size":
