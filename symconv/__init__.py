@@ -18,34 +18,61 @@ Examples
 ['parametric', 'exhaustive']
 """
 
-from .errors import SymconvError
-from .formula import check_formula
-from .geometry import Geometry, PoolGeometry, TransposedGeometry
-from .implementations import check_implementation
-from .lift import lift
-from .operators import (
-    LinearOperator,
-    MaxPool,
-    avg_pool,
-    circular_convolution,
-    convolution,
-    correlation,
-    decimation,
-    input_symbols,
-    max_pool,
-    shift,
-    transposed_convolution,
-    zero_insertion,
-    zero_padding,
-)
-from .proof import Proof, Step
-from .theorems import prove, theorems
+import os as _os
+import sys as _sys
+from typing import Any as _Any
+
+
+def _public() -> dict[str, _Any]:
+    """The public names (importing them imports SymPy)."""
+    from .errors import SymconvError
+    from .formula import check_formula
+    from .geometry import Geometry, PoolGeometry, TransposedGeometry
+    from .implementations import check_implementation
+    from .lift import lift
+    from .operators import (
+        LinearOperator,
+        MaxPool,
+        avg_pool,
+        circular_convolution,
+        convolution,
+        correlation,
+        decimation,
+        input_symbols,
+        max_pool,
+        shift,
+        transposed_convolution,
+        zero_insertion,
+        zero_padding,
+    )
+    from .proof import Proof, Step
+    from .theorems import prove, theorems
+    from .network import network_from_torch
+
+    return {name: value for name, value in locals().items() if not name.startswith("_")}
+
+
+def _shape_command() -> bool:
+    """``python -m symconv shape`` or ``symconv shape``: the network calculator, no SymPy."""
+    argv = _sys.argv
+    return len(argv) > 1 and argv[1] == "shape" and (
+        argv[0] == "-m" or _os.path.basename(argv[0]) == "symconv")
+
+
+if _shape_command():  # the public names load on first use (PEP 562)
+    def __getattr__(name: str) -> _Any:
+        if name not in __all__:
+            raise AttributeError(f"module 'symconv' has no attribute {name!r}")
+        globals().update(_public())
+        return globals()[name]
+else:
+    globals().update(_public())
 
 __all__ = [
     "Geometry", "LinearOperator", "MaxPool", "PoolGeometry", "Proof", "Step", "SymconvError",
     "TransposedGeometry", "avg_pool", "check_formula", "circular_convolution", "convolution",
     "correlation", "decimation", "input_symbols", "max_pool", "prove", "shift", "theorems",
     "transposed_convolution", "zero_insertion", "zero_padding",
-    "check_implementation", "lift",
+    "check_implementation", "lift", "network_from_torch",
 ]
 __version__ = "0.1.0"

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from math import prod
 from typing import Any
 
-from . import implementations, progress
+from . import progress
 from .errors import OperatorError, SymconvError, require
 from .limits import require_index_range, require_work
 from .network import command as network_command
@@ -488,12 +488,15 @@ def cmd_figure(args: argparse.Namespace) -> int:
 # The parser and the entry point
 # ---------------------------------------------------------------------------
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argparse parser of the ``symconv`` command."""
+def build_parser(shape_only: bool = False) -> argparse.ArgumentParser:
+    """The argparse parser of the ``symconv`` command (``shape_only``: no SymPy imported)."""
     parser = argparse.ArgumentParser(
         prog="symconv", description="Prove what notes say about convolution: explicit "
         "symbolic matrices, smallest counterexamples, derivations.")
     sub = parser.add_subparsers(dest="command", required=True)
+    if shape_only:  # `symconv shape` needs neither SymPy nor the other commands
+        network_command.register(sub)
+        return parser
 
     p = sub.add_parser("list", help="the theorem catalogue, or one theorem's parameters")
     p.add_argument("name", nargs="?", help="a theorem: its statement, parameters and defaults")
@@ -558,6 +561,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--svg", metavar="FILE")
     p.add_argument("--tikz", metavar="FILE")
     p.set_defaults(run=cmd_figure)
+    from . import implementations
+
     implementations.register_cli(sub)
     return parser
 
@@ -578,7 +583,8 @@ def _run_recording_smt(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (never raises for bad input)."""
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(shape_only=argv[:1] == ["shape"])
     try:
         args = parser.parse_args(argv)
     except SystemExit as stop:  # argparse printed the usage error

@@ -253,3 +253,19 @@ def test_parse_input_refuses_batch_and_channels_last(text, options, fragments):
         parse_input(text, **options)
     for fragment in fragments:
         assert fragment in str(info.value)
+
+
+def test_shape_command_imports_no_sympy():
+    """`python -m symconv shape` stays light: SymPy is never imported on its path."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = str(Path(__file__).resolve().parent.parent)
+    env = {**os.environ, "PYTHONPATH": root}
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "symconv", "shape",
+                           "3x8x8", "conv(4, k=3)", "relu"], capture_output=True, text=True,
+                          env=env, cwd=root, check=False)
+    assert done.returncode == 0 and "conv(4, k=3)" in done.stdout
+    assert "symconv.network" in done.stderr and "sympy" not in done.stderr
