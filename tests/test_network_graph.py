@@ -216,8 +216,11 @@ def test_counting_conventions_are_named_and_switch():
     assert table[-1].split()[2] == str(2 * (conv_macs + fc_macs))
     data = reports_to_dict(reports, Counting.parse("bias"))
     assert data["total_macs"] == data["total_macs_by"]["bias"] == conv_macs + fc_macs + 2058
-    with pytest.raises(FormulaError, match="valid: bias, bn, bias,bn or none"):
+    with pytest.raises(FormulaError, match="valid: bias, bn, tconv_all, combined as"):
         Counting.parse("bias,relu")
+    tconv = shape("1x3", ["tconv(1, k=3, s=2, p=1)"])  # 9 pairs, (0, 0) and (2, 2) cropped
+    assert tconv[0].cropped_macs == 2
+    assert [Counting.parse(w).total(tconv) for w in ("none", "tconv_all")] == [7, 9]
 
 
 # ---------------------------------------------------------------------------

@@ -440,7 +440,7 @@ def test_cli_shape_file_torch_and_conventions(capsys, monkeypatch):
     (["shape", "--torch", "os.path", "--input", "3x8x8"], "MODULE:CALLABLE"),
     (["shape", "--torch", "os:getcwd"], "--torch needs --input"),
     (["shape", "3x8x8"], "exactly one network"),
-    (["shape", "3x8x8", "relu", "--count", "everything"], "valid: bias, bn"),
+    (["shape", "3x8x8", "relu", "--count", "everything"], "valid: bias, bn, tconv_all"),
 ])
 def test_cli_shape_bad_input(capsys, argv, fragment):
     code, _, err = _run(capsys, *argv)

@@ -16,7 +16,7 @@ from ..errors import FormulaError, SymconvError
 
 USAGE = """symconv shape INPUT LAYER... | --file NET.txt [INPUT]
               | --torch MODULE:CALLABLE --input INPUT [--elementwise]
-              [--count bias,bn|bn|bias|none] [--flops] [--batch N] [--layout auto|chw|hwc]
+              [--count bias,bn,tconv_all|none] [--flops] [--batch N] [--layout auto|chw|hwc]
               [--json]"""
 
 CONVENTIONS = """Counting conventions (the table's first line names the one used):
@@ -24,6 +24,7 @@ CONVENTIONS = """Counting conventions (the table's first line names the one used
          (the 'pad MACs' column), tconv only the (input, tap) pairs that land in the output
   --count bias   + one addition per output element of a layer with a bias
   --count bn     + one multiply-add per element of bn / layernorm / groupnorm (the default)
+  --count tconv_all  + a tconv's (input, tap) pairs that land in the cropped border
   --count none   conv + linear weights only: torchvision's published "GFLOPS" figures
   --flops        FLOPs = 2 x MACs
   Pooling, activations (relu relu6 silu gelu sigmoid tanh), dropout, upsample,
@@ -51,7 +52,7 @@ def register(sub: Any) -> None:
     p.add_argument("--input", dest="input_option", metavar="INPUT",
                    help="the input size (with --torch or --file)")
     p.add_argument("--count", default="bn", help="what MACs count beyond conv/tconv/fc "
-                   "weights: bias,bn | bn | bias | none (default bn)")
+                   "weights: any of bias, bn, tconv_all joined by commas, or none (default bn)")
     p.add_argument("--flops", action="store_true", help="report FLOPs = 2 x MACs")
     p.add_argument("--batch", type=int, help="the input text starts with a batch axis of N")
     p.add_argument("--layout", default="auto", help="auto | chw | hwc (channels last)")

@@ -83,7 +83,8 @@ class LayerReport:
     ``None`` once there is no spatial axis (after ``flatten``), and ``note`` says why.
     ``macs`` are the layer's multiply-adds without bias additions (``bias_macs``);
     ``kind`` is the layer kind (``conv``, ``bn``, ``add``, ...); ``node`` and ``inputs``
-    name the node and where its input comes from.
+    name the node and where its input comes from; ``cropped_macs`` are a tconv's
+    (input, tap) pairs that land in the cropped ``padding`` border (not in ``macs``).
     """
 
     index: int
@@ -103,6 +104,7 @@ class LayerReport:
     inputs: tuple[str, ...] = ()
     bias_macs: int = 0
     kind: str = ""
+    cropped_macs: int = 0
 
 
 # ---------------------------------------------------------------------------
@@ -281,7 +283,8 @@ def _report(index: int, node: Node, inputs: list[_State], state: _State, done: S
         index, node.op.text, inputs[0].shape, state.shape, pads, *counts,
         _exact(tuple(map(Fraction, state.rf))), _exact(field and field.S),
         _exact(field and field.P), note, node.name, node.inputs,
-        0 if done is None else done.bias_macs, "norm" if isinstance(node.op, NORMS) else kind)
+        0 if done is None else done.bias_macs, "norm" if isinstance(node.op, NORMS) else kind,
+        0 if done is None else done.cropped_macs)
 
 
 # ---------------------------------------------------------------------------

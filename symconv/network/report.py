@@ -6,7 +6,9 @@ what ``count`` adds:
 
 * ``bias``: one addition per output element of a layer with a bias;
 * ``bn``: one multiply-add per element of each normalisation (bn, layernorm, groupnorm:
-  its inference-time affine map; the statistics are not counted).
+  its inference-time affine map; the statistics are not counted);
+* ``tconv_all``: a tconv's every (input pixel, tap) pair, also those landing in the cropped
+  ``padding`` border (by default only the pairs landing in the output count).
 
 torchvision's published "GFLOPS" are ``count=()`` MACs (conv + linear, no bias, no norms):
 AlexNet 714,188,480, VGG16 15,470,264,320, ResNet-50 4,089,184,256. The default,
@@ -33,7 +35,7 @@ from typing import Any
 from ..errors import FormulaError, describe
 from .graph import LayerReport
 
-COUNT_WORDS = ("bias", "bn")
+COUNT_WORDS = ("bias", "bn", "tconv_all")
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,7 @@ class Counting:
     bias: bool = False
     bn: bool = True
     flops: bool = False
+    tconv_all: bool = False
 
     @classmethod
     def parse(cls, text: str | Sequence[str], flops: bool = False) -> Counting:
@@ -55,8 +58,9 @@ class Counting:
         if unknown:
             raise FormulaError(describe("count", ",".join(words), "must name what to count "
                                         "beyond conv/tconv/fc weights",
-                                        "bias, bn, bias,bn or none"))
-        return cls("bias" in words, "bn" in words, flops)
+                                        "bias, bn, tconv_all, combined as bias,bn, or "
+                                        "none"))
+        return cls("bias" in words, "bn" in words, flops, "tconv_all" in words)
 
     @property
     def unit(self) -> str:
@@ -72,12 +76,15 @@ class Counting:
             parts.append("bias additions")
         if self.bn:
             parts.append("bn/layernorm/groupnorm (1 per element)")
+        if self.tconv_all:
+            parts.append("tconv pairs in the cropped border")
         return " + ".join(parts)
 
     def row(self, report: LayerReport) -> int:
         """The count of one row under this convention."""
         total = 0 if (report.kind == "norm" and not self.bn) else report.macs
         total += report.bias_macs if self.bias else 0
+        total += report.cropped_macs if self.tconv_all else 0
         return 2 * total if self.flops else total
 
     def total(self, reports: Sequence[LayerReport]) -> int:
@@ -177,7 +184,8 @@ def reports_to_dict(reports: Sequence[LayerReport],
     (['5/2'], ['1/2'])
     """
     keys = ("index", "layer", "node", "inputs", "kind", "output_shape", "pads", "params",
-            "params_no_bias", "macs", "macs_nonzero", "bias_macs", "receptive_field",
+            "params_no_bias", "macs", "macs_nonzero", "bias_macs", "cropped_macs",
+            "receptive_field",
             "effective_stride", "effective_padding", "note")
     by = {name: Counting(bias, bn).total(reports) for name, bias, bn in (
         ("none", False, False), ("bias", True, False), ("bn", False, True),

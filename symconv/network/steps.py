@@ -67,6 +67,7 @@ class Step:
     field: Any
     bias_macs: int = 0
     note: str = ""
+    cropped_macs: int = 0
 
 
 def fmt_shape(values: Any) -> str:
@@ -136,8 +137,9 @@ def _tconv_step(layer: TConv, shape: tuple[int, ...]) -> Step:
     pads = tuple((p, p) for p in t.padding)
     bias = layer.out if layer.bias else 0
     out = (layer.out, *t.output_shape)
+    every_pair = prod(t.input_shape) * prod(t.kernel_shape) * shape[0] * (layer.out // layer.groups)
     return Step(out, pads, weights + bias, weights, macs, macs, field,
-                bias_macs=prod(out) if layer.bias else 0)
+                bias_macs=prod(out) if layer.bias else 0, cropped_macs=every_pair - macs)
 
 
 def _pool_step(layer: MaxPool | AvgPool, shape: tuple[int, ...]) -> Step:

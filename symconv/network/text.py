@@ -124,7 +124,7 @@ def parse_layer(text: str | Layer) -> Layer:
     symconv.errors.FormulaError: in layer 'cnv(3)' at column 1: unknown layer 'cnv' (valid:
     conv, maxpool, avgpool, tconv, flatten, fc, relu, bn, relu6, silu, gelu, sigmoid, tanh,
     dropout, upsample, pixelshuffle, layernorm, groupnorm, adaptiveavgpool, adaptivemaxpool,
-    globalavgpool, globalmaxpool)
+    globalavgpool, globalmaxpool, elementwise)
     """
     if isinstance(text, Layer):
         return text
