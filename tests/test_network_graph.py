@@ -8,8 +8,10 @@ from fractions import Fraction
 from math import ceil, floor
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from symconv.errors import FormulaError, GeometryError
+from symconv.errors import FormulaError, GeometryError, SymconvError
 from symconv.network import (
     Counting,
     evaluate,
@@ -272,3 +274,34 @@ def test_shape_command_imports_no_sympy():
                           env=env, cwd=root, check=False)
     assert done.returncode == 0 and "conv(4, k=3)" in done.stdout
     assert "symconv.network" in done.stderr and "sympy" not in done.stderr
+
+
+def test_input_starts_a_pipeline_anywhere():
+    text = "input 1x8\nrelu\ninput -> relu\nz = input -> conv(2, k=3)\ny = input\nconcat(z, z)"
+    reports = evaluate(parse_network(text))
+    assert reports[1].inputs == ("input",) and reports[-1].output_shape == (4, 6)
+    nested = "block b(c) { conv(c, 1) }\n" + "".join(
+        f"block b{i}(c) {{ b{i - 1 if i > 1 else ''}(c) }}\n" for i in range(1, 40))
+    with pytest.raises(FormulaError, match="blocks must nest at most 32 deep"):
+        parse_network(nested + "b39(1)", "1x4")
+
+
+# Network text fuzz: any text either reads into a network that evaluates or is refused with
+# a SymconvError; nothing else escapes (tokens drawn from the language, mutated lines).
+NET_SOUP = ["a", "b", "input", "block", "f(c)", "{", "}", "=", "->", "*", "2", "add(a, b)",
+            "concat(a, input)", "conv(2, 3)", "relu", "c", " ", "\n", ";", "#", "(", ")", ",",
+            "3x8", "1x4x4", "maxpool(2)", "tconv(1, k=2, s=2)", "f(2)", "flatten", "fc(3)"]
+
+
+def _net_soup(data: bytes) -> str:
+    return "".join(NET_SOUP[byte % len(NET_SOUP)] for byte in data)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.binary(max_size=40).map(_net_soup))
+def test_network_text_fuzz(text):
+    try:
+        reports = evaluate(parse_network(text, "2x8x8"))
+    except SymconvError:
+        return
+    assert reports and all(r.output_shape for r in reports)

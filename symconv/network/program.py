@@ -45,6 +45,8 @@ from .text import WORDS, build_layer, call_parts, column_of, parse_input, value_
 MAX_NETWORK_TEXT = 200_000
 #: Most nodes a network text may expand to (blocks and repetitions included).
 MAX_NODES = 20_000
+#: Deepest nesting of block calls.
+MAX_BLOCK_DEPTH = 32
 MERGES = ("add", "concat")
 
 
@@ -114,6 +116,10 @@ class _Reader:
         """Nodes of one pipeline, numbered ``base.1``, ``base.2``, ...; the last is ``base``."""
         stages = pipeline.children
         current = previous
+        if stages[0].data == "from_input":
+            current, stages = source, stages[1:]
+            if not stages:
+                return current
         made = 0
         produced = sum(int(stage.children[1]) if len(stage.children) > 1 else 1
                        for stage in stages)
@@ -185,6 +191,9 @@ class _Reader:
                                   "a node name to start a pipeline)")
         if word in stack:
             raise self.fail(name, f"block {word!r} calls itself ({' -> '.join((*stack, word))})")
+        if len(stack) >= MAX_BLOCK_DEPTH:
+            raise self.fail(name, f"blocks must nest at most {MAX_BLOCK_DEPTH} deep "
+                                  f"({' -> '.join((*stack, word))})")
         bound = self.bind_block(block, name, values)
         out = self.scope(block.body, f"{cid}/", current, bound, (*stack, word))
         self.alias[cid] = out

@@ -173,8 +173,8 @@ def reports_to_dict(reports: Sequence[LayerReport],
                     counting: Counting = DEFAULT_COUNTING) -> dict[str, Any]:
     """JSON-ready form: ints, strings, lists, ``None``; Fractions as ``"a/b"``.
 
-    ``total_macs`` follows ``counting`` (named in ``counting``); ``total_macs_by`` gives the
-    totals under every convention.
+    ``total_macs`` follows ``counting`` (named in ``counting``, in ``unit``: MACs or FLOPs);
+    ``total_macs_by`` gives the MACs under the conventions without ``tconv_all``.
 
     Examples
     --------
@@ -194,5 +194,6 @@ def reports_to_dict(reports: Sequence[LayerReport],
             "total_params": sum(r.params for r in reports),
             "total_params_no_bias": sum(r.params_no_bias for r in reports),
             "counting": counting.label,
+            "unit": counting.unit,
             "total_macs": counting.total(reports),
             "total_macs_by": by}
