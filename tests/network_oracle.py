@@ -44,7 +44,12 @@ def _torch_layer(layer, shape, ones=False, pads=()):
         return getattr(nn, f"ConvTranspose{nd}d")(shape[0], layer.out, layer.k, layer.s,
                                                   layer.p, layer.op, layer.groups, layer.bias,
                                                   layer.d)
-    if isinstance(layer, (MaxPool, AvgPool)) and (ones or not isinstance(layer.p, int)):
+    named_or_pairs = isinstance(getattr(layer, "p", 0), str) or (
+        isinstance(getattr(layer, "p", 0), tuple) and any(isinstance(v, tuple) for v in layer.p))
+    if isinstance(layer, MaxPool) and ones and layer.d != 1:  # a dilated window of ones
+        return nn.Sequential(_ConstantPad(pads), getattr(nn, f"Conv{nd}d")(
+            shape[0], shape[0], layer.k, layer.s or layer.k, 0, layer.d, shape[0], False))
+    if isinstance(layer, (MaxPool, AvgPool)) and (ones or named_or_pairs):
         # explicit pads, then the pool; with ones a max pool is a mean (the same support)
         kind = "AvgPool" if ones or isinstance(layer, AvgPool) else "MaxPool"
         return nn.Sequential(_ConstantPad(pads), getattr(nn, f"{kind}{nd}d")(

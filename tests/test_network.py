@@ -367,25 +367,11 @@ def test_parse_layer_fuzz(text):
 # ---------------------------------------------------------------------------
 
 def _torch_layer(layer, current):
-    nn = pytest.importorskip("torch").nn
-    nd = len(current) - 1
-    if isinstance(layer, Conv):
-        return getattr(nn, f"Conv{nd}d")(current[0], layer.out, layer.k, layer.s, layer.p,
-                                         layer.d, layer.groups, layer.bias)
-    if isinstance(layer, TConv):
-        return getattr(nn, f"ConvTranspose{nd}d")(current[0], layer.out, layer.k, layer.s,
-                                                  layer.p, layer.op, layer.groups, layer.bias,
-                                                  layer.d)
-    if isinstance(layer, MaxPool):
-        return getattr(nn, f"MaxPool{nd}d")(layer.k, layer.s, layer.p, layer.d,
-                                            ceil_mode=layer.ceil)
-    if isinstance(layer, AvgPool):
-        return getattr(nn, f"AvgPool{nd}d")(layer.k, layer.s, layer.p, ceil_mode=layer.ceil)
-    if isinstance(layer, FC):
-        return nn.Linear(current[0], layer.out, layer.bias)
-    if isinstance(layer, BatchNorm):
-        return getattr(nn, f"BatchNorm{max(nd, 1)}d")(current[0])
-    return nn.Flatten() if isinstance(layer, Flatten) else nn.ReLU()
+    """The torch module of a layer spec (the oracle shared with the graph tests)."""
+    pytest.importorskip("torch")
+    from network_oracle import _torch_layer as torch_layer
+
+    return torch_layer(layer, current)
 
 
 TORCH_CHAINS = [

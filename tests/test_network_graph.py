@@ -305,3 +305,7 @@ def test_network_text_fuzz(text):
     except SymconvError:
         return
     assert reports and all(r.output_shape for r in reports)
+
+
+def test_dilated_pool_with_padding_name_against_autograd():
+    check_fields(parse_network("maxpool(3, s=2, d=2, p=same)\nconv(1, k=2)", "1x19"), True)
