@@ -277,8 +277,11 @@ def test_published_parameter_counts_and_receptive_fields():
     assert sum(r.params for r in resnet50) == 25_557_032
     before_pool = next(r for r in resnet50 if r.node == "head.1")
     assert before_pool.receptive_field == (224, 224)  # the global pool: clipped to the input
-    layer4 = resnet50[resnet50.index(before_pool) - 1]
+    layer4 = next(r for r in resnet50 if r.node == "layer4")  # a block's output: its call's name
+    assert resnet50.index(layer4) == resnet50.index(before_pool) - 1
     assert (layer4.receptive_field, layer4.effective_stride) == ((427, 427), (32, 32))
+    assert [r.receptive_field[0] for r in resnet50 if r.node in ("layer1", "layer2", "layer3")] \
+        == [35, 91, 267]
     mobilenet = evaluate(parse_network((NETWORKS / "mobilenet_v2.txt").read_text()))
     assert sum(r.params for r in mobilenet) == 3_504_872
 

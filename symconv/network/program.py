@@ -64,6 +64,7 @@ class _Reader:
         self.lines = text.splitlines() or [""]
         self.blocks = blocks
         self.nodes: list[Node] = []
+        self.position: dict[str, int] = {}  # node name -> index in self.nodes
         self.alias: dict[str, str] = {}
 
     # -- errors ---------------------------------------------------------------
@@ -81,6 +82,7 @@ class _Reader:
         if len(self.nodes) >= MAX_NODES:
             raise FormulaError(f"network text must expand to at most {MAX_NODES} nodes "
                                f"(blocks and repetitions included); {node.name!r} is one more")
+        self.position[node.name] = len(self.nodes)
         self.nodes.append(node)
 
     def scope(self, statements: Sequence[Tree], prefix: str, source: str,
@@ -196,7 +198,7 @@ class _Reader:
                                   f"({' -> '.join((*stack, word))})")
         bound = self.bind_block(block, name, values)
         out = self.scope(block.body, f"{cid}/", current, bound, (*stack, word))
-        self.alias[cid] = out
+        self.name_output(cid, out)
         return cid
 
     def bind_block(self, block: _Block, name: Token, values: list) -> dict[str, Any]:
@@ -215,6 +217,20 @@ class _Reader:
             raise self.fail(name, f"block {block.name} needs {', '.join(missing)} "
                                   f"(valid: {block.name}({', '.join(block.params)}))")
         return bound
+
+    def name_output(self, cid: str, out: str) -> None:
+        """The block's output node takes the call's name ``cid`` (``layer1``, not
+        ``layer1/line6``) when the block made it; otherwise ``cid`` names ``out``."""
+        real = self.resolve(out)
+        at = self.position.get(real)
+        if at is None or not real.startswith(f"{cid}/"):
+            self.alias[cid] = out
+            return
+        node = self.nodes[at]
+        self.nodes[at] = Node(cid, node.op, node.inputs, node.label)
+        del self.position[real]
+        self.position[cid] = at
+        self.alias[real] = cid
 
     # -- resolution -----------------------------------------------------------
     def resolve(self, name: str) -> str:
