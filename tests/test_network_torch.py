@@ -448,3 +448,30 @@ def test_cli_shape_file_torch_and_conventions(capsys, monkeypatch):
 def test_cli_shape_bad_input(capsys, argv, fragment):
     code, _, err = _run(capsys, *argv)
     assert code == 2 and fragment in err and "Traceback" not in err
+
+
+class _Functional(nn.Module):
+    """A network written with functions and methods instead of modules."""
+
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Conv2d(3, 4, 3, padding=1)
+        self.b = nn.Conv2d(3, 4, 1)
+        self.fc = nn.Linear(8 * 4 * 4, 5)
+
+    def forward(self, x):
+        y = torch.cat([nn.functional.relu(self.a(x)), torch.sigmoid(self.b(x))], dim=1)
+        y = nn.functional.max_pool2d(y, 2)
+        y = nn.functional.interpolate(y, scale_factor=2, mode="nearest")
+        y = nn.functional.avg_pool2d(torch.add(y, y.tanh()), 4, stride=4)
+        return self.fc(y.view(y.size(0), -1)).relu()
+
+
+def test_functional_style_is_traced_like_modules():
+    module = _Functional()
+    reports = evaluate(network_from_torch(module, "3x16x16"))
+    assert [r.layer for r in reports] == [
+        "conv(4, k=3, p=1)", "relu", "conv(4, k=1)", "sigmoid", "concat", "maxpool(2)",
+        "upsample", "tanh", "add", "avgpool(4, s=4)", "flatten", "fc(5)", "relu"]
+    assert reports[-1].output_shape == tuple(module(torch.zeros(1, 3, 16, 16)).shape[1:])
+    assert sum(r.params for r in reports) == sum(p.numel() for p in module.parameters())

@@ -7,7 +7,7 @@ no weight is read) and every node of the graph is mapped to a layer spec of
 ``GroupNorm``, ``ReLU``/``ReLU6``/``SiLU``/``GELU``/``Sigmoid``/``Tanh``, ``Dropout``,
 ``Upsample`` (integer scale, ``nearest`` or ``bilinear`` without ``align_corners``),
 ``PixelShuffle``, ``Flatten``, ``Identity``; the functions and methods of the same
-names; ``+`` and ``torch.add`` of two tensors, ``torch.cat`` along channels;
+names (``F.max_pool2d``, ``F.interpolate``, ...); ``+`` and ``torch.add`` of two tensors, ``torch.cat`` along channels;
 ``x.view(x.size(0), -1)`` and ``torch.flatten(x, 1)``. Anything else is an error listing
 every unsupported node, or with ``elementwise=True`` an :class:`Elementwise` layer (a
 one-input node taken as elementwise, named in the table).
@@ -154,9 +154,37 @@ def _function_table(torch: Any) -> dict[Any, Any]:
         table[getattr(F, f"adaptive_max_pool{nd}d")] = lambda node: None if _argument(
             node, 2, "return_indices", False) else _adaptive(
             AdaptiveMaxPool, GlobalMaxPool, _argument(node, 1, "output_size"))
+        table[getattr(F, f"max_pool{nd}d")] = _max_pool_call
+        table[getattr(F, f"avg_pool{nd}d")] = _avg_pool_call
     table[F.dropout] = lambda node: Dropout(Fraction(_argument(node, 1, "p", 0.5))
                                             .limit_denominator(10**6))
+    table[F.interpolate] = _interpolate_call
     return table
+
+
+def _max_pool_call(node: Any) -> Any:
+    if _argument(node, 6, "return_indices", False):
+        return None
+    k = _tuple(_argument(node, 1, "kernel_size"))
+    s = _tuple(_argument(node, 2, "stride")) or None
+    return MaxPool(k, s, _tuple(_argument(node, 3, "padding", 0)),
+                   _tuple(_argument(node, 4, "dilation", 1)), _argument(node, 5, "ceil_mode", False))
+
+
+def _avg_pool_call(node: Any) -> Any:
+    k = _tuple(_argument(node, 1, "kernel_size"))
+    s = _tuple(_argument(node, 2, "stride")) or None
+    return AvgPool(k, s, _tuple(_argument(node, 3, "padding", 0)),
+                   _argument(node, 4, "ceil_mode", False))
+
+
+def _interpolate_call(node: Any) -> Any:
+    """``F.interpolate(x, scale_factor=r, mode=...)`` as :func:`_upsample` reads a module."""
+    call = type("Call", (), {"size": _argument(node, 1, "size"),
+                             "scale_factor": _argument(node, 2, "scale_factor"),
+                             "mode": _argument(node, 3, "mode", "nearest"),
+                             "align_corners": _argument(node, 4, "align_corners")})
+    return _upsample(call)
 
 
 def _argument(node: Any, position: int, name: str, default: Any = None) -> Any:
