@@ -7,8 +7,8 @@ no weight is read) and every node of the graph is mapped to a layer spec of
 ``GroupNorm``, ``ReLU``/``ReLU6``/``SiLU``/``GELU``/``Sigmoid``/``Tanh``, ``Dropout``,
 ``Upsample`` (integer scale, ``nearest`` or ``bilinear`` without ``align_corners``),
 ``PixelShuffle``, ``Flatten``, ``Identity``; the functions and methods of the same
-names (``F.max_pool2d``, ``F.interpolate``, ...); ``+`` and ``torch.add`` of two tensors, ``torch.cat`` along channels;
-``x.view(x.size(0), -1)`` and ``torch.flatten(x, 1)``. Anything else is an error listing
+names (``F.max_pool2d``, ``F.interpolate``, ...); ``+`` and ``torch.add`` of two
+tensors, ``torch.cat`` along channels; ``x.view(x.size(0), -1)`` and ``torch.flatten(x, 1)``. Anything else is an error listing
 every unsupported node, or with ``elementwise=True`` an :class:`Elementwise` layer (a
 one-input node taken as elementwise, named in the table).
 
@@ -168,7 +168,8 @@ def _max_pool_call(node: Any) -> Any:
     k = _tuple(_argument(node, 1, "kernel_size"))
     s = _tuple(_argument(node, 2, "stride")) or None
     return MaxPool(k, s, _tuple(_argument(node, 3, "padding", 0)),
-                   _tuple(_argument(node, 4, "dilation", 1)), _argument(node, 5, "ceil_mode", False))
+                   _tuple(_argument(node, 4, "dilation", 1)),
+                   _argument(node, 5, "ceil_mode", False))
 
 
 def _avg_pool_call(node: Any) -> Any:
