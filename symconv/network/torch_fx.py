@@ -2,15 +2,15 @@
 
 The module is traced symbolically (:func:`torch.fx.symbolic_trace`: no tensor is computed,
 no weight is read) and every node of the graph is mapped to a layer spec of
-:mod:`symconv.network.layers` or a merge: ``ConvNd``, ``ConvTransposeNd``, pooling
-(fixed, adaptive), ``Linear``, ``BatchNormNd``, ``LayerNorm`` (over the whole sample),
+:mod:`symconv.network.layers` or a merge: ``ConvNd``, ``ConvTransposeNd``, pooling (fixed,
+adaptive), ``Linear``, ``BatchNormNd``, ``LayerNorm`` (over the whole sample),
 ``GroupNorm``, ``ReLU``/``ReLU6``/``SiLU``/``GELU``/``Sigmoid``/``Tanh``, ``Dropout``,
 ``Upsample`` (integer scale, ``nearest`` or ``bilinear`` without ``align_corners``),
-``PixelShuffle``, ``Flatten``, ``Identity``; the functions and methods of the same
-names (``F.max_pool2d``, ``F.interpolate``, ...); ``+`` and ``torch.add`` of two
-tensors, ``torch.cat`` along channels; ``x.view(x.size(0), -1)`` and
-``torch.flatten(x, 1)``. Anything else is an error listing every unsupported node, or with ``elementwise=True`` an :class:`Elementwise` layer (a
-one-input node taken as elementwise, named in the table).
+``PixelShuffle``, ``Flatten``, ``Identity``; the functions and methods of the same names
+(``F.max_pool2d``, ``F.interpolate``, ...); ``+`` and ``torch.add`` of two tensors,
+``torch.cat`` along channels; ``x.view(x.size(0), -1)`` and ``torch.flatten(x, 1)``.
+Anything else is an error listing every unsupported node, or with ``elementwise=True`` an
+:class:`Elementwise` layer (a one-input node taken as elementwise, named in the table).
 
 Examples
 --------
