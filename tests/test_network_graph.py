@@ -128,6 +128,9 @@ def test_merge_of_flat_tensors_keeps_the_larger_field():
                                      "p=1) -> flatten\nadd(a, b) -> fc(2)", "1x9"))
     assert reports[-2].receptive_field == (5,) and reports[-2].effective_stride is None
     assert reports[-1].receptive_field == (9,)
+    joined = evaluate(parse_network("a = flatten\nb = input -> flatten -> fc(3)\nconcat(a, b)",
+                                    "2x4"))
+    assert joined[-1].output_shape == (11,)
 
 
 # ---------------------------------------------------------------------------

@@ -201,8 +201,8 @@ def _merge_shape(node: Node, states: list[_State]) -> tuple[int, ...]:
         if node.op.kind == "add":
             ok, rule = other == first, "needs equal shapes"
         else:
-            ok = len(other) == len(first) and other[1:] == first[1:] and len(first) > 1
-            rule = "needs equal spatial sizes (it joins channels)"
+            ok = len(other) == len(first) and other[1:] == first[1:]
+            rule = "needs equal spatial sizes (it joins channels, or the features of flat inputs)"
         if not ok:
             raise GeometryError(f"{node.op.kind} {rule}: {first_name!r} is {fmt_shape(first)} "
                                 f"but {name!r} is {fmt_shape(other)}")
