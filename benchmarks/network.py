@@ -28,8 +28,9 @@ def median_seconds(work, repeats: int = 5) -> float:
 
 def main() -> int:
     sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
-    from symconv.network import evaluate, format_table, network_from_torch, parse_network
     from test_network_torch import MODELS, _on_meta
+
+    from symconv.network import evaluate, format_table, network_from_torch, parse_network
 
     text = RESNET50.read_text()
     format_table(evaluate(parse_network(text)))  # the grammar's parser is built once
