@@ -129,11 +129,13 @@ def _key(name):
     return name.replace(".", "_").replace("/", "__").replace("[", "_").replace("]", "_")
 
 
-def _support_boxes(network, channel=0):
-    """Per output pixel: per-axis (first, last) input index whose gradient is nonzero."""
+def _support_boxes(network):
+    """Per output pixel, over all its channels (the field of a position: after a concat
+    the channels of each branch see that branch's field, the largest is the node's):
+    per-axis (first, last) input index whose gradient is nonzero."""
     module = _Interpreted(network, ones=True).double().eval()
     x = torch.ones(1, *network.input_shape, dtype=torch.float64)
-    jacobian = torch.autograd.functional.jacobian(lambda v: module(v)[0, channel], x,
+    jacobian = torch.autograd.functional.jacobian(lambda v: module(v)[0].sum(0), x,
                                                   vectorize=True)
     boxes = {}
     for out_index in np.ndindex(*jacobian.shape[:jacobian.dim() - x.dim()]):

@@ -312,3 +312,35 @@ def test_network_text_fuzz(text):
 
 def test_dilated_pool_with_padding_name_against_autograd():
     check_fields(parse_network("maxpool(3, s=2, d=2, p=same)\nconv(1, k=2)", "1x19"), True)
+
+
+@st.composite
+def two_branches(draw):
+    """Two 1-D branches of centred convs (odd k, p = d(k - 1)/2) with the same strides in
+    some order, joined by add or concat, then one more layer: aligned by construction."""
+    strides = draw(st.lists(st.sampled_from([1, 2]), min_size=1, max_size=3))
+    branches = []
+    for _ in range(2):
+        order = draw(st.permutations(strides))
+        layers = []
+        for s in order:
+            k, d = draw(st.sampled_from([1, 3, 5])), draw(st.integers(1, 2))
+            layers.append(f"conv(1, k={k}, s={s}, p={d * (k - 1) // 2}, d={d})")
+        branches.append(" -> ".join(layers))
+    merge = draw(st.sampled_from(["add", "concat"]))
+    tail = draw(st.sampled_from(["relu", "conv(1, k=3)", "maxpool(2)"]))
+    text = f"a = {branches[0]}\nb = input -> {branches[1]}\n{merge}(a, b) -> {tail}"
+    return text, f"1x{draw(st.integers(12, 40))}"
+
+
+@settings(max_examples=40, deadline=None)
+@given(two_branches())
+def test_merged_branches_field_against_autograd(case):
+    """The merge's field is the larger branch's; every interior pixel's support equals it."""
+    text, input_shape = case
+    try:
+        network = parse_network(text, input_shape)
+        evaluate(network)
+    except GeometryError:
+        return  # a kernel larger than its input
+    check_fields(network, exact=True)
