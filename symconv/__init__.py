@@ -18,36 +18,55 @@ Examples
 ['parametric', 'exhaustive']
 """
 
-from .claim import check
-from .errors import SymconvError
-from .formula import check_formula
-from .geometry import Geometry, PoolGeometry, TransposedGeometry
-from .implementations import check_implementation
-from .lift import lift
-from .operators import (
-    LinearOperator,
-    MaxPool,
-    avg_pool,
-    circular_convolution,
-    convolution,
-    correlation,
-    decimation,
-    input_symbols,
-    max_pool,
-    shift,
-    transposed_convolution,
-    zero_insertion,
-    zero_padding,
-)
-from .proof import Proof, Step
-from .theorems import prove, theorems
+import os as _os
+import sys as _sys
+from importlib import import_module as _import_module
+from typing import Any as _Any
+
+# The public names, by the module each comes from (importing most of them imports SymPy).
+_PUBLIC = {
+    "claim": ("check",),
+    "errors": ("SymconvError",),
+    "formula": ("check_formula",),
+    "geometry": ("Geometry", "PoolGeometry", "TransposedGeometry"),
+    "implementations": ("check_implementation",),
+    "lift": ("lift",),
+    "operators": ("LinearOperator", "MaxPool", "avg_pool", "circular_convolution",
+                  "convolution", "correlation", "decimation", "input_symbols", "max_pool",
+                  "shift", "transposed_convolution", "zero_insertion", "zero_padding"),
+    "proof": ("Proof", "Step"),
+    "theorems": ("prove", "theorems"),
+    "network": ("network_from_torch",),
+}
+
+
+def _load_public() -> None:
+    for module, names in _PUBLIC.items():
+        loaded = _import_module(f".{module}", __name__)
+        globals().update({name: getattr(loaded, name) for name in names})
+
+
+def _shape_command() -> bool:
+    """``python -m symconv shape`` or ``symconv shape``: the network calculator, no SymPy."""
+    argv = _sys.argv
+    return len(argv) > 1 and argv[1] == "shape" and (
+        argv[0] == "-m" or _os.path.basename(argv[0]) == "symconv")
+
+
+if _shape_command():  # the public names load on first use (PEP 562)
+    def __getattr__(name: str) -> _Any:
+        if name not in __all__:
+            raise AttributeError(f"module 'symconv' has no attribute {name!r}")
+        _load_public()
+        return globals()[name]
+else:
+    _load_public()
 
 __all__ = [
     "Geometry", "LinearOperator", "MaxPool", "PoolGeometry", "Proof", "Step", "SymconvError",
     "TransposedGeometry", "avg_pool", "check_formula", "circular_convolution", "convolution",
     "correlation", "decimation", "input_symbols", "max_pool", "prove", "shift", "theorems",
     "transposed_convolution", "zero_insertion", "zero_padding",
-    "check_implementation", "lift",
-    "check",
+    "check_implementation", "lift", "network_from_torch", "check",
 ]
 __version__ = "0.1.0"

@@ -21,10 +21,11 @@ from typing import Any
 
 from lark.exceptions import UnexpectedEOF, UnexpectedInput
 
-from . import implementations, progress
+from . import progress
 from .errors import OperatorError, SymconvError, require
 from .grammar import parser as grammar_parser
 from .limits import require_index_range, require_work
+from .network import command as network_command
 from .validation import integer, is_integer
 
 EXIT_PROVED, EXIT_REFUTED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
@@ -462,17 +463,6 @@ def _fixed_sizes(options: Sequence[str]) -> dict[str, int]:
     return fixed
 
 
-def cmd_shape(args: argparse.Namespace) -> int:
-    from .network import format_table, reports_to_dict, shape
-
-    reports = shape(args.input, args.layers)
-    if args.json:
-        print(json.dumps(reports_to_dict(reports), indent=2))
-    else:
-        print(format_table(reports))
-    return EXIT_PROVED
-
-
 def cmd_fc_vs_conv(args: argparse.Namespace) -> int:
     from .network import fc_vs_conv, parse_input
 
@@ -533,12 +523,15 @@ def cmd_figure(args: argparse.Namespace) -> int:
 # The parser and the entry point
 # ---------------------------------------------------------------------------
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argparse parser of the ``symconv`` command."""
+def build_parser(shape_only: bool = False) -> argparse.ArgumentParser:
+    """The argparse parser of the ``symconv`` command (``shape_only``: no SymPy imported)."""
     parser = argparse.ArgumentParser(
         prog="symconv", description="Prove what notes say about convolution: explicit "
         "symbolic matrices, smallest counterexamples, derivations.")
     sub = parser.add_subparsers(dest="command", required=True)
+    if shape_only:  # `symconv shape` needs neither SymPy nor the other commands
+        network_command.register(sub)
+        return parser
 
     p = sub.add_parser("list", help="the theorem catalogue, or one theorem's parameters")
     p.add_argument("name", nargs="?", help="a theorem: its statement, parameters and defaults")
@@ -586,11 +579,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_check_formula)
 
-    p = sub.add_parser("shape", help="sizes, params, MACs and receptive fields of a chain")
-    p.add_argument("input", help="channels x spatial, e.g. 3x224x224")
-    p.add_argument("layers", nargs="+", help='e.g. "conv(64, k=7, s=2, p=3)" "maxpool(3, s=2)"')
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(run=cmd_shape)
+    network_command.register(sub)  # symconv shape: symconv/network/command.py
 
     p = sub.add_parser("fc-vs-conv", help="parameters and multiply-adds of a dense layer "
                        "against a conv with the same outputs")
@@ -615,6 +604,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--svg", metavar="FILE")
     p.add_argument("--tikz", metavar="FILE")
     p.set_defaults(run=cmd_figure)
+    from . import implementations
+
     implementations.register_cli(sub)
     from .claim.cli import register_cli as register_check  # open claims: `symconv check`
 
@@ -644,7 +635,8 @@ def _run_recording_smt(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (never raises for bad input)."""
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(shape_only=argv[:1] == ["shape"])
     try:
         args = parser.parse_args(argv)
     except SystemExit as stop:  # argparse printed the usage error

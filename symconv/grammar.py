@@ -149,7 +149,7 @@ def _message(parameter: str, text: str, failure: UnexpectedInput, words) -> str:
     if isinstance(failure, UnexpectedEOF) or (
         isinstance(failure, UnexpectedToken) and failure.token.type == "$END"
     ):
-        column = len(text) + 1
+        column = len(text.rsplit("\n", 1)[-1]) + 1
         found = "the text ends"
         expected = getattr(failure, "expected", None) or getattr(failure, "accepts", set())
     elif isinstance(failure, UnexpectedCharacters):
@@ -162,7 +162,12 @@ def _message(parameter: str, text: str, failure: UnexpectedInput, words) -> str:
         found = f"unexpected {str(token)!r}"
         expected = getattr(failure, "accepts", None) or getattr(failure, "expected", set())
     where = f"at column {column}" if column > 0 else "here"
-    message = f"{parameter} is not valid text {where}: {found}\n{_caret(text, column)}"
+    shown = text
+    if "\n" in text:  # a file: name the line and show it alone
+        line = getattr(failure, "line", -1)
+        line = line if isinstance(line, int) and line > 0 else text.count("\n") + 1
+        where, shown = f"at line {line}, column {column}", text.split("\n")[line - 1]
+    message = f"{parameter} is not valid text {where}: {found}\n{_caret(shown, column)}"
     if expected:
         message += f"\n  expected: {describe_expected(set(expected), words)}"
     return message

@@ -172,10 +172,13 @@ def test_reports_to_dict_is_json_ready():
 def test_format_table_rows_and_totals():
     text = format_table(shape("3x224x224", ALEXNET))
     lines = text.splitlines()
-    assert len(lines) == len(ALEXNET) + 2
+    assert lines[0].startswith("MACs = multiply-adds of conv/tconv/fc weights")
+    assert len(lines) == len(ALEXNET) + 3
     assert lines[-2].split()[-3:] == ["195", "32", "66"]
-    assert lines[-1].split() == ["total", "2469696", "655566528"]
-    assert len({line.index("params") for line in lines[:1]}) == 1
+    reports = shape("3x224x224", ALEXNET)
+    padding_taps = sum(r.macs - r.macs_nonzero for r in reports)
+    assert lines[-1].split() == ["total", "2469696", "655566528", str(padding_taps)]
+    assert len({line.index("params") for line in lines[1:2]}) == 1
     assert "k=(3, 5)" in format_table(shape("1x9x9", ["conv(1, k=(3, 5), p=((0, 1), 2))"]))
 
 
@@ -223,25 +226,25 @@ def test_parse_layer_accepts(text, expected):
     ("conv(1, k=3, p=(1, -2))", ["conv argument p[1] must be an integer in 0..1000000, got -2"]),
     ("conv(1, k=3, p=((0, -1),))", ["p[0][1] must be an integer in 0..1000000, got -1"]),
     ("conv(1, k=3, s=-99999999)", ["integer -99999999 is too large"]),
-    ("conv(64, k=3.5)", ["unexpected character '.'"]),
+    ("conv(64, k=3.5)", ["column 12", "k must be an integer in 1..1000000, got 3.5"]),
     ("conv(64, k=3, p=half)", ["padding name", "valid, same, same_lower, full"]),
-    ("conv(64, k=3, p='same)", ["unexpected character"]),
+    ("conv(64, k=3, p='same)", ["column 17", "unexpected \"'\""]),
     ("conv(64, k=3, bias=maybe)", ["truth value", "True, False"]),
     ("conv(64, k=(1, 2, 3, 4))", ["must have 1 to 3 entries"]),
     ("conv(64, k=())", ["must have 1 to 3 entries"]),
     ("conv(64, k=(((3))))", ["nested too deeply"]),
     ("conv(64, k=99999999)", ["too large"]),
-    ("conv(64, k=3", ["expected ',' or ')'", "end of text"]),
-    ("conv(64,, 3)", ["expected a value"]),
-    ("conv 64", ["expected '(' or end of text"]),
-    ("conv(64, 3) relu", ["expected end of text"]),
+    ("conv(64, k=3", ["column 13: the text ends", "expected: ')', ','"]),
+    ("conv(64,, 3)", ["column 9: unexpected ','", "expected: a 'quoted name', a decimal"]),
+    ("conv 64", ["column 6", "expected: the end of the text, '('"]),
+    ("conv(64, 3) relu", ["column 13: unexpected 'relu'", "expected: the end of the text"]),
     ("maxpool(2, groups=2)", ["unknown argument 'groups' for maxpool",
                               "(valid: k, s, p, d, ceil)"]),
     ("avgpool(2, d=2)", ["unknown argument 'd' for avgpool"]),
     ("flatten(1)", ["too many arguments for flatten"]),
-    ("", ["expected a layer name", "column 1"]),
+    ("", ["column 1: the text ends", "expected: a name"]),
     ("conv(" + "1," * 150 + ")", ["at most 200 characters long, got 306 characters"]),
-    ("cönv(1, 1)", ["unexpected character 'ö'"]),
+    ("cönv(1, 1)", ["column 2: unexpected 'ö'"]),
 ])
 def test_parse_layer_rejects(text, fragments):
     with pytest.raises(FormulaError) as info:
@@ -364,25 +367,11 @@ def test_parse_layer_fuzz(text):
 # ---------------------------------------------------------------------------
 
 def _torch_layer(layer, current):
-    nn = pytest.importorskip("torch").nn
-    nd = len(current) - 1
-    if isinstance(layer, Conv):
-        return getattr(nn, f"Conv{nd}d")(current[0], layer.out, layer.k, layer.s, layer.p,
-                                         layer.d, layer.groups, layer.bias)
-    if isinstance(layer, TConv):
-        return getattr(nn, f"ConvTranspose{nd}d")(current[0], layer.out, layer.k, layer.s,
-                                                  layer.p, layer.op, layer.groups, layer.bias,
-                                                  layer.d)
-    if isinstance(layer, MaxPool):
-        return getattr(nn, f"MaxPool{nd}d")(layer.k, layer.s, layer.p, layer.d,
-                                            ceil_mode=layer.ceil)
-    if isinstance(layer, AvgPool):
-        return getattr(nn, f"AvgPool{nd}d")(layer.k, layer.s, layer.p, ceil_mode=layer.ceil)
-    if isinstance(layer, FC):
-        return nn.Linear(current[0], layer.out, layer.bias)
-    if isinstance(layer, BatchNorm):
-        return getattr(nn, f"BatchNorm{max(nd, 1)}d")(current[0])
-    return nn.Flatten() if isinstance(layer, Flatten) else nn.ReLU()
+    """The torch module of a layer spec (the oracle shared with the graph tests)."""
+    pytest.importorskip("torch")
+    from network_oracle import _torch_layer as torch_layer
+
+    return torch_layer(layer, current)
 
 
 TORCH_CHAINS = [
