@@ -1,8 +1,8 @@
 """Run every proof script in this folder and write the notes folder.
 
 For each script ``derivations/<topic>.py`` this runs the script (its derivations
-print to the terminal), records every proof the script asked ``symconv.prove``
-for, and writes ``<notes>/brief/<topic>.tex`` (the brief rendering: statement,
+print to the terminal), records every proof the script asked ``symconv.prove`` (or
+``symconv.check``) for, and writes ``<notes>/brief/<topic>.tex`` (the brief rendering: statement,
 verdict, one example, the claims) and ``<notes>/full/<topic>.tex`` (every step),
 each with ``.md``, the ``.svg`` figures and, when pdflatex is present, the
 ``.pdf``. Exits non-zero if any script's claims failed.
@@ -40,14 +40,20 @@ def scripts() -> list[Path]:
 def run_recording(script: Path, quiet: bool) -> tuple[int, list[symconv.Proof]]:
     """Run ``script`` as ``__main__``; return its exit code and the proofs it made."""
     recorded: list[symconv.Proof] = []
-    original = symconv.prove
+    original, original_check = symconv.prove, symconv.check
 
     def recording(name: str, **parameters):
         proof = original(name, **parameters)
         recorded.append(proof)
         return proof
 
+    def recording_check(claim: str, **options):
+        proof = original_check(claim, **options)
+        recorded.append(proof)
+        return proof
+
     symconv.prove = symconv.theorems.prove = recording
+    symconv.check = recording_check
     sink = io.StringIO() if quiet else sys.stdout
     try:
         with contextlib.redirect_stdout(sink):
@@ -57,6 +63,7 @@ def run_recording(script: Path, quiet: bool) -> tuple[int, list[symconv.Proof]]:
         code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
     finally:
         symconv.prove = symconv.theorems.prove = original
+        symconv.check = original_check
     return code, _unique(recorded)
 
 
@@ -78,15 +85,24 @@ def introduction(script: Path) -> str | None:
 PER_THEOREM = 3
 
 
+def _name(proof: symconv.Proof) -> str:
+    """What a proof is about: its theorem, or for a user's claim its statement."""
+    return proof.statement if proof.theorem == "claim" else proof.theorem
+
+
 def _unique(proofs: list[symconv.Proof]) -> list[symconv.Proof]:
-    """Distinct proofs, at most :data:`PER_THEOREM` per theorem, in the script's order."""
+    """Distinct proofs, at most :data:`PER_THEOREM` per theorem, in the script's order.
+
+    A user's claim (``symconv.check``) counts as its own theorem: its statement names it.
+    """
     seen, per_theorem, kept = set(), {}, []
     for proof in proofs:
-        key = json.dumps([proof.theorem, proof.to_dict()["parameters"]], sort_keys=True)
-        count = per_theorem.get(proof.theorem, 0)
+        name = _name(proof)
+        key = json.dumps([name, proof.to_dict()["parameters"]], sort_keys=True)
+        count = per_theorem.get(name, 0)
         if key not in seen and count < PER_THEOREM:
             seen.add(key)
-            per_theorem[proof.theorem] = count + 1
+            per_theorem[name] = count + 1
             kept.append(proof)
     return kept
 
@@ -95,8 +111,8 @@ def briefs(proofs: list[symconv.Proof]) -> list[symconv.Proof]:
     """The brief notes: one proof per theorem and verdict (a refuted variant stays), brief."""
     seen, kept = set(), []
     for proof in proofs:
-        if (proof.theorem, proof.verdict) not in seen:
-            seen.add((proof.theorem, proof.verdict))
+        if (_name(proof), proof.verdict) not in seen:
+            seen.add((_name(proof), proof.verdict))
             kept.append(brief(proof))
     return kept
 

@@ -86,3 +86,15 @@ def test_notes_open_with_the_seeds_claims_quoted_as_written(tmp_path):
     assert "[non-Latin text]" not in text
     assert "卷积的长度=长火车的车厢数+短火车的车厢数-1" in flat
     assert "我们平时说的卷积" in flat
+
+
+def test_the_claims_a_script_checks_are_in_its_notes():
+    runner = load_runner()
+    script = ROOT / "transposed_convolution_as_a_claim.py"
+    code, proofs = runner.run_recording(script, quiet=True)
+    assert code == 0 and {p.theorem for p in proofs} == {"claim"}
+    assert len({p.statement for p in proofs}) == len(proofs) > 3  # each claim kept
+    assert len(runner.briefs(proofs)) == len(proofs)
+    import symconv
+
+    assert symconv.check.__name__ == "check"  # restored
