@@ -52,7 +52,8 @@ def _awkward_proof() -> Proof:
                  r"C^{\mathsf T} \ne C", {"input_shape": (3, 40), "padding": "same"}, "refuted",
                  [], counterexample={"n": 1, "C^T": " + ".join(f"k_{{{i}}}*x_{{{i}}}"
                                                                    for i in range(30)),
-                                     "note": "statement fails", "position": (0, 1)},
+                                     "note": "statement fails", "position": (0, 1),
+                                     "why": "the window (size 3) > the padded input (2)"},
                  steps=[Step("Wide * matrix [1]", "Look: $k_m\\,y_j$ and 5$ and \\ back.",
                              (Display("C", k), Math("a = b", "a = b"))),
                         Step("Vector", "", (Display("y", sympy.Matrix(20, 1, range(20))),))])

@@ -557,8 +557,8 @@ def value_math(value: Any, max_rows: int = MAX_ROWS, max_cols: int = 12) -> str:
     --------
     >>> value_math((4, 4)), value_math(3), value_math("k_{0}*x_{1}"), value_math("same")
     ('(4, 4)', '3', 'k_{0}\\\\,x_{1}', '\\\\text{same}')
-    >>> value_math("statement fails")
-    '\\\\text{statement fails}'
+    >>> value_math("statement fails"), value_math("pool-6-3-2")
+    ('\\\\text{statement fails}', '\\\\text{pool-6-3-2}')
     """
     if isinstance(value, bool) or value is None:
         return r"\text{" + str(value) + "}"
@@ -576,10 +576,29 @@ def value_math(value: Any, max_rows: int = MAX_ROWS, max_cols: int = 12) -> str:
     if hasattr(value, "tolist"):
         return value_math(value.tolist(), max_rows, max_cols)
     text = str(value)
-    converted = sstr_latex(text)
+    converted = None if _PROSE.search(text) else sstr_latex(text)
     if converted is not None and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_ .]*", text):
         return converted
-    return r"\text{" + escape_text(text).replace("$", "") + "}"
+    return _text_in_math(escape_text(text))
+
+
+#: Text that is prose or a name, not an expression: two words in a row ("the window"),
+#: or a name with hyphens ("pool-6-3-2"); it is set as text, never as a formula.
+_PROSE = re.compile(r"[A-Za-z]{2,}\s+[A-Za-z]{2,}|^[A-Za-z]{2,}(?:-[A-Za-z0-9]+)+$")
+
+
+def _text_in_math(escaped: str) -> str:
+    r"""Escaped prose placed in math mode: its text runs in ``\text{}``, its ``$..$`` symbols
+    (``\ge`` from ``>=``) left in math, where they are valid.
+
+    Examples
+    --------
+    >>> print(_text_in_math(escape_text("n >= 1 fails")))
+    \text{n }\ge\text{ 1 fails}
+    """
+    pieces = re.split(r"(?<!\\)\$", escaped)
+    return "".join(piece if odd else (r"\text{" + piece + "}" if piece else "")
+                   for odd, piece in zip(itertools.cycle((False, True)), pieces)) or r"\text{}"
 
 
 def break_sum(latex: str, width: float = TEXT_WIDTH - 80.0) -> list[str]:
