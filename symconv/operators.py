@@ -687,6 +687,14 @@ def avg_pool(input_shape: Sequence[int] | PoolGeometry, kernel_shape: Sequence[i
 class MaxPool:
     """PyTorch max pooling: a selection with SymPy ``Max`` over each window, not a matrix.
 
+    A window whose taps all fall in the padding (possible with dilation >= 2,
+    e.g. ``max_pool((1,), (2,), stride=1, padding=1, dilation=2)``) has PyTorch's
+    value ``-inf`` (``-oo`` symbolically) and PyTorch's switch: the first
+    non-negative tap position, flattened, which lies *outside* the input
+    (``torch.nn.functional.max_pool1d`` returns index 1 on an input of size 1).
+    No 0/1 row selects ``-inf``, so :meth:`selection` refuses such switches with
+    an :class:`~symconv.errors.OperatorError`.
+
     Attributes
     ----------
     geometry : PoolGeometry
@@ -700,6 +708,11 @@ class MaxPool:
     >>> mp = max_pool((4,), (2,))
     >>> mp.apply(input_symbols(mp.input_shape))
     [[Max(x_{0,0}, x_{0,1}), Max(x_{0,2}, x_{0,3})]]
+    >>> empty = max_pool((1,), (2,), stride=1, padding=1, dilation=2)
+    >>> empty.numeric([[3.0]]), empty.switches([[3.0]])
+    (array([[-inf]]), array([[1]]))
+    >>> empty.apply(input_symbols(empty.input_shape))
+    [[-oo]]
     """
 
     geometry: PoolGeometry
@@ -720,7 +733,7 @@ class MaxPool:
         """``Max`` of each window of symbolic (or numeric) input ``x``."""
         flat = _flat_input(x, self.input_shape)
         size = int(np.prod(self.geometry.input_shape))
-        values = [sympy.Max(*[flat[c * size + j] for j in window])
+        values = [sympy.Max(*[flat[c * size + j] for j in window]) if window else -sympy.oo
                   for c in range(self.channels) for window in self.windows]
         return sympy.Array(values, self.output_shape)
 
@@ -728,22 +741,50 @@ class MaxPool:
         """Max of each window of a numeric input (float array of :attr:`output_shape`)."""
         x = _float_array("x", x, self.input_shape, "the max pool's input_shape")
         flat = x.reshape(self.channels, -1)
-        out = [[flat[c, list(w)].max() for w in self.windows] for c in range(self.channels)]
-        return np.array(out).reshape(self.output_shape)
+        out = [[flat[c, list(w)].max() if w else -np.inf for w in self.windows]
+               for c in range(self.channels)]
+        return np.array(out, dtype=float).reshape(self.output_shape)
 
     def switches(self, x: Any) -> np.ndarray:
-        """Flat input index of each window's maximum (first one on ties, as PyTorch)."""
-        x = np.asarray(x, dtype=float)
+        """Flat input index of each window's maximum (first one on ties, as PyTorch).
+
+        A window with no input sample gets PyTorch's index: its first non-negative
+        tap position, flattened (outside the input; see the class docstring).
+        """
+        x = _float_array("x", x, self.input_shape, "the max pool's input_shape")
         flat = x.reshape(self.channels, -1)
-        out = [[w[int(np.argmax(flat[c, list(w)]))] for w in self.windows]
-               for c in range(self.channels)]
+        empty = self._empty_window_switches()
+        out = [[w[int(np.argmax(flat[c, list(w)]))] if w else empty[o]
+                for o, w in enumerate(self.windows)] for c in range(self.channels)]
         return np.array(out, dtype=np.int64).reshape(self.output_shape)
+
+    def _empty_window_switches(self) -> dict[int, int]:
+        """PyTorch's index for each window that meets no input sample, by output position."""
+        g = self.geometry
+        found = {}
+        for o, position in enumerate(np.ndindex(*g.output_shape)):
+            if self.windows[o]:
+                continue
+            index = 0
+            for i, n, s, p, d in zip(position, g.input_shape, g.stride, g.padding, g.dilation):
+                start = s * i - p
+                index = index * n + start + d * (-(-max(-start, 0) // d))
+            found[o] = index
+        return found
 
     def selection(self, switches: Any) -> LinearOperator:
         """The 0/1 matrix that picks each window's maximum given its ``switches``."""
         switches = np.asarray(switches, dtype=np.int64).reshape(self.channels, -1)
         out_size = switches.shape[1]
         in_size = int(np.prod(self.geometry.input_shape))
+        outside = switches[(switches < 0) | (switches >= in_size)]
+        if outside.size:
+            raise OperatorError(describe(
+                "switches", int(outside[0]),
+                "must be flat input positions; a window with no input sample (all taps in "
+                "the padding) has the value -inf, which no 0/1 selection row gives",
+                f"0 to {in_size - 1}; use a padding or dilation whose windows all meet the "
+                "input"))
         rows = np.concatenate([c * out_size + np.arange(out_size)
                                for c in range(self.channels)])
         cols = np.concatenate([c * in_size + switches[c] for c in range(self.channels)])
