@@ -406,14 +406,24 @@ def convolution(geometry: Geometry, in_channels: int = 1, out_channels: int = 1,
 
 def transposed_convolution(input_shape: Sequence[int] | TransposedGeometry,
                            kernel_shape: Sequence[int] | None = None, stride: Any = 1,
-                           padding: Any = 0, output_padding: Any = 0, dilation: Any = 1,
+                           padding: Any = 0, output_padding: Any = None, dilation: Any = 1,
                            in_channels: int = 1, out_channels: int = 1, groups: int = 1,
-                           kernel_name: str = "w") -> LinearOperator:
-    """PyTorch ``ConvTranspose`` defined by its scatter rule (not by transposing C).
+                           kernel_name: str = "w", *, convention: str = "torch",
+                           output_shape: Sequence[int] | None = None,
+                           transpose_kernel: bool = True) -> LinearOperator:
+    """A framework's transposed convolution defined by its scatter rule (not by transposing C).
 
     Input position ``j`` with kernel offset ``m`` adds ``w[c, o, m] x[c, j]`` to output
-    position ``s*j - p + d*m`` when it lies in ``[0, out)``. Weight layout
-    ``(in, out/groups, *kernel)``.
+    position ``s*j - c + d*m`` when it lies in ``[0, out)``, with the crop ``c`` and the
+    output size ``out`` of the convention (:class:`~symconv.geometry.TransposedGeometry`:
+    ``"torch"``, ``"tensorflow"``, ``"keras"``, ``"jax"``; ``c = p`` for PyTorch).
+    Weight layout ``(in, out/groups, *kernel)``: PyTorch's ``weight``; TensorFlow's and
+    Keras' ``filters``/``kernel`` ``[*k, out, in]`` transposed to it.
+
+    ``transpose_kernel`` (JAX only, as ``jax.lax.conv_transpose`` names it): True is the
+    gradient of the forward layer (TensorFlow's kernel orientation); JAX's default False
+    uses the kernel unflipped on the zero-inserted input, i.e. ``m -> k-1-m`` here, with
+    JAX's ``rhs[*k, i, o]`` as ``w[i, o]``.
 
     Examples
     --------
@@ -425,6 +435,12 @@ def transposed_convolution(input_shape: Sequence[int] | TransposedGeometry,
     [w_{0,0,2}, w_{0,0,0}],
     [        0, w_{0,0,1}],
     [        0, w_{0,0,2}]])
+    >>> transposed_convolution((2,), (3,), stride=2, padding="same", convention="keras").matrix
+    Matrix([
+    [w_{0,0,0},         0],
+    [w_{0,0,1},         0],
+    [w_{0,0,2}, w_{0,0,0}],
+    [        0, w_{0,0,1}]])
     """
     if isinstance(input_shape, TransposedGeometry):
         geometry = input_shape
@@ -432,19 +448,28 @@ def transposed_convolution(input_shape: Sequence[int] | TransposedGeometry,
         require(kernel_shape is not None, "kernel_shape", None, "must be given",
                 error=OperatorError)
         geometry = TransposedGeometry(input_shape, kernel_shape, stride, padding,
-                                      output_padding, dilation)
+                                      output_padding, dilation, convention, output_shape)
+    transpose_kernel = boolean("transpose_kernel", transpose_kernel, error=OperatorError)
+    require(transpose_kernel or geometry.convention == "jax", "transpose_kernel",
+            transpose_kernel, "must be True unless convention='jax' (only JAX flips it)",
+            "True", error=OperatorError)
     _check_channels(in_channels, out_channels, groups)
     _check_symbol_name("kernel_name", kernel_name)
     out_shape = geometry.output_shape
     require_index_range("transposed_convolution", stride=geometry.stride,
-                        dilation=geometry.dilation, padding=geometry.padding)
+                        dilation=geometry.dilation,
+                        padding=tuple(max(map(abs, pair)) for pair in geometry.crops),
+                        size=out_shape)
     k_size = prod(geometry.kernel_shape)
     _require_layer_work("transposed_convolution", prod(geometry.input_shape) * k_size, k_size,
                         in_channels, out_channels, groups)
     # (j, m, i): input j, offset m, output i; reuse the window triples with roles swapped
-    triples = [_window_triples(n, k, o, s, p, d) for n, k, o, s, p, d in zip(
+    triples = [_window_triples(n, k, o, s, c, d) for n, k, o, s, (c, _), d in zip(
         geometry.input_shape, geometry.kernel_shape, out_shape, geometry.stride,
-        geometry.padding, geometry.dilation)]
+        geometry.crops, geometry.dilation)]
+    if not transpose_kernel:
+        triples = [np.stack([t[:, 0], k - 1 - t[:, 1], t[:, 2]], axis=1)
+                   for t, k in zip(triples, geometry.kernel_shape)]
     in_flat, tap_flat, out_flat = _combine_axes(triples, geometry.input_shape,
                                                 geometry.kernel_shape, out_shape)
     rows, cols, taps = _channel_blocks(
