@@ -630,9 +630,13 @@ _TRANSPOSED_RULES = {"torch": _torch_transposed, "tensorflow": _tensorflow_trans
 
 @dataclass(frozen=True, init=False)
 class PoolGeometry(_Spatial):
-    """PyTorch pooling geometry: ``stride`` defaults to the kernel, ``ceil_mode``.
+    """Pooling geometry: ``stride`` defaults to the kernel, ``ceil_mode``.
 
-    Padding is symmetric and at most half the kernel size, as PyTorch requires.
+    ``padding`` as PyTorch takes it (an int or per-axis ints: symmetric, at most half
+    the kernel size) or as TensorFlow does: ``"valid"``, ``"same"`` (``tf.nn.max_pool``
+    / ``avg_pool``; pads as for :class:`Geometry`, odd pixel after) or per-axis
+    ``(before, after)`` pairs. :attr:`pads` holds the resolved pairs either way;
+    :attr:`padding` the per-axis ints (PyTorch) or the name/pairs as given.
 
     Examples
     --------
@@ -640,17 +644,21 @@ class PoolGeometry(_Spatial):
     (3, 3)
     >>> PoolGeometry((4,), (2,), padding=1, ceil_mode=True).output_shape
     (3,)
+    >>> g = PoolGeometry((5,), (2,), stride=2, padding="same")
+    >>> g.pads, g.output_shape
+    (((0, 1),), (3,))
     """
 
     input_shape: tuple[int, ...]
     kernel_shape: tuple[int, ...]
     stride: tuple[int, ...]
-    padding: tuple[int, ...]
+    padding: Any
     dilation: tuple[int, ...]
     ceil_mode: bool
+    pads: tuple[tuple[int, int], ...]
 
     def __init__(self, input_shape: Sequence[int], kernel_shape: Sequence[int],
-                 stride: int | Sequence[int] | None = None, padding: int | Sequence[int] = 0,
+                 stride: int | Sequence[int] | None = None, padding: Padding = 0,
                  dilation: int | Sequence[int] = 1, ceil_mode: bool = False) -> None:
         n = _shape("input_shape", input_shape)
         k = _shape("kernel_shape", kernel_shape)
@@ -658,37 +666,50 @@ class PoolGeometry(_Spatial):
         ndim = len(n)
         s = k if stride is None else _per_axis("stride", stride, ndim, 1)
         d = _per_axis("dilation", dilation, ndim, 1)
-        p = _per_axis("padding", padding, ndim, 0)
         ceil_mode = boolean("ceil_mode", ceil_mode)
-        for axis in range(ndim):
-            require(2 * p[axis] <= k[axis], f"padding[{axis}]", p[axis],
-                    f"must be at most half the kernel size {k[axis]}", f"0 to {k[axis] // 2}")
-        for axis in range(ndim):
-            out = pool_output_size(n[axis], k[axis], s[axis], p[axis], p[axis], d[axis],
-                                   ceil_mode)
+        if _is_torch_pool_padding(padding):
+            p = _per_axis("padding", padding, ndim, 0)
+            for axis in range(ndim):
+                require(2 * p[axis] <= k[axis], f"padding[{axis}]", p[axis],
+                        f"must be at most half the kernel size {k[axis]}",
+                        f"0 to {k[axis] // 2}")
+            pads = tuple((v, v) for v in p)
+        else:
+            require(not isinstance(padding, str) or padding.lower() in ("valid", "same"),
+                    "padding", padding, "must be an integer, (before, after) pairs or a "
+                    "pooling padding name", "valid, same")
+            pads = resolve_pads(padding, n, k, s, d)
+            p = padding.lower() if isinstance(padding, str) else pads
+        for axis, (pb, pa) in enumerate(pads):
+            out = pool_output_size(n[axis], k[axis], s[axis], pb, pa, d[axis], ceil_mode)
             if out < 1:
                 span = d[axis] * (k[axis] - 1) + 1
-                smallest = span - 2 * p[axis] if not ceil_mode else span - 2 * p[axis] - s[axis] + 1
+                smallest = span - pb - pa - (s[axis] - 1 if ceil_mode else 0)
                 raise GeometryError(describe(
                     f"kernel_shape[{axis}]", k[axis],
                     f"leaves no pooling window: dilated kernel size {span} on input "
-                    f"{n[axis]} with padding {p[axis]} gives output size {out}",
+                    f"{n[axis]} with pads {pb}+{pa} gives output size {out}",
                     f"input_shape[{axis}] >= {max(smallest, 1)} for this kernel"))
         for name, value in (("input_shape", n), ("kernel_shape", k), ("stride", s),
-                            ("padding", p), ("dilation", d), ("ceil_mode", ceil_mode)):
+                            ("padding", p), ("dilation", d), ("ceil_mode", ceil_mode),
+                            ("pads", pads)):
             object.__setattr__(self, name, value)
 
     @property
-    def pads(self) -> tuple[tuple[int, int], ...]:
-        """Resolved ``(before, after)`` pads (symmetric)."""
-        return tuple((v, v) for v in self.padding)
-
-    @property
     def output_shape(self) -> tuple[int, ...]:
-        """PyTorch's pooling output size per axis (see :func:`pool_output_size`)."""
-        return tuple(pool_output_size(n, k, s, p, p, d, self.ceil_mode) for n, k, s, p, d
-                     in zip(self.input_shape, self.kernel_shape, self.stride, self.padding,
-                            self.dilation))
+        """The pooling output size per axis (see :func:`pool_output_size`)."""
+        return tuple(pool_output_size(n, k, s, pb, pa, d, self.ceil_mode)
+                     for n, k, s, (pb, pa), d in zip(self.input_shape, self.kernel_shape,
+                                                     self.stride, self.pads, self.dilation))
+
+
+def _is_torch_pool_padding(padding: Any) -> bool:
+    """An int or per-axis ints (PyTorch's pooling padding), not a name or pairs."""
+    if isinstance(padding, str):
+        return False
+    if isinstance(padding, Sequence):
+        return all(not isinstance(v, Sequence) for v in padding)
+    return True
 
 
 def ceil_div(a: int, b: int) -> int:

@@ -45,7 +45,7 @@ from typing import Any
 import numpy as np
 import sympy
 
-from .errors import OperatorError, SymconvError, describe, require
+from .errors import GeometryError, OperatorError, SymconvError, describe, require
 from .geometry import Geometry, PoolGeometry, TransposedGeometry, _per_axis, _shape
 from .limits import require_index_range, require_symbolic_size, require_work
 from .validation import boolean, integer
@@ -659,7 +659,8 @@ def _pool_geometry(input_shape, kernel_shape, stride, padding, dilation, ceil_mo
 def _require_pool_work(name: str, g: PoolGeometry, channels: Any) -> int:
     """Validate ``channels`` and refuse a pooling whose windows would exceed the work limit."""
     channels = integer("channels", channels, minimum=1, error=OperatorError)
-    require_index_range(name, stride=g.stride, dilation=g.dilation, padding=g.padding)
+    require_index_range(name, stride=g.stride, dilation=g.dilation,
+                        padding=tuple(max(pair) for pair in g.pads))
     require_work(f"{name} ({channels} channels)",
                  index_entries=channels * prod(g.output_shape) * prod(g.kernel_shape))
     return channels
@@ -667,12 +668,16 @@ def _require_pool_work(name: str, g: PoolGeometry, channels: Any) -> int:
 
 def avg_pool(input_shape: Sequence[int] | PoolGeometry, kernel_shape: Sequence[int] | None = None,
              stride: Any = None, padding: Any = 0, ceil_mode: bool = False,
-             count_include_pad: bool = True, channels: int = 1) -> LinearOperator:
-    """PyTorch average pooling as a linear operator with exact Rational weights.
+             count_include_pad: bool = True, channels: int = 1, *, dilation: Any = 1,
+             divisor_override: int | None = None) -> LinearOperator:
+    """Average pooling (PyTorch's, TensorFlow's) as a linear operator with exact Rational weights.
 
-    The divisor follows PyTorch: with ``count_include_pad`` the window size clipped to
-    the padded input (``min(start + k, n + p) - start``), otherwise the count of real
-    input elements in the window.
+    Window ``i`` averages the taps ``s*i - p_b + d*m`` that land on the input. The divisor:
+    ``divisor_override`` when given (PyTorch); else with ``count_include_pad`` the taps
+    inside the padded input ``[-p_b, n + p_a)`` (PyTorch: ``min(start + k, n + p) - start``);
+    otherwise the taps on real input, which is TensorFlow's rule for ``padding="same"``
+    (``tf.nn.avg_pool`` excludes the padding). ``dilation`` is ``tf.nn.pool``'s
+    (``pooling_type="AVG"``, VALID); PyTorch's average pooling has none.
 
     Examples
     --------
@@ -684,25 +689,41 @@ def avg_pool(input_shape: Sequence[int] | PoolGeometry, kernel_shape: Sequence[i
     Matrix([
     [1,   0, 0],
     [0, 1/2, 1/2]])
+    >>> avg_pool((3,), (2,), padding="same", count_include_pad=False).matrix
+    Matrix([
+    [1/2, 1/2, 0],
+    [  0,   0, 1]])
+    >>> avg_pool((4,), (2,), divisor_override=3).matrix
+    Matrix([
+    [1/3, 1/3,   0,   0],
+    [  0,   0, 1/3, 1/3]])
     """
-    g = _pool_geometry(input_shape, kernel_shape, stride, padding, 1, ceil_mode)
+    g = _pool_geometry(input_shape, kernel_shape, stride, padding, dilation, ceil_mode)
     count_include_pad = boolean("count_include_pad", count_include_pad, error=OperatorError)
+    if divisor_override is not None:
+        divisor_override = integer("divisor_override", divisor_override, minimum=1,
+                                   error=OperatorError)
     channels = _require_pool_work("avg_pool", g, channels)
-    require(g.dilation == (1,) * g.ndim, "dilation", g.dilation,
-            "must be 1: PyTorch average pooling has no dilation", error=OperatorError)
     pairs, weights = [], []
-    for n, k, s, p, out in zip(g.input_shape, g.kernel_shape, g.stride, g.padding,
-                               g.output_shape):
-        triples = _window_triples(out, k, n, s, p, 1)
-        start = np.arange(out) * s - p
-        padded = np.minimum(start + k, n + p) - start
-        real = np.minimum(start + k, n) - np.maximum(start, 0)
+    for axis, (n, k, s, (pb, pa), d, out) in enumerate(zip(
+            g.input_shape, g.kernel_shape, g.stride, g.pads, g.dilation, g.output_shape)):
+        triples = _window_triples(out, k, n, s, pb, d)
+        taps = np.arange(out)[:, None] * s - pb + d * np.arange(k)[None, :]
+        padded = (taps < n + pa).sum(axis=1)
+        real = np.bincount(triples[:, 0], minlength=out)
         divisor = padded if count_include_pad else real
+        if divisor_override is None and not divisor.all():
+            raise GeometryError(describe(
+                f"padding[{axis}]", (pb, pa), f"leaves pooling window {int(np.argmin(divisor))}"
+                " without input samples: its average is undefined",
+                "pads that every window overlaps the input through, or divisor_override"))
         pairs.append((triples[:, 0], triples[:, 2]))
         weights.append(divisor[triples[:, 0]])
     op = _per_channel("avg_pool", pairs, g.input_shape, g.output_shape, channels)
     grids = np.meshgrid(*[np.arange(len(w)) for w in weights], indexing="ij")
     per_entry = np.prod([w[gr.ravel()] for w, gr in zip(weights, grids)], axis=0)
+    if divisor_override is not None:
+        per_entry = np.full(len(per_entry), divisor_override)
     coeffs = np.array([sympy.Rational(1, int(v)) for v in per_entry] * op.input_shape[0],
                       dtype=object)
     return replace(op, coeffs=coeffs)
@@ -791,7 +812,8 @@ class MaxPool:
             if self.windows[o]:
                 continue
             index = 0
-            for i, n, s, p, d in zip(position, g.input_shape, g.stride, g.padding, g.dilation):
+            for i, n, s, (p, _), d in zip(position, g.input_shape, g.stride, g.pads,
+                                          g.dilation):
                 start = s * i - p
                 index = index * n + start + d * (-(-max(-start, 0) // d))
             found[o] = index
@@ -831,8 +853,8 @@ def max_pool(input_shape: Sequence[int] | PoolGeometry, kernel_shape: Sequence[i
     g = _pool_geometry(input_shape, kernel_shape, stride, padding, dilation, ceil_mode)
     channels = _require_pool_work("max_pool", g, channels)
     per_axis = []
-    for n, k, s, p, d, out in zip(g.input_shape, g.kernel_shape, g.stride, g.padding,
-                                  g.dilation, g.output_shape):
+    for n, k, s, (p, _), d, out in zip(g.input_shape, g.kernel_shape, g.stride, g.pads,
+                                       g.dilation, g.output_shape):
         per_axis.append([[j for j in (s * i - p + d * m for m in range(k)) if 0 <= j < n]
                          for i in range(out)])
     windows = []

@@ -72,3 +72,115 @@ def test_the_selection_of_an_empty_window_is_refused_by_name():
     mp = sc.max_pool((1,), (2,), stride=1, padding=1, dilation=2)
     with pytest.raises(OperatorError, match=r"switches .*-inf.*got 1 \(valid: 0 to 0"):
         mp.selection(mp.switches([[3.0]]))
+
+
+# ---------------------------------------------------------------------------
+# check-formula: TensorFlow, Keras and JAX transposed output sizes (issue 14, item 6)
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("formula, quantity, convention", [
+    ("n*s + max(d*(k-1) + 1 - s, 0)", "transposed_output_size", "jax"),
+    ("(n-1)*s + max(d*(k-1) + 1, s)", "transposed_output_size", "tensorflow"),
+    ("n*s + max(d*(k-1) + 1 - s, 0)", "transposed_output_size", "keras"),
+    ("n*s", "transposed_same_output_size", "jax"),
+    ("n*s", "transposed_same_output_size", "tensorflow"),
+    ("s*n", "transposed_same_output_size", "keras"),
+])
+def test_framework_transposed_sizes_are_proved_for_all_sizes(formula, quantity, convention):
+    proof = sc.check_formula(formula, quantity=quantity, convention=convention)
+    assert proof.verdict == "proved"
+    assert proof.evidence == ["parametric", "exhaustive"]
+
+
+@pytest.mark.parametrize("formula, quantity, convention", [
+    ("(n-1)*s + d*(k-1) + 1", "transposed_output_size", "jax"),  # forgets max(k', s)
+    ("n*s + d*(k-1)", "transposed_same_output_size", "jax"),
+    ("n*s + floor(n/60)", "transposed_same_output_size", "keras"),
+])
+def test_wrong_framework_transposed_sizes_are_refuted(formula, quantity, convention):
+    proof = sc.check_formula(formula, quantity=quantity, convention=convention)
+    assert proof.verdict == "refuted" and proof.counterexample is not None
+
+
+# ---------------------------------------------------------------------------
+# PyTorch's own extras: ConvTranspose's output_size, AvgPool's divisor_override
+# ---------------------------------------------------------------------------
+
+def test_torch_output_shape_is_conv_transpose_output_size():
+    rng = np.random.default_rng(0)
+    checked = 0
+    for n, k, s, p, d in itertools.product(range(1, 4), range(1, 4), range(1, 4), range(2),
+                                           range(1, 3)):
+        low = (n - 1) * s - 2 * p + d * (k - 1) + 1
+        for size in range(max(low, 1), low + s):
+            layer = torch.nn.ConvTranspose1d(1, 1, k, s, p, dilation=d, bias=False).double()
+            x = rng.normal(size=(1, n))
+            want = layer(torch.from_numpy(x[None]), output_size=[size]).detach().numpy()[0]
+            op = sc.transposed_convolution((n,), (k,), s, p, dilation=d, output_shape=(size,))
+            w = layer.weight.detach().numpy()
+            np.testing.assert_allclose((op.numeric(w) @ x.ravel()).reshape(want.shape), want,
+                                       rtol=1e-12, atol=1e-12)
+            checked += 1
+    assert checked > 100
+
+
+def test_avg_pool_divisor_override_is_torchs():
+    x = np.random.default_rng(1).normal(size=(2, 5, 4))
+    for divisor in (1, 3, 7):
+        want = F.avg_pool2d(torch.from_numpy(x[None]), 3, 2, 1, ceil_mode=True,
+                            divisor_override=divisor)[0].numpy()
+        op = sc.avg_pool((5, 4), (3, 3), 2, 1, ceil_mode=True, channels=2,
+                         divisor_override=divisor)
+        np.testing.assert_allclose((op.numeric() @ x.ravel()).reshape(want.shape), want,
+                                   rtol=1e-12, atol=1e-12)
+
+
+# ---------------------------------------------------------------------------
+# Every new option refused by name (issue 14, "Bad input")
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(convention="pytorch"), r"convention must name a framework's transposed convolution, "
+                                 r"got 'pytorch' \(valid: torch, tensorflow, keras, jax\)"),
+    (dict(padding="same"), r"padding must be integers for convention='torch'"),
+    (dict(padding="full", convention="keras"),
+     r"padding must be a padding name of convention='keras', got 'full' \(valid: same, valid\)"),
+    (dict(padding=((1, 1),), convention="keras"), r"must be 'same' or 'valid' for "
+                                                   r"convention='keras'"),
+    (dict(padding="same", convention="tensorflow", output_shape=(9,)),
+     r"output_shape\[0\] gives output size 9, .* \(valid: output sizes 7 to 8\)"),
+    (dict(padding="same", convention="tensorflow", output_padding=1),
+     r"output_padding is not an option of convention='tensorflow'.*use output_shape"),
+    (dict(padding="same", convention="keras", output_shape=(8,)),
+     r"output_shape is not an option of convention='keras'"),
+    (dict(padding="valid", convention="jax", output_padding=1),
+     r"output_padding is not an option of convention='jax'"),
+    (dict(padding=((-5, 0),), convention="jax"), r"padding\[0\] leaves no output"),
+    (dict(output_shape=(12,)), r"output_shape\[0\] must be a size PyTorch's ConvTranspose can "
+                               r"produce .*got 12 \(valid: 9 to 10\)"),
+    (dict(output_shape=(8,), output_padding=1), r"output_padding must be omitted when "
+                                                r"output_shape is given"),
+])
+def test_bad_transposed_conventions_are_named(kwargs, match):
+    with pytest.raises(sc.SymconvError, match=match):
+        sc.transposed_convolution((4,), (3,), 2, **{"padding": 0, **kwargs})
+
+
+def test_transpose_kernel_is_a_jax_option_only():
+    with pytest.raises(OperatorError, match="transpose_kernel must be True unless "
+                                            "convention='jax'"):
+        sc.transposed_convolution((4,), (3,), 2, transpose_kernel=False)
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: sc.avg_pool((4,), (2,), divisor_override=0), r"divisor_override must be an "
+                                                          r"integer >= 1, got 0"),
+    (lambda: sc.avg_pool((4,), (2,), padding="full"), r"padding must be an integer, \(before, "
+                                                      r"after\) pairs or a pooling padding name"),
+    (lambda: sc.avg_pool((2,), (2,), 1, padding=((3, 0),), count_include_pad=False),
+     r"padding\[0\] .* without input samples"),
+    (lambda: sc.max_pool((2,), (3,), padding="valid"), r"leaves no pooling window"),
+])
+def test_bad_pooling_options_are_named(call, match):
+    with pytest.raises(sc.SymconvError, match=match):
+        call()

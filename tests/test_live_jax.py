@@ -115,3 +115,21 @@ def test_jax_same_with_transpose_kernel_is_tensorflows_same():
         jx = sc.TransposedGeometry(n, k, s, "same", convention="jax")
         tf = sc.TransposedGeometry(n, k, s, "same", convention="tensorflow")
         assert (jx.output_shape, jx.crops[0][0]) == (tf.output_shape, tf.crops[0][0])
+
+
+# ---------------------------------------------------------------------------
+# check-formula's JAX transposed sizes: the truth tables against lax.conv_transpose
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("quantity, padding", [("transposed_output_size", "VALID"),
+                                               ("transposed_same_output_size", "SAME")])
+def test_the_jax_transposed_size_truths_are_lax_conv_transposes_shapes(quantity, padding):
+    from symconv.formula import truth_table
+
+    columns, truth, _ = truth_table(quantity, "jax")
+    rng = np.random.default_rng(0)
+    for i in rng.choice(len(truth), 40, replace=False):
+        n, k, s, d = (int(columns[v][i]) for v in ("n", "k", "s", "d"))
+        y = lax.conv_transpose(np.zeros((1, n, 1)), np.zeros((k, 1, 1)), (s,), padding,
+                               rhs_dilation=(d,))
+        assert y.shape[1] == truth[i], (n, k, s, d)

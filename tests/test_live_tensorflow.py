@@ -40,8 +40,8 @@ def _random(seed, shape):
 
 
 def _channels_last(x):
-    """symconv's (C, *spatial) as a batch of one in TensorFlow's (1, *spatial, C)."""
-    return np.moveaxis(x, 0, -1)[None]
+    """symconv's (C, *spatial) as a batch of one in TensorFlow's (1, *spatial, C), float64."""
+    return tf.constant(np.moveaxis(x, 0, -1)[None], dtype=tf.float64)
 
 
 def _channels_first(y):
@@ -142,6 +142,11 @@ def test_tensorflow_transposed_convolution_is_tf_nn_conv_transpose(axes, padding
     ranges = [tf_transposed_output_range(a, b, s, 1, padding if isinstance(padding, str)
                                          else padding[i])
               for i, (a, b) in enumerate(zip(n, k))]
+    if any(high < 1 for _, high in ranges):  # pads so large that no output size maps back
+        with pytest.raises(GeometryError, match="does not map back"):
+            sc.transposed_convolution(n, k, s, padding, convention="tensorflow",
+                                      output_shape=(1,) * len(n))
+        return
     out = tuple(max(low, 1) + pick % (high - max(low, 1) + 1) for low, high in ranges)
     x, w = _random(seed, (cin, *n)), _random(seed + 1, (cin, cout, *k))
     want = _tf_conv_transpose(_channels_last(x), _tf_weights(w), (1, *out, cout), tf_padding, s)
@@ -216,3 +221,81 @@ def test_keras_same_with_an_even_kernel_and_output_padding_0_is_refused_by_both(
     with pytest.raises(GeometryError, match=r"output size 4, which the forward 'same' layer "
                                             r"does not map back to input size 3"):
         sc.transposed_convolution((3,), (2,), 2, "same", 0, convention="keras")
+
+
+# ---------------------------------------------------------------------------
+# tf.nn.max_pool / avg_pool (SAME excludes padding from the divisor) and tf.nn.pool dilation
+# ---------------------------------------------------------------------------
+
+def _pool_axes():
+    return _axes(max_size=7, max_kernel=3, max_stride=3, max_dilation=1)
+
+
+@LIVE
+@given(_pool_axes(), st.sampled_from(["same", "valid"]), st.integers(1, 2),
+       st.integers(0, 2**16))
+def test_pooling_is_tf_nn_max_pool_and_avg_pool(axes, padding, channels, seed):
+    n, k, s, _ = axes
+    x = _random(seed, (channels, *n))
+    tf_x = _channels_last(x)
+    want_max = tf.nn.max_pool(tf_x, k, s, padding.upper()).numpy()
+    want_avg = tf.nn.avg_pool(tf_x, k, s, padding.upper()).numpy()
+    if want_max.size == 0:
+        with pytest.raises(GeometryError, match="leaves no pooling window"):
+            sc.PoolGeometry(n, k, s, padding)
+        return
+    g = sc.PoolGeometry(n, k, s, padding)
+    assert g.output_shape == want_max.shape[1:-1]
+    mp = sc.max_pool(g, channels=channels)
+    np.testing.assert_allclose(mp.numeric(x), _channels_first(want_max), **TOL)
+    avg = sc.avg_pool(g, count_include_pad=False, channels=channels)
+    np.testing.assert_allclose(_apply(avg, None, x), _channels_first(want_avg), **TOL)
+
+
+def test_tf_same_average_excludes_the_padding_where_pytorchs_default_counts_it():
+    x = np.array([[1.0, 2.0, 3.0]])
+    want = tf.nn.avg_pool(_channels_last(x), 2, 2, "SAME").numpy()
+    assert _channels_first(want).tolist() == [[1.5, 3.0]]
+    g = sc.PoolGeometry((3,), (2,), 2, "same")
+    assert _apply(sc.avg_pool(g, count_include_pad=False), None, x).tolist() == [[1.5, 3.0]]
+    assert _apply(sc.avg_pool(g), None, x).tolist() == [[1.5, 1.5]]
+
+
+@LIVE
+@given(_axes(max_size=8, max_kernel=3, max_stride=2, max_dilation=3), st.integers(0, 2**16))
+def test_dilated_average_pooling_is_tf_nn_pool(axes, seed):
+    n, k, s, d = axes
+    s = 1 if d > 1 else min(s, *k)  # tf.nn.pool: dilation only at stride 1, stride <= window
+    x = _random(seed, (1, *n))
+    for kind, build in (("AVG", sc.avg_pool), ("MAX", sc.max_pool)):
+        try:
+            want = tf.nn.pool(_channels_last(x), k, kind, strides=[s] * len(n),
+                              padding="VALID", dilations=[d] * len(n)).numpy()
+        except tf.errors.InvalidArgumentError:
+            want = np.zeros(0)
+        if want.size == 0:
+            with pytest.raises(GeometryError, match="leaves no pooling window"):
+                sc.PoolGeometry(n, k, s, "valid", d)
+            continue
+        op = build(sc.PoolGeometry(n, k, s, "valid", d))
+        got = op.numeric(x) if kind == "MAX" else _apply(op, None, x)
+        np.testing.assert_allclose(got, _channels_first(want), **TOL)
+
+
+# ---------------------------------------------------------------------------
+# check-formula's Keras transposed sizes: the truth tables against the layer's output shape
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("quantity, padding", [("transposed_output_size", "valid"),
+                                               ("transposed_same_output_size", "same")])
+def test_the_keras_transposed_size_truths_are_keras_output_shapes(quantity, padding):
+    from symconv.formula import truth_table
+
+    for convention in ("keras", "tensorflow"):
+        columns, truth, _ = truth_table(quantity, convention)
+        layers = np.flatnonzero((columns["s"] == 1) | (columns["d"] == 1))  # what Keras builds
+        for i in np.random.default_rng(0).choice(layers, 20, replace=False):
+            n, k, s, d = (int(columns[v][i]) for v in ("n", "k", "s", "d"))
+            layer = keras.layers.Conv1DTranspose(1, k, strides=s, padding=padding,
+                                                 dilation_rate=d)
+            assert layer.compute_output_shape((1, n, 1))[1] == truth[i], (n, k, s, d)
