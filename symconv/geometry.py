@@ -48,8 +48,9 @@ from .validation import boolean, integer, is_integer
 #: What ``padding`` accepts: an int, per-axis ints, per-axis (before, after) pairs or a name.
 Padding = Union[int, str, Sequence[int], Sequence[Sequence[int]]]  # noqa: UP007
 
-#: Padding names: TensorFlow's SAME (odd pixel after), ONNX SAME_LOWER (odd pixel before).
-PADDING_NAMES = ("valid", "same", "same_lower", "full")
+#: Padding names: TensorFlow's SAME (odd pixel after), ONNX SAME_LOWER (odd pixel before),
+#: full, and Keras' causal (``d(k-1)`` before, none after).
+PADDING_NAMES = ("valid", "same", "same_lower", "full", "causal")
 
 MAX_AXES = 3
 
@@ -255,6 +256,8 @@ def resolve_pads(padding: Padding, input_shape: tuple[int, ...], kernel_shape: t
     --------
     >>> resolve_pads("full", (4,), (3,), (1,), (2,))
     ((4, 4),)
+    >>> resolve_pads("causal", (4,), (3,), (1,), (2,))
+    ((4, 0),)
     >>> resolve_pads(((0, 1), (2, 0)), (4, 4), (3, 3), (1, 1), (1, 1))
     ((0, 1), (2, 0))
     """
@@ -268,6 +271,8 @@ def resolve_pads(padding: Padding, input_shape: tuple[int, ...], kernel_shape: t
             return ((0, 0),) * ndim
         if name == "full":
             return tuple((d * (k - 1), d * (k - 1)) for _, k, _, d in axes)
+        if name == "causal":
+            return tuple((d * (k - 1), 0) for _, k, _, d in axes)
         return tuple(same_pads(n, k, s, d, lower=name == "same_lower") for n, k, s, d in axes)
     if isinstance(padding, Sequence):
         require(len(padding) == ndim, "padding", padding,
@@ -327,7 +332,7 @@ class Geometry(_Spatial):
     padding : int, tuple, or str
         An int, per-axis ints, per-axis ``(before, after)`` pairs, or one of
         ``"valid"``, ``"same"`` (TensorFlow: odd pixel after), ``"same_lower"``
-        (odd pixel before), ``"full"``.
+        (odd pixel before), ``"full"``, ``"causal"`` (Keras: ``d(k-1)`` before).
 
     Examples
     --------

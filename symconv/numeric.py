@@ -219,7 +219,7 @@ def decimate(x: np.ndarray, factor: int | Sequence[int]) -> np.ndarray:
 # measured by scattering. A wrong formula there therefore disagrees with the
 # oracle instead of passing through it.
 
-_PADDING_NAMES = ("valid", "same", "same_lower", "full")
+_PADDING_NAMES = ("valid", "same", "same_lower", "full", "causal")
 
 
 def _window_count(length: int, span: int, stride: int) -> int:
@@ -244,6 +244,8 @@ def _named_pads(name: str, n: int, span: int, stride: int) -> tuple[int, int]:
         return (0, 0)
     if name == "full":
         return (span - 1, span - 1)
+    if name == "causal":
+        return (span - 1, 0)
     total = _same_total(n, span, stride)
     odd = total % 2
     even = total // 2
@@ -268,7 +270,8 @@ def explicit_pads(padding: Any, input_shape: Sequence[int], kernel_shape: Sequen
     Accepts what :class:`symconv.geometry.Geometry` accepts: an int, per-axis
     ints, per-axis ``(before, after)`` pairs, or ``"valid"``, ``"same"``
     (TensorFlow: ``ceil(n/s)`` outputs, odd pixel after), ``"same_lower"``
-    (odd pixel before), ``"full"`` (``d(k-1)`` on both sides). SAME pads are
+    (odd pixel before), ``"full"`` (``d(k-1)`` on both sides), ``"causal"``
+    (``d(k-1)`` before, none after). SAME pads are
     found by trying totals ``0, 1, 2, ...`` until the sliding windows reach
     ``ceil(n/s)``, not by a closed formula.
 

@@ -299,3 +299,25 @@ def test_the_keras_transposed_size_truths_are_keras_output_shapes(quantity, padd
             layer = keras.layers.Conv1DTranspose(1, k, strides=s, padding=padding,
                                                  dilation_rate=d)
             assert layer.compute_output_shape((1, n, 1))[1] == truth[i], (n, k, s, d)
+
+
+# ---------------------------------------------------------------------------
+# keras Conv1D(padding="causal"): d(k-1) zeros before, none after
+# ---------------------------------------------------------------------------
+
+@LIVE
+@given(st.integers(1, 8), st.integers(1, 4), st.integers(1, 3), st.integers(1, 3),
+       st.integers(1, 2), st.integers(0, 2**16))
+def test_causal_padding_is_keras_causal_conv1d(n, k, s, d, cout, seed):
+    if s > 1 and d > 1:  # Keras refuses strides > 1 with dilation_rate > 1
+        d = 1
+    x, w = _random(seed, (1, n)), _random(seed + 1, (cout, 1, k))
+    layer = keras.layers.Conv1D(cout, k, strides=s, padding="causal", dilation_rate=d,
+                                use_bias=False, dtype="float64")
+    layer.build((1, n, 1))
+    layer.kernel.assign(np.moveaxis(w, (0, 1), (-1, -2)))
+    want = _channels_first(layer(_channels_last(x)).numpy())
+    g = sc.Geometry((n,), (k,), s, "causal", d)
+    assert g.pads == ((d * (k - 1), 0),) and g.output_shape == want.shape[1:]
+    op = sc.correlation(g, out_channels=cout)
+    np.testing.assert_allclose(_apply(op, w, x), want, **TOL)
