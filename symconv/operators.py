@@ -332,12 +332,55 @@ def channel_map(in_channels: int, out_channels: int, groups: int = 1,
 # Public constructors
 # ---------------------------------------------------------------------------
 
+#: PyTorch's ``Conv`` padding modes: what the padding samples hold.
+PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
+
+
+def padding_source(position: np.ndarray, n: int, mode: str) -> np.ndarray:
+    """The input sample a padded position ``position`` (input coordinates) copies.
+
+    ``reflect`` mirrors without repeating the edge (``-1 -> 1``), ``replicate`` repeats
+    the edge sample, ``circular`` wraps around (``-1 -> n - 1``); PyTorch's ``F.pad``
+    modes of the same names.
+
+    Examples
+    --------
+    >>> [padding_source(np.arange(-2, 5), 3, m).tolist() for m in PADDING_MODES[1:]]
+    [[2, 1, 0, 1, 2, 1, 0], [0, 0, 0, 1, 2, 2, 2], [1, 2, 0, 1, 2, 0, 1]]
+    """
+    if mode == "replicate":
+        return np.clip(position, 0, n - 1)
+    if mode == "circular":
+        return position % n
+    period = max(2 * (n - 1), 1)
+    folded = np.abs(position) % period
+    return np.where(folded < n, folded, period - folded)
+
+
+def _check_padding_mode(mode: Any, geometry: Geometry) -> str:
+    """``mode`` if it is one of :data:`PADDING_MODES` and the pads fit PyTorch's limits."""
+    require(isinstance(mode, str) and mode in PADDING_MODES, "padding_mode", mode,
+            "must be a PyTorch padding mode", ", ".join(PADDING_MODES), error=OperatorError)
+    limit = {"reflect": ("smaller than", 1), "circular": ("at most", 0)}.get(mode)
+    for axis, (n, pair) in enumerate(zip(geometry.input_shape, geometry.pads)):
+        if limit is not None and max(pair) > n - limit[1]:
+            raise GeometryError(describe(
+                f"pads[{axis}]", pair, f"must be {limit[0]} the input size {n} for "
+                f"padding_mode='{mode}' (as torch.nn.functional.pad requires)",
+                f"0 to {n - limit[1]} per side"))
+    return mode
+
+
 def correlation(geometry: Geometry, in_channels: int = 1, out_channels: int = 1,
-                groups: int = 1, kernel_name: str = "k", flip: bool = False) -> LinearOperator:
+                groups: int = 1, kernel_name: str = "k", flip: bool = False, *,
+                padding_mode: str = "zeros") -> LinearOperator:
     """Cross-correlation (what frameworks call convolution) as an explicit operator.
 
     ``C[(o, i), (c, j)] = k[o, c mod (in/groups), m]`` where ``j = s*i - p_before + d*m``
-    per axis, for input channels ``c`` of output channel ``o``'s group.
+    per axis, for input channels ``c`` of output channel ``o``'s group. With a
+    ``padding_mode`` other than ``"zeros"`` (PyTorch's ``Conv(padding_mode=...)``) a tap
+    on the padding reads the input sample :func:`padding_source` names instead, so an
+    entry can be a sum of kernel symbols.
 
     Parameters
     ----------
@@ -349,6 +392,9 @@ def correlation(geometry: Geometry, in_channels: int = 1, out_channels: int = 1,
         Base name of the kernel symbols.
     flip : bool
         Use the kernel flipped on every spatial axis (true convolution).
+    padding_mode : str
+        One of :data:`PADDING_MODES`; reflect pads must be smaller than the input size,
+        circular pads at most the input size (PyTorch's limits).
 
     Examples
     --------
@@ -358,6 +404,11 @@ def correlation(geometry: Geometry, in_channels: int = 1, out_channels: int = 1,
     ((9, 25), (1, 1, 3, 3))
     >>> op.matrix[0, :7]
     Matrix([[k_{0,0,1,1}, k_{0,0,1,2}, 0, 0, 0, k_{0,0,2,1}, k_{0,0,2,2}]])
+    >>> correlation(Geometry((3,), (3,), padding=1), padding_mode="reflect").matrix
+    Matrix([
+    [k_{0,0,1}, k_{0,0,0} + k_{0,0,2},         0],
+    [k_{0,0,0},             k_{0,0,1}, k_{0,0,2}],
+    [        0, k_{0,0,0} + k_{0,0,2}, k_{0,0,1}]])
     """
     require(isinstance(geometry, Geometry), "geometry", type(geometry).__name__,
             "must be a symconv.Geometry", error=OperatorError)
@@ -370,9 +421,19 @@ def correlation(geometry: Geometry, in_channels: int = 1, out_channels: int = 1,
     _require_layer_work("correlation", prod(out_shape) * k_size, k_size, in_channels,
                         out_channels, groups)
     flip = boolean("flip", flip, error=OperatorError)
-    triples = [_window_triples(o, k, n, s, pb, d) for o, k, n, s, d, (pb, _) in zip(
-        out_shape, geometry.kernel_shape, geometry.input_shape, geometry.stride,
-        geometry.dilation, geometry.pads)]
+    padding_mode = _check_padding_mode(padding_mode, geometry)
+    if padding_mode == "zeros":
+        triples = [_window_triples(o, k, n, s, pb, d) for o, k, n, s, d, (pb, _) in zip(
+            out_shape, geometry.kernel_shape, geometry.input_shape, geometry.stride,
+            geometry.dilation, geometry.pads)]
+    else:  # every tap of the padded input, its position mapped to the sample it copies
+        triples = []
+        for o, k, n, s, d, (pb, pa) in zip(out_shape, geometry.kernel_shape,
+                                           geometry.input_shape, geometry.stride,
+                                           geometry.dilation, geometry.pads):
+            t = _window_triples(o, k, n + pb + pa, s, 0, d)
+            t[:, 2] = padding_source(t[:, 2] - pb, n, padding_mode)
+            triples.append(t)
     if flip:
         triples = [np.stack([t[:, 0], k - 1 - t[:, 1], t[:, 2]], axis=1)
                    for t, k in zip(triples, geometry.kernel_shape)]

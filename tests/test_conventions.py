@@ -184,3 +184,64 @@ def test_transpose_kernel_is_a_jax_option_only():
 def test_bad_pooling_options_are_named(call, match):
     with pytest.raises(sc.SymconvError, match=match):
         call()
+
+
+# ---------------------------------------------------------------------------
+# padding_mode reflect / replicate / circular (issue 14, item 3), against torch Conv
+# ---------------------------------------------------------------------------
+
+def _torch_conv(x, w, g, mode, groups):
+    conv = (torch.nn.Conv1d, torch.nn.Conv2d)[g.ndim - 1](
+        x.shape[0], w.shape[0], g.kernel_shape, g.stride, 0, g.dilation, groups, bias=False,
+        dtype=torch.float64)
+    conv.weight.data = torch.from_numpy(w)
+    flat = tuple(v for pair in reversed(g.pads) for v in pair)  # F.pad: last axis first
+    padded = F.pad(torch.from_numpy(x[None]), flat, mode=mode)
+    return conv(padded)[0].detach().numpy()
+
+
+def _mode_geometries():
+    for n, k, s, d, pb, pa in itertools.product(range(1, 5), range(1, 4), range(1, 3),
+                                                range(1, 3), range(3), range(3)):
+        try:
+            yield sc.Geometry((n,), (k,), s, ((pb, pa),), d)
+        except sc.SymconvError:
+            continue
+    yield sc.Geometry((3, 4), (2, 3), (1, 2), ((1, 2), (2, 1)))
+    yield sc.Geometry((2, 3), (3, 3), 1, 1, (1, 2))
+
+
+@pytest.mark.parametrize("mode", ["reflect", "replicate", "circular"])
+def test_padding_modes_are_torch_pad_then_conv(mode):
+    rng = np.random.default_rng(0)
+    checked = 0
+    for g in _mode_geometries():
+        limit = {"reflect": 1, "circular": 0}.get(mode)
+        if limit is not None and any(max(p) > n - limit for n, p in zip(g.input_shape, g.pads)):
+            with pytest.raises(sc.SymconvError, match=f"padding_mode='{mode}'"):
+                sc.correlation(g, padding_mode=mode)
+            continue
+        groups = 2 if checked % 3 == 0 else 1
+        x, w = rng.normal(size=(2, *g.input_shape)), rng.normal(size=(2, 2 // groups,
+                                                                      *g.kernel_shape))
+        want = _torch_conv(x, w, g, mode, groups)
+        op = sc.correlation(g, 2, 2, groups, padding_mode=mode)
+        assert op.output_shape == want.shape
+        np.testing.assert_allclose((op.numeric(w) @ x.ravel()).reshape(want.shape), want,
+                                   rtol=1e-12, atol=1e-12, err_msg=str(g))
+        checked += 1
+    assert checked > 100
+
+
+def test_reflect_entries_are_sums_of_kernel_symbols():
+    op = sc.correlation(sc.Geometry((3,), (3,), padding=1), padding_mode="reflect")
+    k0, _, k2 = op.kernel_flat
+    assert op.entries()[(0, 1)] == k0 + k2
+    assert op.entries()[(2, 1)] == k0 + k2
+
+
+def test_an_unknown_padding_mode_lists_the_valid_ones():
+    with pytest.raises(OperatorError, match=r"padding_mode must be a PyTorch padding mode, got "
+                                            r"'mirror' \(valid: zeros, reflect, replicate, "
+                                            r"circular\)"):
+        sc.correlation(sc.Geometry((3,), (3,), padding=1), padding_mode="mirror")
