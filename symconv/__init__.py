@@ -31,6 +31,7 @@ from .operators import (
     convolution,
     correlation,
     decimation,
+    im2col,
     input_symbols,
     max_pool,
     shift,
@@ -47,5 +48,6 @@ __all__ = [
     "correlation", "decimation", "input_symbols", "max_pool", "prove", "shift", "theorems",
     "transposed_convolution", "zero_insertion", "zero_padding",
     "check_implementation", "lift",
+    "im2col",
 ]
 __version__ = "0.1.0"

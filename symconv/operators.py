@@ -581,6 +581,45 @@ def circular_convolution(input_shape: Sequence[int], kernel_shape: Sequence[int]
                           rows, cols, taps, None, kernel)
 
 
+def im2col(geometry: Geometry, in_channels: int = 1) -> LinearOperator:
+    """The patch matrix of ``torch.nn.functional.unfold``, as a constant linear map of ``x``.
+
+    ``P[(c, m), i] = x[c, s*i - p_before + d*m]`` (0 where the tap is on the zero
+    padding): one row per input channel and kernel tap (C, *kernel order), one column
+    per output position (row-major), exactly F.unfold's ``(C * prod(k), L)`` layout.
+    ``apply(x)`` gives the matrix itself; ``W @ P`` (``W`` the ``(out, C * prod(k))``
+    weight matrix) is the correlation's output, the im2col identity.
+
+    Examples
+    --------
+    >>> from symconv.geometry import Geometry
+    >>> patches = im2col(Geometry((4,), (2,), stride=2, padding=1))
+    >>> patches.output_shape
+    (2, 3)
+    >>> patches.apply(input_symbols(patches.input_shape))
+    [[0, x_{0,1}, x_{0,3}], [x_{0,0}, x_{0,2}, 0]]
+    """
+    require(isinstance(geometry, Geometry), "geometry", type(geometry).__name__,
+            "must be a symconv.Geometry", error=OperatorError)
+    channels = integer("in_channels", in_channels, minimum=1, error=OperatorError)
+    out_shape, k_shape = geometry.output_shape, geometry.kernel_shape
+    taps, positions = prod(k_shape), prod(out_shape)
+    require_index_range("im2col", stride=geometry.stride, dilation=geometry.dilation,
+                        pads=tuple(max(pair) for pair in geometry.pads))
+    require_work(f"im2col ({channels} channels)", index_entries=channels * positions * taps)
+    triples = [_window_triples(o, k, n, s, pb, d) for o, k, n, s, d, (pb, _) in zip(
+        out_shape, k_shape, geometry.input_shape, geometry.stride, geometry.dilation,
+        geometry.pads)]
+    out_flat, tap_flat, in_flat = _combine_axes(triples, out_shape, k_shape,
+                                                geometry.input_shape)
+    size = prod(geometry.input_shape)
+    rows = np.concatenate([(c * taps + tap_flat) * positions + out_flat for c in range(channels)])
+    cols = np.concatenate([c * size + in_flat for c in range(channels)])
+    return LinearOperator("im2col", (channels, *geometry.input_shape), (channels * taps,
+                          positions), rows.astype(np.int64), cols.astype(np.int64),
+                          np.full(len(rows), -1, dtype=np.int64))
+
+
 # ---------------------------------------------------------------------------
 # Constant (kernel-free) operators: per channel, block diagonal
 # ---------------------------------------------------------------------------

@@ -245,3 +245,36 @@ def test_an_unknown_padding_mode_lists_the_valid_ones():
                                             r"'mirror' \(valid: zeros, reflect, replicate, "
                                             r"circular\)"):
         sc.correlation(sc.Geometry((3,), (3,), padding=1), padding_mode="mirror")
+
+
+# ---------------------------------------------------------------------------
+# sc.im2col is F.unfold's patch matrix (issue 14, item 4)
+# ---------------------------------------------------------------------------
+
+def test_im2col_is_torch_unfold():
+    rng = np.random.default_rng(2)
+    checked = 0
+    for n, k, s, p, d in itertools.product(((3, 4), (5, 2)), ((2, 2), (1, 3)), (1, 2), (0, 1),
+                                           (1, 2)):
+        try:
+            g = sc.Geometry(n, k, s, p, d)
+        except sc.SymconvError:
+            continue
+        x = rng.normal(size=(2, *n))
+        want = F.unfold(torch.from_numpy(x[None]), k, dilation=d, padding=p, stride=s)[0]
+        patches = sc.im2col(g, in_channels=2)
+        assert patches.output_shape == tuple(want.shape)
+        np.testing.assert_array_equal((patches.numeric() @ x.ravel()).reshape(want.shape),
+                                      want.numpy())
+        checked += 1
+    assert checked >= 20
+
+
+def test_im2col_times_the_weights_is_the_correlation():
+    g = sc.Geometry((4, 3), (2, 2), 1, ((1, 0), (0, 1)))
+    x = sc.input_symbols((2, *g.input_shape))
+    patches = sympy.Matrix(sc.im2col(g, in_channels=2).apply(x).tolist())
+    op = sc.correlation(g, 2, 3)
+    weights = sympy.Matrix(3, 8, sympy.flatten(op.kernel.tolist()))  # (out, C * taps)
+    want = sympy.Matrix(sympy.flatten(op.apply(x).tolist())).reshape(3, patches.shape[1])
+    assert (weights * patches - want).expand() == sympy.zeros(3, patches.shape[1])
