@@ -238,8 +238,11 @@ def test_pooling_is_tf_nn_max_pool_and_avg_pool(axes, padding, channels, seed):
     n, k, s, _ = axes
     x = _random(seed, (channels, *n))
     tf_x = _channels_last(x)
-    want_max = tf.nn.max_pool(tf_x, k, s, padding.upper()).numpy()
-    want_avg = tf.nn.avg_pool(tf_x, k, s, padding.upper()).numpy()
+    try:
+        want_max = tf.nn.max_pool(tf_x, k, s, padding.upper()).numpy()
+        want_avg = tf.nn.avg_pool(tf_x, k, s, padding.upper()).numpy()
+    except tf.errors.InvalidArgumentError:  # "Computed output size would be negative"
+        want_max = np.zeros(0)
     if want_max.size == 0:
         with pytest.raises(GeometryError, match="leaves no pooling window"):
             sc.PoolGeometry(n, k, s, padding)
