@@ -250,6 +250,12 @@ def _window_triples(out: int, k: int, n: int, s: int, p: int, d: int) -> np.ndar
     return np.stack([i[keep], m[keep], j[keep]], axis=1)
 
 
+def _flip_taps(triples: list[np.ndarray], kernel_shape: Shape) -> list[np.ndarray]:
+    """Per-axis ``(i, m, j)`` triples with the kernel offset flipped, ``m -> k - 1 - m``."""
+    return [np.stack([t[:, 0], k - 1 - t[:, 1], t[:, 2]], axis=1)
+            for t, k in zip(triples, kernel_shape)]
+
+
 def _combine_axes(triples: list[np.ndarray], out_shape: Shape, k_shape: Shape,
                   in_shape: Shape) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Cartesian product of per-axis triples -> flat (out, tap, in) indices."""
@@ -435,8 +441,7 @@ def correlation(geometry: Geometry, in_channels: int = 1, out_channels: int = 1,
             t[:, 2] = padding_source(t[:, 2] - pb, n, padding_mode)
             triples.append(t)
     if flip:
-        triples = [np.stack([t[:, 0], k - 1 - t[:, 1], t[:, 2]], axis=1)
-                   for t, k in zip(triples, geometry.kernel_shape)]
+        triples = _flip_taps(triples, geometry.kernel_shape)
     out_flat, tap_flat, in_flat = _combine_axes(triples, out_shape, geometry.kernel_shape,
                                                 geometry.input_shape)
     rows, cols, taps = _channel_blocks(
@@ -529,8 +534,7 @@ def transposed_convolution(input_shape: Sequence[int] | TransposedGeometry,
         geometry.input_shape, geometry.kernel_shape, out_shape, geometry.stride,
         geometry.crops, geometry.dilation)]
     if not transpose_kernel:
-        triples = [np.stack([t[:, 0], k - 1 - t[:, 1], t[:, 2]], axis=1)
-                   for t, k in zip(triples, geometry.kernel_shape)]
+        triples = _flip_taps(triples, geometry.kernel_shape)
     in_flat, tap_flat, out_flat = _combine_axes(triples, geometry.input_shape,
                                                 geometry.kernel_shape, out_shape)
     rows, cols, taps = _channel_blocks(
