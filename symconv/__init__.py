@@ -26,10 +26,12 @@ from .lift import lift
 from .operators import (
     LinearOperator,
     MaxPool,
+    adaptive_avg_pool,
     avg_pool,
     circular_convolution,
     convolution,
     correlation,
+    cropping,
     decimation,
     im2col,
     input_symbols,
@@ -48,6 +50,6 @@ __all__ = [
     "correlation", "decimation", "input_symbols", "max_pool", "prove", "shift", "theorems",
     "transposed_convolution", "zero_insertion", "zero_padding",
     "check_implementation", "lift",
-    "im2col",
+    "im2col", "adaptive_avg_pool", "cropping",
 ]
 __version__ = "0.1.0"

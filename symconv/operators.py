@@ -750,6 +750,31 @@ def zero_padding(input_shape: Sequence[int], pads: Any, channels: int = 1) -> Li
     return _per_channel("zero_padding", pairs, n, out, channels)
 
 
+def cropping(input_shape: Sequence[int], crops: Any, channels: int = 1) -> LinearOperator:
+    """Cropping: drop ``before`` samples at the start and ``after`` at the end of each axis.
+
+    What a negative pad does in ``jax.lax.conv_general_dilated``: pads ``(-b, -a)`` are
+    this cropping by ``(b, a)``. ``crops`` as :func:`zero_padding` takes its pads.
+
+    Examples
+    --------
+    >>> cropping((4,), ((1, 2),)).numeric().astype(int).tolist()
+    [[0, 1, 0, 0]]
+    """
+    n = _shape("input_shape", input_shape)
+    from .geometry import resolve_pads
+
+    pairs_crop = resolve_pads(crops, n, (1,) * len(n), (1,) * len(n), (1,) * len(n))
+    for axis, (na, (b, a)) in enumerate(zip(n, pairs_crop)):
+        require(b + a < na, f"crops[{axis}]", (b, a),
+                f"must leave at least one of the {na} samples", f"before + after <= {na - 1}",
+                error=OperatorError)
+    out = tuple(na - b - a for na, (b, a) in zip(n, pairs_crop))
+    channels = _constant_channels("cropping", channels, n, out)
+    pairs = [(np.arange(oa), np.arange(oa) + b) for oa, (b, _) in zip(out, pairs_crop)]
+    return _per_channel("cropping", pairs, n, out, channels)
+
+
 # ---------------------------------------------------------------------------
 # Pooling
 # ---------------------------------------------------------------------------
@@ -830,6 +855,45 @@ def avg_pool(input_shape: Sequence[int] | PoolGeometry, kernel_shape: Sequence[i
         per_entry = np.full(len(per_entry), divisor_override)
     coeffs = np.array([sympy.Rational(1, int(v)) for v in per_entry] * op.input_shape[0],
                       dtype=object)
+    return replace(op, coeffs=coeffs)
+
+
+def adaptive_avg_pool(input_shape: Sequence[int], output_size: int | Sequence[int],
+                      channels: int = 1) -> LinearOperator:
+    """PyTorch's adaptive average pooling as a linear operator with exact Rational weights.
+
+    Output ``i`` of ``o`` on an axis of size ``n`` averages the input samples
+    ``floor(i n / o) <= j < ceil((i + 1) n / o)`` (PyTorch's start/end index rule);
+    windows may overlap and differ in size.
+
+    Examples
+    --------
+    >>> adaptive_avg_pool((5,), 3).matrix
+    Matrix([
+    [1/2, 1/2,   0,   0,   0],
+    [  0, 1/3, 1/3, 1/3,   0],
+    [  0,   0,   0, 1/2, 1/2]])
+    """
+    n = _shape("input_shape", input_shape)
+    o = _shape("output_size", output_size if isinstance(output_size, Sequence)
+               else (output_size,) * len(n))
+    require(len(o) == len(n), "output_size", o, f"must have {len(n)} axes like input_shape",
+            error=OperatorError)
+    channels = _constant_channels("adaptive_avg_pool", channels, n, o)
+    require_work(f"adaptive_avg_pool ({channels} channels)",
+                 index_entries=channels * prod((-(-na // oa) + 1) * oa for na, oa in zip(n, o)))
+    pairs, weights = [], []
+    for na, oa in zip(n, o):
+        i = np.arange(oa)
+        start, end = i * na // oa, -(-(i + 1) * na // oa)
+        rows = np.concatenate([np.full(e - b, r) for r, (b, e) in enumerate(zip(start, end))])
+        cols = np.concatenate([np.arange(b, e) for b, e in zip(start, end)])
+        pairs.append((rows, cols))
+        weights.append((end - start)[rows])
+    op = _per_channel("adaptive_avg_pool", pairs, n, o, channels)
+    grids = np.meshgrid(*[np.arange(len(w)) for w in weights], indexing="ij")
+    per_entry = np.prod([w[gr.ravel()] for w, gr in zip(weights, grids)], axis=0)
+    coeffs = np.array([sympy.Rational(1, int(v)) for v in per_entry] * channels, dtype=object)
     return replace(op, coeffs=coeffs)
 
 

@@ -279,3 +279,20 @@ def test_im2col_times_the_weights_is_the_correlation():
     weights = sympy.Matrix(3, 8, sympy.flatten(op.kernel.tolist()))  # (out, C * taps)
     want = sympy.Matrix(sympy.flatten(op.apply(x).tolist())).reshape(3, patches.shape[1])
     assert (weights * patches - want).expand() == sympy.zeros(3, patches.shape[1])
+
+
+# ---------------------------------------------------------------------------
+# Adaptive average pooling: PyTorch's start/end index rule
+# ---------------------------------------------------------------------------
+
+def test_adaptive_avg_pool_is_torchs():
+    rng = np.random.default_rng(3)
+    for n, o in itertools.product(((5,), (7,), (3, 4), (6, 2)), ((1,), (3,), (2, 5), (4, 4))):
+        if len(o) != len(n):
+            continue
+        x = rng.normal(size=(2, *n))
+        pool = (F.adaptive_avg_pool1d, F.adaptive_avg_pool2d)[len(n) - 1]
+        want = pool(torch.from_numpy(x[None]), o)[0].numpy()
+        op = sc.adaptive_avg_pool(n, o, channels=2)
+        np.testing.assert_allclose((op.numeric() @ x.ravel()).reshape(want.shape), want,
+                                   rtol=1e-12, atol=1e-12, err_msg=str((n, o)))

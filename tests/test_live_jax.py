@@ -133,3 +133,27 @@ def test_the_jax_transposed_size_truths_are_lax_conv_transposes_shapes(quantity,
         y = lax.conv_transpose(np.zeros((1, n, 1)), np.zeros((k, 1, 1)), (s,), padding,
                                rhs_dilation=(d,))
         assert y.shape[1] == truth[i], (n, k, s, d)
+
+
+@LIVE
+@given(_layer(low_pad=-2), st.integers(0, 2**16))
+def test_negative_pads_are_cropping_then_correlation(axes, seed):
+    n, k, s, d, before, after, lhs = map(tuple, zip(*axes))
+    x, w = _random(seed, (1, *n)), _random(seed + 1, (1, 1, *k))
+    try:
+        want = np.asarray(lax.conv_general_dilated(
+            x[None], w, s, list(zip(before, after)), lhs_dilation=lhs, rhs_dilation=d))[0]
+    except ValueError:  # jax: "Negative padding is larger than the size of the dimension"
+        want = np.zeros(0)
+    inserted = tuple((a - 1) * f + 1 for a, f in zip(n, lhs))
+    crops = tuple((max(-b, 0), max(-a, 0)) for b, a in zip(before, after))
+    pads = tuple((max(b, 0), max(a, 0)) for b, a in zip(before, after))
+    try:
+        crop = sc.cropping(inserted, crops)
+        g = sc.Geometry(crop.output_shape[1:], k, s, pads, d)
+    except sc.SymconvError:  # refused: no output, or crops that leave only the zero pads
+        assert want.size == 0 or not want.any()
+        return
+    assert g.output_shape == want.shape[1:]
+    op = sc.correlation(g).numeric(w) @ crop.numeric() @ sc.zero_insertion(n, lhs).numeric()
+    np.testing.assert_allclose(_apply(op, x), want.reshape(-1), **TOL)
