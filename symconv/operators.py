@@ -1007,6 +1007,29 @@ class MaxPool:
                               rows.astype(np.int64), cols.astype(np.int64),
                               np.full(len(rows), -1, dtype=np.int64))
 
+    def unpool(self, switches: Any) -> LinearOperator:
+        """PyTorch's ``MaxUnpool``: each pooled value scattered to its switch, zeros elsewhere.
+
+        Where two outputs share a switch (overlapping windows) the later one in flat order
+        is kept, as ``torch.nn.functional.max_unpool`` does on the CPU; the transpose of
+        :meth:`selection` would add them instead. Switches from :meth:`switches` carry
+        equal values there, so both agree on max-pooled values.
+
+        Examples
+        --------
+        >>> mp = max_pool((5,), (3,), stride=1)
+        >>> mp.unpool([[1, 1, 4]]).numeric().astype(int).tolist()
+        [[0, 0, 0], [0, 1, 0], [0, 0, 0], [0, 0, 0], [0, 0, 1]]
+        """
+        selection = self.selection(switches)
+        last = {}  # input position -> the last pooled position whose switch it is
+        for pooled, position in zip(selection.rows.tolist(), selection.cols.tolist()):
+            last[position] = pooled
+        targets = np.array(sorted(last), dtype=np.int64)
+        sources = np.array([last[t] for t in targets.tolist()], dtype=np.int64)
+        return LinearOperator("max_unpool", self.output_shape, self.input_shape, targets,
+                              sources, np.full(len(targets), -1, dtype=np.int64))
+
 
 def max_pool(input_shape: Sequence[int] | PoolGeometry, kernel_shape: Sequence[int] | None = None,
              stride: Any = None, padding: Any = 0, dilation: Any = 1, ceil_mode: bool = False,

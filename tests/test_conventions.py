@@ -296,3 +296,22 @@ def test_adaptive_avg_pool_is_torchs():
         op = sc.adaptive_avg_pool(n, o, channels=2)
         np.testing.assert_allclose((op.numeric() @ x.ravel()).reshape(want.shape), want,
                                    rtol=1e-12, atol=1e-12, err_msg=str((n, o)))
+
+
+# ---------------------------------------------------------------------------
+# MaxPool.unpool: torch's max_unpool (the later of two outputs sharing a switch wins)
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("n, k, s", [((6,), (2,), 2), ((5,), (3,), 1), ((4, 5), (2, 3), (2, 1))])
+def test_unpool_is_torch_max_unpool(n, k, s):
+    rng = np.random.default_rng(4)
+    mp = sc.max_pool(n, k, s, channels=2)
+    unpool = (F.max_unpool1d, F.max_unpool2d)[len(n) - 1]
+    for _ in range(5):
+        x = rng.integers(0, 3, size=mp.input_shape).astype(float)  # ties: shared switches
+        switches = mp.switches(x)
+        values = rng.normal(size=mp.output_shape)  # not the maxima: which write wins shows
+        want = unpool(torch.from_numpy(values[None]), torch.from_numpy(switches[None]), k, s,
+                      output_size=n)[0].numpy()
+        got = (mp.unpool(switches).numeric() @ values.ravel()).reshape(want.shape)
+        np.testing.assert_array_equal(got, want)
