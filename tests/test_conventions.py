@@ -221,6 +221,9 @@ def test_padding_modes_are_torch_pad_then_conv(mode):
         if limit is not None and any(max(p) > n - limit for n, p in zip(g.input_shape, g.pads)):
             with pytest.raises(sc.SymconvError, match=f"padding_mode='{mode}'"):
                 sc.correlation(g, padding_mode=mode)
+            with pytest.raises((RuntimeError, ValueError)):  # torch refuses these pads too
+                _torch_conv(np.zeros((1, *g.input_shape)), np.zeros((1, 1, *g.kernel_shape)),
+                            g, mode, 1)
             continue
         groups = 2 if checked % 3 == 0 else 1
         x, w = rng.normal(size=(2, *g.input_shape)), rng.normal(size=(2, 2 // groups,
