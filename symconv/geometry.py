@@ -401,7 +401,8 @@ class TransposedGeometry(_Spatial):
                      layer (``padding`` "same", "valid" or (before, after)
                      pairs) on ``output_shape``, which must map back to ``n``
                      (:func:`tf_transposed_output_range`); omitted, Keras'
-                     size without output_padding
+                     size without output_padding (explicit pads: the
+                     smallest valid size)
     ``"keras"``      ``keras.layers.ConvNDTranspose``: ``padding`` "same" or
                      "valid", ``output_padding`` None (default) or ints < s,
                      size :func:`keras_transposed_output_size`, then as
