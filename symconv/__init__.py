@@ -20,13 +20,14 @@ Examples
 
 from .errors import SymconvError
 from .formula import check_formula
-from .geometry import Geometry, PoolGeometry, TransposedGeometry
+from .geometry import AdaptivePoolGeometry, Geometry, PoolGeometry, TransposedGeometry
 from .implementations import check_implementation
 from .lift import lift
 from .operators import (
     LinearOperator,
     MaxPool,
     adaptive_avg_pool,
+    adaptive_max_pool,
     avg_pool,
     circular_convolution,
     convolution,
@@ -50,6 +51,6 @@ __all__ = [
     "correlation", "decimation", "input_symbols", "max_pool", "prove", "shift", "theorems",
     "transposed_convolution", "zero_insertion", "zero_padding",
     "check_implementation", "lift",
-    "im2col", "adaptive_avg_pool", "cropping",
+    "im2col", "adaptive_avg_pool", "adaptive_max_pool", "cropping", "AdaptivePoolGeometry",
 ]
 __version__ = "0.1.0"

@@ -709,6 +709,37 @@ class PoolGeometry(_Spatial):
                                                      self.stride, self.pads, self.dilation))
 
 
+@dataclass(frozen=True, init=False)
+class AdaptivePoolGeometry(_Spatial):
+    """PyTorch's adaptive pooling: ``output_size`` windows per axis, by the start/end rule.
+
+    Output ``i`` of ``o`` on an axis of size ``n`` covers the input samples
+    ``floor(i n / o) <= j < ceil((i + 1) n / o)``; windows may overlap and differ in size.
+
+    Examples
+    --------
+    >>> g = AdaptivePoolGeometry((5,), 3)
+    >>> g.output_shape, g.windows()
+    ((3,), [[(0, 2), (1, 4), (3, 5)]])
+    """
+
+    input_shape: tuple[int, ...]
+    output_shape: tuple[int, ...]
+
+    def __init__(self, input_shape: Sequence[int], output_size: int | Sequence[int]) -> None:
+        n = _shape("input_shape", input_shape)
+        o = _shape("output_size", output_size if isinstance(output_size, Sequence)
+                   else (output_size,) * len(n))
+        require(len(o) == len(n), "output_size", o, f"must have {len(n)} axes like input_shape")
+        object.__setattr__(self, "input_shape", n)
+        object.__setattr__(self, "output_shape", o)
+
+    def windows(self) -> list[list[tuple[int, int]]]:
+        """Per axis, the ``(start, end)`` input range of every output position."""
+        return [[(i * n // o, -(-(i + 1) * n // o)) for i in range(o)]
+                for n, o in zip(self.input_shape, self.output_shape)]
+
+
 def _is_torch_pool_padding(padding: Any) -> bool:
     """An int or per-axis ints (PyTorch's pooling padding), not a name or pairs."""
     if isinstance(padding, str):

@@ -46,7 +46,14 @@ import numpy as np
 import sympy
 
 from .errors import GeometryError, OperatorError, SymconvError, describe, require
-from .geometry import Geometry, PoolGeometry, TransposedGeometry, _per_axis, _shape
+from .geometry import (
+    AdaptivePoolGeometry,
+    Geometry,
+    PoolGeometry,
+    TransposedGeometry,
+    _per_axis,
+    _shape,
+)
 from .limits import require_index_range, require_symbolic_size, require_work
 from .validation import boolean, integer
 
@@ -862,9 +869,8 @@ def adaptive_avg_pool(input_shape: Sequence[int], output_size: int | Sequence[in
                       channels: int = 1) -> LinearOperator:
     """PyTorch's adaptive average pooling as a linear operator with exact Rational weights.
 
-    Output ``i`` of ``o`` on an axis of size ``n`` averages the input samples
-    ``floor(i n / o) <= j < ceil((i + 1) n / o)`` (PyTorch's start/end index rule);
-    windows may overlap and differ in size.
+    Each output averages its window of :class:`~symconv.geometry.AdaptivePoolGeometry`
+    (PyTorch's start/end index rule).
 
     Examples
     --------
@@ -874,27 +880,48 @@ def adaptive_avg_pool(input_shape: Sequence[int], output_size: int | Sequence[in
     [  0, 1/3, 1/3, 1/3,   0],
     [  0,   0,   0, 1/2, 1/2]])
     """
-    n = _shape("input_shape", input_shape)
-    o = _shape("output_size", output_size if isinstance(output_size, Sequence)
-               else (output_size,) * len(n))
-    require(len(o) == len(n), "output_size", o, f"must have {len(n)} axes like input_shape",
-            error=OperatorError)
+    g = AdaptivePoolGeometry(input_shape, output_size)
+    n, o = g.input_shape, g.output_shape
     channels = _constant_channels("adaptive_avg_pool", channels, n, o)
     require_work(f"adaptive_avg_pool ({channels} channels)",
                  index_entries=channels * prod((-(-na // oa) + 1) * oa for na, oa in zip(n, o)))
     pairs, weights = [], []
-    for na, oa in zip(n, o):
-        i = np.arange(oa)
-        start, end = i * na // oa, -(-(i + 1) * na // oa)
-        rows = np.concatenate([np.full(e - b, r) for r, (b, e) in enumerate(zip(start, end))])
-        cols = np.concatenate([np.arange(b, e) for b, e in zip(start, end)])
+    for ranges in g.windows():
+        rows = np.concatenate([np.full(e - b, r) for r, (b, e) in enumerate(ranges)])
+        cols = np.concatenate([np.arange(b, e) for b, e in ranges])
         pairs.append((rows, cols))
-        weights.append((end - start)[rows])
+        weights.append(np.array([e - b for b, e in ranges])[rows])
     op = _per_channel("adaptive_avg_pool", pairs, n, o, channels)
     grids = np.meshgrid(*[np.arange(len(w)) for w in weights], indexing="ij")
     per_entry = np.prod([w[gr.ravel()] for w, gr in zip(weights, grids)], axis=0)
     coeffs = np.array([sympy.Rational(1, int(v)) for v in per_entry] * channels, dtype=object)
     return replace(op, coeffs=coeffs)
+
+
+def adaptive_max_pool(input_shape: Sequence[int], output_size: int | Sequence[int],
+                      channels: int = 1) -> MaxPool:
+    """PyTorch's adaptive max pooling as a :class:`MaxPool` over the start/end windows.
+
+    Examples
+    --------
+    >>> adaptive_max_pool((5,), 3).windows
+    ((0, 1), (1, 2, 3), (3, 4))
+    """
+    g = AdaptivePoolGeometry(input_shape, output_size)
+    channels = integer("channels", channels, minimum=1, error=OperatorError)
+    require_work(f"adaptive_max_pool ({channels} channels)", index_entries=channels * prod(
+        (-(-na // oa) + 1) * oa for na, oa in zip(g.input_shape, g.output_shape)))
+    per_axis = [[list(range(b, e)) for b, e in ranges] for ranges in g.windows()]
+    return MaxPool(g, channels, _flat_windows(per_axis, g.input_shape))
+
+
+def _flat_windows(per_axis: list[list[list[int]]], input_shape: Shape) -> tuple:
+    """Flat input positions of every window, from each axis' window positions."""
+    windows = []
+    for position in itertools.product(*per_axis):
+        cells = itertools.product(*position)
+        windows.append(tuple(int(np.ravel_multi_index(c, input_shape)) for c in cells))
+    return tuple(windows)
 
 
 @dataclass(frozen=True, eq=False)
@@ -911,7 +938,7 @@ class MaxPool:
 
     Attributes
     ----------
-    geometry : PoolGeometry
+    geometry : PoolGeometry or AdaptivePoolGeometry
     channels : int
     windows : tuple of tuple of int
         For each flattened output position (one channel), the flat input positions
@@ -929,7 +956,7 @@ class MaxPool:
     [[-oo]]
     """
 
-    geometry: PoolGeometry
+    geometry: PoolGeometry | AdaptivePoolGeometry
     channels: int
     windows: tuple[tuple[int, ...], ...]
 
@@ -1048,8 +1075,4 @@ def max_pool(input_shape: Sequence[int] | PoolGeometry, kernel_shape: Sequence[i
                                        g.dilation, g.output_shape):
         per_axis.append([[j for j in (s * i - p + d * m for m in range(k)) if 0 <= j < n]
                          for i in range(out)])
-    windows = []
-    for position in itertools.product(*per_axis):
-        cells = itertools.product(*position)
-        windows.append(tuple(int(np.ravel_multi_index(c, g.input_shape)) for c in cells))
-    return MaxPool(g, channels, tuple(windows))
+    return MaxPool(g, channels, _flat_windows(per_axis, g.input_shape))

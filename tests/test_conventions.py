@@ -288,7 +288,7 @@ def test_im2col_times_the_weights_is_the_correlation():
 # Adaptive average pooling: PyTorch's start/end index rule
 # ---------------------------------------------------------------------------
 
-def test_adaptive_avg_pool_is_torchs():
+def test_adaptive_avg_and_max_pool_are_torchs():
     rng = np.random.default_rng(3)
     for n, o in itertools.product(((5,), (7,), (3, 4), (6, 2)), ((1,), (3,), (2, 5), (4, 4))):
         if len(o) != len(n):
@@ -299,6 +299,11 @@ def test_adaptive_avg_pool_is_torchs():
         op = sc.adaptive_avg_pool(n, o, channels=2)
         np.testing.assert_allclose((op.numeric() @ x.ravel()).reshape(want.shape), want,
                                    rtol=1e-12, atol=1e-12, err_msg=str((n, o)))
+        max_pool = (F.adaptive_max_pool1d, F.adaptive_max_pool2d)[len(n) - 1]
+        values, indices = max_pool(torch.from_numpy(x[None]), o, return_indices=True)
+        mp = sc.adaptive_max_pool(n, o, channels=2)
+        np.testing.assert_array_equal(mp.numeric(x), values[0].numpy())
+        np.testing.assert_array_equal(mp.switches(x), indices[0].numpy())
 
 
 # ---------------------------------------------------------------------------
