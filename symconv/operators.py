@@ -757,6 +757,23 @@ def zero_padding(input_shape: Sequence[int], pads: Any, channels: int = 1) -> Li
     return _per_channel("zero_padding", pairs, n, out, channels)
 
 
+def _crop_pairs(crops: Any, ndim: int) -> tuple[tuple[int, int], ...]:
+    """``crops`` (an int, per-axis ints or ``(before, after)`` pairs) as pairs per axis."""
+    if not isinstance(crops, Sequence) or isinstance(crops, str):
+        value = integer("crops", crops, minimum=0, error=OperatorError)
+        return ((value, value),) * ndim
+    require(len(crops) == ndim, "crops", crops, f"must give one entry per spatial axis ({ndim})",
+            error=OperatorError)
+    pairs = []
+    for axis, entry in enumerate(crops):
+        pair = entry if isinstance(entry, Sequence) and not isinstance(entry, str) else (entry,) * 2
+        require(len(pair) == 2, f"crops[{axis}]", entry, "must be a (before, after) pair",
+                error=OperatorError)
+        pairs.append(tuple(integer(f"crops[{axis}]", v, minimum=0, error=OperatorError)
+                           for v in pair))
+    return tuple(pairs)
+
+
 def cropping(input_shape: Sequence[int], crops: Any, channels: int = 1) -> LinearOperator:
     """Cropping: drop ``before`` samples at the start and ``after`` at the end of each axis.
 
@@ -769,9 +786,7 @@ def cropping(input_shape: Sequence[int], crops: Any, channels: int = 1) -> Linea
     [[0, 1, 0, 0]]
     """
     n = _shape("input_shape", input_shape)
-    from .geometry import resolve_pads
-
-    pairs_crop = resolve_pads(crops, n, (1,) * len(n), (1,) * len(n), (1,) * len(n))
+    pairs_crop = _crop_pairs(crops, len(n))
     for axis, (na, (b, a)) in enumerate(zip(n, pairs_crop)):
         require(b + a < na, f"crops[{axis}]", (b, a),
                 f"must leave at least one of the {na} samples", f"before + after <= {na - 1}",
@@ -1023,8 +1038,9 @@ class MaxPool:
         if outside.size:
             raise OperatorError(describe(
                 "switches", int(outside[0]),
-                "must be flat input positions; a window with no input sample (all taps in "
-                "the padding) has the value -inf, which no 0/1 selection row gives",
+                "must be flat input positions (a window with no input sample, all taps in "
+                "the padding, has PyTorch's switch outside the input and the value -inf, "
+                "which no 0/1 selection row gives)",
                 f"0 to {in_size - 1}; use a padding or dilation whose windows all meet the "
                 "input"))
         rows = np.concatenate([c * out_size + np.arange(out_size)

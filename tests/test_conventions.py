@@ -323,3 +323,23 @@ def test_unpool_is_torch_max_unpool(n, k, s):
                       output_size=n)[0].numpy()
         got = (mp.unpool(switches).numeric() @ values.ravel()).reshape(want.shape)
         np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: sc.im2col((3,)), r"geometry must be a symconv.Geometry, got 'tuple'"),
+    (lambda: sc.im2col(sc.Geometry((3,), (2,)), in_channels=0), r"in_channels must be an "
+                                                                r"integer >= 1, got 0"),
+    (lambda: sc.cropping((3,), ((2, 1),)), r"crops\[0\] must leave at least one of the 3 "
+                                           r"samples, got \(2, 1\) \(valid: before \+ after <= 2"),
+    (lambda: sc.cropping((3,), -1), r"crops must be an integer >= 0, got -1"),
+    (lambda: sc.cropping((3, 3), ((1, 2, 3), 0)), r"crops\[0\] must be a \(before, after\) pair"),
+    (lambda: sc.adaptive_avg_pool((3,), 0), r"output_size\[0\] must be an integer >= 1, got 0"),
+    (lambda: sc.adaptive_avg_pool((3, 2), (1,)), r"output_size must have 2 axes"),
+    (lambda: sc.adaptive_max_pool((3,), 2, channels=0), r"channels must be an integer >= 1"),
+    (lambda: sc.max_pool((4,), (2,)).unpool([[9, 0]]), r"switches must be flat input "
+                                                       r"positions .*got 9 \(valid: 0 to 3"),
+    (lambda: sc.avg_pool((4,), (2,), dilation=0), r"dilation must be an integer >= 1, got 0"),
+])
+def test_bad_arguments_of_the_new_operators_are_named(call, match):
+    with pytest.raises(sc.SymconvError, match=match):
+        call()
