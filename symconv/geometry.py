@@ -224,7 +224,14 @@ def pool_output_size(n: int, k: int, s: int, pad_before: int = 0, pad_after: int
 # Canonicalising user input
 # ---------------------------------------------------------------------------
 
-def _shape(name: str, value: Any) -> tuple[int, ...]:
+def spatial_shape(name: str, value: Any) -> tuple[int, ...]:
+    """A shape of 1 to :data:`MAX_AXES` positive sizes (an int is one axis), checked.
+
+    Examples
+    --------
+    >>> spatial_shape("input_shape", 5), spatial_shape("input_shape", (5, 4))
+    ((5,), (5, 4))
+    """
     if is_integer(value):
         value = (value,)
     require(isinstance(value, Sequence) and not isinstance(value, str), name, value,
@@ -234,12 +241,23 @@ def _shape(name: str, value: Any) -> tuple[int, ...]:
     return tuple(integer(f"{name}[{i}]", v, minimum=1) for i, v in enumerate(value))
 
 
-def _per_axis(name: str, value: Any, ndim: int, minimum: int) -> tuple[int, ...]:
+def per_axis(name: str, value: Any, ndim: int, minimum: int) -> tuple[int, ...]:
+    """One integer ``>= minimum`` per axis: an int for every axis, or one per axis.
+
+    Examples
+    --------
+    >>> per_axis("stride", 2, 2, 1), per_axis("padding", (0, 1), 2, 0)
+    ((2, 2), (0, 1))
+    """
     if isinstance(value, Sequence) and not isinstance(value, str):
         require(len(value) == ndim, name, tuple(value),
                 f"must give one value per spatial axis ({ndim})")
         return tuple(integer(f"{name}[{i}]", v, minimum) for i, v in enumerate(value))
     return (integer(name, value, minimum),) * ndim
+
+
+#: The old private names, still imported by modules main has since updated (drop at merge).
+_shape, _per_axis = spatial_shape, per_axis
 
 
 def _check_axes(input_shape: tuple[int, ...], kernel_shape: tuple[int, ...]) -> None:
@@ -353,11 +371,11 @@ class Geometry(_Spatial):
     def __init__(self, input_shape: Sequence[int], kernel_shape: Sequence[int],
                  stride: int | Sequence[int] = 1, padding: Padding = 0,
                  dilation: int | Sequence[int] = 1) -> None:
-        n = _shape("input_shape", input_shape)
-        k = _shape("kernel_shape", kernel_shape)
+        n = spatial_shape("input_shape", input_shape)
+        k = spatial_shape("kernel_shape", kernel_shape)
         _check_axes(n, k)
-        s = _per_axis("stride", stride, len(n), 1)
-        d = _per_axis("dilation", dilation, len(n), 1)
+        s = per_axis("stride", stride, len(n), 1)
+        d = per_axis("dilation", dilation, len(n), 1)
         pads = resolve_pads(padding, n, k, s, d)
         _check_fits(n, k, d, pads)
         for name, value in (("input_shape", n), ("kernel_shape", k), ("stride", s),
@@ -458,12 +476,12 @@ class TransposedGeometry(_Spatial):
                  output_padding: int | Sequence[int] | None = None,
                  dilation: int | Sequence[int] = 1, convention: str = "torch",
                  output_shape: Sequence[int] | None = None) -> None:
-        n = _shape("input_shape", input_shape)
-        k = _shape("kernel_shape", kernel_shape)
+        n = spatial_shape("input_shape", input_shape)
+        k = spatial_shape("kernel_shape", kernel_shape)
         _check_axes(n, k)
         ndim = len(n)
-        s = _per_axis("stride", stride, ndim, 1)
-        d = _per_axis("dilation", dilation, ndim, 1)
+        s = per_axis("stride", stride, ndim, 1)
+        d = per_axis("dilation", dilation, ndim, 1)
         require(isinstance(convention, str) and convention.lower() in TRANSPOSED_CONVENTIONS,
                 "convention", convention, "must name a framework's transposed convolution",
                 ", ".join(TRANSPOSED_CONVENTIONS))
@@ -496,12 +514,12 @@ def _torch_transposed(n, k, s, d, padding, output_padding, output_shape) -> dict
             "must be integers for convention='torch' (PyTorch ConvTranspose has no named "
             "padding)", "0, 1, 2, ...; or convention='keras', 'tensorflow' or 'jax'")
     ndim = len(n)
-    p = _per_axis("padding", padding, ndim, 0)
+    p = per_axis("padding", padding, ndim, 0)
     if output_shape is not None:
         require(output_padding in (None, 0) or output_padding == (0,) * ndim, "output_padding",
                 output_padding, "must be omitted when output_shape is given",
                 "None; output_shape fixes it")
-        wanted = _shape("output_shape", output_shape)
+        wanted = spatial_shape("output_shape", output_shape)
         require(len(wanted) == ndim, "output_shape", wanted,
                 f"must have {ndim} axes like input_shape")
         op = []
@@ -513,7 +531,7 @@ def _torch_transposed(n, k, s, d, padding, output_padding, output_shape) -> dict
             op.append(wanted[axis] - low)
         op = tuple(op)
     else:
-        op = _per_axis("output_padding", 0 if output_padding is None else output_padding,
+        op = per_axis("output_padding", 0 if output_padding is None else output_padding,
                        ndim, 0)
     for axis in range(ndim):
         bound = max(s[axis], d[axis])
@@ -573,7 +591,7 @@ def _tensorflow_transposed(n, k, s, d, padding, output_padding, output_shape,
         require(convention == "tensorflow", "output_shape", output_shape,
                 f"is not an option of convention='{convention}'",
                 "None; or convention='tensorflow' or 'torch'")
-        out = _shape("output_shape", output_shape)
+        out = spatial_shape("output_shape", output_shape)
         require(len(out) == ndim, "output_shape", out, f"must have {ndim} axes like input_shape")
     crops = []
     for axis, (na, ka, sa, da, pa, o) in enumerate(zip(n, k, s, d, per_axis, out)):
@@ -596,7 +614,7 @@ def _keras_transposed(n, k, s, d, padding, output_padding, output_shape) -> dict
     name = _framework_padding(padding, ndim, "keras", pairs=False)
     op = None
     if output_padding is not None:
-        op = _per_axis("output_padding", output_padding, ndim, 0)
+        op = per_axis("output_padding", output_padding, ndim, 0)
         for axis in range(ndim):
             require(op[axis] < s[axis], f"output_padding[{axis}]", op[axis],
                     f"must be smaller than the stride {s[axis]} (Keras)",
@@ -666,15 +684,15 @@ class PoolGeometry(_Spatial):
     def __init__(self, input_shape: Sequence[int], kernel_shape: Sequence[int],
                  stride: int | Sequence[int] | None = None, padding: Padding = 0,
                  dilation: int | Sequence[int] = 1, ceil_mode: bool = False) -> None:
-        n = _shape("input_shape", input_shape)
-        k = _shape("kernel_shape", kernel_shape)
+        n = spatial_shape("input_shape", input_shape)
+        k = spatial_shape("kernel_shape", kernel_shape)
         _check_axes(n, k)
         ndim = len(n)
-        s = k if stride is None else _per_axis("stride", stride, ndim, 1)
-        d = _per_axis("dilation", dilation, ndim, 1)
+        s = k if stride is None else per_axis("stride", stride, ndim, 1)
+        d = per_axis("dilation", dilation, ndim, 1)
         ceil_mode = boolean("ceil_mode", ceil_mode)
         if _is_torch_pool_padding(padding):
-            p = _per_axis("padding", padding, ndim, 0)
+            p = per_axis("padding", padding, ndim, 0)
             for axis in range(ndim):
                 require(2 * p[axis] <= k[axis], f"padding[{axis}]", p[axis],
                         f"must be at most half the kernel size {k[axis]}",
@@ -727,8 +745,8 @@ class AdaptivePoolGeometry(_Spatial):
     output_shape: tuple[int, ...]
 
     def __init__(self, input_shape: Sequence[int], output_size: int | Sequence[int]) -> None:
-        n = _shape("input_shape", input_shape)
-        o = _shape("output_size", output_size if isinstance(output_size, Sequence)
+        n = spatial_shape("input_shape", input_shape)
+        o = spatial_shape("output_size", output_size if isinstance(output_size, Sequence)
                    else (output_size,) * len(n))
         require(len(o) == len(n), "output_size", o, f"must have {len(n)} axes like input_shape")
         object.__setattr__(self, "input_shape", n)

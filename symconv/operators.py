@@ -51,8 +51,8 @@ from .geometry import (
     Geometry,
     PoolGeometry,
     TransposedGeometry,
-    _per_axis,
-    _shape,
+    per_axis,
+    spatial_shape,
 )
 from .limits import require_index_range, require_symbolic_size, require_work
 from .validation import boolean, integer
@@ -249,8 +249,14 @@ def _flatten(array: sympy.NDimArray) -> list:
 # Index-form kernels: per-axis triples, combined across axes and channels
 # ---------------------------------------------------------------------------
 
-def _window_triples(out: int, k: int, n: int, s: int, p: int, d: int) -> np.ndarray:
-    """Rows ``(i, m, j)`` with ``j = s*i - p + d*m`` inside ``[0, n)``, one axis."""
+def window_triples(out: int, k: int, n: int, s: int, p: int, d: int) -> np.ndarray:
+    """Rows ``(i, m, j)`` with ``j = s*i - p + d*m`` inside ``[0, n)``, one axis.
+
+    Examples
+    --------
+    >>> window_triples(out=2, k=2, n=3, s=1, p=0, d=1).tolist()
+    [[0, 0, 0], [0, 1, 1], [1, 0, 1], [1, 1, 2]]
+    """
     i, m = np.meshgrid(np.arange(out), np.arange(k), indexing="ij")
     j = s * i - p + d * m
     keep = (j >= 0) & (j < n)
@@ -263,7 +269,7 @@ def _flip_taps(triples: list[np.ndarray], kernel_shape: Shape) -> list[np.ndarra
             for t, k in zip(triples, kernel_shape)]
 
 
-def _combine_axes(triples: list[np.ndarray], out_shape: Shape, k_shape: Shape,
+def combine_axes(triples: list[np.ndarray], out_shape: Shape, k_shape: Shape,
                   in_shape: Shape) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Cartesian product of per-axis triples -> flat (out, tap, in) indices."""
     grids = np.meshgrid(*[np.arange(len(t)) for t in triples], indexing="ij")
@@ -274,7 +280,17 @@ def _combine_axes(triples: list[np.ndarray], out_shape: Shape, k_shape: Shape,
     return out.astype(np.int64), tap.astype(np.int64), inp.astype(np.int64)
 
 
-def _check_channels(in_channels: int, out_channels: int, groups: int) -> None:
+def check_channels(in_channels: int, out_channels: int, groups: int) -> None:
+    """Channel counts and groups: positive integers, ``groups`` dividing both counts.
+
+    Examples
+    --------
+    >>> check_channels(4, 6, 2)
+    >>> check_channels(4, 6, 4)
+    Traceback (most recent call last):
+        ...
+    symconv.errors.OperatorError: groups must divide out_channels=6, got 4 (valid: 1, 2, 3, 6)
+    """
     for name, value in (("in_channels", in_channels), ("out_channels", out_channels),
                         ("groups", groups)):
         integer(name, value, minimum=1, error=OperatorError)
@@ -303,7 +319,7 @@ def divisors(value: int, limit: int = 10_000) -> str:
     return ", ".join(str(g) for g in range(1, value + 1) if value % g == 0)
 
 
-def _channel_blocks(out_flat, tap_flat, in_flat, out_size, in_size, k_size,
+def channel_blocks(out_flat, tap_flat, in_flat, out_size, in_size, k_size,
                     in_channels, out_channels, groups, transposed=False):
     """Lay the spatial pattern into every (output channel, input channel) block.
 
@@ -323,11 +339,16 @@ def _channel_blocks(out_flat, tap_flat, in_flat, out_size, in_size, k_size,
     return np.concatenate(rows), np.concatenate(cols), np.concatenate(taps)
 
 
+#: The old private names, still imported by modules main has since updated (drop at merge).
+_window_triples, _combine_axes, _channel_blocks, _check_channels = (
+    window_triples, combine_axes, channel_blocks, check_channels)
+
+
 def channel_map(in_channels: int, out_channels: int, groups: int = 1,
                 transposed: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``(out channel, in channel, kernel block)`` of every block :func:`_channel_blocks` lays.
+    """``(out channel, in channel, kernel block)`` of every block :func:`channel_blocks` lays.
 
-    :func:`_channel_blocks` applied to a one-entry spatial pattern: block ``(o, c)``
+    :func:`channel_blocks` applied to a one-entry spatial pattern: block ``(o, c)``
     of the multi-channel operator is the spatial pattern with taps offset by
     ``block * K``.
 
@@ -337,7 +358,7 @@ def channel_map(in_channels: int, out_channels: int, groups: int = 1,
     [[0, 1], [0, 1], [0, 1]]
     """
     one = np.zeros(1, dtype=np.int64)
-    return _channel_blocks(one, one, one, 1, 1, 1, in_channels, out_channels, groups,
+    return channel_blocks(one, one, one, 1, 1, 1, in_channels, out_channels, groups,
                            transposed=transposed)
 
 
@@ -425,7 +446,7 @@ def correlation(geometry: Geometry, in_channels: int = 1, out_channels: int = 1,
     """
     require(isinstance(geometry, Geometry), "geometry", type(geometry).__name__,
             "must be a symconv.Geometry", error=OperatorError)
-    _check_channels(in_channels, out_channels, groups)
+    check_channels(in_channels, out_channels, groups)
     _check_symbol_name("kernel_name", kernel_name)
     out_shape = geometry.output_shape
     require_index_range("correlation", stride=geometry.stride, dilation=geometry.dilation,
@@ -436,7 +457,7 @@ def correlation(geometry: Geometry, in_channels: int = 1, out_channels: int = 1,
     flip = boolean("flip", flip, error=OperatorError)
     padding_mode = _check_padding_mode(padding_mode, geometry)
     if padding_mode == "zeros":
-        triples = [_window_triples(o, k, n, s, pb, d) for o, k, n, s, d, (pb, _) in zip(
+        triples = [window_triples(o, k, n, s, pb, d) for o, k, n, s, d, (pb, _) in zip(
             out_shape, geometry.kernel_shape, geometry.input_shape, geometry.stride,
             geometry.dilation, geometry.pads)]
     else:  # every tap of the padded input, its position mapped to the sample it copies
@@ -444,14 +465,14 @@ def correlation(geometry: Geometry, in_channels: int = 1, out_channels: int = 1,
         for o, k, n, s, d, (pb, pa) in zip(out_shape, geometry.kernel_shape,
                                            geometry.input_shape, geometry.stride,
                                            geometry.dilation, geometry.pads):
-            t = _window_triples(o, k, n + pb + pa, s, 0, d)
+            t = window_triples(o, k, n + pb + pa, s, 0, d)
             t[:, 2] = padding_source(t[:, 2] - pb, n, padding_mode)
             triples.append(t)
     if flip:
         triples = _flip_taps(triples, geometry.kernel_shape)
-    out_flat, tap_flat, in_flat = _combine_axes(triples, out_shape, geometry.kernel_shape,
+    out_flat, tap_flat, in_flat = combine_axes(triples, out_shape, geometry.kernel_shape,
                                                 geometry.input_shape)
-    rows, cols, taps = _channel_blocks(
+    rows, cols, taps = channel_blocks(
         out_flat, tap_flat, in_flat, int(np.prod(out_shape)),
         int(np.prod(geometry.input_shape)), int(np.prod(geometry.kernel_shape)),
         in_channels, out_channels, groups)
@@ -526,7 +547,7 @@ def transposed_convolution(input_shape: Sequence[int] | TransposedGeometry,
     require(transpose_kernel or geometry.convention == "jax", "transpose_kernel",
             transpose_kernel, "must be True unless convention='jax' (only JAX flips it)",
             "True", error=OperatorError)
-    _check_channels(in_channels, out_channels, groups)
+    check_channels(in_channels, out_channels, groups)
     _check_symbol_name("kernel_name", kernel_name)
     out_shape = geometry.output_shape
     require_index_range("transposed_convolution", stride=geometry.stride,
@@ -537,14 +558,14 @@ def transposed_convolution(input_shape: Sequence[int] | TransposedGeometry,
     _require_layer_work("transposed_convolution", prod(geometry.input_shape) * k_size, k_size,
                         in_channels, out_channels, groups)
     # (j, m, i): input j, offset m, output i; reuse the window triples with roles swapped
-    triples = [_window_triples(n, k, o, s, c, d) for n, k, o, s, (c, _), d in zip(
+    triples = [window_triples(n, k, o, s, c, d) for n, k, o, s, (c, _), d in zip(
         geometry.input_shape, geometry.kernel_shape, out_shape, geometry.stride,
         geometry.crops, geometry.dilation)]
     if not transpose_kernel:
         triples = _flip_taps(triples, geometry.kernel_shape)
-    in_flat, tap_flat, out_flat = _combine_axes(triples, geometry.input_shape,
+    in_flat, tap_flat, out_flat = combine_axes(triples, geometry.input_shape,
                                                 geometry.kernel_shape, out_shape)
-    rows, cols, taps = _channel_blocks(
+    rows, cols, taps = channel_blocks(
         out_flat, tap_flat, in_flat, int(np.prod(out_shape)),
         int(np.prod(geometry.input_shape)), int(np.prod(geometry.kernel_shape)),
         in_channels, out_channels, groups, transposed=True)
@@ -567,15 +588,15 @@ def circular_convolution(input_shape: Sequence[int], kernel_shape: Sequence[int]
     [k_{0,0,1}, k_{0,0,0},         0],
     [        0, k_{0,0,1}, k_{0,0,0}]])
     """
-    n = _shape("input_shape", input_shape)
-    k = _shape("kernel_shape", kernel_shape)
+    n = spatial_shape("input_shape", input_shape)
+    k = spatial_shape("kernel_shape", kernel_shape)
     require(len(k) == len(n), "kernel_shape", k, f"must have as many axes as input_shape {n}",
             error=OperatorError)
     for axis, (na, ka) in enumerate(zip(n, k)):
         require(ka <= na, f"kernel_shape[{axis}]", ka,
                 f"must be at most the input size {na} for circular convolution",
                 f"1 to {na}", error=OperatorError)
-    _check_channels(in_channels, out_channels, groups)
+    check_channels(in_channels, out_channels, groups)
     _check_symbol_name("kernel_name", kernel_name)
     _require_layer_work("circular_convolution", prod(n) * prod(k), prod(k), in_channels,
                         out_channels, groups)
@@ -583,9 +604,9 @@ def circular_convolution(input_shape: Sequence[int], kernel_shape: Sequence[int]
     for na, ka in zip(n, k):
         i, m = np.meshgrid(np.arange(na), np.arange(ka), indexing="ij")
         triples.append(np.stack([i.ravel(), m.ravel(), ((i - m) % na).ravel()], axis=1))
-    out_flat, tap_flat, in_flat = _combine_axes(triples, n, k, n)
+    out_flat, tap_flat, in_flat = combine_axes(triples, n, k, n)
     size, k_size = int(np.prod(n)), int(np.prod(k))
-    rows, cols, taps = _channel_blocks(out_flat, tap_flat, in_flat, size, size, k_size,
+    rows, cols, taps = channel_blocks(out_flat, tap_flat, in_flat, size, size, k_size,
                                        in_channels, out_channels, groups)
     kernel = indexed_symbols((out_channels, in_channels // groups, *k), kernel_name)
     return LinearOperator("circular_convolution", (in_channels, *n), (out_channels, *n),
@@ -618,10 +639,10 @@ def im2col(geometry: Geometry, in_channels: int = 1) -> LinearOperator:
     require_index_range("im2col", stride=geometry.stride, dilation=geometry.dilation,
                         pads=tuple(max(pair) for pair in geometry.pads))
     require_work(f"im2col ({channels} channels)", index_entries=channels * positions * taps)
-    triples = [_window_triples(o, k, n, s, pb, d) for o, k, n, s, d, (pb, _) in zip(
+    triples = [window_triples(o, k, n, s, pb, d) for o, k, n, s, d, (pb, _) in zip(
         out_shape, k_shape, geometry.input_shape, geometry.stride, geometry.dilation,
         geometry.pads)]
-    out_flat, tap_flat, in_flat = _combine_axes(triples, out_shape, k_shape,
+    out_flat, tap_flat, in_flat = combine_axes(triples, out_shape, k_shape,
                                                 geometry.input_shape)
     size = prod(geometry.input_shape)
     rows = np.concatenate([(c * taps + tap_flat) * positions + out_flat for c in range(channels)])
@@ -672,7 +693,7 @@ def shift(input_shape: Sequence[int], offset: Sequence[int] | int, circular: boo
     >>> shift((3,), 1, circular=True).numeric().astype(int).tolist()
     [[0, 0, 1], [1, 0, 0], [0, 1, 0]]
     """
-    n = _shape("input_shape", input_shape)
+    n = spatial_shape("input_shape", input_shape)
     t = per_axis_integers(offset, len(n))
     channels = _constant_channels("shift", channels, n, n)
     pairs = []
@@ -714,8 +735,8 @@ def zero_insertion(input_shape: Sequence[int], factor: int | Sequence[int],
     >>> zero_insertion((2,), 3).numeric().astype(int).tolist()
     [[1, 0], [0, 0], [0, 0], [0, 1]]
     """
-    n = _shape("input_shape", input_shape)
-    f = _per_axis("factor", factor, len(n), 1)
+    n = spatial_shape("input_shape", input_shape)
+    f = per_axis("factor", factor, len(n), 1)
     out = tuple((na - 1) * fa + 1 for na, fa in zip(n, f))
     channels = _constant_channels("zero_insertion", channels, n, out)
     pairs = [(np.arange(na) * fa, np.arange(na)) for na, fa in zip(n, f)]
@@ -731,8 +752,8 @@ def decimation(input_shape: Sequence[int], factor: int | Sequence[int],
     >>> decimation((5,), 2).numeric().astype(int).tolist()
     [[1, 0, 0, 0, 0], [0, 0, 1, 0, 0], [0, 0, 0, 0, 1]]
     """
-    n = _shape("input_shape", input_shape)
-    f = _per_axis("factor", factor, len(n), 1)
+    n = spatial_shape("input_shape", input_shape)
+    f = per_axis("factor", factor, len(n), 1)
     out = tuple(-(-na // fa) for na, fa in zip(n, f))
     channels = _constant_channels("decimation", channels, n, out)
     pairs = [(np.arange(oa), np.arange(oa) * fa) for oa, fa in zip(out, f)]
@@ -747,7 +768,7 @@ def zero_padding(input_shape: Sequence[int], pads: Any, channels: int = 1) -> Li
     >>> zero_padding((2,), ((1, 0),)).numeric().astype(int).tolist()
     [[0, 0], [1, 0], [0, 1]]
     """
-    n = _shape("input_shape", input_shape)
+    n = spatial_shape("input_shape", input_shape)
     from .geometry import resolve_pads
 
     pairs_pad = resolve_pads(pads, n, (1,) * len(n), (1,) * len(n), (1,) * len(n))
@@ -785,7 +806,7 @@ def cropping(input_shape: Sequence[int], crops: Any, channels: int = 1) -> Linea
     >>> cropping((4,), ((1, 2),)).numeric().astype(int).tolist()
     [[0, 1, 0, 0]]
     """
-    n = _shape("input_shape", input_shape)
+    n = spatial_shape("input_shape", input_shape)
     pairs_crop = _crop_pairs(crops, len(n))
     for axis, (na, (b, a)) in enumerate(zip(n, pairs_crop)):
         require(b + a < na, f"crops[{axis}]", (b, a),
@@ -858,7 +879,7 @@ def avg_pool(input_shape: Sequence[int] | PoolGeometry, kernel_shape: Sequence[i
     pairs, weights = [], []
     for axis, (n, k, s, (pb, pa), d, out) in enumerate(zip(
             g.input_shape, g.kernel_shape, g.stride, g.pads, g.dilation, g.output_shape)):
-        triples = _window_triples(out, k, n, s, pb, d)
+        triples = window_triples(out, k, n, s, pb, d)
         taps = np.arange(out)[:, None] * s - pb + d * np.arange(k)[None, :]
         padded = (taps < n + pa).sum(axis=1)
         real = np.bincount(triples[:, 0], minlength=out)

@@ -128,10 +128,10 @@ def _channel_blocks_transposed_layout_ignored(*args, transposed=False):
     return ORIGINAL_BLOCKS(*args, transposed=False)
 
 
-ORIGINAL_BLOCKS = ops._channel_blocks
+ORIGINAL_BLOCKS = ops.channel_blocks
 FAST_MUTATIONS = [
-    ("_window_triples", _window_triples_off_by_one, {"input_shape": (9, 9)}),
-    ("_channel_blocks", _channel_blocks_transposed_layout_ignored,
+    ("window_triples", _window_triples_off_by_one, {"input_shape": (9, 9)}),
+    ("channel_blocks", _channel_blocks_transposed_layout_ignored,
      {"input_shape": (9, 9), "in_channels": 2, "out_channels": 3}),
 ]
 
@@ -160,7 +160,7 @@ def test_large_proof_says_which_comparison_it_used_and_prints_no_huge_matrix():
 
 def test_adjoint_refutation_names_a_monomial(monkeypatch):
     monkeypatch.setattr(structure, "SYMPY_ENTRIES", 0)
-    monkeypatch.setattr(ops, "_channel_blocks", _channel_blocks_transposed_layout_ignored)
+    monkeypatch.setattr(ops, "channel_blocks", _channel_blocks_transposed_layout_ignored)
     proof = sc.prove("adjoint", input_shape=(9, 9), kernel_shape=(3, 3), stride=2, padding=1,
                      in_channels=2, out_channels=3)
     assert proof.verdict == "refuted"

@@ -156,13 +156,13 @@ def _correlation_never_flips(geometry, in_channels=1, out_channels=1, groups=1,
     return ORIGINAL_CORRELATION(geometry, in_channels, out_channels, groups, kernel_name)
 
 
-ORIGINAL_BLOCKS = ops._channel_blocks
+ORIGINAL_BLOCKS = ops.channel_blocks
 ORIGINAL_CORRELATION = ops.correlation
 
 MUTATIONS = [
-    ("_window_triples", _window_triples_off_by_one, ["transpose", "adjoint", "flip"], {}),
-    ("_window_triples", _window_triples_no_dilation, ["transpose", "flip"], {}),
-    ("_channel_blocks", _channel_blocks_transposed_layout_ignored, ["transpose", "adjoint"],
+    ("window_triples", _window_triples_off_by_one, ["transpose", "adjoint", "flip"], {}),
+    ("window_triples", _window_triples_no_dilation, ["transpose", "flip"], {}),
+    ("channel_blocks", _channel_blocks_transposed_layout_ignored, ["transpose", "adjoint"],
      {"in_channels": 2, "out_channels": 3, "input_shape": (3,), "kernel_shape": (2,)}),
     ("correlation", _correlation_never_flips, ["flip"], {}),
 ]
