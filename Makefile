@@ -12,6 +12,8 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install -q -e ".[test]"
 	# The CPU build of PyTorch (a bare `torch` would pull a multi-GB CUDA build).
 	$(PY) -m pip install -q torch==2.13.0
+	# Live oracles for the TensorFlow/Keras and JAX conventions (CPU builds; tests skip without them).
+	$(PY) -m pip install -q tensorflow-cpu==2.21.0 "jax[cpu]==0.10.2"
 	touch $@
 
 setup: $(VENV)/.installed

@@ -884,6 +884,22 @@ def _entries() -> list[Quantity]:
                  "keras' deconv_output_length: n*s + max(d*(k-1) + 1 - s, 0)",
                  "n*s + max(d*(k-1) + 1 - s, 0)",
                  r"ns + \max\left(d(k-1) + 1 - s,\ 0\right)", _keras_transposed),
+        Quantity("transposed_output_size", "tensorflow", ("n", "k", "s", "d"),
+                 "tf.keras.layers.Conv1DTranspose (padding='valid', output_padding=None; "
+                 "tf.nn.conv_transpose takes the size as output_shape)",
+                 "keras' deconv_output_length: n*s + max(d*(k-1) + 1 - s, 0)",
+                 "n*s + max(d*(k-1) + 1 - s, 0)",
+                 r"ns + \max\left(d(k-1) + 1 - s,\ 0\right)", _keras_transposed),
+        Quantity("transposed_output_size", "jax", ("n", "k", "s", "d"),
+                 "jax.lax.conv_transpose (padding='VALID')",
+                 "jax's _conv_transpose_padding('VALID') pads, then the conv shape rule "
+                 "(n-1)*s + 2 + pads - (d*(k-1) + 1)",
+                 "n*s + max(d*(k-1) + 1 - s, 0)",
+                 r"ns + \max\left(d(k-1) + 1 - s,\ 0\right)", _jax_transposed("valid")),
+        Quantity("transposed_same_output_size", "jax", ("n", "k", "s", "d"),
+                 "jax.lax.conv_transpose (padding='SAME')",
+                 "jax's _conv_transpose_padding('SAME') pads, then the conv shape rule "
+                 "(n-1)*s + 2 + pads - (d*(k-1) + 1)", "n*s", "ns", _jax_transposed("same")),
         Quantity("pool_output_size", "torch", ("n", "k", "s", "p", "d"),
                  "torch max pooling (torch.nn.MaxPool1d, ceil_mode=False)",
                  _WINDOWS.format(length="n + 2*p"), _CONV.format(pads="2*p"),
@@ -911,6 +927,12 @@ def _entries() -> list[Quantity]:
                      "floor((n - k)/s) + 1", r"\left\lfloor \frac{n - k}{s} \right\rfloor + 1",
                      _windows, "k <= n", _fits),
         ]
+    for convention in ("tensorflow", "keras"):
+        entries.append(Quantity(
+            "transposed_same_output_size", convention, ("n", "k", "s", "d"),
+            f"{'tf.keras' if convention == 'tensorflow' else 'keras'}.layers.Conv1DTranspose "
+            "(padding='same', output_padding=None)", "keras' deconv_output_length: n*s",
+            "n*s", "ns", lambda c: c["n"] * c["s"]))
     for convention in _FRAMEWORKS:
         entries += _same_entries(convention)
     entries += _torch_same_entries()
@@ -926,6 +948,15 @@ def _transposed_output_size(c: Columns) -> np.ndarray:
 
 def _keras_transposed(c: Columns) -> np.ndarray:
     return c["n"] * c["s"] + np.maximum(_span(c) - c["s"], 0)
+
+
+def _jax_transposed(padding: str) -> Callable[[Columns], np.ndarray]:
+    """JAX's transposed output size: its pads of the zero-inserted input, then the shape rule."""
+    def truth(c: Columns) -> np.ndarray:
+        span, stride = _span(c), c["s"]
+        pads = span + stride - 2 + (np.maximum(span - stride, 0) if padding == "valid" else 0)
+        return (c["n"] - 1) * stride + 2 + pads - span
+    return truth
 
 
 def _same_entries(convention: str) -> list[Quantity]:
@@ -1028,7 +1059,8 @@ def supported() -> dict[str, tuple[str, ...]]:
     >>> for quantity, conventions in supported().items():
     ...     print(f"{quantity}: {', '.join(conventions)}")
     output_size: torch, jax, tensorflow, keras
-    transposed_output_size: torch, keras
+    transposed_output_size: torch, keras, tensorflow, jax
+    transposed_same_output_size: jax, tensorflow, keras
     pool_output_size: torch, tensorflow, keras
     pool_output_size_ceil: torch
     same_output_size: tensorflow, keras, jax, torch
@@ -1209,7 +1241,9 @@ def check_formula(expr: str, quantity: str = "output_size", convention: str = "t
           ``conv_general_dilated`` with explicit ``[(p_before, p_after)]``;
           tensorflow, keras = ``padding='VALID'`` (n, k, s, d, no padding variable).
         - ``transposed_output_size``: torch = ``ConvTranspose1d`` (n, k, s, p, d, op);
-          keras = ``Conv1DTranspose(padding='valid', output_padding=None)`` (n, k, s, d).
+          keras, tensorflow = ``(tf.)keras Conv1DTranspose(padding='valid',
+          output_padding=None)``, jax = ``lax.conv_transpose(padding='VALID')`` (n, k, s, d).
+        - ``transposed_same_output_size``: the same layers with SAME padding (n, k, s, d).
         - ``pool_output_size`` / ``pool_output_size_ceil``: torch = ``MaxPool1d``
           with ``ceil_mode`` False / True (n, k, s, p, d; ``2p <= k``); tensorflow,
           keras = VALID pooling (n, k, s).

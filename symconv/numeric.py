@@ -219,7 +219,7 @@ def decimate(x: np.ndarray, factor: int | Sequence[int]) -> np.ndarray:
 # measured by scattering. A wrong formula there therefore disagrees with the
 # oracle instead of passing through it.
 
-_PADDING_NAMES = ("valid", "same", "same_lower", "full")
+_PADDING_NAMES = ("valid", "same", "same_lower", "full", "causal")
 
 
 def _window_count(length: int, span: int, stride: int) -> int:
@@ -244,6 +244,8 @@ def _named_pads(name: str, n: int, span: int, stride: int) -> tuple[int, int]:
         return (0, 0)
     if name == "full":
         return (span - 1, span - 1)
+    if name == "causal":
+        return (span - 1, 0)
     total = _same_total(n, span, stride)
     odd = total % 2
     even = total // 2
@@ -268,7 +270,8 @@ def explicit_pads(padding: Any, input_shape: Sequence[int], kernel_shape: Sequen
     Accepts what :class:`symconv.geometry.Geometry` accepts: an int, per-axis
     ints, per-axis ``(before, after)`` pairs, or ``"valid"``, ``"same"``
     (TensorFlow: ``ceil(n/s)`` outputs, odd pixel after), ``"same_lower"``
-    (odd pixel before), ``"full"`` (``d(k-1)`` on both sides). SAME pads are
+    (odd pixel before), ``"full"`` (``d(k-1)`` on both sides), ``"causal"``
+    (``d(k-1)`` before, none after). SAME pads are
     found by trying totals ``0, 1, 2, ...`` until the sliding windows reach
     ``ceil(n/s)``, not by a closed formula.
 
@@ -312,15 +315,16 @@ def explicit_pads(padding: Any, input_shape: Sequence[int], kernel_shape: Sequen
     return (_pad_pair("padding", padding),) * ndim
 
 
-def _pool_starts(n: int, k: int, s: int, p: int, d: int, ceil_mode: bool) -> list[int]:
-    """Window starts (input coordinates) of PyTorch pooling on one axis, by sliding.
+def _pool_starts(n: int, k: int, s: int, pads: tuple[int, int], d: int,
+                 ceil_mode: bool) -> list[int]:
+    """Window starts (input coordinates) of pooling on one axis, by sliding.
 
-    A window must fit the padded input ``[-p, n + p)``; with ``ceil_mode`` it
+    A window must fit the padded input ``[-p_b, n + p_a)``; with ``ceil_mode`` it
     may overhang that end by up to ``s - 1`` samples, but must start inside
     the input or the left padding.
     """
-    span, end = d * (k - 1) + 1, n + p + (s - 1 if ceil_mode else 0)
-    starts, start = [], -p
+    span, end = d * (k - 1) + 1, n + pads[1] + (s - 1 if ceil_mode else 0)
+    starts, start = [], -pads[0]
     while start + span <= end and (not ceil_mode or start < n):
         starts.append(start)
         start += s
@@ -353,9 +357,10 @@ def output_shape(geometry: Geometry | TransposedGeometry | PoolGeometry) -> tupl
             "symconv.geometry.Geometry(...)", error=OperatorError)
     if isinstance(geometry, PoolGeometry):
         return tuple(len(_pool_starts(*axis, geometry.ceil_mode)) for axis in zip(
-            geometry.input_shape, geometry.kernel_shape, geometry.stride, geometry.padding,
+            geometry.input_shape, geometry.kernel_shape, geometry.stride, _geometry_pads(geometry),
             geometry.dilation))
     if isinstance(geometry, TransposedGeometry):
+        _torch_convention(geometry)
         return tuple(_scatter_extent(n, k, s, d) - 2 * p + extra for n, k, s, p, d, extra in zip(
             geometry.input_shape, geometry.kernel_shape, geometry.stride, geometry.padding,
             geometry.dilation, geometry.output_padding))
@@ -366,7 +371,7 @@ def output_shape(geometry: Geometry | TransposedGeometry | PoolGeometry) -> tupl
                      geometry.dilation, pads))
 
 
-def _geometry_pads(geometry: Geometry) -> tuple[tuple[int, int], ...]:
+def _geometry_pads(geometry: Geometry | PoolGeometry) -> tuple[tuple[int, int], ...]:
     return explicit_pads(geometry.padding, geometry.input_shape, geometry.kernel_shape,
                          geometry.stride, geometry.dilation)
 
@@ -472,6 +477,13 @@ def convolve(x: np.ndarray, w: np.ndarray, geometry: Geometry, groups: int = 1) 
     return _window_sum(*_check_correlation(x, w, geometry, groups), flip=True)
 
 
+def _torch_convention(geometry: TransposedGeometry) -> None:
+    """Refuse a non-PyTorch transposed geometry (those are checked live against their framework)."""
+    require(geometry.convention == "torch", "geometry.convention", geometry.convention,
+            "must be 'torch' for the NumPy oracle's transposed convolution", "torch",
+            error=OperatorError)
+
+
 def conv_transpose(x: np.ndarray, w: np.ndarray, geometry: TransposedGeometry,
                    groups: int = 1) -> np.ndarray:
     """PyTorch ``ConvTranspose``, defined by its scatter rule.
@@ -501,6 +513,7 @@ def conv_transpose(x: np.ndarray, w: np.ndarray, geometry: TransposedGeometry,
     array([[ 1,  2, 13, 20, 30]])
     """
     _spec("geometry", geometry, TransposedGeometry)
+    _torch_convention(geometry)
     x, w = _check_conv(x, w, geometry)
     c_in = x.shape[0]
     require(w.shape[0] == c_in, "w.shape[0]", w.shape[0],
@@ -538,7 +551,7 @@ def _check_pool(x: Any, geometry: PoolGeometry) -> np.ndarray:
 def _pool_windows(geometry: PoolGeometry) -> list[list[int]]:
     """Per spatial axis, the start of every pooling window (see :func:`_pool_starts`)."""
     return [_pool_starts(*axis, geometry.ceil_mode) for axis in zip(
-        geometry.input_shape, geometry.kernel_shape, geometry.stride, geometry.padding,
+        geometry.input_shape, geometry.kernel_shape, geometry.stride, _geometry_pads(geometry),
         geometry.dilation)]
 
 
@@ -586,7 +599,7 @@ def avg_pool(x: np.ndarray, geometry: PoolGeometry, count_include_pad: bool = Tr
     shape = tuple(map(len, windows))
     out = np.zeros((x.shape[0],) + shape, object if exact else np.float64)
     axes = list(zip(geometry.input_shape, geometry.kernel_shape, geometry.stride,
-                    geometry.padding))
+                    [after for _, after in _geometry_pads(geometry)]))
     for o in np.ndindex(*shape):
         starts = [axis[a] for a, axis in zip(o, windows)]
         ends = [min(b + k, n + p) for b, (n, k, _, p) in zip(starts, axes)]
@@ -597,6 +610,9 @@ def avg_pool(x: np.ndarray, geometry: PoolGeometry, count_include_pad: bool = Tr
             divisor = math.prod(e - b for b, e in zip(starts, ends))
         else:
             divisor = math.prod(hi - lo for lo, hi in zip(lows, highs))
+        require(divisor > 0, "padding", geometry.padding,
+                f"leaves window {o} without input samples: its average is undefined",
+                "pads smaller than the kernel", error=GeometryError)
         for c in range(x.shape[0]):
             total = sum(x[(c,) + window].ravel().tolist(), 0)
             out[(c,) + o] = total * sympy.Rational(1, divisor) if exact else total / divisor
@@ -643,7 +659,8 @@ def max_pool(x: np.ndarray, geometry: PoolGeometry,
     windows = _pool_windows(geometry)
     shape = (x.shape[0],) + tuple(map(len, windows))
     values, indices = np.zeros(shape, dtype), np.zeros(shape, dtype=np.int64)
-    axes = list(zip(geometry.input_shape, geometry.stride, geometry.padding, geometry.dilation))
+    axes = list(zip(geometry.input_shape, geometry.stride, _geometry_pads(geometry),
+                    geometry.dilation))
     for o in np.ndindex(*shape[1:]):
         starts = [axis[a] for a, axis in zip(o, windows)]
         first = tuple(b + d * (-(-max(-b, 0) // d)) for b, (_, _, _, d) in zip(starts, axes))

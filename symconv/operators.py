@@ -45,8 +45,15 @@ from typing import Any
 import numpy as np
 import sympy
 
-from .errors import OperatorError, SymconvError, describe, require
-from .geometry import Geometry, PoolGeometry, TransposedGeometry, per_axis, spatial_shape
+from .errors import GeometryError, OperatorError, SymconvError, describe, require
+from .geometry import (
+    AdaptivePoolGeometry,
+    Geometry,
+    PoolGeometry,
+    TransposedGeometry,
+    per_axis,
+    spatial_shape,
+)
 from .limits import require_index_range, require_symbolic_size, require_work
 from .validation import boolean, integer
 
@@ -271,6 +278,12 @@ def window_triples(out: int, k: int, n: int, s: int, p: int, d: int) -> np.ndarr
     return np.stack([i[keep], m[keep], j[keep]], axis=1)
 
 
+def _flip_taps(triples: list[np.ndarray], kernel_shape: Shape) -> list[np.ndarray]:
+    """Per-axis ``(i, m, j)`` triples with the kernel offset flipped, ``m -> k - 1 - m``."""
+    return [np.stack([t[:, 0], k - 1 - t[:, 1], t[:, 2]], axis=1)
+            for t, k in zip(triples, kernel_shape)]
+
+
 def combine_axes(triples: list[np.ndarray], out_shape: Shape, k_shape: Shape,
                  in_shape: Shape) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Cartesian product of per-axis triples -> flat (out, tap, in) indices."""
@@ -363,12 +376,55 @@ def channel_map(in_channels: int, out_channels: int, groups: int = 1,
 # Public constructors
 # ---------------------------------------------------------------------------
 
+#: PyTorch's ``Conv`` padding modes: what the padding samples hold.
+PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
+
+
+def padding_source(position: np.ndarray, n: int, mode: str) -> np.ndarray:
+    """The input sample a padded position ``position`` (input coordinates) copies.
+
+    ``reflect`` mirrors without repeating the edge (``-1 -> 1``), ``replicate`` repeats
+    the edge sample, ``circular`` wraps around (``-1 -> n - 1``); PyTorch's ``F.pad``
+    modes of the same names.
+
+    Examples
+    --------
+    >>> [padding_source(np.arange(-2, 5), 3, m).tolist() for m in PADDING_MODES[1:]]
+    [[2, 1, 0, 1, 2, 1, 0], [0, 0, 0, 1, 2, 2, 2], [1, 2, 0, 1, 2, 0, 1]]
+    """
+    if mode == "replicate":
+        return np.clip(position, 0, n - 1)
+    if mode == "circular":
+        return position % n
+    period = max(2 * (n - 1), 1)
+    folded = np.abs(position) % period
+    return np.where(folded < n, folded, period - folded)
+
+
+def _check_padding_mode(mode: Any, geometry: Geometry) -> str:
+    """``mode`` if it is one of :data:`PADDING_MODES` and the pads fit PyTorch's limits."""
+    require(isinstance(mode, str) and mode in PADDING_MODES, "padding_mode", mode,
+            "must be a PyTorch padding mode", ", ".join(PADDING_MODES), error=OperatorError)
+    limit = {"reflect": ("smaller than", 1), "circular": ("at most", 0)}.get(mode)
+    for axis, (n, pair) in enumerate(zip(geometry.input_shape, geometry.pads)):
+        if limit is not None and max(pair) > n - limit[1]:
+            raise GeometryError(describe(
+                f"pads[{axis}]", pair, f"must be {limit[0]} the input size {n} for "
+                f"padding_mode='{mode}' (as torch.nn.functional.pad requires)",
+                f"0 to {n - limit[1]} per side"))
+    return mode
+
+
 def correlation(geometry: Geometry, in_channels: int = 1, out_channels: int = 1,
-                groups: int = 1, kernel_name: str = "k", flip: bool = False) -> LinearOperator:
+                groups: int = 1, kernel_name: str = "k", flip: bool = False, *,
+                padding_mode: str = "zeros") -> LinearOperator:
     """Cross-correlation (what frameworks call convolution) as an explicit operator.
 
     ``C[(o, i), (c, j)] = k[o, c mod (in/groups), m]`` where ``j = s*i - p_before + d*m``
-    per axis, for input channels ``c`` of output channel ``o``'s group.
+    per axis, for input channels ``c`` of output channel ``o``'s group. With a
+    ``padding_mode`` other than ``"zeros"`` (PyTorch's ``Conv(padding_mode=...)``) a tap
+    on the padding reads the input sample :func:`padding_source` names instead, so an
+    entry can be a sum of kernel symbols.
 
     Parameters
     ----------
@@ -380,6 +436,9 @@ def correlation(geometry: Geometry, in_channels: int = 1, out_channels: int = 1,
         Base name of the kernel symbols.
     flip : bool
         Use the kernel flipped on every spatial axis (true convolution).
+    padding_mode : str
+        One of :data:`PADDING_MODES`; reflect pads must be smaller than the input size,
+        circular pads at most the input size (PyTorch's limits).
 
     Examples
     --------
@@ -389,6 +448,11 @@ def correlation(geometry: Geometry, in_channels: int = 1, out_channels: int = 1,
     ((9, 25), (1, 1, 3, 3))
     >>> op.matrix[0, :7]
     Matrix([[k_{0,0,1,1}, k_{0,0,1,2}, 0, 0, 0, k_{0,0,2,1}, k_{0,0,2,2}]])
+    >>> correlation(Geometry((3,), (3,), padding=1), padding_mode="reflect").matrix
+    Matrix([
+    [k_{0,0,1}, k_{0,0,0} + k_{0,0,2},         0],
+    [k_{0,0,0},             k_{0,0,1}, k_{0,0,2}],
+    [        0, k_{0,0,0} + k_{0,0,2}, k_{0,0,1}]])
     """
     require(isinstance(geometry, Geometry), "geometry", type(geometry).__name__,
             "must be a symconv.Geometry", error=OperatorError)
@@ -401,12 +465,21 @@ def correlation(geometry: Geometry, in_channels: int = 1, out_channels: int = 1,
     _require_layer_work("correlation", prod(out_shape) * k_size, k_size, in_channels,
                         out_channels, groups)
     flip = boolean("flip", flip, error=OperatorError)
-    triples = [window_triples(o, k, n, s, pb, d) for o, k, n, s, d, (pb, _) in zip(
-        out_shape, geometry.kernel_shape, geometry.input_shape, geometry.stride,
-        geometry.dilation, geometry.pads)]
+    padding_mode = _check_padding_mode(padding_mode, geometry)
+    if padding_mode == "zeros":
+        triples = [window_triples(o, k, n, s, pb, d) for o, k, n, s, d, (pb, _) in zip(
+            out_shape, geometry.kernel_shape, geometry.input_shape, geometry.stride,
+            geometry.dilation, geometry.pads)]
+    else:  # every tap of the padded input, its position mapped to the sample it copies
+        triples = []
+        for o, k, n, s, d, (pb, pa) in zip(out_shape, geometry.kernel_shape,
+                                           geometry.input_shape, geometry.stride,
+                                           geometry.dilation, geometry.pads):
+            t = window_triples(o, k, n + pb + pa, s, 0, d)
+            t[:, 2] = padding_source(t[:, 2] - pb, n, padding_mode)
+            triples.append(t)
     if flip:
-        triples = [np.stack([t[:, 0], k - 1 - t[:, 1], t[:, 2]], axis=1)
-                   for t, k in zip(triples, geometry.kernel_shape)]
+        triples = _flip_taps(triples, geometry.kernel_shape)
     out_flat, tap_flat, in_flat = combine_axes(triples, out_shape, geometry.kernel_shape,
                                                 geometry.input_shape)
     rows, cols, taps = channel_blocks(
@@ -437,14 +510,24 @@ def convolution(geometry: Geometry, in_channels: int = 1, out_channels: int = 1,
 
 def transposed_convolution(input_shape: Sequence[int] | TransposedGeometry,
                            kernel_shape: Sequence[int] | None = None, stride: Any = 1,
-                           padding: Any = 0, output_padding: Any = 0, dilation: Any = 1,
+                           padding: Any = 0, output_padding: Any = None, dilation: Any = 1,
                            in_channels: int = 1, out_channels: int = 1, groups: int = 1,
-                           kernel_name: str = "w") -> LinearOperator:
-    """PyTorch ``ConvTranspose`` defined by its scatter rule (not by transposing C).
+                           kernel_name: str = "w", *, convention: str = "torch",
+                           output_shape: Sequence[int] | None = None,
+                           transpose_kernel: bool = True) -> LinearOperator:
+    """A framework's transposed convolution defined by its scatter rule (not by transposing C).
 
     Input position ``j`` with kernel offset ``m`` adds ``w[c, o, m] x[c, j]`` to output
-    position ``s*j - p + d*m`` when it lies in ``[0, out)``. Weight layout
-    ``(in, out/groups, *kernel)``.
+    position ``s*j - c + d*m`` when it lies in ``[0, out)``, with the crop ``c`` and the
+    output size ``out`` of the convention (:class:`~symconv.geometry.TransposedGeometry`:
+    ``"torch"``, ``"tensorflow"``, ``"keras"``, ``"jax"``; ``c = p`` for PyTorch).
+    Weight layout ``(in, out/groups, *kernel)``: PyTorch's ``weight``; TensorFlow's and
+    Keras' ``filters``/``kernel`` ``[*k, out, in]`` transposed to it.
+
+    ``transpose_kernel`` (JAX only, as ``jax.lax.conv_transpose`` names it): True is the
+    gradient of the forward layer (TensorFlow's kernel orientation); JAX's default False
+    uses the kernel unflipped on the zero-inserted input, i.e. ``m -> k-1-m`` here, with
+    JAX's ``rhs[*k, i, o]`` as ``w[i, o]``.
 
     Examples
     --------
@@ -456,6 +539,12 @@ def transposed_convolution(input_shape: Sequence[int] | TransposedGeometry,
     [w_{0,0,2}, w_{0,0,0}],
     [        0, w_{0,0,1}],
     [        0, w_{0,0,2}]])
+    >>> transposed_convolution((2,), (3,), stride=2, padding="same", convention="keras").matrix
+    Matrix([
+    [w_{0,0,0},         0],
+    [w_{0,0,1},         0],
+    [w_{0,0,2}, w_{0,0,0}],
+    [        0, w_{0,0,1}]])
     """
     if isinstance(input_shape, TransposedGeometry):
         geometry = input_shape
@@ -463,19 +552,27 @@ def transposed_convolution(input_shape: Sequence[int] | TransposedGeometry,
         require(kernel_shape is not None, "kernel_shape", None, "must be given",
                 error=OperatorError)
         geometry = TransposedGeometry(input_shape, kernel_shape, stride, padding,
-                                      output_padding, dilation)
+                                      output_padding, dilation, convention, output_shape)
+    transpose_kernel = boolean("transpose_kernel", transpose_kernel, error=OperatorError)
+    require(transpose_kernel or geometry.convention == "jax", "transpose_kernel",
+            transpose_kernel, "must be True unless convention='jax' (only JAX flips it)",
+            "True", error=OperatorError)
     check_channels(in_channels, out_channels, groups)
     _check_symbol_name("kernel_name", kernel_name)
     out_shape = geometry.output_shape
     require_index_range("transposed_convolution", stride=geometry.stride,
-                        dilation=geometry.dilation, padding=geometry.padding)
+                        dilation=geometry.dilation,
+                        padding=tuple(max(map(abs, pair)) for pair in geometry.crops),
+                        size=out_shape)
     k_size = prod(geometry.kernel_shape)
     _require_layer_work("transposed_convolution", prod(geometry.input_shape) * k_size, k_size,
                         in_channels, out_channels, groups)
     # (j, m, i): input j, offset m, output i; reuse the window triples with roles swapped
-    triples = [window_triples(n, k, o, s, p, d) for n, k, o, s, p, d in zip(
+    triples = [window_triples(n, k, o, s, c, d) for n, k, o, s, (c, _), d in zip(
         geometry.input_shape, geometry.kernel_shape, out_shape, geometry.stride,
-        geometry.padding, geometry.dilation)]
+        geometry.crops, geometry.dilation)]
+    if not transpose_kernel:
+        triples = _flip_taps(triples, geometry.kernel_shape)
     in_flat, tap_flat, out_flat = combine_axes(triples, geometry.input_shape,
                                                 geometry.kernel_shape, out_shape)
     rows, cols, taps = channel_blocks(
@@ -524,6 +621,45 @@ def circular_convolution(input_shape: Sequence[int], kernel_shape: Sequence[int]
     kernel = indexed_symbols((out_channels, in_channels // groups, *k), kernel_name)
     return LinearOperator("circular_convolution", (in_channels, *n), (out_channels, *n),
                           rows, cols, taps, None, kernel)
+
+
+def im2col(geometry: Geometry, in_channels: int = 1) -> LinearOperator:
+    """The patch matrix of ``torch.nn.functional.unfold``, as a constant linear map of ``x``.
+
+    ``P[(c, m), i] = x[c, s*i - p_before + d*m]`` (0 where the tap is on the zero
+    padding): one row per input channel and kernel tap (C, *kernel order), one column
+    per output position (row-major), exactly F.unfold's ``(C * prod(k), L)`` layout.
+    ``apply(x)`` gives the matrix itself; ``W @ P`` (``W`` the ``(out, C * prod(k))``
+    weight matrix) is the correlation's output, the im2col identity.
+
+    Examples
+    --------
+    >>> from symconv.geometry import Geometry
+    >>> patches = im2col(Geometry((4,), (2,), stride=2, padding=1))
+    >>> patches.output_shape
+    (2, 3)
+    >>> patches.apply(input_symbols(patches.input_shape))
+    [[0, x_{0,1}, x_{0,3}], [x_{0,0}, x_{0,2}, 0]]
+    """
+    require(isinstance(geometry, Geometry), "geometry", type(geometry).__name__,
+            "must be a symconv.Geometry", error=OperatorError)
+    channels = integer("in_channels", in_channels, minimum=1, error=OperatorError)
+    out_shape, k_shape = geometry.output_shape, geometry.kernel_shape
+    taps, positions = prod(k_shape), prod(out_shape)
+    require_index_range("im2col", stride=geometry.stride, dilation=geometry.dilation,
+                        pads=tuple(max(pair) for pair in geometry.pads))
+    require_work(f"im2col ({channels} channels)", index_entries=channels * positions * taps)
+    triples = [window_triples(o, k, n, s, pb, d) for o, k, n, s, d, (pb, _) in zip(
+        out_shape, k_shape, geometry.input_shape, geometry.stride, geometry.dilation,
+        geometry.pads)]
+    out_flat, tap_flat, in_flat = combine_axes(triples, out_shape, k_shape,
+                                                geometry.input_shape)
+    size = prod(geometry.input_shape)
+    rows = np.concatenate([(c * taps + tap_flat) * positions + out_flat for c in range(channels)])
+    cols = np.concatenate([c * size + in_flat for c in range(channels)])
+    return LinearOperator("im2col", (channels, *geometry.input_shape), (channels * taps,
+                          positions), rows.astype(np.int64), cols.astype(np.int64),
+                          np.full(len(rows), -1, dtype=np.int64))
 
 
 # ---------------------------------------------------------------------------
@@ -652,6 +788,46 @@ def zero_padding(input_shape: Sequence[int], pads: Any, channels: int = 1) -> Li
     return _per_channel("zero_padding", pairs, n, out, channels)
 
 
+def _crop_pairs(crops: Any, ndim: int) -> tuple[tuple[int, int], ...]:
+    """``crops`` (an int, per-axis ints or ``(before, after)`` pairs) as pairs per axis."""
+    if not isinstance(crops, Sequence) or isinstance(crops, str):
+        value = integer("crops", crops, minimum=0, error=OperatorError)
+        return ((value, value),) * ndim
+    require(len(crops) == ndim, "crops", crops, f"must give one entry per spatial axis ({ndim})",
+            error=OperatorError)
+    pairs = []
+    for axis, entry in enumerate(crops):
+        pair = entry if isinstance(entry, Sequence) and not isinstance(entry, str) else (entry,) * 2
+        require(len(pair) == 2, f"crops[{axis}]", entry, "must be a (before, after) pair",
+                error=OperatorError)
+        pairs.append(tuple(integer(f"crops[{axis}]", v, minimum=0, error=OperatorError)
+                           for v in pair))
+    return tuple(pairs)
+
+
+def cropping(input_shape: Sequence[int], crops: Any, channels: int = 1) -> LinearOperator:
+    """Cropping: drop ``before`` samples at the start and ``after`` at the end of each axis.
+
+    What a negative pad does in ``jax.lax.conv_general_dilated``: pads ``(-b, -a)`` are
+    this cropping by ``(b, a)``. ``crops`` as :func:`zero_padding` takes its pads.
+
+    Examples
+    --------
+    >>> cropping((4,), ((1, 2),)).numeric().astype(int).tolist()
+    [[0, 1, 0, 0]]
+    """
+    n = spatial_shape("input_shape", input_shape)
+    pairs_crop = _crop_pairs(crops, len(n))
+    for axis, (na, (b, a)) in enumerate(zip(n, pairs_crop)):
+        require(b + a < na, f"crops[{axis}]", (b, a),
+                f"must leave at least one of the {na} samples", f"before + after <= {na - 1}",
+                error=OperatorError)
+    out = tuple(na - b - a for na, (b, a) in zip(n, pairs_crop))
+    channels = _constant_channels("cropping", channels, n, out)
+    pairs = [(np.arange(oa), np.arange(oa) + b) for oa, (b, _) in zip(out, pairs_crop)]
+    return _per_channel("cropping", pairs, n, out, channels)
+
+
 # ---------------------------------------------------------------------------
 # Pooling
 # ---------------------------------------------------------------------------
@@ -665,7 +841,8 @@ def _pool_geometry(input_shape, kernel_shape, stride, padding, dilation, ceil_mo
 def _require_pool_work(name: str, g: PoolGeometry, channels: Any) -> int:
     """Validate ``channels`` and refuse a pooling whose windows would exceed the work limit."""
     channels = integer("channels", channels, minimum=1, error=OperatorError)
-    require_index_range(name, stride=g.stride, dilation=g.dilation, padding=g.padding)
+    require_index_range(name, stride=g.stride, dilation=g.dilation,
+                        padding=tuple(max(pair) for pair in g.pads))
     require_work(f"{name} ({channels} channels)",
                  index_entries=channels * prod(g.output_shape) * prod(g.kernel_shape))
     return channels
@@ -673,12 +850,16 @@ def _require_pool_work(name: str, g: PoolGeometry, channels: Any) -> int:
 
 def avg_pool(input_shape: Sequence[int] | PoolGeometry, kernel_shape: Sequence[int] | None = None,
              stride: Any = None, padding: Any = 0, ceil_mode: bool = False,
-             count_include_pad: bool = True, channels: int = 1) -> LinearOperator:
-    """PyTorch average pooling as a linear operator with exact Rational weights.
+             count_include_pad: bool = True, channels: int = 1, *, dilation: Any = 1,
+             divisor_override: int | None = None) -> LinearOperator:
+    """Average pooling (PyTorch's, TensorFlow's) as a linear operator with exact Rational weights.
 
-    The divisor follows PyTorch: with ``count_include_pad`` the window size clipped to
-    the padded input (``min(start + k, n + p) - start``), otherwise the count of real
-    input elements in the window.
+    Window ``i`` averages the taps ``s*i - p_b + d*m`` that land on the input. The divisor:
+    ``divisor_override`` when given (PyTorch); else with ``count_include_pad`` the taps
+    inside the padded input ``[-p_b, n + p_a)`` (PyTorch: ``min(start + k, n + p) - start``);
+    otherwise the taps on real input, which is TensorFlow's rule for ``padding="same"``
+    (``tf.nn.avg_pool`` excludes the padding). ``dilation`` is ``tf.nn.pool``'s
+    (``pooling_type="AVG"``, VALID); PyTorch's average pooling has none.
 
     Examples
     --------
@@ -690,37 +871,120 @@ def avg_pool(input_shape: Sequence[int] | PoolGeometry, kernel_shape: Sequence[i
     Matrix([
     [1,   0, 0],
     [0, 1/2, 1/2]])
+    >>> avg_pool((3,), (2,), padding="same", count_include_pad=False).matrix
+    Matrix([
+    [1/2, 1/2, 0],
+    [  0,   0, 1]])
+    >>> avg_pool((4,), (2,), divisor_override=3).matrix
+    Matrix([
+    [1/3, 1/3,   0,   0],
+    [  0,   0, 1/3, 1/3]])
     """
-    g = _pool_geometry(input_shape, kernel_shape, stride, padding, 1, ceil_mode)
+    g = _pool_geometry(input_shape, kernel_shape, stride, padding, dilation, ceil_mode)
     count_include_pad = boolean("count_include_pad", count_include_pad, error=OperatorError)
+    if divisor_override is not None:
+        divisor_override = integer("divisor_override", divisor_override, minimum=1,
+                                   error=OperatorError)
     channels = _require_pool_work("avg_pool", g, channels)
-    require(g.dilation == (1,) * g.ndim, "dilation", g.dilation,
-            "must be 1: PyTorch average pooling has no dilation", error=OperatorError)
     pairs, weights = [], []
-    for n, k, s, p, out in zip(g.input_shape, g.kernel_shape, g.stride, g.padding,
-                               g.output_shape):
-        triples = window_triples(out, k, n, s, p, 1)
-        start = np.arange(out) * s - p
-        padded = np.minimum(start + k, n + p) - start
-        real = np.minimum(start + k, n) - np.maximum(start, 0)
+    for axis, (n, k, s, (pb, pa), d, out) in enumerate(zip(
+            g.input_shape, g.kernel_shape, g.stride, g.pads, g.dilation, g.output_shape)):
+        triples = window_triples(out, k, n, s, pb, d)
+        taps = np.arange(out)[:, None] * s - pb + d * np.arange(k)[None, :]
+        padded = (taps < n + pa).sum(axis=1)
+        real = np.bincount(triples[:, 0], minlength=out)
         divisor = padded if count_include_pad else real
+        if divisor_override is None and not divisor.all():
+            raise GeometryError(describe(
+                f"padding[{axis}]", (pb, pa), f"leaves pooling window {int(np.argmin(divisor))}"
+                " without input samples: its average is undefined",
+                "pads that every window overlaps the input through, or divisor_override"))
         pairs.append((triples[:, 0], triples[:, 2]))
         weights.append(divisor[triples[:, 0]])
     op = _per_channel("avg_pool", pairs, g.input_shape, g.output_shape, channels)
     grids = np.meshgrid(*[np.arange(len(w)) for w in weights], indexing="ij")
     per_entry = np.prod([w[gr.ravel()] for w, gr in zip(weights, grids)], axis=0)
+    if divisor_override is not None:
+        per_entry = np.full(len(per_entry), divisor_override)
     coeffs = np.array([sympy.Rational(1, int(v)) for v in per_entry] * op.input_shape[0],
                       dtype=object)
     return replace(op, coeffs=coeffs)
+
+
+def adaptive_avg_pool(input_shape: Sequence[int], output_size: int | Sequence[int],
+                      channels: int = 1) -> LinearOperator:
+    """PyTorch's adaptive average pooling as a linear operator with exact Rational weights.
+
+    Each output averages its window of :class:`~symconv.geometry.AdaptivePoolGeometry`
+    (PyTorch's start/end index rule).
+
+    Examples
+    --------
+    >>> adaptive_avg_pool((5,), 3).matrix
+    Matrix([
+    [1/2, 1/2,   0,   0,   0],
+    [  0, 1/3, 1/3, 1/3,   0],
+    [  0,   0,   0, 1/2, 1/2]])
+    """
+    g = AdaptivePoolGeometry(input_shape, output_size)
+    n, o = g.input_shape, g.output_shape
+    channels = _constant_channels("adaptive_avg_pool", channels, n, o)
+    require_work(f"adaptive_avg_pool ({channels} channels)",
+                 index_entries=channels * prod((-(-na // oa) + 1) * oa for na, oa in zip(n, o)))
+    pairs, weights = [], []
+    for ranges in g.windows():
+        rows = np.concatenate([np.full(e - b, r) for r, (b, e) in enumerate(ranges)])
+        cols = np.concatenate([np.arange(b, e) for b, e in ranges])
+        pairs.append((rows, cols))
+        weights.append(np.array([e - b for b, e in ranges])[rows])
+    op = _per_channel("adaptive_avg_pool", pairs, n, o, channels)
+    grids = np.meshgrid(*[np.arange(len(w)) for w in weights], indexing="ij")
+    per_entry = np.prod([w[gr.ravel()] for w, gr in zip(weights, grids)], axis=0)
+    coeffs = np.array([sympy.Rational(1, int(v)) for v in per_entry] * channels, dtype=object)
+    return replace(op, coeffs=coeffs)
+
+
+def adaptive_max_pool(input_shape: Sequence[int], output_size: int | Sequence[int],
+                      channels: int = 1) -> MaxPool:
+    """PyTorch's adaptive max pooling as a :class:`MaxPool` over the start/end windows.
+
+    Examples
+    --------
+    >>> adaptive_max_pool((5,), 3).windows
+    ((0, 1), (1, 2, 3), (3, 4))
+    """
+    g = AdaptivePoolGeometry(input_shape, output_size)
+    channels = integer("channels", channels, minimum=1, error=OperatorError)
+    require_work(f"adaptive_max_pool ({channels} channels)", index_entries=channels * prod(
+        (-(-na // oa) + 1) * oa for na, oa in zip(g.input_shape, g.output_shape)))
+    per_axis = [[list(range(b, e)) for b, e in ranges] for ranges in g.windows()]
+    return MaxPool(g, channels, _flat_windows(per_axis, g.input_shape))
+
+
+def _flat_windows(per_axis: list[list[list[int]]], input_shape: Shape) -> tuple:
+    """Flat input positions of every window, from each axis' window positions."""
+    windows = []
+    for position in itertools.product(*per_axis):
+        cells = itertools.product(*position)
+        windows.append(tuple(int(np.ravel_multi_index(c, input_shape)) for c in cells))
+    return tuple(windows)
 
 
 @dataclass(frozen=True, eq=False)
 class MaxPool:
     """PyTorch max pooling: a selection with SymPy ``Max`` over each window, not a matrix.
 
+    A window whose taps all fall in the padding (possible with dilation >= 2,
+    e.g. ``max_pool((1,), (2,), stride=1, padding=1, dilation=2)``) has PyTorch's
+    value ``-inf`` (``-oo`` symbolically) and PyTorch's switch: the first
+    non-negative tap position, flattened, which lies *outside* the input
+    (``torch.nn.functional.max_pool1d`` returns index 1 on an input of size 1).
+    No 0/1 row selects ``-inf``, so :meth:`selection` refuses such switches with
+    an :class:`~symconv.errors.OperatorError`.
+
     Attributes
     ----------
-    geometry : PoolGeometry
+    geometry : PoolGeometry or AdaptivePoolGeometry
     channels : int
     windows : tuple of tuple of int
         For each flattened output position (one channel), the flat input positions
@@ -731,9 +995,14 @@ class MaxPool:
     >>> mp = max_pool((4,), (2,))
     >>> mp.apply(input_symbols(mp.input_shape))
     [[Max(x_{0,0}, x_{0,1}), Max(x_{0,2}, x_{0,3})]]
+    >>> empty = max_pool((1,), (2,), stride=1, padding=1, dilation=2)
+    >>> empty.numeric([[3.0]]), empty.switches([[3.0]])
+    (array([[-inf]]), array([[1]]))
+    >>> empty.apply(input_symbols(empty.input_shape))
+    [[-oo]]
     """
 
-    geometry: PoolGeometry
+    geometry: PoolGeometry | AdaptivePoolGeometry
     channels: int
     windows: tuple[tuple[int, ...], ...]
 
@@ -751,7 +1020,7 @@ class MaxPool:
         """``Max`` of each window of symbolic (or numeric) input ``x``."""
         flat = _flat_input(x, self.input_shape)
         size = int(np.prod(self.geometry.input_shape))
-        values = [sympy.Max(*[flat[c * size + j] for j in window])
+        values = [sympy.Max(*[flat[c * size + j] for j in window]) if window else -sympy.oo
                   for c in range(self.channels) for window in self.windows]
         return sympy.Array(values, self.output_shape)
 
@@ -759,28 +1028,81 @@ class MaxPool:
         """Max of each window of a numeric input (float array of :attr:`output_shape`)."""
         x = _float_array("x", x, self.input_shape, "the max pool's input_shape")
         flat = x.reshape(self.channels, -1)
-        out = [[flat[c, list(w)].max() for w in self.windows] for c in range(self.channels)]
-        return np.array(out).reshape(self.output_shape)
+        out = [[flat[c, list(w)].max() if w else -np.inf for w in self.windows]
+               for c in range(self.channels)]
+        return np.array(out, dtype=float).reshape(self.output_shape)
 
     def switches(self, x: Any) -> np.ndarray:
-        """Flat input index of each window's maximum (first one on ties, as PyTorch)."""
-        x = np.asarray(x, dtype=float)
+        """Flat input index of each window's maximum (first one on ties, as PyTorch).
+
+        A window with no input sample gets PyTorch's index: its first non-negative
+        tap position, flattened (outside the input; see the class docstring).
+        """
+        x = _float_array("x", x, self.input_shape, "the max pool's input_shape")
         flat = x.reshape(self.channels, -1)
-        out = [[w[int(np.argmax(flat[c, list(w)]))] for w in self.windows]
-               for c in range(self.channels)]
+        empty = self._empty_window_switches()
+        out = [[w[int(np.argmax(flat[c, list(w)]))] if w else empty[o]
+                for o, w in enumerate(self.windows)] for c in range(self.channels)]
         return np.array(out, dtype=np.int64).reshape(self.output_shape)
+
+    def _empty_window_switches(self) -> dict[int, int]:
+        """PyTorch's index for each window that meets no input sample, by output position."""
+        g = self.geometry
+        found = {}
+        for o, position in enumerate(np.ndindex(*g.output_shape)):
+            if self.windows[o]:
+                continue
+            index = 0
+            for i, n, s, (p, _), d in zip(position, g.input_shape, g.stride, g.pads,
+                                          g.dilation):
+                start = s * i - p
+                index = index * n + start + d * (-(-max(-start, 0) // d))
+            found[o] = index
+        return found
 
     def selection(self, switches: Any) -> LinearOperator:
         """The 0/1 matrix that picks each window's maximum given its ``switches``."""
         switches = np.asarray(switches, dtype=np.int64).reshape(self.channels, -1)
         out_size = switches.shape[1]
         in_size = int(np.prod(self.geometry.input_shape))
+        outside = switches[(switches < 0) | (switches >= in_size)]
+        if outside.size:
+            raise OperatorError(describe(
+                "switches", int(outside[0]),
+                "must be flat input positions (a window with no input sample, all taps in "
+                "the padding, has PyTorch's switch outside the input and the value -inf, "
+                "which no 0/1 selection row gives)",
+                f"0 to {in_size - 1}; use a padding or dilation whose windows all meet the "
+                "input"))
         rows = np.concatenate([c * out_size + np.arange(out_size)
                                for c in range(self.channels)])
         cols = np.concatenate([c * in_size + switches[c] for c in range(self.channels)])
         return LinearOperator("max_pool_selection", self.input_shape, self.output_shape,
                               rows.astype(np.int64), cols.astype(np.int64),
                               np.full(len(rows), -1, dtype=np.int64))
+
+    def unpool(self, switches: Any) -> LinearOperator:
+        """PyTorch's ``MaxUnpool``: each pooled value scattered to its switch, zeros elsewhere.
+
+        Where two outputs share a switch (overlapping windows) the later one in flat order
+        is kept, as ``torch.nn.functional.max_unpool`` does on the CPU; the transpose of
+        :meth:`selection` would add them instead. Switches from :meth:`switches` carry
+        equal values there, so both agree on max-pooled values.
+
+        Examples
+        --------
+        >>> mp = max_pool((5,), (3,), stride=1)
+        >>> mp.unpool([[1, 1, 4]]).numeric().astype(int).tolist()
+        [[0, 0, 0], [0, 1, 0], [0, 0, 0], [0, 0, 0], [0, 0, 1]]
+        """
+        selection = self.selection(switches)
+        last = {}  # input position -> the last pooled position whose switch it is
+        for pooled, position in zip(selection.rows.tolist(), selection.cols.tolist()):
+            last[position] = pooled
+        targets = np.array(sorted(last), dtype=np.int64)
+        sources = np.array([last[t] for t in targets.tolist()], dtype=np.int64)
+        return LinearOperator("max_unpool", self.output_shape, self.input_shape, targets,
+                              sources, np.full(len(targets), -1, dtype=np.int64))
 
 
 def max_pool(input_shape: Sequence[int] | PoolGeometry, kernel_shape: Sequence[int] | None = None,
@@ -796,12 +1118,8 @@ def max_pool(input_shape: Sequence[int] | PoolGeometry, kernel_shape: Sequence[i
     g = _pool_geometry(input_shape, kernel_shape, stride, padding, dilation, ceil_mode)
     channels = _require_pool_work("max_pool", g, channels)
     per_axis = []
-    for n, k, s, p, d, out in zip(g.input_shape, g.kernel_shape, g.stride, g.padding,
-                                  g.dilation, g.output_shape):
+    for n, k, s, (p, _), d, out in zip(g.input_shape, g.kernel_shape, g.stride, g.pads,
+                                       g.dilation, g.output_shape):
         per_axis.append([[j for j in (s * i - p + d * m for m in range(k)) if 0 <= j < n]
                          for i in range(out)])
-    windows = []
-    for position in itertools.product(*per_axis):
-        cells = itertools.product(*position)
-        windows.append(tuple(int(np.ravel_multi_index(c, g.input_shape)) for c in cells))
-    return MaxPool(g, channels, tuple(windows))
+    return MaxPool(g, channels, _flat_windows(per_axis, g.input_shape))

@@ -1468,6 +1468,19 @@ def _truths() -> dict[tuple[str, str], Truth]:
                               (n - 1) * s - 2 * p + SPAN + op)),
              ("transposed_output_size", "keras"): Truth(
                  n * s + sympy.Max(SPAN + 1 - s, 0), "keras' deconv_output_length", POSITIVE_SIZES)}
+    keras_rule = "keras' deconv_output_length (tf.keras under TensorFlow)"
+    table["transposed_output_size", "tensorflow"] = Truth(
+        n * s + sympy.Max(SPAN + 1 - s, 0), keras_rule, POSITIVE_SIZES)
+    for convention in ("tensorflow", "keras"):
+        table["transposed_same_output_size", convention] = Truth(n * s, keras_rule,
+                                                                 POSITIVE_SIZES)
+    jax_shape = "JAX's _conv_transpose_padding({}) pads P, output $(n-1)s + 2 + P - (d(k-1)+1)$"
+    table["transposed_output_size", "jax"] = Truth(
+        (n - 1) * s + 2 + (SPAN + s - 1 + sympy.Max(SPAN + 1 - s, 0)) - (SPAN + 1),
+        jax_shape.format("'VALID'"), POSITIVE_SIZES)
+    table["transposed_same_output_size", "jax"] = Truth(
+        (n - 1) * s + 2 + (SPAN + s - 1) - (SPAN + 1), jax_shape.format("'SAME'"),
+        POSITIVE_SIZES)
     for convention in ("tensorflow", "keras"):
         table["output_size", convention] = valid
         table["pool_output_size", convention] = Truth(

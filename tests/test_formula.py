@@ -488,7 +488,7 @@ def test_proof_steps_form_a_katex_safe_derivation():
 def test_supported_lists_every_pair_once():
     pairs = [(q, c) for q, cs in supported().items() for c in cs]
     assert sorted(pairs) == sorted(QUANTITIES)
-    assert len(pairs) == 44
+    assert len(pairs) == 49
 
 
 def test_wrong_formulas_are_refuted_on_the_whole_domain():
