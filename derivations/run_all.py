@@ -137,7 +137,8 @@ def main(argv: list[str] | None = None) -> int:
                 for detail in DETAILS if args.detail == "both" else (args.detail,):
                     shown = proofs if detail == "full" else briefs(proofs)
                     written += write_notes(shown, Path(args.notes) / detail, script.stem,
-                                           title=title, introduction=introduction(script))
+                                           title=title, introduction=introduction(script),
+                                           detail=detail)
             except SymconvError as error:
                 print(f"symconv: error: {error}", file=sys.stderr)
                 return 2

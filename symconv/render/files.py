@@ -46,6 +46,8 @@ from .markdown import notes_markdown
 FIGURE_LIMIT = 1024
 #: Largest matrix side drawn with TikZ (one node per entry); larger ones as an array.
 TIKZ_LIMIT = 64
+#: Largest matrix shown whole in the brief notes (rows, columns); larger ones are elided.
+BRIEF_ROWS, BRIEF_COLS = 6, 6
 #: Seconds one pdflatex run may take.
 PDFLATEX_TIMEOUT = 120
 
@@ -341,8 +343,13 @@ def _figure_name(stem: str, index: int) -> str:
 
 def write_notes(proofs: Proof | Sequence[Proof], directory: str | os.PathLike[str],
                 stem: str, title: str | None = None, pdf: bool | None = None,
-                introduction: str | None = None) -> list[Path]:
+                introduction: str | None = None, detail: str = "full") -> list[Path]:
     """Write a topic of the notes: ``<stem>.tex``, ``<stem>.md``, figures, ``<stem>.pdf``.
+
+    The brief notes (``detail="brief"``) draw one figure per topic (the first layer),
+    elide matrices beyond :data:`BRIEF_ROWS` x :data:`BRIEF_COLS` and state a statement
+    once (a later section with the same statement names the first); their proofs are
+    expected to be :func:`~symconv.render.brief.brief` already.
 
     Parameters
     ----------
@@ -359,6 +366,8 @@ def write_notes(proofs: Proof | Sequence[Proof], directory: str | os.PathLike[st
     introduction : str, optional
         Prose after the title (a proof script's docstring: the notes' claims, quoted as
         written; Chinese text is set by XeLaTeX where it is installed).
+    detail : {"full", "brief"}
+        The length of the notes (see above).
 
     Returns
     -------
@@ -376,7 +385,13 @@ def write_notes(proofs: Proof | Sequence[Proof], directory: str | os.PathLike[st
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise SymconvError(f"cannot write {folder}: {exc.strerror or exc}") from exc
+    if detail not in ("full", "brief"):
+        raise SymconvError(f"detail must be 'full' or 'brief', got {detail!r}")
+    brief = detail == "brief"
     layers = [layer_of(p) for p in proofs]
+    if brief:
+        first = next((i for i, layer in enumerate(layers) if layer is not None), None)
+        layers = [layer if i == first else None for i, layer in enumerate(layers)]
     svgs: dict[str, str] = {}
     tex_figures: list[str | None] = []
     md_figures: list[str | None] = []
@@ -390,8 +405,11 @@ def write_notes(proofs: Proof | Sequence[Proof], directory: str | os.PathLike[st
         svgs[name] = notes_figure_svg(g, op, (0,) * g.ndim)
         tex_figures.append(r"\paragraph{Figure.}\mbox{}\par" + "\n" + tex_figure(g, op))
         md_figures.append(_markdown_figure(proof, name))
-    tex = notes_latex(proofs, title, tex_figures, introduction=introduction)
-    markdown = notes_markdown(proofs, title, md_figures, introduction=introduction)
+    size = {"max_rows": BRIEF_ROWS, "max_cols": BRIEF_COLS} if brief else {}
+    tex = notes_latex(proofs, title, tex_figures, introduction=introduction, state_once=brief,
+                      **size)
+    markdown = notes_markdown(proofs, title, md_figures, introduction=introduction,
+                              state_once=brief, **size)
     outputs: dict[Path, str | bytes] = {folder / f"{stem}.tex": tex,
                                         folder / f"{stem}.md": markdown}
     outputs.update({folder / name: svg for name, svg in svgs.items()})

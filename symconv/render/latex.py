@@ -701,11 +701,15 @@ def proof_latex(proof: Proof, standalone: bool = False, max_rows: int = MAX_ROWS
     return document_latex([body], title=None)
 
 
-def _fragment(proof: Proof, max_rows: int, max_cols: int | None, figure: str | None) -> str:
+def _fragment(proof: Proof, max_rows: int, max_cols: int | None, figure: str | None,
+              stated_in: int | None = None) -> str:
     kind = "Theorem" if proof.proved or proof.witness is not None else "Claim"
-    lines = [rf"\paragraph{{{kind} ({texttt(proof.theorem)}).}}",
-             r"\emph{" + prose_latex(proof.statement) + "}",
-             r"\[ " + math_unicode(proof.statement_latex) + r" \]"]
+    lines = [rf"\paragraph{{{kind} ({texttt(proof.theorem)}).}}"]
+    if stated_in is None:
+        lines += [r"\emph{" + prose_latex(proof.statement) + "}",
+                  r"\[ " + math_unicode(proof.statement_latex) + r" \]"]
+    else:
+        lines.append(rf"\emph{{Stated in Section {stated_in}.}}")
     if proof.parameters:
         lines.append(r"\paragraph{Parameters.} " + _parameters_latex(proof.parameters) + ".")
     for step in proof.steps:
@@ -761,13 +765,30 @@ def _introduction_prose(text: str) -> str:
                    for odd, piece in zip(itertools.cycle((False, True)), pieces))
 
 
+#: What a compact document (the brief notes) adds to :data:`PREAMBLE`: small type, less
+#: space around sections and between paragraphs, 18 mm top and bottom margins. The text
+#: width stays that of :data:`TEXT_WIDTH`, so every width estimate still holds.
+COMPACT = r"""\newgeometry{hmargin=25mm,vmargin=18mm}
+\small
+\setlength{\parskip}{0.15\baselineskip}
+\makeatletter
+\renewcommand{\section}{\@startsection{section}{1}{0pt}{1.2ex plus .4ex}{0.6ex}%
+{\normalfont\large\bfseries}}
+\renewcommand{\paragraph}{\@startsection{paragraph}{4}{0pt}{0.6ex plus .2ex}{-1em}%
+{\normalfont\small\bfseries}}
+\makeatother
+"""
+
+
 def document_latex(sections: Iterable[str], title: str | None = None,
-                   headings: Sequence[str] | None = None, introduction: str | None = None) -> str:
+                   headings: Sequence[str] | None = None, introduction: str | None = None,
+                   compact: bool = False) -> str:
     """A standalone document around fragments; with ``headings``, one ``\\section`` each.
 
-    ``introduction`` (prose, see :func:`introduction_latex`) comes after the title.
+    ``introduction`` (prose, see :func:`introduction_latex`) comes after the title;
+    ``compact`` sets the document as :data:`COMPACT` says.
     """
-    parts = [PREAMBLE, r"\begin{document}", ""]
+    parts = [PREAMBLE, r"\begin{document}", *([COMPACT] if compact else []), ""]
     if title:
         parts += [r"\section*{" + escape_text(title) + "}", ""]
     if introduction:
@@ -783,14 +804,41 @@ def document_latex(sections: Iterable[str], title: str | None = None,
     return "\n".join(parts) + "\n"
 
 
+def stated_before(proofs: Sequence[Proof]) -> list[int | None]:
+    """For each proof, the (1-based) section that already stated its statement, or None.
+
+    Examples
+    --------
+    >>> a = Proof("t", "s", "s", {"n": 1}, "proved", ["symbolic"])
+    >>> b = Proof("t", "s", "s", {"n": 2}, "proved", ["symbolic"])
+    >>> stated_before([a, b, a])
+    [None, 1, 1]
+    """
+    first: dict[tuple[str, str, str], int] = {}
+    out: list[int | None] = []
+    for number, proof in enumerate(proofs, 1):
+        key = (proof.theorem, proof.statement, proof.statement_latex)
+        out.append(first.get(key))
+        first.setdefault(key, number)
+    return out
+
+
 def notes_latex(proofs: Sequence[Proof], title: str | None = None,
                 figures: Sequence[str | None] | None = None, max_rows: int = MAX_ROWS,
-                max_cols: int | None = None, introduction: str | None = None) -> str:
-    """A standalone document with one section per proof (a topic of the notes)."""
+                max_cols: int | None = None, introduction: str | None = None,
+                state_once: bool = False) -> str:
+    """A standalone document with one section per proof (a topic of the notes).
+
+    With ``state_once`` (the brief notes) a statement already stated by an earlier section
+    is not repeated, the section names that section instead, and the document is compact
+    (:data:`COMPACT`).
+    """
     figures = figures or [None] * len(proofs)
-    fragments = [_fragment(p, max_rows, max_cols, f) for p, f in zip(proofs, figures)]
+    stated = stated_before(proofs) if state_once else [None] * len(proofs)
+    fragments = [_fragment(p, max_rows, max_cols, f, n)
+                 for p, f, n in zip(proofs, figures, stated)]
     headings = [texttt(p.theorem) + ": " + p.verdict for p in proofs]
-    return document_latex(fragments, title, headings, introduction)
+    return document_latex(fragments, title, headings, introduction, compact=state_once)
 
 
 # ---------------------------------------------------------------------------

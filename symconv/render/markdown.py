@@ -45,6 +45,7 @@ from .latex import (
     math_unicode,
     split_found,
     split_math,
+    stated_before,
     value_math,
 )
 from .math import MAX_ROWS, counterexample_heading
@@ -106,7 +107,8 @@ def _found_markdown(label: str, found: dict[str, Any]) -> list[str]:
 
 
 def proof_markdown(proof: Proof, max_rows: int = MAX_ROWS, max_cols: int | None = None,
-                   heading: str = "##", figure: str | None = None) -> str:
+                   heading: str = "##", figure: str | None = None,
+                   stated_in: int | None = None) -> str:
     """Render ``proof`` as Markdown with KaTeX/MathJax math.
 
     Parameters
@@ -119,6 +121,8 @@ def proof_markdown(proof: Proof, max_rows: int = MAX_ROWS, max_cols: int | None 
         The Markdown heading marker of the proof's title (``"##"``, ``"###"``, ...).
     figure : str, optional
         Markdown of a figure (an image link) put before the conclusion.
+    stated_in : int, optional
+        The section of the notes that states the same statement: named instead of it.
 
     Returns
     -------
@@ -128,9 +132,12 @@ def proof_markdown(proof: Proof, max_rows: int = MAX_ROWS, max_cols: int | None 
     """
     evidence = ", ".join(proof.evidence) or "no evidence"
     kind = "Theorem" if proof.proved or proof.witness is not None else "Claim"
-    blocks = [f"{heading} {kind} {code(proof.theorem)} ({proof.verdict}: {evidence})",
-              "*" + prose_markdown(proof.statement).strip() + "*",
-              display_markdown(math_unicode(proof.statement_latex))]
+    blocks = [f"{heading} {kind} {code(proof.theorem)} ({proof.verdict}: {evidence})"]
+    if stated_in is None:
+        blocks += ["*" + prose_markdown(proof.statement).strip() + "*",
+                   display_markdown(math_unicode(proof.statement_latex))]
+    else:
+        blocks.append(f"*Stated in section {stated_in} above.*")
     if proof.parameters:
         blocks.append("**Parameters.** " + ", ".join(
             f"{code(str(k))} $= {value_math(v)}$" for k, v in proof.parameters.items()) + ".")
@@ -152,17 +159,21 @@ def proof_markdown(proof: Proof, max_rows: int = MAX_ROWS, max_cols: int | None 
 
 def notes_markdown(proofs: Sequence[Proof], title: str | None = None,
                    figures: Sequence[str | None] | None = None, max_rows: int = MAX_ROWS,
-                   max_cols: int | None = None, introduction: str | None = None) -> str:
+                   max_cols: int | None = None, introduction: str | None = None,
+                   state_once: bool = False) -> str:
     """One Markdown document with a section per proof (a topic of the notes).
 
     ``introduction`` (plain paragraphs and ``- `` lists, ````name```` as code) comes
-    after the title, as written.
+    after the title, as written. ``state_once`` as in
+    :func:`~symconv.render.latex.notes_latex`.
     """
     figures = figures or [None] * len(proofs)
+    stated = stated_before(proofs) if state_once else [None] * len(proofs)
     parts = [f"# {escape_markdown(title)}\n"] if title else []
     if introduction:
         parts.append(introduction.strip() + "\n")
-    parts += [proof_markdown(p, max_rows, max_cols, "##", f) for p, f in zip(proofs, figures)]
+    parts += [proof_markdown(p, max_rows, max_cols, "##", f, n)
+              for p, f, n in zip(proofs, figures, stated)]
     return "\n".join(parts)
 
 
