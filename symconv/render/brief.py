@@ -27,7 +27,7 @@ import dataclasses
 
 from ..proof import Display, Proof, Step
 
-__all__ = ["brief", "BRIEF_TITLES", "BRIEF_PREFIXES", "DETAILS"]
+__all__ = ["brief", "BRIEF_TITLES", "BRIEF_PREFIXES", "DETAILS", "parameters_named_elsewhere"]
 
 #: Steps a brief always keeps when the proof has them.
 BRIEF_TITLES = ("Setting", "Claim", "Finite domain", "Compare", "Counterexample",
@@ -80,3 +80,24 @@ def _one_judge_step(steps: list[Step]) -> list[Step]:
         elif step not in certified:
             out.append(step)
     return out
+
+
+def parameters_named_elsewhere(proof: Proof) -> bool:
+    """Whether the conclusion or the counterexample already names every parameter.
+
+    The brief notes then leave out the separate list of parameters (each value is
+    still on the page, where the evidence sentence or the counterexample gives it).
+
+    Examples
+    --------
+    >>> p = Proof("t", "s", "s", {"n": 3}, "refuted", [], counterexample={"n": 3})
+    >>> parameters_named_elsewhere(p)
+    True
+    """
+    if not proof.parameters:
+        return True
+    sentence = proof.evidence_sentence()
+    if all(f"{key}=" in sentence for key in proof.parameters):
+        return True
+    found = proof.counterexample or {}
+    return all(key in found and found[key] == value for key, value in proof.parameters.items())

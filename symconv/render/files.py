@@ -406,10 +406,10 @@ def write_notes(proofs: Proof | Sequence[Proof], directory: str | os.PathLike[st
         tex_figures.append(r"\paragraph{Figure.}\mbox{}\par" + "\n" + tex_figure(g, op))
         md_figures.append(_markdown_figure(proof, name))
     size = {"max_rows": BRIEF_ROWS, "max_cols": BRIEF_COLS} if brief else {}
-    tex = notes_latex(proofs, title, tex_figures, introduction=introduction, state_once=brief,
+    tex = notes_latex(proofs, title, tex_figures, introduction=introduction, brief=brief,
                       **size)
     markdown = notes_markdown(proofs, title, md_figures, introduction=introduction,
-                              state_once=brief, **size)
+                              brief=brief, **size)
     outputs: dict[Path, str | bytes] = {folder / f"{stem}.tex": tex,
                                         folder / f"{stem}.md": markdown}
     outputs.update({folder / name: svg for name, svg in svgs.items()})

@@ -40,6 +40,7 @@ from typing import Any
 import sympy
 
 from ..proof import Display, Math, Proof
+from .brief import parameters_named_elsewhere
 from .math import (
     MAX_ROWS,
     as_matrix,
@@ -458,14 +459,51 @@ def display_lines(items: Sequence[Math | Display], max_rows: int = MAX_ROWS,
                    default=0.0)
     if len(pairs) == 1:
         return "".join(pairs[0]), estimate
+    # aligned lines share one column of left sides: the widest left plus the widest right
+    column = max(latex_width(lhs) for lhs, _ in pairs)
+    estimate = max(estimate, column + max(_item_width(item, "", rhs)
+                                          for item, (_, rhs) in zip(items, pairs)))
     lines = [f"{lhs}&{rhs}" for lhs, rhs in pairs]
     return r"\begin{aligned} " + " \\\\[0.5ex]\n".join(lines) + r" \end{aligned}", estimate
 
 
+def split_chain(latex: str) -> list[str]:
+    r"""A chain ``a = b = c`` split before each relation outside braces and environments.
+
+    Examples
+    --------
+    >>> split_chain(r"a = \left(b = c\right) \le d")
+    ['a ', '= \\left(b = c\\right) ', '\\le d']
+    """
+    parts = []
+    rest = latex
+    while (found := split_relation(rest[1:] if parts else rest)) is not None:
+        lhs, rhs = found
+        head = rest[:1] + lhs if parts else lhs
+        parts.append(head)
+        rest = rhs
+    return parts + [rest]
+
+
+def _chain_lines(items: Sequence[Math | Display], width: float) -> list[Math | Display]:
+    """Each too-wide :class:`Math` chain as one item per relation (aligned lines)."""
+    out: list[Math | Display] = []
+    for item in items:
+        latex = math_unicode(item.latex) if isinstance(item, Math) else ""
+        pieces = split_chain(latex) if latex and latex_width(latex) > SAFETY * width else []
+        if len(pieces) < 3:
+            out.append(item)
+            continue
+        out.append(Math(pieces[0] + pieces[1], item.plain))
+        out += [Math(piece, "") for piece in pieces[2:]]
+    return out
+
+
 def display_latex(items: Sequence[Math | Display], max_rows: int = MAX_ROWS,
                   max_cols: int | None = None, width: float = TEXT_WIDTH) -> str:
-    """One ``\\[ ... \\]`` display; scaled to the line width only if eliding cannot fit it."""
-    body, estimate = display_lines(items, max_rows, max_cols, width)
+    """One ``\\[ ... \\]`` display; a chain too wide for a line is broken at its
+    relations; scaled to the line width only if eliding and breaking cannot fit it."""
+    body, estimate = display_lines(_chain_lines(items, width), max_rows, max_cols, width)
     if estimate <= SAFETY * width:
         return r"\[ " + body + r" \]"
     return ("\\begin{center}\n\\resizebox{\\linewidth}{!}{$\\displaystyle " + body + "$}\n"
@@ -663,12 +701,20 @@ def _parameters_latex(parameters: dict[str, Any]) -> str:
 
 
 def _found_latex(label: str, found: dict[str, Any]) -> list[str]:
-    """Short entries on one line like the parameters; long values as their own display."""
+    """Short entries on one line like the parameters; long values as their own display,
+    a long value in words as a paragraph of prose (a display line cannot break)."""
     short, long = split_found(found)
     head = rf"\paragraph{{{label}.}} " + (
         ", ".join(f"{texttt(key)} $= {value}$" for key, value in short) + "." if short else "")
-    return [head] + [texttt(key) + ":\n" + r"\[ \begin{aligned} " + body + r" \end{aligned} \]"
-                     for key, body in long]
+    values = {str(key): value for key, value in found.items()}
+    return [head] + [texttt(key) + ": " + prose_latex(values[key]) if _in_words(values[key])
+                     else texttt(key) + ":\n" + r"\[ \begin{aligned} " + body
+                     + r" \end{aligned} \]" for key, body in long]
+
+
+def _in_words(value: Any) -> bool:
+    """A value that :func:`value_math` sets as text, not as a formula."""
+    return isinstance(value, str) and value_math(value).startswith(r"\text{")
 
 
 def proof_latex(proof: Proof, standalone: bool = False, max_rows: int = MAX_ROWS,
@@ -702,15 +748,15 @@ def proof_latex(proof: Proof, standalone: bool = False, max_rows: int = MAX_ROWS
 
 
 def _fragment(proof: Proof, max_rows: int, max_cols: int | None, figure: str | None,
-              stated_in: int | None = None) -> str:
+              stated_in: int | None = None, brief: bool = False) -> str:
     kind = "Theorem" if proof.proved or proof.witness is not None else "Claim"
     lines = [rf"\paragraph{{{kind} ({texttt(proof.theorem)}).}}"]
     if stated_in is None:
         lines += [r"\emph{" + prose_latex(proof.statement) + "}",
-                  r"\[ " + math_unicode(proof.statement_latex) + r" \]"]
+                  display_latex((Math(proof.statement_latex, proof.statement),))]
     else:
         lines.append(rf"\emph{{Stated in Section {stated_in}.}}")
-    if proof.parameters:
+    if proof.parameters and not (brief and parameters_named_elsewhere(proof)):
         lines.append(r"\paragraph{Parameters.} " + _parameters_latex(proof.parameters) + ".")
     for step in proof.steps:
         text = prose_latex(step.text)
@@ -826,19 +872,19 @@ def stated_before(proofs: Sequence[Proof]) -> list[int | None]:
 def notes_latex(proofs: Sequence[Proof], title: str | None = None,
                 figures: Sequence[str | None] | None = None, max_rows: int = MAX_ROWS,
                 max_cols: int | None = None, introduction: str | None = None,
-                state_once: bool = False) -> str:
+                brief: bool = False) -> str:
     """A standalone document with one section per proof (a topic of the notes).
 
-    With ``state_once`` (the brief notes) a statement already stated by an earlier section
+    With ``brief`` (the brief notes) a statement already stated by an earlier section
     is not repeated, the section names that section instead, and the document is compact
     (:data:`COMPACT`).
     """
     figures = figures or [None] * len(proofs)
-    stated = stated_before(proofs) if state_once else [None] * len(proofs)
-    fragments = [_fragment(p, max_rows, max_cols, f, n)
+    stated = stated_before(proofs) if brief else [None] * len(proofs)
+    fragments = [_fragment(p, max_rows, max_cols, f, n, brief)
                  for p, f, n in zip(proofs, figures, stated)]
     headings = [texttt(p.theorem) + ": " + p.verdict for p in proofs]
-    return document_latex(fragments, title, headings, introduction, compact=state_once)
+    return document_latex(fragments, title, headings, introduction, compact=brief)
 
 
 # ---------------------------------------------------------------------------

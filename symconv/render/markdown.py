@@ -40,6 +40,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..proof import Proof
+from .brief import parameters_named_elsewhere
 from .latex import (
     display_lines,
     math_unicode,
@@ -108,7 +109,7 @@ def _found_markdown(label: str, found: dict[str, Any]) -> list[str]:
 
 def proof_markdown(proof: Proof, max_rows: int = MAX_ROWS, max_cols: int | None = None,
                    heading: str = "##", figure: str | None = None,
-                   stated_in: int | None = None) -> str:
+                   stated_in: int | None = None, brief: bool = False) -> str:
     """Render ``proof`` as Markdown with KaTeX/MathJax math.
 
     Parameters
@@ -123,6 +124,8 @@ def proof_markdown(proof: Proof, max_rows: int = MAX_ROWS, max_cols: int | None 
         Markdown of a figure (an image link) put before the conclusion.
     stated_in : int, optional
         The section of the notes that states the same statement: named instead of it.
+    brief : bool
+        Leave out the parameters when the conclusion or counterexample names them all.
 
     Returns
     -------
@@ -138,7 +141,7 @@ def proof_markdown(proof: Proof, max_rows: int = MAX_ROWS, max_cols: int | None 
                    display_markdown(math_unicode(proof.statement_latex))]
     else:
         blocks.append(f"*Stated in section {stated_in} above.*")
-    if proof.parameters:
+    if proof.parameters and not (brief and parameters_named_elsewhere(proof)):
         blocks.append("**Parameters.** " + ", ".join(
             f"{code(str(k))} $= {value_math(v)}$" for k, v in proof.parameters.items()) + ".")
     for step in proof.steps:
@@ -160,19 +163,19 @@ def proof_markdown(proof: Proof, max_rows: int = MAX_ROWS, max_cols: int | None 
 def notes_markdown(proofs: Sequence[Proof], title: str | None = None,
                    figures: Sequence[str | None] | None = None, max_rows: int = MAX_ROWS,
                    max_cols: int | None = None, introduction: str | None = None,
-                   state_once: bool = False) -> str:
+                   brief: bool = False) -> str:
     """One Markdown document with a section per proof (a topic of the notes).
 
     ``introduction`` (plain paragraphs and ``- `` lists, ````name```` as code) comes
-    after the title, as written. ``state_once`` as in
+    after the title, as written. ``brief`` as in
     :func:`~symconv.render.latex.notes_latex`.
     """
     figures = figures or [None] * len(proofs)
-    stated = stated_before(proofs) if state_once else [None] * len(proofs)
+    stated = stated_before(proofs) if brief else [None] * len(proofs)
     parts = [f"# {escape_markdown(title)}\n"] if title else []
     if introduction:
         parts.append(introduction.strip() + "\n")
-    parts += [proof_markdown(p, max_rows, max_cols, "##", f, n)
+    parts += [proof_markdown(p, max_rows, max_cols, "##", f, n, brief)
               for p, f, n in zip(proofs, figures, stated)]
     return "\n".join(parts)
 
