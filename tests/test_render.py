@@ -77,13 +77,19 @@ def proofs() -> list[Proof]:
 # LaTeX
 # ---------------------------------------------------------------------------
 
-def _compile(tmp_path: Path, tex: str) -> str:
-    (tmp_path / "doc.tex").write_text(tex, encoding="utf-8")
-    run = subprocess.run([PDFLATEX, "-interaction=nonstopmode", "-halt-on-error", "doc.tex"],
+def _compile(tmp_path: Path, tex: str, name: str = "doc") -> str:
+    """The log of compiling ``tex`` with the engine the notes use (XeLaTeX for CJK text)."""
+    (tmp_path / f"{name}.tex").write_text(tex, encoding="utf-8")
+    engine = shutil.which(files.tex_engine(tex))
+    run = subprocess.run([engine, "-interaction=nonstopmode", "-halt-on-error", f"{name}.tex"],
                          cwd=tmp_path, capture_output=True, timeout=120, check=False)
-    log = (tmp_path / "doc.log").read_text(encoding="latin-1")
+    log = (tmp_path / f"{name}.log").read_text(encoding="latin-1")
     assert run.returncode == 0, files.first_error(log)
     return log
+
+
+def _overfull(log: str) -> list[str]:
+    return [line for line in log.splitlines() if line.startswith("Overfull")]
 
 
 @pytest.mark.skipif(PDFLATEX is None, reason="pdflatex not installed")
@@ -469,3 +475,49 @@ def test_a_window_tap_on_padding_shows_the_padding_through():
     windows = ET.fromstring(svg).findall(f".//{SVG}rect[@class='window']")
     dashed = [w for w in windows if w.get("stroke-dasharray")]
     assert len(windows) == 3 and len(dashed) == 1  # tap 0 reads the left pad
+
+
+# ---------------------------------------------------------------------------
+# The notes of a topic, in both lengths
+# ---------------------------------------------------------------------------
+
+def _topic_proofs(stem: str) -> tuple[list[Proof], str | None, list[Proof]]:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("run_all", ROOT / "derivations" / "run_all.py")
+    runner = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(runner)
+    script = ROOT / "derivations" / f"{stem}.py"
+    code, recorded = runner.run_recording(script, quiet=True)
+    assert code == 0
+    return recorded, runner.introduction(script), runner.briefs(recorded)
+
+
+# Two topics whose notes ran off the page: a long counterexample in words, a statement
+# that is a chain of four equalities, a display whose left side is wide.
+@pytest.mark.skipif(PDFLATEX is None, reason="pdflatex not installed")
+@pytest.mark.parametrize("stem", ["receptive_fields_and_parameter_sharing",
+                                  "transposed_convolution_as_a_claim"])
+def test_topic_notes_have_no_overfull_box_in_either_length(stem, tmp_path):
+    recorded, intro, briefs = _topic_proofs(stem)
+    for detail, shown in (("brief", briefs), ("full", recorded)):
+        written = files.write_notes(shown, tmp_path / detail, stem, introduction=intro,
+                                    detail=detail, pdf=False)
+        tex = written[0].read_text(encoding="utf-8")
+        assert _overfull(_compile(tmp_path / detail, tex, stem)) == [], detail
+
+
+def test_brief_notes_state_a_statement_once_and_keep_every_verdict():
+    from symconv.render.brief import brief
+
+    briefs = [brief(sc.prove("transpose", exhaustive=False)),
+              brief(sc.prove("transpose", input_shape=(4, 4), kernel_shape=(3, 3), stride=2,
+                             padding=1, exhaustive=False)),
+              brief(sc.prove("flip", exhaustive=False))]
+    tex, full = notes_latex(briefs, brief=True), notes_latex(briefs)
+    assert tex.count(r"\emph{Stated in Section 1.}") == 1
+    assert tex.count(r"\emph{Stated in Section") == 1
+    assert tex.count(r"\section{") == full.count(r"\section{") == len(briefs)
+    for proof in briefs:
+        assert escape_text(proof.evidence_sentence()) in tex
+    assert tex.count(r"\paragraph{Parameters.}") < full.count(r"\paragraph{Parameters.}")
