@@ -222,6 +222,11 @@ class LinearOperator:
                 f"{self.shape[0]}x{self.shape[1]} matrix, {len(self.rows)} entries>")
 
 
+def _shape_latex(shape: Shape) -> str:
+    """A shape as Python writes it, ``(24,)`` for one element."""
+    return repr(tuple(shape)).replace(" ", r"\ ")
+
+
 def _float_array(parameter: str, value: Any, shape: Shape, what: str) -> np.ndarray:
     """``value`` as a float array of ``shape``, or an OperatorError naming the expected shape."""
     try:
@@ -1059,6 +1064,29 @@ class MaxPool:
                 index = index * n + start + d * (-(-max(-start, 0) // d))
             found[o] = index
         return found
+
+    def _repr_latex_(self) -> str:
+        r"""Jupyter: ``y = \max`` over each window of channel 0 as a row (1-D) or a matrix
+        (2-D) when it has at most :data:`REPR_SIZE` rows and columns, else the shapes.
+
+        Examples
+        --------
+        >>> print(max_pool((4,), (2,))._repr_latex_())  # doctest: +ELLIPSIS
+        $\displaystyle y_{0} = \left[\begin{matrix}\max\left(x_{0,0}, x_{0,1}\right) & ...$
+        >>> print(max_pool((40,), (2,))._repr_latex_())
+        $\text{max pool } (1,\ 40) \to (1,\ 20)$
+        """
+        out = self.geometry.output_shape
+        head = r"\text{max pool } " + _shape_latex(self.input_shape) + r" \to " + \
+            _shape_latex(self.output_shape)
+        if len(out) > 2 or max(out) > REPR_SIZE:
+            return f"${head}$"
+        values = self.apply(input_symbols(self.input_shape)).tolist()[0]
+        grid = sympy.Matrix([values] if len(out) == 1 else values)
+        return r"$\displaystyle y_{0} = " + sympy.latex(grid) + "$"
+
+    def __repr__(self) -> str:
+        return f"<max_pool: {self.input_shape} -> {self.output_shape}>"
 
     def selection(self, switches: Any) -> LinearOperator:
         """The 0/1 matrix that picks each window's maximum given its ``switches``."""

@@ -143,14 +143,15 @@ from .layers import (
     Upsample,
 )
 from .program import parse_network
-from .report import Counting, format_table, reports_to_dict
+from .report import Counting, NetworkTable, format_table, reports_to_dict
 from .text import parse_input, parse_layer
 
 __all__ = [
     "ELEMENTWISE", "FC", "GELU", "LAYERS", "NORMS", "AdaptiveAvgPool", "AdaptiveMaxPool",
     "AvgPool", "BatchNorm", "Conv", "Counting", "Dropout", "FcVsConv", "Flatten",
     "GlobalAvgPool", "GlobalMaxPool", "GroupNorm", "Layer", "LayerNorm", "LayerReport",
-    "MaxPool", "Merge", "Network", "Node", "PixelShuffle", "ReLU", "ReLU6", "SiLU", "Sigmoid",
+    "MaxPool", "Merge", "Network", "NetworkTable", "Node", "PixelShuffle", "ReLU", "ReLU6",
+    "SiLU", "Sigmoid",
     "TConv", "Tanh", "Upsample", "chain_network", "evaluate", "fc_vs_conv", "format_table",
     "network_from_torch", "parse_input", "parse_layer", "parse_network", "reports_to_dict",
     "shape", "shape_network",

@@ -27,6 +27,7 @@ Examples
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -113,6 +114,39 @@ def _fmt_pads(pads: Sequence[tuple[int, int]]) -> str:
     return _fmt_axes([str(b) if b == a else f"{b}:{a}" for b, a in pads])
 
 
+def table_cells(reports: Sequence[LayerReport],
+                counting: Counting = DEFAULT_COUNTING) -> list[list[str]]:
+    """The cells of :func:`format_table`: the header, one row per layer, the totals.
+
+    Examples
+    --------
+    >>> from symconv.network.graph import shape
+    >>> table_cells(shape("1x8", ["conv(2, k=3)"]))[1][:4]
+    ['1', 'conv(2, k=3)', '2x6', '0']
+    """
+    graph = any(r.node and not r.node.isdigit() for r in reports)
+    unit = counting.unit
+    header = ["#", "node" if graph else "layer", "output", "pads", "params", unit,
+              f"pad {unit}", "RF", "stride", "eff. pad"]
+    rows = []
+    previous = "input"
+    for r in reports:
+        name = r.layer
+        if graph:
+            inputs = "" if r.inputs == (previous,) else f"({', '.join(r.inputs)}) -> "
+            name = f"{r.node} = {inputs}{r.layer}"
+            previous = r.node
+        pad = (r.macs - r.macs_nonzero) * (2 if counting.flops else 1)
+        rows.append([str(r.index), name, _fmt_shape(r.output_shape), _fmt_pads(r.pads),
+                     str(r.params), str(counting.row(r)), str(pad),
+                     _fmt_axes(r.receptive_field), _fmt_axes(r.effective_stride),
+                     _fmt_axes(r.effective_padding)])
+    pad_total = sum(r.macs - r.macs_nonzero for r in reports) * (2 if counting.flops else 1)
+    total = ["total", "", "", "", str(sum(r.params for r in reports)),
+             str(counting.total(reports)), str(pad_total), "", "", ""]
+    return [header, *rows, total]
+
+
 def format_table(reports: Sequence[LayerReport], counting: Counting = DEFAULT_COUNTING) -> str:
     """A fixed-width text table, one row per layer, totals at the end.
 
@@ -135,30 +169,48 @@ def format_table(reports: Sequence[LayerReport], counting: Counting = DEFAULT_CO
     4  fc(10)        10       -     6770    6760   0         28  -       -
     total                           6810    31096  0
     """
-    graph = any(r.node and not r.node.isdigit() for r in reports)
-    unit = counting.unit
-    header = ["#", "node" if graph else "layer", "output", "pads", "params", unit,
-              f"pad {unit}", "RF", "stride", "eff. pad"]
-    rows = []
-    previous = "input"
-    for r in reports:
-        name = r.layer
-        if graph:
-            inputs = "" if r.inputs == (previous,) else f"({', '.join(r.inputs)}) -> "
-            name = f"{r.node} = {inputs}{r.layer}"
-            previous = r.node
-        pad = (r.macs - r.macs_nonzero) * (2 if counting.flops else 1)
-        rows.append([str(r.index), name, _fmt_shape(r.output_shape), _fmt_pads(r.pads),
-                     str(r.params), str(counting.row(r)), str(pad),
-                     _fmt_axes(r.receptive_field), _fmt_axes(r.effective_stride),
-                     _fmt_axes(r.effective_padding)])
-    pad_total = sum(r.macs - r.macs_nonzero for r in reports) * (2 if counting.flops else 1)
-    total = ["total", "", "", "", str(sum(r.params for r in reports)),
-             str(counting.total(reports)), str(pad_total), "", "", ""]
-    table = [header, *rows, total]
-    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
+    table = table_cells(reports, counting)
+    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in table]
     return "\n".join([counting.label, *lines])
+
+
+@dataclass(frozen=True)
+class NetworkTable:
+    """The report of a network as an object that shows itself: text, HTML (Jupyter), Markdown.
+
+    Examples
+    --------
+    >>> from symconv.network.graph import shape
+    >>> table = NetworkTable(shape("1x8", ["conv(2, k=3)"]))
+    >>> str(table) == format_table(table.reports)
+    True
+    >>> table._repr_html_().count("<tr>")  # header, one layer, totals
+    3
+    """
+
+    reports: Sequence[LayerReport]
+    counting: Counting = DEFAULT_COUNTING
+
+    def __str__(self) -> str:
+        return format_table(self.reports, self.counting)
+
+    def _repr_html_(self) -> str:
+        """An HTML table with the counting convention as its caption."""
+        head, *rows = table_cells(self.reports, self.counting)
+        def row(cells: list[str], tag: str) -> str:
+            return "<tr>" + "".join(f"<{tag}>{html.escape(c)}</{tag}>" for c in cells) + "</tr>"
+        return (f"<table><caption>{html.escape(self.counting.label)}</caption>"
+                f"<thead>{row(head, 'th')}</thead><tbody>"
+                + "".join(row(cells, "td") for cells in rows) + "</tbody></table>")
+
+    def _repr_markdown_(self) -> str:
+        """A Markdown table (``|`` in a cell escaped) under the counting convention."""
+        head, *rows = table_cells(self.reports, self.counting)
+        def row(cells: list[str]) -> str:
+            return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
+        return "\n".join([self.counting.label, "", row(head),
+                          "|" + "---|" * len(head), *map(row, rows)])
 
 
 def _json_value(value: Any) -> Any:
