@@ -521,3 +521,52 @@ def test_brief_notes_state_a_statement_once_and_keep_every_verdict():
     for proof in briefs:
         assert escape_text(proof.evidence_sentence()) in tex
     assert tex.count(r"\paragraph{Parameters.}") < full.count(r"\paragraph{Parameters.}")
+
+
+# ---------------------------------------------------------------------------
+# Jupyter: the objects display themselves in an executed notebook
+# ---------------------------------------------------------------------------
+
+NOTEBOOK = ROOT / "tests" / "notebooks" / "rich_display.ipynb"
+
+
+@pytest.fixture(scope="module")
+def executed_notebook():
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    pytest.importorskip("ipykernel")
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    client = nbclient.NotebookClient(notebook, timeout=120, kernel_name="python3",
+                                     resources={"metadata": {"path": str(ROOT)}})
+    client.execute(env={**os.environ, "PYTHONPATH": str(ROOT)})
+    return {cell.source.splitlines()[0]: cell.outputs[0]["data"]
+            for cell in notebook.cells if cell.cell_type == "code" and cell.outputs}
+
+
+def _output(executed, start: str) -> dict:
+    return next(data for source, data in executed.items() if source.startswith(start))
+
+
+def test_notebook_geometries_show_their_fields_as_tables(executed_notebook):
+    data = _output(executed_notebook, "sc.Geometry(")
+    assert "<caption>Geometry</caption>" in data["text/html"]
+    assert "<code>(24,)</code>" in data["text/html"]  # a one-element tuple as Python writes it
+    assert r"\texttt{output\_shape} & \texttt{(12,)}" in data["text/latex"]
+    assert "<code>(6, 6)</code>" in _output(executed_notebook, "sc.TransposedGeometry(")[
+        "text/html"]
+    assert "<code>(3, 3)</code>" in _output(executed_notebook, "sc.PoolGeometry(")["text/html"]
+
+
+def test_notebook_max_pool_shows_the_max_of_each_window(executed_notebook):
+    latex = _output(executed_notebook, "sc.max_pool(")["text/latex"]
+    assert r"\max\left(x_{0,2,2}, x_{0,2,3}, x_{0,3,2}, x_{0,3,3}\right)" in latex
+
+
+def test_notebook_network_table_is_html_with_the_totals(executed_notebook):
+    html = _output(executed_notebook, "NetworkTable(")["text/html"]
+    assert html.count("<tr>") == 6 and "<td>6810</td>" in html and "<td>31096</td>" in html
+
+
+def test_notebook_proof_and_operator_show_latex(executed_notebook):
+    assert "proved" in _output(executed_notebook, "sc.prove(")["text/latex"]
+    assert r"k_{0,0,0}" in _output(executed_notebook, "sc.correlation(")["text/latex"]
