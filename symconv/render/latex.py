@@ -49,6 +49,7 @@ from .math import (
     matrix_latex,
     value_latex,
 )
+from .prose import prose_symbols
 
 #: Text width of the standalone document (A4, 25 mm margins) in points.
 TEXT_WIDTH = 455.0
@@ -219,13 +220,36 @@ def prose_latex(text: str) -> str:
     Examples
     --------
     >>> print(prose_latex("entries of $T - C$ at n_1 are 100%; C^T"))
-    entries of $T - C$ at n\\_1 are 100\\%; $C^{\\mathsf T}$
+    entries of $T - C$ at $n_{1}$ are 100\\%; $C^{\\mathsf T}$
     """
-    return "".join(f"${math_unicode(piece)}$" if is_math else _prose_piece(piece)
+    return "".join(f"${math_unicode(piece)}$" if is_math else sentence_latex(piece)
                    for is_math, piece in split_math(text))
 
 
-def _prose_piece(text: str) -> str:
+def sentence_latex(text: str) -> str:
+    r"""Prose without math delimiters (a ``$`` is a dollar), escaped; a symbol written
+    ``w_m`` becomes math and a name written ``input_shape`` typewriter text
+    (:func:`~symconv.render.prose.prose_symbols`). The words stay the same.
+
+    Examples
+    --------
+    >>> print(sentence_latex("at input_shape=(5,), p_before 1 $"))
+    at \texttt{input\_shape}=\allowbreak{}(5,\allowbreak{}), $p_{\mathrm{before}}$ 1 \$
+    """
+    out = []
+    for kind, piece in prose_symbols(text):
+        if kind == "math":
+            out.append(f"${piece}$")
+        elif kind == "code":
+            out.append(texttt(piece))
+        elif piece.startswith("=") and out and out[-1].startswith(r"\texttt"):
+            out.append("=" + _BREAK + _prose_text(piece[1:]))
+        else:
+            out.append(_prose_text(piece))
+    return "".join(out)
+
+
+def _prose_text(text: str) -> str:
     """Escape prose; a power written ``C^T`` becomes math."""
     out, at = [], 0
     for found in _TRANSPOSE.finditer(text):
@@ -593,8 +617,10 @@ def value_math(value: Any, max_rows: int = MAX_ROWS, max_cols: int = 12) -> str:
 
     Examples
     --------
-    >>> value_math((4, 4)), value_math(3), value_math("k_{0}*x_{1}"), value_math("same")
-    ('(4, 4)', '3', 'k_{0}\\\\,x_{1}', '\\\\text{same}')
+    >>> value_math((4, 4)), value_math((24,)), value_math(3), value_math("k_{0}*x_{1}")
+    ('(4, 4)', '(24,)', '3', 'k_{0}\\\\,x_{1}')
+    >>> value_math("same")
+    '\\\\text{same}'
     >>> value_math("statement fails"), value_math("pool-6-3-2")
     ('\\\\text{statement fails}', '\\\\text{pool-6-3-2}')
     """
@@ -606,7 +632,8 @@ def value_math(value: Any, max_rows: int = MAX_ROWS, max_cols: int = 12) -> str:
                 return value_latex(sympy.Matrix(value), max_rows, max_cols)
             except (ValueError, TypeError, sympy.SympifyError):
                 pass
-        return "(" + ", ".join(value_math(v, max_rows, max_cols) for v in value) + ")"
+        items = [value_math(v, max_rows, max_cols) for v in value]
+        return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
     if isinstance(value, (sympy.Basic, sympy.MatrixBase, sympy.NDimArray)):
         return value_latex(value, max_rows, max_cols)
     if isinstance(value, (int, float)):
@@ -768,7 +795,7 @@ def _fragment(proof: Proof, max_rows: int, max_cols: int | None, figure: str | N
     if figure:
         lines.append(figure)
     end = r"\hfill$\square$" if proof.proved else ""
-    lines.append(r"\paragraph{Conclusion.} " + escape_text(proof.evidence_sentence()) + end)
+    lines.append(r"\paragraph{Conclusion.} " + sentence_latex(proof.evidence_sentence()) + end)
     if proof.counterexample is not None:
         lines += _found_latex(counterexample_heading(proof), proof.counterexample)
     if SCRIPT + "{" in "".join(lines):

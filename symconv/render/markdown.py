@@ -50,6 +50,7 @@ from .latex import (
     value_math,
 )
 from .math import MAX_ROWS, counterexample_heading
+from .prose import prose_symbols
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#$])")
 _LINE_START = re.compile(r"^(\s*)([-+]|\d+\.)(\s)")
@@ -74,11 +75,24 @@ def prose_markdown(text: str) -> str:
 
     Examples
     --------
-    >>> print(prose_markdown("at n_1: $k_m\\\\,y_j$"))
-    at n\\_1: $k_m\\,y_j$
+    >>> print(prose_markdown("at n_1: $k_m\\\\,y_j$; input_shape"))
+    at $n_{1}$: $k_m\\,y_j$; `input_shape`
     """
-    return "".join(f"${math_unicode(piece).strip()}$" if is_math else escape_markdown(piece)
+    return "".join(f"${math_unicode(piece).strip()}$" if is_math else sentence_markdown(piece)
                    for is_math, piece in split_math(text))
+
+
+def sentence_markdown(text: str) -> str:
+    """Prose without math delimiters, escaped; symbols as math, names as code
+    (:mod:`symconv.render.prose`). The words stay the same.
+
+    Examples
+    --------
+    >>> print(sentence_markdown("at input_shape=(5,), p_b $"))
+    at `input_shape`=(5,), $p_{b}$ \\$
+    """
+    return "".join(f"${piece}$" if kind == "math" else code(piece) if kind == "code"
+                   else escape_markdown(piece) for kind, piece in prose_symbols(text))
 
 
 def code(text: str) -> str:
@@ -154,7 +168,7 @@ def proof_markdown(proof: Proof, max_rows: int = MAX_ROWS, max_cols: int | None 
     if figure:
         blocks.append(figure)
     end = " ∎" if proof.proved else ""
-    blocks.append("**Conclusion.** " + escape_markdown(proof.evidence_sentence()) + end)
+    blocks.append("**Conclusion.** " + sentence_markdown(proof.evidence_sentence()) + end)
     if proof.counterexample is not None:
         blocks += _found_markdown(counterexample_heading(proof), proof.counterexample)
     return "\n\n".join(blocks) + "\n"
