@@ -775,7 +775,9 @@ def proof_latex(proof: Proof, standalone: bool = False, max_rows: int = MAX_ROWS
 
 
 def _fragment(proof: Proof, max_rows: int, max_cols: int | None, figure: str | None,
-              stated_in: int | None = None, brief: bool = False) -> str:
+              stated_in: int | None = None, brief: bool = False,
+              shown: dict[str, int] | None = None, section: int = 0) -> str:
+    """One proof's LaTeX; ``shown`` (display -> section) names a display already shown."""
     kind = "Theorem" if proof.proved or proof.witness is not None else "Claim"
     lines = [rf"\paragraph{{{kind} ({texttt(proof.theorem)}).}}"]
     if stated_in is None:
@@ -787,9 +789,15 @@ def _fragment(proof: Proof, max_rows: int, max_cols: int | None, figure: str | N
         lines.append(r"\paragraph{Parameters.} " + _parameters_latex(proof.parameters) + ".")
     for step in proof.steps:
         text = prose_latex(step.text)
+        block = display_latex(step.math, max_rows, max_cols) if step.math else ""
+        if block and shown is not None and block in shown:
+            text += f" (Displayed in Section {shown[block]}.)"
+            block = ""
+        elif block and shown is not None:
+            shown[block] = section
         lines.append(rf"\paragraph{{{prose_latex(step.title)}.}}" + (f" {text}" if text else ""))
-        if step.math:
-            lines.append(display_latex(step.math, max_rows, max_cols))
+        if block:
+            lines.append(block)
     if proof.witness is not None:
         lines += _found_latex("Witness", proof.witness)
     if figure:
@@ -902,14 +910,15 @@ def notes_latex(proofs: Sequence[Proof], title: str | None = None,
                 brief: bool = False) -> str:
     """A standalone document with one section per proof (a topic of the notes).
 
-    With ``brief`` (the brief notes) a statement already stated by an earlier section
-    is not repeated, the section names that section instead, and the document is compact
-    (:data:`COMPACT`).
+    With ``brief`` (the brief notes) a statement or a display already shown by an earlier
+    section is not repeated, the section names that section instead, and the document is
+    compact (:data:`COMPACT`).
     """
     figures = figures or [None] * len(proofs)
     stated = stated_before(proofs) if brief else [None] * len(proofs)
-    fragments = [_fragment(p, max_rows, max_cols, f, n, brief)
-                 for p, f, n in zip(proofs, figures, stated)]
+    shown: dict[str, int] | None = {} if brief else None
+    fragments = [_fragment(p, max_rows, max_cols, f, n, brief, shown, section)
+                 for section, (p, f, n) in enumerate(zip(proofs, figures, stated), 1)]
     headings = [texttt(p.theorem) + ": " + p.verdict for p in proofs]
     return document_latex(fragments, title, headings, introduction, compact=brief)
 
