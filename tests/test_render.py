@@ -527,6 +527,11 @@ def test_brief_notes_state_a_statement_once_and_keep_every_verdict():
         assert sentence_latex(proof.evidence_sentence()) in tex
     assert tex.count(r"\paragraph{Parameters.}") < full.count(r"\paragraph{Parameters.}")
 
+    def repeated(document: str) -> int:
+        return len(displays := re.findall(r"\\\[ .*? \\\]", document, re.S)) - len(set(displays))
+    assert repeated(full) > 0 and repeated(tex) == 0
+    assert "(Displayed in Section 1.)" in tex
+
 
 # ---------------------------------------------------------------------------
 # Jupyter: the objects display themselves in an executed notebook

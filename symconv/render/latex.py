@@ -846,10 +846,11 @@ def _introduction_prose(text: str) -> str:
                    for odd, piece in zip(itertools.cycle((False, True)), pieces))
 
 
-#: What a compact document (the brief notes) adds to :data:`PREAMBLE`: small type, less
-#: space around sections and between paragraphs, 18 mm top and bottom margins. The text
-#: width stays that of :data:`TEXT_WIDTH`, so every width estimate still holds.
-COMPACT = r"""\newgeometry{hmargin=25mm,vmargin=18mm}
+#: What a compact document (the brief notes) adds to :data:`PREAMBLE`: small type (9 pt),
+#: less space around sections and between paragraphs, 20 mm side and 15 mm top and bottom
+#: margins. The width estimates assume 10 pt on :data:`TEXT_WIDTH` (25 mm margins), which
+#: is narrower, so every estimate still holds.
+COMPACT = r"""\newgeometry{hmargin=20mm,vmargin=15mm}
 \small
 \setlength{\parskip}{0.15\baselineskip}
 \makeatletter

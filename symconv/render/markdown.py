@@ -123,7 +123,8 @@ def _found_markdown(label: str, found: dict[str, Any]) -> list[str]:
 
 def proof_markdown(proof: Proof, max_rows: int = MAX_ROWS, max_cols: int | None = None,
                    heading: str = "##", figure: str | None = None,
-                   stated_in: int | None = None, brief: bool = False) -> str:
+                   stated_in: int | None = None, brief: bool = False,
+                   shown: dict[str, int] | None = None, section: int = 0) -> str:
     """Render ``proof`` as Markdown with KaTeX/MathJax math.
 
     Parameters
@@ -140,6 +141,9 @@ def proof_markdown(proof: Proof, max_rows: int = MAX_ROWS, max_cols: int | None 
         The section of the notes that states the same statement: named instead of it.
     brief : bool
         Leave out the parameters when the conclusion or counterexample names them all.
+    shown, section : dict, int
+        Displays an earlier section showed (display -> section number), named instead of
+        repeated; this section's number, recorded for its new displays.
 
     Returns
     -------
@@ -160,9 +164,16 @@ def proof_markdown(proof: Proof, max_rows: int = MAX_ROWS, max_cols: int | None 
             f"{code(str(k))} $= {value_math(v)}$" for k, v in proof.parameters.items()) + ".")
     for step in proof.steps:
         text = prose_markdown(step.text)
+        block = (display_markdown(display_lines(step.math, max_rows, max_cols)[0])
+                 if step.math else "")
+        if block and shown is not None and block in shown:
+            text += f" (Displayed in section {shown[block]} above.)"
+            block = ""
+        elif block and shown is not None:
+            shown[block] = section
         blocks.append(f"**{prose_markdown(step.title)}.**" + (f" {text}" if text else ""))
-        if step.math:
-            blocks.append(display_markdown(display_lines(step.math, max_rows, max_cols)[0]))
+        if block:
+            blocks.append(block)
     if proof.witness is not None:
         blocks += _found_markdown("Witness", proof.witness)
     if figure:
@@ -189,8 +200,9 @@ def notes_markdown(proofs: Sequence[Proof], title: str | None = None,
     parts = [f"# {escape_markdown(title)}\n"] if title else []
     if introduction:
         parts.append(introduction.strip() + "\n")
-    parts += [proof_markdown(p, max_rows, max_cols, "##", f, n, brief)
-              for p, f, n in zip(proofs, figures, stated)]
+    shown: dict[str, int] | None = {} if brief else None
+    parts += [proof_markdown(p, max_rows, max_cols, "##", f, n, brief, shown, section)
+              for section, (p, f, n) in enumerate(zip(proofs, figures, stated), 1)]
     return "\n".join(parts)
 
 
