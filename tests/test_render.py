@@ -621,3 +621,11 @@ def test_one_element_tuples_are_written_as_the_frameworks_write_them():
     proof = sc.prove("output-size", input_shape=(24,), kernel_shape=(3,), exhaustive=False)
     assert r"\texttt{input\_shape} $= (24,)$" in proof_latex(proof)
     assert "`input_shape` $= (24,)$" in proof_markdown(proof)
+
+
+@pytest.mark.parametrize("detail", ["short", "", "Brief"])
+def test_write_notes_rejects_an_unknown_detail(detail, tmp_path):
+    proof = Proof("t", "s", "s", {}, "proved", ["symbolic"])
+    with pytest.raises(SymconvError, match=r"detail must be 'full' or 'brief', got"):
+        files.write_notes(proof, tmp_path / "notes", "topic", pdf=False, detail=detail)
+    assert not (tmp_path / "notes").exists()

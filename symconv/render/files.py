@@ -377,16 +377,17 @@ def write_notes(proofs: Proof | Sequence[Proof], directory: str | os.PathLike[st
     Raises
     ------
     SymconvError
-        A file cannot be written, or pdflatex fails (with the log's first error).
+        ``detail`` is not ``"full"`` or ``"brief"`` (before anything is written), a file
+        cannot be written, or pdflatex fails (with the log's first error).
     """
     proofs = [proofs] if isinstance(proofs, Proof) else list(proofs)
+    if detail not in ("full", "brief"):
+        raise SymconvError(f"detail must be 'full' or 'brief', got {detail!r}")
     folder = Path(directory)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise SymconvError(f"cannot write {folder}: {exc.strerror or exc}") from exc
-    if detail not in ("full", "brief"):
-        raise SymconvError(f"detail must be 'full' or 'brief', got {detail!r}")
     brief = detail == "brief"
     layers = [layer_of(p) for p in proofs]
     if brief:
