@@ -38,6 +38,7 @@ from typing import Any
 from symconv.domain import domain_points_count, domain_text, parse_domain
 from symconv.proof import Proof, Step
 
+from .channels import channel_axes
 from .evaluate import signal_shape_of
 from .numeric import NUMERIC_POINTS, cross_check
 from .report import counterexample_step, step_line
@@ -49,7 +50,8 @@ from .vocabulary import check_names
 __all__ = ["check", "points_in_order", "DEFAULT_RANGES", "MAX_POINTS", "NUMERIC_POINTS"]
 
 #: Ranges of the usual size names when the domain does not bound them.
-DEFAULT_RANGES = {"n": (1, 8), "K": (1, 4), "s": (1, 3), "p": (0, 2), "d": (1, 2)}
+DEFAULT_RANGES = {"n": (1, 8), "K": (1, 4), "s": (1, 3), "p": (0, 2), "d": (1, 2),
+                  "c": (1, 3), "o": (1, 3), "g": (1, 2)}
 #: The largest domain checked point by point.
 MAX_POINTS = 20_000
 
@@ -86,6 +88,7 @@ def _shape_sizes(shapes: dict[str, tuple[Node, str]]) -> list[str]:
                                  + pointer(text, inner.start, inner.end))
             if isinstance(inner, Name) and inner.name not in sizes:
                 sizes.append(inner.name)
+        channel_axes(node, name, text)  # a shape of channel axes only is refused here
     return sizes
 
 

@@ -22,6 +22,7 @@ from fractions import Fraction
 from typing import Any
 
 from . import operators as ops
+from .channels import channel_axes
 from .syntax import BinOp, Call, ClaimError, Name, Neg, Node, Number, String, Tuple, pointer
 from .values import Value, add, as_constant, constant, scalar, scale, signal
 from .vocabulary import OPERATORS, bind
@@ -55,7 +56,8 @@ def _signal(point: Point, name: str, text: str) -> Value:
         shape = shape if isinstance(shape, tuple) else (shape,)
         if min(shape) < 1:
             raise ops.Undefined(f"signal {name} has shape {shape}: every size must be >= 1")
-        point.signals[name] = signal(name, shape)
+        node, source = point.shapes[name]
+        point.signals[name] = signal(name, shape, channel_axes(node, name, source))
     return point.signals[name]
 
 
