@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from symconv.proof import Math, Step
+from symconv.proof import Math, Proof, Step
 
 from .operators import Undefined
 from .search import StepRecord
@@ -24,7 +24,7 @@ from .syntax import Chain
 from .typeset import node_latex, value_latex, value_plain
 from .values import to_sympy
 
-__all__ = ["step_line", "counterexample_step", "MAX_SHOWN"]
+__all__ = ["step_line", "counterexample_step", "check_brief", "MAX_SHOWN"]
 
 #: Values larger than this many entries are described, not printed whole.
 MAX_SHOWN = 64
@@ -88,3 +88,35 @@ def counterexample_step(chain: Chain, record: StepRecord, names: list[str]) -> S
     math = (_shown(record.sides[0], marked, node_latex(a), chain.text[a.start:a.end]),
             _shown(record.sides[1], marked, node_latex(b), chain.text[b.start:b.end]))
     return Step("Counterexample", text, math)
+
+
+def check_brief(proof: Proof) -> Proof:
+    """The brief rendering of a checked claim (:func:`symconv.render.brief.brief`), with a
+    chain's one line per step kept: which step fails is the point of a chain.
+
+    A single identity's step line repeats the verdict and is left out, like every
+    other step the project's brief leaves out (``--full`` shows them all).
+
+    >>> import symconv as sc
+    >>> p = sc.check("flip(flip(x)) == x == flip(x)", shapes="x=n", domain="n <= 3")
+    >>> [step.title for step in check_brief(p).steps]
+    ['Claim', 'Step 1', 'Step 2', 'Counterexample']
+    >>> [step.title for step in check_brief(sc.check("flip(flip(x)) == x", shapes="x=n")).steps]
+    ['Claim', 'Full derivation']
+    """
+    import dataclasses
+
+    from symconv.render.brief import brief
+
+    short = brief(proof)
+    lines = [step for step in proof.steps if step.title.startswith("Step ")]
+    if len(lines) < 2:
+        return short
+    kept = [step for step in short.steps if step.title != "Full derivation"]
+    kept = kept[:1] + [step for step in lines if step not in kept] + kept[1:]
+    left_out = len(proof.steps) - len(kept)
+    if left_out:
+        kept.append(Step("Full derivation",
+                         f"{left_out} further step{'s are' if left_out != 1 else ' is'} in "
+                         "the full derivation (--full on the command line)."))
+    return dataclasses.replace(proof, steps=kept)
