@@ -28,6 +28,7 @@ import numpy as np
 import sympy
 
 from .. import numeric
+from ..claim.theorem import claim_outcome, layer_keywords, layer_signals
 from ..errors import SymconvError, TheoremError
 from ..geometry import Geometry, TransposedGeometry
 from ..operators import (
@@ -289,35 +290,15 @@ def zero_inserted_kernel(kernel: sympy.NDimArray, dilation: Sequence[int]) -> sy
          domain=lambda: _small_domain(CHANNEL_POINTS), domain_text=SMALL + CHANNEL_TEXT)
 def dilation(input_shape, kernel_shape, stride, padding, dilation, in_channels,
              out_channels, groups) -> Outcome:
-    """Substitute the zero-inserted kernel into the undilated correlation; compare with C_d."""
+    """Defined by its claim text: the dilated correlation against the undilated one with
+    the zero-inserted kernel (``upsample(k, d)``), checked by :func:`symconv.check`."""
     g = Geometry(input_shape, kernel_shape, stride, padding, dilation)
-    g1 = Geometry(input_shape, g.dilated_kernel_shape, stride, g.pads, 1)
-    lhs_op = correlation(g, in_channels, out_channels, groups)
-    zk = zero_inserted_kernel(lhs_op.kernel, g.dilation)
-    rhs_op = correlation(g1, in_channels, out_channels, groups)
-    rhs = _with_kernel(rhs_op, _flat(zk))
-    difference = first_difference(lhs_op.matrix, rhs, ("C_d(k)", "C_1(zi k)"))
-    steps = (
-        Step("Setting", f"Dilated layer: {layer_text(g)}; undilated layer: {layer_text(g1)}; "
-             f"{_channels_text(in_channels, out_channels, groups)}.",
-             (Math(r"\sum_m k_m\, x_{s i - p + d m} = \sum_{u} (\operatorname{zi}_d k)_u\, "
-                   r"x_{s i - p + u}",
-                   "sum_m k[m] x[s i - p + d m] = sum_u zi(k)[u] x[s i - p + u]"),)),
-        Step("Zero-inserted kernel", "", (show(r"\operatorname{zi}_d k", zk),)),
-        Step("Both matrices", "", (show(r"C_d(k)", lhs_op.matrix),
-                                   show(r"C_1(\operatorname{zi}_d k)", rhs))),
-        comparison_step(r"C_d(k)", r"C_1(\operatorname{zi}_d k)", entries_count(rhs),
-                        difference is None, difference),
-    )
-
-    def oracle_identity(x, w):
-        wz = numeric.zero_insert(w.reshape(-1, *w.shape[2:]), g.dilation)
-        return numeric.correlate(x, wz.reshape(*w.shape[:2], *wz.shape[1:]), g1, groups)
-
-    agrees = (numeric_agrees(lhs_op, lambda x, w: numeric.correlate(x, w, g, groups))
-              and numeric_agrees(lhs_op, oracle_identity))
-    return with_index_proof(Outcome(difference is None, steps, difference, numeric=agrees),
-                            "dilation")
+    undilated = layer_keywords(g, dilation=False)
+    claim = (f"corr(x, k, {layer_keywords(g)}) == "
+             f"corr(x, upsample(k, {_claim_tuple(g.dilation)}), {undilated})")
+    outcome = claim_outcome(claim, **layer_signals(g.input_shape, g.kernel_shape,
+                                                   in_channels, out_channels, groups))
+    return with_index_proof(outcome, "dilation")
 
 
 @theorem("stride-as-subsampling", family="decomposition",
@@ -328,33 +309,19 @@ def dilation(input_shape, kernel_shape, stride, padding, dilation, in_channels,
          domain=lambda: _small_domain(CHANNEL_POINTS), domain_text=SMALL + CHANNEL_TEXT)
 def stride_as_subsampling(input_shape, kernel_shape, stride, padding, dilation, in_channels,
                           out_channels, groups) -> Outcome:
-    """``decimation(out_1, s) @ C_1`` against ``C_s``, with the same resolved pads."""
+    """Defined by its claim text: the strided correlation against every s-th output of the
+    stride-1 correlation with the same resolved pads, checked by :func:`symconv.check`."""
     g = Geometry(input_shape, kernel_shape, stride, padding, dilation)
-    g1 = Geometry(input_shape, kernel_shape, 1, g.pads, dilation)
-    c_s = correlation(g, in_channels, out_channels, groups)
-    c_1 = correlation(g1, in_channels, out_channels, groups)
-    d_s = decimation(g1.output_shape, g.stride, channels=out_channels)
-    rhs = d_s.matrix * c_1.matrix
-    difference = first_difference(c_s.matrix, rhs, ("C_s", "D_s C_1"))
-    steps = (
-        Step("Setting", f"Strided layer: {layer_text(g)}; unit-stride layer: {layer_text(g1)}; "
-             f"{_channels_text(in_channels, out_channels, groups)}. The sizes match: "
-             "$\\lfloor L/s \\rfloor + 1 = \\lceil (L+1)/s \\rceil$ with "
-             "$L = n + p_b + p_a - d(k-1) - 1$.",
-             (Math(r"(C_s x)_i = \sum_m k_m\, x_{s i - p + d m} = (C_1 x)_{s i}",
-                   "(C_s x)[i] = sum_m k[m] x[s i - p + d m] = (C_1 x)[s i]"),)),
-        Step("The factors", "", (show("C_1", c_1.matrix), show("D_s", d_s.matrix))),
-        Step("Product", "", (show("D_s C_1", rhs), show("C_s", c_s.matrix))),
-        comparison_step("C_s", "D_s C_1", entries_count(rhs), difference is None, difference),
-    )
+    claim = (f"corr(x, k, {layer_keywords(g)}) == "
+             f"subsample(corr(x, k, {layer_keywords(g, stride=False)}), "
+             f"{_claim_tuple(g.stride)})")
+    outcome = claim_outcome(claim, **layer_signals(g.input_shape, g.kernel_shape,
+                                                   in_channels, out_channels, groups))
+    return with_index_proof(outcome, "stride-as-subsampling")
 
-    def oracle_identity(x, w):
-        return numeric.decimate(numeric.correlate(x, w, g1, groups), g.stride)
 
-    agrees = (numeric_agrees(c_s, lambda x, w: numeric.correlate(x, w, g, groups))
-              and numeric_agrees(c_s, oracle_identity))
-    return with_index_proof(Outcome(difference is None, steps, difference, numeric=agrees),
-                            "stride-as-subsampling")
+def _claim_tuple(values: Sequence[int]) -> str:
+    return f"({', '.join(map(str, values))}{',' if len(values) == 1 else ''})"
 
 
 # ---------------------------------------------------------------------------
