@@ -6,7 +6,7 @@ Examples
 >>> from symconv.claim.syntax import parse_claim
 >>> chain = parse_claim("flip(x) == x")
 >>> print(step_line(chain, 0, StepRecord(checked=3, skipped=1), ["n"]).text)
-Holds at all 3 points where it is defined (1 points skipped: both sides undefined).
+Holds at all 3 points where it is defined (1 point skipped: both sides undefined).
 """
 
 from __future__ import annotations
@@ -34,25 +34,30 @@ def _at(sizes: Mapping[str, int]) -> str:
     return ", ".join(f"{k}={v}" for k, v in sizes.items()) or "the stated sizes"
 
 
+def _points(count: int) -> str:
+    return f"{count} point{'s' if count != 1 else ''}"
+
+
 def step_line(chain: Chain, i: int, record: StepRecord, names: list[str]) -> Step:
     """Step ``i + 1`` of the chain, typeset, with its verdict over the domain."""
     a, b = chain.terms[i], chain.terms[i + 1]
     math = (Math(f"{node_latex(a)} = {node_latex(b)}",
                  f"{chain.text[a.start:a.end]} == {chain.text[b.start:b.end]}"),)
-    skipped = (f" ({record.skipped} points skipped: both sides undefined)"
+    skipped = (f" ({_points(record.skipped)} skipped: both sides undefined)"
                if record.skipped else "")
     if record.failure is not None:
         where = _at({n: record.failure[n] for n in names})
         text = (f"Refuted at {where}, the first failing point in order of size "
-                f"(it held at {record.checked} points before){skipped}.")
+                f"(it held at {_points(record.checked)} before){skipped}.")
     elif record.inconclusive is not None:
         text = (f"Undecided: at {_at(record.inconclusive)} the two sides have different forms "
                 "under a maximum and no values were found at which they differ; it held at "
-                f"{record.checked} points{skipped}.")
+                f"{_points(record.checked)}{skipped}.")
     elif record.checked == 0:
         text = f"Vacuous: no point where both sides are defined{skipped}."
     else:
-        text = f"Holds at all {record.checked} points where it is defined{skipped}."
+        every = "the" if record.checked == 1 else "all"
+        text = f"Holds at {every} {_points(record.checked)} where it is defined{skipped}."
     return Step(f"Step {i + 1}", text, math)
 
 

@@ -60,17 +60,23 @@ def layer_keywords(geometry: Any, *, stride: bool = True, dilation: bool = True)
     >>> from symconv.geometry import Geometry
     >>> layer_keywords(Geometry((5, 4), (2, 2), stride=(2, 1), padding="same"))
     'stride=(2, 1), padding=((0, 1), (0, 1)), dilation=(1, 1), groups=g'
+    >>> layer_keywords(Geometry((5,), (3,), padding=1), stride=False)
+    'padding=1, dilation=1, groups=g'
     """
     parts = [f"stride={_tuple(geometry.stride)}"] if stride else []
-    pads = ", ".join(f"({int(b)}, {int(a)})" for b, a in geometry.pads)
-    parts.append(f"padding=({pads}{',' if len(geometry.pads) == 1 else ''})")
+    if all(b == a for b, a in geometry.pads):
+        parts.append(f"padding={_tuple([b for b, _ in geometry.pads])}")
+    else:
+        pads = ", ".join(f"({int(b)}, {int(a)})" for b, a in geometry.pads)
+        parts.append(f"padding=({pads}{',' if len(geometry.pads) == 1 else ''})")
     if dilation:
         parts.append(f"dilation={_tuple(geometry.dilation)}")
     return ", ".join([*parts, "groups=g"])
 
 
 def _tuple(values: Sequence[int]) -> str:
-    return f"({_items(values)}{',' if len(values) == 1 else ''})"
+    """Per-axis integers as claim text: ``2`` in 1-D, ``(2, 1)`` in 2-D."""
+    return str(int(values[0])) if len(values) == 1 else f"({_items(values)})"
 
 
 def claim_outcome(claim: str | Sequence[str], sizes: Mapping[str, int] | None = None,

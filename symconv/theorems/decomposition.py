@@ -36,7 +36,6 @@ from ..operators import (
     decimation,
     indexed_symbols,
     input_symbols,
-    transposed_convolution,
     zero_insertion,
     zero_padding,
 )
@@ -321,7 +320,8 @@ def stride_as_subsampling(input_shape, kernel_shape, stride, padding, dilation, 
 
 
 def _claim_tuple(values: Sequence[int]) -> str:
-    return f"({', '.join(map(str, values))}{',' if len(values) == 1 else ''})"
+    """Per-axis integers as claim text: ``2`` in 1-D, ``(2, 1)`` in 2-D."""
+    return str(values[0]) if len(values) == 1 else f"({', '.join(map(str, values))})"
 
 
 # ---------------------------------------------------------------------------
@@ -739,64 +739,28 @@ def transposed_as_convolution(input_shape, kernel_shape, stride, padding, output
         raise SymconvError(f"pad_rule must be 'exact' or 'notes' and insertion 'between' or "
                            f"'after', got {pad_rule!r}, {insertion!r}")
     tg = TransposedGeometry(input_shape, kernel_shape, stride, padding, output_padding, dilation)
-    t = transposed_convolution(tg, in_channels=in_channels, out_channels=out_channels,
-                               groups=groups)
-    z_op = zero_insertion(tg.input_shape, tg.stride, channels=in_channels)
-    z = z_op.matrix
-    inserted = z_op.output_shape[1:]
+    inserted = tuple((n - 1) * s + 1 for n, s in zip(tg.input_shape, tg.stride))
+    z = f"upsample(x, {_claim_tuple(tg.stride)})"
     if insertion == "after":
-        trail = zero_padding(inserted, tuple((0, s - 1) for s in tg.stride), in_channels)
-        z, inserted = trail.matrix * z, trail.output_shape[1:]
+        inserted = tuple(n + s - 1 for n, s in zip(inserted, tg.stride))
+        z = (f"pad({z}, {_claim_tuple((0,) * len(inserted))}, "
+             f"{_claim_tuple(tuple(s - 1 for s in tg.stride))})")
     pads = recipe_pads(tg, inserted, pad_rule)
-    p = pad_or_crop(inserted, pads, in_channels)
-    padded = tuple(n + b + a for n, (b, a) in zip(inserted, pads))
-    g1 = Geometry(padded, tg.kernel_shape, 1, 0, tg.dilation)
-    c_op = correlation(g1, in_channels, out_channels, groups, kernel_name="w")
-    c_flip = _with_kernel(c_op, _recipe_kernel(t.kernel, in_channels, out_channels, groups))
-    rhs = c_flip * p * z
-    difference = first_difference(t.matrix, rhs, ("T", "C_flip P Z"))
-    where = "between samples" if insertion == "between" else "after every sample"
-    rule = ("$d(k-1) - p$ before and the rest after" if pad_rule == "exact" else
-            "the notes' rule: the total split as SAME (odd pixel after), then swapped")
-    steps = (
-        Step("Setting", f"ConvTranspose: input {tg.input_shape}, kernel {tg.kernel_shape}, "
-             f"stride {tg.stride}, padding {tg.padding}, output_padding {tg.output_padding}, "
-             f"dilation {tg.dilation}, output {tg.output_shape}; "
-             f"{_channels_text(in_channels, out_channels, groups)}. $T$ is defined by its "
-             "scatter rule (input $j$, tap $m$ adds $w_m y_j$ to output $s j - p + d m$).",
-             (Math(r"T_{s j - p + d m,\; j} \mathrel{+}= w_m",
-                   "T[s*j - p + d*m, j] += w[m]"),)),
-        Step("1. Flip the kernel", "Reverse every spatial axis and swap the channel roles: "
-             "the correlation kernel is $K_{o,c,m} = W_{c,o,K-1-m}$.",
-             (show(r"K", sympy.Array(_recipe_kernel(t.kernel, in_channels, out_channels,
-                                                    groups))),)),
-        Step("2. Insert zeros", f"{tuple(s - 1 for s in tg.stride)} zero(s) {where}: "
-             f"{tg.input_shape} -> {inserted}.", (show("Z", z),)),
-        Step("3. Pad", f"Pads {pads} ({rule}; a negative amount crops): {inserted} -> "
-             f"{padded}.", (show("P", p),)),
-        Step("4. Stride-1 correlation", f"Kernel {tg.kernel_shape} with dilation "
-             f"{tg.dilation} over {padded}: output {g1.output_shape}.",
-             (show(r"C_{\text{flip}}", c_flip), show(r"C_{\text{flip}} P Z", rhs),
-              show("T", t.matrix))),
-        comparison_step("T", r"C_{\text{flip}} P Z", entries_count(rhs), difference is None,
-                        difference),
-    )
-
-    def oracle_identity(x, w):
-        zi = numeric.zero_insert(x, tg.stride)
-        if insertion == "after":
-            zi = numeric.pad(zi, [(0, s - 1) for s in tg.stride])
-        grown = numeric.pad(zi, [(max(b, 0), max(a, 0)) for b, a in pads])
-        crop = tuple(slice(max(-b, 0), grown.shape[1 + i] - max(-a, 0))
-                     for i, (b, a) in enumerate(pads))
-        kernel = np.array(_recipe_kernel(sympy.Array(w), in_channels, out_channels, groups),
-                          dtype=float).reshape(c_op.kernel.shape)
-        return numeric.correlate(grown[(slice(None), *crop)], kernel, g1, groups)
-
-    agrees = (numeric_agrees(t, lambda x, w: numeric.conv_transpose(x, w, tg, groups))
-              and numeric_agrees(t, oracle_identity))
-    return with_index_proof(Outcome(difference is None, steps, difference, numeric=agrees),
-                            "transposed-as-convolution",
+    grown = (f"pad({z}, {_claim_tuple([max(b, 0) for b, _ in pads])}, "
+             f"{_claim_tuple([max(a, 0) for _, a in pads])})")
+    if min(min(pair) for pair in pads) < 0:  # a negative amount crops
+        grown = (f"crop({grown}, {_claim_tuple([max(-b, 0) for b, _ in pads])}, "
+                 f"{_claim_tuple([max(-a, 0) for _, a in pads])})")
+    claim = (f"conv_transpose(x, k, stride={_claim_tuple(tg.stride)}, "
+             f"padding={_claim_tuple(tg.padding)}, "
+             f"output_padding={_claim_tuple(tg.output_padding)}, "
+             f"dilation={_claim_tuple(tg.dilation)}, groups=g) == "
+             f"corr({grown}, flip(transpose_weight(k, groups=g)), "
+             f"dilation={_claim_tuple(tg.dilation)}, groups=g)")
+    outcome = claim_outcome(claim, **layer_signals(tg.input_shape, tg.kernel_shape,
+                                                   in_channels, out_channels, groups,
+                                                   transposed=True))
+    return with_index_proof(outcome, "transposed-as-convolution",
                             pad_rule == "exact" and insertion == "between")
 
 
