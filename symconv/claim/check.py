@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from symconv.domain import domain_points_count, domain_text, parse_domain
@@ -93,6 +94,12 @@ def _shape_sizes(shapes: dict[str, tuple[Node, str]]) -> list[str]:
 
 
 def _ranges(used: list[str], domain: str | None) -> dict[str, tuple[int, int]]:
+    return dict(_cached_ranges(tuple(used), domain))
+
+
+@lru_cache(maxsize=1024)
+def _cached_ranges(used: tuple[str, ...], domain: str | None) -> tuple:
+    used = list(used)
     # a bound on a usual size name the claim does not use is ignored; any other name is
     # refused (a typo would otherwise silently leave its size at the defaults)
     known = used + [name for name in DEFAULT_RANGES if name not in used]
@@ -109,7 +116,7 @@ def _ranges(used: list[str], domain: str | None) -> dict[str, tuple[int, int]]:
     if count > MAX_POINTS:
         raise ClaimError(f"domain must have at most {MAX_POINTS} points, got {count} in "
                          f"{domain_text(ordered)} (valid: narrow the bounds)")
-    return ordered
+    return tuple(ordered.items())
 
 
 def points_in_order(ranges: Mapping[str, tuple[int, int]]) -> list[dict[str, int]]:
@@ -155,7 +162,8 @@ def check(claim: str, *, shapes: Mapping[str, Any] | str | None = None,
     used += [name for name in claim_sizes if name not in used]
     ranges = _ranges(used, domain)
     points = points_in_order(ranges)
-    records, defined = run(chain, shape_map, points)
+    built: dict | None = {} if len(points) <= NUMERIC_POINTS else None
+    records, defined = run(chain, shape_map, points, built)
     text = domain_text(ranges) or None
     statement = claim.strip()
     latex = chain_latex(chain)
@@ -163,8 +171,9 @@ def check(claim: str, *, shapes: Mapping[str, Any] | str | None = None,
                                       for name, (node, text) in shape_map.items())}
     scope = "all sizes" if ranges else "stated sizes"
     steps = [Step("Claim", f"Signals with symbolic entries ({parameters['shapes'] or 'none'}); "
-                  + (f"sizes over {text}: {len(points)} points, checked in order of size (sum "
-                     "of the sizes, then lexicographic)." if ranges else
+                  + ((f"sizes over {text}: {len(points)} points, checked in order of size "
+                      "(sum of the sizes, then lexicographic)." if len(points) > 1 else
+                      f"sizes {text}: one point.") if ranges else
                      "no size name: the stated sizes only."))]
     steps += [step_line(chain, i, r, used) for i, r in enumerate(records)]
     common = dict(domain=text, scope=scope, steps=steps)
@@ -180,10 +189,11 @@ def check(claim: str, *, shapes: Mapping[str, Any] | str | None = None,
     if not any(r.checked for r in records):
         common["domain"] = common["domain"] or "the stated sizes"
         return Proof("claim", statement, latex, parameters, "vacuous", [], **common)
-    agreed = cross_check(chain, shape_map, defined, len(records))
+    agreed = cross_check(chain, shape_map, defined, len(records), built)
     numeric = ["numeric"] if agreed else []
     if agreed:
-        steps.append(Step("Numeric cross-check", f"At {agreed} points of the domain, random "
+        points_text = f"{agreed} point{'s' if agreed != 1 else ''}"
+        steps.append(Step("Numeric cross-check", f"At {points_text} of the domain, random "
                           "integer signals; both sides evaluated again with symconv's NumPy "
                           "oracle (symconv.numeric, sliding windows, independent of the "
                           "matrices) agree exactly with each other and with the symbolic "

@@ -99,6 +99,18 @@ def _same_shape(op: str, a: Value, b: Value) -> None:
         raise ops.Undefined(f"'{op}' needs two values of one shape, got {a.shape} and {b.shape}")
 
 
+def _divisor(node: BinOp, b: Value, text: str) -> int:
+    """The integer ``b`` of ``a / b``: a nonzero size expression (exact rational scaling)."""
+    number = as_constant(b.entry(0)) if b.shape == () else None
+    if number is None or Fraction(number).denominator != 1:
+        where = text[node.right.start:node.right.end]
+        raise ClaimError(f"'/' must divide by an integer size expression, got {where!r}"
+                         + pointer(text, node.right.start, node.right.end))
+    if number == 0:
+        raise ops.Undefined(f"{text[node.start:node.end]} divides by zero")
+    return int(number)
+
+
 def _binop(node: BinOp, point: Point, text: str) -> Value:
     a, b = evaluate(node.left, point, text), evaluate(node.right, point, text)
     if node.op in ("+", "-"):
@@ -111,6 +123,8 @@ def _binop(node: BinOp, point: Point, text: str) -> Value:
             return scale(a, b.entry(0))
         raise ops.Undefined(f"'*' needs a scalar on one side, got shapes {a.shape} and "
                             f"{b.shape}")
+    if node.op == "/":
+        return scale(a, Fraction(1, _divisor(node, b, text)))
     left, right = (as_constant(v.entry(0)) if v.shape == () else None for v in (a, b))
     if left is None or right is None:
         raise ClaimError("'//' must divide two size expressions, got "

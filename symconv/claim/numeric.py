@@ -130,9 +130,10 @@ def _call(node: Call, point: Point, arrays: dict[str, Tagged], text: str) -> Tag
         return _pool(f, a), a["input"][1]
     if f == "ones":
         sizes = a["shape"] if isinstance(a["shape"], tuple) else (a["shape"],)
-        if min(sizes) < 1:
-            raise Undefined("ones needs sizes >= 1")
-        return np.ones(sizes, dtype=int).astype(object), 0
+        channels = a.get("channels", 0)
+        if min(sizes) < 1 or not 0 <= channels < len(sizes):
+            raise Undefined("ones needs sizes >= 1 and a spatial axis")
+        return np.ones(sizes, dtype=int).astype(object), channels
     if f == "shape":
         shape = a["input"][0].shape
         return np.array(shape[0] if len(shape) == 1 else shape, dtype=object), 0
@@ -183,6 +184,13 @@ def _binop(node: BinOp, point: Point, arrays: dict, text: str) -> Tagged:
         if left.ndim and right.ndim:
             raise Undefined("'*' needs a scalar on one side")
         return left * right, cl if left.ndim else cr
+    if node.op == "/":
+        if right.ndim or Fraction(right.item()).denominator != 1:
+            raise ClaimError("'/' must divide by an integer size expression"
+                             + pointer(text, node.start, node.end))
+        if right.item() == 0:
+            raise Undefined("division by zero")
+        return left * Fraction(1, int(right.item())), cl
     if left.ndim or right.ndim:
         raise ClaimError("'//' must divide two size expressions"
                          + pointer(text, node.start, node.end))
@@ -246,11 +254,13 @@ def _agrees(symbolic: Any, numeric: Any, values: dict) -> bool:
         np.all(_substituted(symbolic, values) == array))
 
 
-def cross_check(chain: Chain, shapes: dict, points: list[dict],
-                     steps: int) -> int:
+def cross_check(chain: Chain, shapes: dict, points: list[dict], steps: int,
+                built: dict[int, tuple[Point, dict]] | None = None) -> int:
     """Of ``points`` (where the claim was checked), how many agreed numerically; up to
     :data:`NUMERIC_POINTS` of them spread over the list, the last (largest) included.
 
+    ``built`` holds the symbolic sides the search already built at some of ``points``
+    (by index), so they are not built twice; the NumPy side is always evaluated anew.
     A disagreement between the NumPy oracle and the symbolic values is a bug of
     symconv, never a verdict: it raises.
     """
@@ -259,8 +269,9 @@ def cross_check(chain: Chain, shapes: dict, points: list[dict],
     step = max(len(points) // NUMERIC_POINTS, 1)
     sample = sorted({*range(0, len(points), step), len(points) - 1})[-NUMERIC_POINTS:]
     rng, agreed = np.random.default_rng(0), 0
-    for sizes in (points[i] for i in sample):
-        point = Point(sizes, shapes)
+    for i in sample:
+        sizes = points[i]
+        point, cache = (built or {}).get(i, (Point(sizes, shapes), {}))
         try:
             signals = {name: _signal_shape(point, name) for name in shapes}
         except Undefined:
@@ -270,7 +281,7 @@ def cross_check(chain: Chain, shapes: dict, points: list[dict],
                   for index in np.ndindex(a.shape)}
         tagged = {name: (a, channel_axes(*point.shapes[name][:1], name))
                   for name, a in arrays.items()}
-        symbolic = {term: side(chain, term, point, {}) for term in range(steps + 1)}
+        symbolic = {term: side(chain, term, point, cache) for term in range(steps + 1)}
         if point.largest > NUMERIC_MAX_ENTRIES:  # the naive oracle is dense and slow
             continue
         numeric, defined = {}, False

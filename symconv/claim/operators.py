@@ -275,13 +275,16 @@ def dot(a: Value, b: Value) -> Value:
     return Value((), {0: total} if total else {})
 
 
-def ones(shape: Any) -> Value:
-    """A signal of constant ones (a uniform kernel), of ``shape`` (a size or a tuple)."""
+def ones(shape: Any, channels: Any = 0) -> Value:
+    """A signal of constant ones (a uniform kernel), of ``shape`` (a size or a tuple);
+    its first ``channels`` axes are channel axes (2 for a weight ``(out, in/groups, *K)``)."""
     sizes = shape if isinstance(shape, tuple) else (shape,)
     if not sizes or min(sizes) < 1:
         raise Undefined(f"ones needs sizes >= 1, got {shape}")
+    if not isinstance(channels, int) or not 0 <= channels < len(sizes):
+        raise Undefined(f"ones channels={channels} must leave a spatial axis of {sizes}")
     require_symbolic_size(prod(sizes), f"ones{sizes}")
-    return Value(sizes, {i: {(): 1} for i in range(prod(sizes))})
+    return Value(sizes, {i: {(): 1} for i in range(prod(sizes))}, channels)
 
 
 def shape(x: Value) -> Value:

@@ -96,16 +96,40 @@ def claim_outcome(claim: str | Sequence[str], sizes: Mapping[str, int] | None = 
 
     claims = [claim] if isinstance(claim, str) else list(claim)
     domain = ", ".join(f"{name} = {value}" for name, value in (sizes or {}).items()) or None
-    steps, numeric = [], True
-    for text in claims:
+    steps, numeric = [], []
+    for number, text in enumerate(claims, 1):
         proof = check(text, shapes=shapes, domain=domain)
         decided = ("proved", "refuted") if domain is None else ("verified", "refuted")
         if proof.verdict not in decided:
             raise RuntimeError(f"claim {text!r} is {proof.verdict} at {shapes} {domain or ''}:"
                                " a catalogue theorem must be decided at each point of its "
                                "domain")
-        steps += proof.steps
+        steps += _numbered(proof.steps, number, len(claims), first=not steps)
         if proof.verdict == "refuted":
             return Outcome(False, tuple(steps), proof.counterexample)
-        numeric = numeric and "numeric" in proof.evidence
-    return Outcome(True, tuple(steps), None, numeric=True if numeric else None)
+        numeric.append(next((step for step in proof.steps
+                             if step.title == "Numeric cross-check"), None))
+    if all(numeric) and len(claims) > 1:
+        steps.append(numeric[0])
+    return Outcome(True, tuple(steps), None, numeric=True if all(numeric) else None)
+
+
+def _numbered(steps: Sequence[Any], number: int, count: int, first: bool) -> list:
+    """One claim's steps among ``count``: the setting once, each step line as
+    "Identity i" (with its step number in a chain), the numeric step said once at the end."""
+    import dataclasses
+
+    if count == 1:
+        return list(steps)
+    out = []
+    for step in steps:
+        if step.title == "Claim":
+            if first:
+                out.append(step)
+        elif step.title.startswith("Step "):
+            lines = sum(s.title.startswith("Step ") for s in steps)
+            title = f"Identity {number}" + (f", {step.title.lower()}" if lines > 1 else "")
+            out.append(dataclasses.replace(step, title=title))
+        elif step.title != "Numeric cross-check":
+            out.append(step)
+    return out

@@ -78,7 +78,7 @@ OPERATORS: dict[str, tuple[Parameter, ...]] = {
                  _p("ceil_mode", "flag", 0)),
     "dot": (_p("a", "tensor"), _p("b", "tensor")),
     "shape": (_p("input", "tensor"),),
-    "ones": (_p("shape", "size"),),
+    "ones": (_p("shape", "size"), _p("channels", "size", 0)),
 }
 
 
