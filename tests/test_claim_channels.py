@@ -169,3 +169,23 @@ def test_a_shape_of_channel_axes_only_is_refused():
         sc.check("flip(x) == x", shapes="x=(c, o)")
     with pytest.raises(ClaimError, match="at most 2 channel axes"):
         sc.check("flip(x) == x", shapes="x=(c, o, g, n)")
+
+
+def test_average_pooling_is_a_depthwise_correlation_with_a_uniform_weight():
+    claim = ("avg_pool(x, K, stride=s) == "
+             "corr(x, ones((c, 1, K), channels=2) / K, stride=s, groups=c)")
+    p = sc.check(claim, shapes="x=(c, n)", domain="n <= 5, K <= 3, c <= 2")
+    assert p.verdict == "verified" and "numeric" in p.evidence
+    wrong = sc.check(claim.replace("/ K", "/ 2"), shapes="x=(c, n)",
+                     domain="n <= 5, K <= 3, c <= 2")
+    assert wrong.verdict == "refuted"
+    assert [wrong.counterexample[key] for key in ("c", "n", "K", "s")] == [1, 1, 1, 1]
+    assert (wrong.counterexample["left"], wrong.counterexample["right"]) == ("x_{0,0}",
+                                                                             "x_{0,0}/2")
+
+
+def test_division_is_by_an_integer_size_only():
+    assert sc.check("x / 2 + x / 2 == x", shapes="x=n", domain="n <= 3").verdict == "verified"
+    assert r"\frac{x}{2}" in sc.check("x / 2 == x", shapes="x=2").statement_latex
+    with pytest.raises(ClaimError, match="'/' must divide by an integer size expression"):
+        sc.check("x / x == x", shapes="x=n", domain="n <= 3")
