@@ -23,8 +23,11 @@ def register_cli(sub: Any) -> None:
         help="check your own identity or chain of steps on a domain of sizes: verified, or "
              "refuted with the smallest counterexample",
         description="CLAIM is 'a == b' or a chain 'a == b == c' of corr, conv, conv_transpose,\n"
-                    "flip, pad, crop, upsample, subsample, shift, avg_pool, max_pool, dot, ones,\n"
-                    "shape, + - * and size expressions (K - 1, s*(m-1)+1).",
+                    "transpose_weight, flip, pad, crop, upsample, subsample, shift, avg_pool,\n"
+                    "max_pool, dot, ones, shape, + - *, / by an integer size, and size\n"
+                    "expressions (K - 1, s*(m-1)+1). Channels: a shape's leading items named\n"
+                    "c, o, g (c1, c_in, ...) are channel axes, e.g. x=(c, n), k=(o, c//g, K)\n"
+                    "for corr(x, k, groups=g) (PyTorch's weight layouts).",
         epilog="The claim grammar (symconv/grammars/claim.lark, also `--grammar`):\n\n"
                + grammar_text("claim"))
     p.add_argument("claim", nargs="?", metavar="CLAIM")
