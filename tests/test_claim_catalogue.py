@@ -7,8 +7,7 @@ import pytest
 
 import symconv as sc
 
-MOVED = ["flip", "dilation", "stride-as-subsampling", "transposed-as-convolution",
-         "avg-pool-as-conv"]
+MOVED = ["flip", "dilation", "stride-as-subsampling", "transposed-as-convolution"]
 CHANNELS = {"in_channels": 4, "out_channels": 2, "groups": 2}
 
 
@@ -31,18 +30,12 @@ def test_a_moved_theorem_is_checked_by_its_claim(name):
     ("transposed-as-convolution", {"input_shape": (3,), "kernel_shape": (2,), "stride": 2,
                                    "padding": 2, "output_padding": 1, "dilation": 2,
                                    "in_channels": 4, "out_channels": 6, "groups": 2}),
-    ("avg-pool-as-conv", {"input_shape": (5,), "kernel_shape": (3,), "stride": 1,
-                          "padding": 1, "channels": 3}),
 ])
 def test_a_moved_theorem_holds_with_channels_groups_and_odd_geometry(name, point):
     assert sc.prove(name, **point).verdict == "proved"
 
 
 @pytest.mark.parametrize("name, point, reason", [
-    ("avg-pool-as-conv", {"input_shape": (4,), "kernel_shape": (2,), "padding": 1,
-                          "count_include_pad": False}, "entries differ"),
-    ("avg-pool-as-conv", {"input_shape": (5,), "kernel_shape": (2,), "ceil_mode": True},
-     "shapes differ"),
     ("transposed-as-convolution", {"pad_rule": "notes"}, "entries differ"),
     ("transposed-as-convolution", {"input_shape": (1,), "kernel_shape": (1,), "stride": 1,
                                    "padding": 0, "output_padding": 1, "dilation": 2,

@@ -38,7 +38,12 @@ from .values import Value
 from .values import evaluate as evaluate_poly
 from .vocabulary import OPERATORS, bind
 
-__all__ = ["numeric_value", "random_signals", "cross_check", "NUMERIC_POINTS"]
+__all__ = ["numeric_value", "random_signals", "cross_check", "NUMERIC_POINTS",
+           "OracleDisagreement"]
+
+class OracleDisagreement(RuntimeError):
+    """The NumPy oracle and the symbolic values disagree: a bug of symconv, never a verdict."""
+
 
 #: Points (spread over those where the claim was checked, the largest included) evaluated
 #: again numerically.
@@ -294,8 +299,8 @@ def cross_check(chain: Chain, shapes: dict, points: list[dict], steps: int,
                     except Undefined as undefined:
                         numeric[term] = undefined
                 if not _agrees(symbolic[term], numeric[term], values):
-                    raise RuntimeError(f"symconv's NumPy oracle and its symbolic values "
-                                       f"disagree on term {term + 1} at {sizes}")
+                    raise OracleDisagreement(f"symconv's NumPy oracle and its symbolic values "
+                                             f"disagree on term {term + 1} at {sizes}")
             defined |= not isinstance(numeric[i], Undefined)
         agreed += defined
     return agreed

@@ -14,17 +14,15 @@ rotation-invariant pooling over a rotated filter bank.
 from __future__ import annotations
 
 import itertools
-import math
 from typing import Any
 
 import numpy as np
 import sympy
 
 from .. import numeric
-from ..claim.theorem import claim_outcome
 from ..errors import SizeLimitError, TheoremError, require
 from ..geometry import Geometry, PoolGeometry
-from ..operators import correlation, input_symbols, max_pool
+from ..operators import avg_pool, correlation, input_symbols, max_pool
 from ..operators import shift as shift_operator
 from ..proof import Math, Step
 from .common import comparison_step, random_integers, show
@@ -75,17 +73,49 @@ def _avg_pool_domain() -> list[dict[str, Any]]:
                      "count_include_pad=True, ceil_mode=False")
 def avg_pool_as_conv(input_shape, kernel_shape, stride, padding, ceil_mode, count_include_pad,
                      channels) -> Outcome:
-    """Defined by its claim text: the pooling against the depthwise correlation with the
-    uniform kernel ``ones / |k|``, checked by :func:`symconv.check`."""
+    """The pooling matrix (exact Rational weights) against the uniform-kernel correlation."""
     pool_geometry = PoolGeometry(input_shape, kernel_shape, stride, padding, 1, ceil_mode)
-    kernel = pool_geometry.kernel_shape
-    window = f"stride={pool_geometry.stride!r}, padding={padding!r}"
-    uniform = f"ones((c, 1, {', '.join(map(str, kernel))}), channels=2) / {math.prod(kernel)}"
-    claim = (f"avg_pool(x, {kernel!r}, {window}, ceil_mode={int(bool(ceil_mode))}, "
-             f"count_include_pad={int(bool(count_include_pad))}) == "
-             f"corr(x, {uniform}, {window}, groups=c)")
-    return claim_outcome(claim, sizes={"c": channels},
-                         x=f"(c, {', '.join(map(str, pool_geometry.input_shape))})")
+    pool = avg_pool(pool_geometry, count_include_pad=count_include_pad, channels=channels)
+    g = Geometry(input_shape, kernel_shape, stride, padding)
+    conv = correlation(g, channels, channels, groups=channels)
+    weight = sympy.Rational(1, int(np.prod(g.kernel_shape)))
+    uniform = conv.matrix.xreplace({symbol: weight for symbol in flat(conv.kernel)})
+    difference = first_difference(pool.matrix, uniform, ("AvgPool", "C(1/|k|)"))
+    steps = (
+        Step("Setting", f"Average pooling on {_size(g.input_shape)} inputs ({channels} "
+             f"channel(s)), window {_size(g.kernel_shape)}, stride {g.stride}, padding "
+             f"{padding}, ceil_mode={ceil_mode}, count_include_pad={count_include_pad}; pooling "
+             f"output {_size(pool_geometry.output_shape)}, correlation output "
+             f"{_size(g.output_shape)}.",
+             (Math(r"\operatorname{AvgPool}(x)_i = \frac{1}{D_i} \sum_{m} x_{s i - p + m},\quad "
+                   r"D_i = \begin{cases} \min(s i - p + K, n + p) - (s i - p) & "
+                   r"\text{count\_include\_pad} \\ \#\{\text{real samples}\} & "
+                   r"\text{otherwise} \end{cases}",
+                   "AvgPool(x)[i] = (1/D_i) sum_m x[s*i - p + m], D_i = window size clipped to "
+                   "the padded input (count_include_pad) or number of real samples"),)),
+        Step("Uniform kernel", "The correlation with every tap equal to $1/|k|$ divides by the "
+             "full window size everywhere; padding contributes zeros.",
+             (Math(r"C_{i,j} = \tfrac{1}{|k|}\ \text{if } 0 \le j - s i + p < K",
+                   "C[i, j] = 1/|k| if 0 <= j - s*i + p < K"),
+              show(r"\operatorname{AvgPool}", pool.matrix),
+              show(r"C\!\left(\tfrac{1}{|k|}\mathbf 1\right)", uniform))),
+        comparison_step(r"\operatorname{AvgPool}", r"C(\tfrac{1}{|k|}\mathbf 1)",
+                        pool.matrix.rows * pool.matrix.cols, difference is None, difference),
+    )
+    return Outcome(difference is None, steps, difference,
+                   numeric=difference is None and _avg_numeric(pool_geometry, g, channels,
+                                                               count_include_pad))
+
+
+def _avg_numeric(pool_geometry: PoolGeometry, g: Geometry, channels: int,
+                 count_include_pad: bool) -> bool:
+    w = np.full((channels, 1, *g.kernel_shape), 1.0 / np.prod(g.kernel_shape))
+    for seed in range(3):
+        x = random_integers((channels, *g.input_shape), seed)
+        pooled = numeric.avg_pool(x, pool_geometry, count_include_pad)
+        if not np.allclose(pooled, numeric.correlate(x, w, g, groups=channels)):
+            return False
+    return True
 
 
 # ---------------------------------------------------------------------------
