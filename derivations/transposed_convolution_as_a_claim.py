@@ -15,6 +15,11 @@ refuted with their smallest counterexample: no flip, the wrong padding amount (K
 instead of K-1, or p instead of K-1-p), s zeros instead of s-1, and output_padding
 ignored.
 
+With channels and groups (``y=(c, m)``, PyTorch's weight ``k=(c, o, K)`` of a layer
+with ``o*g`` outputs), the flipped kernel must also be regrouped into a correlation
+weight ``(o*g, c/g, K)``: ``transpose_weight(k, groups=g)``. Without it the recipe is
+refuted at the smallest point with two output channels.
+
 Run: ``python derivations/transposed_convolution_as_a_claim.py``; exits 1 if any verdict
 differs from the expected one.
 """
@@ -31,6 +36,12 @@ RECIPE = "corr(pad(upsample(y, s), K - 1 - p, K - 1 - p + q), flip(k))"
 CHAIN = (f"{LEFT} == {RECIPE} == conv(pad(upsample(y, s), K - 1 - p, K - 1 - p + q), k) "
          "== flip(corr(flip(pad(upsample(y, s), K - 1 - p, K - 1 - p + q)), k))")
 
+GROUPED_SHAPES = {"y": "(c, m)", "k": "(c, o, K)"}
+GROUPED_DOMAIN = "1 <= m <= 3, 1 <= K <= 3, 1 <= s <= 2, 1 <= c <= 4, o <= 2"
+GROUPED_LEFT = "conv_transpose(y, k, stride=s, groups=g)"
+GROUPED_RECIPE = ("corr(pad(upsample(y, s), K - 1), flip(transpose_weight(k, groups=g)), "
+                  "groups=g)")
+
 CLAIMS = [
     ("the recipe, as a chain of three steps", CHAIN, "verified"),
     ("no flip of the kernel", f"{LEFT} == corr(pad(upsample(y, s), K - 1 - p, "
@@ -46,13 +57,19 @@ CLAIMS = [
     ("a false middle step: correlation is convolution",
      f"{LEFT} == {RECIPE} == corr(pad(upsample(y, s), K - 1 - p, K - 1 - p + q), k)",
      "refuted"),
+    ("with channels and groups: the recipe, the kernel regrouped",
+     f"{GROUPED_LEFT} == {GROUPED_RECIPE}", "verified", GROUPED_SHAPES, GROUPED_DOMAIN),
+    ("with channels and groups: the kernel only flipped, not regrouped",
+     f"{GROUPED_LEFT} == corr(pad(upsample(y, s), K - 1), flip(k), groups=g)", "refuted",
+     GROUPED_SHAPES, GROUPED_DOMAIN),
 ]
 
 
 def main() -> int:
     failures = 0
-    for title, claim, expected in CLAIMS:
-        proof = sc.check(claim, shapes=SHAPES, domain=DOMAIN)
+    for title, claim, expected, *setting in CLAIMS:
+        shapes, domain = setting or (SHAPES, DOMAIN)
+        proof = sc.check(claim, shapes=shapes, domain=domain)
         print(f"\n##### {title}  (expected: {expected})")
         print(proof.text())
         if proof.verdict != expected:

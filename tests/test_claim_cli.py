@@ -124,3 +124,27 @@ def test_a_refuted_chain_compiles_with_pdflatex():
 def test_help_ends_with_the_grammar(capsys):
     code, out, _ = run(capsys, "check", "--help")
     assert code == 0 and out.rstrip().endswith("%ignore WS") and "claim: expr" in out
+
+
+def test_check_prints_the_brief_by_default_and_every_step_with_full(capsys):
+    argv = ("check", RECIPE, "--shapes", "y=m, k=K", "--domain", DOMAIN)
+    _, short, _ = run(capsys, *argv)
+    _, full, _ = run(capsys, *argv, "--full")
+    _, detail, _ = run(capsys, *argv, "--detail", "full")
+    assert "-- Full derivation" in short and "--full on the command line" in short
+    assert "-- Numeric cross-check" not in short
+    assert "-- Numeric cross-check" in full and "-- Full derivation" not in full
+    assert detail == full
+    assert "VERIFIED [symbolic, exhaustive, numeric]" in short  # the verdict is the proof's
+
+
+def test_the_brief_of_a_chain_keeps_every_step_line(capsys):
+    chain = RECIPE + " == corr(upsample(y, s), k)"
+    code, out, _ = run(capsys, "check", chain, "--shapes", "y=m, k=K", "--domain", DOMAIN)
+    assert code == 1 and "-- Step 1" in out and "-- Step 2" in out and "-- Counterexample" in out
+
+
+def test_json_is_the_whole_proof_whatever_the_detail(capsys):
+    _, out, _ = run(capsys, "check", RECIPE, "--shapes", "y=m, k=K", "--domain", DOMAIN,
+                    "--json")
+    assert "Numeric cross-check" in [step["title"] for step in json.loads(out)["steps"]]

@@ -33,11 +33,13 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from symconv.domain import domain_points_count, domain_text, parse_domain
 from symconv.proof import Proof, Step
 
+from .channels import channel_axes
 from .evaluate import signal_shape_of
 from .numeric import NUMERIC_POINTS, cross_check
 from .report import counterexample_step, step_line
@@ -49,7 +51,8 @@ from .vocabulary import check_names
 __all__ = ["check", "points_in_order", "DEFAULT_RANGES", "MAX_POINTS", "NUMERIC_POINTS"]
 
 #: Ranges of the usual size names when the domain does not bound them.
-DEFAULT_RANGES = {"n": (1, 8), "K": (1, 4), "s": (1, 3), "p": (0, 2), "d": (1, 2)}
+DEFAULT_RANGES = {"n": (1, 8), "K": (1, 4), "s": (1, 3), "p": (0, 2), "d": (1, 2),
+                  "c": (1, 3), "o": (1, 3), "g": (1, 2)}
 #: The largest domain checked point by point.
 MAX_POINTS = 20_000
 
@@ -86,10 +89,17 @@ def _shape_sizes(shapes: dict[str, tuple[Node, str]]) -> list[str]:
                                  + pointer(text, inner.start, inner.end))
             if isinstance(inner, Name) and inner.name not in sizes:
                 sizes.append(inner.name)
+        channel_axes(node, name, text)  # a shape of channel axes only is refused here
     return sizes
 
 
 def _ranges(used: list[str], domain: str | None) -> dict[str, tuple[int, int]]:
+    return dict(_cached_ranges(tuple(used), domain))
+
+
+@lru_cache(maxsize=1024)
+def _cached_ranges(used: tuple[str, ...], domain: str | None) -> tuple:
+    used = list(used)
     # a bound on a usual size name the claim does not use is ignored; any other name is
     # refused (a typo would otherwise silently leave its size at the defaults)
     known = used + [name for name in DEFAULT_RANGES if name not in used]
@@ -106,7 +116,7 @@ def _ranges(used: list[str], domain: str | None) -> dict[str, tuple[int, int]]:
     if count > MAX_POINTS:
         raise ClaimError(f"domain must have at most {MAX_POINTS} points, got {count} in "
                          f"{domain_text(ordered)} (valid: narrow the bounds)")
-    return ordered
+    return tuple(ordered.items())
 
 
 def points_in_order(ranges: Mapping[str, tuple[int, int]]) -> list[dict[str, int]]:
@@ -152,7 +162,8 @@ def check(claim: str, *, shapes: Mapping[str, Any] | str | None = None,
     used += [name for name in claim_sizes if name not in used]
     ranges = _ranges(used, domain)
     points = points_in_order(ranges)
-    records, defined = run(chain, shape_map, points)
+    built: dict | None = {} if len(points) <= NUMERIC_POINTS else None
+    records, defined = run(chain, shape_map, points, built)
     text = domain_text(ranges) or None
     statement = claim.strip()
     latex = chain_latex(chain)
@@ -160,8 +171,9 @@ def check(claim: str, *, shapes: Mapping[str, Any] | str | None = None,
                                       for name, (node, text) in shape_map.items())}
     scope = "all sizes" if ranges else "stated sizes"
     steps = [Step("Claim", f"Signals with symbolic entries ({parameters['shapes'] or 'none'}); "
-                  + (f"sizes over {text}: {len(points)} points, checked in order of size (sum "
-                     "of the sizes, then lexicographic)." if ranges else
+                  + ((f"sizes over {text}: {len(points)} points, checked in order of size "
+                      "(sum of the sizes, then lexicographic)." if len(points) > 1 else
+                      f"sizes {text}: one point.") if ranges else
                      "no size name: the stated sizes only."))]
     steps += [step_line(chain, i, r, used) for i, r in enumerate(records)]
     common = dict(domain=text, scope=scope, steps=steps)
@@ -177,10 +189,11 @@ def check(claim: str, *, shapes: Mapping[str, Any] | str | None = None,
     if not any(r.checked for r in records):
         common["domain"] = common["domain"] or "the stated sizes"
         return Proof("claim", statement, latex, parameters, "vacuous", [], **common)
-    agreed = cross_check(chain, shape_map, defined, len(records))
+    agreed = cross_check(chain, shape_map, defined, len(records), built)
     numeric = ["numeric"] if agreed else []
     if agreed:
-        steps.append(Step("Numeric cross-check", f"At {agreed} points of the domain, random "
+        points_text = f"{agreed} point{'s' if agreed != 1 else ''}"
+        steps.append(Step("Numeric cross-check", f"At {points_text} of the domain, random "
                           "integer signals; both sides evaluated again with symconv's NumPy "
                           "oracle (symconv.numeric, sliding windows, independent of the "
                           "matrices) agree exactly with each other and with the symbolic "

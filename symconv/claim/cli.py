@@ -1,7 +1,9 @@
 """``symconv check "CLAIM" --shapes "x=n, k=K" --domain "n<=8, K<=4"``: the command line.
 
 Exit codes as for ``symconv prove`` (0 proved, 1 refuted, 2 bad input, 4 verified
-on the domain, 5 undecided or vacuous); ``--grammar`` prints the claim grammar.
+on the domain, 5 undecided or vacuous); ``--grammar`` prints the claim grammar. The
+text, LaTeX and Markdown are the brief rendering unless ``--full`` (as for ``prove``);
+``--json`` is always the whole proof.
 """
 
 from __future__ import annotations
@@ -21,8 +23,11 @@ def register_cli(sub: Any) -> None:
         help="check your own identity or chain of steps on a domain of sizes: verified, or "
              "refuted with the smallest counterexample",
         description="CLAIM is 'a == b' or a chain 'a == b == c' of corr, conv, conv_transpose,\n"
-                    "flip, pad, crop, upsample, subsample, shift, avg_pool, max_pool, dot, ones,\n"
-                    "shape, + - * and size expressions (K - 1, s*(m-1)+1).",
+                    "transpose_weight, flip, pad, crop, upsample, subsample, shift, avg_pool,\n"
+                    "max_pool, dot, ones, shape, + - *, / by an integer size, and size\n"
+                    "expressions (K - 1, s*(m-1)+1). Channels: a shape's leading items named\n"
+                    "c, o, g (c1, c_in, ...) are channel axes, e.g. x=(c, n), k=(o, c//g, K)\n"
+                    "for corr(x, k, groups=g) (PyTorch's weight layouts).",
         epilog="The claim grammar (symconv/grammars/claim.lark, also `--grammar`):\n\n"
                + grammar_text("claim"))
     p.add_argument("claim", nargs="?", metavar="CLAIM")
@@ -30,6 +35,10 @@ def register_cli(sub: Any) -> None:
                    'y=(m, m)"')
     p.add_argument("--domain", help='bounds on the size names, e.g. "1 <= n <= 8, K <= 4" '
                    "(n, K, s, p, d have defaults)")
+    p.add_argument("--detail", choices=("brief", "full"), default="brief",
+                   help="brief (default): the claim, a chain's step lines, the counterexample; "
+                        "full: every step of the derivation")
+    p.add_argument("--full", action="store_true", help="the same as --detail full")
     p.add_argument("--json", action="store_true", help="print Proof.to_dict() as JSON")
     p.add_argument("--latex", metavar="FILE", help="write a standalone LaTeX document")
     p.add_argument("--markdown", metavar="FILE", help="write Markdown (KaTeX/MathJax math)")
@@ -42,6 +51,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     from symconv.grammar import grammar_text
 
     from .check import check
+    from .report import check_brief
 
     if args.grammar:
         print(grammar_text("claim"), end="")
@@ -51,7 +61,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
                          "--shapes \"k=K\" (or --grammar)")
     outputs = check_outputs(args, "latex", "markdown")
     proof = check(args.claim, shapes=args.shapes, domain=args.domain)
-    render = {"latex": lambda: proof.latex(standalone=True), "markdown": proof.markdown}
+    shown = proof if args.full or args.detail == "full" else check_brief(proof)
+    render = {"latex": lambda: shown.latex(standalone=True), "markdown": shown.markdown}
     write_outputs({path: render[option]() for option, path in outputs.items()})
-    print(proof.to_json() if args.json else proof.text())
+    print(proof.to_json() if args.json else shown.text())
     return VERDICT_EXIT[proof.verdict]

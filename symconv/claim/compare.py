@@ -51,6 +51,9 @@ def compare(a: Value, b: Value) -> Difference | None:
     """None when ``a`` and ``b`` are equal; else the first conclusive difference."""
     if a.shape != b.shape:
         return Difference(f"shapes differ: {a.shape} and {b.shape}")
+    if a.channels != b.channels:
+        return Difference(f"channel axes differ: {a.channels} and {b.channels} leading "
+                          f"channel axes of shape {a.shape}")
     inconclusive = None
     for flat in sorted(a.entries.keys() | b.entries.keys()):
         left, right = a.entry(flat), b.entry(flat)

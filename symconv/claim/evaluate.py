@@ -22,6 +22,7 @@ from fractions import Fraction
 from typing import Any
 
 from . import operators as ops
+from .channels import channel_axes
 from .syntax import BinOp, Call, ClaimError, Name, Neg, Node, Number, String, Tuple, pointer
 from .values import Value, add, as_constant, constant, scalar, scale, signal
 from .vocabulary import OPERATORS, bind
@@ -55,7 +56,8 @@ def _signal(point: Point, name: str, text: str) -> Value:
         shape = shape if isinstance(shape, tuple) else (shape,)
         if min(shape) < 1:
             raise ops.Undefined(f"signal {name} has shape {shape}: every size must be >= 1")
-        point.signals[name] = signal(name, shape)
+        node, source = point.shapes[name]
+        point.signals[name] = signal(name, shape, channel_axes(node, name, source))
     return point.signals[name]
 
 
@@ -97,6 +99,18 @@ def _same_shape(op: str, a: Value, b: Value) -> None:
         raise ops.Undefined(f"'{op}' needs two values of one shape, got {a.shape} and {b.shape}")
 
 
+def _divisor(node: BinOp, b: Value, text: str) -> int:
+    """The integer ``b`` of ``a / b``: a nonzero size expression (exact rational scaling)."""
+    number = as_constant(b.entry(0)) if b.shape == () else None
+    if number is None or Fraction(number).denominator != 1:
+        where = text[node.right.start:node.right.end]
+        raise ClaimError(f"'/' must divide by an integer size expression, got {where!r}"
+                         + pointer(text, node.right.start, node.right.end))
+    if number == 0:
+        raise ops.Undefined(f"{text[node.start:node.end]} divides by zero")
+    return int(number)
+
+
 def _binop(node: BinOp, point: Point, text: str) -> Value:
     a, b = evaluate(node.left, point, text), evaluate(node.right, point, text)
     if node.op in ("+", "-"):
@@ -109,6 +123,8 @@ def _binop(node: BinOp, point: Point, text: str) -> Value:
             return scale(a, b.entry(0))
         raise ops.Undefined(f"'*' needs a scalar on one side, got shapes {a.shape} and "
                             f"{b.shape}")
+    if node.op == "/":
+        return scale(a, Fraction(1, _divisor(node, b, text)))
     left, right = (as_constant(v.entry(0)) if v.shape == () else None for v in (a, b))
     if left is None or right is None:
         raise ClaimError("'//' must divide two size expressions, got "

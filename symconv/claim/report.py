@@ -6,7 +6,7 @@ Examples
 >>> from symconv.claim.syntax import parse_claim
 >>> chain = parse_claim("flip(x) == x")
 >>> print(step_line(chain, 0, StepRecord(checked=3, skipped=1), ["n"]).text)
-Holds at all 3 points where it is defined (1 points skipped: both sides undefined).
+Holds at all 3 points where it is defined (1 point skipped: both sides undefined).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from symconv.proof import Math, Step
+from symconv.proof import Math, Proof, Step
 
 from .operators import Undefined
 from .search import StepRecord
@@ -24,7 +24,7 @@ from .syntax import Chain
 from .typeset import node_latex, value_latex, value_plain
 from .values import to_sympy
 
-__all__ = ["step_line", "counterexample_step", "MAX_SHOWN"]
+__all__ = ["step_line", "counterexample_step", "check_brief", "MAX_SHOWN"]
 
 #: Values larger than this many entries are described, not printed whole.
 MAX_SHOWN = 64
@@ -34,25 +34,30 @@ def _at(sizes: Mapping[str, int]) -> str:
     return ", ".join(f"{k}={v}" for k, v in sizes.items()) or "the stated sizes"
 
 
+def _points(count: int) -> str:
+    return f"{count} point{'s' if count != 1 else ''}"
+
+
 def step_line(chain: Chain, i: int, record: StepRecord, names: list[str]) -> Step:
     """Step ``i + 1`` of the chain, typeset, with its verdict over the domain."""
     a, b = chain.terms[i], chain.terms[i + 1]
     math = (Math(f"{node_latex(a)} = {node_latex(b)}",
                  f"{chain.text[a.start:a.end]} == {chain.text[b.start:b.end]}"),)
-    skipped = (f" ({record.skipped} points skipped: both sides undefined)"
+    skipped = (f" ({_points(record.skipped)} skipped: both sides undefined)"
                if record.skipped else "")
     if record.failure is not None:
         where = _at({n: record.failure[n] for n in names})
         text = (f"Refuted at {where}, the first failing point in order of size "
-                f"(it held at {record.checked} points before){skipped}.")
+                f"(it held at {_points(record.checked)} before){skipped}.")
     elif record.inconclusive is not None:
         text = (f"Undecided: at {_at(record.inconclusive)} the two sides have different forms "
                 "under a maximum and no values were found at which they differ; it held at "
-                f"{record.checked} points{skipped}.")
+                f"{_points(record.checked)}{skipped}.")
     elif record.checked == 0:
         text = f"Vacuous: no point where both sides are defined{skipped}."
     else:
-        text = f"Holds at all {record.checked} points where it is defined{skipped}."
+        every = "the" if record.checked == 1 else "all"
+        text = f"Holds at {every} {_points(record.checked)} where it is defined{skipped}."
     return Step(f"Step {i + 1}", text, math)
 
 
@@ -88,3 +93,35 @@ def counterexample_step(chain: Chain, record: StepRecord, names: list[str]) -> S
     math = (_shown(record.sides[0], marked, node_latex(a), chain.text[a.start:a.end]),
             _shown(record.sides[1], marked, node_latex(b), chain.text[b.start:b.end]))
     return Step("Counterexample", text, math)
+
+
+def check_brief(proof: Proof) -> Proof:
+    """The brief rendering of a checked claim (:func:`symconv.render.brief.brief`), with a
+    chain's one line per step kept: which step fails is the point of a chain.
+
+    A single identity's step line repeats the verdict and is left out, like every
+    other step the project's brief leaves out (``--full`` shows them all).
+
+    >>> import symconv as sc
+    >>> p = sc.check("flip(flip(x)) == x == flip(x)", shapes="x=n", domain="n <= 3")
+    >>> [step.title for step in check_brief(p).steps]
+    ['Claim', 'Step 1', 'Step 2', 'Counterexample']
+    >>> [step.title for step in check_brief(sc.check("flip(flip(x)) == x", shapes="x=n")).steps]
+    ['Claim', 'Full derivation']
+    """
+    import dataclasses
+
+    from symconv.render.brief import brief
+
+    short = brief(proof)
+    lines = [step for step in proof.steps if step.title.startswith("Step ")]
+    if len(lines) < 2:
+        return short
+    kept = [step for step in short.steps if step.title != "Full derivation"]
+    kept = kept[:1] + [step for step in lines if step not in kept] + kept[1:]
+    left_out = len(proof.steps) - len(kept)
+    if left_out:
+        kept.append(Step("Full derivation",
+                         f"{left_out} further step{'s are' if left_out != 1 else ' is'} in "
+                         "the full derivation (--full on the command line)."))
+    return dataclasses.replace(proof, steps=kept)

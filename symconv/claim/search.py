@@ -95,9 +95,13 @@ def settle(record: StepRecord, sizes: dict, left, right, number: int) -> None:
     record.failure, record.sides, record.difference = failure, (left, right), difference
 
 
-def run(chain: Chain, shapes: dict, points: list[dict]
-         ) -> tuple[list[StepRecord], list[dict]]:
-    """Each step's record, and the points where some step held with both sides defined."""
+def run(chain: Chain, shapes: dict, points: list[dict], keep: dict | None = None
+        ) -> tuple[list[StepRecord], list[dict]]:
+    """Each step's record, and the points where some step held with both sides defined.
+
+    With ``keep`` (a dict), the built sides at each such point are kept there, by the
+    point's index in the returned list (for the numeric cross-check of a small domain).
+    """
     records, defined = [StepRecord() for _ in chain.steps()], []
     if points:  # refuse an over-large domain before any work: its largest point first
         try:
@@ -118,5 +122,7 @@ def run(chain: Chain, shapes: dict, points: list[dict]
             left, right = side(chain, i, point, cache), side(chain, i + 1, point, cache)
             settle(records[i], sizes, left, right, i + 1)
         if sum(records[i].checked for i in open_steps) > checked:
+            if keep is not None:
+                keep[len(defined)] = (point, cache)
             defined.append(sizes)
     return records, defined

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from lark import Transformer, v_args
 
@@ -69,7 +70,7 @@ class String:
 
 @dataclass(frozen=True)
 class BinOp:
-    """``left op right`` with ``op`` one of ``+ - * //``."""
+    """``left op right`` with ``op`` one of ``+ - * // /``."""
 
     op: str
     left: Node
@@ -151,6 +152,7 @@ class _ToNodes(Transformer):
         return method
 
     add, sub, mul, floordiv = _binop("+"), _binop("-"), _binop("*"), _binop("//")
+    truediv = _binop("/")
 
     def neg(self, meta, children):
         return Neg(children[0], meta.start_pos, meta.end_pos)
@@ -199,8 +201,13 @@ def _depth(node: Node) -> int:
     return deepest
 
 
+@lru_cache(maxsize=1024)
 def parse_claim(text: str, parameter: str = "claim") -> Chain:
-    """Parse a claim; refuse one without ``==`` (it states nothing to check)."""
+    """Parse a claim; refuse one without ``==`` (it states nothing to check).
+
+    The tree is immutable, so a text parsed once is not parsed again (a catalogue
+    theorem checks the same claim text at many points of its domain).
+    """
     too_deep = ClaimError(f"{parameter} must nest at most {MAX_DEPTH} operators or "
                           f"parentheses deep, got {text[:40]!r}...")
     try:
@@ -219,6 +226,11 @@ def parse_claim(text: str, parameter: str = "claim") -> Chain:
 
 def parse_shapes(text: str, parameter: str = "shapes") -> dict[str, Node]:
     """``"x=n, k=K, y=(m, m)"`` -> ``{signal: size expression or tuple of them}``."""
+    return dict(_parse_shapes(text, parameter))
+
+
+@lru_cache(maxsize=1024)
+def _parse_shapes(text: str, parameter: str) -> tuple[tuple[str, Node], ...]:
     tree = parse("claim", text, parameter=parameter, start="shapes", error=ClaimError)
     shapes: dict[str, Node] = {}
     for name, shape in _ToNodes().transform(tree):
@@ -226,7 +238,7 @@ def parse_shapes(text: str, parameter: str = "shapes") -> dict[str, Node]:
             raise ClaimError(f"{parameter} binds signal {str(name)!r} twice, got {text!r} "
                              "(valid: each signal once)" + pointer(text, name.start_pos))
         shapes[str(name)] = shape
-    return shapes
+    return tuple(shapes.items())
 
 
 def walk_children(node: Node | Keyword) -> tuple:

@@ -24,7 +24,7 @@ from .values import Value, to_sympy
 
 __all__ = ["node_latex", "chain_latex", "value_latex", "value_plain"]
 
-_PRECEDENCE = {"+": 1, "-": 1, "*": 2, "//": 2}
+_PRECEDENCE = {"+": 1, "-": 1, "*": 2, "//": 2, "/": 2}
 
 
 def _name(text: str) -> str:
@@ -33,6 +33,8 @@ def _name(text: str) -> str:
 
 def _wrapped(node: Node, parent: int, right: bool = False) -> str:
     inner = node_latex(node)
+    if isinstance(node, BinOp) and node.op == "/":
+        return rf"\frac{{{node_latex(node.left)}}}{{{node_latex(node.right)}}}"
     if isinstance(node, BinOp):
         level = _PRECEDENCE[node.op]
         if level < parent or (right and level == parent):
@@ -66,6 +68,8 @@ def node_latex(node: Node) -> str:
         return rf"\text{{{_name(node.value)}}}"
     if isinstance(node, Neg):
         return "-" + _wrapped(node.operand, 3)
+    if isinstance(node, BinOp) and node.op == "/":
+        return rf"\frac{{{node_latex(node.left)}}}{{{node_latex(node.right)}}}"
     if isinstance(node, BinOp):
         level = _PRECEDENCE[node.op]
         symbol = {"+": "+", "-": "-", "*": r"\cdot", "//": r"\mathbin{//}"}[node.op]

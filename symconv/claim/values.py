@@ -39,10 +39,16 @@ ONE: tuple = ()
 
 @dataclass(frozen=True)
 class Value:
-    """A sparse tensor of polynomials: ``shape`` and ``{flat index: polynomial}``."""
+    """A sparse tensor of polynomials: ``shape`` and ``{flat index: polynomial}``.
+
+    ``channels`` counts the leading axes that are channel axes (0: none; 1: a signal
+    ``(C, *spatial)``; 2: a kernel ``(out, in/groups, *spatial)``): pad, crop, flip,
+    upsample, subsample, shift and the pools act on the other, spatial, axes only.
+    """
 
     shape: tuple[int, ...]
     entries: dict[int, Poly]
+    channels: int = 0
 
     @property
     def size(self) -> int:
@@ -52,6 +58,16 @@ class Value:
     def entry(self, flat: int) -> Poly:
         """The polynomial at ``flat`` (``{}`` for a zero)."""
         return self.entries.get(flat, {})
+
+    @property
+    def spatial(self) -> tuple[int, ...]:
+        """The sizes of the spatial axes (those after the channel axes)."""
+        return self.shape[self.channels:]
+
+    @property
+    def channel_shape(self) -> tuple[int, ...]:
+        """The sizes of the channel axes (``()`` when there are none)."""
+        return self.shape[:self.channels]
 
 
 def constant(value: int | Fraction) -> Poly:
@@ -71,11 +87,11 @@ def symbol_name(name: str, index: tuple[int, ...]) -> str:
     return f"{name}_{{{','.join(map(str, index))}}}"
 
 
-def signal(name: str, shape: tuple[int, ...]) -> Value:
-    """A signal with one symbolic entry per index."""
+def signal(name: str, shape: tuple[int, ...], channels: int = 0) -> Value:
+    """A signal with one symbolic entry per index (``channels`` leading channel axes)."""
     entries = {flat: {((0, name, index),): 1}
                for flat, index in enumerate(itertools.product(*map(range, shape)))}
-    return Value(tuple(shape), entries)
+    return Value(tuple(shape), entries, channels)
 
 
 def poly_add(a: Poly, b: Poly, factor: int | Fraction = 1) -> Poly:
@@ -170,35 +186,36 @@ def add(a: Value, b: Value) -> Value:
             out[flat] = total
         else:
             out.pop(flat, None)
-    return Value(a.shape, out)
+    return Value(a.shape, out, a.channels)
 
 
 def scale(a: Value, factor: Poly | int | Fraction) -> Value:
     """``factor * a`` for a scalar polynomial (or number) ``factor``."""
     factor = factor if isinstance(factor, dict) else constant(factor)
     out = {flat: product for flat, p in a.entries.items() if (product := mul(factor, p))}
-    return Value(a.shape, out)
+    return Value(a.shape, out, a.channels)
 
 
-def linear_map(rows, cols, coeffs, x: Value, out_shape: tuple[int, ...]) -> Value:
+def linear_map(rows, cols, coeffs, x: Value, out_shape: tuple[int, ...],
+               channels: int = 0) -> Value:
     """``y[rows[e]] += coeffs[e] * x[cols[e]]``: an index map applied to ``x``."""
     out: dict[int, Poly] = {}
     for r, c, a in zip(rows, cols, coeffs):
         p = x.entries.get(c)
         if p:
             accumulate(out.setdefault(r, {}), p, a)
-    return Value(tuple(out_shape), {r: p for r, p in out.items() if p})
+    return Value(tuple(out_shape), {r: p for r, p in out.items() if p}, channels)
 
 
 def bilinear_map(rows, cols, taps, kernel: Value, x: Value,
-                 out_shape: tuple[int, ...]) -> Value:
+                 out_shape: tuple[int, ...], channels: int = 0) -> Value:
     """``y[rows[e]] += kernel[taps[e]] * x[cols[e]]``: an operator's index form applied."""
     out: dict[int, Poly] = {}
     for r, c, t in zip(rows, cols, taps):
         p, k = x.entries.get(c), kernel.entries.get(t)
         if p and k:
             accumulate(out.setdefault(r, {}), mul(k, p))
-    return Value(tuple(out_shape), {r: p for r, p in out.items() if p})
+    return Value(tuple(out_shape), {r: p for r, p in out.items() if p}, channels)
 
 
 def _atom_sympy(atom: tuple) -> sympy.Expr:

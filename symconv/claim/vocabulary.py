@@ -19,7 +19,7 @@ Examples
 ...     check_names(parse_claim("corr(x, k, strides=2) == x"), {"x", "k"})
 ... except ClaimError as error:
 ...     print(str(error).splitlines()[0][-40:])
-padding, dilation; did you mean stride?)
+dilation, groups; did you mean stride?)
 """
 
 from __future__ import annotations
@@ -55,14 +55,15 @@ def _p(name: str, kind: str, default: object = "REQUIRED") -> Parameter:
 
 
 _CORR = (_p("input", "tensor"), _p("weight", "tensor"), _p("stride", "size", 1),
-         _p("padding", "padding", 0), _p("dilation", "size", 1))
+         _p("padding", "padding", 0), _p("dilation", "size", 1), _p("groups", "size", 1))
 #: operator name -> its parameters, in order.
 OPERATORS: dict[str, tuple[Parameter, ...]] = {
     "corr": _CORR,
     "conv": _CORR,
     "conv_transpose": (_p("input", "tensor"), _p("weight", "tensor"), _p("stride", "size", 1),
                        _p("padding", "size", 0), _p("output_padding", "size", 0),
-                       _p("dilation", "size", 1)),
+                       _p("dilation", "size", 1), _p("groups", "size", 1)),
+    "transpose_weight": (_p("weight", "tensor"), _p("groups", "size", 1)),
     "flip": (_p("input", "tensor"),),
     "pad": (_p("input", "tensor"), _p("before", "size"), _p("after", "size", None)),
     "crop": (_p("input", "tensor"), _p("before", "size"), _p("after", "size", None)),
@@ -77,7 +78,7 @@ OPERATORS: dict[str, tuple[Parameter, ...]] = {
                  _p("ceil_mode", "flag", 0)),
     "dot": (_p("a", "tensor"), _p("b", "tensor")),
     "shape": (_p("input", "tensor"),),
-    "ones": (_p("shape", "size"),),
+    "ones": (_p("shape", "size"), _p("channels", "size", 0)),
 }
 
 

@@ -28,6 +28,7 @@ import numpy as np
 import sympy
 
 from .. import numeric
+from ..claim.theorem import claim_outcome, layer_keywords, layer_signals
 from ..errors import SymconvError, TheoremError
 from ..geometry import Geometry, TransposedGeometry
 from ..operators import (
@@ -35,7 +36,6 @@ from ..operators import (
     decimation,
     indexed_symbols,
     input_symbols,
-    transposed_convolution,
     zero_insertion,
     zero_padding,
 )
@@ -289,35 +289,15 @@ def zero_inserted_kernel(kernel: sympy.NDimArray, dilation: Sequence[int]) -> sy
          domain=lambda: _small_domain(CHANNEL_POINTS), domain_text=SMALL + CHANNEL_TEXT)
 def dilation(input_shape, kernel_shape, stride, padding, dilation, in_channels,
              out_channels, groups) -> Outcome:
-    """Substitute the zero-inserted kernel into the undilated correlation; compare with C_d."""
+    """Defined by its claim text: the dilated correlation against the undilated one with
+    the zero-inserted kernel (``upsample(k, d)``), checked by :func:`symconv.check`."""
     g = Geometry(input_shape, kernel_shape, stride, padding, dilation)
-    g1 = Geometry(input_shape, g.dilated_kernel_shape, stride, g.pads, 1)
-    lhs_op = correlation(g, in_channels, out_channels, groups)
-    zk = zero_inserted_kernel(lhs_op.kernel, g.dilation)
-    rhs_op = correlation(g1, in_channels, out_channels, groups)
-    rhs = _with_kernel(rhs_op, _flat(zk))
-    difference = first_difference(lhs_op.matrix, rhs, ("C_d(k)", "C_1(zi k)"))
-    steps = (
-        Step("Setting", f"Dilated layer: {layer_text(g)}; undilated layer: {layer_text(g1)}; "
-             f"{_channels_text(in_channels, out_channels, groups)}.",
-             (Math(r"\sum_m k_m\, x_{s i - p + d m} = \sum_{u} (\operatorname{zi}_d k)_u\, "
-                   r"x_{s i - p + u}",
-                   "sum_m k[m] x[s i - p + d m] = sum_u zi(k)[u] x[s i - p + u]"),)),
-        Step("Zero-inserted kernel", "", (show(r"\operatorname{zi}_d k", zk),)),
-        Step("Both matrices", "", (show(r"C_d(k)", lhs_op.matrix),
-                                   show(r"C_1(\operatorname{zi}_d k)", rhs))),
-        comparison_step(r"C_d(k)", r"C_1(\operatorname{zi}_d k)", entries_count(rhs),
-                        difference is None, difference),
-    )
-
-    def oracle_identity(x, w):
-        wz = numeric.zero_insert(w.reshape(-1, *w.shape[2:]), g.dilation)
-        return numeric.correlate(x, wz.reshape(*w.shape[:2], *wz.shape[1:]), g1, groups)
-
-    agrees = (numeric_agrees(lhs_op, lambda x, w: numeric.correlate(x, w, g, groups))
-              and numeric_agrees(lhs_op, oracle_identity))
-    return with_index_proof(Outcome(difference is None, steps, difference, numeric=agrees),
-                            "dilation")
+    undilated = layer_keywords(g, dilation=False)
+    claim = (f"corr(x, k, {layer_keywords(g)}) == "
+             f"corr(x, upsample(k, {_claim_tuple(g.dilation)}), {undilated})")
+    outcome = claim_outcome(claim, **layer_signals(g.input_shape, g.kernel_shape,
+                                                   in_channels, out_channels, groups))
+    return with_index_proof(outcome, "dilation")
 
 
 @theorem("stride-as-subsampling", family="decomposition",
@@ -328,33 +308,20 @@ def dilation(input_shape, kernel_shape, stride, padding, dilation, in_channels,
          domain=lambda: _small_domain(CHANNEL_POINTS), domain_text=SMALL + CHANNEL_TEXT)
 def stride_as_subsampling(input_shape, kernel_shape, stride, padding, dilation, in_channels,
                           out_channels, groups) -> Outcome:
-    """``decimation(out_1, s) @ C_1`` against ``C_s``, with the same resolved pads."""
+    """Defined by its claim text: the strided correlation against every s-th output of the
+    stride-1 correlation with the same resolved pads, checked by :func:`symconv.check`."""
     g = Geometry(input_shape, kernel_shape, stride, padding, dilation)
-    g1 = Geometry(input_shape, kernel_shape, 1, g.pads, dilation)
-    c_s = correlation(g, in_channels, out_channels, groups)
-    c_1 = correlation(g1, in_channels, out_channels, groups)
-    d_s = decimation(g1.output_shape, g.stride, channels=out_channels)
-    rhs = d_s.matrix * c_1.matrix
-    difference = first_difference(c_s.matrix, rhs, ("C_s", "D_s C_1"))
-    steps = (
-        Step("Setting", f"Strided layer: {layer_text(g)}; unit-stride layer: {layer_text(g1)}; "
-             f"{_channels_text(in_channels, out_channels, groups)}. The sizes match: "
-             "$\\lfloor L/s \\rfloor + 1 = \\lceil (L+1)/s \\rceil$ with "
-             "$L = n + p_b + p_a - d(k-1) - 1$.",
-             (Math(r"(C_s x)_i = \sum_m k_m\, x_{s i - p + d m} = (C_1 x)_{s i}",
-                   "(C_s x)[i] = sum_m k[m] x[s i - p + d m] = (C_1 x)[s i]"),)),
-        Step("The factors", "", (show("C_1", c_1.matrix), show("D_s", d_s.matrix))),
-        Step("Product", "", (show("D_s C_1", rhs), show("C_s", c_s.matrix))),
-        comparison_step("C_s", "D_s C_1", entries_count(rhs), difference is None, difference),
-    )
+    claim = (f"corr(x, k, {layer_keywords(g)}) == "
+             f"subsample(corr(x, k, {layer_keywords(g, stride=False)}), "
+             f"{_claim_tuple(g.stride)})")
+    outcome = claim_outcome(claim, **layer_signals(g.input_shape, g.kernel_shape,
+                                                   in_channels, out_channels, groups))
+    return with_index_proof(outcome, "stride-as-subsampling")
 
-    def oracle_identity(x, w):
-        return numeric.decimate(numeric.correlate(x, w, g1, groups), g.stride)
 
-    agrees = (numeric_agrees(c_s, lambda x, w: numeric.correlate(x, w, g, groups))
-              and numeric_agrees(c_s, oracle_identity))
-    return with_index_proof(Outcome(difference is None, steps, difference, numeric=agrees),
-                            "stride-as-subsampling")
+def _claim_tuple(values: Sequence[int]) -> str:
+    """Per-axis integers as claim text: ``2`` in 1-D, ``(2, 1)`` in 2-D."""
+    return str(values[0]) if len(values) == 1 else f"({', '.join(map(str, values))})"
 
 
 # ---------------------------------------------------------------------------
@@ -772,64 +739,28 @@ def transposed_as_convolution(input_shape, kernel_shape, stride, padding, output
         raise SymconvError(f"pad_rule must be 'exact' or 'notes' and insertion 'between' or "
                            f"'after', got {pad_rule!r}, {insertion!r}")
     tg = TransposedGeometry(input_shape, kernel_shape, stride, padding, output_padding, dilation)
-    t = transposed_convolution(tg, in_channels=in_channels, out_channels=out_channels,
-                               groups=groups)
-    z_op = zero_insertion(tg.input_shape, tg.stride, channels=in_channels)
-    z = z_op.matrix
-    inserted = z_op.output_shape[1:]
+    inserted = tuple((n - 1) * s + 1 for n, s in zip(tg.input_shape, tg.stride))
+    z = f"upsample(x, {_claim_tuple(tg.stride)})"
     if insertion == "after":
-        trail = zero_padding(inserted, tuple((0, s - 1) for s in tg.stride), in_channels)
-        z, inserted = trail.matrix * z, trail.output_shape[1:]
+        inserted = tuple(n + s - 1 for n, s in zip(inserted, tg.stride))
+        z = (f"pad({z}, {_claim_tuple((0,) * len(inserted))}, "
+             f"{_claim_tuple(tuple(s - 1 for s in tg.stride))})")
     pads = recipe_pads(tg, inserted, pad_rule)
-    p = pad_or_crop(inserted, pads, in_channels)
-    padded = tuple(n + b + a for n, (b, a) in zip(inserted, pads))
-    g1 = Geometry(padded, tg.kernel_shape, 1, 0, tg.dilation)
-    c_op = correlation(g1, in_channels, out_channels, groups, kernel_name="w")
-    c_flip = _with_kernel(c_op, _recipe_kernel(t.kernel, in_channels, out_channels, groups))
-    rhs = c_flip * p * z
-    difference = first_difference(t.matrix, rhs, ("T", "C_flip P Z"))
-    where = "between samples" if insertion == "between" else "after every sample"
-    rule = ("$d(k-1) - p$ before and the rest after" if pad_rule == "exact" else
-            "the notes' rule: the total split as SAME (odd pixel after), then swapped")
-    steps = (
-        Step("Setting", f"ConvTranspose: input {tg.input_shape}, kernel {tg.kernel_shape}, "
-             f"stride {tg.stride}, padding {tg.padding}, output_padding {tg.output_padding}, "
-             f"dilation {tg.dilation}, output {tg.output_shape}; "
-             f"{_channels_text(in_channels, out_channels, groups)}. $T$ is defined by its "
-             "scatter rule (input $j$, tap $m$ adds $w_m y_j$ to output $s j - p + d m$).",
-             (Math(r"T_{s j - p + d m,\; j} \mathrel{+}= w_m",
-                   "T[s*j - p + d*m, j] += w[m]"),)),
-        Step("1. Flip the kernel", "Reverse every spatial axis and swap the channel roles: "
-             "the correlation kernel is $K_{o,c,m} = W_{c,o,K-1-m}$.",
-             (show(r"K", sympy.Array(_recipe_kernel(t.kernel, in_channels, out_channels,
-                                                    groups))),)),
-        Step("2. Insert zeros", f"{tuple(s - 1 for s in tg.stride)} zero(s) {where}: "
-             f"{tg.input_shape} -> {inserted}.", (show("Z", z),)),
-        Step("3. Pad", f"Pads {pads} ({rule}; a negative amount crops): {inserted} -> "
-             f"{padded}.", (show("P", p),)),
-        Step("4. Stride-1 correlation", f"Kernel {tg.kernel_shape} with dilation "
-             f"{tg.dilation} over {padded}: output {g1.output_shape}.",
-             (show(r"C_{\text{flip}}", c_flip), show(r"C_{\text{flip}} P Z", rhs),
-              show("T", t.matrix))),
-        comparison_step("T", r"C_{\text{flip}} P Z", entries_count(rhs), difference is None,
-                        difference),
-    )
-
-    def oracle_identity(x, w):
-        zi = numeric.zero_insert(x, tg.stride)
-        if insertion == "after":
-            zi = numeric.pad(zi, [(0, s - 1) for s in tg.stride])
-        grown = numeric.pad(zi, [(max(b, 0), max(a, 0)) for b, a in pads])
-        crop = tuple(slice(max(-b, 0), grown.shape[1 + i] - max(-a, 0))
-                     for i, (b, a) in enumerate(pads))
-        kernel = np.array(_recipe_kernel(sympy.Array(w), in_channels, out_channels, groups),
-                          dtype=float).reshape(c_op.kernel.shape)
-        return numeric.correlate(grown[(slice(None), *crop)], kernel, g1, groups)
-
-    agrees = (numeric_agrees(t, lambda x, w: numeric.conv_transpose(x, w, tg, groups))
-              and numeric_agrees(t, oracle_identity))
-    return with_index_proof(Outcome(difference is None, steps, difference, numeric=agrees),
-                            "transposed-as-convolution",
+    grown = (f"pad({z}, {_claim_tuple([max(b, 0) for b, _ in pads])}, "
+             f"{_claim_tuple([max(a, 0) for _, a in pads])})")
+    if min(min(pair) for pair in pads) < 0:  # a negative amount crops
+        grown = (f"crop({grown}, {_claim_tuple([max(-b, 0) for b, _ in pads])}, "
+                 f"{_claim_tuple([max(-a, 0) for _, a in pads])})")
+    claim = (f"conv_transpose(x, k, stride={_claim_tuple(tg.stride)}, "
+             f"padding={_claim_tuple(tg.padding)}, "
+             f"output_padding={_claim_tuple(tg.output_padding)}, "
+             f"dilation={_claim_tuple(tg.dilation)}, groups=g) == "
+             f"corr({grown}, flip(transpose_weight(k, groups=g)), "
+             f"dilation={_claim_tuple(tg.dilation)}, groups=g)")
+    outcome = claim_outcome(claim, **layer_signals(tg.input_shape, tg.kernel_shape,
+                                                   in_channels, out_channels, groups,
+                                                   transposed=True))
+    return with_index_proof(outcome, "transposed-as-convolution",
                             pad_rule == "exact" and insertion == "between")
 
 

@@ -24,6 +24,7 @@ import numpy as np
 import sympy
 
 from .. import numeric, operators
+from ..claim.theorem import claim_outcome, layer_keywords, layer_signals
 from ..geometry import Geometry, TransposedGeometry, transposed_output_size
 from ..operators import LinearOperator, correlation, input_symbols, transposed_convolution
 from ..proof import Math, Step
@@ -41,7 +42,6 @@ from .common import (
     LAYER,
     comparison_step,
     entries_count,
-    flip_array,
     layer_text,
     numeric_agrees,
     show,
@@ -459,28 +459,13 @@ def _flat(a: sympy.NDimArray) -> list:
          parameters=LAYER, domain=small_layers, domain_text=SMALL_1D)
 def flip(input_shape, kernel_shape, stride, padding, dilation, in_channels, out_channels,
          groups) -> Outcome:
-    """Substitute the flipped kernel symbols into C and compare with the convolution matrix."""
+    """Defined by its claim text: both identities checked by :func:`symconv.check`."""
     g = Geometry(input_shape, kernel_shape, stride, padding, dilation)
-    corr = correlation(g, in_channels, out_channels, groups)
-    conv = correlation(g, in_channels, out_channels, groups, flip=True)
-    kernel = corr.kernel
-    axes = tuple(range(2, kernel.rank()))
-    flipped = flip_array(kernel, axes)
-    swap = dict(zip(_flat(kernel), _flat(flipped)))
-    lhs = corr.matrix.xreplace(swap)
-    difference = first_difference(lhs, conv.matrix, ("C(flip k)", "conv(k)"))
-    back = first_difference(conv.matrix.xreplace(swap), corr.matrix)
-    steps = (
-        Step("Setting", f"Layer: {layer_text(g)}.", ()),
-        Step("Convolution", "The convolution matrix uses the kernel read backwards.",
-             (show(r"C_{\ast}", conv.matrix), show(r"C_{\star}(\operatorname{flip} k)", lhs))),
-        comparison_step(r"C_{\star}(\operatorname{flip} k)", r"C_{\ast}(k)",
-                        entries_count(lhs), difference is None and back is None,
-                        difference or back),
-    )
-    agrees = numeric_agrees(conv, lambda x, w: numeric.convolve(x, w, g, groups))
-    holds = difference is None and back is None
-    return Outcome(holds, steps, difference or back, numeric=agrees)
+    layer = layer_keywords(g)
+    claims = [f"conv(x, k, {layer}) == corr(x, flip(k), {layer})",
+              f"corr(x, k, {layer}) == conv(x, flip(k), {layer})"]
+    return claim_outcome(claims, **layer_signals(g.input_shape, g.kernel_shape, in_channels,
+                                                 out_channels, groups))
 
 
 __all__ = ["IndexComparison", "adjoint", "compare_index_forms", "flip", "matching_transposed",
