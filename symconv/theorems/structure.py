@@ -234,7 +234,7 @@ def compare_index_forms(g: Geometry, in_channels: int = 1, out_channels: int = 1
         return IndexComparison(first_map_difference(lhs, rhs), len(lhs), 1, None, twin,
                                agrees, spatial_c, spatial_t, kernel_shape)
     forward, backward = (in_channels, out_channels, groups), (out_channels, in_channels, groups)
-    factorised = (twin_c.kernel_flat == twin_t.kernel_flat
+    factorised = (operators.same_kernel_symbols(twin_c, twin_t)
                   and _builder_is_blockwise(twin_c, correlation(twin), forward, False)
                   and _builder_is_blockwise(twin_t, transposed_convolution(twin_tg), backward,
                                             True))
