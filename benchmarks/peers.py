@@ -24,7 +24,7 @@ Usage::
     python benchmarks/peers.py sparse 96           # one peer once, in this process
 
 Figures are CPU seconds (``time.process_time`` warm, in this process after one warm-up;
-``getrusage(RUSAGE_CHILDREN)`` user + system for a whole process, its imports included):
+``os.wait4``'s user + system for a whole process, its imports included):
 on a machine shared with other work CPU time is distorted far less than wall time.
 
 Examples
@@ -37,9 +37,10 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import resource
+import os
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -168,13 +169,20 @@ def warm(name: str, n: int, repeats: int = 3) -> float:
 
 
 def whole_process(command: list[str], timeout: float = 900.0) -> tuple[float, int]:
-    """CPU seconds (user + system) and max RSS in bytes of ``command`` as a fresh process."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    run = subprocess.run(command, capture_output=True, text=True, timeout=timeout, cwd=ROOT)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    assert run.returncode in (0, 4), run.stdout[-500:] + run.stderr[-500:]
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return cpu, after.ru_maxrss * 1024
+    """CPU seconds (user + system) and max RSS in bytes of ``command`` as a fresh process
+    (``os.wait4``: that child's own resource usage)."""
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                             cwd=ROOT)
+    timer = threading.Timer(timeout, child.kill)
+    timer.start()
+    try:
+        out = child.stdout.read()
+        _, status, usage = os.wait4(child.pid, 0)
+    finally:
+        timer.cancel()
+    child.returncode = os.waitstatus_to_exitcode(status)
+    assert child.returncode in (0, 4), out[-1000:].decode(errors="replace")
+    return usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024
 
 
 def peer_process(name: str, n: int) -> list[str]:

@@ -523,8 +523,13 @@ def cmd_figure(args: argparse.Namespace) -> int:
 # The parser and the entry point
 # ---------------------------------------------------------------------------
 
-def build_parser(shape_only: bool = False) -> argparse.ArgumentParser:
-    """The argparse parser of the ``symconv`` command (``shape_only``: no SymPy imported)."""
+def build_parser(shape_only: bool = False, command: str | None = None
+                 ) -> argparse.ArgumentParser:
+    """The argparse parser of the ``symconv`` command (``shape_only``: no SymPy imported).
+
+    ``command``: the sub-command about to run; the others whose registration imports SymPy
+    (:data:`HEAVY_COMMANDS`) get a stub with their help line. None registers all in full.
+    """
     parser = argparse.ArgumentParser(
         prog="symconv", description="Prove what notes say about convolution: explicit "
         "symbolic matrices, smallest counterexamples, derivations.")
@@ -604,13 +609,29 @@ def build_parser(shape_only: bool = False) -> argparse.ArgumentParser:
     p.add_argument("--svg", metavar="FILE")
     p.add_argument("--tikz", metavar="FILE")
     p.set_defaults(run=cmd_figure)
-    from . import implementations
-
-    implementations.register_cli(sub)
-    from .claim.cli import register_cli as register_check  # open claims: `symconv check`
-
-    register_check(sub)
+    _register_heavy(sub, command)
     return parser
+
+
+#: Commands whose modules import SymPy (and more) when registered: registered in full only
+#: when they run; otherwise a stub with the same help line keeps ``symconv --help`` light.
+HEAVY_COMMANDS = {
+    "check-impl": ("symconv.implementations", "lift a convolution implementation to its "
+                   "exact matrix, compare it with a reference and name its bug"),
+    "check": ("symconv.claim.cli", "check your own identity or chain of steps on a domain "
+              "of sizes: verified, or refuted with the smallest counterexample"),
+}
+
+
+def _register_heavy(sub: Any, command: str | None) -> None:
+    """Add ``check-impl`` and ``check``: in full for the command that runs, else a stub."""
+    from importlib import import_module
+
+    for name, (module, summary) in HEAVY_COMMANDS.items():
+        if command in (name, None):
+            import_module(module).register_cli(sub)
+        else:
+            sub.add_parser(name, help=summary)
 
 
 def _run_recording_smt(args: argparse.Namespace) -> int:
@@ -636,7 +657,7 @@ def _run_recording_smt(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (never raises for bad input)."""
     argv = sys.argv[1:] if argv is None else list(argv)
-    parser = build_parser(shape_only=argv[:1] == ["shape"])
+    parser = build_parser(shape_only=argv[:1] == ["shape"], command=argv[0] if argv else "")
     try:
         args = parser.parse_args(argv)
     except SystemExit as stop:  # argparse printed the usage error

@@ -432,16 +432,17 @@ def channel_blocks(out_flat, tap_flat, in_flat, out_size, in_size, k_size,
     (in, out/groups, *k), PyTorch's layouts.
     """
     cin_g, cout_g = in_channels // groups, out_channels // groups
-    rows, cols, taps = [], [], []
-    for o in range(out_channels):
-        g = o // cout_g
-        for i in range(cin_g):
-            c = g * cin_g + i
-            tap_block = (c * cout_g + o % cout_g) if transposed else (o * cin_g + i)
-            rows.append(o * out_size + out_flat)
-            cols.append(c * in_size + in_flat)
-            taps.append(tap_block * k_size + tap_flat)
-    return np.concatenate(rows), np.concatenate(cols), np.concatenate(taps)
+    o = np.arange(out_channels, dtype=np.int64)[:, None]  # blocks (o, i), o outer, i inner
+    i = np.arange(cin_g, dtype=np.int64)[None, :]
+    c = (o // cout_g) * cin_g + i
+    tap_block = (c * cout_g + o % cout_g) if transposed else (o * cin_g + i)
+
+    def laid(block_offset: np.ndarray, pattern: np.ndarray) -> np.ndarray:
+        pattern = np.asarray(pattern, dtype=np.int64)
+        return (block_offset[:, :, None] + pattern[None, None, :]).reshape(-1)
+
+    return (laid(np.broadcast_to(o * out_size, c.shape), out_flat),
+            laid(c * in_size, in_flat), laid(tap_block * k_size, tap_flat))
 
 
 def channel_map(in_channels: int, out_channels: int, groups: int = 1,

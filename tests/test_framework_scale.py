@@ -90,3 +90,25 @@ def test_the_vectorised_oracle_matches_the_operator_with_channels(channels):
     w = rng.integers(-3, 4, op.kernel_shape)
     np.testing.assert_array_equal(op.numeric(w) @ x.reshape(-1),
                                   numeric.correlate(x, w, g, groups).reshape(-1))
+
+
+def test_the_block_structure_check_is_exact_in_any_entry_order():
+    from dataclasses import replace
+
+    from symconv import operators
+    from symconv.theorems.structure import _builder_is_blockwise, _laid_out_blockwise
+
+    g = sc.Geometry((5, 4), (3, 2), stride=(2, 1), padding=1)
+    op, spatial = correlation(g, 4, 6, 2), correlation(g)
+    blocks = operators.channel_map(4, 6, 2)
+    assert _laid_out_blockwise(op, spatial, *blocks)  # the builder's order: no sorting
+    order = np.random.default_rng(0).permutation(len(op.rows))
+    shuffled = replace(op, rows=op.rows[order], cols=op.cols[order], taps=op.taps[order],
+                       kernel=op.kernel_source)
+    assert not _laid_out_blockwise(shuffled, spatial, *blocks)
+    assert _builder_is_blockwise(shuffled, spatial, (4, 6, 2), False)  # sorted maps agree
+    taps = op.taps.copy()
+    taps[len(taps) // 2] += 1  # one entry reads the wrong kernel symbol
+    for wrong in (replace(op, taps=taps, kernel=op.kernel_source),
+                  replace(shuffled, taps=taps[order], kernel=op.kernel_source)):
+        assert not _builder_is_blockwise(wrong, spatial, (4, 6, 2), False)
