@@ -112,3 +112,17 @@ def test_the_block_structure_check_is_exact_in_any_entry_order():
     for wrong in (replace(op, taps=taps, kernel=op.kernel_source),
                   replace(shuffled, taps=taps[order], kernel=op.kernel_source)):
         assert not _builder_is_blockwise(wrong, spatial, (4, 6, 2), False)
+
+
+def test_the_command_line_charges_a_blockwise_proof_for_what_it_builds():
+    from symconv.cli import _check_layer
+    from symconv.errors import SizeLimitError
+
+    wide = {"input_shape": (14, 14), "kernel_shape": (3, 3), "stride": 1, "padding": 1,
+            "dilation": 1, "in_channels": 256, "out_channels": 256, "groups": 1}
+    _check_layer(wide, blockwise=True)  # blocks only at the 3x3 twin: about 0.1 GB
+    with pytest.raises(SizeLimitError, match="SYMCONV_MAX_WORK_BYTES"):
+        _check_layer(wide)  # a proof that builds all 65536 blocks at 14x14
+    one = {**wide, "input_shape": (1344, 1344), "in_channels": 1, "out_channels": 1}
+    with pytest.raises(SizeLimitError, match="would need about 4.1 GB"):
+        _check_layer(one, blockwise=True)  # measured: 3.3 GB max RSS
