@@ -24,7 +24,8 @@ Usage::
     python benchmarks/peers.py sparse 96           # one peer once, in this process
 
 Figures are CPU seconds (``time.process_time`` warm, in this process after one warm-up;
-``os.wait4``'s user + system for a whole process, its imports included):
+``os.wait4``'s user + system for a whole process, its imports included; max RSS by
+GNU time):
 on a machine shared with other work CPU time is distorted far less than wall time.
 
 Examples
@@ -40,6 +41,7 @@ import itertools
 import os
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -151,6 +153,8 @@ def symconv_peer(n: int) -> bool:
     return proof.verdict == "proved"
 
 
+#: Peers timed once per size (seconds to minutes each), the others ``--repeats`` times.
+SLOW = ("dense", "domain")
 PEERS: dict[str, Callable[[int], bool]] = {
     "sparse": sparse_peer, "domain": domain_peer, "dense": dense_peer, "scipy": scipy_peer,
     "torch": torch_peer, "symconv": symconv_peer,
@@ -169,20 +173,29 @@ def warm(name: str, n: int, repeats: int = 3) -> float:
 
 
 def whole_process(command: list[str], timeout: float = 900.0) -> tuple[float, int]:
-    """CPU seconds (user + system) and max RSS in bytes of ``command`` as a fresh process
-    (``os.wait4``: that child's own resource usage)."""
-    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                             cwd=ROOT)
-    timer = threading.Timer(timeout, child.kill)
-    timer.start()
-    try:
-        out = child.stdout.read()
-        _, status, usage = os.wait4(child.pid, 0)
-    finally:
-        timer.cancel()
-    child.returncode = os.waitstatus_to_exitcode(status)
-    assert child.returncode in (0, 4), out[-1000:].decode(errors="replace")
-    return usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024
+    """CPU seconds (user + system) and max RSS in bytes of ``command`` as a fresh process.
+
+    The CPU is ``os.wait4``'s for that child; the RSS is GNU time's ``%M`` when
+    ``/usr/bin/time`` exists (Linux counts a child's memory before ``exec``, a copy of this
+    process, in its own max RSS), else 0.
+    """
+    gnu_time = Path("/usr/bin/time")
+    with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss:
+        wrapped = [str(gnu_time), "-f", "%M", "-o", rss.name, *command] \
+            if gnu_time.exists() else command
+        child = subprocess.Popen(wrapped, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                 cwd=ROOT)
+        timer = threading.Timer(timeout, child.kill)
+        timer.start()
+        try:
+            out = child.stdout.read()
+            _, status, usage = os.wait4(child.pid, 0)
+        finally:
+            timer.cancel()
+        child.returncode = os.waitstatus_to_exitcode(status)
+        assert child.returncode in (0, 4), out[-1000:].decode(errors="replace")
+        kib = rss.read().strip().splitlines()[-1:] if gnu_time.exists() else []
+    return usage.ru_utime + usage.ru_stime, int(kib[0]) * 1024 if kib else 0
 
 
 def peer_process(name: str, n: int) -> list[str]:
@@ -202,7 +215,7 @@ def table(sizes: tuple[int, ...], dense_sizes: tuple[int, ...], repeats: int) ->
         names += ["dense"] if n in dense_sizes else []
         results = {}
         for name in names:
-            w = warm(name, n, 1 if name == "dense" else repeats)
+            w = warm(name, n, 1 if name in SLOW else repeats)
             cpu, rss = whole_process(peer_process(name, n))
             results[name] = (w, cpu, rss)
             print(f"  {n}x{n} {name}: warm {w:.4f} s, whole process {cpu:.2f} s "
