@@ -32,6 +32,7 @@ from symconv.theorems.structure import matching_transposed
 
 sys.path.insert(0, str(Path(__file__).parent))
 from baseline import straightforward_transpose  # noqa: E402
+from peers import peer_process, whole_process  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 LAYER = {"kernel_shape": (3, 3), "stride": 2, "padding": 1}
@@ -103,7 +104,7 @@ def figure_1_ratio(slow: bool, timeout: float) -> list[tuple[int, float]]:
     return measured
 
 
-def figure_2_224(baseline_times: list[tuple[int, float]]) -> float:
+def figure_2_224() -> float:
     fast = fast_transpose(224)
     tracemalloc.start()
     sc.prove("transpose", input_shape=(224, 224), **LAYER)
@@ -118,14 +119,11 @@ def figure_2_224(baseline_times: list[tuple[int, float]]) -> float:
     record("2. transpose 224x224 peak memory", f"{peak / 2**20:.0f} MiB traced by "
            f"tracemalloc, {rss / 2**20:.0f} MiB max RSS of the whole process (with imports)",
            "< 1 GB", rss < 2**30)
-    ns, ts = zip(*baseline_times)
-    slope, intercept = np.polyfit(np.log(ns), np.log(ts), 1)
-    estimate = float(np.exp(intercept) * 224 ** slope)
-    out = (224 + 2 - 3) // 2 + 1
-    dense = out * out * 224 * 224
-    print(f"      straightforward SymPy at 224x224 (not run): time ~ n^{slope:.2f} from "
-          f"{ns[0]}..{ns[-1]} gives ~{estimate:.0f} s; its dense C has {dense:,} entries, "
-          f"{dense * 8 / 2**30:.1f} GiB of pointers alone", flush=True)
+    cpu, dense_rss = whole_process(peer_process("dense", 224))
+    record("2. the straightforward dense SymPy proof at 224x224 (benchmarks/baseline.py), run",
+           f"{cpu:.1f} s CPU as a whole process, {dense_rss / 2**20:.0f} MiB max RSS; symconv "
+           f"{fast * 1e3:.1f} ms warm (benchmarks/peers.py: every peer, warm and whole "
+           "process)", "runs", True)
     return fast
 
 
@@ -266,8 +264,8 @@ def main() -> int:
     args = parser.parse_args()
     print(f"symconv benchmarks: python {sys.version.split()[0]}, {os.cpu_count()} CPUs\n")
     figure_5_counting()  # first: its sweeps are cached per process
-    baseline_times = figure_1_ratio(args.slow, args.timeout)
-    fast = figure_2_224(baseline_times)
+    figure_1_ratio(args.slow, args.timeout)
+    fast = figure_2_224()
     figure_3_resnet()
     figure_4_ratio(fast)
     figure_6_scaling()

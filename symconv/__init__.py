@@ -54,7 +54,16 @@ def _shape_command() -> bool:
         argv[0] == "-m" or _os.path.basename(argv[0]) == "symconv")
 
 
-if _shape_command():  # the public names load on first use (PEP 562)
+def _command_line() -> bool:
+    """The command line (``python -m symconv CMD`` or ``symconv CMD``): it imports only
+    what CMD uses (symconv/cli.py), except ``check-impl``, whose user code may read
+    ``symconv.NAME``."""
+    argv = _sys.argv
+    return len(argv) > 1 and argv[1] != "check-impl" and (
+        argv[0] == "-m" or _os.path.basename(argv[0]) == "symconv")
+
+
+if _shape_command() or _command_line():  # the public names load on first use (PEP 562)
     def __getattr__(name: str) -> _Any:
         if name not in __all__:
             raise AttributeError(f"module 'symconv' has no attribute {name!r}")

@@ -194,8 +194,17 @@ def _prove_parameters(args: argparse.Namespace) -> dict[str, Any]:
         name, value = parse_param(text)
         params[name] = value
     params = {**_defaults_with_axes(defaults, params, ndim), **params}
-    _check_layer({**defaults, **params})
+    _check_layer({**defaults, **params}, blockwise=args.name in BLOCKWISE_THEOREMS)
     return params
+
+
+#: Theorems whose large layers are compared block-wise (symconv.theorems.structure): one
+#: spatial pattern at full size, every channel block only at the small twin size.
+BLOCKWISE_THEOREMS = ("transpose", "adjoint")
+#: Index-form entries a block-wise proof holds per entry of its one-channel pattern (both
+#: operators, their coefficient maps and sort temporaries; measured: max RSS 470 MB at
+#: 448x448 3x3, 1.6 GB at 896x896, 3.3 GB at 1344x1344, about 5 x 50 bytes per entry).
+SPATIAL_COPIES = 5
 
 
 def _axes_given(params: dict[str, Any]) -> int | None:
@@ -232,8 +241,14 @@ def _defaults_with_axes(defaults: dict[str, Any], params: dict[str, Any],
     return matched
 
 
-def _check_layer(point: dict[str, Any]) -> None:
-    """Channel counts and the work a layer's proof allocates, checked before proving."""
+def _check_layer(point: dict[str, Any], blockwise: bool = False) -> None:
+    """Channel counts and the work a layer's proof allocates, checked before proving.
+
+    ``blockwise``: the proof builds the one-channel pattern at full size (with its
+    coefficient maps: :data:`SPATIAL_COPIES` copies) and the channel blocks only at the
+    twin size, whose sides are at most ``d (k - 1) + 1 + 3 s`` plus the pads
+    (``structure.twin_geometry``); its kernel symbols stay integer ids.
+    """
     for name in CHANNELS:
         if name in point:
             integer(name, point[name], minimum=1, error=OperatorError)
@@ -247,9 +262,23 @@ def _check_layer(point: dict[str, Any]) -> None:
         return
     kernel = prod(axes["kernel_shape"])
     blocks = point.get("out_channels", 1) * point.get("in_channels", 1) // groups
-    require_work(f"prove at input {axes['input_shape']}, kernel {axes['kernel_shape']}, "
-                 f"{blocks} channel blocks", index_entries=blocks * _extent(point, axes) * kernel,
+    what = (f"prove at input {axes['input_shape']}, kernel {axes['kernel_shape']}, "
+            f"{blocks} channel blocks")
+    if blockwise:
+        twin = {**point, "input_shape": _twin_sides(axes)}
+        require_work(what, index_entries=SPATIAL_COPIES * _extent(point, axes) * kernel
+                     + blocks * _extent(twin, {**axes, "input_shape": twin["input_shape"]})
+                     * kernel, symbols=kernel)
+        return
+    require_work(what, index_entries=blocks * _extent(point, axes) * kernel,
                  symbols=blocks * kernel)
+
+
+def _twin_sides(axes: dict[str, tuple[int, ...]]) -> tuple[int, ...]:
+    """Upper bounds on the twin layer's input sides (``structure.twin_geometry``)."""
+    stride, dilation = max(axes["stride"] or (1,)), max(axes["dilation"] or (1,))
+    span = dilation * (max(axes["kernel_shape"]) - 1) + 1
+    return tuple(min(n, span + 3 * stride) for n in axes["input_shape"])
 
 
 def _integers(value: Any) -> tuple[int, ...]:
@@ -523,8 +552,13 @@ def cmd_figure(args: argparse.Namespace) -> int:
 # The parser and the entry point
 # ---------------------------------------------------------------------------
 
-def build_parser(shape_only: bool = False) -> argparse.ArgumentParser:
-    """The argparse parser of the ``symconv`` command (``shape_only``: no SymPy imported)."""
+def build_parser(shape_only: bool = False, command: str | None = None
+                 ) -> argparse.ArgumentParser:
+    """The argparse parser of the ``symconv`` command (``shape_only``: no SymPy imported).
+
+    ``command``: the sub-command about to run; the others whose registration imports SymPy
+    (:data:`HEAVY_COMMANDS`) get a stub with their help line. None registers all in full.
+    """
     parser = argparse.ArgumentParser(
         prog="symconv", description="Prove what notes say about convolution: explicit "
         "symbolic matrices, smallest counterexamples, derivations.")
@@ -604,13 +638,29 @@ def build_parser(shape_only: bool = False) -> argparse.ArgumentParser:
     p.add_argument("--svg", metavar="FILE")
     p.add_argument("--tikz", metavar="FILE")
     p.set_defaults(run=cmd_figure)
-    from . import implementations
-
-    implementations.register_cli(sub)
-    from .claim.cli import register_cli as register_check  # open claims: `symconv check`
-
-    register_check(sub)
+    _register_heavy(sub, command)
     return parser
+
+
+#: Commands whose modules import SymPy (and more) when registered: registered in full only
+#: when they run; otherwise a stub with the same help line keeps ``symconv --help`` light.
+HEAVY_COMMANDS = {
+    "check-impl": ("symconv.implementations", "lift a convolution implementation to its "
+                   "exact matrix, compare it with a reference and name its bug"),
+    "check": ("symconv.claim.cli", "check your own identity or chain of steps on a domain "
+              "of sizes: verified, or refuted with the smallest counterexample"),
+}
+
+
+def _register_heavy(sub: Any, command: str | None) -> None:
+    """Add ``check-impl`` and ``check``: in full for the command that runs, else a stub."""
+    from importlib import import_module
+
+    for name, (module, summary) in HEAVY_COMMANDS.items():
+        if command in (name, None):
+            import_module(module).register_cli(sub)
+        else:
+            sub.add_parser(name, help=summary)
 
 
 def _run_recording_smt(args: argparse.Namespace) -> int:
@@ -636,7 +686,7 @@ def _run_recording_smt(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (never raises for bad input)."""
     argv = sys.argv[1:] if argv is None else list(argv)
-    parser = build_parser(shape_only=argv[:1] == ["shape"])
+    parser = build_parser(shape_only=argv[:1] == ["shape"], command=argv[0] if argv else "")
     try:
         args = parser.parse_args(argv)
     except SystemExit as stop:  # argparse printed the usage error

@@ -409,25 +409,28 @@ def _window_sum(x: np.ndarray, w: np.ndarray, geometry: Geometry, groups: int,
                 flip: bool) -> np.ndarray:
     """``y[o, i] = sum_{c, m} w[o, c, m] * xpad[g*C_in/groups + c, s*i + d*m']``.
 
-    ``m' = m`` for correlation, ``m' = k - 1 - m`` for convolution (flip).
+    ``m' = m`` for correlation, ``m' = k - 1 - m`` for convolution (flip). One loop over
+    the output positions (windows); each window's patch of the padded input, all
+    channels and taps, is read by strided slices and contracted with the group's weights.
     """
     c_out, c_per_group = w.shape[:2]
     out_per_group = c_out // groups
     xp = pad(x, _geometry_pads(geometry))
     kernel = geometry.kernel_shape
     shape = output_shape(geometry)
+    taps = np.flip(w, axis=tuple(range(2, w.ndim))) if flip else w
+    weights = [taps[g * out_per_group:(g + 1) * out_per_group].reshape(out_per_group, -1)
+               for g in range(groups)]
     out = np.zeros((c_out,) + shape, np.result_type(x, w))
-    for o in range(c_out):
-        first_channel = (o // out_per_group) * c_per_group
-        for i in np.ndindex(*shape):
-            total = out[(o,) + i]
-            for c in range(c_per_group):
-                for m in np.ndindex(*kernel):
-                    tap = tuple(k - 1 - a for a, k in zip(m, kernel)) if flip else m
-                    position = tuple(s * a + d * b for a, b, s, d
-                                     in zip(i, tap, geometry.stride, geometry.dilation))
-                    total = total + w[(o, c) + m] * xp[(first_channel + c,) + position]
-            out[(o,) + i] = total
+    for i in np.ndindex(*shape):
+        window = tuple(slice(s * a, s * a + d * (k - 1) + 1, d) for a, k, s, d
+                       in zip(i, kernel, geometry.stride, geometry.dilation))
+        patch = xp[(slice(None),) + window]
+        require(patch.shape[1:] == kernel, "geometry", geometry,
+                "must have windows inside the padded input", error=OperatorError)
+        for g, weight in enumerate(weights):
+            block = patch[g * c_per_group:(g + 1) * c_per_group].reshape(-1)
+            out[(slice(g * out_per_group, (g + 1) * out_per_group),) + i] = weight @ block
     return out
 
 
@@ -522,18 +525,20 @@ def conv_transpose(x: np.ndarray, w: np.ndarray, geometry: TransposedGeometry,
     groups = _groups(groups, **{"x.shape[0] (in_channels)": c_in})
     in_per_group, out_per_group = c_in // groups, w.shape[1]
     out_shape = output_shape(geometry)
-    out = np.zeros((out_per_group * groups,) + out_shape, np.result_type(x, w))
-    for c in range(c_in):
-        first_out = (c // in_per_group) * out_per_group
-        for o in range(out_per_group):
-            for i in np.ndindex(*geometry.input_shape):
-                for m in np.ndindex(*geometry.kernel_shape):
-                    j = tuple(s * a - p + d * b for a, b, s, p, d in zip(
-                        i, m, geometry.stride, geometry.padding, geometry.dilation))
-                    if all(0 <= a < n for a, n in zip(j, out_shape)):
-                        target = (first_out + o,) + j
-                        out[target] = out[target] + w[(c, o) + m] * x[(c,) + i]
-    return out
+    # scatter into the uncropped target (start at -p), then crop p and keep out positions
+    extent = tuple(max(s * (n - 1) + d * (k - 1) + 1, p + o) for n, k, s, d, p, o in zip(
+        geometry.input_shape, geometry.kernel_shape, geometry.stride, geometry.dilation,
+        geometry.padding, out_shape))
+    full = np.zeros((out_per_group * groups,) + extent, np.result_type(x, w))
+    for i in np.ndindex(*geometry.input_shape):
+        window = tuple(slice(s * a, s * a + d * (k - 1) + 1, d) for a, k, s, d in zip(
+            i, geometry.kernel_shape, geometry.stride, geometry.dilation))
+        for g in range(groups):
+            inputs = slice(g * in_per_group, (g + 1) * in_per_group)
+            outputs = slice(g * out_per_group, (g + 1) * out_per_group)
+            full[(outputs,) + window] += np.tensordot(x[(inputs,) + i], w[inputs], axes=1)
+    crop = tuple(slice(p, p + o) for p, o in zip(geometry.padding, out_shape))
+    return full[(slice(None),) + crop]
 
 
 # ---------------------------------------------------------------------------

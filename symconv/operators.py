@@ -86,6 +86,79 @@ def input_symbols(shape: Sequence[int], name: str = "x") -> sympy.Array:
     return indexed_symbols(shape, name)
 
 
+@dataclass(frozen=True)
+class KernelSymbols:
+    """The kernel symbols ``name_{i,j,...}`` of ``shape``, built only when first asked for.
+
+    A builder's ``taps`` are integer ids into this grid (C order); a comparison on the
+    index form needs only the ids, so a 256 -> 256 layer's 589,824 SymPy symbols are never
+    made unless :attr:`LinearOperator.kernel` is read. Two grids with equal ``name`` and
+    ``shape`` hold the same symbols, id for id (:func:`indexed_symbols` names each symbol by
+    its index).
+
+    Examples
+    --------
+    >>> grid = KernelSymbols("k", (1, 1, 2))
+    >>> grid.size, grid.flat
+    (2, [k_{0,0,0}, k_{0,0,1}])
+    """
+
+    name: str
+    shape: Shape
+
+    @property
+    def size(self) -> int:
+        """Number of symbols."""
+        return prod(self.shape)
+
+    @cached_property
+    def array(self) -> sympy.Array:
+        """The symbols as a SymPy Array of :attr:`shape`."""
+        return indexed_symbols(self.shape, self.name)
+
+    @property
+    def flat(self) -> list[sympy.Symbol]:
+        """The symbols in C order (what ``taps`` index)."""
+        return _flatten(self.array)
+
+
+def same_kernel_symbols(a: LinearOperator, b: LinearOperator) -> bool:
+    """Whether two operators' taps index the same kernel symbols, id for id.
+
+    Two :class:`KernelSymbols` grids are compared by name and shape (which fix every
+    symbol); otherwise the symbol lists are compared.
+
+    Examples
+    --------
+    >>> from symconv.geometry import Geometry
+    >>> g = Geometry((4,), (2,))
+    >>> same_kernel_symbols(correlation(g, 2, 2), correlation(g, 2, 2)), same_kernel_symbols(
+    ...     correlation(g), correlation(g, kernel_name="w"))
+    (True, False)
+    """
+    sa, sb = a.kernel_source, b.kernel_source
+    if isinstance(sa, KernelSymbols) and isinstance(sb, KernelSymbols):
+        return sa == sb
+    return a.kernel_shape == b.kernel_shape and a.kernel_flat == b.kernel_flat
+
+
+class _LazyKernel:
+    """The ``kernel`` field of :class:`LinearOperator`: a SymPy Array, or a
+    :class:`KernelSymbols` grid turned into one the first time it is read."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.slot = f"_{name}_source"
+
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        if obj is None:
+            return None  # the dataclass default
+        value = obj.__dict__[self.slot]
+        return value.array if isinstance(value, KernelSymbols) else value
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        obj.__dict__[self.slot] = value
+
+
 # ---------------------------------------------------------------------------
 # The operator object
 # ---------------------------------------------------------------------------
@@ -105,7 +178,8 @@ class LinearOperator:
     coeffs : numpy.ndarray or None
         Exact constant factors (SymPy numbers) per entry; None means all 1.
     kernel : sympy.Array or None
-        The kernel symbols ``taps`` index into (flattened, C order).
+        The kernel symbols ``taps`` index into (flattened, C order). The builders pass a
+        :class:`KernelSymbols` grid, made into SymPy symbols only when this is read.
     """
 
     name: str
@@ -115,7 +189,7 @@ class LinearOperator:
     cols: np.ndarray
     taps: np.ndarray
     coeffs: np.ndarray | None = None
-    kernel: sympy.Array | None = None
+    kernel: sympy.Array | None = _LazyKernel()  # type: ignore[assignment]
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -123,9 +197,20 @@ class LinearOperator:
         return (int(np.prod(self.output_shape)), int(np.prod(self.input_shape)))
 
     @property
+    def kernel_source(self) -> sympy.Array | KernelSymbols | None:
+        """:attr:`kernel` as given: a :class:`KernelSymbols` grid stays one (no SymPy)."""
+        return self.__dict__["_kernel_source"]
+
+    @property
+    def has_kernel(self) -> bool:
+        """Whether the operator has kernel symbols (reads no SymPy)."""
+        return self.kernel_source is not None
+
+    @property
     def kernel_shape(self) -> Shape:
         """Shape of :attr:`kernel` (PyTorch's weight layout), ``()`` when there is none."""
-        return () if self.kernel is None else tuple(int(v) for v in self.kernel.shape)
+        source = self.kernel_source
+        return () if source is None else tuple(int(v) for v in source.shape)
 
     @property
     def nnz(self) -> int:
@@ -145,7 +230,9 @@ class LinearOperator:
     @cached_property
     def kernel_flat(self) -> list[sympy.Symbol]:
         """The kernel symbols in C order (what ``taps`` index)."""
-        return [] if self.kernel is None else _flatten(self.kernel)
+        source = self.kernel_source
+        return [] if source is None else (source.flat if isinstance(source, KernelSymbols)
+                                          else _flatten(source))
 
     @cached_property
     def matrix(self) -> sympy.SparseMatrix:
@@ -161,7 +248,8 @@ class LinearOperator:
     def T(self) -> LinearOperator:  # noqa: N802 - the matrix convention
         """The transpose: rows and columns swapped, shapes swapped."""
         return replace(self, name=f"{self.name}^T", input_shape=self.output_shape,
-                       output_shape=self.input_shape, rows=self.cols, cols=self.rows)
+                       output_shape=self.input_shape, rows=self.cols, cols=self.rows,
+                       kernel=self.kernel_source)
 
     def numeric(self, w: Any = None) -> np.ndarray:
         """The matrix as a float NumPy array, with kernel values ``w`` substituted.
@@ -175,7 +263,7 @@ class LinearOperator:
         return dense
 
     def _values(self, w: Any) -> np.ndarray:
-        if self.kernel is None:
+        if not self.has_kernel:
             require(w is None, "w", "an array", f"must be omitted: {self.name} has no kernel",
                     error=OperatorError)
             base = np.ones(len(self.rows))
@@ -262,6 +350,8 @@ def _flat_input(x: Any, shape: Shape) -> list:
 
 
 def _flatten(array: sympy.NDimArray) -> list:
+    if isinstance(array, sympy.ImmutableDenseNDimArray):
+        return list(array._array)  # its entries in C order; tolist() costs ~30 us per entry
     return list(sympy.flatten(array.tolist())) if array.rank() else [array[()]]
 
 
@@ -347,16 +437,17 @@ def channel_blocks(out_flat, tap_flat, in_flat, out_size, in_size, k_size,
     (in, out/groups, *k), PyTorch's layouts.
     """
     cin_g, cout_g = in_channels // groups, out_channels // groups
-    rows, cols, taps = [], [], []
-    for o in range(out_channels):
-        g = o // cout_g
-        for i in range(cin_g):
-            c = g * cin_g + i
-            tap_block = (c * cout_g + o % cout_g) if transposed else (o * cin_g + i)
-            rows.append(o * out_size + out_flat)
-            cols.append(c * in_size + in_flat)
-            taps.append(tap_block * k_size + tap_flat)
-    return np.concatenate(rows), np.concatenate(cols), np.concatenate(taps)
+    o = np.arange(out_channels, dtype=np.int64)[:, None]  # blocks (o, i), o outer, i inner
+    i = np.arange(cin_g, dtype=np.int64)[None, :]
+    c = (o // cout_g) * cin_g + i
+    tap_block = (c * cout_g + o % cout_g) if transposed else (o * cin_g + i)
+
+    def laid(block_offset: np.ndarray, pattern: np.ndarray) -> np.ndarray:
+        pattern = np.asarray(pattern, dtype=np.int64)
+        return (block_offset[:, :, None] + pattern[None, None, :]).reshape(-1)
+
+    return (laid(np.broadcast_to(o * out_size, c.shape), out_flat),
+            laid(c * in_size, in_flat), laid(tap_block * k_size, tap_flat))
 
 
 def channel_map(in_channels: int, out_channels: int, groups: int = 1,
@@ -491,8 +582,8 @@ def correlation(geometry: Geometry, in_channels: int = 1, out_channels: int = 1,
         out_flat, tap_flat, in_flat, int(np.prod(out_shape)),
         int(np.prod(geometry.input_shape)), int(np.prod(geometry.kernel_shape)),
         in_channels, out_channels, groups)
-    kernel = indexed_symbols((out_channels, in_channels // groups, *geometry.kernel_shape),
-                             kernel_name)
+    kernel = KernelSymbols(kernel_name,
+                           (out_channels, in_channels // groups, *geometry.kernel_shape))
     return LinearOperator("convolution" if flip else "correlation",
                           (in_channels, *geometry.input_shape), (out_channels, *out_shape),
                           rows, cols, taps, None, kernel)
@@ -584,8 +675,8 @@ def transposed_convolution(input_shape: Sequence[int] | TransposedGeometry,
         out_flat, tap_flat, in_flat, int(np.prod(out_shape)),
         int(np.prod(geometry.input_shape)), int(np.prod(geometry.kernel_shape)),
         in_channels, out_channels, groups, transposed=True)
-    kernel = indexed_symbols((in_channels, out_channels // groups, *geometry.kernel_shape),
-                             kernel_name)
+    kernel = KernelSymbols(kernel_name,
+                           (in_channels, out_channels // groups, *geometry.kernel_shape))
     return LinearOperator("transposed_convolution", (in_channels, *geometry.input_shape),
                           (out_channels, *out_shape), rows, cols, taps, None, kernel)
 

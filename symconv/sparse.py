@@ -118,6 +118,21 @@ def coefficient_map(rows: np.ndarray, cols: np.ndarray, symbols: np.ndarray,
         Exact coefficients per entry (None: all 1).
     """
     numerators, denominator = exact_coefficients(coeffs, len(rows))
+    return summed_map(rows, cols, symbols, shape, numerators, denominator)
+
+
+def summed_map(rows: np.ndarray, cols: np.ndarray, symbols: np.ndarray,
+               shape: tuple[int, int], numerators: np.ndarray, denominator: int
+               ) -> CoefficientMap:
+    """:func:`coefficient_map` with the coefficients given as ``numerators / denominator``.
+
+    Examples
+    --------
+    >>> m = summed_map(np.array([0, 0]), np.array([1, 1]), np.array([0, 0]), (1, 2),
+    ...                np.array([1, -1]), 2)
+    >>> len(m)
+    0
+    """
     keys = np.stack([np.asarray(rows, np.int64), np.asarray(cols, np.int64),
                      np.asarray(symbols, np.int64)], axis=1)
     if len(keys) == 0:
@@ -264,9 +279,14 @@ def expand_blocks(block: BlockMap) -> CoefficientMap:
     full_rows = ch.keys[c_idx, 0] * rows + sp.keys[s_idx, 0]
     full_cols = ch.keys[c_idx, 1] * cols + sp.keys[s_idx, 1]
     full_syms = ch.keys[c_idx, 2] * block.taps_per_block + sp.keys[s_idx, 2]
-    values = [sympy.Rational(int(ch.numerators[i]) * int(sp.numerators[j]),
-                             ch.denominator * sp.denominator) for i, j in zip(c_idx, s_idx)]
-    return coefficient_map(full_rows, full_cols, full_syms, block.shape, values)
+    bound = (int(np.abs(ch.numerators).max(initial=0))
+             * int(np.abs(sp.numerators).max(initial=0)))
+    small = (ch.numerators.dtype == sp.numerators.dtype == np.int64
+             and bound * max(len(c_idx), 1) < 2**62)  # no int64 overflow, even summed
+    dtype = np.int64 if small else object
+    values = ch.numerators.astype(dtype)[c_idx] * sp.numerators.astype(dtype)[s_idx]
+    return summed_map(full_rows, full_cols, full_syms, block.shape, values,
+                      ch.denominator * sp.denominator)
 
 
 def _aligned(a: CoefficientMap, b: CoefficientMap) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -312,4 +332,4 @@ def first_block_difference(a: BlockMap, b: BlockMap) -> tuple[Key, Fraction, Fra
 
 __all__ = ["BlockMap", "CoefficientMap", "coefficient_map", "exact_coefficients",
            "expand_blocks", "first_block_difference", "first_map_difference", "linear_form",
-           "symbol_ids", "tap_symbols", "transpose_map"]
+           "summed_map", "symbol_ids", "tap_symbols", "transpose_map"]

@@ -95,7 +95,7 @@ def numeric_agrees(op: LinearOperator, oracle: Callable[[np.ndarray, np.ndarray]
     ``oracle`` is an independent implementation from :mod:`symconv.numeric`.
     """
     for t in range(trials):
-        w = random_integers(op.kernel_shape, seed + 2 * t) if op.kernel is not None else None
+        w = random_integers(op.kernel_shape, seed + 2 * t) if op.has_kernel else None
         x = random_integers(op.input_shape, seed + 2 * t + 1)
         got = op.numeric(w) @ x.reshape(-1)
         want = oracle(x, w)

@@ -51,7 +51,7 @@ from .engine import Outcome, first_difference, theorem
 
 #: Largest layer (stored entries of C) compared by expanding SymPy objects; larger layers
 #: are compared on their coefficient maps (exact, :mod:`symconv.sparse`).
-SYMPY_ENTRIES = 4000
+SYMPY_ENTRIES = 1024
 #: Rows and columns of the top-left corner shown for large matrices.
 CORNER = 12
 
@@ -189,10 +189,35 @@ def _block_map(op: LinearOperator, rows: np.ndarray, cols: np.ndarray, blocks: n
                     int(np.prod(op.kernel_shape)))
 
 
+def _laid_out_blockwise(op: LinearOperator, spatial: LinearOperator, rows: np.ndarray,
+                        cols: np.ndarray, blocks: np.ndarray) -> bool:
+    """Whether ``op``'s index form is, entry for entry in its stored order, block after
+    block of ``spatial``'s: entry ``b * S + e`` is spatial entry ``e`` moved to block ``b``.
+
+    Equal index arrays give equal matrices, so True proves the block structure; False
+    proves nothing (the entries may merely be stored in another order).
+    """
+    size = len(spatial.rows)
+    if op.coeffs is not None or spatial.coeffs is not None or len(op.rows) != len(rows) * size:
+        return False
+    (out_size, in_size), k_size = spatial.shape, int(np.prod(spatial.kernel_shape))
+    return all(bool(np.array_equal(built.reshape(len(rows), size) - (offset * scale)[:, None],
+                                   np.broadcast_to(pattern, (len(rows), size))))
+               for built, offset, scale, pattern in ((op.rows, rows, out_size, spatial.rows),
+                                                     (op.cols, cols, in_size, spatial.cols),
+                                                     (op.taps, blocks, k_size, spatial.taps)))
+
+
 def _builder_is_blockwise(op: LinearOperator, spatial: LinearOperator, channels: tuple,
                           transposed: bool) -> bool:
-    """Whether a multi-channel operator equals its channel map applied to ``spatial``."""
+    """Whether a multi-channel operator equals its channel map applied to ``spatial``.
+
+    First entry for entry in stored order (:func:`_laid_out_blockwise`, no sorting), else
+    on the sorted coefficient maps.
+    """
     rows, cols, blocks = operators.channel_map(*channels, transposed=transposed)
+    if _laid_out_blockwise(op, spatial, rows, cols, blocks):
+        return True
     shape = (op.output_shape[0], op.input_shape[0])
     blockwise = expand_blocks(_block_map(spatial, rows, cols, blocks, shape))
     built = coefficient_map(op.rows, op.cols, op.taps, op.shape, op.coeffs)
@@ -234,7 +259,7 @@ def compare_index_forms(g: Geometry, in_channels: int = 1, out_channels: int = 1
         return IndexComparison(first_map_difference(lhs, rhs), len(lhs), 1, None, twin,
                                agrees, spatial_c, spatial_t, kernel_shape)
     forward, backward = (in_channels, out_channels, groups), (out_channels, in_channels, groups)
-    factorised = (twin_c.kernel_flat == twin_t.kernel_flat
+    factorised = (operators.same_kernel_symbols(twin_c, twin_t)
                   and _builder_is_blockwise(twin_c, correlation(twin), forward, False)
                   and _builder_is_blockwise(twin_t, transposed_convolution(twin_tg), backward,
                                             True))
