@@ -23,6 +23,7 @@ from symconv import formula
 from symconv.cli import main
 from symconv.formula import check_formula, evaluate_many, parse_formula, parse_tree, to_sympy
 from symconv.geometry import conv_output_size
+from symconv.prover import budget, implication, search
 
 TORCH = "floor((n + 2*p - d*(k - 1) - 1)/s) + 1"
 
@@ -198,10 +199,10 @@ def test_a_negative_power_in_a_hypothesis_does_not_hang_and_is_proved():
 
 def test_product_facts_treat_a_negative_power_as_an_atom():
     n, s = pm.SYMBOLS["n"], pm.SYMBOLS["s"]
-    rows = [pm._linear(n * s**-1 - 1), pm._linear(n - 1), pm._linear(s - 1)]
-    assert pm._product_facts(rows) == []
+    rows = [implication._linear(n * s**-1 - 1), implication._linear(n - 1), implication._linear(s - 1)]
+    assert implication._product_facts(rows) == []
     # and no bound x**-1 >= lx**-1 is read off x >= lx (it is an upper bound)
-    assert pm._monomial_bound(s**-1, {s: Fraction(1)}) is None
+    assert implication._monomial_bound(s**-1, {s: Fraction(1)}) is None
 
 
 def test_a_ratio_is_non_negative_when_its_denominator_is_at_least_one():
@@ -215,14 +216,15 @@ def test_a_ratio_is_non_negative_when_its_denominator_is_at_least_one():
 def tiny_budget(monkeypatch):
     # the definition proved and re-checked at full budget; then every search starts afresh
     assert pm.definition_proof("output_size", "torch").check()
-    pm._prove_for_all.cache_clear()
+    search._prove_for_all.cache_clear()
+    monkeypatch.setattr(budget, "PROOF_BUDGET", 2)
     monkeypatch.setattr(pm, "PROOF_BUDGET", 2)
     yield
-    pm._prove_for_all.cache_clear()
+    search._prove_for_all.cache_clear()
 
 
 def test_an_exhausted_budget_without_the_smt_judge_is_not_proved(tiny_budget, monkeypatch):
-    from symconv import certify
+    from symconv.prover import judge as certify
 
     certify._certify.cache_clear()
     monkeypatch.setitem(sys.modules, "z3", None)  # no second judge to decide instead
