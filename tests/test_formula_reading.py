@@ -199,7 +199,8 @@ def test_a_negative_power_in_a_hypothesis_does_not_hang_and_is_proved():
 
 def test_product_facts_treat_a_negative_power_as_an_atom():
     n, s = pm.SYMBOLS["n"], pm.SYMBOLS["s"]
-    rows = [implication._linear(n * s**-1 - 1), implication._linear(n - 1), implication._linear(s - 1)]
+    linear = implication._linear
+    rows = [linear(n * s**-1 - 1), linear(n - 1), linear(s - 1)]
     assert implication._product_facts(rows) == []
     # and no bound x**-1 >= lx**-1 is read off x >= lx (it is an upper bound)
     assert implication._monomial_bound(s**-1, {s: Fraction(1)}) is None

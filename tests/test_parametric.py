@@ -12,7 +12,6 @@ from symconv import counting_proofs as cp
 from symconv import parametric as pm
 from symconv.cli import main
 from symconv.formula import QUANTITIES, check_formula
-from symconv.prover import implication, search
 
 n, k, s, p, d, op = (pm.SYMBOLS[v] for v in ("n", "k", "s", "p", "d", "op"))
 TORCH = "floor((n + 2*p - d*(k - 1) - 1)/s) + 1"
