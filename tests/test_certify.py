@@ -29,6 +29,7 @@ from symconv.parametric import (
     prove_for_all,
 )
 from symconv.prover import judge
+from symconv.sizes import decide
 
 n, k, s, p, d = (SYMBOLS[v] for v in "nkspd")
 floor, ceiling, Mod = sympy.floor, sympy.ceiling, sympy.Mod
@@ -238,7 +239,7 @@ def test_an_unknown_answer_never_proves(monkeypatch):
     """A timeout leaves the honest middle verdict: Hermite's identity, which only the SMT
     judge proves, is "verified" when the solver answers unknown."""
     unknown = certify.Certificate("unknown", "", 2.0, None, "z3 (planted)", "z3: timeout")
-    monkeypatch.setattr(certify, "_formula_certificate", lambda *args: unknown)
+    monkeypatch.setattr(decide, "_formula_certificate", lambda *args: unknown)
     result = check_formula(B + " + floor(n/3) + floor((n + 1)/3) + floor((n + 2)/3) - n")
     assert result.verdict == "verified" and "parametric" not in result.evidence
     assert any("Not decided by the SMT judge" in step.text for step in result.steps)
@@ -247,7 +248,7 @@ def test_an_unknown_answer_never_proves(monkeypatch):
 def test_a_disagreement_exits_3_as_an_internal_error(monkeypatch, capsys):
     lying = certify.Certificate("sat", "", 0.0, {"n": 1}, "z3 (planted)", "", "c")
     monkeypatch.setattr(judge, "certify_claim", lambda *a, **kw: lying)
-    monkeypatch.setattr(certify, "certify_claim", lambda *a, **kw: lying)
+    monkeypatch.setattr(decide, "certify_claim", lambda *a, **kw: lying)
     assert main(["check-formula", B]) == 3
     assert "internal error: CertificateDisagreement" in capsys.readouterr().err
 

@@ -24,6 +24,7 @@ from symconv.cli import main
 from symconv.formula import check_formula, evaluate_many, parse_formula, parse_tree, to_sympy
 from symconv.geometry import conv_output_size
 from symconv.prover import budget, implication, search
+from symconv.sizes import check as sizes_check
 
 TORCH = "floor((n + 2*p - d*(k - 1) - 1)/s) + 1"
 
@@ -117,10 +118,10 @@ def test_a_sympy_form_that_differs_from_the_text_is_never_used_for_a_proof(monke
     # Plant a misreading: the SymPy form gains floor(n/1000), the text does not.
     real = formula.to_sympy
     top = parse_tree(TORCH, ("n", "k", "s", "p", "d"))
-    monkeypatch.setattr(formula, "to_sympy", lambda tree: real(tree) + sympy.floor(
+    monkeypatch.setattr(sizes_check, "to_sympy", lambda tree: real(tree) + sympy.floor(
         formula.SYMBOLS["n"] / 1000) if tree == top else real(tree))
     calls = []
-    monkeypatch.setattr(pm, "formula_proof", lambda *a, **k: calls.append(a))
+    monkeypatch.setattr(sizes_check, "formula_proof", lambda *a, **k: calls.append(a))
     proof = check_formula(TORCH, "output_size")
     assert calls == [] and proof.verdict == "verified"
     step = next(s for s in proof.steps if s.title == "SymPy form not used")
@@ -219,7 +220,6 @@ def tiny_budget(monkeypatch):
     assert pm.definition_proof("output_size", "torch").check()
     search._prove_for_all.cache_clear()
     monkeypatch.setattr(budget, "PROOF_BUDGET", 2)
-    monkeypatch.setattr(pm, "PROOF_BUDGET", 2)
     yield
     search._prove_for_all.cache_clear()
 

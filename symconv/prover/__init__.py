@@ -33,6 +33,7 @@ remainder, and (2) checked on a finite box by :func:`verify_lemmas`.
 
 Examples
 --------
+>>> import sympy
 >>> n, s = SYMBOLS["n"], SYMBOLS["s"]
 >>> proof = prove_for_all(sympy.ceiling(n / s), Windows(n - 1, s),
 ...                       [n - 1, s - 1])

@@ -84,6 +84,7 @@ def implied(goal: sympy.Expr, assumptions: Sequence[sympy.Expr], depth: int = 0)
 
     Examples
     --------
+    >>> from symconv.prover.normal_form import d, k, n, p, s
     >>> fits = n + 2*p - d*(k - 1) - 1
     >>> implied(fits, [n - 1, k - 1, d - 1, p, n + 2*p - d*(k - 1) - 1])
     True

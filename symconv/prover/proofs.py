@@ -102,6 +102,7 @@ def check_rewrite(before: sympy.Expr, step: Rewrite, assumptions: Sequence[sympy
 
     Examples
     --------
+    >>> from symconv.prover.normal_form import A, B, T, n, s
     >>> good = Rewrite("floor-shift", {A: n - 1, B: 1, T: s}, sympy.floor((n - 1)/s) + 1)
     >>> check_rewrite(sympy.floor((n + s - 1)/s), good, [n - 1, s - 1]) is None
     True

@@ -187,6 +187,7 @@ def prove_for_all(claim_lhs: sympy.Expr, claim_rhs: sympy.Expr,
 
     Examples
     --------
+    >>> from symconv.prover.normal_form import Windows, d, k, n, p, s
     >>> proof = prove_for_all(sympy.floor((n + 2*p - d*(k - 1) - 1)/s) + 1,
     ...                       Windows(n + 2*p - d*(k - 1) - 1, s),
     ...                       [n - 1, k - 1, s - 1, d - 1, p, n + 2*p - d*(k - 1) - 1])
