@@ -28,4 +28,8 @@ from .sizes.decide import (
     decide_formula,
 )
 
-__all__ = ["BUDGET_SECONDS", "Certificate", "CertificateDisagreement", "FormulaDecision", "Goal", "MAX_POWER", "NotExpressible", "STATUSES", "certify_claim", "certify_fact", "certify_implication", "certify_lemma", "decide_formula", "judges_step", "record", "recording", "rerun", "second_judge", "smtlib_script", "solver_name"]
+__all__ = ["BUDGET_SECONDS", "Certificate", "CertificateDisagreement", "FormulaDecision", "Goal",
+           "MAX_POWER", "NotExpressible", "STATUSES", "certify_claim", "certify_fact",
+           "certify_implication", "certify_lemma", "decide_formula", "judges_step",
+           "record", "recording", "rerun", "second_judge", "smtlib_script",
+           "solver_name"]

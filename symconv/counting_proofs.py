@@ -18,4 +18,5 @@ from .sizes.counting_claims import (
     theorem_steps,
 )
 
-__all__ = ["J", "P_PREV", "R", "S_PREV", "TAP", "U", "UNIT", "V", "cited_facts", "claims", "theorem_proofs", "theorem_steps"]
+__all__ = ["J", "P_PREV", "R", "S_PREV", "TAP", "U", "UNIT", "V", "cited_facts", "claims",
+           "theorem_proofs", "theorem_steps"]

@@ -51,4 +51,11 @@ from .sizes.quantities import (
     supported,
 )
 
-__all__ = ["ALIASES", "Columns", "FUNCTIONS", "MAX_ARGS", "MAX_DEPTH", "MAX_DIGITS", "MAX_EXPONENT", "MAX_LENGTH", "MAX_TOKENS", "Node", "QUANTITIES", "Quantity", "RANGES", "SYMBOLS", "Token", "VARIABLES", "alias_of", "check_formula", "domain_columns", "domain_ranges", "evaluate", "evaluate_many", "explain_value", "fail", "fixed_values", "formula_value", "lookup", "parse_formula", "parse_formula_guarded", "parse_tree", "parse_with_divisors", "smallest_failure", "supported", "to_sympy", "tokenize", "truth_table", "undefined_by_guards"]
+__all__ = ["ALIASES", "Columns", "FUNCTIONS", "MAX_ARGS", "MAX_DEPTH", "MAX_DIGITS",
+           "MAX_EXPONENT", "MAX_LENGTH", "MAX_TOKENS", "Node", "QUANTITIES", "Quantity",
+           "RANGES", "SYMBOLS", "Token", "VARIABLES", "alias_of", "check_formula",
+           "domain_columns", "domain_ranges", "evaluate", "evaluate_many",
+           "explain_value", "fail", "fixed_values", "formula_value", "lookup",
+           "parse_formula", "parse_formula_guarded", "parse_tree",
+           "parse_with_divisors", "smallest_failure", "supported", "to_sympy",
+           "tokenize", "truth_table", "undefined_by_guards"]

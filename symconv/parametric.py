@@ -94,4 +94,15 @@ from .sizes.symbolic import (
     windows_truth,
 )
 
-__all__ = ["Math", "A", "B", "BOX", "BUDGET", "C", "Chain", "DISCHARGE_FACTS", "DIVISORS", "FACTS", "Iverson", "LEMMAS", "Lemma", "Linear", "M", "MAX_CONSTRAINTS", "MAX_SPLITS", "MAX_STEPS", "NAMES", "OPAQUE", "POSITIVE_SIZES", "PROOF_BUDGET", "ParametricProof", "ProofBudgetExceeded", "Q", "Rewrite", "SMALL", "SPAN", "SYMBOLS", "Split", "T", "TF_SAME_TOTAL", "TRUTHS", "Truth", "Windows", "X", "Y", "as_fraction", "bounded_search", "canon", "ceil", "chain_math", "check_lemma", "check_proof", "check_rewrite", "closed_form", "d", "definition_proof", "denominators", "denominators_nonzero", "evaluate", "floor", "formula_proof", "implied", "is_integer_valued", "k", "n", "op", "p", "pa", "parametric_steps", "pb", "proof_problem", "proof_steps", "prove_for_all", "s", "same", "specialised", "split_multiples", "titled", "to_plain", "verify", "verify_lemmas", "windows_truth"]
+__all__ = ["Math", "A", "B", "BOX", "BUDGET", "C", "Chain", "DISCHARGE_FACTS", "DIVISORS", "FACTS",
+           "Iverson", "LEMMAS", "Lemma", "Linear", "M", "MAX_CONSTRAINTS", "MAX_SPLITS",
+           "MAX_STEPS", "NAMES", "OPAQUE", "POSITIVE_SIZES", "PROOF_BUDGET",
+           "ParametricProof", "ProofBudgetExceeded", "Q", "Rewrite", "SMALL", "SPAN",
+           "SYMBOLS", "Split", "T", "TF_SAME_TOTAL", "TRUTHS", "Truth", "Windows", "X",
+           "Y", "as_fraction", "bounded_search", "canon", "ceil", "chain_math",
+           "check_lemma", "check_proof", "check_rewrite", "closed_form", "d",
+           "definition_proof", "denominators", "denominators_nonzero", "evaluate",
+           "floor", "formula_proof", "implied", "is_integer_valued", "k", "n", "op",
+           "p", "pa", "parametric_steps", "pb", "proof_problem", "proof_steps",
+           "prove_for_all", "s", "same", "specialised", "split_multiples", "titled",
+           "to_plain", "verify", "verify_lemmas", "windows_truth"]
