@@ -24,7 +24,8 @@ from ..prover import FACTS, verify
 from ..prover.normal_form import Iverson, Windows, ceil, d, floor, k, n, op, p, pa, pb, s
 from ..prover.proofs import ParametricProof, titled
 from ..prover.search import prove_for_all
-from .symbolic import POSITIVE_SIZES, SPAN, TF_SAME_TOTAL, TRUTHS, windows_truth
+from .quantities import symbolic_truth
+from .symbolic import POSITIVE_SIZES, SPAN, TF_SAME_TOTAL, windows_truth
 
 J = sympy.Symbol("j")  # k = 2j + 1 for an odd kernel
 R = sympy.Symbol("r")  # an offset >= 0; for receptive fields, the previous layers' field
@@ -47,9 +48,10 @@ def claims() -> dict[str, list[tuple[str, sympy.Expr, sympy.Expr, tuple]]]:
             ("PyTorch", floor((n + 2 * p - SPAN - 1) / s) + 1, Windows(n + 2 * p - SPAN - 1, s),
              torch_fit),
             ("explicit pairs", floor((n + pb + pa - SPAN - 1) / s) + 1,
-             Windows(n + pb + pa - SPAN - 1, s), TRUTHS["output_size", "jax"].assumptions),
+             Windows(n + pb + pa - SPAN - 1, s), symbolic_truth("output_size", "jax").assumptions),
             ("TensorFlow VALID = PyTorch p = 0", ceil((n - SPAN) / s),
-             floor((n - SPAN - 1) / s) + 1, TRUTHS["output_size", "tensorflow"].assumptions),
+             floor((n - SPAN - 1) / s) + 1,
+             symbolic_truth("output_size", "tensorflow").assumptions),
             ("full padding d(k-1) each side", Windows(n + 2 * SPAN - SPAN - 1, s),
              floor((n + SPAN - 1) / s) + 1, POSITIVE_SIZES),
             *_dumoulin_visin_forward(),
@@ -95,12 +97,12 @@ def claims() -> dict[str, list[tuple[str, sympy.Expr, sympy.Expr, tuple]]]:
         ],
         "pool-output-size": [
             ("floor mode", floor((n + 2 * p - SPAN - 1) / s) + 1,
-             TRUTHS["pool_output_size", "torch"].expr,
-             TRUTHS["pool_output_size", "torch"].assumptions),
+             symbolic_truth("pool_output_size", "torch").expr,
+             symbolic_truth("pool_output_size", "torch").assumptions),
             ("ceil mode: out = ceil((n + 2p - d(k-1) - 1)/s) + 1, minus one when "
              "(out - 1)s >= n + p", _POOL_OUT - Iverson((_POOL_OUT - 1) * s - (n + p)),
-             TRUTHS["pool_output_size_ceil", "torch"].expr,
-             TRUTHS["pool_output_size_ceil", "torch"].assumptions),
+             symbolic_truth("pool_output_size_ceil", "torch").expr,
+             symbolic_truth("pool_output_size_ceil", "torch").assumptions),
         ],
         "seed-same-pad-rule": [
             ("rule 'fixed' (d = 1, remainder read in [1, s]) = TensorFlow's SAME total pad",

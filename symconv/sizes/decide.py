@@ -15,8 +15,8 @@ from ..prover.normal_form import SYMBOLS
 from .definitions import closed_form, definition_proof, specialised
 from .exact import evaluate_many, undefined_by_guards
 from .parse import parse_formula
-from .quantities import RANGES
-from .symbolic import TRUTHS, to_plain
+from .quantities import RANGES, symbolic_truth
+from .symbolic import to_plain
 
 # User formulas: decided for all sizes, not sampled
 # ---------------------------------------------------------------------------
@@ -36,7 +36,8 @@ def decide_formula(parsed: sympy.Expr, entry: Any, fixed: dict[str, int],
                    guards: tuple[sympy.Expr, ...] = ()) -> FormulaDecision:
     """Ask the SMT judge whether a parsed formula is the quantity for all sizes.
 
-    The formula is compared with the quantity's truth (:data:`symconv.parametric.TRUTHS`)
+    The formula is compared with the quantity's truth
+    (:func:`symconv.sizes.quantities.symbolic_truth`)
     under its validity conditions, ``fixed`` variables substituted, each ``guard`` (a
     divisor as written) required non-zero. Only when the quantity's closed form is itself
     proved for all sizes (by both judges) can ``unsat`` prove; a ``sat`` model is checked
@@ -71,7 +72,7 @@ def decide_formula(parsed: sympy.Expr, entry: Any, fixed: dict[str, int],
     """
 
     convention = specialised(entry.quantity, entry.convention, fixed)
-    truth = TRUTHS.get((entry.quantity, convention))
+    truth = symbolic_truth(entry.quantity, convention)
     definition = definition_proof(entry.quantity, convention)
     if truth is None or definition is None or not definition.check():
         return FormulaDecision(False, None, (Step("Second judge: SMT", "Not asked: this "

@@ -16,8 +16,8 @@ from ..prover.proofs import ParametricProof, titled
 from ..prover.search import prove_for_all
 from .counting_claims import claims, theorem_proofs
 from .parse import parse_formula
-from .quantities import QUANTITIES
-from .symbolic import TRUTHS, to_plain
+from .quantities import QUANTITIES, symbolic_truth
+from .symbolic import to_plain
 
 
 @cache
@@ -32,7 +32,7 @@ def definition_proof(quantity: str, convention: str) -> ParametricProof | None:
     True
     """
 
-    truth = TRUTHS.get((quantity, convention))
+    truth = symbolic_truth(quantity, convention)
     form = closed_form(quantity, convention)
     if truth is None or form is None:
         return None
@@ -49,11 +49,6 @@ def definition_proof(quantity: str, convention: str) -> ParametricProof | None:
     return titled(proof, f"Definition for all sizes: {quantity} ({convention})", *notes)
 
 
-#: Quantities defined by a count, with the closed form a theorem proves for all sizes.
-_COUNTED = {("macs", "tensorflow"): ("(floor((n - d*(k - 1) - 1)/s) + 1)*k", "mac-count"),
-            ("macs", "keras"): ("(floor((n - d*(k - 1) - 1)/s) + 1)*k", "mac-count")}
-
-
 #: Padding variables that, fixed to 0, make a padded convention the valid one.
 _NO_PADDING = {"torch": {"p": 0}, "jax": {"p_before": 0, "p_after": 0}}
 
@@ -68,7 +63,9 @@ def specialised(quantity: str, convention: str, fixed: dict[str, int]) -> str:
     ('tensorflow', 'torch')
     """
     zero = _NO_PADDING.get(convention)
-    if ((quantity, convention) not in TRUTHS and (quantity, "tensorflow") in _COUNTED and zero
+    valid = QUANTITIES.get((quantity, "tensorflow"))
+    if (symbolic_truth(quantity, convention) is None and valid is not None
+            and valid.counted is not None and zero
             and all(fixed.get(name) == value for name, value in zero.items())):
         return "tensorflow"
     return convention
@@ -87,7 +84,7 @@ def closed_form(quantity: str, convention: str) -> tuple[str, tuple[str, ...], s
     entry = QUANTITIES.get((quantity, convention))
     if entry is None:
         return None
-    text, theorem = _COUNTED.get((quantity, convention), (entry.definition, None))
+    text, theorem = entry.counted or (entry.definition, None)
     if text.startswith("#"):
         return None
     return text, entry.variables, theorem
@@ -132,7 +129,7 @@ def formula_proof(parsed: sympy.Expr, quantity: str, convention: str,
     True
     """
     convention = specialised(quantity, convention, fixed or {})
-    truth = TRUTHS.get((quantity, convention))
+    truth = symbolic_truth(quantity, convention)
     definition = definition_proof(quantity, convention)
     if truth is None or definition is None or not definition.check():
         return None

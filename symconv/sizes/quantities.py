@@ -4,13 +4,14 @@ variables, its domain and its numeric truth (counted where the quantity is a cou
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
 from ..geometry import same_pads, transposed_output_size
 from .parse import fail
+from .symbolic import TRUTHS, Truth
 
 # ---------------------------------------------------------------------------
 # The ground truth: one entry per (quantity, convention)
@@ -112,6 +113,11 @@ class Quantity:
     truth: Callable[[Columns], np.ndarray]
     condition: str = ""
     is_valid: Callable[[Columns], np.ndarray] | None = None
+    #: The truth as a SymPy expression with the prover's assumptions (None: not stated).
+    symbolic: Truth | None = None
+    #: For a quantity defined by a count: the closed form a theorem proves for all sizes,
+    #: and that theorem's name.
+    counted: tuple[str, str] | None = None
 
 
 def _fits(c: Columns) -> np.ndarray:
@@ -329,8 +335,38 @@ def _layer_entries(convention: str) -> list[Quantity]:
     ]
 
 
-#: Every supported ``(quantity, convention)`` pair and its definition.
-QUANTITIES: dict[tuple[str, str], Quantity] = {(e.quantity, e.convention): e for e in _entries()}
+#: Quantities defined by a count, with the closed form a theorem proves for all sizes.
+_COUNTED = {("macs", "tensorflow"): ("(floor((n - d*(k - 1) - 1)/s) + 1)*k", "mac-count"),
+            ("macs", "keras"): ("(floor((n - d*(k - 1) - 1)/s) + 1)*k", "mac-count")}
+
+
+def _table() -> dict[tuple[str, str], Quantity]:
+    """The one quantity table: each entry's numeric truth, its symbolic truth (with the
+    assumptions, :mod:`symconv.sizes.symbolic`) and, for a count, its proved closed form."""
+    table = {}
+    for entry in _entries():
+        key = entry.quantity, entry.convention
+        table[key] = replace(entry, symbolic=TRUTHS.get(key), counted=_COUNTED.get(key))
+    return table
+
+
+#: Every supported ``(quantity, convention)`` pair: its definition, numeric truth,
+#: symbolic truth and (for a count) the closed form a theorem proves.
+QUANTITIES: dict[tuple[str, str], Quantity] = _table()
+
+
+def symbolic_truth(quantity: str, convention: str) -> Truth | None:
+    """The quantity's truth as a SymPy expression, if stated.
+
+    Examples
+    --------
+    >>> symbolic_truth("output_size", "torch").expr
+    Windows(-d*(k - 1) + n + 2*p - 1, s)
+    >>> symbolic_truth("macs", "torch") is None
+    True
+    """
+    entry = QUANTITIES.get((quantity, convention))
+    return None if entry is None else entry.symbolic
 
 
 def supported() -> dict[str, tuple[str, ...]]:
