@@ -613,7 +613,7 @@ def _as_rationals(variables: Any) -> tuple[dict[sympy.Symbol, sympy.Expr], tuple
 
 
 def certify_lemma(name: str) -> Certificate:
-    """The SMT certificate of lemma ``name`` of :data:`symconv.parametric.LEMMAS` for all
+    """The SMT certificate of lemma ``name`` of :data:`symconv.prover.LEMMAS` for all
     values: its ``integers`` range over the integers, its other variables over the
     rationals, and ``lhs = rhs`` wherever every condition is ``>= 0``.
 
@@ -637,7 +637,7 @@ def certify_lemma(name: str) -> Certificate:
 
 
 def _fact_queries() -> dict[str, tuple[tuple[sympy.Expr, ...], tuple[sympy.Expr, ...]]]:
-    """Each fact of :data:`symconv.parametric.FACTS` expressible in integer arithmetic as
+    """Each fact of :data:`symconv.prover.FACTS` expressible in integer arithmetic as
     (hypotheses ``>= 0``, goals ``>= 0``); a, s, x, y, l_x, l_y, M, M' integers (as in the
     facts' statements and box checks), floor-nonnegative for a rational ``a`` too."""
     a, s, x, y, lx, ly, b, m, m_low = sympy.symbols("a s x y l_x l_y b M M'")
@@ -654,7 +654,7 @@ def _fact_queries() -> dict[str, tuple[tuple[sympy.Expr, ...], tuple[sympy.Expr,
 
 
 def certify_fact(name: str) -> Certificate | None:
-    """The SMT certificate of fact ``name`` of :data:`symconv.parametric.FACTS` for all
+    """The SMT certificate of fact ``name`` of :data:`symconv.prover.FACTS` for all
     values, or None for a fact not expressible as integer arithmetic (a sum over a
     family, a matrix product, a union of intervals).
 

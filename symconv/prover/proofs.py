@@ -179,9 +179,9 @@ def proof_problem(proof: ParametricProof) -> str | None:
 
 def check_proof(proof: ParametricProof) -> bool:
     """Re-verify a parametric proof: the lemmas it uses and the discharger's facts hold on
-    their boxes, every step checks, and the second judge (:mod:`symconv.certify`, an SMT
+    their boxes, every step checks, and the second judge (:mod:`symconv.prover.judge`, an SMT
     solver) certifies the claim; a counterexample from that judge raises
-    :class:`symconv.certify.CertificateDisagreement`."""
+    :class:`symconv.prover.judge.CertificateDisagreement`."""
     for name in (*proof.lemmas(), *DISCHARGE_FACTS):
         verify(name)
     if proof_problem(proof) is not None:

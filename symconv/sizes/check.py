@@ -207,12 +207,12 @@ def check_formula(expr: str, quantity: str = "output_size", convention: str = "t
           sample.
         - ``"proved"`` with evidence ``["parametric", "exhaustive"]``: the domain
           agrees, the SymPy form (:func:`to_sympy`) agrees with the tree at every
-          point of the domain and of the large sample, and :mod:`symconv.parametric`
+          point of the domain and of the large sample, and :mod:`symconv.prover`
           proves that form equal to the truth for all sizes.
         - ``"verified"`` with evidence ``["exhaustive"]``: the domain D (named in
           ``domain``) and the large sample agree but there is no proof for all
           sizes: none found, the proof search ran out of
-          :data:`symconv.parametric.PROOF_BUDGET` (a step says "undecided within
+          :data:`symconv.prover.budget.PROOF_BUDGET` (a step says "undecided within
           budget"), or the SymPy form differs from the tree somewhere (a step says
           so and the form is not used).
         - ``"vacuous"`` with no evidence: the ``fixed`` values leave no point in the
@@ -325,7 +325,7 @@ def _beyond_the_domain(tree: Node, divisors: Sequence[Node], entry: Quantity,
         for_all = None
         steps.append(Step("Proof search out of budget", "The search for a proof for all "
                           f"sizes used up its budget of {budget.PROOF_BUDGET} steps "
-                          "(symconv.parametric.PROOF_BUDGET) and stopped: undecided within "
+                          "(symconv.prover.budget.PROOF_BUDGET) and stopped: undecided within "
                           "budget, so the claim is not proved for all sizes."))
     if for_all is not None and for_all.check():
         return None, ["parametric", "exhaustive"], domain, steps + for_all.steps()

@@ -1,7 +1,7 @@
 """The counting theorems, proved for all sizes: their claims and how the claims add up.
 
 Each theorem of the counting family (``symconv list``) has a list of claims ``lhs = rhs``
-under stated assumptions, each proved by :func:`symconv.parametric.prove_for_all` as a
+under stated assumptions, each proved by :func:`symconv.prover.prove_for_all` as a
 chain of named lemmas; :func:`theorem_steps` renders them, opening with the step "For
 all sizes: what is proved", and ends with the notes that say how the claims prove the
 theorem. The facts those notes cite are checked on their boxes before use.

@@ -51,17 +51,17 @@ def decide_formula(parsed: sympy.Expr, entry: Any, fixed: dict[str, int],
     Parameters
     ----------
     parsed : sympy.Expr
-        A result of :func:`symconv.formula.parse_formula` (never the user's text).
-    entry : symconv.formula.Quantity
+        A result of :func:`symconv.sizes.parse.parse_formula` (never the user's text).
+    entry : symconv.sizes.quantities.Quantity
         The quantity and convention checked.
     fixed : dict of str to int
         Variables held at one value.
     guards : tuple of sympy.Expr
-        Divisors as written (see :func:`symconv.formula.parse_formula_guarded`).
+        Divisors as written (see :func:`symconv.sizes.parse.parse_formula_guarded`).
 
     Examples
     --------
-    >>> from symconv.formula import QUANTITIES, parse_formula
+    >>> from symconv.sizes import QUANTITIES, parse_formula
     >>> entry = QUANTITIES["output_size", "torch"]
     >>> trap = parse_formula("floor((n + 2*p - d*(k - 1) - 1)/s) + 1 + floor(n/100003)")
     >>> decision = decide_formula(trap, entry, {})

@@ -120,7 +120,7 @@ def formula_proof(parsed: sympy.Expr, quantity: str, convention: str,
 
     Examples
     --------
-    >>> from symconv.formula import parse_formula
+    >>> from symconv.sizes import parse_formula
     >>> f = parse_formula("(n + 2*p - d*(k-1) - 1)//s + 1")
     >>> formula_proof(f, "output_size", "torch").check()
     True

@@ -112,7 +112,7 @@ TRUTHS = _truths()
 
 
 def to_plain(expr: sympy.Expr) -> sympy.Expr:
-    """A parsed formula (:mod:`symconv.formula` symbols) in this module's plain symbols."""
+    """A parsed formula (:mod:`symconv.sizes` symbols) in this module's plain symbols."""
     return expr.xreplace({sym: SYMBOLS[sym.name] for sym in expr.free_symbols
                           if sym.name in SYMBOLS})
 

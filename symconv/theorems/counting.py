@@ -44,7 +44,6 @@ from typing import Any
 import numpy as np
 import sympy
 
-from ..formula import evaluate_many, parse_formula
 from ..geometry import (
     Geometry,
     same_pads,
@@ -53,6 +52,8 @@ from ..operators import (
     correlation,
 )
 from ..proof import Step
+from ..sizes.exact import evaluate_many
+from ..sizes.parse import parse_formula
 from .common import (
     with_proof_for_all_sizes,
 )
@@ -128,7 +129,7 @@ def smallest_point(columns: Columns, failing: np.ndarray, keys: Sequence[str]
 
 
 def formula_values(text: str, columns: Columns) -> tuple[np.ndarray, np.ndarray]:
-    """Exact values of a user formula (see :mod:`symconv.formula`) at every point.
+    """Exact values of a user formula (see :mod:`symconv.sizes`) at every point.
 
     ``columns`` holds the layer (``n, k, s, d, pb, pa`` and any extra variables such as
     ``op``); the formula may use ``p_before``/``p_after`` (``pb``/``pa``) and, where the
@@ -301,15 +302,15 @@ def counting_outcome(holds: bool, steps: list[Step], difference: dict | None, po
 
 
 # ---------------------------------------------------------------------------
-# Proofs for all sizes (symconv.parametric), attached where the claim is the true one
+# Proofs for all sizes (symconv.prover), attached where the claim is the true one
 # ---------------------------------------------------------------------------
 
 @cache
 def _for_all_sizes(name: str) -> tuple[tuple[Step, ...], bool, tuple[Any, ...]]:
-    """The lemma chains of :func:`symconv.counting_proofs.theorem_steps`, computed once,
+    """The lemma chains of :func:`symconv.sizes.counting_claims.theorem_steps`, computed once,
     with the SMT certificates they asked for."""
-    from ..certify import recording
-    from ..counting_proofs import theorem_steps
+    from ..prover.judge import recording
+    from ..sizes.counting_claims import theorem_steps
 
     with recording() as certificates:
         steps, ok = theorem_steps(name)
@@ -318,7 +319,7 @@ def _for_all_sizes(name: str) -> tuple[tuple[Step, ...], bool, tuple[Any, ...]]:
 
 def _recorded_for_all_sizes(name: str) -> tuple[tuple[Step, ...], bool]:
     """:func:`_for_all_sizes`, its certificates handed to any open ``--smt`` recording."""
-    from ..certify import record
+    from ..prover.judge import record
 
     steps, ok, certificates = _for_all_sizes(name)
     for certificate in certificates:
@@ -332,11 +333,11 @@ def with_parametric(outcome: Outcome, name: str, applies: bool) -> Outcome:
 
 
 # ---------------------------------------------------------------------------
-# A user's formula is a statement about all sizes (symconv.formula.check_formula)
+# A user's formula is a statement about all sizes (symconv.sizes.check.check_formula)
 # ---------------------------------------------------------------------------
 
 def _formula_convention(formula: str, conventions: dict[str, frozenset[str]]) -> str | None:
-    """The first convention of :func:`~symconv.formula.check_formula` whose variables
+    """The first convention of :func:`~symconv.sizes.check.check_formula` whose variables
     cover the formula's, or None."""
     names = {str(v) for v in parse_formula(formula).free_symbols}
     return next((c for c, variables in conventions.items() if names <= variables), None)
@@ -349,7 +350,7 @@ def for_all_sizes_of_formula(outcome: Outcome, formula: str, quantity: str,
 
     The statement becomes the user's formula (``"<formula> is <claim>"``), the scope
     ``"all sizes"``, so it is proved only with a proof for all sizes; that proof, when
-    the formula holds here and on the sweep, is :func:`symconv.formula.check_formula`
+    the formula holds here and on the sweep, is :func:`symconv.sizes.check.check_formula`
     with ``quantity`` under the first of ``conventions`` (name: variables) whose
     variables cover the formula's. Its counterexample refutes; without its proof the
     verdict is "verified" on the sweep.
@@ -359,7 +360,7 @@ def for_all_sizes_of_formula(outcome: Outcome, formula: str, quantity: str,
     convention = _formula_convention(formula, conventions)
     if not outcome.holds or convention is None:
         return outcome
-    from ..formula import check_formula
+    from ..sizes.check import check_formula
 
     checked = check_formula(formula, quantity, convention)
     call = f"symconv.check_formula({formula!r}, {quantity!r}, {convention!r})"
@@ -375,13 +376,13 @@ def for_all_sizes_of_formula(outcome: Outcome, formula: str, quantity: str,
                                                 "for all sizes:", ()), *checked.steps))
 
 
-#: The theorem parameter of each variable of :mod:`symconv.formula` (1-D layers).
+#: The theorem parameter of each variable of :mod:`symconv.sizes` (1-D layers).
 VARIABLE_PARAMETERS = {"n": "input_shape", "k": "kernel_shape", "s": "stride", "p": "padding",
                        "d": "dilation", "op": "output_padding"}
 
 
 def _layer_parameters(point: dict[str, Any]) -> dict[str, Any]:
-    """A :func:`~symconv.formula.check_formula` counterexample under theorem parameter names.
+    """A :func:`~symconv.sizes.check.check_formula` counterexample under theorem parameter names.
 
     Examples
     --------

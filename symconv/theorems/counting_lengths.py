@@ -15,7 +15,6 @@ import numpy as np
 import sympy
 
 from ..errors import SymconvError
-from ..formula import parse_formula
 from ..geometry import (
     Geometry,
     TransposedGeometry,
@@ -25,6 +24,7 @@ from ..operators import (
     transposed_convolution,
 )
 from ..proof import Math, Step
+from ..sizes.parse import parse_formula
 from .common import (
     show,
 )
