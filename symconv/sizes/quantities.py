@@ -12,6 +12,7 @@ import numpy as np
 from ..geometry import same_pads, transposed_output_size
 from .parse import fail
 from .symbolic import TRUTHS, Truth
+from .windows import count_windows
 
 # ---------------------------------------------------------------------------
 # The ground truth: one entry per (quantity, convention)
@@ -35,7 +36,7 @@ def _span(c: Columns) -> np.ndarray:
 def _count_starts(c: Columns, last: np.ndarray) -> np.ndarray:
     """Number of window indices ``i >= 0`` with ``s*i <= last``, counted one by one."""
     s = c.get("s", np.ones_like(last))
-    return np.sum(s[:, None] * _INDICES[None, :] <= last[:, None], axis=1)
+    return count_windows(last, 0, s)
 
 
 def _pads(c: Columns) -> tuple[Any, Any]:

@@ -54,6 +54,7 @@ from ..operators import (
 from ..proof import Step
 from ..sizes.exact import evaluate_many
 from ..sizes.parse import parse_formula
+from ..sizes.windows import count_windows
 from .common import (
     with_proof_for_all_sizes,
 )
@@ -96,24 +97,6 @@ def grid(**ranges: Sequence[int]) -> Columns:
 
 def restrict(columns: Columns, mask: np.ndarray) -> Columns:
     return {name: col[mask] for name, col in columns.items()}
-
-
-def count_windows(length: np.ndarray, span: np.ndarray, s: np.ndarray) -> np.ndarray:
-    """Windows ``i = 0, 1, ...`` with ``s*i + span <= length``, counted one index at a time.
-
-    This is the definition of a sliding window that lies inside a (padded) input of
-    ``length`` samples, with no division and no floor.
-
-    Examples
-    --------
-    >>> count_windows(np.array([6, 13]), np.array([3, 6]), np.array([2, 5])).tolist()
-    [2, 2]
-    """
-    length, span, s = np.broadcast_arrays(length, span, s)
-    count = np.zeros(length.shape, dtype=np.int64)
-    for i in range(int(length.max(initial=0)) + 1):
-        count += (s * i + span <= length)
-    return count
 
 
 def smallest_point(columns: Columns, failing: np.ndarray, keys: Sequence[str]
