@@ -54,14 +54,8 @@ import sympy
 
 from .proof import Math, Step
 from .prover import FACTS, SYMBOLS, canon, implied, prove_for_all, verify
-from .prover.judge import (
-    Certificate,
-    CertificateDisagreement,
-    certify_claim,
-    certify_fact,
-    certify_implication,
-    record,
-)
+from .prover.judge import certify_claim, certify_fact, certify_implication, record
+from .prover.smt import Certificate, CertificateDisagreement
 
 n, k, s, p, d, op = (SYMBOLS[name] for name in ("n", "k", "s", "p", "d", "op"))
 #: The entry (row j, column i) and the summation variables.

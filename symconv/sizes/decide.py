@@ -10,8 +10,9 @@ import numpy as np
 import sympy
 
 from ..proof import Step
-from ..prover.judge import Certificate, CertificateDisagreement, certify_claim
+from ..prover.judge import certify_claim
 from ..prover.normal_form import SYMBOLS
+from ..prover.smt import Certificate, CertificateDisagreement
 from .definitions import closed_form, definition_proof, specialised
 from .exact import evaluate_many, undefined_by_guards
 from .parse import parse_formula
