@@ -3,7 +3,7 @@ the smallest-failure order, and how a value at a point is reported."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -64,10 +64,21 @@ def domain_columns(entry: Quantity, ranges: dict[str, tuple[int, int]]) -> tuple
     return columns, f"every {kind} with {bounds}{where} ({count} points)"
 
 
-def smallest_failure(failing: np.ndarray, columns: Columns) -> int:
-    """Index of the failing point with the least sum of variables, then lexicographically."""
+def smallest_failure(failing: np.ndarray, columns: Columns,
+                     keys: Sequence[str] | None = None) -> int:
+    """Index of the failing point with the least sum of ``keys`` (default: every column),
+    ties broken lexicographically in the order of ``keys``: the one smallest-failure order
+    of check_formula and of the counting theorems' sweeps.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> columns = {"n": np.array([3, 1, 2]), "k": np.array([1, 3, 1])}
+    >>> smallest_failure(np.array([True, True, True]), columns)
+    2
+    """
     index = np.flatnonzero(failing)
-    names = list(columns)
+    names = list(columns) if keys is None else list(keys)
     total = sum(columns[v][index] for v in names)
     order = np.lexsort([columns[v][index] for v in reversed(names)] + [total])
     return int(index[order[0]])

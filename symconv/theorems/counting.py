@@ -53,6 +53,7 @@ from ..operators import (
 )
 from ..proof import Step
 from ..sizes.exact import evaluate_many
+from ..sizes.finite_domain import smallest_failure
 from ..sizes.parse import parse_formula
 from ..sizes.windows import count_windows
 from .common import (
@@ -104,11 +105,8 @@ def smallest_point(columns: Columns, failing: np.ndarray, keys: Sequence[str]
     """The failing point with the least sum of ``keys``, ties broken lexicographically."""
     if not failing.any():
         return None
-    sub = restrict(columns, failing)
-    total = sum(sub[k] for k in keys)
-    order = np.lexsort([sub[k] for k in reversed(keys)] + [total])
-    first = int(order[0])
-    return {name: int(col[first]) for name, col in sub.items()}
+    first = smallest_failure(failing, columns, keys)
+    return {name: int(col[first]) for name, col in columns.items()}
 
 
 def formula_values(text: str, columns: Columns) -> tuple[np.ndarray, np.ndarray]:
