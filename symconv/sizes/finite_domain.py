@@ -24,16 +24,16 @@ def fixed_values(entry: Quantity, fixed: Any) -> dict[str, int]:
         return {}
     if not isinstance(fixed, Mapping):
         raise fail(f"fixed must be a mapping of variable names to integers, e.g. "
-                    f"{{'d': 1}}, got {fixed!r} ({type(fixed).__name__})")
+                   f"{{'d': 1}}, got {fixed!r} ({type(fixed).__name__})")
     values: dict[str, int] = {}
     for name, value in fixed.items():
         canonical = ALIASES.get(name, name) if isinstance(name, str) else name
         if canonical not in entry.variables:
             raise fail(f"cannot fix {name!r}: {entry.quantity} ({entry.convention}) has the "
-                        f"variables {', '.join(entry.variables)}")
+                       f"variables {', '.join(entry.variables)}")
         if canonical in values:
             raise fail(f"{canonical} is fixed twice (as {alias_of(canonical)} and "
-                        f"{canonical}); fix each variable once")
+                       f"{canonical}); fix each variable once")
         low, high = RANGES[canonical]
         if not is_integer(value) or not low <= value <= high:
             raise fail(f"fixed {name} must be an integer in {low}..{high}, got {value!r}")

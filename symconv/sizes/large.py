@@ -119,7 +119,7 @@ def _targeted_points(tree: Node, entry: Quantity, fixed: Mapping[str, int],
 
 
 def large_points(tree: Node, entry: Quantity, fixed: Mapping[str, int],
-                  domain: Columns) -> Columns:
+                 domain: Columns) -> Columns:
     """Seeded random and boundary points up to :data:`LARGE`, and targeted points
     (:func:`_targeted_points`), all valid for the quantity."""
     rng = np.random.default_rng(0)
@@ -148,7 +148,7 @@ def large_points(tree: Node, entry: Quantity, fixed: Mapping[str, int],
 
 
 def large_search(tree: Node, entry: Quantity, fixed: Mapping[str, int], columns: Columns
-                  ) -> tuple[dict[str, Any] | None, str, list[Step]]:
+                 ) -> tuple[dict[str, Any] | None, str, list[Step]]:
     """A counterexample among large points, judged by the definition proved for all sizes."""
 
     domain = domain_columns(entry, domain_ranges(entry, dict(fixed)))[1]

@@ -121,7 +121,7 @@ no exponents or suffixes) at position 0
 def _check_number(word: str, pos: int) -> None:
     if not _WELL_FORMED_NUMBER.fullmatch(word):
         raise fail(f"malformed number {word!r} (write 2*n for a product, no exponents or "
-                    "suffixes)", pos)
+                   "suffixes)", pos)
     digits = len(word.replace(".", ""))
     if digits > MAX_DIGITS:
         raise fail(f"number {word[:12]}... has {digits} digits (at most {MAX_DIGITS})", pos)
@@ -132,7 +132,7 @@ def _character_error(char: str, pos: int) -> FormulaError:
         return fail(_FORBIDDEN[char], pos)
     if not char.isascii():
         return fail(f"non-ASCII character {char!r} (U+{ord(char):04X}); formulas use ASCII "
-                     "letters, digits, spaces and + - * / // % ** ( ) ,", pos)
+                    "letters, digits, spaces and + - * / // % ** ( ) ,", pos)
     return fail(f"unexpected character {char!r}", pos)
 
 
@@ -210,7 +210,7 @@ class _Reader(Interpreter):
         if "RPAR" in accepts:
             return fail(f"expected ')' but found {_found(token)}", token.pos)
         return fail("expected a number, a variable, a function call or '(' but found "
-                     f"{_found(token)}", token.pos)
+                    f"{_found(token)}", token.pos)
 
     def _check_tokens(self, stop: int) -> None:
         """The whitelist's checks of single tokens before ``stop``, left to right (a
@@ -223,7 +223,7 @@ class _Reader(Interpreter):
                 self._check_exponent(following)
                 if self.tokens[index + 2].text == "**":
                     raise fail("chained powers (a**b**c) are not allowed",
-                                self.tokens[index + 2].pos)
+                               self.tokens[index + 2].pos)
                 index += 1
             elif token.kind == "name":
                 self._name(token, called=following.text == "(")
@@ -231,7 +231,7 @@ class _Reader(Interpreter):
 
     def _exponent_error(self, exponent: Token) -> FormulaError:
         return fail(f"the exponent of ** must be an integer literal 0..{MAX_EXPONENT}, "
-                     f"got {exponent.text or 'nothing'!r}", exponent.pos)
+                    f"got {exponent.text or 'nothing'!r}", exponent.pos)
 
     def _check_exponent(self, exponent: Token) -> int:
         if exponent.kind != "number" or "." in exponent.text \
@@ -261,10 +261,10 @@ class _Reader(Interpreter):
                 raise fail(f"variable {token.text!r} is not a function", token.pos)
             if name not in self.allowed:
                 raise fail(f"variable {token.text!r} is not a parameter of this quantity "
-                            f"(valid names: {_valid_names(self.allowed)})", token.pos)
+                           f"(valid names: {_valid_names(self.allowed)})", token.pos)
             return Node("variable", (), name)
         raise fail(f"unknown name {token.text!r} (valid names: {_valid_names(self.allowed)})",
-                    token.pos)
+                   token.pos)
 
     # -- one method per rule of the grammar ---------------------------------------------
 
@@ -284,7 +284,7 @@ class _Reader(Interpreter):
             if op != "*":
                 if to_sympy(right).is_zero:
                     raise fail(f"{'modulo' if op == '%' else 'division'} by zero",
-                                op.start_pos)
+                               op.start_pos)
                 self.divisors.append(right)
             node = Node(str(op), (node, right))
         return node

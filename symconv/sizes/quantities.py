@@ -406,7 +406,7 @@ def lookup(quantity: str, convention: str) -> Quantity:
     if (quantity, convention) not in QUANTITIES:
         pairs = "; ".join(f"{q}: {', '.join(c)}" for q, c in table.items())
         raise fail(f"quantity {quantity!r} is not defined for convention {convention!r} "
-                    f"(valid conventions for it: {', '.join(table[quantity])}; all pairs: "
-                    f"{pairs})")
+                   f"(valid conventions for it: {', '.join(table[quantity])}; all pairs: "
+                   f"{pairs})")
     return QUANTITIES[quantity, convention]
 

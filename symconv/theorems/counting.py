@@ -276,8 +276,8 @@ def compare_step(holds: bool, what: str, difference: dict | None, domain_points:
 
 
 def counting_outcome(holds: bool, steps: list[Step], difference: dict | None, points: int,
-             domain: str = DOMAIN_TEXT, evidence: tuple[str, ...] = ("symbolic", "exhaustive")
-             ) -> Outcome:
+                     domain: str = DOMAIN_TEXT,
+                     evidence: tuple[str, ...] = ("symbolic", "exhaustive")) -> Outcome:
     return Outcome(holds, tuple(steps), None if holds else difference, evidence=evidence,
                    domain=f"{domain} ({points} points)")
 

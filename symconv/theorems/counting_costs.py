@@ -68,7 +68,7 @@ def _parameter_sweep(claim: str) -> tuple[dict | None, int]:
         reach = reaching_taps(t)
         want = t["k"] if claim == "unconditional" else reach
         found = smallest_point({**t, "reaching": reach, "want": want}, t["taps"] != want,
-                          LAYER_KEYS)
+                               LAYER_KEYS)
         if found is not None:
             failures.append((sum(found[k] for k in LAYER_KEYS), convention, found))
         points += len(t["n"])
@@ -155,7 +155,7 @@ def parameter_count(input_shape, kernel_shape, stride, padding, dilation, in_cha
         compare_step(holds, "Distinct symbols and the count", difference, points),
     ]
     return with_parametric(counting_outcome(holds, steps, difference, points, domain=SMALL_TEXT),
-                            "parameter-count", claim == "reaching")
+                           "parameter-count", claim == "reaching")
 
 
 MAC_TEXT = DOMAIN_TEXT + "; (output, tap) pairs counted one by one"
@@ -174,9 +174,9 @@ def _mac_sweep(claim: str) -> tuple[dict | None, int]:
         t_inside, _ = tap_pairs(t)
         t_macs = t["rows"] * t["k"] if claim == "naive" else t_inside
         bad = smallest_point({**c, "macs": macs, "nnz": inside, "naive": naive},
-                        (macs != inside) | (inside + padded != naive), LAYER_KEYS)
+                             (macs != inside) | (inside + padded != naive), LAYER_KEYS)
         op_bad = smallest_point({**t, "macs": t_macs, "nnz": t["nnz"], "naive": t["rows"] * t["k"]},
-                           t_macs != t["nnz"], LAYER_KEYS)
+                                t_macs != t["nnz"], LAYER_KEYS)
         failures += [(sum(f[k] for k in LAYER_KEYS), convention, f) for f in (op_bad, bad)
                      if f is not None]
         points += len(c["n"]) + len(t["n"])
@@ -247,7 +247,7 @@ def mac_count(input_shape, kernel_shape, stride, padding, dilation, in_channels,
         compare_step(holds, "The MAC count and the nonzeros of C", difference, points),
     ]
     return with_parametric(counting_outcome(holds, steps, difference, points, domain=MAC_TEXT),
-                            "mac-count", claim == "nonzeros")
+                           "mac-count", claim == "nonzeros")
 
 
 # ---------------------------------------------------------------------------
@@ -366,9 +366,9 @@ def fc_vs_conv_cost(input_shape, kernel_shape, stride, params_ratio, macs_ratio)
                    f"{p_ratio},\\quad \\frac{{n_{{\\mathrm{{in}}}}}}{{\\prod k}} = {m_ratio}",
                    f"n_in n_out / prod k = {p_ratio}, n_in / prod k = {m_ratio}"),)),
         compare_step(holds, "The counts read off both operators and the ratios", difference,
-                      points),
+                     points),
     ]
     return with_parametric(counting_outcome(holds, steps, difference, points, domain=FC_TEXT),
-                            "fc-vs-conv-cost", params_ratio == macs_ratio == "closed")
+                           "fc-vs-conv-cost", params_ratio == macs_ratio == "closed")
 
 

@@ -183,10 +183,10 @@ def receptive_field(input_shape, layers, product_upto) -> Outcome:
              "; each layer adds d_l(k_l - 1) times the stride product before it, which is "
              ">= 1 exactly when k_l >= 2.", ()),
         compare_step(holds, "Supports of the interior rows and the closed forms", difference,
-                      points),
+                     points),
     ]
     outcome = counting_outcome(holds, steps, difference, points, domain=f"the given chain (exact "
-                       f"integer matrices) and {RF_TEXT}", evidence=("exhaustive",))
+                               f"integer matrices) and {RF_TEXT}", evidence=("exhaustive",))
     return with_parametric(outcome, "receptive-field", product_upto == "previous")
 
 

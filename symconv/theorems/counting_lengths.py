@@ -62,7 +62,7 @@ def _geometry_rows(n: int, k: int, d: int, padding: str) -> int:
 @cache
 def _full_valid_sweep(full: str, valid: str) -> tuple[dict | None, int]:
     c = grid(n=range(1, BOUNDS["n"] + 1), k=range(1, BOUNDS["k"] + 1),
-              d=range(1, BOUNDS["d"] + 1))
+             d=range(1, BOUNDS["d"] + 1))
     c["s"] = np.ones_like(c["n"])
     ext = c["d"] * (c["k"] - 1)
     zero = np.zeros_like(ext)
@@ -141,11 +141,11 @@ def full_and_valid_lengths(input_shape, kernel_shape, dilation, full, valid) -> 
              "carriage to the last, N + M - 1 positions.", ()),
         Step("Matrices", text, tuple(displays)),
         compare_step(holds, "Rows of the full and valid matrices and the formulas",
-                      difference, points),
+                     difference, points),
     ]
     outcome = counting_outcome(holds, steps, difference, points,
-                       domain="stride-1 layers with n<=64, k<=7, d<=3, windows counted, and "
-                              "numpy.convolve lengths for N, M<=16")
+                               domain="stride-1 layers with n<=64, k<=7, d<=3, windows counted, "
+                                      "and numpy.convolve lengths for N, M<=16")
     if (full, valid) != FULL_VALID:  # no proof for all sizes of other formulas: verified
         outcome = replace(outcome, scope="all sizes", statement=(
             f"At stride 1, full padding gives {full} outputs and valid padding {valid} when "
@@ -182,7 +182,7 @@ def _preimages(c: Columns, largest: int) -> list[np.ndarray]:
 def _transposed_sweep(formula: str) -> tuple[dict | None, int]:
     b = TRANSPOSED_BOUNDS
     c = grid(n=range(1, b["n"] + 1), k=range(1, b["k"] + 1), s=range(1, b["s"] + 1),
-              p=range(b["p"] + 1), d=range(1, b["d"] + 1))
+             p=range(b["p"] + 1), d=range(1, b["d"] + 1))
     largest = (b["n"] - 1) * b["s"] + b["d"] * (b["k"] - 1) + b["s"] + b["d"]
     hits = np.stack(_preimages(c, largest), axis=1)  # hits[point, N-1]
     sizes = np.arange(1, largest + 1)
@@ -203,7 +203,7 @@ def _transposed_sweep(formula: str) -> tuple[dict | None, int]:
         failing |= allowed & ~want
         points += int(allowed.sum())
     found = smallest_point({**c, "count": count, "expected": expected}, failing,
-                      ("n", "k", "s", "p", "d"))
+                           ("n", "k", "s", "p", "d"))
     if found is not None:
         found_sizes = [int(v) for v in sizes[hits[
             np.flatnonzero(np.all([c[k] == found[k] for k in "nkspd"], axis=0))[0]]]]
@@ -310,7 +310,7 @@ def transposed_output_size(input_shape, kernel_shape, stride, padding, output_pa
              "accepts op < max(s, d)): N is not a preimage, C(N) has "
              f"{c.shape[0]} rows and T is not C(N)^T."), (show("C(N)", c.matrix),)),
         compare_step(holds, "Rows of T, the formula and the enumerated forward sizes",
-                      difference, points),
+                     difference, points),
     ]
     outcome = counting_outcome(holds, steps, difference, points, domain=TRANSPOSED_TEXT)
     if formula != TRANSPOSED_FORMULA:

@@ -71,12 +71,12 @@ def _output_size_sweep(formula: str) -> tuple[dict | None, int]:
         windows = steps_window(c)[0]
         values, defined = formula_values(formula, c)
         bad = smallest_point({**c, "formula": values, "rows": windows},
-                        defined & (values != windows), LAYER_KEYS)
+                             defined & (values != windows), LAYER_KEYS)
         t = operator_table()[convention]
         small, small_defined = formula_values(formula, t)
         counted = steps_window(t)[0]
         op_bad = smallest_point({**t, "formula": small}, (small_defined & (small != t["rows"]))
-                           | ~t["windows_ok"] | (counted != t["rows"]), LAYER_KEYS)
+                                | ~t["windows_ok"] | (counted != t["rows"]), LAYER_KEYS)
         failures += [(sum(f[k] for k in LAYER_KEYS), convention, f) for f in (op_bad, bad)
                      if f is not None]
         points += len(c["n"]) + len(t["n"])
@@ -200,7 +200,7 @@ def _same_sweep(padding: str, odd_pixel: str, with_torch: bool) -> tuple[dict | 
     (its points are counted only then).
     """
     c = grid(n=range(1, BOUNDS["n"] + 1), k=range(1, BOUNDS["k"] + 1),
-              s=range(1, BOUNDS["s"] + 1), d=range(1, BOUNDS["d"] + 1))
+             s=range(1, BOUNDS["s"] + 1), d=range(1, BOUNDS["d"] + 1))
     out = -(-c["n"] // c["s"])
     total = np.maximum((out - 1) * c["s"] + c["d"] * (c["k"] - 1) + 1 - c["n"], 0)
     least = least_total_pad(c["n"], c["k"], c["s"], c["d"])
@@ -212,7 +212,7 @@ def _same_sweep(padding: str, odd_pixel: str, with_torch: bool) -> tuple[dict | 
                | (rows != out))
     found = smallest_point({**c, "pb": pb, "pa": pa, "total": total, "least": least,
                        "rb": resolved[:, 0], "ra": resolved[:, 1]}, failing,
-                      ("n", "k", "s", "d"))
+                           ("n", "k", "s", "d"))
     points = len(c["n"])
     if found is None and with_torch:
         found, checked = _torch_same_check(odd_pixel)
@@ -329,7 +329,7 @@ def same_padding(input_shape, kernel_shape, stride, dilation, padding, odd_pixel
                    "T = max((ceil(n/s) - 1)*s + d*(k-1) + 1 - n, 0)"),)),
         Step("At this point", "; ".join(lines) + ".", (show("C", op.matrix),)),
         compare_step(holds, "The rule, the least pad found by trying, the operator's pads"
-                      + (" (and PyTorch at stride 1)" if torch_run else ""), difference, points),
+                     + (" (and PyTorch at stride 1)" if torch_run else ""), difference, points),
     ]
     why = (TORCH_NOT_RUN if padding == "same" else
            "not run for same_lower (PyTorch has no such mode)")
@@ -338,7 +338,7 @@ def same_padding(input_shape, kernel_shape, stride, dilation, padding, odd_pixel
                           f"{why}; PyTorch's agreement is not claimed.", ()))
     torch_text = f"; {TORCH_SAME_TEXT}" if torch_run else ""
     outcome = counting_outcome(holds, steps, difference, points,
-                       domain=f"{SAME_BOUNDS_TEXT}{torch_text}")
+                               domain=f"{SAME_BOUNDS_TEXT}{torch_text}")
     if not torch_run:
         outcome = replace(outcome, statement=(torch_unchecked(
             SAME_STATEMENT, SAME_TORCH_CLAIM, "PyTorch's padding='same' at stride 1", why),

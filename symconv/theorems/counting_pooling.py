@@ -84,13 +84,13 @@ def _pool_sweep(drop_rule: bool, with_torch: bool) -> tuple[dict | None, int]:
     ``with_torch``: also compare with the output length of PyTorch's max_pool1d.
     """
     c = grid(n=range(1, 65), k=range(1, 8), s=range(1, 5), p=range(4), d=range(1, 4),
-              ceil=range(2))
+             ceil=range(2))
     c = restrict(c, (2 * c["p"] <= c["k"]) & (c["d"] * (c["k"] - 1) + 1 <= c["n"] + 2 * c["p"]))
     truth = _pool_truth(c)
     claimed = pool_formula(c["n"], c["k"], c["s"], c["p"], c["d"], c["ceil"], drop_rule)
     valid = truth >= 1
     found = smallest_point({**c, "formula": claimed, "windows": truth}, valid & (claimed != truth),
-                      ("n", "k", "s", "p", "d", "ceil"))
+                           ("n", "k", "s", "p", "d", "ceil"))
     points = int(valid.sum())
     if found is None:
         found, extra = _pool_operator_check(drop_rule, with_torch)
@@ -186,10 +186,10 @@ def pool_output_size(input_shape, kernel_shape, stride, padding, dilation, ceil_
                    r" - [\,(\mathrm{out}-1)s \ge n + p\,]",
                    "out = ceil((n + 2p - d(k-1) - 1)/s) + 1, minus 1 if (out-1)*s >= n + p"),)),
         compare_step(holds, "Windows of max_pool, counted windows, "
-                      f"{'torch ' if torch_run else ''}and the formula", difference, points),
+                     f"{'torch ' if torch_run else ''}and the formula", difference, points),
     ]
     outcome = counting_outcome(holds, steps, difference, points,
-                       domain=POOL_TEXT if torch_run else POOL_TEXT_BASE)
+                               domain=POOL_TEXT if torch_run else POOL_TEXT_BASE)
     if not torch_run:
         steps.append(Step("PyTorch", "The cross-check against the output length of "
                           f"torch.nn.functional.max_pool1d is {TORCH_NOT_RUN}; only "

@@ -73,12 +73,12 @@ def seed_rule_total(rule: str, n, k, s, d=1):
 @cache
 def _seed_rule_sweep(rule: str) -> tuple[dict | None, int]:
     c = grid(n=range(1, BOUNDS["n"] + 1), k=range(1, BOUNDS["k"] + 1),
-              s=range(1, BOUNDS["s"] + 1), d=range(1, (BOUNDS["d"] if rule == "dilated"
+             s=range(1, BOUNDS["s"] + 1), d=range(1, (BOUNDS["d"] if rule == "dilated"
                                                       else 1) + 1))
     claimed = seed_rule_total(rule, c["n"], c["k"], c["s"], c["d"])
     least = least_total_pad(c["n"], c["k"], c["s"], c["d"])
     found = smallest_point({**c, "rule": claimed, "least": least}, claimed != least,
-                      ("n", "k", "s", "d"))
+                           ("n", "k", "s", "d"))
     if found is None:
         return None, len(c["n"])
     return {"input_shape": (found["n"],), "kernel_shape": (found["k"],), "stride": found["s"],
@@ -291,6 +291,6 @@ def notes_size_claims(claims) -> Outcome:
                           tuple(displays)))
     holds = difference is None
     outcome = counting_outcome(holds, steps, difference, points,
-                       domain="the general claims' sweeps: pooling N<=64, W<=7, S<=4; valid "
-                              "n<=64, k<=7, s<=4; trains N, M<=8")
+                               domain="the general claims' sweeps: pooling N<=64, W<=7, S<=4; "
+                                      "valid n<=64, k<=7, s<=4; trains N, M<=8")
     return with_parametric(outcome, "notes-size-claims", set(GENERAL_NOTES_CLAIMS) <= set(claims))
