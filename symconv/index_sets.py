@@ -15,20 +15,20 @@ correlation, the zero-insertion recipe), of the strided correlation two ways
    vanishes on the source (ring normalisation after solving the source's
    equations for a unit-coefficient symbol), and every bound of the target is
    implied by the source's bounds and the geometry (Fourier--Motzkin, as in
-   :func:`symconv.parametric.implied`, with fact product-of-nonnegatives);
+   :func:`symconv.prover.implied`, with fact product-of-nonnegatives);
 2. *back*: the same for the backward map from the target to the source;
 3. *inverse*: backward after forward is the identity on the source, forward
    after backward the identity on the target (modulo their equations);
 4. *terms*: the forward map sends each term to the same kernel tap;
 5. *shape*: both operators have the same numbers of rows and columns (each a
-   claim proved by :func:`symconv.parametric.prove_for_all`, often a ring identity).
+   claim proved by :func:`symconv.prover.prove_for_all`, often a ring identity).
 
-Each check is also posed to the second judge (:mod:`symconv.certify`, z3) as one SMT
+Each check is also posed to the second judge (:mod:`symconv.prover.judge`, z3) as one SMT
 query over the integers: "a point of the source set (its bounds, its equations, the
 geometry) where some goal of the check fails" must be unsat. The bijection is proved
 for all sizes only when both judges pass every check (:attr:`BijectionProof.certified`);
 a check one judge passes and the other refutes is a bug
-(:class:`~symconv.certify.CertificateDisagreement`).
+(:class:`~symconv.prover.judge.CertificateDisagreement`).
 
 One axis and one channel are proved; several axes and channel pairs are
 products of these factors (the index forms are Cartesian products, and the
@@ -52,16 +52,10 @@ from typing import Any
 
 import sympy
 
-from .certify import (
-    Certificate,
-    CertificateDisagreement,
-    certify_claim,
-    certify_fact,
-    certify_implication,
-    record,
-)
-from .parametric import FACTS, SYMBOLS, canon, implied, prove_for_all, verify
 from .proof import Math, Step
+from .prover import FACTS, SYMBOLS, canon, implied, prove_for_all, verify
+from .prover.judge import certify_claim, certify_fact, certify_implication, record
+from .prover.smt import Certificate, CertificateDisagreement
 
 n, k, s, p, d, op = (SYMBOLS[name] for name in ("n", "k", "s", "p", "d", "op"))
 #: The entry (row j, column i) and the summation variables.

@@ -28,6 +28,8 @@ from symconv.parametric import (
     evaluate,
     prove_for_all,
 )
+from symconv.prover import judge
+from symconv.sizes import decide
 
 n, k, s, p, d = (SYMBOLS[v] for v in "nkspd")
 floor, ceiling, Mod = sympy.floor, sympy.ceiling, sympy.Mod
@@ -96,7 +98,7 @@ def test_every_definition_certified_by_both_judges():
 def test_disagreement_is_an_internal_error(monkeypatch):
     proof = prove_for_all(floor((n + s - 1) / s), ceiling(n / s), [n - 1, s - 1])
     lying = certify.Certificate("sat", "", 0.0, {"n": 1, "s": 1}, "z3 (planted)", "", "c")
-    monkeypatch.setattr(certify, "certify_claim", lambda *a, **kw: lying)
+    monkeypatch.setattr(judge, "certify_claim", lambda *a, **kw: lying)
     with pytest.raises(CertificateDisagreement, match="please report this bug"):
         proof.check()
     with pytest.raises(CertificateDisagreement):
@@ -105,10 +107,10 @@ def test_disagreement_is_an_internal_error(monkeypatch):
 
 @pytest.fixture
 def without_z3(monkeypatch):
-    certify._certify.cache_clear()
+    judge._certify.cache_clear()
     monkeypatch.setitem(sys.modules, "z3", None)  # `import z3` raises ImportError
     yield
-    certify._certify.cache_clear()
+    judge._certify.cache_clear()
 
 
 def test_without_z3_no_claim_is_proved_for_all_sizes(without_z3):
@@ -237,7 +239,7 @@ def test_an_unknown_answer_never_proves(monkeypatch):
     """A timeout leaves the honest middle verdict: Hermite's identity, which only the SMT
     judge proves, is "verified" when the solver answers unknown."""
     unknown = certify.Certificate("unknown", "", 2.0, None, "z3 (planted)", "z3: timeout")
-    monkeypatch.setattr(certify, "_formula_certificate", lambda *args: unknown)
+    monkeypatch.setattr(decide, "_formula_certificate", lambda *args: unknown)
     result = check_formula(B + " + floor(n/3) + floor((n + 1)/3) + floor((n + 2)/3) - n")
     assert result.verdict == "verified" and "parametric" not in result.evidence
     assert any("Not decided by the SMT judge" in step.text for step in result.steps)
@@ -245,7 +247,8 @@ def test_an_unknown_answer_never_proves(monkeypatch):
 
 def test_a_disagreement_exits_3_as_an_internal_error(monkeypatch, capsys):
     lying = certify.Certificate("sat", "", 0.0, {"n": 1}, "z3 (planted)", "", "c")
-    monkeypatch.setattr(certify, "certify_claim", lambda *a, **kw: lying)
+    monkeypatch.setattr(judge, "certify_claim", lambda *a, **kw: lying)
+    monkeypatch.setattr(decide, "certify_claim", lambda *a, **kw: lying)
     assert main(["check-formula", B]) == 3
     assert "internal error: CertificateDisagreement" in capsys.readouterr().err
 
@@ -280,9 +283,9 @@ def test_judges_step_names_the_certified_lemmas_and_never_the_others(monkeypatch
     from symconv.certify import judges_step
 
     claim = certify_claim(floor((n + 2 * s) / s), floor(n / s) + 2, (s - 1,))
-    real = certify.certify_lemma
+    real = judge.certify_lemma
     unknown = certify.Certificate("unknown", "", 2.0, None, "z3 (planted)", "z3: timeout")
-    monkeypatch.setattr(certify, "certify_lemma",
+    monkeypatch.setattr(judge, "certify_lemma",
                         lambda name: unknown if name == "halves" else real(name))
     text = judges_step(claim, ("floor-shift", "halves")).text
     assert "box: floor-shift." in text and "halves: z3: timeout" in text

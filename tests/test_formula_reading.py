@@ -23,6 +23,8 @@ from symconv import formula
 from symconv.cli import main
 from symconv.formula import check_formula, evaluate_many, parse_formula, parse_tree, to_sympy
 from symconv.geometry import conv_output_size
+from symconv.prover import budget, implication, search
+from symconv.sizes import check as sizes_check
 
 TORCH = "floor((n + 2*p - d*(k - 1) - 1)/s) + 1"
 
@@ -116,10 +118,10 @@ def test_a_sympy_form_that_differs_from_the_text_is_never_used_for_a_proof(monke
     # Plant a misreading: the SymPy form gains floor(n/1000), the text does not.
     real = formula.to_sympy
     top = parse_tree(TORCH, ("n", "k", "s", "p", "d"))
-    monkeypatch.setattr(formula, "to_sympy", lambda tree: real(tree) + sympy.floor(
+    monkeypatch.setattr(sizes_check, "to_sympy", lambda tree: real(tree) + sympy.floor(
         formula.SYMBOLS["n"] / 1000) if tree == top else real(tree))
     calls = []
-    monkeypatch.setattr(pm, "formula_proof", lambda *a, **k: calls.append(a))
+    monkeypatch.setattr(sizes_check, "formula_proof", lambda *a, **k: calls.append(a))
     proof = check_formula(TORCH, "output_size")
     assert calls == [] and proof.verdict == "verified"
     step = next(s for s in proof.steps if s.title == "SymPy form not used")
@@ -198,10 +200,11 @@ def test_a_negative_power_in_a_hypothesis_does_not_hang_and_is_proved():
 
 def test_product_facts_treat_a_negative_power_as_an_atom():
     n, s = pm.SYMBOLS["n"], pm.SYMBOLS["s"]
-    rows = [pm._linear(n * s**-1 - 1), pm._linear(n - 1), pm._linear(s - 1)]
-    assert pm._product_facts(rows) == []
+    linear = implication._linear
+    rows = [linear(n * s**-1 - 1), linear(n - 1), linear(s - 1)]
+    assert implication._product_facts(rows) == []
     # and no bound x**-1 >= lx**-1 is read off x >= lx (it is an upper bound)
-    assert pm._monomial_bound(s**-1, {s: Fraction(1)}) is None
+    assert implication._monomial_bound(s**-1, {s: Fraction(1)}) is None
 
 
 def test_a_ratio_is_non_negative_when_its_denominator_is_at_least_one():
@@ -215,14 +218,14 @@ def test_a_ratio_is_non_negative_when_its_denominator_is_at_least_one():
 def tiny_budget(monkeypatch):
     # the definition proved and re-checked at full budget; then every search starts afresh
     assert pm.definition_proof("output_size", "torch").check()
-    pm._prove_for_all.cache_clear()
-    monkeypatch.setattr(pm, "PROOF_BUDGET", 2)
+    search._prove_for_all.cache_clear()
+    monkeypatch.setattr(budget, "PROOF_BUDGET", 2)
     yield
-    pm._prove_for_all.cache_clear()
+    search._prove_for_all.cache_clear()
 
 
 def test_an_exhausted_budget_without_the_smt_judge_is_not_proved(tiny_budget, monkeypatch):
-    from symconv import certify
+    from symconv.prover import judge as certify
 
     certify._certify.cache_clear()
     monkeypatch.setitem(sys.modules, "z3", None)  # no second judge to decide instead

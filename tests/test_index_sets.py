@@ -261,7 +261,7 @@ def test_every_parametric_theorem_of_the_catalogue_has_smt_among_its_judges():
 def fresh_proofs():
     """Build the bijection proofs again (they are cached per process), before and after.
     Request it before ``monkeypatch``: it is then torn down after the patch is undone."""
-    from symconv import certify
+    from symconv.prover import judge as certify
 
     def clear():
         certify._certify.cache_clear()
@@ -274,7 +274,7 @@ def fresh_proofs():
 
 def _answer_for(monkeypatch, claim: str, status: str, model=None) -> None:
     """The solver answers ``status`` to the query of ``claim``; every other as z3 does."""
-    from symconv import certify
+    from symconv.prover import judge as certify
 
     real = certify._certify
 

@@ -67,3 +67,49 @@ def test_no_module_imports_another_modules_private_names():
                 private += [f"{_module(path)}: {a.name}" for a in node.names
                             if a.name.startswith("_") and not a.name.startswith("__")]
     assert private == []
+
+
+def _graph() -> dict[str, set[str]]:
+    """Every symconv module and the symconv modules it imports (at the top or in a function)."""
+    modules = {_module(path): path for path in PACKAGE.rglob("*.py")}
+    graph = {}
+    for name, path in modules.items():
+        found = set()
+        for target, _ in _imports(path):
+            while target and target not in modules:  # `from .x import name` names x.name
+                target = target.rpartition(".")[0]
+            if target and target != name:
+                found.add(target)
+        graph[name] = found
+    return graph
+
+
+def _reaches(graph: dict[str, set[str]], start: str, goal: str) -> bool:
+    seen, todo = set(), list(graph[start])
+    while todo:
+        node = todo.pop()
+        if node == goal:
+            return True
+        if node not in seen:
+            seen.add(node)
+            todo += graph.get(node, ())
+    return False
+
+
+@pytest.mark.parametrize("package", ["symconv.prover", "symconv.sizes"])
+def test_no_import_circle_through_the_prover_or_the_sizes(package):
+    graph = _graph()
+    inside = [name for name in graph if name.startswith(package + ".")]
+    assert inside
+    circles = [name for name in inside if _reaches(graph, name, name)]
+    assert circles == []
+
+
+def test_the_prover_knows_no_quantity():
+    graph = _graph()
+    above = ("symconv.sizes", "symconv.theorems", "symconv.render", "symconv.formula",
+             "symconv.parametric", "symconv.certify", "symconv.counting_proofs",
+             "symconv.index_sets", "symconv.network", "symconv.cli")
+    arrows = sorted((name, target) for name in graph if name.startswith("symconv.prover")
+                    for target in graph[name] if target.startswith(above))
+    assert arrows == []

@@ -9,7 +9,15 @@ import pytest
 
 from symconv.geometry import Geometry, PoolGeometry
 from symconv.operators import correlation, max_pool
-from symconv.theorems import counting, prove
+from symconv.theorems import (
+    counting_costs,
+    counting_fields,
+    counting_lengths,
+    counting_output_size,
+    counting_pooling,
+    counting_seeds,
+    prove,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -160,14 +168,14 @@ def test_pool_output_size_cases(params):
 
 def test_pool_formula_matches_max_pool_windows_including_the_drop():
     g = PoolGeometry((4,), (2,), stride=2, padding=1, ceil_mode=True)
-    assert len(max_pool(g).windows) == counting.pool_formula(4, 2, 2, 1, 1, True) == 3
-    assert counting.pool_formula(2, 1, 2, 0, 1, True, drop_rule=False) == 2
-    assert counting.pool_formula(2, 1, 2, 0, 1, True) == 1
+    assert len(max_pool(g).windows) == counting_pooling.pool_formula(4, 2, 2, 1, 1, True) == 3
+    assert counting_pooling.pool_formula(2, 1, 2, 0, 1, True, drop_rule=False) == 2
+    assert counting_pooling.pool_formula(2, 1, 2, 0, 1, True) == 1
 
 
 def test_receptive_field_other_chain_and_helpers():
-    assert counting.closed_form_field(((3, 1, 0, 1), (3, 1, 0, 1))) == (5, 1, 0)
-    assert counting.closed_form_field(((2, 2, 0, 1), (3, 2, 1, 1))) == (6, 4, 2)
+    assert counting_fields.closed_form_field(((3, 1, 0, 1), (3, 1, 0, 1))) == (5, 1, 0)
+    assert counting_fields.closed_form_field(((2, 2, 0, 1), (3, 2, 1, 1))) == (6, 4, 2)
     p = prove("receptive-field", input_shape=(30,), layers=((2, 2, 0, 1), (3, 2, 1, 1),
                                                             (1, 1, 0, 1)))
     assert p.verdict == "proved"
@@ -209,7 +217,7 @@ def test_mac_count_numbers():
 
 
 def test_fc_vs_conv_numbers():
-    counts = counting.fc_and_conv_counts(Geometry((32, 32), (2, 2)))
+    counts = counting_costs.fc_and_conv_counts(Geometry((32, 32), (2, 2)))
     assert counts["fc_params"] == counts["fc_macs"] == 984064
     assert (counts["conv_params"], counts["conv_macs"]) == (4, 3844)
     text = steps_text(prove("fc-vs-conv-cost"))
@@ -223,9 +231,9 @@ def test_fc_vs_conv_strided():
 
 def test_seed_rule_helpers():
     n, k, s = np.array([13, 10]), np.array([6, 3]), np.array([5, 5])
-    assert counting.seed_rule_total("fixed", n, k, s).tolist() == [3, 0]
-    assert counting.seed_rule_total("literal", n, k, s).tolist() == [3, 3]
-    assert counting.least_total_pad(n, k, s, np.array([1, 1])).tolist() == [3, 0]
+    assert counting_seeds.seed_rule_total("fixed", n, k, s).tolist() == [3, 0]
+    assert counting_seeds.seed_rule_total("literal", n, k, s).tolist() == [3, 3]
+    assert counting_output_size.least_total_pad(n, k, s, np.array([1, 1])).tolist() == [3, 0]
 
 
 def test_notes_claims_subset():
@@ -282,7 +290,7 @@ def test_transposed_off_by_one_refuted():
 
 
 def test_transposed_off_by_one_smallest_in_sweep():
-    assert counting._transposed_sweep("(n - 1)*s - 2*p + d*(k - 1) + op")[0][
+    assert counting_lengths._transposed_sweep("(n - 1)*s - 2*p + d*(k - 1) + op")[0][
         "input_shape"] == (1,)
 
 
@@ -300,7 +308,7 @@ def test_receptive_field_wrong_stride_product_refuted():
     assert p.verdict == "refuted"
     assert "closed form (1, 5)" in p.counterexample["fields"]
     # smallest chain: one 1-tap layer with stride 2 and padding 1 (P = 2 instead of 1)
-    found = counting._field_sweep("including")[0]
+    found = counting_fields._field_sweep("including")[0]
     assert found["layers"] == ((1, 2, 1, 1),)
     assert found["support"] == (1, 1) and found["closed form"] == (0, 0)
 
@@ -351,7 +359,7 @@ def test_notes_claim_planted_wrong_number_refuted(monkeypatch):
         mp = max_pool((6,), (3,), 2)
         return ("seed 001", "planted", 3, len(mp.windows), "windows", (), 0)
 
-    monkeypatch.setitem(counting.NOTES_CLAIMS, "pool-6-3-2", wrong)
+    monkeypatch.setitem(counting_seeds.NOTES_CLAIMS, "pool-6-3-2", wrong)
     p = prove("notes-size-claims", claims=("pool-6-3-2",))
     assert p.verdict == "refuted"
     assert p.counterexample["claimed"] == 3 and p.counterexample["operator"] == 2
@@ -382,7 +390,6 @@ def test_derivation_script_exits_zero(script):
 def test_full_lengths_check_the_pads_geometry_really_uses(monkeypatch):
     """'full' pads that forget the dilation are caught by the theorem, not only the oracle."""
     import symconv.geometry as geometry
-    from symconv.theorems import counting
 
     resolve = geometry.resolve_pads
 
@@ -391,11 +398,11 @@ def test_full_lengths_check_the_pads_geometry_really_uses(monkeypatch):
             return tuple((k - 1, k - 1) for k in kernel_shape)
         return resolve(padding, input_shape, kernel_shape, stride, dilation)
 
-    counting._full_valid_sweep.cache_clear()
+    counting_lengths._full_valid_sweep.cache_clear()
     monkeypatch.setattr(geometry, "resolve_pads", undilated)
     try:
         p = prove("full-and-valid-lengths")
     finally:
-        counting._full_valid_sweep.cache_clear()
+        counting_lengths._full_valid_sweep.cache_clear()
     assert p.verdict == "refuted"
     assert p.counterexample["dilation"] == 2 and p.counterexample["rows of C (full)"] == 1
