@@ -664,20 +664,34 @@ def theorem_steps(name: str) -> tuple[list[Step], bool]:
     """
     build, scope = _SCOPES[name]
     proof = build()
-    if not proof.holds:
-        failed = ", ".join(c.name for c in proof.checks if not c.passed)
-        return [Step("Not proved for all sizes", f"{name}: the index-set checks do not pass "
-                     f"check {failed} of the bijection (for shape: the size claim has no "
-                     "proof certified by both judges).")], False
     for _, certificate in proof.certificates():
         record(certificate)  # for --smt FILE, also when the proof was built earlier
+    kept = _RENDERED.get(name)
+    if kept is None or kept[0] is not proof:  # rendered once per built proof
+        kept = _RENDERED[name] = (proof, _rendered_steps(name, proof, scope))
+    steps, ok = kept[1]
+    return list(steps), ok
+
+
+#: Each theorem's index-set steps, rendered once per built proof (a proof is built once per
+#: process; clearing its builder's cache builds and renders it again).
+_RENDERED: dict[str, tuple[Any, tuple[tuple[Step, ...], bool]]] = {}
+
+
+def _rendered_steps(name: str, proof: Any, scope: str) -> tuple[tuple[Step, ...], bool]:
+    """:func:`theorem_steps`'s steps for ``proof`` and whether it holds, built once."""
+    if not proof.holds:
+        failed = ", ".join(c.name for c in proof.checks if not c.passed)
+        return (Step("Not proved for all sizes", f"{name}: the index-set checks do not pass "
+                     f"check {failed} of the bijection (for shape: the size claim has no "
+                     "proof certified by both judges)."),), False
     if not proof.certified:
-        return [Step("Not proved for all sizes", f"{name}: the index-set checks pass, but "
+        return (Step("Not proved for all sizes", f"{name}: the index-set checks pass, but "
                      "the SMT judge did not certify " + "; ".join(
                          f"check {what}: {c.claim} ({c.reason or c.status})"
                          for what, c in proof.certificates() if not c.certified)
                      + ". The bijection rests on one judge alone, so it is not counted as "
-                     "proved for all sizes.")], False
+                     "proved for all sizes."),), False
     head = Step("For all sizes: what is proved", scope + " Each check below is mechanical: "
                 "ring normalisation and Fourier--Motzkin implication, as in the counting "
                 "proofs, and each is also an SMT query certified by the second judge (the "
@@ -687,8 +701,8 @@ def theorem_steps(name: str) -> tuple[list[Step], bool]:
     fact = Step("Fact product-of-nonnegatives", FACTS["product-of-nonnegatives"][0]
                 + _fact_certified("product-of-nonnegatives"),
                 (Math(FACTS["product-of-nonnegatives"][1], "a b >= 0 (a >= 0, b >= 0)"),))
-    return [head, *proof.steps(), _judges_step(proof), fact,
-            Step("Several axes and channels", _PRODUCT)], True
+    return (head, *proof.steps(), _judges_step(proof), fact,
+            Step("Several axes and channels", _PRODUCT)), True
 
 
 def _fact_certified(name: str) -> str:
