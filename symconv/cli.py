@@ -382,18 +382,29 @@ def cmd_prove(args: argparse.Namespace) -> int:
     outputs = check_outputs(args, "latex", "markdown", "smt")
     outputs.pop("smt", None)  # written by _run_recording_smt once the proof is done
     proof = prove(args.name, **_prove_parameters(args))
-    shown = _at_detail(proof, args)
+    shown = at_detail(proof, args)
     render = {"latex": lambda: shown.latex(standalone=True), "markdown": shown.markdown}
     write_outputs({path: render[option]() for option, path in outputs.items()})
     print(proof.to_json() if args.json else shown.text())
     return VERDICT_EXIT[proof.verdict]
 
 
-def _at_detail(proof: Any, args: argparse.Namespace) -> Any:
-    """The proof as rendered at ``--detail`` (brief by default; ``--full`` for all steps)."""
-    from .render.brief import brief
+def add_detail_options(p: argparse.ArgumentParser,
+                       brief: str = "statement, verdict, the example, the claims") -> None:
+    """``--detail brief|full`` and ``--full``: how much of a derivation a command prints."""
+    p.add_argument("--detail", choices=("brief", "full"), default="brief",
+                   help=f"brief (default): {brief}; full: every step of the derivation")
+    p.add_argument("--full", action="store_true", help="the same as --detail full")
 
-    return proof if args.full or args.detail == "full" else brief(proof)
+
+def at_detail(proof: Any, args: argparse.Namespace, brief: Any = None) -> Any:
+    """The proof as rendered at ``--detail``: ``brief(proof)`` by default (symconv's
+    :func:`~symconv.render.brief.brief` unless given), the whole proof with ``--full``."""
+    if args.full or args.detail == "full":
+        return proof
+    if brief is None:
+        from .render.brief import brief
+    return brief(proof)
 
 
 def judges(proof: Any) -> list[str]:
@@ -466,7 +477,7 @@ def cmd_check_formula(args: argparse.Namespace) -> int:
 
     proof = check_formula(args.expr, quantity=args.quantity, convention=args.convention,
                           fixed=_fixed_sizes(args.fix or ()) or None)
-    print(proof.to_json() if args.json else _at_detail(proof, args).text())
+    print(proof.to_json() if args.json else at_detail(proof, args).text())
     return VERDICT_EXIT[proof.verdict]
 
 
@@ -592,10 +603,7 @@ def build_parser(shape_only: bool = False, command: str | None = None
     p.add_argument("--latex", metavar="FILE", help="write a standalone LaTeX document")
     p.add_argument("--markdown", metavar="FILE", help="write Markdown (KaTeX/MathJax math)")
     p.add_argument("--smt", metavar="FILE", help="write the SMT-LIB 2 queries of the SMT judge")
-    p.add_argument("--detail", choices=("brief", "full"), default="brief",
-                   help="brief (default): statement, verdict, the example, the claims; "
-                        "full: every step of the derivation")
-    p.add_argument("--full", action="store_true", help="the same as --detail full")
+    add_detail_options(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_prove, usage=p.format_help)
 
@@ -606,10 +614,7 @@ def build_parser(shape_only: bool = False, command: str | None = None
     p.add_argument("--fix", action="append", metavar="NAME=VALUE",
                    help="check on the slice where a variable is fixed, e.g. d=1")
     p.add_argument("--smt", metavar="FILE", help="write the SMT-LIB 2 queries of the SMT judge")
-    p.add_argument("--detail", choices=("brief", "full"), default="brief",
-                   help="brief (default): statement, verdict, the example, the claims; "
-                        "full: every step of the derivation")
-    p.add_argument("--full", action="store_true", help="the same as --detail full")
+    add_detail_options(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_check_formula)
 

@@ -16,6 +16,7 @@ __all__ = ["register_cli"]
 
 def register_cli(sub: Any) -> None:
     """Add ``check`` to the ``symconv`` sub-parsers (its ``--help`` ends with the grammar)."""
+    from symconv.cli import add_detail_options
     from symconv.grammar import grammar_text
 
     p = sub.add_parser(
@@ -35,10 +36,7 @@ def register_cli(sub: Any) -> None:
                    'y=(m, m)"')
     p.add_argument("--domain", help='bounds on the size names, e.g. "1 <= n <= 8, K <= 4" '
                    "(n, K, s, p, d have defaults)")
-    p.add_argument("--detail", choices=("brief", "full"), default="brief",
-                   help="brief (default): the claim, a chain's step lines, the counterexample; "
-                        "full: every step of the derivation")
-    p.add_argument("--full", action="store_true", help="the same as --detail full")
+    add_detail_options(p, "the claim, a chain's step lines, the counterexample")
     p.add_argument("--json", action="store_true", help="print Proof.to_dict() as JSON")
     p.add_argument("--latex", metavar="FILE", help="write a standalone LaTeX document")
     p.add_argument("--markdown", metavar="FILE", help="write Markdown (KaTeX/MathJax math)")
@@ -47,7 +45,14 @@ def register_cli(sub: Any) -> None:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from symconv.cli import EXIT_PROVED, VERDICT_EXIT, UsageError, check_outputs, write_outputs
+    from symconv.cli import (
+        EXIT_PROVED,
+        VERDICT_EXIT,
+        UsageError,
+        at_detail,
+        check_outputs,
+        write_outputs,
+    )
     from symconv.grammar import grammar_text
 
     from .check import check
@@ -61,7 +66,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
                          "--shapes \"k=K\" (or --grammar)")
     outputs = check_outputs(args, "latex", "markdown")
     proof = check(args.claim, shapes=args.shapes, domain=args.domain)
-    shown = proof if args.full or args.detail == "full" else check_brief(proof)
+    shown = at_detail(proof, args, check_brief)
     render = {"latex": lambda: shown.latex(standalone=True), "markdown": shown.markdown}
     write_outputs({path: render[option]() for option, path in outputs.items()})
     print(proof.to_json() if args.json else shown.text())

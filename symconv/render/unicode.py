@@ -21,24 +21,24 @@ from __future__ import annotations
 
 import re
 
+from .latex import UNICODE_MATH
+
 __all__ = ["terminal_text"]
 
-#: Commands written as the one character they stand for.
+#: Commands written as the one character they stand for: the inverse of the LaTeX
+#: writer's :data:`~symconv.render.latex.UNICODE_MATH`, plus commands it never writes.
+#: ``\sum`` and ``\mid`` read as ``Σ`` and ``|`` on a terminal.
 SYMBOLS = {
-    "le": "≤", "leq": "≤", "ge": "≥", "geq": "≥", "neq": "≠", "ne": "≠", "to": "→",
-    "rightarrow": "→", "leftarrow": "←", "mapsto": "↦", "Rightarrow": "⇒", "iff": "⇔",
-    "Leftrightarrow": "⇔", "cdot": "·", "times": "×", "sum": "Σ", "prod": "Π",
-    "lfloor": "⌊", "rfloor": "⌋", "lceil": "⌈", "rceil": "⌉", "langle": "⟨", "rangle": "⟩",
-    "ast": "∗", "star": "⋆", "circ": "∘", "otimes": "⊗", "oplus": "⊕", "in": "∈",
-    "notin": "∉", "subseteq": "⊆", "cup": "∪", "cap": "∩", "forall": "∀", "exists": "∃",
-    "infty": "∞", "dots": "…", "ldots": "…", "cdots": "⋯", "vdots": "⋮", "ddots": "⋱",
-    "pm": "±", "mp": "∓", "approx": "≈", "equiv": "≡", "mid": "|", "vert": "|", "lvert": "|",
-    "rvert": "|", "Vert": "‖", "partial": "∂", "nabla": "∇", "alpha": "α", "beta": "β",
-    "gamma": "γ", "delta": "δ", "epsilon": "ε", "varepsilon": "ε", "eta": "η", "lambda": "λ",
-    "mu": "μ", "pi": "π", "sigma": "σ", "theta": "θ", "tau": "τ", "phi": "φ", "omega": "ω",
-    "Delta": "Δ", "Sigma": "Σ", "Omega": "Ω", "neg": "¬", "land": "∧", "lor": "∨",
-    "wedge": "∧", "vee": "∨", "setminus": "∖", "emptyset": "∅", "quad": "  ", "qquad": "    ",
-    "colon": ":", "prime": "′", "top": "ᵀ", "uparrow": "↑", "downarrow": "↓",
+    **{command[1:]: ch for ch, command in UNICODE_MATH.items()
+       if re.fullmatch(r"\\[A-Za-z]+", command)},
+    "sum": "Σ", "mid": "|",
+    "leq": "≤", "geq": "≥", "ne": "≠", "rightarrow": "→", "Rightarrow": "⇒", "iff": "⇔",
+    "Leftrightarrow": "⇔", "prod": "Π", "oplus": "⊕", "notin": "∉", "cup": "∪", "cap": "∩",
+    "dots": "…", "ldots": "…", "cdots": "⋯", "vdots": "⋮", "ddots": "⋱", "pm": "±", "mp": "∓",
+    "vert": "|", "lvert": "|", "rvert": "|", "Vert": "‖", "nabla": "∇", "epsilon": "ε",
+    "eta": "η", "tau": "τ", "phi": "φ", "Delta": "Δ", "Omega": "Ω", "neg": "¬", "land": "∧",
+    "lor": "∨", "wedge": "∧", "vee": "∨", "setminus": "∖", "emptyset": "∅", "quad": "  ",
+    "qquad": "    ", "colon": ":", "prime": "′", "top": "ᵀ", "uparrow": "↑", "downarrow": "↓",
 }
 
 #: Commands whose one argument is shown as it is.

@@ -45,7 +45,7 @@ from .counting import (
     tap_pairs,
     with_parametric,
 )
-from .counting_output_size import LAYER_KEYS, layer_columns
+from .counting_output_size import LAYER_KEYS, layer_columns, smallest_across
 from .engine import Outcome, theorem
 
 # ---------------------------------------------------------------------------
@@ -69,11 +69,11 @@ def _parameter_sweep(claim: str) -> tuple[dict | None, int]:
         want = t["k"] if claim == "unconditional" else reach
         found = smallest_point({**t, "reaching": reach, "want": want}, t["taps"] != want,
                                LAYER_KEYS)
-        if found is not None:
-            failures.append((sum(found[k] for k in LAYER_KEYS), convention, found))
+        failures.append((convention, found))
         points += len(t["n"])
-    if failures:
-        _, convention, found = min(failures, key=lambda f: f[0])
+    smallest = smallest_across(failures)
+    if smallest is not None:
+        convention, found = smallest
         return {**layer_counterexample(convention, found), **ONE_CHANNEL,
                 "distinct symbols in C":
                 found["taps"], "claimed": found["want"]}, points
@@ -177,12 +177,12 @@ def _mac_sweep(claim: str) -> tuple[dict | None, int]:
                              (macs != inside) | (inside + padded != naive), LAYER_KEYS)
         op_bad = smallest_point({**t, "macs": t_macs, "nnz": t["nnz"], "naive": t["rows"] * t["k"]},
                                 t_macs != t["nnz"], LAYER_KEYS)
-        failures += [(sum(f[k] for k in LAYER_KEYS), convention, f) for f in (op_bad, bad)
-                     if f is not None]
+        failures += [(convention, op_bad), (convention, bad)]
         points += len(c["n"]) + len(t["n"])
-    if not failures:
+    smallest = smallest_across(failures)
+    if smallest is None:
         return None, points
-    _, convention, found = min(failures, key=lambda f: f[0])
+    convention, found = smallest
     return {**layer_counterexample(convention, found), **ONE_CHANNEL,
             "claimed MACs": found["macs"],
             "nonzeros of C": found["nnz"], "naive count": found["naive"]}, points

@@ -63,6 +63,25 @@ from .engine import Outcome, theorem
 LAYER_KEYS = ("n", "k", "s", "pb", "pa", "d")
 
 
+def smallest_across(failures: list[tuple[str, dict[str, int] | None]]
+                    ) -> tuple[str, dict[str, int]] | None:
+    """Of ``(convention, failing point or None)`` pairs, the point with the least sum of
+    :data:`LAYER_KEYS` (the first such pair on ties), with its convention.
+
+    Examples
+    --------
+    >>> point = dict.fromkeys(LAYER_KEYS, 1)
+    >>> smallest_across([("torch", None), ("same", {**point, "n": 3}), ("valid", point)])[0]
+    'valid'
+    """
+    found = [(sum(f[k] for k in LAYER_KEYS), convention, f) for convention, f in failures
+             if f is not None]
+    if not found:
+        return None
+    _, convention, point = min(found, key=lambda f: f[0])
+    return convention, point
+
+
 @cache
 def _output_size_sweep(formula: str) -> tuple[dict | None, int]:
     points, failures = 0, []
@@ -77,12 +96,12 @@ def _output_size_sweep(formula: str) -> tuple[dict | None, int]:
         counted = steps_window(t)[0]
         op_bad = smallest_point({**t, "formula": small}, (small_defined & (small != t["rows"]))
                                 | ~t["windows_ok"] | (counted != t["rows"]), LAYER_KEYS)
-        failures += [(sum(f[k] for k in LAYER_KEYS), convention, f) for f in (op_bad, bad)
-                     if f is not None]
+        failures += [(convention, op_bad), (convention, bad)]
         points += len(c["n"]) + len(t["n"])
-    if not failures:
+    smallest = smallest_across(failures)
+    if smallest is None:
         return None, points
-    _, convention, found = min(failures, key=lambda f: f[0])
+    convention, found = smallest
     return {**layer_counterexample(convention, found), "formula": found["formula"],
             "rows of C": found["rows"]}, points
 
