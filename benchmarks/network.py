@@ -7,23 +7,17 @@ and from the torch module (torch.fx trace, module on the meta device), and the w
 
 from __future__ import annotations
 
-import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from run import seconds  # noqa: E402 - the benchmarks' one timing helper
 
 ROOT = Path(__file__).resolve().parent.parent
 RESNET50 = ROOT / "derivations" / "networks" / "resnet50.txt"
 
 
-def median_seconds(work, repeats: int = 5) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main() -> int:
@@ -34,9 +28,9 @@ def main() -> int:
 
     text = RESNET50.read_text()
     format_table(evaluate(parse_network(text)))  # the grammar's parser is built once
-    from_text = median_seconds(lambda: format_table(evaluate(parse_network(text))))
+    from_text = seconds(lambda: format_table(evaluate(parse_network(text))), repeats=5)
     module = _on_meta(MODELS["resnet50"])
-    from_torch = median_seconds(lambda: evaluate(network_from_torch(module, "3x224x224")))
+    from_torch = seconds(lambda: evaluate(network_from_torch(module, "3x224x224")), repeats=5)
     command = [sys.executable, "-X", "importtime", "-m", "symconv", "shape", "--file",
                str(RESNET50)]
     imports: list[str] = []
@@ -45,7 +39,7 @@ def main() -> int:
         done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=True)
         imports.append(done.stderr)
 
-    process = median_seconds(whole)
+    process = seconds(whole, repeats=5)
     sympy = any("sympy" in text for text in imports)
     print(f"ResNet-50 from text, parse + evaluate + table: {from_text * 1000:.1f} ms")
     print(f"ResNet-50 from the torch module (fx trace + evaluate): {from_torch * 1000:.1f} ms")

@@ -135,8 +135,13 @@ def _support_boxes(network):
     per-axis (first, last) input index whose gradient is nonzero."""
     module = _Interpreted(network, ones=True).double().eval()
     x = torch.ones(1, *network.input_shape, dtype=torch.float64)
-    jacobian = torch.autograd.functional.jacobian(lambda v: module(v)[0].sum(0), x,
-                                                  vectorize=True)
+    return jacobian_boxes(lambda v: module(v)[0].sum(0), x)
+
+
+def jacobian_boxes(output, x):
+    """Per output index of ``output(x)``: per-axis (first, last) spatial input index whose
+    gradient is nonzero (summed over the input's channels), None on an axis it never reads."""
+    jacobian = torch.autograd.functional.jacobian(output, x, vectorize=True)
     boxes = {}
     for out_index in np.ndindex(*jacobian.shape[:jacobian.dim() - x.dim()]):
         support = np.nonzero(jacobian[out_index][0].abs().sum(0).numpy())

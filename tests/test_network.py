@@ -437,15 +437,10 @@ def _support_boxes(input_shape, layers, reports):
         modules.append(_ones_layer(parse_layer(report.layer), current))
         current = report.output_shape
     net = torch.nn.Sequential(*modules)
+    from network_oracle import jacobian_boxes
+
     x = torch.ones(1, channels, *spatial, dtype=torch.float64)
-    jacobian = torch.autograd.functional.jacobian(lambda v: net(v)[0, 0], x,
-                                                  vectorize=True)
-    boxes = {}
-    for out_index in np.ndindex(*jacobian.shape[:jacobian.dim() - x.dim()]):
-        support = np.nonzero(jacobian[out_index][0].abs().sum(0).numpy())
-        boxes[out_index] = tuple((int(a.min()), int(a.max())) if a.size else None
-                                 for a in support)
-    return boxes
+    return jacobian_boxes(lambda v: net(v)[0, 0], x)
 
 
 def _predicted(report, out_index, spatial):
