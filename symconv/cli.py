@@ -351,13 +351,15 @@ def _theorem_help(name: str) -> str:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from .theorems import get, theorems
-
     if args.name:
+        from .theorems import get
+
         print(json.dumps(get(args.name).describe(), indent=2, ensure_ascii=False) if args.json
               else _theorem_help(args.name))
         return EXIT_PROVED
-    catalogue = theorems()
+    from .catalogue import table  # the stored table: no theorem module (nor SymPy) imported
+
+    catalogue = table()
     if args.json:
         print(json.dumps({"theorems": catalogue}, indent=2, ensure_ascii=False))
         return EXIT_PROVED
