@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from fractions import Fraction
+from functools import lru_cache
 from types import ModuleType
 from typing import Any
 
@@ -84,7 +85,25 @@ def comparison_step(lhs: str, rhs: str, compared: int, holds: bool,
 
 
 def random_integers(shape: tuple[int, ...], seed: int) -> np.ndarray:
-    """Deterministic small integers (-3..3) for numeric cross-checks."""
+    """Deterministic small integers (-3..3) for numeric cross-checks (a fresh array).
+
+    The same ``(shape, seed)`` recurs at every domain point of a theorem: each draw is
+    made once per process (seeding a generator costs more than the draw) and copied.
+
+    Examples
+    --------
+    >>> a = random_integers((2, 3), 0)
+    >>> a.tolist() == np.random.default_rng(0).integers(-3, 4, size=(2, 3)).tolist()
+    True
+    >>> a[0, 0] = 99; bool(random_integers((2, 3), 0)[0, 0] != 99)
+    True
+    """
+    size = (int(shape),) if np.ndim(shape) == 0 else tuple(int(n) for n in shape)
+    return _drawn(size, int(seed)).copy()
+
+
+@lru_cache(maxsize=4096)
+def _drawn(shape: tuple[int, ...], seed: int) -> np.ndarray:
     return np.random.default_rng(seed).integers(-3, 4, size=shape).astype(float)
 
 
