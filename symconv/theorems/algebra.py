@@ -31,7 +31,7 @@ from ..claim.theorem import claim_outcome
 from ..geometry import Geometry
 from ..operators import circular_convolution, correlation, indexed_symbols
 from ..proof import Math, Step
-from .common import comparison_step, flip_array, random_integers, show
+from .common import comparison_step, flat, flip_array, random_integers, show
 from .engine import Outcome, first_difference, theorem
 
 # ---------------------------------------------------------------------------
@@ -50,16 +50,12 @@ def signal(shape: Sequence[int], name: str) -> sympy.Array:
     return indexed_symbols(tuple(shape), name)
 
 
-def _flat(a: sympy.NDimArray) -> list:
-    return list(sympy.flatten(a.tolist())) if a.rank() else [a[()]]
-
-
 def _apply_full(a: sympy.NDimArray, kernel: sympy.NDimArray, flip: bool) -> sympy.Array:
     """Full-padding correlation (or convolution if ``flip``) of ``a`` with ``kernel``."""
     g = Geometry(tuple(a.shape), tuple(kernel.shape), padding="full")
     op = correlation(g, flip=flip)
-    matrix = op.matrix.xreplace(dict(zip(op.kernel_flat, _flat(kernel))))
-    y = matrix * sympy.Matrix(_flat(a))
+    matrix = op.matrix.xreplace(dict(zip(op.kernel_flat, flat(kernel))))
+    y = matrix * sympy.Matrix(flat(a))
     return sympy.Array([sympy.expand(v) for v in y], g.output_shape)
 
 
@@ -105,9 +101,9 @@ def _substitute(expr: sympy.NDimArray, arrays: dict[str, sympy.NDimArray],
                 values: dict[str, np.ndarray]) -> np.ndarray:
     swap = {}
     for name, a in arrays.items():
-        swap.update({s: sympy.Integer(int(v)) for s, v in zip(_flat(a), values[name].ravel())})
-    flat = [float(v.xreplace(swap)) for v in _flat(expr)]
-    return np.array(flat).reshape(tuple(expr.shape))
+        swap.update({s: sympy.Integer(int(v)) for s, v in zip(flat(a), values[name].ravel())})
+    entries = [float(v.xreplace(swap)) for v in flat(expr)]
+    return np.array(entries).reshape(tuple(expr.shape))
 
 
 def _agrees(expr: sympy.NDimArray, arrays: dict[str, sympy.NDimArray],
@@ -367,7 +363,7 @@ def polynomial_product(a_shape, b_shape) -> Outcome:
         Step("Multiply", "Expanding $A B$ and collecting powers: the coefficient of "
              "$z^t$ collects the products $a_i b_j$ with $i + j = t$.",
              (show(r"\operatorname{coeffs}(A B)", coeffs), show(r"a \ast b", conv))),
-        comparison_step(r"a \ast b", r"\operatorname{coeffs}(A B)", len(_flat(conv)),
+        comparison_step(r"a \ast b", r"\operatorname{coeffs}(A B)", len(flat(conv)),
                         difference is None, difference),
     )
     arrays = {"a": a, "b": b}

@@ -128,6 +128,19 @@ def entries_count(m: sympy.MatrixBase) -> int:
     return m.rows * m.cols
 
 
+def flat(a: Any) -> list:
+    """The entries of a SymPy array (or nested list / NumPy array) in C order.
+
+    Examples
+    --------
+    >>> flat(sympy.Array([[1, 2], [3, 4]])), flat(sympy.Array(5)), flat([[1], [2]])
+    ([1, 2, 3, 4], [5], [1, 2])
+    """
+    if isinstance(a, sympy.NDimArray):  # reshaped in one pass: SymPy stores C order
+        return list(a.reshape(len(a))) if a.rank() else [a[()]]
+    return list(np.asarray(a, dtype=object).ravel())
+
+
 def flip_array(a: sympy.NDimArray, axes: tuple[int, ...] | None = None) -> sympy.Array:
     """A SymPy array read backwards along ``axes`` (all axes when None).
 

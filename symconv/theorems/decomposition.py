@@ -46,6 +46,7 @@ from .common import (
     LAYER,
     comparison_step,
     entries_count,
+    flat,
     layer_text,
     numeric_agrees,
     random_integers,
@@ -57,10 +58,6 @@ from .structure import small_layers, with_index_proof
 # ---------------------------------------------------------------------------
 # Shared pieces
 # ---------------------------------------------------------------------------
-
-
-def _flat(a: sympy.NDimArray) -> list:
-    return list(sympy.flatten(a.tolist())) if a.rank() else [a[()]]
 
 
 def _with_kernel(op, values: Sequence[sympy.Expr]) -> sympy.SparseMatrix:
@@ -204,7 +201,7 @@ def toeplitz(input_shape, kernel_shape, stride, padding, dilation, in_channels, 
                     [pb for pb, _ in g.pads], g.dilation))
     # Counts are per (output channel, input channel) block of one group; all blocks agree.
     block = sympy.Matrix(op.matrix[:math.prod(g.output_shape), :math.prod(g.input_shape)])
-    kernel_block = set(_flat(op.kernel[0, 0]))
+    kernel_block = set(flat(op.kernel[0, 0]))
     rows = [list(r) for r in itertools.product(*[_interior_rows(*a) for a in axes])]
     for i in rows:
         r = int(np.ravel_multi_index(i, g.output_shape))
@@ -276,8 +273,8 @@ def zero_inserted_kernel(kernel: sympy.NDimArray, dilation: Sequence[int]) -> sy
     spatial = shape[2:]
     pairs = shape[0] * shape[1]
     z = zero_insertion(spatial, tuple(dilation), channels=pairs)
-    dilated = z.apply(sympy.Array(_flat(kernel), (pairs, *spatial)))
-    return sympy.Array(_flat(dilated), (*shape[:2], *dilated.shape[1:]))
+    dilated = z.apply(sympy.Array(flat(kernel), (pairs, *spatial)))
+    return sympy.Array(flat(dilated), (*shape[:2], *dilated.shape[1:]))
 
 
 @theorem("dilation", family="decomposition",
@@ -377,11 +374,11 @@ def im2col(input_shape, kernel_shape, stride, padding, dilation, in_channels, ou
     g = Geometry(input_shape, kernel_shape, stride, padding, dilation)
     op = correlation(g, in_channels, out_channels, groups)
     x = input_symbols(op.input_shape)
-    lhs = op.matrix * sympy.Matrix(_flat(x))
+    lhs = op.matrix * sympy.Matrix(flat(x))
     patches = patch_matrix(x, g)
     w = _kernel_columns(op.kernel, in_channels, groups)
     product = patches * w
-    rhs = sympy.Matrix(_flat(sympy.Array(product.T.tolist())))
+    rhs = sympy.Matrix(flat(sympy.Array(product.T.tolist())))
     difference = first_difference(lhs, rhs, ("C(k) x", "X(x) k"))
     steps = (
         Step("Setting", f"Layer: {layer_text(g)}; "
@@ -447,8 +444,8 @@ def separable(input_shape, kernel_shape, stride, padding, dilation) -> Outcome:
     b = indexed_symbols((kernel_shape[1],), "b")
     outer = [a[m] * b[n] for m in range(kernel_shape[0]) for n in range(kernel_shape[1])]
     lhs = _with_kernel(c2, outer)
-    c_a = _with_kernel(correlation(_axis_geometry(g, 0)), _flat(a))
-    c_b = _with_kernel(correlation(_axis_geometry(g, 1)), _flat(b))
+    c_a = _with_kernel(correlation(_axis_geometry(g, 0)), flat(a))
+    c_b = _with_kernel(correlation(_axis_geometry(g, 1)), flat(b))
     rhs = sympy.kronecker_product(sympy.Matrix(c_a), sympy.Matrix(c_b))
     difference = first_difference(lhs, rhs, ("C(a b^T)", "C_a ⊗ C_b"))
     steps = (

@@ -17,6 +17,7 @@ Examples
 from __future__ import annotations
 
 import difflib
+import itertools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -323,8 +324,10 @@ def first_difference(lhs: Any, rhs: Any, labels: tuple[str, str] = ("lhs", "rhs"
         if shape_a != shape_b:
             return {"shape": f"{shape_a} vs {shape_b}"}
         for key in sorted(set(entries_a) | set(entries_b)):
-            diff = sympy.expand(entries_a.get(key, 0) - entries_b.get(key, 0))
-            if diff != 0:
+            left, right = entries_a.get(key, 0), entries_b.get(key, 0)
+            if left == right:  # the same expression tree: equal without expanding
+                continue
+            if sympy.expand(left - right) != 0:
                 return {"position": key, labels[0]: str(entries_a.get(key, 0)),
                         labels[1]: str(entries_b.get(key, 0))}
         return None
@@ -334,15 +337,21 @@ def first_difference(lhs: Any, rhs: Any, labels: tuple[str, str] = ("lhs", "rhs"
 
 
 def _entries(value: Any):
+    """A matrix or array as (shape, its nonzero entries by position); anything else as is.
+
+    Dense entries are read in one pass in row-major order (indexing SymPy containers
+    entry by entry costs several times more).
+    """
     if isinstance(value, sympy.SparseMatrix):
         return (value.shape, dict(value.todok()))
     if isinstance(value, sympy.MatrixBase):
-        return (value.shape, {(i, j): value[i, j] for i in range(value.rows)
-                              for j in range(value.cols) if value[i, j] != 0})
+        return (value.shape, _nonzero(value.shape, value))
     if isinstance(value, sympy.NDimArray):
-        import itertools
-
         shape = tuple(value.shape)
-        return (shape, {idx: value[idx] for idx in itertools.product(*map(range, shape))
-                        if value[idx] != 0})
+        return (shape, _nonzero(shape, value.reshape(len(value)) if shape else [value[()]]))
     return value
+
+
+def _nonzero(shape: tuple[int, ...], row_major: Iterable[Any]) -> dict[tuple[int, ...], Any]:
+    positions = itertools.product(*map(range, shape))
+    return {index: entry for index, entry in zip(positions, row_major) if entry != 0}

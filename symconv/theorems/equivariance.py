@@ -40,6 +40,7 @@ from ..proof import Math, Step
 from .common import (
     CORRELATION_INDEX,
     comparison_step,
+    flat,
     layer_text,
     random_integers,
     show,
@@ -62,13 +63,6 @@ def offsets(value: int | Sequence[int], ndim: int) -> tuple[int, ...]:
     ((1, 1), (0, 2))
     """
     return per_axis_integers(value, ndim, "shift", TheoremError)
-
-
-def flat(a: Any) -> list:
-    """The entries of a SymPy array (or nested list / NumPy array) in C order."""
-    if isinstance(a, sympy.NDimArray):
-        return list(sympy.flatten(a.tolist())) if a.rank() else [a[()]]
-    return list(np.asarray(a, dtype=object).ravel())
 
 
 def rotate(a: Any, turns: int, axes: tuple[int, int] = (-2, -1)) -> sympy.Array:
