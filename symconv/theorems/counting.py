@@ -109,6 +109,20 @@ def smallest_point(columns: Columns, failing: np.ndarray, keys: Sequence[str]
     return {name: int(col[first]) for name, col in columns.items()}
 
 
+@cache
+def parsed_formula(text: str) -> sympy.Expr:
+    """:func:`~symconv.sizes.parse.parse_formula` of ``text``, parsed once per process
+    (a sweep evaluates the same formula at every layer it builds; a rejected text raises
+    each time).
+
+    Examples
+    --------
+    >>> parsed_formula("floor((n - k)/s) + 1") is parsed_formula("floor((n - k)/s) + 1")
+    True
+    """
+    return parse_formula(text)
+
+
 def formula_values(text: str, columns: Columns) -> tuple[np.ndarray, np.ndarray]:
     """Exact values of a user formula (see :mod:`symconv.sizes`) at every point.
 
@@ -117,7 +131,7 @@ def formula_values(text: str, columns: Columns) -> tuple[np.ndarray, np.ndarray]
     pads are equal, ``p``. Returns the values (non-integers become ``-10**9``, never equal
     to a count) and the mask of points where the formula is defined.
     """
-    expr = parse_formula(text)
+    expr = parsed_formula(text)
     names = {str(sym) for sym in expr.free_symbols}
     given = {**columns, "p_before": columns["pb"], "p_after": columns["pa"],
              "p": columns["pb"]}
@@ -320,7 +334,7 @@ def with_parametric(outcome: Outcome, name: str, applies: bool) -> Outcome:
 def _formula_convention(formula: str, conventions: dict[str, frozenset[str]]) -> str | None:
     """The first convention of :func:`~symconv.sizes.check.check_formula` whose variables
     cover the formula's, or None."""
-    names = {str(v) for v in parse_formula(formula).free_symbols}
+    names = {str(v) for v in parsed_formula(formula).free_symbols}
     return next((c for c, variables in conventions.items() if names <= variables), None)
 
 
@@ -337,7 +351,7 @@ def for_all_sizes_of_formula(outcome: Outcome, formula: str, quantity: str,
     verdict is "verified" on the sweep.
     """
     outcome = replace(outcome, scope="all sizes", statement=(
-        f"{formula} is {claim}", f"{claim_latex} = {sympy.latex(parse_formula(formula))}"))
+        f"{formula} is {claim}", f"{claim_latex} = {sympy.latex(parsed_formula(formula))}"))
     convention = _formula_convention(formula, conventions)
     if not outcome.holds or convention is None:
         return outcome
