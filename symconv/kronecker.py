@@ -310,6 +310,141 @@ def scatter_count(tg: TransposedGeometry) -> int:
     return total
 
 
-__all__ = ["FactorDifference", "KroneckerMap", "correlation_factor", "correlation_factors",
-           "first_kronecker_difference", "scatter_count", "scatter_factor", "scatter_factors",
+def builder_factors(g: Geometry, tg: TransposedGeometry
+                    ) -> tuple[tuple[CoefficientMap, ...], tuple[CoefficientMap, ...]]:
+    """The per-axis triples the operator builders combine, as factors (full size, cheap).
+
+    :func:`symconv.operators.correlation` combines ``window_triples(o, k, n, s, p, d)``
+    ``(i, m, j)`` per axis, :func:`symconv.operators.transposed_convolution`
+    ``window_triples(n_T, k, out_T, s, crop, d)`` ``(j, m, q)``; here they are read as
+    keys ``(i, j, m)`` and ``(q, j, m)``.
+    """
+    from . import operators
+
+    c = tuple(coefficient_map(t[:, 0], t[:, 2], t[:, 1], (o, n)) for t, o, n in (
+        (operators.window_triples(o, k, n, s, pb, d), o, n) for o, k, n, s, d, (pb, _) in zip(
+            g.output_shape, g.kernel_shape, g.input_shape, g.stride, g.dilation, g.pads)))
+    t = tuple(coefficient_map(x[:, 2], x[:, 0], x[:, 1], (o, n)) for x, o, n in (
+        (operators.window_triples(n, k, o, s, crop, d), o, n) for n, k, o, s, d, (crop, _)
+        in zip(tg.input_shape, tg.kernel_shape, tg.output_shape, tg.stride, tg.dilation,
+               tg.crops)))
+    return c, t
+
+
+def _same_factors(a: tuple[CoefficientMap, ...], b: tuple[CoefficientMap, ...]) -> bool:
+    return all(fa.shape == fb.shape and first_map_difference(fa, fb) is None
+               for fa, fb in zip(a, b))
+
+
+@dataclass(frozen=True)
+class FactorComparison:
+    """What the per-axis comparison of T with Cᵀ found (:func:`compare_factors`).
+
+    Attributes
+    ----------
+    correlation, scatter : KroneckerMap
+        The full-size factors of C (from its geometry) and of T (from the scatter rule).
+    difference : FactorDifference or None
+        Where T's factors differ from Cᵀ's, None when every axis agrees.
+    builder_triples : bool
+        Full size: the per-axis triples the builders combine equal the factors.
+    counts : tuple of int
+        Full size: stored entries of C and T counted on the n-D grid
+        (:func:`window_count`, :func:`scatter_count`).
+    twin_product : bool
+        Twin size: the builders' operators equal the expanded factor products, entry for
+        entry, with the same kernel symbols id for id.
+    twin_lemma : bool
+        Twin size: the transpose of each expanded product equals the product of the
+        transposed factors.
+    twin_whole : bool
+        Twin size: the whole coefficient maps of T and Cᵀ are equal.
+    twin_entries : int
+        Stored entries of C at the twin size.
+    """
+
+    correlation: KroneckerMap
+    scatter: KroneckerMap
+    difference: FactorDifference | None
+    builder_triples: bool
+    counts: tuple[int, int]
+    twin_product: bool
+    twin_lemma: bool
+    twin_whole: bool
+    twin_entries: int
+
+    @property
+    def counted(self) -> bool:
+        """The n-D counts equal the products of the factors' entries."""
+        return self.counts == (self.correlation.entries, self.scatter.entries)
+
+    @property
+    def product_checked(self) -> bool:
+        """Every mechanical check of the product structure held."""
+        return self.builder_triples and self.counted and self.twin_product and self.twin_lemma
+
+    @property
+    def equal(self) -> bool:
+        """The factor products of T and Cᵀ are equal (factors equal, or products equal)."""
+        return self.difference is None or self.difference.key is None
+
+    @property
+    def holds(self) -> bool:
+        """T = Cᵀ: equal products, a checked product structure, the twin cross-check."""
+        return self.equal and self.product_checked and self.twin_whole
+
+
+def _operator_map(op) -> CoefficientMap:
+    return coefficient_map(op.rows, op.cols, op.taps, op.shape, op.coeffs)
+
+
+def compare_factors(g: Geometry, tg: TransposedGeometry, twin: Geometry,
+                    twin_tg: TransposedGeometry) -> FactorComparison:
+    """Decide T = Cᵀ for one channel on the per-axis factors, with the product checks.
+
+    Full size: the factors of C and T built from their geometries per axis, compared
+    axis by axis (T_a = C_aᵀ); the builders' per-axis triples compared with them; the
+    entries of both operators counted on the n-D grid. Twin size: the builders'
+    operators against the expanded products, the transpose lemma, and T against Cᵀ
+    whole.
+
+    Examples
+    --------
+    >>> from symconv.theorems.structure import matching_transposed, twin_geometry
+    >>> g = Geometry((40, 30), (3, 3), stride=2, padding=1)
+    >>> twin = twin_geometry(g)
+    >>> r = compare_factors(g, matching_transposed(g, (1, 1)), twin,
+    ...                     matching_transposed(twin, (1, 1)))
+    >>> r.holds, r.counts, [f.shape for f in r.correlation.factors]
+    (True, (2596, 2596), [(20, 40), (15, 30)])
+    """
+    from . import operators
+    from .limits import factor_proof_work, require_work
+
+    require_work(f"prove by Kronecker factors at input {g.input_shape}, kernel "
+                 f"{g.kernel_shape}", **factor_proof_work(
+                     g.input_shape, g.kernel_shape, g.output_shape, twin.input_shape))
+    c = KroneckerMap(correlation_factors(g), g.kernel_shape)
+    t = KroneckerMap(scatter_factors(tg), tg.kernel_shape)
+    built_c, built_t = builder_factors(g, tg)
+    triples = _same_factors(built_c, c.factors) and _same_factors(built_t, t.factors)
+    twin_c = KroneckerMap(correlation_factors(twin), twin.kernel_shape)
+    twin_t = KroneckerMap(scatter_factors(twin_tg), twin_tg.kernel_shape)
+    op_c = operators.correlation(twin)
+    op_t = operators.transposed_convolution(twin_tg, kernel_name="k")
+    map_c, map_t = _operator_map(op_c), _operator_map(op_t)
+    product = (operators.same_kernel_symbols(op_c, op_t)
+               and first_map_difference(map_c, twin_c.expand()) is None
+               and first_map_difference(map_t, twin_t.expand()) is None)
+    lemma = all(first_map_difference(transpose_map(k.expand()), k.transposed().expand()) is None
+                for k in (twin_c, twin_t))
+    whole = map_t.shape == map_c.shape[::-1] and first_map_difference(
+        map_t, transpose_map(map_c)) is None
+    return FactorComparison(c, t, first_kronecker_difference(t, c.transposed()), triples,
+                            (window_count(g), scatter_count(tg)), product, lemma, whole,
+                            len(map_c))
+
+
+__all__ = ["FactorComparison", "FactorDifference", "KroneckerMap", "correlation_factor", "correlation_factors",
+           "builder_factors", "compare_factors", "first_kronecker_difference", "scatter_count", "scatter_factor", "scatter_factors",
            "window_count"]
