@@ -35,15 +35,22 @@ True
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import reduce
 from fractions import Fraction
+from functools import reduce
 from math import prod
 
 import numpy as np
 
 from .geometry import Geometry, TransposedGeometry
-from .sparse import (CoefficientMap, Key, aligned, coefficient_map, first_map_difference,
-                     summed_map, transpose_map)
+from .sparse import (
+    CoefficientMap,
+    Key,
+    aligned,
+    coefficient_map,
+    first_map_difference,
+    summed_map,
+    transpose_map,
+)
 
 
 def correlation_factor(out: int, k: int, n: int, s: int, p: int, d: int) -> CoefficientMap:
@@ -445,6 +452,7 @@ def compare_factors(g: Geometry, tg: TransposedGeometry, twin: Geometry,
                             len(map_c))
 
 
-__all__ = ["FactorComparison", "FactorDifference", "KroneckerMap", "correlation_factor", "correlation_factors",
-           "builder_factors", "compare_factors", "first_kronecker_difference", "scatter_count", "scatter_factor", "scatter_factors",
+__all__ = ["FactorComparison", "FactorDifference", "KroneckerMap", "builder_factors",
+           "compare_factors", "correlation_factor", "correlation_factors",
+           "first_kronecker_difference", "scatter_count", "scatter_factor", "scatter_factors",
            "window_count"]
