@@ -156,9 +156,11 @@ def test_the_product_comparison_is_the_comparison_of_the_expanded_maps(specs, da
     """Random factors, and a second product with one factor changed or rescaled."""
     a = KroneckerMap(tuple(_factor(s) for s in specs), (2,) * len(specs))
     axis = data.draw(st.integers(0, len(specs) - 1))
-    other = data.draw(st.sampled_from(["same shape", "scaled"]))
+    other = data.draw(st.sampled_from(["same shape", "scaled", "doubled"]))
     factors = list(a.factors)
-    if other == "scaled" and len(specs) > 1:  # (-A) (x) (-B) = A (x) B: equal products
+    if other == "doubled":  # (2A) (x) B differs from A (x) B wherever A (x) B is nonzero
+        factors[axis] = _factor(specs[axis], 2)
+    elif other == "scaled" and len(specs) > 1:  # (-A) (x) (-B) = A (x) B: equal products
         following = (axis + 1) % len(specs)
         factors[axis] = _factor(specs[axis], -1)
         factors[following] = _factor(specs[following], -1)

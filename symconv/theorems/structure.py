@@ -358,7 +358,7 @@ def prove_by_factors(g: Geometry) -> FactorProof:
     --------
     >>> proof = prove_by_factors(Geometry((60, 60), (3, 3), padding=1))
     >>> proof.holds, proof.agrees, proof.twin.input_shape
-    (True, True, (5, 5))
+    (True, True, (3, 3))
     """
     tg = matching_transposed(g, _symmetric_padding(g))
     twin = twin_geometry(g)
