@@ -9,8 +9,12 @@ given sizes and compares them exactly; a NumPy oracle from
 inner-product polynomials) entry by entry. Above it they compare the operators'
 *coefficient maps* on the index form (:mod:`symconv.sparse`): the same verdict
 ``sympy.expand`` would give, without building SymPy objects, so a 224x224 layer
-takes a fraction of a second. Multi-channel layers are compared block-wise: one
-spatial pattern and the channel-to-kernel-block map, checked for every channel
+takes a fraction of a second. One-channel layers above it are compared on
+their per-axis Kronecker factors (:mod:`symconv.kronecker`, :func:`prove_by_factors`):
+T_a = C_aᵀ per axis, with the product structure and the lemma (A ⊗ B)ᵀ = Aᵀ ⊗ Bᵀ as
+checked steps, so a 1344x1344 layer costs its two 1-D factors. Multi-channel layers
+are compared block-wise: one spatial pattern and the channel-to-kernel-block map,
+checked for every channel
 pair. Either way the derivation says which comparison was used, and the numeric
 cross-check runs on a small twin layer (same kernel, stride, padding, dilation,
 channels) when the full size is too large for the naive oracle.
