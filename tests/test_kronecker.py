@@ -118,6 +118,11 @@ def test_a_planted_mismatch_in_one_axis_is_refuted_with_the_first_differing_entr
     assert proof.verdict == "refuted"
     assert "axis 1" in proof.counterexample["factor"]
     assert "The factors of axis 1 differ" in proof.text()
+    row, col = d.key[:2]  # T's (row, col): an input and an output position of C
+    where = {"T": (np.unravel_index(row, g.input_shape), np.unravel_index(col, (20, 15)))}
+    if name == "adjoint":
+        x, y = (f"{v}_{{{','.join(map(str, (0, *p)))}}}" for v, p in zip("xy", where["T"]))
+        assert proof.counterexample["monomial"].endswith(f"*{x}*{y}")
 
 
 def test_a_planted_builder_bug_fails_the_product_structure(monkeypatch):

@@ -481,11 +481,12 @@ def _factor_compare(proof: FactorProof, conclusion: Math) -> Step:
                     r"(\bigotimes_a C_a)^{\mathsf T} = C^{\mathsf T}$.", (conclusion,))
     if not r.equal:
         d = r.difference
+        k = _symbol_name("k", (0, 0, *np.unravel_index(d.key[2], r.correlation.taps)))
         return Step("Compare (per-axis factors)", f"The factors of axis {d.axis} differ at "
                     f"(row, col, tap) = {d.factor_key}: $T_{d.axis}$ has "
                     f"{d.factor_values[0]}, $C_{d.axis}^{{\\mathsf T}}$ has "
                     f"{d.factor_values[1]}; so the full matrices differ at (row, col) = "
-                    f"{d.key[:2]}, symbol #{d.key[2]}: {d.values[0]} in $T$, {d.values[1]} "
+                    f"{d.key[:2]}, symbol ${k}$: {d.values[0]} in $T$, {d.values[1]} "
                     r"in $C^{\mathsf T}$.", ())
     return Step("Compare (per-axis factors)", "The per-axis factors are equal, but the "
                 f"product structure was not confirmed (failed: {_failed_checks(r)}), so "
@@ -648,7 +649,7 @@ def _adjoint_by_factors(g: Geometry, inner: Step) -> Outcome:
     if not proof.holds:
         difference = _factor_difference(proof, g)
         if "position" in difference:
-            (i, j), k = difference["position"], difference["symbol"]
+            (j, i), k = difference["position"], difference["symbol"]  # T's (row, col)
             x = _symbol_name("x", (0, *np.unravel_index(j, g.input_shape)))
             y = _symbol_name("y", (0, *np.unravel_index(i, g.output_shape)))
             difference = {"monomial": f"{k}*{x}*{y}", "<Cx,y>": difference["C^T"],
