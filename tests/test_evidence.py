@@ -220,3 +220,42 @@ def test_bad_prove_arguments_are_named_errors(args, kwargs, message):
 ])
 def test_theorem_names_are_case_insensitive(name, canonical):
     assert get(name).name == canonical
+
+
+def _counting_theorem(fails_at: int | None) -> tuple[Theorem, list]:
+    """A theorem over n = 1..4 (default n = 2) that fails at ``fails_at``; its calls."""
+    calls = []
+
+    def check(n=2):
+        calls.append(n)
+        return Outcome(n != fails_at, evidence=("symbolic",))
+
+    return Theorem("demo", "demo", "s", "s", {"n": 2}, check,
+                   lambda: [{"n": n} for n in range(1, 5)], "1 <= n <= 4"), calls
+
+
+def test_the_default_point_is_checked_once_and_counted_for_the_domain():
+    thm, calls = _counting_theorem(fails_at=None)
+    proof = decide(thm)
+    assert calls == [2, 1, 3, 4]  # the default first, then every other point of the domain
+    assert proof.verdict == "proved" and proof.domain == "1 <= n <= 4 (4 points)"
+
+
+@pytest.mark.parametrize("fails_at", [1, 2, 3])
+def test_a_domain_failure_is_still_found_with_the_default_point_reused(fails_at):
+    thm, _ = _counting_theorem(fails_at)
+    proof = decide(thm)
+    assert proof.verdict == "refuted" and proof.counterexample["n"] == fails_at
+
+
+def test_a_point_equal_only_up_to_type_is_checked_again():
+    calls = []
+
+    def check(shape=(2,)):
+        calls.append(shape)
+        return Outcome(True, evidence=("symbolic",))
+
+    thm = Theorem("demo", "demo", "s", "s", {"shape": (2,)}, check,
+                  lambda: [{"shape": (n,)} for n in range(1, 4)], "1 <= n <= 3")
+    decide(thm, exhaustive=True, shape=(2.0,))  # (2.0,) == (2,), yet not the same call
+    assert calls == [(2.0,), (1,), (2,), (3,)]
