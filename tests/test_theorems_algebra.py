@@ -35,8 +35,8 @@ from symconv.theorems.algebra import (
     full_correlate,
     signal,
 )
+from symconv.theorems.common import flat
 from symconv.theorems.decomposition import (
-    _flat,
     _interior_columns,
     _recipe_kernel,
     _small_domain,
@@ -287,7 +287,7 @@ def test_planted_dilation_wrong_factor():
         # wrong: the zero-inserted kernel used with the dilation still applied
         rhs_op = correlation(Geometry(input_shape, g.dilated_kernel_shape, stride, g.pads, 1))
         wrong = correlation(Geometry(input_shape, kernel_shape, stride, g.pads, 1))
-        rhs = _with_kernel(rhs_op, _flat(zk)) if g.dilation == (1,) else wrong.matrix
+        rhs = _with_kernel(rhs_op, flat(zk)) if g.dilation == (1,) else wrong.matrix
         return _compare(lhs.matrix, rhs)
 
     found = refuted_at("planted-dilation", check, _small_domain)
@@ -345,7 +345,7 @@ def test_planted_im2col_ignores_dilation():
             return Outcome(False, (), {"shape": "sizes differ"})
         patches = patch_matrix(x, undilated)
         rhs = patches * sympy.Matrix(op.kernel_flat)
-        return _compare(op.matrix * sympy.Matrix(_flat(x)), rhs)
+        return _compare(op.matrix * sympy.Matrix(flat(x)), rhs)
 
     found = refuted_at("planted-im2col", check, _small_domain)
     assert found["dilation"] == 2
