@@ -24,7 +24,6 @@ symconv.claim.operators.Undefined: kernel_shape[0] must fit the padded input, ..
 from __future__ import annotations
 
 from fractions import Fraction
-from functools import lru_cache
 from math import prod
 from typing import Any
 
@@ -107,27 +106,13 @@ def corr(x: Value, k: Value, stride: Any = 1, padding: Any = 0, dilation: Any = 
     what = "conv" if flipped else "corr"
     if not _channel_layout(what, x, k, groups, "(out, in/groups, *K)"):
         g = defined(Geometry, x.shape, k.shape, stride, padding, dilation)
-        return _layer(_correlation(g, 1, 1, 1, flipped), k, x, what, 0)
+        return _layer(defined(ops.correlation, g, flip=flipped), k, x, what, 0)
     if k.shape[1] * groups != x.shape[0]:
         raise Undefined(f"{what} weight shape {k.shape} must have in_channels/groups = "
                         f"{x.shape[0]}/{groups} in its second axis")
     g = defined(Geometry, x.spatial, k.spatial, stride, padding, dilation)
-    return _layer(_correlation(g, x.shape[0], k.shape[0], groups, flipped), k, x, what, 1)
-
-
-def _correlation(g: Geometry, in_channels: Any, out_channels: Any, groups: Any,
-                 flip: bool) -> ops.LinearOperator:
-    """``sc.correlation(g, ...)``, built once per layer when the channel counts are plain
-    ints (a claim's sweep meets the same layer at many points and in many claims)."""
-    if all(type(v) is int for v in (in_channels, out_channels, groups)):
-        return _cached_correlation(g, in_channels, out_channels, groups, bool(flip))
-    return defined(ops.correlation, g, in_channels, out_channels, groups, flip=flip)
-
-
-@lru_cache(maxsize=2048)
-def _cached_correlation(g: Geometry, in_channels: int, out_channels: int, groups: int,
-                        flip: bool) -> ops.LinearOperator:
-    return defined(ops.correlation, g, in_channels, out_channels, groups, flip=flip)
+    op = defined(ops.correlation, g, x.shape[0], k.shape[0], groups, flip=flipped)
+    return _layer(op, k, x, what, 1)
 
 
 def conv(x: Value, k: Value, stride: Any = 1, padding: Any = 0, dilation: Any = 1,

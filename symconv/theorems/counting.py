@@ -36,7 +36,7 @@ each family of theorems is a module ``counting_<family>.py`` beside it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import cache
 from typing import Any
@@ -109,7 +109,6 @@ def smallest_point(columns: Columns, failing: np.ndarray, keys: Sequence[str]
     return {name: int(col[first]) for name, col in columns.items()}
 
 
-@cache
 def parsed_formula(text: str) -> sympy.Expr:
     """:func:`~symconv.sizes.parse.parse_formula` of ``text``, parsed once per process
     (a sweep evaluates the same formula at every layer it builds; a rejected text raises
@@ -120,7 +119,13 @@ def parsed_formula(text: str) -> sympy.Expr:
     >>> parsed_formula("floor((n - k)/s) + 1") is parsed_formula("floor((n - k)/s) + 1")
     True
     """
-    return parse_formula(text)
+    return _parsed(parse_formula, text)
+
+
+@cache
+def _parsed(parse: Callable[[str], sympy.Expr], text: str) -> sympy.Expr:
+    """``parse(text)``, the parser part of the key (a replaced parser is called afresh)."""
+    return parse(text)
 
 
 def formula_values(text: str, columns: Columns) -> tuple[np.ndarray, np.ndarray]:
