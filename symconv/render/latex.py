@@ -39,12 +39,14 @@ from typing import Any
 
 import sympy
 
-from ..proof import Display, Math, Proof
+from ..proof import Display, ExactText, Math, Proof
 from .brief import parameters_named_elsewhere
 from .math import (
     MAX_ROWS,
     as_matrix,
     counterexample_heading,
+    exact_latex,
+    formula_latex,
     item_latex,
     matrix_latex,
     value_latex,
@@ -538,92 +540,20 @@ def display_latex(items: Sequence[Math | Display], max_rows: int = MAX_ROWS,
 # Values of counterexamples and witnesses
 # ---------------------------------------------------------------------------
 
-_SSTR_TOKEN = re.compile(
-    r"\s+|\*\*|<=|>=|!=|==|[-+*/(),=<>\[\]]|\d+(?:\.\d+)?"
-    r"|[A-Za-z][A-Za-z0-9]*(?:_\{[A-Za-z0-9, ]*\}|_[A-Za-z0-9]+)?")
-_FUNCTIONS = {"floor", "ceiling", "ceil", "Max", "Min", "Abs", "sqrt", "exp", "log", "sin", "cos",
-              "mod", "Mod", "flip"}
-_SSTR_OPS = {"*": r"\,", "<=": r"\le ", ">=": r"\ge ", "!=": r"\neq ", "==": "= ", "[": "[",
-             "]": "]"}
-
-
-def _identifier(token: str) -> str:
-    base, _, sub = token.partition("_")
-    if len(base) > 1:
-        base = (r"\operatorname{" if base in _FUNCTIONS else r"\mathrm{") + base + "}"
-    if not sub:
-        return base
-    return base + "_" + (sub if sub.startswith("{") else "{" + sub + "}")
-
-
-def sstr_latex(text: str) -> str | None:
-    """LaTeX for a SymPy ``str()`` of an expression, or None if it is not one.
-
-    No ``eval``: a tokenizer maps names, numbers and operators one by one.
-
-    Examples
-    --------
-    >>> print(sstr_latex("2*k_{0,1}*x_{0,2} + y**2"))
-    2\\,k_{0,1}\\,x_{0,2} + y^{2}
-    >>> sstr_latex("no; way") is None
-    True
-    """
-    tokens = [t for t in _SSTR_TOKEN.findall(text)]
-    if "".join(tokens) != text:
-        return None
-    out: list[str] = []
-    power_depth: list[int] = []
-    depth = 0
-    i = 0
-    tokens = [t for t in tokens if not t.isspace()]
-    while i < len(tokens):
-        token = tokens[i]
-        if token == "**" and i + 1 < len(tokens):
-            nxt = tokens[i + 1]
-            if nxt == "(":
-                out.append("^{(")
-                depth += 1
-                power_depth.append(depth)
-            else:
-                out.append("^{" + (_identifier(nxt) if nxt[0].isalpha() else nxt) + "}")
-            i += 2
-            continue
-        if token == "(":
-            depth += 1
-            out.append("(")
-        elif token == ")":
-            out.append(")" + ("}" if power_depth and power_depth[-1] == depth else ""))
-            if power_depth and power_depth[-1] == depth:
-                power_depth.pop()
-            depth -= 1
-        elif token[0].isalpha():
-            out.append(_identifier(token))
-        elif token in _SSTR_OPS:
-            out.append(_SSTR_OPS[token])
-        elif token in "+-=<>":
-            out.append(f" {token} ")
-        elif token == ",":
-            out.append(", ")
-        else:
-            out.append(token)
-        i += 1
-    if depth != 0:
-        return None
-    return "".join(out).replace("  ", " ").strip()
-
-
 def value_math(value: Any, max_rows: int = MAX_ROWS, max_cols: int = 12) -> str:
     """Math-mode LaTeX for a counterexample or witness value of any kind.
 
     Examples
     --------
-    >>> value_math((4, 4)), value_math((24,)), value_math(3), value_math("k_{0}*x_{1}")
-    ('(4, 4)', '(24,)', '3', 'k_{0}\\\\,x_{1}')
+    >>> value_math((4, 4)), value_math((24,)), value_math(3), value_math("n + 2*p")
+    ('(4, 4)', '(24,)', '3', 'n + 2\\\\,p')
     >>> value_math("same")
     '\\\\text{same}'
     >>> value_math("statement fails"), value_math("pool-6-3-2")
     ('\\\\text{statement fails}', '\\\\text{pool-6-3-2}')
     """
+    if isinstance(value, ExactText):
+        return exact_latex(value.value, max_rows, max_cols)
     if isinstance(value, bool) or value is None:
         return r"\text{" + str(value) + "}"
     if isinstance(value, (list, tuple)):
@@ -641,9 +571,10 @@ def value_math(value: Any, max_rows: int = MAX_ROWS, max_cols: int = 12) -> str:
     if hasattr(value, "tolist"):
         return value_math(value.tolist(), max_rows, max_cols)
     text = str(value)
-    converted = None if _PROSE.search(text) else sstr_latex(text)
-    if converted is not None and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_ .]*", text):
-        return converted
+    if not (_PROSE.search(text) or re.fullmatch(r"[A-Za-z_][A-Za-z0-9_ .]*", text)):
+        formula = formula_latex(text)
+        if formula is not None:
+            return formula
     return _text_in_math(escape_text(text))
 
 
