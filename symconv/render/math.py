@@ -18,6 +18,7 @@ C = \\begin{bmatrix} 1 & 2 \\\\ 3 & 4 \\end{bmatrix}
 
 from __future__ import annotations
 
+import itertools
 import re
 from decimal import Decimal
 from fractions import Fraction
@@ -29,8 +30,9 @@ from sympy.printing.latex import LatexPrinter
 from sympy.printing.precedence import precedence
 
 from ..errors import FormulaError
-from ..proof import Display, Math
+from ..proof import Display, ExactText, Math
 from ..sizes.parse import Node, parse_tree
+from .escape import escape_text
 
 #: Default largest matrix shown whole; larger ones are elided.
 MAX_ROWS = 12
@@ -368,3 +370,64 @@ def _node_latex(node: Node) -> str:
         return rf"\left\lfloor {left}/{right} \right\rfloor"
     joint = {"+": " + ", "-": " - ", "*": r"\,", "/": "/", "%": r" \bmod "}[node.op]
     return left + joint + right
+
+
+# ---------------------------------------------------------------------------
+# Values of counterexamples, witnesses and parameters
+# ---------------------------------------------------------------------------
+
+def value_math(value: Any, max_rows: int = MAX_ROWS, max_cols: int = 12) -> str:
+    """Math-mode LaTeX for a counterexample or witness value of any kind.
+
+    Examples
+    --------
+    >>> value_math((4, 4)), value_math((24,)), value_math(3), value_math("n + 2*p")
+    ('(4, 4)', '(24,)', '3', 'n + 2\\\\,p')
+    >>> value_math("same")
+    '\\\\text{same}'
+    >>> value_math("statement fails"), value_math("pool-6-3-2")
+    ('\\\\text{statement fails}', '\\\\text{pool-6-3-2}')
+    """
+    if isinstance(value, ExactText):
+        return exact_latex(value.value, max_rows, max_cols)
+    if isinstance(value, bool) or value is None:
+        return r"\text{" + str(value) + "}"
+    if isinstance(value, (list, tuple)):
+        if value and all(isinstance(v, (list, tuple)) for v in value):
+            try:
+                return value_latex(sympy.Matrix(value), max_rows, max_cols)
+            except (ValueError, TypeError, sympy.SympifyError):
+                pass
+        items = [value_math(v, max_rows, max_cols) for v in value]
+        return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
+    if isinstance(value, (sympy.Basic, sympy.MatrixBase, sympy.NDimArray)):
+        return value_latex(value, max_rows, max_cols)
+    if isinstance(value, (int, float)):
+        return str(value)
+    if hasattr(value, "tolist"):
+        return value_math(value.tolist(), max_rows, max_cols)
+    text = str(value)
+    if not (_PROSE.search(text) or re.fullmatch(r"[A-Za-z_][A-Za-z0-9_ .]*", text)):
+        formula = formula_latex(text)
+        if formula is not None:
+            return formula
+    return _text_in_math(escape_text(text))
+
+
+#: Text that is prose or a name, not an expression: two words in a row ("the window"),
+#: or a name with hyphens ("pool-6-3-2"); it is set as text, never as a formula.
+_PROSE = re.compile(r"[A-Za-z]{2,}\s+[A-Za-z]{2,}|^[A-Za-z]{2,}(?:-[A-Za-z0-9]+)+$")
+
+
+def _text_in_math(escaped: str) -> str:
+    r"""Escaped prose placed in math mode: its text runs in ``\text{}``, its ``$..$`` symbols
+    (``\ge`` from ``>=``) left in math, where they are valid.
+
+    Examples
+    --------
+    >>> print(_text_in_math(escape_text("n >= 1 fails")))
+    \text{n }\ge\text{ 1 fails}
+    """
+    pieces = re.split(r"(?<!\\)\$", escaped)
+    return "".join(piece if odd else (r"\text{" + piece + "}" if piece else "")
+                   for odd, piece in zip(itertools.cycle((False, True)), pieces)) or r"\text{}"
