@@ -387,6 +387,8 @@ def value_math(value: Any, max_rows: int = MAX_ROWS, max_cols: int = 12) -> str:
     '\\\\text{same}'
     >>> value_math("statement fails"), value_math("pool-6-3-2")
     ('\\\\text{statement fails}', '\\\\text{pool-6-3-2}')
+    >>> print(value_math(("same", "valid")))
+    (\\text{same}, \\allowbreak \\text{valid})
     """
     if isinstance(value, ExactText):
         return exact_latex(value.value, max_rows, max_cols)
@@ -399,7 +401,9 @@ def value_math(value: Any, max_rows: int = MAX_ROWS, max_cols: int = 12) -> str:
             except (ValueError, TypeError, sympy.SympifyError):
                 pass
         items = [value_math(v, max_rows, max_cols) for v in value]
-        return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
+        # a line of inline math breaks only at relations and operators: allow it between words
+        comma = r", \allowbreak " if any(item.startswith(r"\text{") for item in items) else ", "
+        return "(" + comma.join(items) + ("," if len(items) == 1 else "") + ")"
     if isinstance(value, (sympy.Basic, sympy.MatrixBase, sympy.NDimArray)):
         return value_latex(value, max_rows, max_cols)
     if isinstance(value, (int, float)):
