@@ -50,7 +50,7 @@ _TEXT_TOKEN = re.compile(r"<=|>=|!=|->|.", re.DOTALL)
 _BREAK_AFTER = re.compile(r"(?<=\S)=(?=\S)|,(?=\S)")
 #: A permitted line break without a hyphen, after ``=`` and after a comma without a space
 #: (``input_shape=(32,32)`` is one word otherwise).
-_BREAK = r"\allowbreak{}"
+BREAK = r"\allowbreak{}"
 
 
 def split_math(text: str) -> list[tuple[bool, str]]:
@@ -109,7 +109,7 @@ def escape_text(text: str) -> str:
     for found in _TEXT_TOKEN.finditer(text):
         token = found.group(0)
         if _BREAK_AFTER.match(text, found.start()):
-            out.append(token + _BREAK)
+            out.append(token + BREAK)
         elif token in _ASCII_MATH:
             out.append(f"${_ASCII_MATH[token]}$")
         elif token in UNICODE_MATH:
@@ -167,7 +167,7 @@ def sentence_latex(text: str) -> str:
         elif kind == "code":
             out.append(texttt(piece))
         elif piece.startswith("=") and out and out[-1].startswith(r"\texttt"):
-            out.append("=" + _BREAK + _prose_text(piece[1:]))
+            out.append("=" + BREAK + _prose_text(piece[1:]))
         else:
             out.append(_prose_text(piece))
     return "".join(out)

@@ -32,7 +32,7 @@ from sympy.printing.precedence import precedence
 from ..errors import FormulaError
 from ..proof import Display, ExactText, Math
 from ..sizes.parse import Node, parse_tree
-from .escape import escape_text
+from .escape import BREAK, escape_text
 
 #: Default largest matrix shown whole; larger ones are elided.
 MAX_ROWS = 12
@@ -425,13 +425,16 @@ _PROSE = re.compile(r"[A-Za-z]{2,}\s+[A-Za-z]{2,}|^[A-Za-z]{2,}(?:-[A-Za-z0-9]+)
 
 def _text_in_math(escaped: str) -> str:
     r"""Escaped prose placed in math mode: its text runs in ``\text{}``, its ``$..$`` symbols
-    (``\ge`` from ``>=``) left in math, where they are valid.
+    (``\ge`` from ``>=``) left in math, where they are valid. Text in math cannot break, and
+    KaTeX takes no :data:`~symconv.render.escape.BREAK` there: those are dropped.
 
     Examples
     --------
     >>> print(_text_in_math(escape_text("n >= 1 fails")))
     \text{n }\ge\text{ 1 fails}
+    >>> print(_text_in_math(escape_text("x=(4,)")))
+    \text{x=(4,)}
     """
-    pieces = re.split(r"(?<!\\)\$", escaped)
+    pieces = re.split(r"(?<!\\)\$", escaped.replace(BREAK, ""))
     return "".join(piece if odd else (r"\text{" + piece + "}" if piece else "")
                    for odd, piece in zip(itertools.cycle((False, True)), pieces)) or r"\text{}"
