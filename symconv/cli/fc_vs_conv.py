@@ -17,7 +17,6 @@ __all__ = ["cmd_fc_vs_conv", "register"]
 
 def register(sub: Any) -> None:
     """Add ``fc-vs-conv`` to the ``symconv`` sub-parsers."""
-
     p = sub.add_parser("fc-vs-conv", help="parameters and multiply-adds of a dense layer "
                        "against a conv with the same outputs")
     p.add_argument("input", help="channels x spatial, e.g. 1x32x32")
@@ -27,6 +26,7 @@ def register(sub: Any) -> None:
     p.add_argument("--dilation", default="1")
     p.add_argument("--out-channels", dest="out_channels", default="1")
     p.add_argument("--json", action="store_true")
+    p.set_defaults(run=cmd_fc_vs_conv)
 
 
 def cmd_fc_vs_conv(args: argparse.Namespace) -> int:

@@ -17,7 +17,6 @@ __all__ = ["cmd_figure", "register"]
 
 def register(sub: Any) -> None:
     """Add ``figure`` to the ``symconv`` sub-parsers."""
-
     p = sub.add_parser("figure", help="the sliding window or the sparsity pattern of C, as SVG "
                        "or TikZ, at any parameters")
     p.add_argument("kind", choices=("window", "sparsity"))
