@@ -27,7 +27,6 @@ from typing import Any
 from .. import progress
 from ..errors import SymconvError
 from ..network import command as network_command
-from . import catalogue, check_formula, fc_vs_conv, figure
 from .exits import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_PROVED
 from .output import run_recording_smt
 
@@ -48,6 +47,8 @@ def build_parser(shape_only: bool = False, command: str | None = None
     if shape_only:  # `symconv shape` needs neither SymPy nor the other commands
         network_command.register(sub)
         return parser
+    from . import catalogue, check_formula, fc_vs_conv, figure
+
     catalogue.register(sub)  # list, prove
     check_formula.register(sub)
     network_command.register(sub)  # symconv shape: symconv/network/command.py
