@@ -194,3 +194,19 @@ def test_the_prover_knows_no_quantity():
     arrows = sorted((name, target) for name in graph if name.startswith("symconv.prover")
                     for target in graph[name] if target.startswith(above))
     assert arrows == []
+
+
+#: The command line's shared helpers (symconv/cli/) and its command modules.
+CLI_HELPERS = ("exits", "values", "options", "output", "parameters")
+CLI_COMMANDS = ("main", "catalogue", "check_formula", "fc_vs_conv", "figure", "check_impl")
+
+
+def test_command_line_helpers_import_no_command():
+    graph = _graph()
+    commands = {f"symconv.cli.{name}" for name in CLI_COMMANDS} | {
+        "symconv.claim.cli", "symconv.network.command"}
+    assert commands <= set(graph)
+    arrows = sorted((helper, target) for helper in CLI_HELPERS
+                    for target in graph[f"symconv.cli.{helper}"] if target in commands)
+    assert arrows == []
+    assert graph["symconv.cli"] == set()  # the package loads its names on first use
