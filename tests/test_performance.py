@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 import symconv as sc
 from symconv import limits, progress
-from symconv import operators as ops
+from symconv.operators import convolution as ops
 from symconv.errors import SizeLimitError
 from symconv.sparse import (
     BlockMap,
