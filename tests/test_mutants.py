@@ -25,27 +25,27 @@ map-denominators (sparse.py)
     test_sparse::test_equal_values_over_different_denominators_are_equal
 block-one-factor (sparse.py)
     test_sparse::test_block_difference_is_the_difference_of_the_expanded_maps
-max-pool-no-dilation (operators.py)
+max-pool-no-dilation (operators/pooling.py)
     test_pooling::test_dilated_max_pool_skips_the_samples_between_taps
-avg-divisor-n+2p (operators.py)
+avg-divisor-n+2p (operators/pooling.py)
     test_pooling::test_ceil_mode_window_overhanging_the_padding_divides_by_its_clipped_size
-avg-real-count (operators.py)
+avg-real-count (operators/pooling.py)
     test_pooling::test_avg_pool_divisors_match_the_oracle_with_ceil_mode_overhang
-window-plus-p (operators.py)
+window-plus-p (operators/index_form.py)
     test_operator_grid::test_correlation_and_convolution_match_the_oracle_on_a_grid
-flip-missing (operators.py)
+flip-missing (operators/index_form.py)
     prove flip
-group-of-output (operators.py)
+group-of-output (operators/convolution.py)
     test_operator_grid::test_correlation_and_convolution_match_the_oracle_on_a_grid
-transposed-layout (operators.py)
+transposed-layout (operators/convolution.py)
     test_operator_grid::test_transposed_convolution_matches_the_oracle_on_a_grid
-circular-plus-m (operators.py)
+circular-plus-m (operators/convolution.py)
     prove convolution-theorem
-decimation-floor (operators.py)
+decimation-floor (operators/signals.py)
     test_operator_grid::test_constant_operators_match_the_oracle_on_a_grid
-zero-insertion-size (operators.py)
+zero-insertion-size (operators/signals.py)
     test_operator_grid::test_constant_operators_match_the_oracle_on_a_grid
-shift-direction (operators.py)
+shift-direction (operators/signals.py)
     test_operator_grid::test_constant_operators_match_the_oracle_on_a_grid
 same-odd-pixel-before (geometry.py)
     test_numeric::test_oracle_pads_and_sizes_agree_with_geometry_on_a_grid
@@ -105,8 +105,8 @@ class Mutant:
     catcher: str  # "tests/test_x.py::name" or "prove NAME"
 
 
-def _ops(id, old, new, catcher):
-    return Mutant(id, "symconv/operators.py", old, new, catcher)
+def _ops(id, module, old, new, catcher):
+    return Mutant(id, f"symconv/operators/{module}.py", old, new, catcher)
 
 
 def _geo(id, old, new, catcher):
@@ -148,29 +148,32 @@ MUTANTS = [
     _sparse("block-one-factor", "differs = np.flatnonzero(x * pa != y * pb)",
             "differs = np.flatnonzero(x * pa != y * pa)",
             SPARSE + "test_block_difference_is_the_difference_of_the_expanded_maps"),
-    _ops("max-pool-no-dilation", "(s * i - p + d * m for m in range(k))",
+    _ops("max-pool-no-dilation", "pooling", "(s * i - p + d * m for m in range(k))",
          "(s * i - p + m for m in range(k))", DILATED_MAX),
-    _ops("avg-divisor-n+2p", "padded = (taps < n + pa).sum(axis=1)",
+    _ops("avg-divisor-n+2p", "pooling", "padded = (taps < n + pa).sum(axis=1)",
          "padded = (taps < n + pb + pa).sum(axis=1)", OVERHANG),
-    _ops("avg-real-count", "real = np.bincount(triples[:, 0], minlength=out)",
+    _ops("avg-real-count", "pooling", "real = np.bincount(triples[:, 0], minlength=out)",
          "real = (taps < n).sum(axis=1)",
          POOLING + "test_avg_pool_divisors_match_the_oracle_with_ceil_mode_overhang"),
-    _ops("window-plus-p", "    j = s * i - p + d * m\n", "    j = s * i + p + d * m\n",
+    _ops("window-plus-p", "index_form",
+         "    j = s * i - p + d * m\n", "    j = s * i + p + d * m\n",
          CORRELATION_ORACLE),
-    _ops("flip-missing", "np.stack([t[:, 0], k - 1 - t[:, 1], t[:, 2]], axis=1)",
+    _ops("flip-missing", "index_form", "np.stack([t[:, 0], k - 1 - t[:, 1], t[:, 2]], axis=1)",
          "np.stack([t[:, 0], t[:, 1], t[:, 2]], axis=1)", "prove flip"),
-    _ops("group-of-output", "    c = (o // cout_g) * cin_g + i\n",
+    _ops("group-of-output", "convolution", "    c = (o // cout_g) * cin_g + i\n",
          "    c = (o // cin_g) * cin_g + i\n", CORRELATION_ORACLE),
-    _ops("transposed-layout",
+    _ops("transposed-layout", "convolution",
          "tap_block = (c * cout_g + o % cout_g) if transposed else (o * cin_g + i)",
          "tap_block = (o * cin_g + i) if transposed else (o * cin_g + i)", TRANSPOSED_ORACLE),
-    _ops("circular-plus-m", "((i - m) % na).ravel()", "((i + m) % na).ravel()",
+    _ops("circular-plus-m", "convolution", "((i - m) % na).ravel()", "((i + m) % na).ravel()",
          "prove convolution-theorem"),
-    _ops("decimation-floor", "    out = tuple(-(-na // fa) for na, fa in zip(n, f))\n",
+    _ops("decimation-floor", "signals", "    out = tuple(-(-na // fa) for na, fa in zip(n, f))\n",
          "    out = tuple(na // fa for na, fa in zip(n, f))\n", CONSTANT_ORACLE),
-    _ops("zero-insertion-size", "    out = tuple((na - 1) * fa + 1 for na, fa in zip(n, f))\n",
+    _ops("zero-insertion-size", "signals",
+         "    out = tuple((na - 1) * fa + 1 for na, fa in zip(n, f))\n",
          "    out = tuple(na * fa for na, fa in zip(n, f))\n", CONSTANT_ORACLE),
-    _ops("shift-direction", "        j = i - ta\n", "        j = i + ta\n", CONSTANT_ORACLE),
+    _ops("shift-direction", "signals", "        j = i - ta\n", "        j = i + ta\n",
+         CONSTANT_ORACLE),
     _geo("same-odd-pixel-before", "    return (large, small) if lower else (small, large)\n",
          "    return (small, large) if lower else (large, small)\n", PAD_GRID),
     _geo("same-floor-outputs", "    out = -(-n // s)\n    total", "    out = n // s\n    total",
