@@ -35,11 +35,11 @@ window-plus-p (operators/index_form.py)
     test_operator_grid::test_correlation_and_convolution_match_the_oracle_on_a_grid
 flip-missing (operators/index_form.py)
     prove flip
-group-of-output (operators/convolution.py)
+group-of-output (operators/convolutions.py)
     test_operator_grid::test_correlation_and_convolution_match_the_oracle_on_a_grid
-transposed-layout (operators/convolution.py)
+transposed-layout (operators/convolutions.py)
     test_operator_grid::test_transposed_convolution_matches_the_oracle_on_a_grid
-circular-plus-m (operators/convolution.py)
+circular-plus-m (operators/convolutions.py)
     prove convolution-theorem
 decimation-floor (operators/signals.py)
     test_operator_grid::test_constant_operators_match_the_oracle_on_a_grid
@@ -160,12 +160,12 @@ MUTANTS = [
          CORRELATION_ORACLE),
     _ops("flip-missing", "index_form", "np.stack([t[:, 0], k - 1 - t[:, 1], t[:, 2]], axis=1)",
          "np.stack([t[:, 0], t[:, 1], t[:, 2]], axis=1)", "prove flip"),
-    _ops("group-of-output", "convolution", "    c = (o // cout_g) * cin_g + i\n",
+    _ops("group-of-output", "convolutions", "    c = (o // cout_g) * cin_g + i\n",
          "    c = (o // cin_g) * cin_g + i\n", CORRELATION_ORACLE),
-    _ops("transposed-layout", "convolution",
+    _ops("transposed-layout", "convolutions",
          "tap_block = (c * cout_g + o % cout_g) if transposed else (o * cin_g + i)",
          "tap_block = (o * cin_g + i) if transposed else (o * cin_g + i)", TRANSPOSED_ORACLE),
-    _ops("circular-plus-m", "convolution", "((i - m) % na).ravel()", "((i + m) % na).ravel()",
+    _ops("circular-plus-m", "convolutions", "((i - m) % na).ravel()", "((i + m) % na).ravel()",
          "prove convolution-theorem"),
     _ops("decimation-floor", "signals", "    out = tuple(-(-na // fa) for na, fa in zip(n, f))\n",
          "    out = tuple(na // fa for na, fa in zip(n, f))\n", CONSTANT_ORACLE),

@@ -13,7 +13,7 @@ import pytest
 
 import symconv as sc
 from symconv import geometry as geo
-from symconv.operators import convolution as ops
+from symconv.operators import convolutions as ops
 from symconv.proof import Proof
 from symconv.theorems import REGISTRY
 from symconv.theorems.common import LAYER

@@ -24,7 +24,7 @@ The package, one idea a module, data flowing down the list:
 :mod:`.symbols`             kernel and input symbols, the lazy kernel grid
 :mod:`.linear`              :class:`LinearOperator`, the index form's object
 :mod:`.index_form`          per-axis window triples, flipped taps, padding sources
-:mod:`.convolution`         channel blocks; correlation, convolution, transposed,
+:mod:`.convolutions`        channel blocks; correlation, convolution, transposed,
                             circular, im2col
 :mod:`.signals`             shift, zero insertion, decimation, padding, cropping
 :mod:`.pooling`             average pools, adaptive pools, :class:`MaxPool`
@@ -47,7 +47,7 @@ Matrix([
 
 from __future__ import annotations
 
-from .convolution import (
+from .convolutions import (
     channel_blocks,
     channel_map,
     check_channels,
