@@ -47,19 +47,19 @@ zero-insertion-size (operators/signals.py)
     test_operator_grid::test_constant_operators_match_the_oracle_on_a_grid
 shift-direction (operators/signals.py)
     test_operator_grid::test_constant_operators_match_the_oracle_on_a_grid
-same-odd-pixel-before (geometry.py)
+same-odd-pixel-before (geometry/formulas.py)
     test_numeric::test_oracle_pads_and_sizes_agree_with_geometry_on_a_grid
-same-floor-outputs (geometry.py)
+same-floor-outputs (geometry/formulas.py)
     test_geometry::test_same_padding_gives_ceil_n_over_s_with_odd_pixel_after
-conv-size-no-minus-one (geometry.py)
+conv-size-no-minus-one (geometry/formulas.py)
     prove output-size
-transposed-size-one-p (geometry.py)
+transposed-size-one-p (geometry/formulas.py)
     prove transposed-output-size
-output-padding-max (geometry.py)
+output-padding-max (geometry/transposed.py)
     test_geometry::test_bad_transposed_geometry_is_named
-ceil-drop-strict (geometry.py)
+ceil-drop-strict (geometry/formulas.py)
     test_numeric::test_oracle_transposed_and_pool_sizes_agree_with_geometry_on_a_grid
-full-pads-no-dilation (geometry.py)
+full-pads-no-dilation (geometry/arguments.py)
     test_numeric::test_oracle_pads_and_sizes_agree_with_geometry_on_a_grid
 scatter-plus-p (index_sets.py)
     test_index_sets::test_index_sets_are_the_operators_entries_at_every_small_size
@@ -109,8 +109,8 @@ def _ops(id, module, old, new, catcher):
     return Mutant(id, f"symconv/operators/{module}.py", old, new, catcher)
 
 
-def _geo(id, old, new, catcher):
-    return Mutant(id, "symconv/geometry.py", old, new, catcher)
+def _geo(id, module, old, new, catcher):
+    return Mutant(id, f"symconv/geometry/{module}.py", old, new, catcher)
 
 
 def _sparse(id, old, new, catcher):
@@ -174,23 +174,27 @@ MUTANTS = [
          "    out = tuple(na * fa for na, fa in zip(n, f))\n", CONSTANT_ORACLE),
     _ops("shift-direction", "signals", "        j = i - ta\n", "        j = i + ta\n",
          CONSTANT_ORACLE),
-    _geo("same-odd-pixel-before", "    return (large, small) if lower else (small, large)\n",
+    _geo("same-odd-pixel-before", "formulas",
+         "    return (large, small) if lower else (small, large)\n",
          "    return (small, large) if lower else (large, small)\n", PAD_GRID),
-    _geo("same-floor-outputs", "    out = -(-n // s)\n    total", "    out = n // s\n    total",
+    _geo("same-floor-outputs", "formulas",
+         "    out = -(-n // s)\n    total", "    out = n // s\n    total",
          "tests/test_geometry.py::test_same_padding_gives_ceil_n_over_s_with_odd_pixel_after"),
-    _geo("conv-size-no-minus-one",
+    _geo("conv-size-no-minus-one", "formulas",
          "    return (n + pad_before + pad_after - d * (k - 1) - 1) // s + 1\n",
          "    return (n + pad_before + pad_after - d * (k - 1)) // s + 1\n", "prove output-size"),
-    _geo("transposed-size-one-p",
+    _geo("transposed-size-one-p", "formulas",
          "    return (n - 1) * s - 2 * p + d * (k - 1) + output_padding + 1\n",
          "    return (n - 1) * s - p + d * (k - 1) + output_padding + 1\n",
          "prove transposed-output-size"),
-    _geo("output-padding-max", "require(op[axis] < bound,", "require(op[axis] <= bound,",
+    _geo("output-padding-max", "transposed",
+         "require(op[axis] < bound,", "require(op[axis] <= bound,",
          "tests/test_geometry.py::test_bad_transposed_geometry_is_named"),
-    _geo("ceil-drop-strict", "    if ceil_mode and (out - 1) * s >= n + pad_before:\n",
+    _geo("ceil-drop-strict", "formulas", "    if ceil_mode and (out - 1) * s >= n + pad_before:\n",
          "    if ceil_mode and (out - 1) * s > n + pad_before:\n",
          NUMERIC + "test_oracle_transposed_and_pool_sizes_agree_with_geometry_on_a_grid"),
-    _geo("full-pads-no-dilation", "return tuple((d * (k - 1), d * (k - 1)) for _, k, _, d in axes)",
+    _geo("full-pads-no-dilation", "arguments",
+         "return tuple((d * (k - 1), d * (k - 1)) for _, k, _, d in axes)",
          "return tuple((k - 1, k - 1) for _, k, _, d in axes)", PAD_GRID),
     Mutant("scatter-plus-p", "symconv/index_sets.py",
            'IndexSet("T (scatter)", (TAP,), ((ROW, s * COLUMN - p + d * TAP),),',

@@ -1,5 +1,4 @@
-"""Pooling: average pools as operators with exact Rational weights, max pools as selections.
-"""
+"""Pooling: average pools as operators with exact Rational weights, max pools as selections."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Kernel and input symbols ``name_{i,j,...}``, one per index, built only when needed.
-"""
+"""Kernel and input symbols ``name_{i,j,...}``, one per index, built only when needed."""
 
 from __future__ import annotations
 
