@@ -13,7 +13,8 @@ with ``--hypothesis-seed=0``, so a mutant is caught (or not) deterministically,
 and no catcher needs PyTorch (a skipped test would let its mutant survive).
 
 The mutants, the file each edits, and what catches it (``test_x::name`` is the test
-``tests/test_x.py::name``, ``prove X`` is ``python -m symconv prove X``):
+``tests/test_x.py::name``, ``prove X`` is ``python -m symconv prove X``; files under
+``symconv/``):
 
 map-keys-only (sparse.py)
     test_sparse::test_same_keys_with_different_coefficients_differ
@@ -282,7 +283,7 @@ def test_the_table_is_complete_and_matches_the_source():
         assert _occurrences(mutant) == 1, (
             f"mutant {mutant.id}: {mutant.old!r} must occur exactly once in {mutant.file}")
         catcher = mutant.catcher.removeprefix("tests/").replace(".py::", "::")
-        row = f"{mutant.id} ({Path(mutant.file).name})\n    {catcher}\n"
+        row = f"{mutant.id} ({Path(mutant.file).relative_to('symconv')})\n    {catcher}\n"
         assert row in __doc__, f"the module docstring's table lacks the entry {row!r}"
 
 
