@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 
 import symconv as sc
 from symconv import limits, progress
-from symconv import operators as ops
 from symconv.errors import SizeLimitError
+from symconv.operators import convolutions as ops
 from symconv.sparse import (
     BlockMap,
     coefficient_map,
