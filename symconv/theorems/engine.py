@@ -26,7 +26,7 @@ import sympy
 
 from ..errors import TheoremError
 from ..progress import progress
-from ..proof import PROOF_EVIDENCE, Proof, Step
+from ..proof import PROOF_EVIDENCE, ExactText, Proof, Step
 from ..validation import is_integer
 
 
@@ -328,11 +328,11 @@ def first_difference(lhs: Any, rhs: Any, labels: tuple[str, str] = ("lhs", "rhs"
             if left == right:  # the same expression tree: equal without expanding
                 continue
             if sympy.expand(left - right) != 0:
-                return {"position": key, labels[0]: str(entries_a.get(key, 0)),
-                        labels[1]: str(entries_b.get(key, 0))}
+                return {"position": key, labels[0]: ExactText(left),
+                        labels[1]: ExactText(right)}
         return None
     if sympy.expand(sympy.sympify(lhs) - sympy.sympify(rhs)) != 0:
-        return {labels[0]: str(lhs), labels[1]: str(rhs)}
+        return {labels[0]: ExactText(lhs), labels[1]: ExactText(rhs)}
     return None
 
 
