@@ -13,6 +13,9 @@ from .prover.budget import (
     ProofBudgetExceeded,
     bounded_search,
 )
+from .prover.evaluate import (
+    evaluate,
+)
 from .prover.implication import (
     Linear,
     denominators_nonzero,
@@ -27,7 +30,6 @@ from .prover.lemmas import (
     SMALL,
     Lemma,
     check_lemma,
-    evaluate,
     verify,
     verify_lemmas,
 )
