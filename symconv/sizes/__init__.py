@@ -3,7 +3,7 @@
 The modules, in the order data flows:
 
 - :mod:`.parse`: a user's formula read by the grammar ``symconv/grammars/formula.lark``;
-- :mod:`.exact`: the one exact evaluator (integers and rationals, many points at once);
+- :mod:`.exact`: formulas evaluated by the one exact evaluator, :mod:`symconv.prover.evaluate`;
 - :mod:`.quantities`: the quantity table (definitions, variables, numeric truth);
 - :mod:`.symbolic`: each quantity's truth as a SymPy expression, with its assumptions;
 - :mod:`.counting_claims`: the counting theorems' claims, proved for all sizes;
