@@ -86,15 +86,18 @@ from .sizes.definitions import (
     parametric_steps,
     specialised,
 )
+from .sizes.quantities import symbolic_truths
 from .sizes.symbolic import (
     POSITIVE_SIZES,
     SPAN,
     TF_SAME_TOTAL,
-    TRUTHS,
     Truth,
     to_plain,
     windows_truth,
 )
+
+#: The symbolic truths by (quantity, convention), read from the one quantity table.
+TRUTHS = symbolic_truths()
 
 __all__ = ["Math", "A", "B", "BOX", "BUDGET", "C", "Chain", "DISCHARGE_FACTS", "DIVISORS", "FACTS",
            "Iverson", "LEMMAS", "Lemma", "Linear", "M", "MAX_CONSTRAINTS", "MAX_SPLITS",
