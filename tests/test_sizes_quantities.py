@@ -2,6 +2,7 @@
 (symconv.prover.evaluate): each quantity defined once, every field read from its entry."""
 
 import ast
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +15,7 @@ from symconv.sizes.definitions import closed_form, definition_proof, specialised
 from symconv.sizes.exact import evaluate_many
 from symconv.sizes.parse import parse_formula, parse_tree
 from symconv.sizes.quantities import QUANTITIES, lookup, symbolic_truths
+from symconv.sizes.windows import count_windows
 
 PACKAGE = Path(__file__).resolve().parents[1] / "symconv"
 NAMES = {quantity for quantity, _ in QUANTITIES}
@@ -123,3 +125,13 @@ def test_division_by_zero_is_undefined_not_a_value():
     assert undefined.tolist() == [True, True, False]
     with pytest.raises(ZeroDivisionError):
         evaluate(n / (s - 1), {n: np.array([4]), s: np.array([1])})
+
+
+def test_the_one_window_counter_counts_the_windows_that_fit():
+    grid = np.array(list(itertools.product(range(-3, 15), range(0, 6), range(1, 5)))).T
+    length, span, stride = grid
+    expected = [len([i for i in range(40) if st * i + sp <= ln])
+                for ln, sp, st in zip(length, span, stride)]
+    assert count_windows(length, span, stride).tolist() == expected
+    num, den = evaluate(Windows(n - 3, s), {n: length - span + 3, s: stride})
+    assert (num // den).tolist() == expected

@@ -23,6 +23,23 @@ import sympy
 from .normal_form import Iverson, Windows
 
 
+def count_window_starts(bound: Any, step: Any) -> np.ndarray:
+    """Window starts ``i = 0, 1, ...`` with ``step*i <= bound``, counted one start at a time
+    for ``i <= max |bound|`` (no division, no floor): the one window counter of the prover's
+    ``Windows`` and of :mod:`symconv.sizes` (NumPy ints or Python ints in object arrays).
+
+    Examples
+    --------
+    >>> count_window_starts(np.array([5, -1, 0]), np.array([2, 3, 4])).tolist()
+    [3, 0, 1]
+    """
+    bound, step = np.broadcast_arrays(np.asarray(bound), np.asarray(step))
+    count = np.zeros(bound.shape, dtype=np.int64)
+    for i in range(int(np.max(np.abs(bound), initial=0)) + 1):
+        count += np.asarray(step * i <= bound, dtype=bool)
+    return count
+
+
 class NotEvaluable(ValueError):
     """An expression holds a function (or a power) this evaluator has no exact rule for."""
 
@@ -154,13 +171,9 @@ class Evaluation:
         return Exact(np.where(holds, 1, 0).astype(object), None)
 
     def windows(self, bound: Exact, step: Exact) -> Exact:
-        """Window starts ``i = 0, 1, ...`` with ``step*i <= bound`` (both floored first),
-        counted one start at a time for ``i <= max |bound|``: no division, no floor."""
-        bound, step = self.floor(bound).num, self.floor(step).num
-        largest = int(np.max(np.abs(bound), initial=0))
-        count = sum((np.asarray(step * i <= bound, dtype=bool).astype(int)
-                     for i in range(largest + 1)), np.zeros(self.size, dtype=int))
-        return Exact(np.asarray(count, dtype=object), None)
+        """:func:`count_window_starts` of ``bound`` and ``step``, both floored first."""
+        count = count_window_starts(self.floor(bound).num, self.floor(step).num)
+        return Exact(np.broadcast_to(count, (self.size,)).astype(object), None)
 
     # -- SymPy expressions -------------------------------------------------------------
 
@@ -265,4 +278,5 @@ def evaluate(expr: sympy.Expr, env: dict[sympy.Symbol, np.ndarray]) -> tuple[Any
     return num, den
 
 
-__all__ = ["Evaluation", "Exact", "NotEvaluable", "evaluate", "evaluate_exact", "points"]
+__all__ = ["Evaluation", "Exact", "NotEvaluable", "count_window_starts", "evaluate",
+           "evaluate_exact", "points"]
