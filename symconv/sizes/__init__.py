@@ -4,8 +4,9 @@ The modules, in the order data flows:
 
 - :mod:`.parse`: a user's formula read by the grammar ``symconv/grammars/formula.lark``;
 - :mod:`.exact`: formulas evaluated by the one exact evaluator, :mod:`symconv.prover.evaluate`;
-- :mod:`.quantities`: the quantity table (definitions, variables, numeric truth);
-- :mod:`.symbolic`: each quantity's truth as a SymPy expression, with its assumptions;
+- :mod:`.symbolic`: the pieces of the truths as SymPy expressions, with their assumptions;
+- :mod:`.quantities`: the one quantity table (each entry: definition, variables, numeric
+  and symbolic truth, counted closed form, unpadded slice);
 - :mod:`.counting_claims`: the counting theorems' claims, proved for all sizes;
 - :mod:`.definitions`: closed-form definitions proved equal to the truths;
 - :mod:`.decide`: user formulas decided by the SMT judge;
