@@ -13,6 +13,9 @@ from .prover.budget import (
     ProofBudgetExceeded,
     bounded_search,
 )
+from .prover.evaluate import (
+    evaluate,
+)
 from .prover.implication import (
     Linear,
     denominators_nonzero,
@@ -27,7 +30,6 @@ from .prover.lemmas import (
     SMALL,
     Lemma,
     check_lemma,
-    evaluate,
     verify,
     verify_lemmas,
 )
@@ -84,15 +86,18 @@ from .sizes.definitions import (
     parametric_steps,
     specialised,
 )
+from .sizes.quantities import symbolic_truths
 from .sizes.symbolic import (
     POSITIVE_SIZES,
     SPAN,
     TF_SAME_TOTAL,
-    TRUTHS,
     Truth,
     to_plain,
     windows_truth,
 )
+
+#: The symbolic truths by (quantity, convention), read from the one quantity table.
+TRUTHS = symbolic_truths()
 
 __all__ = ["Math", "A", "B", "BOX", "BUDGET", "C", "Chain", "DISCHARGE_FACTS", "DIVISORS", "FACTS",
            "Iverson", "LEMMAS", "Lemma", "Linear", "M", "MAX_CONSTRAINTS", "MAX_SPLITS",

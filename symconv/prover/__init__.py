@@ -1,9 +1,10 @@
 """Proofs for all sizes: a small rewriting prover for floor, ceil and mod over integers.
 
 The package knows no quantity: its modules are the normal form (:mod:`.normal_form`),
-the implication (:mod:`.implication`, Fourier--Motzkin), the lemmas (:mod:`.lemmas`),
-the proof objects and their checker (:mod:`.proofs`), the search (:mod:`.search`), the
-search budget (:mod:`.budget`) and the second judge (:mod:`.judge`, SMT).
+the implication (:mod:`.implication`, Fourier--Motzkin), the one exact evaluator
+(:mod:`.evaluate`), the lemmas (:mod:`.lemmas`), the proof objects and their checker
+(:mod:`.proofs`), the search (:mod:`.search`), the search budget (:mod:`.budget`) and the
+second judge (:mod:`.judge`, SMT).
 
 A claim ``lhs = rhs`` about integer variables (``n, k, s, p, d, ...``) under
 explicit preconditions (a valid geometry: ``n >= 1``, ``s >= 1``, the dilated
@@ -42,6 +43,7 @@ Examples
 """
 
 from .budget import MAX_CONSTRAINTS, MAX_SPLITS, MAX_STEPS, PROOF_BUDGET, ProofBudgetExceeded
+from .evaluate import evaluate
 from .implication import implied
 from .lemmas import (
     DISCHARGE_FACTS,
@@ -49,7 +51,6 @@ from .lemmas import (
     LEMMAS,
     Lemma,
     check_lemma,
-    evaluate,
     verify,
     verify_lemmas,
 )

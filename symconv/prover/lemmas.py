@@ -13,6 +13,7 @@ import numpy as np
 import sympy
 
 from ..proof import Math, Step
+from .evaluate import evaluate
 from .normal_form import A, B, C, Iverson, M, Q, T, Windows, X, Y, ceil, floor
 
 #: The box every lemma is checked on: |a|, |b|, |M|... <= BOX, 1 <= divisors <= DIVISORS.
@@ -169,79 +170,6 @@ FACTS = {
         "$x \\in [a_m, b_m]$. So the union is the whole interval $[a_0, b_{K-1}]$.",
         r"\bigcup_{m<K} [a_m, b_m] = [a_0, b_{K-1}]\quad (a_{m+1} \le b_m + 1)"),
 }
-
-
-# ---------------------------------------------------------------------------
-# Exact evaluation on a box (for the finite checks of the lemmas)
-# ---------------------------------------------------------------------------
-
-def evaluate(expr: sympy.Expr, env: dict[sympy.Symbol, np.ndarray]) -> tuple[Any, Any]:
-    """Exact value of ``expr`` at many integer points as ``(num, den)`` object arrays.
-
-    ``Windows`` is counted one window start at a time (no floor involved).
-
-    Examples
-    --------
-    >>> num, den = evaluate(Windows(M, T), {M: np.array([5, -1]), T: np.array([2, 3])})
-    >>> (num // den).tolist()
-    [3, 0]
-    """
-    if expr.is_Integer:
-        return int(expr), 1
-    if expr.is_Rational:
-        return int(expr.p), int(expr.q)
-    if expr.is_Symbol:
-        return np.asarray(env[expr]).astype(object), 1
-    args = [evaluate(a, env) for a in expr.args]
-    if isinstance(expr, sympy.Add):
-        num, den = args[0]
-        for a, b in args[1:]:
-            num, den = num * b + a * den, den * b
-        return num, den
-    if isinstance(expr, sympy.Mul):
-        num, den = 1, 1
-        for a, b in args:
-            num, den = num * a, den * b
-        return num, den
-    if isinstance(expr, sympy.Pow):
-        (a, b), e = args[0], int(expr.exp)
-        a, b = (a, b) if e >= 0 else (b * _sign(a), a * _sign(a))
-        return a ** abs(e), b ** abs(e)
-    return _evaluate_function(expr, args)
-
-
-def _sign(value: Any) -> Any:
-    return np.where(np.asarray(value) < 0, -1, 1).astype(object)
-
-
-def _evaluate_function(expr: sympy.Expr, args: list[tuple[Any, Any]]) -> tuple[Any, Any]:
-    if isinstance(expr, sympy.floor):
-        return args[0][0] // args[0][1], 1
-    if isinstance(expr, sympy.ceiling):
-        return -((-args[0][0]) // args[0][1]), 1
-    if isinstance(expr, sympy.Mod):
-        (a, b), (c, e) = args
-        return (a * e) % (c * b), b * e
-    if isinstance(expr, sympy.Abs):
-        return abs(args[0][0]), args[0][1]
-    if isinstance(expr, (sympy.Max, sympy.Min)):
-        num, den = args[0]
-        for a, b in args[1:]:
-            larger = np.asarray(a * den >= num * b, dtype=bool)
-            take = larger if isinstance(expr, sympy.Max) else ~larger
-            num, den = np.where(take, a, num), np.where(take, b, den)
-        return num, den
-    if isinstance(expr, Iverson):
-        num, den = args[0]
-        return np.asarray(np.where(np.asarray(num * den >= 0, dtype=bool), 1, 0),
-                          dtype=object), 1
-    if isinstance(expr, Windows):
-        (bound, b1), (step, b2) = args
-        bound, step = np.asarray(bound // b1), np.asarray(step // b2)
-        largest = int(np.max(np.abs(bound), initial=0))
-        count = sum((step * i <= bound).astype(int) for i in range(largest + 1))
-        return np.asarray(count, dtype=object), 1
-    raise ValueError(f"cannot evaluate {expr.func.__name__}")
 
 
 def _box(lemma: Lemma) -> dict[sympy.Symbol, np.ndarray]:

@@ -3,9 +3,10 @@
 The modules, in the order data flows:
 
 - :mod:`.parse`: a user's formula read by the grammar ``symconv/grammars/formula.lark``;
-- :mod:`.exact`: the one exact evaluator (integers and rationals, many points at once);
-- :mod:`.quantities`: the quantity table (definitions, variables, numeric truth);
-- :mod:`.symbolic`: each quantity's truth as a SymPy expression, with its assumptions;
+- :mod:`.exact`: formulas evaluated by the one exact evaluator, :mod:`symconv.prover.evaluate`;
+- :mod:`.symbolic`: the pieces of the truths as SymPy expressions, with their assumptions;
+- :mod:`.quantities`: the one quantity table (each entry: definition, variables, numeric
+  and symbolic truth, counted closed form, unpadded slice);
 - :mod:`.counting_claims`: the counting theorems' claims, proved for all sizes;
 - :mod:`.definitions`: closed-form definitions proved equal to the truths;
 - :mod:`.decide`: user formulas decided by the SMT judge;

@@ -49,25 +49,20 @@ def definition_proof(quantity: str, convention: str) -> ParametricProof | None:
     return titled(proof, f"Definition for all sizes: {quantity} ({convention})", *notes)
 
 
-#: Padding variables that, fixed to 0, make a padded convention the valid one.
-_NO_PADDING = {"torch": {"p": 0}, "jax": {"p_before": 0, "p_after": 0}}
-
-
 def specialised(quantity: str, convention: str, fixed: dict[str, int]) -> str:
     """The convention whose truth applies on the slice ``fixed``: a counted quantity of a
-    padded convention with its padding fixed to 0 is that of the valid convention.
+    padded convention with its padding fixed to 0 is that of the valid convention (the
+    entry's :attr:`~symconv.sizes.quantities.Quantity.unpadded`).
 
     Examples
     --------
     >>> specialised("macs", "torch", {"p": 0}), specialised("macs", "torch", {})
     ('tensorflow', 'torch')
     """
-    zero = _NO_PADDING.get(convention)
-    valid = QUANTITIES.get((quantity, "tensorflow"))
-    if (symbolic_truth(quantity, convention) is None and valid is not None
-            and valid.counted is not None and zero
-            and all(fixed.get(name) == value for name, value in zero.items())):
-        return "tensorflow"
+    entry = QUANTITIES.get((quantity, convention))
+    unpadded = None if entry is None else entry.unpadded
+    if unpadded is not None and all(fixed.get(name) == value for name, value in unpadded.fixed):
+        return unpadded.convention
     return convention
 
 

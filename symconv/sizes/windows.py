@@ -1,11 +1,15 @@
-"""The one window counter: sliding windows that fit an input, counted one index at a time
-(no division, no floor): the enumeration truth the counting theorems and the quantity
-table compare formulas with. NumPy only. (:mod:`symconv.network` keeps its own pure-integer
-count: importing :mod:`symconv.sizes` imports SymPy, which the network package must not.)"""
+"""Sliding windows that fit an input, counted one index at a time (no division, no floor):
+the enumeration truth the counting theorems and the quantity table compare formulas with,
+by the one window counter, :func:`symconv.prover.evaluate.count_window_starts` (the
+prover's ``Windows``). (:mod:`symconv.network` keeps its own pure-integer count: importing
+:mod:`symconv.sizes` imports SymPy, which the network package must not; the numeric oracle,
+:mod:`symconv.numeric`, keeps its own on purpose: it is the independent check.)"""
 
 from __future__ import annotations
 
 import numpy as np
+
+from ..prover.evaluate import count_window_starts
 
 
 def count_windows(length: np.ndarray, span: np.ndarray, s: np.ndarray) -> np.ndarray:
@@ -19,11 +23,7 @@ def count_windows(length: np.ndarray, span: np.ndarray, s: np.ndarray) -> np.nda
     >>> count_windows(np.array([6, 13]), np.array([3, 6]), np.array([2, 5])).tolist()
     [2, 2]
     """
-    length, span, s = np.broadcast_arrays(length, span, s)
-    count = np.zeros(length.shape, dtype=np.int64)
-    for i in range(int(length.max(initial=0)) + 1):
-        count += (s * i + span <= length)
-    return count
+    return count_window_starts(np.asarray(length) - span, s)
 
 
 __all__ = ["count_windows"]

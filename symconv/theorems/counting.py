@@ -55,6 +55,7 @@ from ..proof import Step
 from ..sizes.exact import evaluate_many
 from ..sizes.finite_domain import smallest_failure
 from ..sizes.parse import parse_formula
+from ..sizes.quantities import lookup
 from ..sizes.windows import count_windows
 from .common import (
     with_proof_for_all_sizes,
@@ -336,28 +337,28 @@ def with_parametric(outcome: Outcome, name: str, applies: bool) -> Outcome:
 # A user's formula is a statement about all sizes (symconv.sizes.check.check_formula)
 # ---------------------------------------------------------------------------
 
-def _formula_convention(formula: str, conventions: dict[str, frozenset[str]]) -> str | None:
-    """The first convention of :func:`~symconv.sizes.check.check_formula` whose variables
-    cover the formula's, or None."""
+def _formula_convention(formula: str, quantity: str, conventions: Sequence[str]) -> str | None:
+    """The first of ``conventions`` whose variables (the quantity table's) cover the
+    formula's, or None."""
     names = {str(v) for v in parsed_formula(formula).free_symbols}
-    return next((c for c, variables in conventions.items() if names <= variables), None)
+    return next((c for c in conventions if names <= set(lookup(quantity, c).variables)), None)
 
 
 def for_all_sizes_of_formula(outcome: Outcome, formula: str, quantity: str,
-                             conventions: dict[str, frozenset[str]], claim: str,
+                             conventions: Sequence[str], claim: str,
                              claim_latex: str) -> Outcome:
     """The outcome of a user's ``formula`` as what it is: a claim about all sizes.
 
     The statement becomes the user's formula (``"<formula> is <claim>"``), the scope
     ``"all sizes"``, so it is proved only with a proof for all sizes; that proof, when
     the formula holds here and on the sweep, is :func:`symconv.sizes.check.check_formula`
-    with ``quantity`` under the first of ``conventions`` (name: variables) whose
-    variables cover the formula's. Its counterexample refutes; without its proof the
-    verdict is "verified" on the sweep.
+    with ``quantity`` under the first of ``conventions`` whose variables (in the quantity
+    table) cover the formula's. Its counterexample refutes; without its proof the verdict
+    is "verified" on the sweep.
     """
     outcome = replace(outcome, scope="all sizes", statement=(
         f"{formula} is {claim}", f"{claim_latex} = {sympy.latex(parsed_formula(formula))}"))
-    convention = _formula_convention(formula, conventions)
+    convention = _formula_convention(formula, quantity, conventions)
     if not outcome.holds or convention is None:
         return outcome
     from ..sizes.check import check_formula
@@ -401,8 +402,8 @@ def _layer_parameters(point: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-OUTPUT_SIZE_CONVENTIONS = {"torch": frozenset("nkspd"),
-                           "jax": frozenset({"n", "k", "s", "p_before", "p_after", "d"})}
+#: The conventions a user's output-size formula is checked under, the first that fits.
+OUTPUT_SIZE_CONVENTIONS = ("torch", "jax")
 
 
 def int_pads(g: Geometry) -> list[tuple[int, int]]:

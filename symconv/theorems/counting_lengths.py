@@ -315,9 +315,8 @@ def transposed_output_size(input_shape, kernel_shape, stride, padding, output_pa
     outcome = counting_outcome(holds, steps, difference, points, domain=TRANSPOSED_TEXT)
     if formula != TRANSPOSED_FORMULA:
         return for_all_sizes_of_formula(
-            outcome, formula, "transposed_output_size", {"torch": frozenset(
-                {"n", "k", "s", "p", "d", "op"})}, "the number of rows of the transposed "
-            "convolution T per axis (PyTorch ConvTranspose output size)",
+            outcome, formula, "transposed_output_size", ("torch",), "the number of rows of "
+            "the transposed convolution T per axis (PyTorch ConvTranspose output size)",
             r"\#\operatorname{rows}(T)")
     return with_parametric(outcome, "transposed-output-size", True)
 
