@@ -230,9 +230,9 @@ def _certify(goals: tuple[Goal, ...], assumptions: tuple[sympy.Expr, ...],
 
 def _query(z3: Any, goals: tuple[Goal, ...], assumptions: tuple[sympy.Expr, ...],
            equations: tuple[sympy.Expr, ...], nonzero: tuple[sympy.Expr, ...]
-           ) -> tuple[str, dict[str, str], Any]:
-    """The SMT-LIB 2 text of the negated claim, each variable's SMT name, and the query's
-    own z3 context (fresh: nothing else was asked in it)."""
+           ) -> tuple[str, dict[str, Any], Any]:
+    """The SMT-LIB 2 text of the negated claim, each variable's z3 constant, and the
+    query's own z3 context (fresh: nothing else was asked in it)."""
     encoder = Encoder(z3)
     for symbol in sorted(set().union(*(a.free_symbols | b.free_symbols for _, a, b in goals),
                                      *(a.free_symbols for a in assumptions + equations)),
@@ -254,11 +254,10 @@ def _query(z3: Any, goals: tuple[Goal, ...], assumptions: tuple[sympy.Expr, ...]
     negation = failures + undefined  # empty: nothing can fail
     solver.add(z3.Or(*negation) if len(negation) > 1 else
                negation[0] if negation else z3.BoolVal(False, encoder.context))
-    return (solver.to_smt2(), {name: str(v) for name, v in encoder.variables.items()},
-            encoder.context)
+    return solver.to_smt2(), dict(encoder.variables), encoder.context
 
 
-def _run(z3: Any, smtlib: str, variables: dict[str, str], context: Any
+def _run(z3: Any, smtlib: str, variables: dict[str, Any], context: Any
          ) -> tuple[str, dict[str, int] | None, str]:
     """Check the query text itself (what is written out is what was decided), in a fresh
     solver of the query's own context (no other query was asked in it)."""
@@ -268,8 +267,8 @@ def _run(z3: Any, smtlib: str, variables: dict[str, str], context: Any
     answer = solver.check()
     if answer == z3.sat:
         found = solver.model()
-        model = {name: found.eval(z3.Int(smt, context), model_completion=True).as_long()
-                 for name, smt in sorted(variables.items())}
+        model = {name: found.eval(constant, model_completion=True).as_long()
+                 for name, constant in sorted(variables.items())}
         return "sat", model, ""
     if answer == z3.unsat:
         return "unsat", None, ""
