@@ -24,7 +24,7 @@ from lark.exceptions import UnexpectedEOF, UnexpectedInput
 from . import progress
 from .errors import OperatorError, SymconvError, require
 from .grammar import parser as grammar_parser
-from .limits import require_index_range, require_work
+from .limits import factor_proof_work, require_index_range, require_work
 from .network import command as network_command
 from .validation import integer, is_integer
 
@@ -244,7 +244,9 @@ def _defaults_with_axes(defaults: dict[str, Any], params: dict[str, Any],
 def _check_layer(point: dict[str, Any], blockwise: bool = False) -> None:
     """Channel counts and the work a layer's proof allocates, checked before proving.
 
-    ``blockwise``: the proof builds the one-channel pattern at full size (with its
+    ``blockwise``, one channel: the proof builds per-axis factors at full size and the
+    operators at the twin size (:func:`symconv.limits.factor_proof_work`). Several
+    channels: the proof builds the one-channel pattern at full size (with its
     coefficient maps: :data:`SPATIAL_COPIES` copies) and the channel blocks only at the
     twin size, whose sides are at most ``d (k - 1) + 1 + 3 s`` plus the pads
     (``structure.twin_geometry``); its kernel symbols stay integer ids.
@@ -264,6 +266,11 @@ def _check_layer(point: dict[str, Any], blockwise: bool = False) -> None:
     blocks = point.get("out_channels", 1) * point.get("in_channels", 1) // groups
     what = (f"prove at input {axes['input_shape']}, kernel {axes['kernel_shape']}, "
             f"{blocks} channel blocks")
+    if blockwise and blocks == 1:  # per-axis Kronecker factors (structure.prove_by_factors)
+        sides = tuple(n + 2 * max(axes["padding"] or (0,)) for n in axes["input_shape"])
+        require_work(what, **factor_proof_work(sides, axes["kernel_shape"], sides,
+                                               _twin_sides(axes)))
+        return
     if blockwise:
         twin = {**point, "input_shape": _twin_sides(axes)}
         require_work(what, index_entries=SPATIAL_COPIES * _extent(point, axes) * kernel
