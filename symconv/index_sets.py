@@ -751,11 +751,9 @@ def _judges_step(proof: BijectionProof) -> Step:
     source, target = proof.source.name, proof.target.name
     over = [source, target, source, target, source, "the geometry: rows",
             "the geometry: columns"]
-    names = [what for what, _ in found]
-    listed = "; ".join(f"{what} (on {where})" for what, where in zip(names, over, strict=True))
-    goals = tuple(Math(r"\text{" + what + r"}\colon\ " + goals_latex(c.claim.split(" when ")[0]),
-                       f"{what}: {c.claim.split(' when ')[0]}")
-                  for what, (_, c) in zip(names, found, strict=True))
+    listed = "; ".join(f"{what} (on {where})" for (what, _), where in zip(found, over,
+                                                                           strict=True))
+    goals = tuple(_goal_lines(what, c.claim.split(" when ")[0]) for what, c in found)
     return Step("Second judge: SMT", "Certified twice: by the index-set checks above (ring "
                 f"normalisation, Fourier--Motzkin) and by {found[0][1].solver}: for each "
                 "check, no point of the set named (its bounds, the geometry and the entry "
@@ -764,7 +762,7 @@ def _judges_step(proof: BijectionProof) -> Step:
                 f"(${len(found)}$ queries, each unsat; the products $d m$, $s i$ kept as "
                 "products; quotients and remainders of every floor explicit unknowns; each "
                 "query, its hypotheses in full, is written by --smt FILE). The goals, in "
-                f"order: {listed}.", goals)
+                f"order: {listed}.", tuple(line for lines in goals for line in lines))
 
 
 _RELATION = {">=": r"\ge", "<=": r"\le", "=": "="}
@@ -784,6 +782,15 @@ def _parsed(text: str) -> sympy.Expr:
 
     return sympy.parse_expr(re.sub(r"[A-Za-z_][A-Za-z0-9_]*'*", placeholder, text),
                             local_dict=names)
+
+
+def _goal_lines(check: str, goals: str, per_line: int = 3) -> list[Math]:
+    """A check's goals as display lines of at most ``per_line`` goals, the first named."""
+    parts, latex = goals.split(" and "), goals_latex(goals).split(r",\ ")
+    return [Math((r"\text{" + check + r"}\colon\ " if at == 0 else r"\qquad ")
+                 + r",\ ".join(latex[at:at + per_line]),
+                 (f"{check}: " if at == 0 else "    ") + " and ".join(parts[at:at + per_line]))
+            for at in range(0, len(parts), per_line)]
 
 
 def goals_latex(goals: str) -> str:
