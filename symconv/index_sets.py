@@ -187,7 +187,7 @@ def transpose_set() -> IndexSet:
     >>> transpose_set().columns
     floor((op + s*(n - 1))/s) + 1
     """
-    return IndexSet("C^T", (TAP,), ((ROW, s * COLUMN - p + d * TAP),),
+    return IndexSet(r"$C^{\mathsf T}$", (TAP,), ((ROW, s * COLUMN - p + d * TAP),),
                     (TAP, k - 1 - TAP), TAP, OUT, FORWARD_ROWS,
                     r"$C[i, j] = k_m$ when input $j = s i - p + d m$ is read by window $i$; "
                     r"$C^{\mathsf T}[j, i] = C[i, j]$")
@@ -203,7 +203,7 @@ def zero_insertion_set() -> IndexSet:
     ...                            "j": 1, "i": 1})
     [0]
     """
-    return IndexSet("C_flip P Z", (FLIPPED, PADDED, INSERTED),
+    return IndexSet(r"$C_{\mathrm{flip}} P Z$", (FLIPPED, PADDED, INSERTED),
                     ((PADDED, ROW + d * FLIPPED), (PADDED, INSERTED + PAD_BEFORE),
                      (INSERTED, s * COLUMN)),
                     (FLIPPED, k - 1 - FLIPPED, PADDED, PADDED_LENGTH - 1 - PADDED,
@@ -464,7 +464,8 @@ def correlation_set(stride: sympy.Expr = s, dilation: sympy.Expr = d) -> IndexSe
     ...                         "d": 1, "i": 1, "j": 2})
     [1]
     """
-    return IndexSet(f"C (stride {stride}, dilation {dilation})", (TAP,),
+    name = f"$C$ (stride ${sympy.latex(stride)}$, dilation ${sympy.latex(dilation)}$)"
+    return IndexSet(name, (TAP,),
                     ((ROW, stride * COLUMN - pb + dilation * TAP),), (TAP, k - 1 - TAP), TAP,
                     sympy.floor((n + pb + pa - dilation * (k - 1) - 1) / stride) + 1, n,
                     r"window $i$ with tap $m$ reads input $j = s i - p_b + d m$ (if "
@@ -482,7 +483,8 @@ def subsampled_set() -> IndexSet:
     [1]
     """
     out_1 = n + pb + pa - d * (k - 1)
-    return IndexSet("D_s C_1", (SAMPLE, TAP), ((SAMPLE, s * COLUMN), (ROW, SAMPLE - pb + d * TAP)),
+    return IndexSet("$D_s C_1$", (SAMPLE, TAP),
+                    ((SAMPLE, s * COLUMN), (ROW, SAMPLE - pb + d * TAP)),
                     (TAP, k - 1 - TAP, SAMPLE, out_1 - 1 - SAMPLE), TAP,
                     sympy.ceiling(out_1 / s), n,
                     r"$(D_s C_1)[i, j] = \sum_t D_s[i, t] C_1[t, j]$: $D_s[i, t] = 1$ when "
@@ -501,7 +503,7 @@ def zero_inserted_kernel_set() -> IndexSet:
     ...                                  "p_after": 0, "d": 2, "i": 0, "j": 2})
     [1]
     """
-    return IndexSet("C_1(zi_d k)", (ZI_TAP, TAP), ((ZI_TAP, d * TAP),
+    return IndexSet(r"$C_1(\mathrm{zi}_d k)$", (ZI_TAP, TAP), ((ZI_TAP, d * TAP),
                                                    (ROW, s * COLUMN - pb + ZI_TAP)),
                     (ZI_TAP, d * (k - 1) - ZI_TAP, TAP, k - 1 - TAP), TAP,
                     sympy.floor((n + pb + pa - (d * (k - 1) + 1 - 1) - 1) / s) + 1, n,
@@ -523,7 +525,7 @@ def patch_set() -> IndexSet:
     [1]
     """
     padded = n + pb + pa
-    return IndexSet("X(x) k", (SAMPLE, TAP), ((SAMPLE, s * COLUMN + d * TAP),
+    return IndexSet("$X(x) k$", (SAMPLE, TAP), ((SAMPLE, s * COLUMN + d * TAP),
                                               (ROW, SAMPLE - pb)),
                     (TAP, k - 1 - TAP, SAMPLE, padded - 1 - SAMPLE), TAP,
                     sympy.floor((padded - d * (k - 1) - 1) / s) + 1, n,
