@@ -45,6 +45,7 @@ Examples
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -171,8 +172,9 @@ def scatter_set() -> IndexSet:
     """
     return IndexSet("T (scatter)", (TAP,), ((ROW, s * COLUMN - p + d * TAP),),
                     (TAP, k - 1 - TAP), TAP, OUT, n,
-                    "input i with tap m adds w_m y_i to output j = s i - p + d m (if 0 <= j "
-                    "<= out - 1)")
+                    r"input entry $i$ times tap $k_m$ adds to output $j = s i - p + d m$ (if "
+                    r"$0 \le j \le \mathrm{out} - 1$); $i$ indexes the windows and $j$ the "
+                    "inputs of the forward correlation")
 
 
 def transpose_set() -> IndexSet:
@@ -185,10 +187,10 @@ def transpose_set() -> IndexSet:
     >>> transpose_set().columns
     floor((op + s*(n - 1))/s) + 1
     """
-    return IndexSet("C^T", (TAP,), ((ROW, s * COLUMN - p + d * TAP),),
+    return IndexSet(r"$C^{\mathsf T}$", (TAP,), ((ROW, s * COLUMN - p + d * TAP),),
                     (TAP, k - 1 - TAP), TAP, OUT, FORWARD_ROWS,
-                    "C[i, j] = w_m when input j = s i - p + d m is read by window i; C^T[j, i] = "
-                    "C[i, j]")
+                    r"$C[i, j] = k_m$ when input $j = s i - p + d m$ is read by window $i$; "
+                    r"$C^{\mathsf T}[j, i] = C[i, j]$")
 
 
 def zero_insertion_set() -> IndexSet:
@@ -201,15 +203,16 @@ def zero_insertion_set() -> IndexSet:
     ...                            "j": 1, "i": 1})
     [0]
     """
-    return IndexSet("C_flip P Z", (FLIPPED, PADDED, INSERTED),
+    return IndexSet(r"$C_{\mathrm{flip}} P Z$", (FLIPPED, PADDED, INSERTED),
                     ((PADDED, ROW + d * FLIPPED), (PADDED, INSERTED + PAD_BEFORE),
                      (INSERTED, s * COLUMN)),
                     (FLIPPED, k - 1 - FLIPPED, PADDED, PADDED_LENGTH - 1 - PADDED,
                      INSERTED, INSERTED_LENGTH - 1 - INSERTED),
                     k - 1 - FLIPPED, PADDED_LENGTH - d * (k - 1), n,
-                    "(AB)[j, i] = sum_l A[j, l] B[l, i]: Z[u, i] = 1 when u = s i; P[t, u] = 1 "
-                    "when t = u + d(k-1) - p (a negative amount crops); C_flip[j, t] = "
-                    "w_{k-1-m'} when t = j + d m' (stride 1)")
+                    r"$(AB)[j, i] = \sum_l A[j, l] B[l, i]$: $Z[u, i] = 1$ when $u = s i$; "
+                    r"$P[t, u] = 1$ when $t = u + d(k-1) - p$ (a negative amount crops); "
+                    r"$C_{\mathrm{flip}}[j, t] = k_{k-1-m'}$ (tap $m'$ of the flipped kernel) "
+                    r"when $t = j + d m'$ (stride $1$)")
 
 
 @dataclass(frozen=True)
@@ -262,11 +265,12 @@ class BijectionProof:
             return Math(",\\ ".join(f"{sympy.latex(v)} = {sympy.latex(e)}" for v, e in pairs),
                         ", ".join(f"{v} = {e}" for v, e in pairs))
 
-        sets = [Step(f"Index set of {x.name}", x.definition + f". Entry {x.entry} is the sum "
-                     "of the taps over:", (Math(x.latex(), x.text()),))
+        sets = [Step(f"Index set of {x.name}", x.definition + f". Entry ${x.entry}$ is the "
+                     "sum of the taps over:", (Math(x.latex(), x.text()),))
                 for x in (self.source, self.target)]
-        maps = [Step("The bijection", f"Forward ({self.source.name} -> {self.target.name}) "
-                     "and backward:", (mapping(self.forward), mapping(self.backward)))]
+        maps = [Step("The bijection", f"Forward (from {self.source.name} to "
+                     f"{self.target.name}) and backward:",
+                     (mapping(self.forward), mapping(self.backward)))]
         checks = [Step(f"Check: {c.name}", ("passed: " if c.passed else "FAILED: ") + c.detail,
                        c.math) for c in self.checks]
         return sets + maps + checks + list(self.shape_steps)
@@ -325,6 +329,11 @@ def _implied(goal: sympy.Expr, hyps: Sequence[sympy.Expr]) -> bool:
             or implied(goal, product_closure(hyps)))
 
 
+def _count(number: int, noun: str) -> str:
+    """``$1$ equation``, ``$3$ equations``."""
+    return f"${number}$ {noun}" + ("" if number == 1 else "s")
+
+
 def _maps_into(source: IndexSet, target: IndexSet, f: dict, context: Sequence[sympy.Expr]
                ) -> tuple[bool, str]:
     order = (*source.variables, ROW, COLUMN)
@@ -333,8 +342,9 @@ def _maps_into(source: IndexSet, target: IndexSet, f: dict, context: Sequence[sy
                 if not _vanishes(e.xreplace(f), source.equations, order)]
     failures += [f"{b} >= 0" for b in target.bounds if not _implied(b.xreplace(f), hyps)]
     text = (f"every equation and bound of {target.name}, with the map substituted, holds on "
-            f"{source.name} ({len(target.equations)} equations reduce to 0 on the set, "
-            f"{len(target.bounds)} bounds implied by its bounds and the geometry)")
+            f"{source.name} ({_count(len(target.equations), 'equation')} reduced to $0$ on the "
+            f"set, {_count(len(target.bounds), 'bound')} implied by its bounds and the "
+            "geometry)")
     return not failures, text if not failures else f"{text}; not shown: {failures}"
 
 
@@ -402,15 +412,15 @@ def _smt_queries(source: IndexSet, target: IndexSet, forward: dict, backward: di
     geometry ``>= 0``, its equations ``= 0``) the goals must hold.
 
     The image of a point is named, not substituted: the target's variables get fresh
-    names ``y_v`` with the map's equations ``y_v = f_v(x)`` as hypotheses (the source's,
-    ``x_v``, for the backward map), so the solver itself composes the maps. into: the
+    names ``f_v`` with the map's equations ``f_v = f_v(x)`` as hypotheses (the source's,
+    ``b_v``, for the backward map), so the solver itself composes the maps. into: the
     target's bounds ``>= 0`` and equations ``= 0`` hold at ``y``; back: the same the
     other way; inverse: ``x' = b(f(x))`` is ``x`` on the source, ``y' = f(b(y))`` is ``y``
     on the target; terms: the tap at ``y`` is the tap at ``x``. The products of sizes and
     variables (``d m``, ``s i``) stay products: z3's nonlinear integer arithmetic decides
     these queries (each in a few hundredths of a second, measured)."""
-    ys = {v: sympy.Symbol(f"y_{v.name}") for v in target.variables}
-    xs = {v: sympy.Symbol(f"x_{v.name}") for v in source.variables}
+    ys = {v: sympy.Symbol(f"f_{v.name}") for v in target.variables}  # not y, x: the signals
+    xs = {v: sympy.Symbol(f"b_{v.name}") for v in source.variables}
     image = tuple(ys[v] - forward[v] for v in target.variables)  # y = f(x)
     preimage = tuple(xs[v] - backward[v] for v in source.variables)  # x = b(y)
 
@@ -454,10 +464,12 @@ def correlation_set(stride: sympy.Expr = s, dilation: sympy.Expr = d) -> IndexSe
     ...                         "d": 1, "i": 1, "j": 2})
     [1]
     """
-    return IndexSet(f"C (stride {stride}, dilation {dilation})", (TAP,),
+    name = f"$C$ (stride ${sympy.latex(stride)}$, dilation ${sympy.latex(dilation)}$)"
+    return IndexSet(name, (TAP,),
                     ((ROW, stride * COLUMN - pb + dilation * TAP),), (TAP, k - 1 - TAP), TAP,
                     sympy.floor((n + pb + pa - dilation * (k - 1) - 1) / stride) + 1, n,
-                    "window i with tap m reads input j = s i - p_b + d m (if 0 <= j <= n - 1)",
+                    r"window $i$ with tap $m$ reads input $j = s i - p_b + d m$ (if "
+                    r"$0 \le j \le n - 1$)",
                     "(i, j)")
 
 
@@ -471,12 +483,14 @@ def subsampled_set() -> IndexSet:
     [1]
     """
     out_1 = n + pb + pa - d * (k - 1)
-    return IndexSet("D_s C_1", (SAMPLE, TAP), ((SAMPLE, s * COLUMN), (ROW, SAMPLE - pb + d * TAP)),
+    return IndexSet("$D_s C_1$", (SAMPLE, TAP),
+                    ((SAMPLE, s * COLUMN), (ROW, SAMPLE - pb + d * TAP)),
                     (TAP, k - 1 - TAP, SAMPLE, out_1 - 1 - SAMPLE), TAP,
                     sympy.ceiling(out_1 / s), n,
-                    "(D_s C_1)[i, j] = sum_t D_s[i, t] C_1[t, j]: D_s[i, t] = 1 when t = s i "
-                    "(0 <= t <= out_1 - 1, decimation to ceil(out_1/s) rows); C_1[t, j] = k_m "
-                    "when j = t - p_b + d m", "(i, j)")
+                    r"$(D_s C_1)[i, j] = \sum_t D_s[i, t] C_1[t, j]$: $D_s[i, t] = 1$ when "
+                    r"$t = s i$ ($0 \le t \le \mathrm{out}_1 - 1$, decimation to "
+                    r"$\lceil \mathrm{out}_1/s \rceil$ rows); $C_1[t, j] = k_m$ when "
+                    r"$j = t - p_b + d m$", "(i, j)")
 
 
 def zero_inserted_kernel_set() -> IndexSet:
@@ -489,12 +503,13 @@ def zero_inserted_kernel_set() -> IndexSet:
     ...                                  "p_after": 0, "d": 2, "i": 0, "j": 2})
     [1]
     """
-    return IndexSet("C_1(zi_d k)", (ZI_TAP, TAP), ((ZI_TAP, d * TAP),
+    return IndexSet(r"$C_1(\mathrm{zi}_d k)$", (ZI_TAP, TAP), ((ZI_TAP, d * TAP),
                                                    (ROW, s * COLUMN - pb + ZI_TAP)),
                     (ZI_TAP, d * (k - 1) - ZI_TAP, TAP, k - 1 - TAP), TAP,
                     sympy.floor((n + pb + pa - (d * (k - 1) + 1 - 1) - 1) / s) + 1, n,
-                    "the undilated correlation with the kernel of size d(k-1) + 1 whose tap u "
-                    "is k_m when u = d m, else 0: window i with tap u reads j = s i - p_b + u",
+                    r"the undilated correlation with the kernel of size $d(k-1) + 1$ whose tap "
+                    r"$u$ is $k_m$ when $u = d m$, else $0$: window $i$ with tap $u$ reads "
+                    r"$j = s i - p_b + u$",
                     "(i, j)")
 
 
@@ -510,13 +525,14 @@ def patch_set() -> IndexSet:
     [1]
     """
     padded = n + pb + pa
-    return IndexSet("X(x) k", (SAMPLE, TAP), ((SAMPLE, s * COLUMN + d * TAP),
+    return IndexSet("$X(x) k$", (SAMPLE, TAP), ((SAMPLE, s * COLUMN + d * TAP),
                                               (ROW, SAMPLE - pb)),
                     (TAP, k - 1 - TAP, SAMPLE, padded - 1 - SAMPLE), TAP,
                     sympy.floor((padded - d * (k - 1) - 1) / s) + 1, n,
-                    "the patch matrix X[i, m] = xpad[s i + d m] (one row per window, one column "
-                    "per tap) times the kernel: row i holds k_m xpad[t] with t = s i + d m, and "
-                    "xpad[t] is x_j for j = t - p_b inside the input", "(i, j)")
+                    r"the patch matrix $X[i, m] = \bar x[s i + d m]$ ($\bar x$ the padded input; "
+                    r"one row per window, one column per tap) times the kernel: row $i$ holds "
+                    r"$k_m \bar x[t]$ with $t = s i + d m$, and $\bar x[t]$ is $x_j$ for "
+                    r"$j = t - p_b$ inside the input", "(i, j)")
 
 
 def _from_correlation(target: IndexSet, placed: dict[sympy.Symbol, sympy.Expr]
@@ -596,60 +612,72 @@ def transposed_equals_transpose() -> BijectionProof:
 
 _PRODUCT = ("The index forms are Cartesian products of the "
             "per-axis sets (a multi-index reads axis by axis) and of the channel pairs, and "
-            "the channel part is the same on both sides (weight w[c, o, m] of input channel c "
-            "and output channel o in its group); a product of bijections is a bijection, so "
-            "the one-axis, one-channel proof gives every shape. This step is the argument "
-            "stated here; the instance above is also checked symbolically.")
+            "the channel part is the same on both sides (kernel entry $k[o, c, m]$ joins "
+            "input channel $c$ of the forward correlation, within its group, to its output "
+            "channel $o$; in the transposed layout it is $w[o, c, m]$, the same entry, joining "
+            "input channel $o$ of $T$ to its output channel $c$); a product of bijections is "
+            "a bijection, so the one-axis, one-channel proof gives every shape. This step is "
+            "the argument stated here; the instance above is also checked symbolically.")
+
+#: The sizes of a forward one-axis layer, as every forward scope below states them.
+_FORWARD_SIZES = (r"(sizes $n, k, s, d \ge 1$, pads $p_b, p_a \ge 0$, the dilated kernel "
+                  "fitting the padded input)")
 
 #: For each theorem: the bijection proof and what it proves for all sizes.
 _SCOPES = {
     "transpose": (transposed_equals_transpose,
-                  "For every one-axis, one-channel layer (n >= 1 inputs to the transposed "
-                  "layer, k, s, d >= 1, p >= 0, and output_padding 0 <= op <= s - 1: the "
-                  "forward size it inverts), the scatter rule's terms and C^T's are the same "
-                  "(identity bijection) and the shapes agree, so T = C^T."),
+                  r"For every one-axis, one-channel layer ($n \ge 1$ inputs to the transposed "
+                  r"layer, $k, s, d \ge 1$, $p \ge 0$, and output_padding "
+                  r"$0 \le \mathrm{op} \le s - 1$: the forward size it inverts), the scatter "
+                  r"rule's terms and $C^{\mathsf T}$'s are the same (identity bijection) and "
+                  r"the shapes agree, so $T = C^{\mathsf T}$."),
     "adjoint": (transposed_equals_transpose,
                 "For every layer whose transposed layer inverts its size (as in the "
-                "transpose proof): T = C^T, shown below for one axis and one channel; and for "
-                "every matrix, <Cx, y> = sum_i sum_j C_ij x_j y_i = sum_j x_j sum_i (C^T)_ji "
-                "y_i = <x, C^T y> (reordering a finite sum). Together: <Cx, y> = <x, Ty> for "
-                "every size."),
+                r"transpose proof): $T = C^{\mathsf T}$, shown below for one axis and one "
+                r"channel; and for every matrix, $\langle C x, y\rangle = \sum_i \sum_j "
+                r"C_{ij} x_j y_i = \sum_j x_j \sum_i (C^{\mathsf T})_{ji} y_i = \langle x, "
+                r"C^{\mathsf T} y\rangle$ (reordering a finite sum). Together: "
+                r"$\langle C x, y\rangle = \langle x, T y\rangle$ for every size."),
     "stride-as-subsampling": (
         strided_equals_subsampled,
-        "For every one-axis, one-channel layer (n, k, s, d >= 1, pads p_b, p_a >= 0, the "
-        "dilated kernel fitting the padded input), the terms of C_s and of D_s C_1 correspond "
-        "one to one (m -> (t = s i, m)) with the same kernel tap, and the shapes agree "
-        "(ceil(out_1/s) = floor(M/s) + 1 rows), so C_s = D_s C_1."),
+        "For every one-axis, one-channel layer " + _FORWARD_SIZES + ", the terms of $C_s$ "
+        r"and of $D_s C_1$ correspond one to one ($m \mapsto (t = s i, m)$) with the same "
+        r"kernel tap, and the shapes agree ($\lceil \mathrm{out}_1/s \rceil = "
+        r"\lfloor M/s \rfloor + 1$ rows), so $C_s = D_s C_1$."),
     "dilation": (
         dilated_equals_zero_inserted_kernel,
-        "For every one-axis, one-channel layer (n, k, s, d >= 1, pads p_b, p_a >= 0, the "
-        "dilated kernel fitting the padded input), the terms of C_d(k) and of C_1(zi_d k) "
-        "correspond one to one (m -> (u = d m, m)) with the same kernel tap (the taps of "
-        "zi_d k off the multiples of d are zero: no term), and the shapes agree, so "
-        "C_d(k) = C_1(zi_d k)."),
+        "For every one-axis, one-channel layer " + _FORWARD_SIZES + ", the terms of "
+        r"$C_d(k)$ and of $C_1(\mathrm{zi}_d\, k)$ correspond one to one "
+        r"($m \mapsto (u = d m, m)$) with the same kernel tap (the taps of "
+        r"$\mathrm{zi}_d\, k$ off the multiples of $d$ are zero: no term), and the shapes "
+        r"agree, so $C_d(k) = C_1(\mathrm{zi}_d\, k)$."),
     "im2col": (
         correlation_equals_patches,
-        "For every one-axis, one-channel layer (n, k, s, d >= 1, pads p_b, p_a >= 0, the "
-        "dilated kernel fitting the padded input), entry (i, j) of C(k) is the coefficient of "
-        "x_j in (C(k) x)_i and entry (i, j) of the index set of X(x) k the coefficient of x_j "
-        "in (X(x) k)_i; their terms correspond one to one (m -> (t = s i + d m, m)) with the "
-        "same kernel tap k_m, and the shapes agree, so C(k) x = X(x) k for every size."),
+        "For every one-axis, one-channel layer " + _FORWARD_SIZES + ", entry $(i, j)$ of "
+        r"$C(k)$ is the coefficient of $x_j$ in $(C(k) x)_i$ and entry $(i, j)$ of the "
+        r"index set of $X(x) k$ the coefficient of $x_j$ in $(X(x) k)_i$; their terms "
+        r"correspond one to one ($m \mapsto (t = s i + d m, m)$) with the same kernel tap "
+        r"$k_m$, and the shapes agree, so $C(k) x = X(x) k$ for every size."),
     "gradients": (
         transposed_equals_transpose,
-        "With J = sum_i G_i Z_i and Z_i = sum_m K_m V_{s i - p + d m} (the correlation's "
-        "index set), dJ/dV_j is the sum of the coefficients K_m G_i of the terms holding V_j: "
-        "the terms of the scatter rule, {(i, m) : j = s i - p + d m}, so dJ/dV = T G = h(K, "
-        "G, s); and T = C^T for every size (below, for one axis and one channel), so dJ/dV "
-        "= C^T G. dJ/dK_m is the sum of G_i V_{s i - p + d m} over the windows i that read a "
-        "real input, which is g(G, V, s) by its definition. Differentiating a polynomial "
-        "term by term is the only step not shown mechanically."),
+        r"With $J = \sum_i G_i Z_i$ and $Z_i = \sum_m K_m V_{s i - p + d m}$ (the "
+        r"correlation's index set; $K$ is the forward kernel $k$), "
+        r"$\partial J/\partial V_j$ is the sum of the coefficients $K_m G_i$ of the terms "
+        r"holding $V_j$: the terms of the scatter rule, $\{(i, m) : j = s i - p + d m\}$, so "
+        r"$\partial J/\partial V = T G = h(K, G, s)$; and $T = C^{\mathsf T}$ for every size "
+        r"(below, for one axis and one channel), so $\partial J/\partial V = C^{\mathsf T} G$. "
+        r"$\partial J/\partial K_m$ is the sum of $G_i V_{s i - p + d m}$ over the windows "
+        r"$i$ that read a real input, which is $g(G, V, s)$ by its definition. "
+        "Differentiating a polynomial term by term is the only step not shown "
+        "mechanically."),
     "transposed-as-convolution": (
         transposed_equals_zero_insertion,
-        "For every one-axis, one-channel ConvTranspose (n, k, s, d >= 1, p >= 0, any "
-        "output_padding op >= 0 with at least one output), the scatter rule's terms and those "
-        "of C_flip P Z (s - 1 zeros between samples, pads d(k-1) - p before and d(k-1) - p + op "
-        "after, a negative pad cropping) correspond one to one with the same kernel tap, and "
-        "the shapes agree, so T = C_flip P Z."),
+        r"For every one-axis, one-channel ConvTranspose ($n, k, s, d \ge 1$, $p \ge 0$, any "
+        r"output_padding $\mathrm{op} \ge 0$ with at least one output), the scatter rule's "
+        r"terms and those of $C_{\mathrm{flip}} P Z$ ($s - 1$ zeros between samples, pads "
+        r"$d(k-1) - p$ before and $d(k-1) - p + \mathrm{op}$ after, a negative pad "
+        r"cropping) correspond one to one with the same kernel tap, and the shapes agree, "
+        r"so $T = C_{\mathrm{flip}} P Z$."),
 }
 
 
@@ -725,16 +753,67 @@ def _judges_step(proof: BijectionProof) -> Step:
     source, target = proof.source.name, proof.target.name
     over = [source, target, source, target, source, "the geometry: rows",
             "the geometry: columns"]
-    listed = "; ".join(f"{what} (on {where}): {c.claim.split(' when ')[0]}"
-                       for (what, c), where in zip(found, over, strict=True))
+    listed = "; ".join(f"{what} (on {where})" for (what, _), where in zip(found, over,
+                                                                           strict=True))
+    goals = tuple(_goal_lines(what, c.claim.split(" when ")[0]) for what, c in found)
     return Step("Second judge: SMT", "Certified twice: by the index-set checks above (ring "
                 f"normalisation, Fourier--Motzkin) and by {found[0][1].solver}: for each "
                 "check, no point of the set named (its bounds, the geometry and the entry "
-                "range >= 0, its equations = 0), with its image under the map named y_v "
-                "(forward) or x_v (backward) by the map's equations, where a goal fails "
-                f"({len(found)} queries, each unsat; the products d m, s i kept as products; "
-                "quotients and remainders of every floor explicit unknowns; each query, its "
-                f"hypotheses in full, is written by --smt FILE). The goals: {listed}.")
+                r"range $\ge 0$, its equations $= 0$), with its image under the map named "
+                "$f_v$ (forward) or $b_v$ (backward) by the map's equations, where a goal fails "
+                f"(${len(found)}$ queries, each unsat; the products $d m$, $s i$ kept as "
+                "products; quotients and remainders of every floor explicit unknowns; each "
+                "query, its hypotheses in full, is written by --smt FILE). The goals, in "
+                f"order: {listed}.", tuple(line for lines in goals for line in lines))
+
+
+_RELATION = {">=": r"\ge", "<=": r"\le", "=": "="}
+_FUNCTIONS = {"floor", "ceiling", "Mod", "Max", "Min"}
+
+
+def _parsed(text: str) -> sympy.Expr:
+    """SymPy's ``str`` read back, every name a plain symbol (``m'``, ``op``, ``i`` too)."""
+    names: dict[str, sympy.Symbol] = {}
+
+    def placeholder(found: re.Match[str]) -> str:
+        if found[0] in _FUNCTIONS:
+            return found[0]
+        key = f"v{len(names)}"
+        names[key] = sympy.Symbol(found[0])
+        return key
+
+    return sympy.parse_expr(re.sub(r"[A-Za-z_][A-Za-z0-9_]*'*", placeholder, text),
+                            local_dict=names)
+
+
+def _goal_lines(check: str, goals: str, per_line: int = 3) -> list[Math]:
+    """A check's goals as display lines of at most ``per_line`` goals, the first named."""
+    parts, latex = goals.split(" and "), goals_latex(goals).split(r",\ ")
+    return [Math((r"\text{" + check + r"}\colon\ " if at == 0 else r"\qquad ")
+                 + r",\ ".join(latex[at:at + per_line]),
+                 (f"{check}: " if at == 0 else "    ") + " and ".join(parts[at:at + per_line]))
+            for at in range(0, len(parts), per_line)]
+
+
+def goals_latex(goals: str) -> str:
+    r"""LaTeX of an SMT claim's goals, ``A >= 0 and B = 0`` (SymPy's ``str`` of each side);
+    a part SymPy cannot read is kept as typewriter text.
+
+    Examples
+    --------
+    >>> print(goals_latex("f_m' >= 0 and -d*f_m' + j = 0 and n = floor((op + s)/s)"))
+    f_{m'} \ge 0,\ - d f_{m'} + j = 0,\ n = \left\lfloor{\frac{op + s}{s}}\right\rfloor
+    """
+    out = []
+    for part in goals.split(" and "):
+        found = re.fullmatch(r"(.+?) (>=|<=|=) (.+)", part.strip())
+        try:
+            left, right = (_parsed(side) for side in (found[1], found[3]))
+        except Exception:  # noqa: BLE001 - display only: show what the solver was given
+            out.append(r"\texttt{" + part.replace("_", r"\_") + "}")
+            continue
+        out.append(f"{sympy.latex(left)} {_RELATION[found[2]]} {sympy.latex(right)}")
+    return r",\ ".join(out)
 
 
 __all__ = ["BijectionProof", "Check", "IndexSet", "check_bijection", "correlation_equals_patches",
