@@ -61,7 +61,7 @@ ceil-drop-strict (geometry.py)
     test_numeric::test_oracle_transposed_and_pool_sizes_agree_with_geometry_on_a_grid
 full-pads-no-dilation (geometry.py)
     test_numeric::test_oracle_pads_and_sizes_agree_with_geometry_on_a_grid
-scatter-plus-p (theorems/index_proofs/forms.py)
+scatter-plus-p (forms.py)
     test_index_sets::test_index_sets_are_the_operators_entries_at_every_small_size
 oracle-no-dilation (numeric.py)
     test_operator_grid::test_correlation_and_convolution_match_the_oracle_on_a_grid
