@@ -32,7 +32,7 @@ from ..claim.theorem import claim_outcome, layer_keywords, layer_signals
 from ..geometry import Geometry, TransposedGeometry, transposed_output_size
 from ..kronecker import FactorComparison, KroneckerMap, compare_factors
 from ..operators import LinearOperator, correlation, input_symbols, transposed_convolution
-from ..proof import Math, Step
+from ..proof import ExactText, Math, Step
 from ..sparse import (
     BlockMap,
     CoefficientMap,
@@ -600,7 +600,9 @@ def adjoint(input_shape, kernel_shape, stride, padding, dilation, in_channels, o
             x = _symbol_name("x", np.unravel_index(j, (in_channels, *g.input_shape)))
             y = _symbol_name("y", np.unravel_index(i, (out_channels, *g.output_shape)))
             k = _kernel_symbol(result, symbol)
-            difference = {"monomial": f"{k}*{x}*{y}", "<Cx,y>": str(b), "<x,T y>": str(a)}
+            monomial = sympy.Mul(*(sympy.Symbol(str(n)) for n in (k, x, y)), evaluate=False)
+            difference = {"monomial": ExactText(monomial, f"{k}*{x}*{y}"),
+                          "<Cx,y>": ExactText(b), "<x,T y>": ExactText(a)}
         elif not result.holds:
             difference = {"channel blocks": "the builder's operator is not its channel blocks"}
         steps = (
