@@ -117,6 +117,21 @@ def briefs(proofs: list[symconv.Proof]) -> list[symconv.Proof]:
     return kept
 
 
+def write_topic(script: Path, notes: Path, detail: str = "both", quiet: bool = True,
+                pdf: bool | None = None) -> tuple[int, list[symconv.Proof], list[Path]]:
+    """Run one script and write its notes (``notes/brief``, ``notes/full`` or both): the
+    exit code, the proofs recorded and the files written (``pdf`` as for ``write_notes``)."""
+    code, proofs = run_recording(script, quiet)
+    written: list[Path] = []
+    if proofs:
+        title = script.stem.replace("_", " ").capitalize()
+        for length in DETAILS if detail == "both" else (detail,):
+            shown = proofs if length == "full" else briefs(proofs)
+            written += write_notes(shown, notes / length, script.stem, title=title,
+                                   introduction=introduction(script), detail=length, pdf=pdf)
+    return code, proofs, written
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the scripts, write the notes, print a summary; the exit code is the worst."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -129,19 +144,12 @@ def main(argv: list[str] | None = None) -> int:
     failures, rows = 0, []
     for script in scripts():
         start = time.perf_counter()
-        code, proofs = run_recording(script, args.quiet)
-        written = []
-        if proofs:
-            title = script.stem.replace("_", " ").capitalize()
-            try:
-                for detail in DETAILS if args.detail == "both" else (args.detail,):
-                    shown = proofs if detail == "full" else briefs(proofs)
-                    written += write_notes(shown, Path(args.notes) / detail, script.stem,
-                                           title=title, introduction=introduction(script),
-                                           detail=detail)
-            except SymconvError as error:
-                print(f"symconv: error: {error}", file=sys.stderr)
-                return 2
+        try:
+            code, proofs, written = write_topic(script, Path(args.notes), args.detail,
+                                                args.quiet)
+        except SymconvError as error:
+            print(f"symconv: error: {error}", file=sys.stderr)
+            return 2
         failures += code != 0
         kinds = sorted({p.suffix for p in written})
         rows.append((script.stem, "ok" if code == 0 else f"FAILED ({code})", len(proofs),

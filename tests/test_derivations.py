@@ -1,6 +1,7 @@
 """The notes runner: records each script's proofs and writes the notes folder."""
 
 import importlib.util
+import re
 from pathlib import Path
 
 import pytest
@@ -98,3 +99,98 @@ def test_the_claims_a_script_checks_are_in_its_notes():
     import symconv
 
     assert symconv.check.__name__ == "check"  # restored
+
+
+# ---------------------------------------------------------------------------
+# Every derivation script, both lengths: it runs, its LaTeX has no overfull box, its
+# Markdown formulas render in KaTeX
+# ---------------------------------------------------------------------------
+
+STEMS = sorted(p.stem for p in ROOT.glob("*.py") if p.name != "run_all.py")
+
+
+@pytest.fixture(scope="module")
+def notes(tmp_path_factory):
+    """Every script run once, its brief and full notes written (no PDF: compiled below)."""
+    runner = load_runner()
+    folder = tmp_path_factory.mktemp("notes")
+    results = {}
+    for stem in STEMS:
+        code, proofs, _ = runner.write_topic(ROOT / f"{stem}.py", folder, pdf=False)
+        results[stem] = (code, proofs)
+    return folder, results
+
+
+def overfull_boxes(tex_path):
+    """Compile ``tex_path`` where it lies (its figures beside it) with the engine the notes
+    pick (pdflatex, XeLaTeX for Chinese); the log's ``Overfull \\hbox`` lines, or None when
+    the engine is not installed."""
+    import shutil
+    import subprocess
+
+    from symconv.render.files import tex_engine
+
+    engine = shutil.which(tex_engine(tex_path.read_text(encoding="utf-8")))
+    if engine is None:
+        return None
+    subprocess.run([engine, "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape",
+                    tex_path.name], cwd=tex_path.parent, capture_output=True, timeout=300,
+                   check=False)
+    log = tex_path.with_suffix(".log").read_text(encoding="latin-1")
+    assert tex_path.with_suffix(".pdf").exists(), log[-2000:]
+    lines = log.splitlines()
+    return [" ".join(lines[at:at + 2]) for at, line in enumerate(lines)
+            if line.startswith("Overfull \\hbox")]
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_every_derivation_script_runs_and_proves_what_it_claims(notes, stem):
+    code, proofs = notes[1][stem]
+    assert code == 0
+    assert all(p.verdict in ("proved", "refuted", "verified") for p in proofs)
+    if stem != "checking_implementations":  # it checks implementations, asks no prove
+        assert proofs
+
+
+@pytest.mark.parametrize("detail", ["brief", "full"])
+@pytest.mark.parametrize("stem", STEMS)
+def test_notes_have_no_overfull_box(notes, stem, detail):
+    tex = notes[0] / detail / f"{stem}.tex"
+    if not notes[1][stem][1]:
+        pytest.skip(f"{stem} records no proof: it writes no notes")
+    found = overfull_boxes(tex)
+    if found is None:
+        pytest.skip("the TeX engine for these notes is not installed")
+    assert found == []
+
+
+def test_every_formula_of_the_notes_renders_in_katex(notes):
+    import json
+    import shutil
+    import subprocess
+
+    from symconv.render.markdown import formulas
+
+    node, repo = shutil.which("node"), ROOT.parent
+    if node is None or not (repo / "node_modules" / "katex").is_dir():
+        pytest.skip("node or node_modules/katex missing")
+    found = [{"tex": tex, "display": display, "file": f"{path.parent.name}/{path.name}"}
+             for path in sorted(notes[0].glob("*/*.md"))
+             for tex, display in formulas(path.read_text(encoding="utf-8"))]
+    assert len(found) > 100
+    run = subprocess.run([node, str(repo / "tests" / "katex_render.js")], cwd=repo,
+                         input=json.dumps(found), capture_output=True, text=True, timeout=300,
+                         check=True)
+    failures = [{**f, "file": found[f["index"]]["file"]} for f in json.loads(run.stdout)]
+    known = [f for f in failures if KNOWN_KATEX_FAILURE.search(f["tex"])]
+    assert [f for f in failures if f not in known] == []
+    if known:  # strict: once the writer is fixed, this line goes and the test passes
+        pytest.xfail(f"{len(known)} formulas with \\allowbreak inside \\text, e.g. "
+                     f"{known[0]['tex']!r} in {known[0]['file']}")
+
+
+#: The one known KaTeX failure: the LaTeX writer's escape_text puts ``\allowbreak{}`` after a
+#: comma inside ``\text{...}`` (a counterexample's "shapes differ: (3,) and (5,)"), which
+#: KaTeX rejects; symconv/render/latex.py (_text_in_math over escape_text) is not this
+#: test's to change.
+KNOWN_KATEX_FAILURE = re.compile(r"\\text\{[^}]*\\allowbreak")

@@ -62,7 +62,7 @@ ceil-drop-strict (geometry/formulas.py)
     test_numeric::test_oracle_transposed_and_pool_sizes_agree_with_geometry_on_a_grid
 full-pads-no-dilation (geometry/arguments.py)
     test_numeric::test_oracle_pads_and_sizes_agree_with_geometry_on_a_grid
-scatter-plus-p (index_sets.py)
+scatter-plus-p (theorems/index_proofs/forms.py)
     test_index_sets::test_index_sets_are_the_operators_entries_at_every_small_size
 oracle-no-dilation (numeric.py)
     test_operator_grid::test_correlation_and_convolution_match_the_oracle_on_a_grid
@@ -197,7 +197,7 @@ MUTANTS = [
     _geo("full-pads-no-dilation", "arguments",
          "return tuple((d * (k - 1), d * (k - 1)) for _, k, _, d in axes)",
          "return tuple((k - 1, k - 1) for _, k, _, d in axes)", PAD_GRID),
-    Mutant("scatter-plus-p", "symconv/index_sets.py",
+    Mutant("scatter-plus-p", "symconv/theorems/index_proofs/forms.py",
            'IndexSet("T (scatter)", (TAP,), ((ROW, s * COLUMN - p + d * TAP),),',
            'IndexSet("T (scatter)", (TAP,), ((ROW, s * COLUMN + p + d * TAP),),',
            "tests/test_index_sets.py::test_index_sets_are_the_operators_entries_at_every_small_size"),

@@ -7,6 +7,7 @@ import itertools
 from collections.abc import Iterable, Sequence
 from fractions import Fraction
 from functools import cache
+from typing import Any
 
 import sympy
 
@@ -255,23 +256,33 @@ def _infeasible(rows: list[Linear]) -> bool:
     """Fourier--Motzkin: True when ``row >= 0`` for all rows has no rational solution."""
     one = sympy.Integer(1)
     current = {_normalise(r) for r in rows}
+    sort_keys: dict[sympy.Expr, Any] = {}  # each atom's tie-break, computed once
     while True:
         if any(len(r) == 1 and r[0][0] == one and r[0][1] < 0 for r in current if r):
             return True
-        atoms = {m for r in current for m, _ in r if m != one}
-        if not atoms:
+        costs = _costs(current)
+        costs.pop(one, None)
+        if not costs:
             return False
-        atom = min(atoms, key=lambda a: (_cost(current, a), sympy.default_sort_key(a)))
+        for a in costs.keys() - sort_keys.keys():
+            sort_keys[a] = sympy.default_sort_key(a)
+        atom = min(costs, key=lambda a: (costs[a], sort_keys[a]))
         current = _eliminate(current, atom)
         if len(current) > MAX_CONSTRAINTS:
             return False
 
 
-def _cost(rows: set[tuple], atom: sympy.Expr) -> int:
-    """How many rows eliminating ``atom`` adds: positive times negative occurrences."""
-    signs = [dict(r).get(atom, 0) for r in rows]
-    pos, neg = sum(1 for c in signs if c > 0), sum(1 for c in signs if c < 0)
-    return pos * neg - pos - neg
+def _costs(rows: set[tuple]) -> dict[sympy.Expr, int]:
+    """For each atom of the rows, how many rows eliminating it adds: positive times
+    negative occurrences, less the rows it removes."""
+    pos: dict[sympy.Expr, int] = {}
+    neg: dict[sympy.Expr, int] = {}
+    for row in rows:
+        for m, c in row:
+            counts = pos if c > 0 else neg
+            counts[m] = counts.get(m, 0) + 1
+    return {m: pos.get(m, 0) * neg.get(m, 0) - pos.get(m, 0) - neg.get(m, 0)
+            for m in pos.keys() | neg.keys()}
 
 
 def _normalise(row: Linear) -> tuple:

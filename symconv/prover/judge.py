@@ -218,20 +218,21 @@ def _certify(goals: tuple[Goal, ...], assumptions: tuple[sympy.Expr, ...],
                            claim=claim)
     start, cpu = time.perf_counter(), time.process_time()
     try:
-        smtlib, variables = _query(z3, goals, assumptions, equations, nonzero)
+        smtlib, variables, context = _query(z3, goals, assumptions, equations, nonzero)
     except NotExpressible as why:
         return Certificate("unknown", "", time.perf_counter() - start, solver=solver_name(),
                            reason=f"not expressible: {why}", claim=claim,
                            cpu=time.process_time() - cpu)
-    status, model, reason = _run(z3, smtlib, variables)
+    status, model, reason = _run(z3, smtlib, variables, context)
     return Certificate(status, smtlib, time.perf_counter() - start, model, solver_name(),
                        reason, claim, time.process_time() - cpu)
 
 
 def _query(z3: Any, goals: tuple[Goal, ...], assumptions: tuple[sympy.Expr, ...],
            equations: tuple[sympy.Expr, ...], nonzero: tuple[sympy.Expr, ...]
-           ) -> tuple[str, dict[str, str]]:
-    """The SMT-LIB 2 text of the negated claim, and each variable's SMT name."""
+           ) -> tuple[str, dict[str, Any], Any]:
+    """The SMT-LIB 2 text of the negated claim, each variable's z3 constant, and the
+    query's own z3 context (fresh: nothing else was asked in it)."""
     encoder = Encoder(z3)
     for symbol in sorted(set().union(*(a.free_symbols | b.free_symbols for _, a, b in goals),
                                      *(a.free_symbols for a in assumptions + equations)),
@@ -253,21 +254,21 @@ def _query(z3: Any, goals: tuple[Goal, ...], assumptions: tuple[sympy.Expr, ...]
     negation = failures + undefined  # empty: nothing can fail
     solver.add(z3.Or(*negation) if len(negation) > 1 else
                negation[0] if negation else z3.BoolVal(False, encoder.context))
-    return solver.to_smt2(), {name: str(v) for name, v in encoder.variables.items()}
+    return solver.to_smt2(), dict(encoder.variables), encoder.context
 
 
-def _run(z3: Any, smtlib: str, variables: dict[str, str]
+def _run(z3: Any, smtlib: str, variables: dict[str, Any], context: Any
          ) -> tuple[str, dict[str, int] | None, str]:
-    """Check the query text itself (what is written out is what was decided)."""
-    context = z3.Context()
+    """Check the query text itself (what is written out is what was decided), in a fresh
+    solver of the query's own context (no other query was asked in it)."""
     solver = z3.Solver(ctx=context)
     solver.set("timeout", int(BUDGET_SECONDS * 1000))
     solver.from_string(smtlib)
     answer = solver.check()
     if answer == z3.sat:
         found = solver.model()
-        model = {name: found.eval(z3.Int(smt, context), model_completion=True).as_long()
-                 for name, smt in sorted(variables.items())}
+        model = {name: found.eval(constant, model_completion=True).as_long()
+                 for name, constant in sorted(variables.items())}
         return "sat", model, ""
     if answer == z3.unsat:
         return "unsat", None, ""

@@ -13,6 +13,7 @@ import numpy as np
 import sympy
 
 from ..proof import Math, Step
+from .box import differ, evaluate_int64, nonnegative
 from .evaluate import evaluate
 from .normal_form import A, B, C, Iverson, M, Q, T, Windows, X, Y, ceil, floor
 
@@ -205,15 +206,20 @@ def check_lemma(lemma: Lemma) -> tuple[int, dict[str, int] | None]:
     env = _box(lemma)
     keep = np.ones(len(next(iter(env.values()))), dtype=bool)
     for cond in lemma.conditions:
-        num, den = evaluate(cond, env)
-        keep &= np.asarray(num * den >= 0, dtype=bool)
+        keep &= nonnegative(_exact(cond, env))
     env = {v: col[keep] for v, col in env.items()}
-    (a, b), (c, e) = evaluate(lemma.lhs, env), evaluate(lemma.rhs, env)
-    failing = np.flatnonzero(np.asarray(a * e != c * b, dtype=bool)
+    failing = np.flatnonzero(differ(_exact(lemma.lhs, env), _exact(lemma.rhs, env))
                              * np.ones(int(keep.sum()), dtype=bool))
     if len(failing):
         return int(keep.sum()), {v.name: int(col[failing[0]]) for v, col in env.items()}
     return int(keep.sum()), None
+
+
+def _exact(expr: sympy.Expr, env: dict[sympy.Symbol, np.ndarray]) -> tuple[Any, Any]:
+    """:func:`evaluate`'s exact fractions, over ``int64`` where every value provably fits
+    (:func:`~symconv.prover.box.evaluate_int64`), else over Python integers."""
+    found = evaluate_int64(expr, env)
+    return evaluate(expr, env) if found is None else found
 
 
 def _division_grid() -> tuple[np.ndarray, np.ndarray]:

@@ -87,6 +87,7 @@ class Encoder:
         self.context = z3.Context()  # a fresh context per query: answers do not depend on
         # the queries asked before
         self.variables: dict[str, Any] = {}
+        self._safe_names: set[str] = set()  # the SMT names given so far
         self.definitions: list[Any] = []
         self.undefined: list[Any] = []  # any of these true: a side is undefined there
         self._floors: dict[tuple[str, str], Any] = {}
@@ -95,8 +96,9 @@ class Encoder:
     def variable(self, symbol: sympy.Symbol) -> Any:
         if symbol.name not in self.variables:
             safe = symbol.name.replace("'", "_prime")
-            if any(str(v) == safe for v in self.variables.values()):
+            if safe in self._safe_names:
                 raise NotExpressible(f"symbol name {symbol.name!r}")
+            self._safe_names.add(safe)
             self.variables[symbol.name] = self.z3.Int(safe, self.context)
         return self.variables[symbol.name]
 

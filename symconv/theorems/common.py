@@ -25,18 +25,18 @@ LAYER = {"input_shape": (4, 4), "kernel_shape": (3, 3), "stride": 1, "padding": 
          "dilation": 1, "in_channels": 1, "out_channels": 1, "groups": 1}
 
 def correlation_index(stride: int | str = "s", pad: int | str = "p",
-                      dilation: int | str = "d", taps: int | str = "K") -> Math:
+                      dilation: int | str = "d", taps: int | str = "k") -> Math:
     r"""The index rule of the correlation matrix along one axis, as LaTeX and as text.
 
     Row ``i``, column ``j`` holds the kernel tap ``m = (j - s i + p)/d`` (``p`` the pad
-    before) when that is an integer in ``0 .. K-1``, else 0 (Dumoulin and Visin's
-    convention). Numbers may be given for any of ``s, p, d, K`` to print the rule of
+    before) when that is an integer in ``0 .. k-1``, else 0 (Dumoulin and Visin's
+    convention). Numbers may be given for any of ``s, p, d, k`` to print the rule of
     one layer.
 
     Examples
     --------
     >>> print(correlation_index().plain)
-    C[i, j] = k[m] with m = (j - s*i + p)/d if that is an integer in 0..K-1, else 0
+    C[i, j] = k[m] with m = (j - s*i + p)/d if that is an integer in 0..k-1, else 0
     >>> print(correlation_index(2, 1, 2, 3).latex)
     C_{i,j} = k_m,\ \ m = \frac{j - 2\,i + 1}{2} \in \{0, \dots, 3-1\};\ \ 0 \text{ otherwise}
     """
@@ -46,7 +46,7 @@ def correlation_index(stride: int | str = "s", pad: int | str = "p",
                 f"integer in 0..{taps}-1, else 0")
 
 
-#: Index formula of the correlation matrix, one axis, in the symbols s, p, d, K.
+#: Index formula of the correlation matrix, one axis, in the symbols s, p, d, k.
 CORRELATION_INDEX = correlation_index()
 
 

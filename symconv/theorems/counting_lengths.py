@@ -294,8 +294,8 @@ def transposed_output_size(input_shape, kernel_shape, stride, padding, output_pa
              f"{size_text(tg.kernel_shape)}, stride {axes_value(tg.stride)}, padding "
              f"{axes_value(tg.padding)}, output_padding {axes_value(tg.output_padding)}, dilation "
              f"{axes_value(tg.dilation)}.",
-             (Math(r"T_{s j - p + d m,\; j} \mathrel{+}= k_m",
-                   "T[s*j - p + d*m, j] += k[m]  (scatter rule, kept when inside the output)"),)),
+             (Math(r"T_{s i - p + d m,\; i} \mathrel{+}= k_m",
+                   "T[s*i - p + d*m, i] += k[m]  (scatter rule, kept when inside the output)"),)),
         Step("Rows", f"T is {t.matrix.rows} x {t.matrix.cols}; the formula `{formula}` gives "
              f"{claimed}.", (show("T", t.matrix),)),
         Step("Why output_padding exists", "The forward correlation floors: "

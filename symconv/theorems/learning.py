@@ -22,7 +22,7 @@ from ..errors import TheoremError, require
 from ..geometry import Geometry, conv_output_size, pool_output_size
 from ..operators import correlation, indexed_symbols, input_symbols
 from ..proof import ExactText, Math, Step
-from .common import CORRELATION_INDEX, LAYER, layer_text, random_integers, show
+from .common import LAYER, layer_text, random_integers, show
 from .engine import Outcome, first_difference, theorem
 from .equivariance import flat
 from .structure import matching_transposed, with_index_proof
@@ -133,9 +133,12 @@ def gradients(input_shape, kernel_shape, stride, padding, dilation, in_channels,
                   or first_difference(d_k, gk, ("dJ/dK", "g(G,V,s)")))
     steps = (
         Step("Setting", f"Layer: {layer_text(g)}; channels {in_channels} -> {out_channels}, "
-             f"groups {groups}. $V$ is the input, $K$ the kernel, $G = \\partial J / "
-             "\\partial Z$ the gradient arriving from above, all symbolic.",
-             (CORRELATION_INDEX,
+             f"groups {groups}. $V$ is the input, $K$ the kernel (the book's names: its "
+             "entries print as $k_{o,c,m}$, those of $V$ and $G$ as $v$, $g$), $G = "
+             "\\partial J / \\partial Z$ the gradient arriving from above, all symbolic.",
+             (Math(r"C_{i,j} = K_m,\ \ m = \frac{j - s\,i + p}{d} \in \{0, \dots, k-1\};"
+                   r"\ \ 0 \text{ otherwise}", "C[i, j] = K[m] with m = (j - s*i + p)/d if "
+                   "that is an integer in 0..k-1, else 0"),
               Math(r"Z_{o,i} = \sum_{c,m} K_{o,c,m}\, V_{c,\, s i - p + d m},\qquad "
                    r"J = \sum_{o,i} G_{o,i} Z_{o,i}",
                    "Z[o,i] = sum_{c,m} K[o,c,m] V[c, s*i - p + d*m];  J = sum G * Z"))),

@@ -509,9 +509,9 @@ def _setting(g: Geometry, tg: TransposedGeometry, in_channels: int, out_channels
 
 
 SCATTER = Step("Scatter rule", "The transposed convolution is defined on its own: input "
-               "position $j$ with kernel offset $m$ adds $k_m\\,y_j$ to output position "
-               "$s\\,j - p + d\\,m$.", (Math(r"T_{s j - p + d m,\; j} \mathrel{+}= k_m",
-                                             "T[s*j - p + d*m, j] += k[m]"),))
+               "position $i$ (a window of $C$) with tap $m$ adds $k_m\\,y_i$ to output "
+               "position $j = s\\,i - p + d\\,m$.",
+               (Math(r"T_{s i - p + d m,\; i} \mathrel{+}= k_m", "T[s*i - p + d*m, i] += k[m]"),))
 
 
 def with_index_proof(outcome: Outcome, name: str, applies: bool = True) -> Outcome:
