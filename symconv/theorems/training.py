@@ -90,8 +90,9 @@ def momentum_unrolled(steps) -> Outcome:
     agrees, torch_step = torch_cross_check(
         "torch.optim.SGD's update (momentum=mu, dampening 0)",
         lambda torch: _torch_momentum(torch, steps),
-        f"{steps} steps with lr 0.1 and momentum 0.9 on seeded linear losses g_t . w: the "
-        "weights equal w_0 + sum_n v_n with the unrolled v_n, tolerance 1e-12.")
+        f"{steps} steps with lr 0.1 and momentum 0.9 on seeded linear losses "
+        r"$g_t \cdot w$: the weights equal $w_0 + \sum_n v_n$ with the unrolled $v_n$, "
+        "tolerance 1e-12.")
     steps_ = (
         Step("Setting", f"{steps} steps with symbolic gradients $g_k$, momentum $\\mu$ and "
              "step size $\\eta$; the notes: the step $v_n$ is a linear combination of the "
