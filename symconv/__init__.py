@@ -56,7 +56,7 @@ def _shape_command() -> bool:
 
 def _command_line() -> bool:
     """The command line (``python -m symconv CMD`` or ``symconv CMD``): it imports only
-    what CMD uses (symconv/cli.py), except ``check-impl``, whose user code may read
+    what CMD uses (symconv/cli/), except ``check-impl``, whose user code may read
     ``symconv.NAME``."""
     argv = _sys.argv
     return len(argv) > 1 and argv[1] != "check-impl" and (

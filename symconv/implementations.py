@@ -21,7 +21,9 @@ A domain bounds the size names of :data:`ALL_NAMES` (text read by
 kernel sizes ``m, L`` (non-square sizes are checked unless ``square=True``) and,
 when bounded, its own stride and padding ``t, q``; ``o`` counts the output channels.
 The ``avg_pool`` reference is lifted with exact rational coefficients
-(:func:`symconv.lift.lift_linear`).
+(:func:`symconv.lift.lift_linear`). One geometry of any size is checked probe by probe,
+without its matrix, by :func:`symconv.implementation_probes.check_layer` (also offered
+here).
 
 Examples
 --------
@@ -41,12 +43,9 @@ Examples
 
 from __future__ import annotations
 
-import argparse
-import importlib
 import inspect
 import itertools
 import math
-import sys
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -54,11 +53,11 @@ from typing import Any
 import numpy as np
 import sympy
 
-from . import lift as lift_module
 from .domain import domain_points_count, domain_text
 from .domain import parse_domain as read_domain
 from .errors import SymconvError, describe
 from .geometry import Geometry, TransposedGeometry
+from .implementation_probes import check_layer, text_latex
 from .implementation_variants import (
     NO_VARIANT,
     diagnose,
@@ -71,6 +70,10 @@ from .matrix_comparison import comparison_step
 from .operators import LinearOperator, correlation, indexed_symbols, transposed_convolution
 from .proof import Math, Proof, Step
 from .validation import is_integer
+
+__all__ = ["ALL_NAMES", "AXIS_NAMES", "DEFAULT_RANGES", "MAX_POINTS", "NAMES", "NO_VARIANT",
+           "OUT_CHANNELS", "REFERENCES", "DomainError", "check_implementation", "check_layer",
+           "domain_ranges", "fn_keywords", "parse_domain"]
 
 REFERENCES = ("correlation", "convolution", "transposed_convolution", "avg_pool")
 #: Domain size names (DESIGN.md): input size, kernel size, stride, padding, dilation,
@@ -318,7 +321,7 @@ def check_implementation(fn: Callable[..., Any], reference: str = "correlation",
     text = _domain_text(ranges, ndim, reference)
     convention = "".join(f", {k}={v}" for k, v in options.items())
     statement = f"{getattr(fn, '__name__', 'fn')} computes {reference}{convention} at every size"
-    latex = _text_latex(statement)
+    latex = text_latex(statement)
     points = _points(ranges, reference, ndim, options)
     if not points:
         return Proof("implementation", statement, latex, {"reference": reference, **options},
@@ -412,11 +415,6 @@ def _lift_at(fn: Callable[..., Any], point: dict, reference: str, ndim: int,
                 transposed=reference == "transposed_convolution", **kwargs)
 
 
-def _text_latex(text: str) -> str:
-    """Plain words as a LaTeX display: ``\\text{...}`` with underscores escaped."""
-    return "\\text{" + text.replace("_", "\\_") + "}"
-
-
 def _steps(points: int, calls: int, trials: int, example: dict | None,
            diagnosis: str | None, math: tuple[Math, ...] = (),
            reference: str = "correlation") -> list[Step]:
@@ -445,182 +443,3 @@ def _steps(points: int, calls: int, trials: int, example: dict | None,
                       if diagnosis != NO_VARIANT else
                       "fn's matrix there equals none of the known variants."))
     return steps
-
-
-# ---------------------------------------------------------------------------
-# One geometry of any size, probe by probe (no matrix is built)
-# ---------------------------------------------------------------------------
-
-def _per_tap(spatial: LinearOperator) -> list[tuple[np.ndarray, np.ndarray]]:
-    """For each spatial tap ``m``: the output rows and input columns it joins."""
-    order = np.argsort(spatial.taps, kind="stable")
-    bounds = np.searchsorted(spatial.taps[order], np.arange(int(np.prod(spatial.kernel_shape))
-                                                           + 1))
-    return [(spatial.rows[order[lo:hi]], spatial.cols[order[lo:hi]])
-            for lo, hi in zip(bounds[:-1], bounds[1:])]
-
-
-def _expected_probe(per_tap: list, rows: int, inputs: int, column: int, first: int,
-                    out_channels: int, in_channels: int, groups: int) -> np.ndarray:
-    """The correlation's output on the labelled probe ``(column, first)`` of the lift."""
-    i, m = divmod(column, len(per_tap))
-    cin_g, cout_g = in_channels // groups, out_channels // groups
-    r, j = per_tap[m]
-    o = np.arange(first, min(first + lift_module.TAPS_PER_CALL, out_channels))
-    c = (o // cout_g) * cin_g + i
-    expected = np.zeros((out_channels, rows))
-    expected[o[:, None], r[None, :]] = 2.0 ** (o - first)[:, None] * (
-        2 * (c[:, None] * inputs + j[None, :]) + 1)
-    return expected
-
-
-def _apply_correlation(per_tap: list, rows: int, x: np.ndarray, w: np.ndarray,
-                       groups: int) -> np.ndarray:
-    """``C(w) x`` of the multi-channel correlation, by im2col and one product per group
-    (exact: integer values, sums far below 2**53)."""
-    cout, cin_g = w.shape[:2]
-    xs = x.reshape(x.shape[0], -1)
-    patches = np.zeros((x.shape[0], len(per_tap), rows))
-    for m, (r, j) in enumerate(per_tap):
-        patches[:, m, r] = xs[:, j]
-    cout_g, y = cout // groups, np.zeros((cout, rows))
-    for g in range(groups):
-        block = slice(g * cout_g, (g + 1) * cout_g)
-        y[block] = (w[block].reshape(cout_g, -1)
-                    @ patches[g * cin_g:(g + 1) * cin_g].reshape(-1, rows))
-    return y
-
-
-def _first_difference(y: np.ndarray, expected: np.ndarray, **where: Any) -> dict | None:
-    """Where ``fn``'s output ``y`` differs from the reference's, as a counterexample."""
-    if y.shape != expected.shape:
-        return {"implementation_output_shape": y.shape, "reference_output_shape": expected.shape,
-                **where}
-    differs = np.argwhere(y != expected)
-    if not len(differs):
-        return None
-    at = tuple(int(v) for v in differs[0])
-    return {"output_index": at, "implementation": float(y[at]),
-            "reference": float(expected[at]), **where}
-
-
-def check_layer(fn: Callable[..., Any], geometry: Geometry, *, in_channels: int = 1,
-                out_channels: int = 1, groups: int = 1, seed: int = 0) -> Proof:
-    """Whether ``fn`` is the correlation at one geometry of any size, without its matrix.
-
-    The lift's labelled probes (:func:`symconv.lift.labelled_probes`) decode to the
-    matrix one-to-one when every output entry is one product (which the lift's
-    reproduction check confirms on random integer pairs, here against the reference
-    directly), so ``fn`` and the correlation have the same matrix exactly when their
-    outputs on every probe are equal: ``in/groups x K`` array comparisons instead of a
-    matrix of ``out x in/groups x K x N`` entries. ``verified`` (never ``proved``: the
-    lift's assumption is checked, not proved) or ``refuted`` with the first differing
-    output entry (numeric values: the probe's labels, or a random integer pair's).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> def identity_1x1(x, w, stride=1, padding=0, dilation=1):
-    ...     return np.einsum("oc,c...->o...", w[:, :, 0], x)
-    >>> check_layer(identity_1x1, Geometry((5,), (1,)), in_channels=2, out_channels=3).verdict
-    'verified'
-    """
-    x_shape = (in_channels, *geometry.input_shape)
-    w_shape = (out_channels, in_channels // groups, *geometry.kernel_shape)
-    kwargs = {"stride": geometry.stride, "padding": geometry.padding,
-              "dilation": geometry.dilation, **({"groups": groups} if groups != 1 else {})}
-    call = lift_module._Counted(fn, kwargs, geometry.ndim, out_channels)
-    pairs = lift_module._check_bilinear(call, x_shape, w_shape, np.random.default_rng(seed))
-    spatial = correlation(geometry)
-    per_tap, rows, inputs = _per_tap(spatial), spatial.shape[0], spatial.shape[1]
-    shape = (out_channels, *geometry.output_shape)
-    text = (f"input {x_shape}, kernel {w_shape}, stride {geometry.stride}, pads "
-            f"{geometry.pads}, dilation {geometry.dilation}, groups {groups}")
-    statement = f"{getattr(fn, '__name__', 'fn')} computes correlation at {text}"
-    latex = _text_latex(statement)
-    examples = (_first_difference(y, _apply_correlation(per_tap, rows, x, w, groups).reshape(shape),
-                                  on="a random integer pair") for x, w, y in pairs[::3])
-    probes = (_first_difference(call(x, w), _expected_probe(
-        per_tap, rows, inputs, column, first, out_channels, in_channels, groups).reshape(shape),
-        on=f"labelled probe {column}") for column, first, x, w in
-        lift_module.labelled_probes(x_shape, w_shape))
-    example = next((e for e in itertools.chain(examples, probes) if e is not None), None)
-    if example is not None:
-        return Proof("implementation", statement, latex, {"geometry": text}, "refuted",
-                     ["symbolic"], counterexample=example, domain=text,
-                     steps=[Step("Compare", f"fn's output differs on {example['on']}.")])
-    steps = [Step("Assumption", f"fn is bilinear: checked in {lift_module.BILINEARITY_TRIALS} "
-                  "trials on random integer pairs, not proved from fn's code; on "
-                  f"{len(pairs[::3])} of them fn's output equals the correlation's."),
-             Step("Compare", f"{call.calls} calls of fn; on every labelled probe fn's output "
-                  "equals the correlation's exactly, so the two matrices are equal entry by "
-                  "entry.")]
-    return Proof("implementation", statement, latex, {"geometry": text}, "verified",
-                 ["symbolic", "exhaustive"], domain=text, steps=steps)
-
-
-# ---------------------------------------------------------------------------
-# The command line: symconv check-impl MODULE:FUNCTION
-# ---------------------------------------------------------------------------
-
-def load_function(target: str) -> Callable[..., Any]:
-    """``"package.module:function"`` -> the function, or an :class:`ImplementationError`.
-
-    Examples
-    --------
-    >>> load_function("numpy:add").__name__
-    'add'
-    >>> load_function("no_such_module_xyz:f")  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-        ...
-    symconv.lift.ImplementationError: MODULE:FUNCTION does not import, got 'no_such_...
-    """
-    module_name, _, function_name = target.partition(":")
-    if not module_name or not function_name:
-        raise ImplementationError(describe("MODULE:FUNCTION", target, "must name a module and "
-                                           "a function in it", "e.g. mypackage.conv:conv1d"))
-    try:
-        module = importlib.import_module(module_name)
-    except Exception as error:  # noqa: BLE001 - the user's module: report, never crash
-        first = (str(error).splitlines() or [""])[0]
-        raise ImplementationError(describe("MODULE:FUNCTION", target, "does not import",
-                                           f"{type(error).__name__}: {first}")) from error
-    fn = getattr(module, function_name, None)
-    if not callable(fn):
-        raise ImplementationError(describe("MODULE:FUNCTION", target,
-                                           f"must name a callable in module {module_name}"))
-    return fn
-
-
-def register_cli(sub: Any) -> None:
-    """Add ``check-impl`` to the ``symconv`` sub-parsers."""
-    p = sub.add_parser("check-impl", help="lift a convolution implementation to its exact "
-                       "matrix, compare it with a reference and name its bug")
-    p.add_argument("target", metavar="MODULE:FUNCTION")
-    p.add_argument("--reference", default="correlation", choices=REFERENCES)
-    p.add_argument("--domain", help='e.g. "1 <= n <= 7, 1 <= K <= 3, s = 1"; size names n K s '
-                   'p d c g, in 2-D also m L (second axis input, kernel) t q (its stride, '
-                   'padding), o (out channels)')
-    p.add_argument("--ndim", type=int, default=1, choices=(1, 2))
-    p.add_argument("--square", action="store_true",
-                   help="2-D: square inputs and kernels only (m = n, L = K)")
-    p.add_argument("--exclude-pad", action="store_true",
-                   help="avg_pool: PyTorch's count_include_pad=False")
-    p.add_argument("--ceil-mode", action="store_true", help="avg_pool: ceil_mode=True")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(run=_cmd_check_impl)
-
-
-def _cmd_check_impl(args: argparse.Namespace) -> int:
-    from .cli import VERDICT_EXIT
-
-    if "" not in sys.path:  # a module in the working directory, as python -m would find it
-        sys.path.insert(0, "")
-    proof = check_implementation(load_function(args.target), args.reference,
-                                 domain=args.domain, ndim=args.ndim, square=args.square,
-                                 count_include_pad=not args.exclude_pad,
-                                 ceil_mode=args.ceil_mode)
-    print(proof.to_json() if args.json else proof.text())
-    if not args.json and proof.diagnosis:
-        print(f"Diagnosis: {proof.diagnosis}")
-    return VERDICT_EXIT[proof.verdict]

@@ -138,6 +138,35 @@ def oracle_floats(in_channels: int, out_channels: int, geometry: Any) -> int:
     return in_channels * prod(padded) + out_channels * prod(geometry.output_shape)
 
 
+#: Index-form entries a Kronecker-factor proof holds per entry of one axis' factor: both
+#: sides, the builders' per-axis triples, their coefficient maps, the transposed and
+#: aligned copies and sort temporaries (an upper bound).
+FACTOR_COPIES = 16
+#: Index-form entries per twin-size entry of the factor proof: both operators, their maps,
+#: the expanded products and their transposes.
+TWIN_COPIES = 12
+
+
+def factor_proof_work(input_shape: tuple[int, ...], kernel_shape: tuple[int, ...],
+                      output_shape: tuple[int, ...], twin_shape: tuple[int, ...]
+                      ) -> dict[str, int]:
+    """What a one-channel Kronecker-factor proof allocates, as :func:`require_work` counts.
+
+    Per axis, a factor has at most ``max(n, out) * k`` entries; the twin layer's operators
+    at most ``prod(twin) * K``; the entry counts hold one boolean per output (or input)
+    position, charged as a float (8 bytes: an upper bound with temporaries).
+
+    Examples
+    --------
+    >>> factor_proof_work((1344, 1344), (3, 3), (1344, 1344), (5, 5))
+    {'index_entries': 131724, 'floats': 1806336}
+    """
+    per_axis = sum(max(n, o) * k for n, o, k in zip(input_shape, output_shape, kernel_shape))
+    twin = prod(twin_shape) * prod(kernel_shape)
+    return {"index_entries": FACTOR_COPIES * per_axis + TWIN_COPIES * twin,
+            "floats": max(prod(input_shape), prod(output_shape))}
+
+
 def _bytes(size: int) -> str:
     return f"{size / 1e9:.1f} GB" if size >= 1e9 else f"{size / 1e6:.1f} MB"
 

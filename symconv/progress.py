@@ -1,8 +1,9 @@
-"""A tiny stdlib progress bar on stderr for long exhaustive runs.
+"""The progress bar of long exhaustive runs: tqdm's, on stderr.
 
 It draws only when stderr is a terminal, progress is enabled (the CLI turns it
 off for ``--json``; ``SYMCONV_PROGRESS=0`` turns it off everywhere), and the run
-has lasted longer than :data:`DELAY` seconds, so short runs never flicker.
+has lasted longer than :data:`DELAY` seconds, so short runs never flicker. tqdm
+is imported only when a bar is drawn, so the command line starts as fast without it.
 
 Examples
 --------
@@ -15,10 +16,11 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-import time
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from typing import TypeVar
+
+__all__ = ["DELAY", "INTERVAL", "active", "enabled", "progress"]
 
 T = TypeVar("T")
 
@@ -26,7 +28,6 @@ T = TypeVar("T")
 DELAY = 0.5
 #: Seconds between redraws.
 INTERVAL = 0.1
-WIDTH = 30
 
 _ENABLED: ContextVar[bool] = ContextVar("symconv_progress", default=True)
 
@@ -48,16 +49,8 @@ def enabled(on: bool) -> Iterator[None]:
         _ENABLED.reset(token)
 
 
-def _line(label: str, done: int, total: int | None, elapsed: float) -> str:
-    if total:
-        filled = WIDTH * done // total
-        return (f"\r{label} [{'#' * filled}{'.' * (WIDTH - filled)}] {done}/{total} "
-                f"{elapsed:.1f}s")
-    return f"\r{label} {done} points {elapsed:.1f}s"
-
-
-def progress(items: Iterable[T], label: str) -> Iterator[T]:
-    """Yield ``items`` unchanged, drawing a bar on stderr when :func:`active`.
+def progress(items: Iterable[T], label: str) -> Iterable[T]:
+    """``items`` unchanged, with a tqdm bar on stderr when :func:`active`.
 
     Parameters
     ----------
@@ -65,22 +58,16 @@ def progress(items: Iterable[T], label: str) -> Iterator[T]:
         With ``len()`` the bar shows a fraction, otherwise a count.
     label : str
         Shown before the bar.
+
+    Returns
+    -------
+    iterable
+        ``items`` itself when no bar is drawn; else a tqdm bar over them that
+        clears itself when the run ends.
     """
     if not active():
-        yield from items
-        return
-    total = len(items) if hasattr(items, "__len__") else None
-    start = last = time.perf_counter()
-    drawn, done = False, 0
-    try:
-        for done, item in enumerate(items, 1):
-            yield item
-            now = time.perf_counter()
-            if now - start >= DELAY and now - last >= INTERVAL:
-                sys.stderr.write(_line(label, done, total, now - start))
-                sys.stderr.flush()
-                drawn, last = True, now
-    finally:
-        if drawn:
-            sys.stderr.write("\r" + " " * (len(label) + WIDTH + 30) + "\r")
-            sys.stderr.flush()
+        return items
+    from tqdm import tqdm
+
+    return tqdm(items, desc=label, file=sys.stderr, delay=DELAY, mininterval=INTERVAL,
+                leave=False, unit=" points", dynamic_ncols=True)

@@ -58,6 +58,30 @@ VERDICTS = ("proved", "verified", "refuted", "undecided", "vacuous")
 SCOPES = ("stated sizes", "all sizes")
 
 
+class ExactText(str):
+    """A value's text, as JSON and ``==`` see it, carrying the exact value it was printed from.
+
+    Counterexamples and witnesses are public data whose values are text (``'1/3'``); the
+    renderers print :attr:`value` (a SymPy object, a tuple of them, a number) with SymPy's
+    printer instead of reading the text back.
+
+    Examples
+    --------
+    >>> third = ExactText(sympy.Rational(1, 3))
+    >>> third == "1/3", third.value, json.dumps({"p": third})
+    (True, 1/3, '{"p": "1/3"}')
+    >>> ExactText(sympy.Tuple(0, 1), "(0, 1)")
+    '(0, 1)'
+    """
+
+    value: Any
+
+    def __new__(cls, value: Any, text: str | None = None) -> ExactText:
+        self = super().__new__(cls, str(value) if text is None else text)
+        self.value = value
+        return self
+
+
 @dataclass(frozen=True)
 class Math:
     """A display equation given as LaTeX (KaTeX-safe) and as plain text for a terminal."""

@@ -289,9 +289,18 @@ def expand_blocks(block: BlockMap) -> CoefficientMap:
                       ch.denominator * sp.denominator)
 
 
-def _aligned(a: CoefficientMap, b: CoefficientMap) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def aligned(a: CoefficientMap, b: CoefficientMap) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Union of the keys of ``a`` and ``b``, and both numerator columns on it (0 where
-    absent), scaled to the common denominator ``a.denominator * b.denominator``."""
+    absent), scaled to the common denominator ``a.denominator * b.denominator``.
+
+    Examples
+    --------
+    >>> a = coefficient_map(np.array([0]), np.array([1]), np.array([0]), (1, 2))
+    >>> b = coefficient_map(np.array([0]), np.array([0]), np.array([0]), (1, 2), [2])
+    >>> keys, va, vb = aligned(a, b)
+    >>> keys.tolist(), va.tolist(), vb.tolist()
+    ([[0, 0, 0], [0, 1, 0]], [0, 1], [2, 0])
+    """
     keys, inverse = np.unique(np.concatenate([a.keys, b.keys]), axis=0, return_inverse=True)
     inverse = inverse.ravel()
     na, nb = _scaled(a, b.denominator), _scaled(b, a.denominator)
@@ -317,8 +326,8 @@ def first_block_difference(a: BlockMap, b: BlockMap) -> tuple[Key, Fraction, Fra
     if first_map_difference(a.spatial, b.spatial) is None \
             and first_map_difference(a.channel, b.channel) is None:
         return None
-    s_keys, pa, pb = _aligned(a.spatial, b.spatial)
-    c_keys, ma, mb = _aligned(a.channel, b.channel)
+    s_keys, pa, pb = aligned(a.spatial, b.spatial)
+    c_keys, ma, mb = aligned(a.channel, b.channel)
     for kappa, x, y in zip(c_keys, ma, mb):
         differs = np.flatnonzero(x * pa != y * pb)
         if len(differs):
@@ -330,6 +339,6 @@ def first_block_difference(a: BlockMap, b: BlockMap) -> tuple[Key, Fraction, Fra
     return None
 
 
-__all__ = ["BlockMap", "CoefficientMap", "coefficient_map", "exact_coefficients",
+__all__ = ["BlockMap", "CoefficientMap", "aligned", "coefficient_map", "exact_coefficients",
            "expand_blocks", "first_block_difference", "first_map_difference", "linear_form",
            "summed_map", "symbol_ids", "tap_symbols", "transpose_map"]

@@ -30,7 +30,8 @@ REFUTED = {
         "max(k - n % s, 0)", quantity="same_pad_total", convention="tensorflow", fixed={"d": 1}),
     "refuted-formula-output-size": lambda: sc.check_formula(
         "floor((n + 2*p - k)/s) + 1", quantity="output_size"),
-    "refuted-claim-flip": lambda: sc.check("conv(x, k) == corr(x, k)", shapes={"x": (4,), "k": (3,)}),
+    "refuted-claim-flip": lambda: sc.check("conv(x, k) == corr(x, k)",
+                                           shapes={"x": (4,), "k": (3,)}),
 }
 
 _TIMING = re.compile(r"\d+(\.\d+)?\s*(ms|s)\b")

@@ -13,7 +13,8 @@ with ``--hypothesis-seed=0``, so a mutant is caught (or not) deterministically,
 and no catcher needs PyTorch (a skipped test would let its mutant survive).
 
 The mutants, the file each edits, and what catches it (``test_x::name`` is the test
-``tests/test_x.py::name``, ``prove X`` is ``python -m symconv prove X``):
+``tests/test_x.py::name``, ``prove X`` is ``python -m symconv prove X``; files under
+``symconv/``):
 
 map-keys-only (sparse.py)
     test_sparse::test_same_keys_with_different_coefficients_differ
@@ -25,41 +26,41 @@ map-denominators (sparse.py)
     test_sparse::test_equal_values_over_different_denominators_are_equal
 block-one-factor (sparse.py)
     test_sparse::test_block_difference_is_the_difference_of_the_expanded_maps
-max-pool-no-dilation (operators.py)
+max-pool-no-dilation (operators/pooling.py)
     test_pooling::test_dilated_max_pool_skips_the_samples_between_taps
-avg-divisor-n+2p (operators.py)
+avg-divisor-n+2p (operators/pooling.py)
     test_pooling::test_ceil_mode_window_overhanging_the_padding_divides_by_its_clipped_size
-avg-real-count (operators.py)
+avg-real-count (operators/pooling.py)
     test_pooling::test_avg_pool_divisors_match_the_oracle_with_ceil_mode_overhang
-window-plus-p (operators.py)
+window-plus-p (operators/index_form.py)
     test_operator_grid::test_correlation_and_convolution_match_the_oracle_on_a_grid
-flip-missing (operators.py)
+flip-missing (operators/index_form.py)
     prove flip
-group-of-output (operators.py)
+group-of-output (operators/convolutions.py)
     test_operator_grid::test_correlation_and_convolution_match_the_oracle_on_a_grid
-transposed-layout (operators.py)
+transposed-layout (operators/convolutions.py)
     test_operator_grid::test_transposed_convolution_matches_the_oracle_on_a_grid
-circular-plus-m (operators.py)
+circular-plus-m (operators/convolutions.py)
     prove convolution-theorem
-decimation-floor (operators.py)
+decimation-floor (operators/signals.py)
     test_operator_grid::test_constant_operators_match_the_oracle_on_a_grid
-zero-insertion-size (operators.py)
+zero-insertion-size (operators/signals.py)
     test_operator_grid::test_constant_operators_match_the_oracle_on_a_grid
-shift-direction (operators.py)
+shift-direction (operators/signals.py)
     test_operator_grid::test_constant_operators_match_the_oracle_on_a_grid
-same-odd-pixel-before (geometry.py)
+same-odd-pixel-before (geometry/formulas.py)
     test_numeric::test_oracle_pads_and_sizes_agree_with_geometry_on_a_grid
-same-floor-outputs (geometry.py)
+same-floor-outputs (geometry/formulas.py)
     test_geometry::test_same_padding_gives_ceil_n_over_s_with_odd_pixel_after
-conv-size-no-minus-one (geometry.py)
+conv-size-no-minus-one (geometry/formulas.py)
     prove output-size
-transposed-size-one-p (geometry.py)
+transposed-size-one-p (geometry/formulas.py)
     prove transposed-output-size
-output-padding-max (geometry.py)
+output-padding-max (geometry/transposed.py)
     test_geometry::test_bad_transposed_geometry_is_named
-ceil-drop-strict (geometry.py)
+ceil-drop-strict (geometry/formulas.py)
     test_numeric::test_oracle_transposed_and_pool_sizes_agree_with_geometry_on_a_grid
-full-pads-no-dilation (geometry.py)
+full-pads-no-dilation (geometry/arguments.py)
     test_numeric::test_oracle_pads_and_sizes_agree_with_geometry_on_a_grid
 scatter-plus-p (index_sets.py)
     test_index_sets::test_index_sets_are_the_operators_entries_at_every_small_size
@@ -105,12 +106,12 @@ class Mutant:
     catcher: str  # "tests/test_x.py::name" or "prove NAME"
 
 
-def _ops(id, old, new, catcher):
-    return Mutant(id, "symconv/operators.py", old, new, catcher)
+def _ops(id, module, old, new, catcher):
+    return Mutant(id, f"symconv/operators/{module}.py", old, new, catcher)
 
 
-def _geo(id, old, new, catcher):
-    return Mutant(id, "symconv/geometry.py", old, new, catcher)
+def _geo(id, module, old, new, catcher):
+    return Mutant(id, f"symconv/geometry/{module}.py", old, new, catcher)
 
 
 def _sparse(id, old, new, catcher):
@@ -148,46 +149,53 @@ MUTANTS = [
     _sparse("block-one-factor", "differs = np.flatnonzero(x * pa != y * pb)",
             "differs = np.flatnonzero(x * pa != y * pa)",
             SPARSE + "test_block_difference_is_the_difference_of_the_expanded_maps"),
-    _ops("max-pool-no-dilation", "(s * i - p + d * m for m in range(k))",
+    _ops("max-pool-no-dilation", "pooling", "(s * i - p + d * m for m in range(k))",
          "(s * i - p + m for m in range(k))", DILATED_MAX),
-    _ops("avg-divisor-n+2p", "padded = (taps < n + pa).sum(axis=1)",
+    _ops("avg-divisor-n+2p", "pooling", "padded = (taps < n + pa).sum(axis=1)",
          "padded = (taps < n + pb + pa).sum(axis=1)", OVERHANG),
-    _ops("avg-real-count", "real = np.bincount(triples[:, 0], minlength=out)",
+    _ops("avg-real-count", "pooling", "real = np.bincount(triples[:, 0], minlength=out)",
          "real = (taps < n).sum(axis=1)",
          POOLING + "test_avg_pool_divisors_match_the_oracle_with_ceil_mode_overhang"),
-    _ops("window-plus-p", "    j = s * i - p + d * m\n", "    j = s * i + p + d * m\n",
+    _ops("window-plus-p", "index_form",
+         "    j = s * i - p + d * m\n", "    j = s * i + p + d * m\n",
          CORRELATION_ORACLE),
-    _ops("flip-missing", "np.stack([t[:, 0], k - 1 - t[:, 1], t[:, 2]], axis=1)",
+    _ops("flip-missing", "index_form", "np.stack([t[:, 0], k - 1 - t[:, 1], t[:, 2]], axis=1)",
          "np.stack([t[:, 0], t[:, 1], t[:, 2]], axis=1)", "prove flip"),
-    _ops("group-of-output", "    c = (o // cout_g) * cin_g + i\n",
+    _ops("group-of-output", "convolutions", "    c = (o // cout_g) * cin_g + i\n",
          "    c = (o // cin_g) * cin_g + i\n", CORRELATION_ORACLE),
-    _ops("transposed-layout",
+    _ops("transposed-layout", "convolutions",
          "tap_block = (c * cout_g + o % cout_g) if transposed else (o * cin_g + i)",
          "tap_block = (o * cin_g + i) if transposed else (o * cin_g + i)", TRANSPOSED_ORACLE),
-    _ops("circular-plus-m", "((i - m) % na).ravel()", "((i + m) % na).ravel()",
+    _ops("circular-plus-m", "convolutions", "((i - m) % na).ravel()", "((i + m) % na).ravel()",
          "prove convolution-theorem"),
-    _ops("decimation-floor", "    out = tuple(-(-na // fa) for na, fa in zip(n, f))\n",
+    _ops("decimation-floor", "signals", "    out = tuple(-(-na // fa) for na, fa in zip(n, f))\n",
          "    out = tuple(na // fa for na, fa in zip(n, f))\n", CONSTANT_ORACLE),
-    _ops("zero-insertion-size", "    out = tuple((na - 1) * fa + 1 for na, fa in zip(n, f))\n",
+    _ops("zero-insertion-size", "signals",
+         "    out = tuple((na - 1) * fa + 1 for na, fa in zip(n, f))\n",
          "    out = tuple(na * fa for na, fa in zip(n, f))\n", CONSTANT_ORACLE),
-    _ops("shift-direction", "        j = i - ta\n", "        j = i + ta\n", CONSTANT_ORACLE),
-    _geo("same-odd-pixel-before", "    return (large, small) if lower else (small, large)\n",
+    _ops("shift-direction", "signals", "        j = i - ta\n", "        j = i + ta\n",
+         CONSTANT_ORACLE),
+    _geo("same-odd-pixel-before", "formulas",
+         "    return (large, small) if lower else (small, large)\n",
          "    return (small, large) if lower else (large, small)\n", PAD_GRID),
-    _geo("same-floor-outputs", "    out = -(-n // s)\n    total", "    out = n // s\n    total",
+    _geo("same-floor-outputs", "formulas",
+         "    out = -(-n // s)\n    total", "    out = n // s\n    total",
          "tests/test_geometry.py::test_same_padding_gives_ceil_n_over_s_with_odd_pixel_after"),
-    _geo("conv-size-no-minus-one",
+    _geo("conv-size-no-minus-one", "formulas",
          "    return (n + pad_before + pad_after - d * (k - 1) - 1) // s + 1\n",
          "    return (n + pad_before + pad_after - d * (k - 1)) // s + 1\n", "prove output-size"),
-    _geo("transposed-size-one-p",
+    _geo("transposed-size-one-p", "formulas",
          "    return (n - 1) * s - 2 * p + d * (k - 1) + output_padding + 1\n",
          "    return (n - 1) * s - p + d * (k - 1) + output_padding + 1\n",
          "prove transposed-output-size"),
-    _geo("output-padding-max", "require(op[axis] < bound,", "require(op[axis] <= bound,",
+    _geo("output-padding-max", "transposed",
+         "require(op[axis] < bound,", "require(op[axis] <= bound,",
          "tests/test_geometry.py::test_bad_transposed_geometry_is_named"),
-    _geo("ceil-drop-strict", "    if ceil_mode and (out - 1) * s >= n + pad_before:\n",
+    _geo("ceil-drop-strict", "formulas", "    if ceil_mode and (out - 1) * s >= n + pad_before:\n",
          "    if ceil_mode and (out - 1) * s > n + pad_before:\n",
          NUMERIC + "test_oracle_transposed_and_pool_sizes_agree_with_geometry_on_a_grid"),
-    _geo("full-pads-no-dilation", "return tuple((d * (k - 1), d * (k - 1)) for _, k, _, d in axes)",
+    _geo("full-pads-no-dilation", "arguments",
+         "return tuple((d * (k - 1), d * (k - 1)) for _, k, _, d in axes)",
          "return tuple((k - 1, k - 1) for _, k, _, d in axes)", PAD_GRID),
     Mutant("scatter-plus-p", "symconv/index_sets.py",
            'IndexSet("T (scatter)", (TAP,), ((ROW, s * COLUMN - p + d * TAP),),',
@@ -275,7 +283,7 @@ def test_the_table_is_complete_and_matches_the_source():
         assert _occurrences(mutant) == 1, (
             f"mutant {mutant.id}: {mutant.old!r} must occur exactly once in {mutant.file}")
         catcher = mutant.catcher.removeprefix("tests/").replace(".py::", "::")
-        row = f"{mutant.id} ({Path(mutant.file).name})\n    {catcher}\n"
+        row = f"{mutant.id} ({Path(mutant.file).relative_to('symconv')})\n    {catcher}\n"
         assert row in __doc__, f"the module docstring's table lacks the entry {row!r}"
 
 

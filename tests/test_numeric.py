@@ -598,7 +598,8 @@ def test_oracle_transposed_and_pool_sizes_agree_with_geometry_on_a_grid():
 def test_a_wrong_same_pads_in_geometry_is_caught_by_the_oracle(monkeypatch):
     """Plant ONNX's SAME_LOWER split as TensorFlow's SAME: the operator follows it, the
     oracle does not, and the numeric cross-check fails."""
-    from symconv import geometry, operators
+    from symconv import operators
+    from symconv.geometry import arguments as geometry
     from symconv.theorems.common import numeric_agrees
 
     g = Geometry((6,), (4,), stride=1, padding="same")
@@ -621,7 +622,8 @@ def test_a_wrong_same_pads_in_geometry_is_caught_by_the_oracle(monkeypatch):
 def test_a_wrong_output_size_formula_is_caught_by_the_oracle(monkeypatch):
     """Drop the ``- 1`` from geometry's correlation size: one window too many at n=6, k=3,
     s=2; the oracle counts its windows by sliding and disagrees."""
-    from symconv import geometry, operators
+    from symconv import operators
+    from symconv.geometry import convolution as geometry
     from symconv.theorems.common import numeric_agrees
 
     monkeypatch.setattr(geometry, "conv_output_size",

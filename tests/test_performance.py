@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 
 import symconv as sc
 from symconv import limits, progress
-from symconv import operators as ops
 from symconv.errors import SizeLimitError
+from symconv.operators import convolutions as ops
 from symconv.sparse import (
     BlockMap,
     coefficient_map,
@@ -217,7 +217,7 @@ def test_progress_bar_draws_on_a_terminal_unless_disabled(monkeypatch):
     terminal = Terminal()
     monkeypatch.setattr("sys.stderr", terminal)
     assert list(progress.progress(range(3), "domain")) == [0, 1, 2]
-    assert "domain [" in terminal.getvalue() and "3/3" in terminal.getvalue()
+    assert "domain: 100%" in terminal.getvalue() and "3/3" in terminal.getvalue()
     quiet = Terminal()
     monkeypatch.setattr("sys.stderr", quiet)
     with progress.enabled(False):

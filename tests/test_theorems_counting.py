@@ -389,7 +389,7 @@ def test_derivation_script_exits_zero(script):
 
 def test_full_lengths_check_the_pads_geometry_really_uses(monkeypatch):
     """'full' pads that forget the dilation are caught by the theorem, not only the oracle."""
-    import symconv.geometry as geometry
+    import symconv.geometry.convolution as geometry
 
     resolve = geometry.resolve_pads
 

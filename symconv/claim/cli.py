@@ -16,7 +16,7 @@ __all__ = ["register_cli"]
 
 def register_cli(sub: Any) -> None:
     """Add ``check`` to the ``symconv`` sub-parsers (its ``--help`` ends with the grammar)."""
-    from symconv.cli import add_detail_options
+    from symconv.cli.options import add_detail_options
     from symconv.grammar import grammar_text
 
     p = sub.add_parser(
@@ -45,14 +45,9 @@ def register_cli(sub: Any) -> None:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from symconv.cli import (
-        EXIT_PROVED,
-        VERDICT_EXIT,
-        UsageError,
-        at_detail,
-        check_outputs,
-        write_outputs,
-    )
+    from symconv.cli.exits import EXIT_PROVED, VERDICT_EXIT, UsageError
+    from symconv.cli.options import at_detail
+    from symconv.cli.output import check_outputs, write_outputs
     from symconv.grammar import grammar_text
 
     from .check import check

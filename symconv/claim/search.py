@@ -23,6 +23,7 @@ from math import prod
 from typing import Any
 
 from symconv.limits import require_symbolic_size
+from symconv.proof import ExactText
 
 from .compare import Difference, compare
 from .evaluate import Point, evaluate, size_value
@@ -86,8 +87,8 @@ def settle(record: StepRecord, sizes: dict, left, right, number: int) -> None:
     failure = {**sizes, "step": number, "reason": difference.reason}
     if difference.index is not None:
         failure.update(index=difference.position(left.shape),
-                       left=str(to_sympy(left.entry(difference.index))),
-                       right=str(to_sympy(right.entry(difference.index))))
+                       left=ExactText(to_sympy(left.entry(difference.index))),
+                       right=ExactText(to_sympy(right.entry(difference.index))))
     else:
         failure.update(left_shape=left.shape, right_shape=right.shape)
     if difference.witness:

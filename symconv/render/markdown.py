@@ -41,15 +41,10 @@ from typing import Any
 
 from ..proof import Proof
 from .brief import parameters_named_elsewhere
-from .latex import (
-    display_lines,
-    math_unicode,
-    split_found,
-    split_math,
-    stated_before,
-    value_math,
-)
-from .math import MAX_ROWS, counterexample_heading
+from .escape import math_unicode, split_math
+from .latex import stated_before
+from .layout import display_lines, split_found
+from .math import MAX_ROWS, counterexample_heading, value_math
 from .prose import prose_symbols
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#$])")

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 
-from .latex import UNICODE_MATH
+from .escape import UNICODE_MATH
 
 __all__ = ["terminal_text"]
 

@@ -21,8 +21,25 @@ Examples
 'proved'
 """
 
-from .check import check_formula, truth_table
-from .parse import parse_formula
-from .quantities import QUANTITIES, RANGES, supported
+from importlib import import_module
+from typing import Any
 
-__all__ = ["QUANTITIES", "RANGES", "check_formula", "parse_formula", "supported", "truth_table"]
+#: Each public name and the module that defines it. They load on first use (PEP 562), so
+#: that importing one module of the package (the renderers read formulas with
+#: :mod:`.parse`) does not import the checker, which imports the data model and the prover.
+_HOMES = {"QUANTITIES": "quantities", "RANGES": "quantities", "supported": "quantities",
+          "check_formula": "check", "truth_table": "check", "parse_formula": "parse"}
+
+__all__ = sorted(_HOMES)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f".{_HOMES[name]}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -21,7 +21,7 @@ from ..operators import (
     correlation,
     transposed_convolution,
 )
-from ..proof import Math, Step
+from ..proof import ExactText, Math, Step
 from .common import (
     exact_number,
     layer_text,
@@ -342,9 +342,9 @@ def fc_vs_conv_cost(input_shape, kernel_shape, stride, params_ratio, macs_ratio)
                                           counts["fc_macs"], counts["conv_macs"]))
     found, points = _fc_sweep()
     holds = here and found is None
-    difference = found if here else {"params ratio": str(p_ratio), "claimed params ratio":
-                                     str(p_claim), "MACs ratio": str(m_ratio),
-                                     "claimed MACs ratio": str(m_claim)}
+    difference = found if here else {"params ratio": ExactText(p_ratio), "claimed params ratio":
+                                     ExactText(p_claim), "MACs ratio": ExactText(m_ratio),
+                                     "claimed MACs ratio": ExactText(m_claim)}
     small = correlation(Geometry((3, 3), g.kernel_shape if max(g.kernel_shape) <= 3 else
                                  (2, 2)))
     steps = [

@@ -25,7 +25,7 @@ import sympy
 
 from ..errors import TheoremError
 from ..progress import progress
-from ..proof import PROOF_EVIDENCE, Proof, Step
+from ..proof import PROOF_EVIDENCE, ExactText, Proof, Step
 from ..validation import is_integer
 
 
@@ -308,11 +308,11 @@ def first_difference(lhs: Any, rhs: Any, labels: tuple[str, str] = ("lhs", "rhs"
         for key in sorted(set(entries_a) | set(entries_b)):
             diff = sympy.expand(entries_a.get(key, 0) - entries_b.get(key, 0))
             if diff != 0:
-                return {"position": key, labels[0]: str(entries_a.get(key, 0)),
-                        labels[1]: str(entries_b.get(key, 0))}
+                return {"position": key, labels[0]: ExactText(entries_a.get(key, 0)),
+                        labels[1]: ExactText(entries_b.get(key, 0))}
         return None
     if sympy.expand(sympy.sympify(lhs) - sympy.sympify(rhs)) != 0:
-        return {labels[0]: str(lhs), labels[1]: str(rhs)}
+        return {labels[0]: ExactText(lhs), labels[1]: ExactText(rhs)}
     return None
 
 

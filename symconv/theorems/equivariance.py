@@ -36,7 +36,7 @@ from ..operators import (
     per_axis_integers,
 )
 from ..operators import shift as shift_operator
-from ..proof import Math, Step
+from ..proof import ExactText, Math, Step
 from .common import (
     CORRELATION_INDEX,
     comparison_step,
@@ -296,12 +296,14 @@ def _zero_equivariance(input_shape, kernel_shape, shift_, padding, dilation, row
         i = failing[0]
         o = next(o for o in range(out_channels)
                  if sympy.expand(lhs[(o, *i)] - rhs[(o, *i)]) != 0)
-        difference = {"row": (o, *i), "C S_t x": str(lhs[(o, *i)]), "S_t C x": str(rhs[(o, *i)])}
+        difference = {"row": (o, *i), "C S_t x": ExactText(lhs[(o, *i)]),
+                      "S_t C x": ExactText(rhs[(o, *i)])}
     outside = [i for i in positions if i not in interior and i not in agree]
     border = None
     if outside and rows == "interior" and not failing:
         i = outside[0]
-        border = {"row": i, "C S_t x": str(lhs[(0, *i)]), "S_t C x": str(rhs[(0, *i)])}
+        border = {"row": i, "C S_t x": ExactText(lhs[(0, *i)]),
+                  "S_t C x": ExactText(rhs[(0, *i)])}
     steps = (
         Step("Setting", f"Correlation with zero padding: {layer_text(g)}; channels "
              f"{in_channels} -> {out_channels}; shift t = {t}. $S_t$ moves samples by $t$ and "

@@ -14,7 +14,7 @@ import sympy
 from ..errors import TheoremError
 from ..geometry import Geometry
 from ..operators import convolution, correlation
-from ..proof import Math, Step
+from ..proof import ExactText, Math, Step
 from .common import exact_number, show
 from .engine import Outcome, theorem
 
@@ -66,8 +66,8 @@ def echo_example(position: int, expected: str) -> Outcome:
              f" ({float(value):g}); numpy.convolve gives {oracle:g}.", ()),
     )
     holds = value == claimed and unflipped != claimed
-    difference = None if holds else {"value": str(value), "claimed": expected,
-                                     "unflipped": str(unflipped)}
+    difference = None if holds else {"value": ExactText(value), "claimed": expected,
+                                     "unflipped": ExactText(unflipped)}
     return Outcome(holds, steps, difference, evidence=("exhaustive",),
                    numeric=bool(np.isclose(oracle, float(value))),
                    domain="the notes' single example, in exact rational arithmetic")

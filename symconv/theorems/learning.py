@@ -21,7 +21,7 @@ from .. import numeric
 from ..errors import TheoremError, require
 from ..geometry import Geometry, conv_output_size, pool_output_size
 from ..operators import correlation, indexed_symbols, input_symbols
-from ..proof import Math, Step
+from ..proof import ExactText, Math, Step
 from .common import LAYER, layer_text, random_integers, show
 from .engine import Outcome, first_difference, theorem
 from .equivariance import flat
@@ -317,8 +317,8 @@ def fc_as_conv(channels, window, input_shape, outputs, train_image, test_image, 
         applied = dense * sympy.Matrix(list(patch.ravel()))
         for o in range(outputs):
             if sympy.expand(y[(o, *i)] - applied[o]) != 0:
-                slide = {"position": (o, *i), "conv": str(y[(o, *i)]),
-                         "dense on window": str(applied[o])}
+                slide = {"position": (o, *i), "conv": ExactText(y[(o, *i)]),
+                         "dense on window": ExactText(applied[o])}
                 break
         if slide:
             break

@@ -26,7 +26,7 @@ import sympy
 from ..errors import TheoremError, require
 from ..geometry import Geometry
 from ..operators import correlation, indexed_symbols
-from ..proof import Math, Step
+from ..proof import ExactText, Math, Step
 from .common import show
 from .engine import Outcome, first_difference, theorem
 from .equivariance import flat
@@ -342,8 +342,8 @@ def softmax_shift(classes) -> Outcome:
     numerators = [sympy.expand(sympy.numer(sympy.together(a - b)), power_exp=True)
                   for a, b in zip(shifted, plain)]
     bad = next((i for i, v in enumerate(numerators) if v != 0), None)
-    difference = None if bad is None else {"class": bad, "shifted": str(shifted[bad]),
-                                           "plain": str(plain[bad])}
+    difference = None if bad is None else {"class": bad, "shifted": ExactText(shifted[bad]),
+                                           "plain": ExactText(plain[bad])}
     agrees, torch_step = torch_cross_check(
         "torch.softmax", lambda torch: _torch_softmax(torch, classes),
         f"{classes} random logits (seeded) shifted by c = -50, 0.5, 700 against the formula "
@@ -398,7 +398,7 @@ def cross_entropy_decomposition(classes) -> Outcome:
     entropy = -sympy.Add(*[a * sympy.log(a) for a in p])
     kl = sympy.Add(*[a * sympy.log(a / b) for a, b in zip(p, q)])
     rest = sympy.expand(sympy.expand_log(cross - entropy - kl))
-    difference = None if rest == 0 else {"H(p,q) - H(p) - KL": str(rest)}
+    difference = None if rest == 0 else {"H(p,q) - H(p) - KL": ExactText(rest)}
     agrees, torch_step = torch_cross_check(
         "torch.nn.functional.cross_entropy and kl_div",
         lambda torch: _torch_cross_entropy(torch, classes),
@@ -514,7 +514,7 @@ def divergences_not_distances() -> Outcome:
         torch_step,
     )
     holds = bool(self_entropy) and _of_primes(self_entropy)
-    return Outcome(holds, steps, None if holds else {"H(p, p)": str(entropy)},
-                   witness={"p": str(tuple(p)), "q": str(tuple(q)),
-                            "KL(p||q)": str(forward), "KL(q||p)": str(backward)},
+    return Outcome(holds, steps, None if holds else {"H(p, p)": ExactText(entropy)},
+                   witness={"p": ExactText(tuple(p)), "q": ExactText(tuple(q)),
+                            "KL(p||q)": ExactText(forward), "KL(q||p)": ExactText(backward)},
                    evidence=("exhaustive",), numeric=agrees, domain=WITNESS_DOMAIN)

@@ -24,7 +24,7 @@ from ..errors import SizeLimitError, TheoremError, require
 from ..geometry import Geometry, PoolGeometry
 from ..operators import avg_pool, correlation, input_symbols, max_pool
 from ..operators import shift as shift_operator
-from ..proof import Math, Step
+from ..proof import ExactText, Math, Step
 from .common import comparison_step, random_integers, show
 from .engine import Outcome, first_difference, theorem
 from .equivariance import channel_matrix, flat, offsets, rotate, square_geometry
@@ -196,8 +196,8 @@ def max_pool_equivariance(input_shape, kernel_shape, stride, shift, channels) ->
     if not holds:
         u = nearest if nearest in failures else next(iter(failures))
         row, a, b = failures[u]
-        difference = {"output_shift": u, "row": row, "P S_t x": str(a), "S_u P x": str(b),
-                      "note": "no output shift u works on its rows"}
+        difference = {"output_shift": u, "row": row, "P S_t x": ExactText(a),
+                      "S_u P x": ExactText(b), "note": "no output shift u works on its rows"}
     rhs = shift_operator(pg.output_shape, nearest, channels=channels).apply(px)
     rows = shifted_rows(pg, t, nearest)
     steps = (

@@ -26,7 +26,7 @@ import numpy as np
 import sympy
 
 from ..errors import TheoremError, require
-from ..proof import Math, Step
+from ..proof import ExactText, Math, Step
 from .common import exact_number, show
 from .engine import Outcome, first_difference, theorem
 from .losses import compare_step, gradient, require_count
@@ -267,10 +267,12 @@ def _dropout_outcome(units: int, p: sympy.Expr, train_scale: sympy.Expr,
     difference = None
     if failing is not None:
         q = sympy.Rational(failing.numerator, failing.denominator)
-        difference = {"drop_probability": str(q), "units": units,
-                      "expected training output": str(times_full(per_input.subs(P, q))),
-                      "test output": str(times_full(test_scale.subs(P, q))),
-                      **({"holds only at": ", ".join(f"p = {v}" for v in where) or "no p"}
+        difference = {"drop_probability": ExactText(q), "units": units,
+                      "expected training output": ExactText(times_full(per_input.subs(P, q))),
+                      "test output": ExactText(times_full(test_scale.subs(P, q))),
+                      **({"holds only at": ExactText(sympy.Eq(P, where[0]), f"p = {where[0]}")
+                          if len(where) == 1
+                          else ", ".join(f"p = {v}" for v in where) or "no p"}
                          if p == P else {})}
     p_text = "a symbolic drop probability $p$" if p == P else f"drop probability $p = {p}$"
     steps = (

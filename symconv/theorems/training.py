@@ -21,7 +21,7 @@ import numpy as np
 import sympy
 
 from ..errors import TheoremError, require
-from ..proof import Math, Step
+from ..proof import ExactText, Math, Step
 from .common import show
 from .engine import Outcome, first_difference, theorem
 from .losses import compare_step, require_count
@@ -86,7 +86,7 @@ def momentum_unrolled(steps) -> Outcome:
     weights = sum(MU ** (steps - k) for k in range(1, steps + 1))
     geometric = sympy.cancel(weights - (1 - MU ** steps) / (1 - MU)) == 0
     if difference is None and not geometric:
-        difference = {"sum of the weights": str(weights)}
+        difference = {"sum of the weights": ExactText(weights)}
     agrees, torch_step = torch_cross_check(
         "torch.optim.SGD's update (momentum=mu, dampening 0)",
         lambda torch: _torch_momentum(torch, steps),
@@ -185,8 +185,8 @@ def _witness(batch: int, claimed: sympy.Expr) -> dict:
     mean, var = batch_moments(x)
     y = [(v - mean) / sympy.sqrt(var + TORCH_EPS) for v in x]
     got = sympy.nsimplify(batch_moments(y)[1])
-    return {"x": str(tuple(x)), "epsilon": str(TORCH_EPS),
-            "variance of y": str(got), "claimed": str(claimed.subs({SIGMA2: var,
+    return {"x": ExactText(tuple(x)), "epsilon": ExactText(TORCH_EPS),
+            "variance of y": ExactText(got), "claimed": ExactText(claimed.subs({SIGMA2: var,
                                                                     EPSILON: TORCH_EPS}))}
 
 
@@ -214,10 +214,10 @@ def batch_norm_moments(batch, variance) -> Outcome:
     claimed = VARIANCES[variance]
     # sigma^2 is the batch variance and ROOT^2 = sigma^2 + epsilon
     rest = sympy.expand(out_var - claimed.subs(SIGMA2 + EPSILON, ROOT**2).subs(SIGMA2, var))
-    difference = None if mean_zero else {"mean of y": str(out_mean)}
+    difference = None if mean_zero else {"mean of y": ExactText(out_mean)}
     if difference is None and rest != 0:
         difference = {**_witness(batch, claimed),
-                      "gap": str(sympy.factor(
+                      "gap": ExactText(sympy.factor(
                           VARIANCES["sigma^2/(sigma^2 + epsilon)"] - claimed))}
     limit = _limit_at_zero_epsilon()
     agrees, torch_step = torch_cross_check(
