@@ -1,19 +1,19 @@
-"""Backpropagation through a convolution layer: the gradients, checked.
+r"""Backpropagation through a convolution layer: the gradients, checked.
 
 The claims:
 
 1. Deep Learning book, section 9.5 (the book the notes in ``seeds/000`` follow): with
-   ``Z = c(K, V, s)`` and ``G = dJ/dZ``, the gradient for the kernel is
-   ``g(G, V, s)_{i,j,k,l} = sum_{m,n} G_{i,m,n} V_{j,(m-1)s+k,(n-1)s+l}`` (1-based), the
-   correlation of the input with the incoming gradient, and the gradient for the input is
-   ``h(K, G, s)``, which scatters ``K G`` back to the input positions -- the transpose of
+   $Z = c(K, V, s)$ and $G = \partial J/\partial Z$, the gradient for the kernel is
+   $g(G, V, s)_{i,j,k,l} = \sum_{m,n} G_{i,m,n} V_{j,(m-1)s+k,(n-1)s+l}$ (1-based, the book's
+   indices), the correlation of the input with the incoming gradient, and the gradient for
+   the input is $h(K, G, s)$, which scatters $K G$ back to the input positions -- the transpose of
    the convolution.
 2. Notes 003: 「反向传播…其实就是链式法则」 and 「(反卷积)通过将卷积核转置,与卷积后的结果再做一遍
-   卷积,所以它还有个名字叫转置卷积」 -- the input gradient is exactly ``C^T G``, the transposed
-   convolution applied to ``G``.
+   卷积,所以它还有个名字叫转置卷积」 -- the input gradient is exactly $C^{\mathsf T} G$, the
+   transposed convolution applied to $G$.
 
-Both are derived by SymPy differentiation of ``J = sum G * Z`` with symbolic ``G``, ``K`` and
-``V`` (multi-channel, strided, dilated, grouped cases), and compared exactly with the index
+Both are derived by SymPy differentiation of $J = \sum G \ast Z$ with symbolic $G$, $K$ and
+$V$ (multi-channel, strided, dilated, grouped cases), and compared exactly with the index
 formulas. Run ``python derivations/backpropagation.py``; exits 1 if any verdict is unexpected.
 """
 

@@ -402,8 +402,9 @@ def cross_entropy_decomposition(classes) -> Outcome:
     agrees, torch_step = torch_cross_check(
         "torch.nn.functional.cross_entropy and kl_div",
         lambda torch: _torch_cross_entropy(torch, classes),
-        f"cross_entropy of seeded logits against a soft target p ({classes} classes) equals "
-        "-sum p log p + kl_div(log_softmax(logits), p), tolerance 1e-12.")
+        f"cross_entropy of seeded logits against a soft target $p$ ({classes} classes) "
+        r"equals $-\sum_i p_i \log p_i$ + kl_div(log_softmax(logits), $p$), tolerance "
+        "1e-12.")
     steps = (
         Step("Setting", f"Two distributions on {classes} classes with symbolic positive "
              "entries (the identity is algebraic: it does not need them to sum to 1).",

@@ -175,8 +175,9 @@ def l1_subgradient(weights) -> Outcome:
         difference = {"one-sided derivatives at 0": f"{left}, {right}"}
     agrees, torch_step = torch_cross_check(
         "torch.abs's autograd", lambda torch: _torch_l1(torch, count),
-        f"The gradient of 0.3 * |w|.sum() at {count} weights (the last one 0) is 0.3 sign(w) "
-        "at the nonzero weights and a value in [-0.3, 0.3] at 0 (PyTorch picks 0).")
+        f"The gradient of $0.3 \\sum_j |w_j|$ at {count} weights (the last one $0$) is "
+        r"$0.3 \operatorname{sign}(w)$ at the nonzero weights and a value in $[-0.3, 0.3]$ at "
+        "$0$ (PyTorch picks $0$).")
     steps = (
         Step("Away from 0", f"{count} real nonzero symbolic weights: SymPy's derivative of "
              "$\\lambda \\sum_j |w_j|$.",
@@ -356,8 +357,9 @@ def dropout_test_scale(units, drop_probability, scale) -> Outcome:
 
     agrees, torch_step = torch_cross_check(
         "torch.nn.functional.dropout", check,
-        f"{SAMPLES} seeded samples at p = {q}: the fraction of units kept is 1 - p within five "
-        "standard errors, so the expected training output is (1 - p) times the full one.")
+        f"{SAMPLES} seeded samples at $p = {q}$: the fraction of units kept is $1 - p$ within "
+        "five standard errors, so the expected training output is $(1 - p)$ times the full "
+        "one.")
     outcome = _dropout_outcome(units, p, sympy.Integer(1), factor,
                                f"Test-time scale ${sympy.latex(factor)}$", torch_step, agrees)
     if scale == "1 - p" and drop_probability == "any":
@@ -394,8 +396,8 @@ def inverted_dropout(units, drop_probability, scale) -> Outcome:
 
     agrees, torch_step = torch_cross_check(
         "torch.nn.functional.dropout", check,
-        f"{SAMPLES} seeded samples at p = {q}: every kept unit equals the claimed scale "
-        "(relative tolerance 1e-12), the kept fraction is 1 - p and the mean output 1 within "
+        f"{SAMPLES} seeded samples at $p = {q}$: every kept unit equals the claimed scale "
+        "(relative tolerance 1e-12), the kept fraction is $1 - p$ and the mean output $1$ within "
         "five standard errors.")
     outcome = _dropout_outcome(units, p, factor, sympy.Integer(1),
                                f"Training-time scale ${sympy.latex(factor)}$", torch_step,

@@ -26,7 +26,7 @@ Examples
 --------
 >>> steps, ok = softmax_shift_for_all()
 >>> ok, steps[0].title
-(True, 'For every length n: a derivation, not counted as evidence')
+(True, 'For every length $n$: a derivation, not counted as evidence')
 """
 
 from __future__ import annotations
@@ -183,20 +183,21 @@ def chain_steps(claim: str, start: sympy.Expr, chain: list[tuple[str, sympy.Expr
     ok &= same(current, target)
     used = sorted({lemma for lemma, _ in chain})
     text = (f"{claim}: each step applies the named lemma (re-applied by the checker) and is "
-            f"re-evaluated at n = {min(sizes)}, ..., {max(sizes)}"
+            f"re-evaluated at $n = {min(sizes)}, \\dots, {max(sizes)}$"
             + ("." if ok else "; a step FAILS.") + " Lemmas: "
             + "; ".join(f"{name}: ${LEMMAS[name].latex}$" for name in used) + ".")
     return ok, [Step("Sum chain", text, (Math(sympy.latex(start), str(start)), *lines))]
 
 
 #: The title of the derivation for every n: shown, not counted as evidence.
-HEAD_TITLE = "For every length n: a derivation, not counted as evidence"
+HEAD_TITLE = "For every length $n$: a derivation, not counted as evidence"
 
 
 def _head(scope: str) -> Step:
-    return Step(HEAD_TITLE, f"{scope} Derived for every n >= 1 with n a symbolic size: the "
-                "sums below run over 1..n. It has one judge, the sum-rewriting checker (each "
-                "named lemma re-applied, each step re-evaluated at small n); these steps are "
+    return Step(HEAD_TITLE, f"{scope} Derived for every $n \\ge 1$ with $n$ a symbolic "
+                "size: the sums below run over $1, \\dots, n$. It has one judge, the "
+                "sum-rewriting checker (each named lemma re-applied, each step re-evaluated at "
+                "small $n$); these steps are "
                 "not SMT queries, and the catalogue counts a proof for all sizes only with an "
                 "SMT second judge, so this derivation adds no 'parametric' evidence: the "
                 "verdict rests on the evidence listed.")
@@ -240,9 +241,10 @@ def softmax_shift_for_all() -> tuple[tuple[Step, ...], bool]:
     start = sympy.exp(z[IDX] + c) / sympy.Sum(sympy.exp(z[K] + c), (K, 1, N))
     e1 = sympy.exp(c) * sympy.exp(z[IDX]) / sympy.Sum(sympy.exp(c) * sympy.exp(z[K]), (K, 1, N))
     e2 = sympy.exp(z[IDX]) / sympy.Sum(sympy.exp(z[K]), (K, 1, N))
-    part = chain_steps("softmax(z + c)_i = softmax(z)_i", start,
+    part = chain_steps(r"$\operatorname{softmax}(z + c)_i = \operatorname{softmax}(z)_i$", start,
                        [("exp-of-sum", e1), ("factor-out-of-sum", e2)], e2)
-    return _proof("softmax(z + c 1) = softmax(z) for vectors of every length n.", [part])
+    return _proof(r"$\operatorname{softmax}(z + c \mathbf 1) = \operatorname{softmax}(z)$ for "
+                  "vectors of every length $n$.", [part])
 
 
 @functools.cache
@@ -260,11 +262,11 @@ def cross_entropy_for_all() -> tuple[tuple[Step, ...], bool]:
     e2 = total(-p[IDX] * sympy.log(q[IDX]) + p[IDX] * sympy.log(p[IDX])
                - p[IDX] * (sympy.log(p[IDX]) - sympy.log(q[IDX])))
     e3 = total(sympy.Integer(0))
-    part = chain_steps("H(p, q) - H(p) - KL(p || q) = 0", start,
+    part = chain_steps(r"$H(p, q) - H(p) - D_{\mathrm{KL}}(p \,\|\, q) = 0$", start,
                        [("log-of-quotient", e1), ("sums-add", e2), ("expand-summand", e3),
                         ("sum-of-zero", sympy.Integer(0))], sympy.Integer(0))
-    return _proof("H(p, q) = H(p) + KL(p || q) for distributions on every number n of "
-                  "classes (positive entries).", [part])
+    return _proof(r"$H(p, q) = H(p) + D_{\mathrm{KL}}(p \,\|\, q)$ for distributions on every "
+                  "number $n$ of classes (positive entries).", [part])
 
 
 @functools.cache
@@ -280,13 +282,14 @@ def batch_norm_for_all() -> tuple[tuple[Step, ...], bool]:
     m1 = sympy.Sum(x[IDX] - mu, (IDX, 1, N)) / (N * r)
     m2 = (sympy.Sum(x[IDX], (IDX, 1, N)) + sympy.Sum(-mu, (IDX, 1, N))) / (N * r)
     m3 = (sympy.Sum(x[IDX], (IDX, 1, N)) - N * mu) / (N * r)
-    mean_part = chain_steps("mean of y = 0 (mu the batch mean, R = sqrt(sigma^2 + epsilon))",
+    mean_part = chain_steps(r"mean of $y = 0$ ($\mu$ the batch mean, "
+                            r"$R = \sqrt{\sigma^2 + \epsilon}$)",
                             mean_start, [("factor-out-of-sum", m1), ("sum-splits", m2),
                                          ("sum-of-constant", m3)], m3)
     mean_ok = mean_part[0] and same(m3.subs(mu, mean_def), 0)
     var_start = sympy.Sum(((x[IDX] - mu) / r) ** 2, (IDX, 1, N)) / N
     v1 = sympy.Sum((x[IDX] - mu) ** 2, (IDX, 1, N)) / (N * r**2)
-    var_part = chain_steps("mean of y^2 = sigma^2 / R^2", var_start,
+    var_part = chain_steps(r"mean of $y^2 = \sigma^2 / R^2$", var_start,
                            [("factor-out-of-sum", v1)], v1)
     sigma_def = sympy.Sum((x[IDX] - mu) ** 2, (IDX, 1, N)) / N
     var_ok = var_part[0] and same(v1.subs(sympy.Sum((x[IDX] - mu) ** 2, (IDX, 1, N)), N * sigma2)
@@ -299,8 +302,8 @@ def batch_norm_for_all() -> tuple[tuple[Step, ...], bool]:
         "\\epsilon$ the variance chain ends in $\\frac{\\sigma^2}{\\sigma^2 + \\epsilon}$"
         + ("." if var_ok else " -- it does not."),
         (Math(sympy.latex(sigma_def), str(sigma_def)),))
-    return _proof("Batch norm's output has mean 0 and variance sigma^2/(sigma^2 + epsilon) "
-                  "for batches of every size n.",
+    return _proof(r"Batch norm's output has mean $0$ and variance "
+                  r"$\sigma^2/(\sigma^2 + \epsilon)$ for batches of every size $n$.",
                   [(mean_ok, mean_part[1]), (var_ok, [*var_part[1], definitions])])
 
 
@@ -319,7 +322,7 @@ def momentum_for_all() -> tuple[tuple[Step, ...], bool]:
                    (K, 1, N - 1))
     e3 = sympy.Sum(sympy.Integer(0), (K, 1, N - 1))
     sizes = range(2, 5)
-    recursion = chain_steps("C(n) - mu C(n-1) + eta g_n = 0 for n >= 2", start,
+    recursion = chain_steps(r"$C(n) - \mu C(n-1) + \eta g_n = 0$ for $n \ge 2$", start,
                             [("peel-last-term", e1), ("sums-add", e2), ("expand-summand", e3),
                              ("sum-of-zero", sympy.Integer(0))], sympy.Integer(0), sizes)
     base = same(closed(1).doit(), -eta * g[1])
@@ -327,5 +330,5 @@ def momentum_for_all() -> tuple[tuple[Step, ...], bool]:
                      + (" (checked)" if base else " (FAILS)") + " and $C$ obeys the "
                      "recursion $v_n = \\mu v_{n-1} - \\eta g_n$, so $C(n) = v_n$ for every "
                      "$n \\ge 1$ by induction (the induction principle is stated, not checked).")
-    return _proof("v_n = -eta sum_{k=1}^n mu^(n-k) g_k for every number n of steps.",
+    return _proof(r"$v_n = -\eta \sum_{k=1}^n \mu^{n-k} g_k$ for every number $n$ of steps.",
                   [(recursion[0] and base, [*recursion[1], induction])])

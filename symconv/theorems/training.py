@@ -90,8 +90,9 @@ def momentum_unrolled(steps) -> Outcome:
     agrees, torch_step = torch_cross_check(
         "torch.optim.SGD's update (momentum=mu, dampening 0)",
         lambda torch: _torch_momentum(torch, steps),
-        f"{steps} steps with lr 0.1 and momentum 0.9 on seeded linear losses g_t . w: the "
-        "weights equal w_0 + sum_n v_n with the unrolled v_n, tolerance 1e-12.")
+        f"{steps} steps with lr 0.1 and momentum 0.9 on seeded linear losses "
+        r"$g_t \cdot w$: the weights equal $w_0 + \sum_n v_n$ with the unrolled $v_n$, "
+        "tolerance 1e-12.")
     steps_ = (
         Step("Setting", f"{steps} steps with symbolic gradients $g_k$, momentum $\\mu$ and "
              "step size $\\eta$; the notes: the step $v_n$ is a linear combination of the "
@@ -194,8 +195,8 @@ def _witness(batch: int, claimed: sympy.Expr) -> dict:
                    "sigma^2 the batch mean and (biased) variance, gives outputs of mean 0 and "
                    "variance sigma^2/(sigma^2 + epsilon): exactly 1 only in the limit "
                    "epsilon -> 0 (for a batch that is not constant).",
-         latex=r"y_i = \frac{x_i - \mu}{\sqrt{\sigma^2 + \epsilon}}:\quad \frac1m\sum_i y_i = 0,"
-               r"\quad \frac1m\sum_i y_i^2 = \frac{\sigma^2}{\sigma^2 + \epsilon}",
+         latex=r"y_i = \frac{x_i - \mu}{\sqrt{\sigma^2 + \epsilon}}:\quad \frac1n\sum_i y_i = 0,"
+               r"\quad \frac1n\sum_i y_i^2 = \frac{\sigma^2}{\sigma^2 + \epsilon}",
          parameters={"batch": 3, "variance": "sigma^2/(sigma^2 + epsilon)"},
          domain=lambda: [{"batch": m, "variance": "sigma^2/(sigma^2 + epsilon)"}
                          for m in range(2, 5)],
@@ -227,23 +228,23 @@ def batch_norm_moments(batch, variance) -> Outcome:
         f"${sympy.latex(claimed)}$ per feature (well below 1 at this eps), relative "
         "tolerance 1e-5.")
     steps = (
-        Step("Setting", f"A batch of {batch} real symbolic values $x_i$ and a symbolic "
+        Step("Setting", f"A batch of $n = {batch}$ real symbolic values $x_i$ and a symbolic "
              "$\\epsilon > 0$; $\\mu$ and $\\sigma^2$ as batch norm computes them (divided by "
-             "$m$). The root $\\sqrt{\\sigma^2 + \\epsilon}$ is kept as a positive symbol whose "
-             "square is $\\sigma^2 + \\epsilon$.",
-             (Math(r"\mu = \frac1m\sum_i x_i,\quad \sigma^2 = \frac1m\sum_i (x_i - \mu)^2,\quad"
+             "$n$, the batch size). The root $\\sqrt{\\sigma^2 + \\epsilon}$ is kept as a "
+             "positive symbol whose square is $\\sigma^2 + \\epsilon$.",
+             (Math(r"\mu = \frac1n\sum_i x_i,\quad \sigma^2 = \frac1n\sum_i (x_i - \mu)^2,\quad"
                    r" y_i = \frac{x_i - \mu}{\sqrt{\sigma^2 + \epsilon}}",
                    "mu = mean x, sigma^2 = mean (x - mu)^2, y = (x - mu)/sqrt(sigma^2 + eps)"),
               show(r"\mu", mean))),
         Step("Mean", "$\\sum_i (x_i - \\mu) = 0$, so the mean of $y$ is $0$"
              + (" (expanded: $0$)." if mean_zero else " -- but it does not expand to 0."),
              ()),
-        Step("Variance", "$\\frac1m \\sum_i y_i^2 = \\frac{1}{\\sigma^2 + \\epsilon} \\cdot "
-             "\\frac1m\\sum_i (x_i - \\mu)^2 = \\frac{\\sigma^2}{\\sigma^2 + \\epsilon}$, which "
+        Step("Variance", "$\\frac1n \\sum_i y_i^2 = \\frac{1}{\\sigma^2 + \\epsilon} \\cdot "
+             "\\frac1n\\sum_i (x_i - \\mu)^2 = \\frac{\\sigma^2}{\\sigma^2 + \\epsilon}$, which "
              f"tends to ${sympy.latex(limit)}$ as $\\epsilon \\to 0$ when $\\sigma^2 > 0$ and "
              "is below 1 for every $\\epsilon > 0$. (A constant batch has $\\sigma^2 = 0$: "
              "output 0, variance 0.)",
-             (show(r"\frac1m\sum_i y_i^2", sympy.factor(out_var.subs(
+             (show(r"\frac1n\sum_i y_i^2", sympy.factor(out_var.subs(
                  ROOT, sympy.sqrt(SIGMA2 + EPSILON)))),
               show(r"\sigma^2", sympy.factor(var)))),
         compare_step(f"The variance of $y$ against ${sympy.latex(claimed)}$" + (
@@ -253,7 +254,7 @@ def batch_norm_moments(batch, variance) -> Outcome:
     )
     statement = None if variance != "1" else (
         "Batch normalisation y_i = (x_i - mu)/sqrt(sigma^2 + epsilon) gives outputs of mean 0 "
-        "and variance 1.", r"\frac1m\sum_i y_i = 0,\quad \frac1m\sum_i y_i^2 = 1")
+        "and variance 1.", r"\frac1n\sum_i y_i = 0,\quad \frac1n\sum_i y_i^2 = 1")
     outcome = Outcome(difference is None, steps, difference, numeric=agrees,
                       statement=statement)
     return with_derivation_for_every_n(outcome, batch_norm_for_all)
