@@ -353,7 +353,7 @@ def prove_by_factors(g: Geometry) -> FactorProof:
     tg = matching_transposed(g, _symmetric_padding(g))
     twin = twin_geometry(g)
     twin_tg, twin_c, twin_t = _layer(twin, 1, 1, 1)
-    result = compare_factors(g, tg, twin, twin_tg)
+    result = compare_factors(g, tg, twin, twin_tg, (twin_c, twin_t))
     return FactorProof(result, twin, _oracle_agrees(twin, twin_tg, twin_c, twin_t, 1))
 
 

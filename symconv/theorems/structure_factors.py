@@ -54,9 +54,11 @@ def map_corner(kmap: KroneckerMap, symbols: list) -> sympy.SparseMatrix:
     """The top-left :data:`CORNER` square of a product's matrix, from its factors."""
     corner: CoefficientMap = kmap.corner(CORNER)
     entries: dict = {}
-    for e, (r, c, t) in enumerate(corner.keys.tolist()):
-        entries[(r, c)] = entries.get((r, c), 0) + corner.coefficient(e) * symbols[t]
-    return sympy.SparseMatrix(*corner.shape, {k: sympy.nsimplify(v) for k, v in entries.items()})
+    denominator = corner.denominator
+    for (r, c, t), a in zip(corner.keys.tolist(), corner.numerators.tolist()):
+        term = sympy.Rational(int(a), denominator) * symbols[t]
+        entries[(r, c)] = entries[(r, c)] + term if (r, c) in entries else term
+    return sympy.SparseMatrix(*corner.shape, entries)
 
 
 def _sizes(kmap: KroneckerMap) -> str:
