@@ -188,3 +188,15 @@ def test_a_factor_is_the_definition_on_one_axis():
     keys = {tuple(k) for k in factor.keys.tolist()}
     assert keys == {(i, 2 * i - 1 + m, m) for i in range(3) for m in range(3)
                     if 0 <= 2 * i - 1 + m < 5}
+
+
+def test_twin_operators_handed_in_are_the_ones_compared():
+    g = Geometry((40, 30), (3, 3), stride=2, padding=1)
+    twin = structure.twin_geometry(g)
+    twin_tg = _transposed(twin)
+    c = sc.operators.correlation(twin)
+    t = sc.operators.transposed_convolution(twin_tg, kernel_name="k")
+    assert compare_factors(g, _transposed(g), twin, twin_tg, (c, t)).holds
+    w = sc.operators.transposed_convolution(twin_tg, kernel_name="w")  # other symbols
+    wrong = compare_factors(g, _transposed(g), twin, twin_tg, (c, w))
+    assert not wrong.holds and not wrong.twin_product
