@@ -22,11 +22,10 @@ import sympy
 
 from ..proof import Step
 from ..prover import FACTS, verify
-from ..prover.judge import record, recording
+from ..prover.judge import certify_claim
 from ..prover.normal_form import Iverson, Windows, ceil, d, floor, k, n, op, p, pa, pb, s
 from ..prover.proofs import ParametricProof, titled
 from ..prover.search import prove_for_all
-from ..prover.smt import Certificate
 from .quantities import symbolic_truth
 from .symbolic import POSITIVE_SIZES, SPAN, TF_SAME_TOTAL, windows_truth
 
@@ -308,8 +307,9 @@ def theorem_steps(name: str) -> tuple[list[Step], bool]:
 def checked(proof: ParametricProof) -> bool:
     """:meth:`ParametricProof.check`, re-verified once per process for each claim's proof.
 
-    Several theorems name the same claim; its proof is checked the first time and its SMT
-    certificates are handed again to every open ``--smt`` recording when it is reused.
+    Several theorems name the same claim; its proof is checked the first time. When it is
+    reused, its SMT certificate (cached by :mod:`symconv.prover.judge`) is asked for again,
+    so every open ``--smt`` recording holds it, as a fresh check would.
 
     Examples
     --------
@@ -320,11 +320,9 @@ def checked(proof: ParametricProof) -> bool:
     key = (proof.lhs, proof.rhs, proof.assumptions)
     kept = _CHECKED.get(key)
     if kept is None or kept[0] != untitled:  # only the very same proof is reused
-        with recording() as certificates:
-            ok = proof.check()
-        kept = _CHECKED[key] = (untitled, ok, tuple(certificates))
-    for certificate in kept[2]:
-        record(certificate)
+        kept = _CHECKED[key] = (untitled, proof.check())
+    elif kept[1]:
+        certify_claim(proof.lhs, proof.rhs, proof.assumptions)  # recorded for --smt
     return kept[1]
 
 
@@ -343,9 +341,8 @@ def proof_steps(proof: ParametricProof) -> list[Step]:
     return list(kept[1])
 
 
-#: Each claim's checked proof (without title and notes), whether it checked, and the
-#: certificates the check asked for.
-_CHECKED: dict[tuple, tuple[ParametricProof, bool, tuple[Certificate, ...]]] = {}
+#: Each claim's checked proof (without title and notes) and whether it checked.
+_CHECKED: dict[tuple, tuple[ParametricProof, bool]] = {}
 #: Each titled proof and its rendered steps.
 _RENDERED: dict[tuple, tuple[ParametricProof, tuple[Step, ...]]] = {}
 
