@@ -67,6 +67,7 @@ def test_the_factor_path_gives_the_sympy_verdict(monkeypatch, name, g):
              "dilation": g.dilation}
     small = sc.prove(name, **point)
     monkeypatch.setattr(structure, "SYMPY_ENTRIES", 0)
+    monkeypatch.setattr(structure, "FACTOR_ENTRIES", 0)
     factored = sc.prove(name, **point)
     titles = [s.title for s in factored.steps]
     assert "Compare (per-axis factors)" in titles and "Product structure (checked)" in titles
@@ -102,6 +103,7 @@ def test_a_planted_mismatch_in_one_axis_is_refuted_with_the_first_differing_entr
         monkeypatch, name):
     g = Geometry((40, 30), (3, 3), stride=2, padding=1)
     monkeypatch.setattr(kronecker, "scatter_factors", _shifted_scatter(1))
+    monkeypatch.setattr(structure, "FACTOR_ENTRIES", 0)  # 40x30 is proved whole otherwise
     tg = _transposed(g)
     result = compare_factors(g, tg, structure.twin_geometry(g),
                              _transposed(structure.twin_geometry(g)))
@@ -135,6 +137,7 @@ def test_a_planted_builder_bug_fails_the_product_structure(monkeypatch):
         return t[t[:, 0] != out - 1] if out > 1 else t  # the last window dropped
 
     monkeypatch.setattr(ops, "window_triples", off_by_one)
+    monkeypatch.setattr(structure, "FACTOR_ENTRIES", 0)
     proof = sc.prove("transpose", input_shape=(40, 30), kernel_shape=(3, 3), padding=1)
     assert proof.verdict == "refuted"
     assert "builder triples at full size" in proof.counterexample["product structure"]

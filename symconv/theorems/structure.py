@@ -66,6 +66,11 @@ from .structure_factors import (
 #: are compared on their coefficient maps (exact, :mod:`symconv.sparse`).
 SYMPY_ENTRIES = 1024
 
+#: Smallest one-channel layer (stored entries of C) proved by its per-axis Kronecker factors
+#: (:func:`prove_by_factors`); between the two limits the coefficient maps are compared
+#: whole, which is cheaper there than the factors' fixed cost (their twin-size checks).
+FACTOR_ENTRIES = 40_000
+
 
 def small_layers(ndim: int = 1, max_n: int = 6, max_k: int = 3, max_s: int = 3,
                  max_p: int = 2, max_d: int = 2):
@@ -357,12 +362,15 @@ def prove_by_factors(g: Geometry) -> FactorProof:
     return FactorProof(result, twin, _oracle_agrees(twin, twin_tg, twin_c, twin_t, 1))
 
 
-def _large(g: Geometry, in_channels: int, out_channels: int, groups: int) -> bool:
-    """Whether C has more than :data:`SYMPY_ENTRIES` stored entries (estimated cheaply)."""
+def _large(g: Geometry, in_channels: int, out_channels: int, groups: int,
+           limit: int | None = None) -> bool:
+    """Whether C has more than ``limit`` (default :data:`SYMPY_ENTRIES`) stored entries
+    (estimated cheaply)."""
     per_axis = [len(operators.window_triples(o, k, n, s, pb, d)) for o, k, n, s, d, (pb, _)
                 in zip(g.output_shape, g.kernel_shape, g.input_shape, g.stride, g.dilation,
                        g.pads)]
-    return int(np.prod(per_axis)) * out_channels * (in_channels // groups) > SYMPY_ENTRIES
+    limit = SYMPY_ENTRIES if limit is None else limit
+    return int(np.prod(per_axis)) * out_channels * (in_channels // groups) > limit
 
 
 def _setting(g: Geometry, tg: TransposedGeometry, in_channels: int, out_channels: int,
@@ -401,8 +409,8 @@ def transpose(input_shape, kernel_shape, stride, padding, dilation, in_channels,
     g = Geometry(input_shape, kernel_shape, stride, padding, dilation)
     tg = matching_transposed(g, _symmetric_padding(g))
     setting = _setting(g, tg, in_channels, out_channels, groups)
-    if _large(g, in_channels, out_channels, groups) and (in_channels, out_channels, groups) \
-            == (1, 1, 1):
+    if (in_channels, out_channels, groups) == (1, 1, 1) and _large(
+            g, 1, 1, 1, FACTOR_ENTRIES):
         proof = prove_by_factors(g)
         difference = None if proof.holds else factor_difference(proof, g)
         steps = (setting, SCATTER, *factor_steps(proof, g, "$T = C^{\\mathsf T}$"),
@@ -453,8 +461,8 @@ def adjoint(input_shape, kernel_shape, stride, padding, dilation, in_channels, o
     inner = Step("Inner products", "", (Math(r"\langle C x, y\rangle = \sum_i y_i \sum_j "
                                              r"C_{ij} x_j", "<Cx, y> = sum_i y_i sum_j "
                                              "C[i,j] x_j"),))
-    if _large(g, in_channels, out_channels, groups) and (in_channels, out_channels, groups) \
-            == (1, 1, 1):
+    if (in_channels, out_channels, groups) == (1, 1, 1) and _large(
+            g, 1, 1, 1, FACTOR_ENTRIES):
         return _adjoint_by_factors(g, inner)
     if _large(g, in_channels, out_channels, groups):
         result = compare_index_forms(g, in_channels, out_channels, groups)
