@@ -112,8 +112,8 @@ def check_layer(fn: Callable[..., Any], geometry: Geometry, *, in_channels: int 
     w_shape = (out_channels, in_channels // groups, *geometry.kernel_shape)
     kwargs = {"stride": geometry.stride, "padding": geometry.padding,
               "dilation": geometry.dilation, **({"groups": groups} if groups != 1 else {})}
-    call = lift_module._Counted(fn, kwargs, geometry.ndim, out_channels)
-    pairs = lift_module._check_bilinear(call, x_shape, w_shape, np.random.default_rng(seed))
+    call = lift_module.CountedCall(fn, kwargs, geometry.ndim, out_channels)
+    pairs = lift_module.check_bilinear(call, x_shape, w_shape, np.random.default_rng(seed))
     spatial = correlation(geometry)
     per_tap, rows, inputs = _per_tap(spatial), spatial.shape[0], spatial.shape[1]
     shape = (out_channels, *geometry.output_shape)

@@ -96,7 +96,7 @@ class LiftedOperator(LinearOperator):
     bilinearity_trials: int = 0
 
 
-class _Counted:
+class CountedCall:
     """``fn`` wrapped: counts calls, turns its failures and bad outputs into named errors."""
 
     def __init__(self, fn: Callable[..., Any], kwargs: dict[str, Any], ndim: int,
@@ -195,10 +195,10 @@ def lift(fn: Callable[..., Any], input_shape: Sequence[int], kernel_shape: Seque
         estimate = out_channels * (in_channels // groups) * math.prod(k) * math.prod(n)
         require_symbolic_size(estimate, f"lift of {getattr(fn, '__name__', 'fn')}.matrix")
     kwargs = dict(fn_kwargs, **({"groups": groups} if groups != 1 else {}))
-    call = _Counted(fn, kwargs, len(n), out_channels)
+    call = CountedCall(fn, kwargs, len(n), out_channels)
     rows, cols, taps, coeffs = _probe_fast(call, x_shape, w_shape)
     rng = np.random.default_rng(seed)
-    pairs = _check_bilinear(call, x_shape, w_shape, rng)
+    pairs = check_bilinear(call, x_shape, w_shape, rng)
     if rows is None or not _reproduces(rows, cols, taps, coeffs, call.output_shape, pairs):
         rows, cols, taps, coeffs = _probe_basis(call, x_shape, w_shape)
         if not _reproduces(rows, cols, taps, coeffs, call.output_shape, pairs):
@@ -242,7 +242,7 @@ def labelled_probes(x_shape: tuple[int, ...], w_shape: tuple[int, ...]):
             yield column, first, x, w.reshape(w_shape)
 
 
-def _probe_fast(call: _Counted, x_shape, w_shape):
+def _probe_fast(call: CountedCall, x_shape, w_shape):
     """Step 1 of the module docstring; ``(None,)*4`` if some output entry does not decode."""
     inner = math.prod(w_shape[1:])
     rows, cols, taps = [], [], []
@@ -262,7 +262,7 @@ def _probe_fast(call: _Counted, x_shape, w_shape):
             np.concatenate(taps).astype(np.int64), None)
 
 
-def _probe_basis(call: _Counted, x_shape, w_shape):
+def _probe_basis(call: CountedCall, x_shape, w_shape):
     """Step 2: one call per (input entry, kernel entry); exact binary coefficients."""
     inputs, size = math.prod(x_shape), math.prod(w_shape)
     if inputs * size > MAX_BASIS_CALLS:
@@ -332,7 +332,7 @@ def lift_linear(fn: Callable[..., Any], input_shape: Sequence[int], *, channels:
     # has: each input entry lies in at most max_denominator windows
     require_symbolic_size(channels * math.prod(n) * max_denominator,
                           f"lift of {getattr(fn, '__name__', 'fn')}.matrix")
-    call = _Counted(fn, fn_kwargs, len(n), channels)
+    call = CountedCall(fn, fn_kwargs, len(n), channels)
     rows, cols, coeffs = [], [], []
     for j in range(math.prod(x_shape)):
         x = np.zeros(math.prod(x_shape))
@@ -361,7 +361,7 @@ def _fraction(value: float, max_denominator: int, name: str) -> sympy.Rational:
     return sympy.Rational(q.numerator, q.denominator)
 
 
-def _check_linear(call: _Counted, x_shape, rng, rows, cols, coeffs) -> None:
+def _check_linear(call: CountedCall, x_shape, rng, rows, cols, coeffs) -> None:
     """Linearity in x on random integer inputs, and the lift reproducing fn (to 1e-12 of the
     largest output)."""
     scale = np.array([float(a) for a in coeffs])
@@ -400,7 +400,7 @@ def _fail(check: str, detail: str, kind: str = "bilinear in (x, w)") -> None:
                            f"{kind} (no bias, clipping, activation or randomness)")
 
 
-def _check_bilinear(call: _Counted, x_shape, w_shape, rng) -> list[tuple]:
+def check_bilinear(call: CountedCall, x_shape, w_shape, rng) -> list[tuple]:
     """The checks of step 3 (but the last); returns the ``(x, w, fn(x, w))`` triples seen."""
     x0 = rng.integers(-3, 4, x_shape).astype(np.float64)
     if np.any(call(x0, np.zeros(w_shape))):
@@ -435,5 +435,5 @@ def _reproduces(rows, cols, taps, coeffs, output_shape, pairs) -> bool:
     return True
 
 
-__all__ = ["ImplementationError", "LiftedOperator", "NotBilinearError", "labelled_probes", "lift",
-           "lift_linear"]
+__all__ = ["CountedCall", "ImplementationError", "LiftedOperator", "NotBilinearError",
+           "check_bilinear", "labelled_probes", "lift", "lift_linear"]

@@ -83,6 +83,36 @@ def test_no_module_imports_another_modules_private_names():
     assert private == []
 
 
+def _module_aliases(path: Path, tree: ast.AST) -> set[str]:
+    """Names a file binds to symconv modules (``from . import lift as lift_module``,
+    ``import symconv.operators as ops``)."""
+    package = _module(path) if path.name == "__init__.py" else _module(path).rpartition(".")[0]
+    bound = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            base = package
+            for _ in range(max(node.level - 1, 0)):
+                base = base.rpartition(".")[0]
+            base = f"{base}.{node.module}" if node.level and node.module else (
+                base if node.level else node.module or "")
+            bound |= {a.asname or a.name for a in node.names if f"{base}.{a.name}" in MODULES}
+        elif isinstance(node, ast.Import):
+            bound |= {a.asname for a in node.names if a.asname and a.name in MODULES}
+    return bound
+
+
+def test_no_module_reads_another_modules_private_names_through_the_module():
+    private = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        aliases = _module_aliases(path, tree)
+        private += [f"{_module(path)}: {node.value.id}.{node.attr}" for node in ast.walk(tree)
+                    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+                    and node.value.id in aliases and node.attr.startswith("_")
+                    and not node.attr.startswith("__")]
+    assert private == []
+
+
 def _named_modules(path: Path) -> set[str]:
     """Submodules a file names by their dotted name (``"symconv.claim.cli"``): a registry
     that ``importlib.import_module`` loads by name is an import arrow too."""
