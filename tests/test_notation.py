@@ -108,13 +108,11 @@ ALLOWED = re.compile(r"\bi\.e\.|\be\.g\.|\(s\)|\bp\.\s?\d")
 #: The theorems whose step texts still carry ASCII math (to be rewritten as math; the
 #: test fails when one of them is clean, so the list only shrinks). The counting family's
 #: claim titles (symconv/sizes/counting_claims.py: "o = floor((i - k)/s) + 1", ...) and
-#: steps (symconv/theorems/counting*.py); the claim checker's "Claim" step
-#: (symconv/claim/check.py: "x=(c, 4, 4), k=(o, c//g, 3, 3)") in the other four.
+#: steps (symconv/theorems/counting*.py).
 NOT_YET_TYPESET = {
     "fc-vs-conv-cost", "mac-count", "notes-size-claims", "output-size", "parameter-count",
     "pool-output-size", "receptive-field", "same-padding", "seed-same-pad-rule",
     "transposed-output-size",
-    "dilation", "flip", "stride-as-subsampling", "transposed-as-convolution",
 }
 
 
