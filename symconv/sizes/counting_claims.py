@@ -408,8 +408,8 @@ _NOTES = {
         r"$j_a = s_a i_a - p_a + d_a m_a$ lies in $[0, n_a - 1]$ on every axis; within one "
         "output, distinct taps read distinct inputs (claim 'distinct taps'), so each pair is "
         r"its own nonzero and $\mathrm{nnz}(C) = C_{\mathrm{out}} "
-        r"(C_{\mathrm{in}}/\mathrm{groups}) \prod_a \#\{(i_a, m_a) \text{ reading a real input}\}$. "
-        "Every one of the "
+        r"(C_{\mathrm{in}}/\mathrm{groups}) \prod_a \#\{(i_a, m_a) \text{ reading a real "
+        r"input}\}$. Every one of the "
         r"$\mathrm{out\_size} \prod k$ pairs per channel block either reads a real input or "
         r"lands on padding, so the naive count minus $\mathrm{nnz}(C)$ is exactly the pairs on "
         "padding.",
