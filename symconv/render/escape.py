@@ -150,11 +150,28 @@ def prose_latex(text: str) -> str:
 
     Examples
     --------
+    A code span between backticks (a formula as the user typed it) is typewriter text.
+
     >>> print(prose_latex("entries of $T - C$ at n_1 are 100%; C^T"))
     entries of $T - C$ at $n_{1}$ are 100\\%; $C^{\\mathsf T}$
+    >>> print(prose_latex("the formula `floor(n/s) + p_b` gives 3"))
+    the formula \\texttt{floor(n/s) + p\\_b} gives 3
     """
-    return "".join(f"${math_unicode(piece)}$" if is_math else sentence_latex(piece)
+    return "".join(f"${math_unicode(piece)}$" if is_math else _code_latex(piece)
                    for is_math, piece in split_math(text))
+
+
+_CODE = re.compile(r"`([^`\n]+)`")
+
+
+def _code_latex(text: str) -> str:
+    """Prose without math: code spans as typewriter text, the rest by :func:`sentence_latex`."""
+    out, at = [], 0
+    for found in _CODE.finditer(text):
+        out.append(sentence_latex(text[at:found.start()]))
+        out.append(texttt(found.group(1)))
+        at = found.end()
+    return "".join(out) + sentence_latex(text[at:])
 
 
 def sentence_latex(text: str) -> str:

@@ -53,6 +53,13 @@ SEED_RULES = {
     "literal": "max(k - n mod s, 0)",
     "dilated": "max(d(k-1) + 1 - ((n - 1) mod s + 1), 0)",
 }
+#: :data:`SEED_RULES` as prose with math.
+SEED_RULES_LATEX = {
+    "fixed": r"$\max(k - ((n - 1) \bmod s + 1), 0)$ ($n \bmod s$ read as $s$ when it is 0)",
+    "seed": r"$\max(k - n \bmod s, 0)$ with $n \bmod 1$ read as 1 (the notes' own special case)",
+    "literal": r"$\max(k - n \bmod s, 0)$",
+    "dilated": r"$\max(d(k-1) + 1 - ((n - 1) \bmod s + 1), 0)$",
+}
 SEED_RULE_TEXT = (f"every 1-D layer with 1<=n<={BOUNDS['n']}, 1<=k<={BOUNDS['k']}, "
                   f"1<=s<={BOUNDS['s']}, d = 1 (rule 'dilated': 1<=d<={BOUNDS['d']}); truth: "
                   "the least total pad giving ceil(n/s) windows, found by trying")
@@ -112,13 +119,15 @@ def seed_same_pad_rule(input_shape, kernel_shape, stride, dilation, rule) -> Out
     steps = [
         Step("The notes", "Seed 003: the padding needed is max(filter_width - "
              "in_width % strides, 0), % the remainder, 'in particular in_width % 1 is 1'. "
-             f"Rule checked ({rule}): {SEED_RULES[rule]}.", ()),
-        Step("SAME", "TensorFlow's total pad is the least T >= 0 for which the correlation "
-             "has ceil(n/s) rows; writing n = (ceil(n/s) - 1)s + r with r = (n-1) mod s + 1 in "
-             "[1, s] gives T = max(d(k-1) + 1 - r, 0): the remainder must be read in [1, s], "
-             "not [0, s).", (Math(r"T = \max\left(d(k-1) + 1 - ((n-1) \bmod s + 1),\ 0\right)",
-                                 "T = max(d(k-1) + 1 - ((n-1) mod s + 1), 0)"),)),
-        Step("At this point", f"n = {n}, k = {k}, s = {s}, d = {d}: the rule gives {claimed}; "
+             f"Rule checked ({rule}): {SEED_RULES_LATEX[rule]}.", ()),
+        Step("SAME", r"TensorFlow's total pad is the least $T \ge 0$ for which the "
+             r"correlation has $\lceil n/s \rceil$ rows; writing $n = (\lceil n/s \rceil - 1)s "
+             r"+ r$ with $r = (n-1) \bmod s + 1 \in [1, s]$ gives $T = \max(d(k-1) + 1 - r, 0)$: "
+             "the remainder must be read in $[1, s]$, not $[0, s)$.",
+             (Math(r"T = \max\left(d(k-1) + 1 - ((n-1) \bmod s + 1),\ 0\right)",
+                   "T = max(d(k-1) + 1 - ((n-1) mod s + 1), 0)"),)),
+        Step("At this point", f"$n = {n}$, $k = {k}$, $s = {s}$, $d = {d}$: the rule gives "
+             f"{claimed}; "
              f"the least pad by trying is {least}; the operator's 'same' pads are "
              f"{g.pads[0]}.", (show("C", correlation(g).matrix),)),
         compare_step(holds, "The rule and the least SAME pad", difference, points),
