@@ -105,17 +105,6 @@ ASCII_MATH = re.compile(r"<=|>=|!=|\bfloor\(|\bceil\(|\s\*\s"
 #: "p." (page), "s'" is a symbol (caught above), "a" and "I" are not among the letters.
 ALLOWED = re.compile(r"\bi\.e\.|\be\.g\.|\(s\)|\bp\.\s?\d")
 
-#: The theorems whose step texts still carry ASCII math (to be rewritten as math; the
-#: test fails when one of them is clean, so the list only shrinks). The counting family's
-#: claim titles (symconv/sizes/counting_claims.py: "o = floor((i - k)/s) + 1", ...) and
-#: steps (symconv/theorems/counting*.py).
-NOT_YET_TYPESET = {
-    "fc-vs-conv-cost", "mac-count", "notes-size-claims", "output-size", "parameter-count",
-    "pool-output-size", "receptive-field", "same-padding", "seed-same-pad-rule",
-    "transposed-output-size",
-}
-
-
 def prose_runs_latex(tex: str) -> list[str]:
     r"""The prose of a LaTeX proof: the document without display math (``\[...\]``,
     ``$$...$$``, environments), inline ``$...$`` and ``\texttt{...}``."""
@@ -158,9 +147,6 @@ def test_step_prose_has_no_ascii_math(proofs, name):
     tex = proof_latex(bare, standalone=True).split(r"\paragraph{Conclusion.}")[0]
     md = proof_markdown(bare).split("**Conclusion.**")[0]
     found = ascii_math(prose_runs_latex(tex)) + ascii_math(prose_runs_markdown(md))
-    if name in NOT_YET_TYPESET:
-        assert found, f"{name} is typeset now: remove it from NOT_YET_TYPESET"
-        pytest.xfail(f"{len(found)} ASCII-math runs left, e.g. {found[:3]}")
     assert found == [], found[:20]
 
 
