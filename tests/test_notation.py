@@ -8,9 +8,11 @@ math: its ``$...$`` spans and its display formulas (LaTeX and plain text).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pytest
+from render_snapshot import REFUTED
 
 from symconv.proof import Math
 from symconv.render.latex import proof_latex, split_math
@@ -137,16 +139,24 @@ def ascii_math(runs: list[str]) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("name", NAMES)
-def test_step_prose_has_no_ascii_math(proofs, name):
-    import dataclasses
-
-    # the steps' prose only: no statement, no parameters, the conclusion cut off (the
-    # evidence sentence quotes the domain as the catalogue states it)
-    bare = dataclasses.replace(proofs[name], statement="", statement_latex="", parameters={})
+def step_prose_ascii_math(proof) -> list[str]:
+    """ASCII math in the steps' prose only: no statement, no parameters, the conclusion cut
+    off (the evidence sentence quotes the domain as the catalogue states it)."""
+    bare = dataclasses.replace(proof, statement="", statement_latex="", parameters={})
     tex = proof_latex(bare, standalone=True).split(r"\paragraph{Conclusion.}")[0]
     md = proof_markdown(bare).split("**Conclusion.**")[0]
-    found = ascii_math(prose_runs_latex(tex)) + ascii_math(prose_runs_markdown(md))
+    return ascii_math(prose_runs_latex(tex)) + ascii_math(prose_runs_markdown(md))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_step_prose_has_no_ascii_math(proofs, name):
+    found = step_prose_ascii_math(proofs[name])
+    assert found == [], found[:20]
+
+
+@pytest.mark.parametrize("name", sorted(REFUTED))
+def test_refuted_proofs_step_prose_has_no_ascii_math(name):
+    found = step_prose_ascii_math(REFUTED[name]())
     assert found == [], found[:20]
 
 
