@@ -292,10 +292,11 @@ def _dropout_outcome(units: int, p: sympy.Expr, train_scale: sympy.Expr,
         Step("Compare", f"{claim}: $\\mathbb E[y_{{\\mathrm{{train}}}}] - y_{{\\mathrm{{test}}}}"
              f" = {sympy.latex(residual)}$"
              + ("." if difference is None else
-                (f", zero only at {difference['holds only at']}" if p == P else "")
-                + f"; at $p = {difference['drop_probability']}$ the expected training output "
-                f"is {difference['expected training output']} but the test output is "
-                f"{difference['test output']}."),
+                (", zero only at " + (", ".join(f"$p = {sympy.latex(v)}$" for v in where)
+                                      or "no $p$") if p == P else "")
+                + f"; at $p = {sympy.latex(q)}$ the expected training output is "
+                f"${sympy.latex(difference['expected training output'].value)}$ but the test "
+                f"output is ${sympy.latex(difference['test output'].value)}$."),
              (Math(r"\mathbb E[y_{\mathrm{train}}] - y_{\mathrm{test}} = "
                    + sympy.latex(residual), f"E[y_train] - y_test = {residual}"),)),
         torch_step,
