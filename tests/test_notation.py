@@ -176,3 +176,37 @@ def test_the_prose_check_catches_ascii_math_and_spares_english():
     assert any("floor(" in hit for hit in hits) and not any("$n$" in hit for hit in hits)
     assert ascii_math(["a window, i.e. one row; a matrix I, window(s)"]) == []
     assert ascii_math(["n - d(k-1) inputs"]) and ascii_math(["out <= n"])
+
+
+# ---------------------------------------------------------------------------
+# Command-line options in LaTeX prose: two hyphens, never TeX's en-dash ligature
+# ---------------------------------------------------------------------------
+
+#: An option written ``--full`` in the LaTeX source: TeX sets its ``--`` as an en dash.
+BARE_OPTION = re.compile(r"(?<![-{}])--(?=[A-Za-z])")
+
+
+def latex_outside_math(tex: str) -> str:
+    """The LaTeX source without its math (display environments, ``\\[..\\]``, ``$..$``)."""
+    tex = re.sub(r"\\begin\{(\w+\*?)\}.*?\\end\{\1\}", " ", tex, flags=re.S)
+    tex = re.sub(r"\\\[.*?\\\]|\$\$.*?\$\$", " ", tex, flags=re.S)
+    return re.sub(r"(?<!\\)\$.*?(?<!\\)\$", " ", tex, flags=re.S)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_latex_prose_sets_command_line_options_as_two_hyphens(proofs, name):
+    from symconv.render.brief import brief
+
+    for proof in (proofs[name], brief(proofs[name])):
+        tex = latex_outside_math(proof_latex(proof, standalone=True))
+        bare = [tex[max(0, hit.start() - 30):hit.end() + 20] for hit in BARE_OPTION.finditer(tex)]
+        assert bare == [], bare
+
+
+def test_options_in_prose_are_typewriter_text_with_two_hyphens():
+    from symconv.render.escape import prose_latex
+
+    tex = prose_latex("the full derivation (--full on the command line), --smt FILE; a -- b")
+    assert r"\texttt{-{}-full}" in tex and r"\texttt{-{}-smt}" in tex and "a -- b" in tex
+    assert BARE_OPTION.search(latex_outside_math(tex)) is None
+    assert BARE_OPTION.search("(--full on)") and not BARE_OPTION.search(r"\texttt{-{}-full}")
