@@ -68,6 +68,7 @@ from .implementation_variants import (
 from .lift import ImplementationError, lift, lift_linear
 from .matrix_comparison import comparison_step
 from .operators import LinearOperator, correlation, indexed_symbols, transposed_convolution
+from .order import by_size
 from .proof import Math, Proof, Step
 from .validation import is_integer
 
@@ -197,7 +198,7 @@ def _points(ranges: dict[str, tuple[int, int]], reference: str, ndim: int,
         point = dict(zip(ranges, values))
         if _valid(point, reference, ndim, options):
             points.append(point)
-    return sorted(points, key=lambda q: (sum(q.values()), tuple(q.values())))
+    return sorted(points, key=lambda q: by_size(q.values()))
 
 
 def _valid(point: dict, reference: str, ndim: int, options: dict[str, Any]) -> bool:

@@ -37,6 +37,7 @@ from functools import lru_cache
 from typing import Any
 
 from symconv.domain import domain_points_count, domain_text, parse_domain
+from symconv.order import by_size
 from symconv.proof import Proof, Step
 
 from .channels import channel_axes
@@ -127,7 +128,7 @@ def points_in_order(ranges: Mapping[str, tuple[int, int]]) -> list[dict[str, int
     """
     names = list(ranges)
     grid = itertools.product(*(range(low, high + 1) for low, high in ranges.values()))
-    return [dict(zip(names, values)) for values in sorted(grid, key=lambda v: (sum(v), v))]
+    return [dict(zip(names, values)) for values in sorted(grid, key=by_size)]
 
 
 def check(claim: str, *, shapes: Mapping[str, Any] | str | None = None,

@@ -2,11 +2,11 @@
 
 The package knows no quantity: its modules are the normal form (:mod:`.normal_form`),
 the implication (:mod:`.implication`, Fourier--Motzkin), the one exact evaluator
-(:mod:`.evaluate`), the lemmas (:mod:`.lemmas`, their box checks over ``int64`` where
-values provably fit: :mod:`.box`), the proof objects and their checker (:mod:`.proofs`),
-the search (:mod:`.search`), the search budget (:mod:`.budget`), the second judge
-(:mod:`.judge`, SMT) and the bijections of index sets (:mod:`.bijections`, imported on
-first use).
+(:mod:`.evaluate`: exact over Python integers, or over ``int64`` where values provably
+fit), the lemmas (:mod:`.lemmas`, checked on finite boxes), the proof objects and their
+checker (:mod:`.proofs`), the search (:mod:`.search`), the search budget
+(:mod:`.budget`), the second judge (:mod:`.judge`, SMT) and the bijections of index sets
+(:mod:`.bijections`, imported on first use).
 
 A claim ``lhs = rhs`` about integer variables (``n, k, s, p, d, ...``) under
 explicit preconditions (a valid geometry: ``n >= 1``, ``s >= 1``, the dilated

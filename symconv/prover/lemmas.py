@@ -13,8 +13,7 @@ import numpy as np
 import sympy
 
 from ..proof import Math, Step
-from .box import differ, evaluate_int64, nonnegative
-from .evaluate import evaluate
+from .evaluate import Evaluation, evaluate, run_exact
 from .normal_form import A, B, C, Iverson, M, Q, T, Windows, X, Y, ceil, floor
 
 #: The box every lemma is checked on: |a|, |b|, |M|... <= BOX, 1 <= divisors <= DIVISORS.
@@ -196,7 +195,11 @@ def _box(lemma: Lemma) -> dict[sympy.Symbol, np.ndarray]:
 def check_lemma(lemma: Lemma) -> tuple[int, dict[str, int] | None]:
     """Check a lemma at every point of its box where its conditions hold.
 
-    Returns the number of points checked and the first failing point, if any.
+    Returns the number of points checked and the first failing point, if any. A point
+    where a condition is undefined (a division by zero), or where a condition holds and a
+    side is undefined, is checked and fails: a lemma's conditions must exclude every point
+    where it says nothing. The evaluation is :func:`~symconv.prover.evaluate.run_exact`'s:
+    over ``int64`` where every value provably fits, else over Python integers.
 
     Examples
     --------
@@ -204,22 +207,24 @@ def check_lemma(lemma: Lemma) -> tuple[int, dict[str, int] | None]:
     (4812, None)
     """
     env = _box(lemma)
-    keep = np.ones(len(next(iter(env.values()))), dtype=bool)
-    for cond in lemma.conditions:
-        keep &= nonnegative(_exact(cond, env))
-    env = {v: col[keep] for v, col in env.items()}
-    failing = np.flatnonzero(differ(_exact(lemma.lhs, env), _exact(lemma.rhs, env))
-                             * np.ones(int(keep.sum()), dtype=bool))
+    columns = {v.name: col for v, col in env.items()}
+
+    def conditions(ev: Evaluation) -> tuple[np.ndarray, np.ndarray]:
+        holds = np.ones(ev.size, dtype=bool)
+        for cond in lemma.conditions:
+            holds &= ev.nonnegative(ev.expr(cond))
+        return holds, ev.undefined.copy()
+
+    def sides_differ(ev: Evaluation) -> np.ndarray:
+        return ~ev.equal(ev.expr(lemma.lhs), ev.expr(lemma.rhs)) | ev.undefined
+
+    holds, undecided = run_exact(conditions, columns)
+    checked = holds | undecided
+    columns = {name: col[checked] for name, col in columns.items()}
+    failing = np.flatnonzero(run_exact(sides_differ, columns) | undecided[checked])
     if len(failing):
-        return int(keep.sum()), {v.name: int(col[failing[0]]) for v, col in env.items()}
-    return int(keep.sum()), None
-
-
-def _exact(expr: sympy.Expr, env: dict[sympy.Symbol, np.ndarray]) -> tuple[Any, Any]:
-    """:func:`evaluate`'s exact fractions, over ``int64`` where every value provably fits
-    (:func:`~symconv.prover.box.evaluate_int64`), else over Python integers."""
-    found = evaluate_int64(expr, env)
-    return evaluate(expr, env) if found is None else found
+        return int(checked.sum()), {name: int(col[failing[0]]) for name, col in columns.items()}
+    return int(checked.sum()), None
 
 
 def _division_grid() -> tuple[np.ndarray, np.ndarray]:

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import sympy
 
+from ..order import order_by_size
 from ..validation import is_integer
 from .parse import (
     ALIASES,
@@ -67,8 +68,8 @@ def domain_columns(entry: Quantity, ranges: dict[str, tuple[int, int]]) -> tuple
 def smallest_failure(failing: np.ndarray, columns: Columns,
                      keys: Sequence[str] | None = None) -> int:
     """Index of the failing point with the least sum of ``keys`` (default: every column),
-    ties broken lexicographically in the order of ``keys``: the one smallest-failure order
-    of check_formula and of the counting theorems' sweeps.
+    ties broken lexicographically in the order of ``keys``: :mod:`symconv.order`'s order,
+    for check_formula and for the counting theorems' sweeps.
 
     Examples
     --------
@@ -79,9 +80,7 @@ def smallest_failure(failing: np.ndarray, columns: Columns,
     """
     index = np.flatnonzero(failing)
     names = list(columns) if keys is None else list(keys)
-    total = sum(columns[v][index] for v in names)
-    order = np.lexsort([columns[v][index] for v in reversed(names)] + [total])
-    return int(index[order[0]])
+    return int(index[order_by_size([columns[v][index] for v in names])[0]])
 
 
 def formula_value(num: Any, den: Any, undefined: bool) -> int | sympy.Rational | str:

@@ -24,6 +24,7 @@ from ..operators import (
     LinearOperator,
     correlation,
 )
+from ..order import by_size
 from ..proof import Math, Step
 from .common import (
     TORCH_NOT_RUN,
@@ -65,8 +66,9 @@ LAYER_KEYS = ("n", "k", "s", "pb", "pa", "d")
 
 def smallest_across(failures: list[tuple[str, dict[str, int] | None]]
                     ) -> tuple[str, dict[str, int]] | None:
-    """Of ``(convention, failing point or None)`` pairs, the point with the least sum of
-    :data:`LAYER_KEYS` (the first such pair on ties), with its convention.
+    """Of ``(convention, failing point or None)`` pairs, the smallest point in the order of
+    :func:`symconv.order.by_size` over :data:`LAYER_KEYS` (the first such pair on ties),
+    with its convention.
 
     Examples
     --------
@@ -74,12 +76,10 @@ def smallest_across(failures: list[tuple[str, dict[str, int] | None]]
     >>> smallest_across([("torch", None), ("same", {**point, "n": 3}), ("valid", point)])[0]
     'valid'
     """
-    found = [(sum(f[k] for k in LAYER_KEYS), convention, f) for convention, f in failures
-             if f is not None]
+    found = [(convention, f) for convention, f in failures if f is not None]
     if not found:
         return None
-    _, convention, point = min(found, key=lambda f: f[0])
-    return convention, point
+    return min(found, key=lambda found: by_size(found[1][k] for k in LAYER_KEYS))
 
 
 @cache
