@@ -180,7 +180,8 @@ def _field_claims() -> list[tuple[str, sympy.Expr, sympy.Expr, tuple]]:
 
 
 #: Dumoulin and Visin, "A guide to convolution arithmetic for deep learning" (2016): their
-#: relationships, input size i written n here, d = 1 unless stated.
+#: relationships, their input size i written n here (i is the window index in these
+#: proofs; the primed i', o' of the transposed layer are kept), d = 1 unless stated.
 _DV = "Dumoulin & Visin, Relationship"
 
 
@@ -189,22 +190,22 @@ def _dumoulin_visin_forward() -> list[tuple[str, sympy.Expr, sympy.Expr, tuple]]
     with M = n + 2p - d(k-1) - 1 (the padded input minus the dilated kernel's span)."""
     fits = (n - k, k - 1)
     return [
-        (_DV + " 1 ($s = 1$, $p = 0$; their $i$ is the input size, $n$ here): "
-         "$o = (i - k) + 1$", Windows(n - k, 1), (n - k) + 1, fits),
-        (_DV + " 2 ($s = 1$): $o = (i - k) + 2p + 1$", Windows(n + 2 * p - k, 1),
+        (_DV + " 1 ($s = 1$, $p = 0$; their input size $i$ is $n$ here, $i$ being the "
+         "window index): $o = (n - k) + 1$", Windows(n - k, 1), (n - k) + 1, fits),
+        (_DV + " 2 ($s = 1$): $o = (n - k) + 2p + 1$", Windows(n + 2 * p - k, 1),
          (n - k) + 2 * p + 1, (n - 1, k - 1, p, n + 2 * p - k)),
-        (_DV + " 3 (half padding: $k = 2j + 1$, $p = j$, $s = 1$): $o = i$",
+        (_DV + " 3 (half padding: $k = 2j + 1$, $p = j$, $s = 1$): $o = n$",
          Windows(n + 2 * J - (2 * J + 1), 1), n, (n - 1, J)),
-        (_DV + " 4 (full padding $p = k - 1$, $s = 1$): $o = i + (k - 1)$",
+        (_DV + " 4 (full padding $p = k - 1$, $s = 1$): $o = n + (k - 1)$",
          Windows(n + 2 * (k - 1) - k, 1), n + (k - 1), (n - 1, k - 1)),
-        (_DV + r" 5 ($p = 0$): $o = \lfloor (i - k)/s \rfloor + 1$", Windows(n - k, s),
+        (_DV + r" 5 ($p = 0$): $o = \lfloor (n - k)/s \rfloor + 1$", Windows(n - k, s),
          floor((n - k) / s) + 1, fits + (s - 1,)),
-        (_DV + r" 6: $o = \lfloor (i + 2p - k)/s \rfloor + 1$", Windows(n + 2 * p - k, s),
+        (_DV + r" 6: $o = \lfloor (n + 2p - k)/s \rfloor + 1$", Windows(n + 2 * p - k, s),
          floor((n + 2 * p - k) / s) + 1, (n - 1, k - 1, s - 1, p, n + 2 * p - k)),
-        (_DV + r" 7 (pooling, no padding): $o = \lfloor (i - k)/s \rfloor + 1$",
+        (_DV + r" 7 (pooling, no padding): $o = \lfloor (n - k)/s \rfloor + 1$",
          Windows(n - k, s),
          floor((n - k) / s) + 1, fits + (s - 1,)),
-        (_DV + r" 15 (dilation $d$): $o = \lfloor (i + 2p - k - (k - 1)(d - 1))/s \rfloor + 1$",
+        (_DV + r" 15 (dilation $d$): $o = \lfloor (n + 2p - k - (k - 1)(d - 1))/s \rfloor + 1$",
          Windows(n + 2 * p - SPAN - 1, s), floor((n + 2 * p - k - (k - 1) * (d - 1)) / s) + 1,
          windows_truth(2 * p, (p,)).assumptions),
     ]
@@ -218,7 +219,7 @@ def _dumoulin_visin_transposed() -> list[tuple[str, sympy.Expr, sympy.Expr, tupl
     stretched = (n - 1) * s + 1
     a = R  # the extra zeros at the end, 0 <= a <= s - 1
     return [
-        (_DV + " 8 ($s = 1$, $p = 0$; $p' = k - 1$; their $i'$ is the input size, $n$ here): "
+        (_DV + " 8 ($s = 1$, $p = 0$; $p' = k - 1$; their input size $i'$ is $n$ here): "
          "$o' = i' + (k - 1)$",
          Windows(n + 2 * (k - 1) - k, 1), n + (k - 1), (n - 1, k - 1)),
         (_DV + " 9 ($s = 1$; $p' = k - p - 1$): $o' = i' + (k - 1) - 2p$",
@@ -233,8 +234,9 @@ def _dumoulin_visin_transposed() -> list[tuple[str, sympy.Expr, sympy.Expr, tupl
          "13: $a = 0$)",
          Windows(stretched + a + 2 * (k - p - 1) - k, 1), s * (n - 1) + a + k - 2 * p,
          (n - 1, k - 1, s - 1, p, k - 1 - p, a, s - 1 - a, s * (n - 1) + a + k - 2 * p - 1)),
-        (_DV + r" 14: with $i' = \lfloor (i + 2p - k)/s \rfloor + 1$ windows and "
-         r"$a = (i + 2p - k) \bmod s$, $o' = i$ (the original input size)",
+        (_DV + r" 14: with $i' = \lfloor (n + 2p - k)/s \rfloor + 1$ windows of an input of "
+         r"size $n$ (their $i$) and $a = (n + 2p - k) \bmod s$, $o' = n$ (the original input "
+         "size)",
          s * (floor((n + 2 * p - k) / s) + 1 - 1) + sympy.Mod(n + 2 * p - k, s) + k - 2 * p, n,
          (n - 1, k - 1, s - 1, p, n + 2 * p - k)),
     ]
