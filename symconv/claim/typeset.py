@@ -13,6 +13,8 @@ Examples
 \operatorname{corr}\left(y, k;\ \mathrm{stride}=s\right) = {\uparrow_{s}}\,k
 >>> print(node_latex(parse_claim("s*(m - 1) + 1 == -n").terms[0]))
 s \cdot \left(m - 1\right) + 1
+>>> print(node_latex(parse_claim("shape(x) == (3,)").terms[1]))
+\left(3,\right)
 """
 
 from __future__ import annotations
@@ -76,8 +78,9 @@ def node_latex(node: Node) -> str:
         return f"{_wrapped(node.left, level)} {symbol} {_wrapped(node.right, level, True)}"
     if isinstance(node, Call):
         return _call_latex(node)
-    if isinstance(node, Tuple):
-        return r"\left(" + ", ".join(node_latex(i) for i in node.items) + r"\right)"
+    if isinstance(node, Tuple):  # one item written (3,), as the frameworks write it
+        items = ", ".join(node_latex(i) for i in node.items) + ("," if len(node.items) == 1 else "")
+        return r"\left(" + items + r"\right)"
     raise TypeError(f"not a claim node: {node!r}")
 
 
