@@ -64,15 +64,15 @@ full-pads-no-dilation (geometry/arguments.py)
     test_numeric::test_oracle_pads_and_sizes_agree_with_geometry_on_a_grid
 scatter-plus-p (theorems/index_proofs/forms.py)
     test_index_sets::test_index_sets_are_the_operators_entries_at_every_small_size
-oracle-no-dilation (numeric.py)
+oracle-no-dilation (numeric/convolution.py)
     test_operator_grid::test_correlation_and_convolution_match_the_oracle_on_a_grid
-oracle-scatter-plus-p (numeric.py)
+oracle-scatter-plus-p (numeric/convolution.py)
     test_operator_grid::test_transposed_convolution_matches_the_oracle_on_a_grid
-oracle-avg-n+2p (numeric.py)
+oracle-avg-n+2p (numeric/pooling.py)
     test_pooling::test_ceil_mode_window_overhanging_the_padding_divides_by_its_clipped_size
-oracle-same-one-more (numeric.py)
+oracle-same-one-more (numeric/sizes.py)
     test_numeric::test_oracle_pads_and_sizes_agree_with_geometry_on_a_grid
-oracle-max-no-dilation (numeric.py)
+oracle-max-no-dilation (numeric/pooling.py)
     test_pooling::test_dilated_max_pool_skips_the_samples_between_taps
 
 Issue 18's six:
@@ -118,8 +118,8 @@ def _sparse(id, old, new, catcher):
     return Mutant(id, "symconv/sparse.py", old, new, catcher)
 
 
-def _oracle(id, old, new, catcher):
-    return Mutant(id, "symconv/numeric.py", old, new, catcher)
+def _oracle(id, module, old, new, catcher):
+    return Mutant(id, f"symconv/numeric/{module}.py", old, new, catcher)
 
 
 SPARSE = "tests/test_sparse.py::"
@@ -201,16 +201,18 @@ MUTANTS = [
            'IndexSet("T (scatter)", (TAP,), ((ROW, s * COLUMN - p + d * TAP),),',
            'IndexSet("T (scatter)", (TAP,), ((ROW, s * COLUMN + p + d * TAP),),',
            "tests/test_index_sets.py::test_index_sets_are_the_operators_entries_at_every_small_size"),
-    _oracle("oracle-no-dilation",
+    _oracle("oracle-no-dilation", "convolution",
             "window = tuple(slice(s * a, s * a + d * (k - 1) + 1, d) for a, k, s, d\n",
             "window = tuple(slice(s * a, s * a + k) for a, k, s, d\n", CORRELATION_ORACLE),
-    _oracle("oracle-scatter-plus-p", "crop = tuple(slice(p, p + o) for p, o in zip(",
+    _oracle("oracle-scatter-plus-p", "convolution",
+            "crop = tuple(slice(p, p + o) for p, o in zip(",
             "crop = tuple(slice(0, o) for p, o in zip(", TRANSPOSED_ORACLE),
-    _oracle("oracle-avg-n+2p", "ends = [min(b + k, n + p) for b, (n, k, _, p)",
+    _oracle("oracle-avg-n+2p", "pooling", "ends = [min(b + k, n + p) for b, (n, k, _, p)",
             "ends = [min(b + k, n + 2 * p) for b, (n, k, _, p)", OVERHANG),
-    _oracle("oracle-same-one-more", "    while _window_count(n + total, span, stride) < wanted:\n",
+    _oracle("oracle-same-one-more", "sizes",
+            "    while _window_count(n + total, span, stride) < wanted:\n",
             "    while _window_count(n + total, span, stride) <= wanted:\n", PAD_GRID),
-    _oracle("oracle-max-no-dilation",
+    _oracle("oracle-max-no-dilation", "pooling",
             "position = tuple(b + d * t for b, t, (_, _, _, d) in zip(starts, m, axes))",
             "position = tuple(b + t for b, t, (_, _, _, d) in zip(starts, m, axes))",
             DILATED_MAX),

@@ -37,10 +37,6 @@ from symconv.theorems.algebra import (
 )
 from symconv.theorems.common import flat
 from symconv.theorems.decomposition import (
-    _interior_columns,
-    _recipe_kernel,
-    _small_domain,
-    _with_kernel,
     column_count,
     formula_matrix,
     pad_or_crop,
@@ -49,6 +45,10 @@ from symconv.theorems.decomposition import (
     transposed_domain,
     zero_inserted_kernel,
 )
+from symconv.theorems.decomposition import small_domain as _small_domain
+from symconv.theorems.decomposition import with_kernel as _with_kernel
+from symconv.theorems.decomposition.toeplitz import _interior_columns
+from symconv.theorems.decomposition.transposed import _recipe_kernel
 from symconv.theorems.engine import first_difference
 
 ROOT = Path(__file__).resolve().parents[1]

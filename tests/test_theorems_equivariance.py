@@ -327,7 +327,7 @@ def test_derivation_script_exits_zero(script):
 def test_strided_equivariance_never_proves_a_non_multiple_shift(monkeypatch):
     """If some output shift worked for a shift that is not a multiple of s, the statement
     ("none works") would be false: that is a bug to report, never "proved"."""
-    from symconv.theorems import equivariance
+    from symconv.theorems.equivariance import translation as equivariance
 
     monkeypatch.setattr(equivariance, "first_difference", lambda *args, **kwargs: None)
     with pytest.raises(RuntimeError, match="not a multiple of the stride"):

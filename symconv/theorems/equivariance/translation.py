@@ -1,16 +1,6 @@
-"""Equivariance theorems: translation (circular, zero padding, strided) and rotation.
-
-- ``equivariance``: circular convolution commutes with every circular shift; with zero
-  padding, ``C S_t x`` and ``S_t C x`` agree exactly on the *interior* rows (both the
-  row's window and its shifted window lie inside the input) and generally nowhere else.
-- ``strided-equivariance``: a stride-``s`` circular correlation turns an input shift by
-  ``s u`` into an output shift by ``u``; a shift that is not a multiple of ``s`` is refuted.
-- ``rotation``: rotating the input and the kernel by the same quarter turns rotates the
-  output, ``C(R k) R = R C(k)``; with the kernel left alone the claim is refuted.
-- ``rotation-not-equivariant``: a general kernel is not rotation equivariant (a witness).
-
-Every check builds both sides with symbolic kernel (and input) entries and compares them
-exactly; the NumPy oracle of :mod:`symconv.numeric` cross-checks with random integers.
+"""Translation equivariance: ``equivariance`` (circular, and zero padding on the
+interior rows) and ``strided-equivariance`` (an input shift by ``s u`` is an output shift
+by ``u``; any other shift is refuted).
 """
 
 from __future__ import annotations
@@ -22,109 +12,20 @@ from typing import Any
 import numpy as np
 import sympy
 
-from .. import numeric
-from ..errors import TheoremError, require
-from ..geometry import Geometry, spatial_shape
-from ..operators import (
+from ... import numeric
+from ...errors import TheoremError, require
+from ...geometry import Geometry
+from ...operators import (
     LinearOperator,
-    channel_blocks,
     circular_convolution,
-    combine_axes,
     correlation,
-    indexed_symbols,
     input_symbols,
-    per_axis_integers,
 )
-from ..operators import shift as shift_operator
-from ..proof import ExactText, Math, Step
-from .common import (
-    CORRELATION_INDEX,
-    comparison_step,
-    flat,
-    layer_text,
-    random_integers,
-    show,
-)
-from .engine import Outcome, first_difference, theorem
-
-FAMILY = "equivariance"
-
-
-# ---------------------------------------------------------------------------
-# Small generic helpers
-# ---------------------------------------------------------------------------
-
-def offsets(value: int | Sequence[int], ndim: int) -> tuple[int, ...]:
-    """A shift given as an int (every axis) or one int per axis, as a tuple.
-
-    Examples
-    --------
-    >>> offsets(1, 2), offsets((0, 2), 2)
-    ((1, 1), (0, 2))
-    """
-    return per_axis_integers(value, ndim, "shift", TheoremError)
-
-
-def rotate(a: Any, turns: int, axes: tuple[int, int] = (-2, -1)) -> sympy.Array:
-    """Rotate the last two axes by ``turns`` quarter turns counter-clockwise (``np.rot90``).
-
-    ``(R a)[i, j] = a[j, n - 1 - i]`` for one turn.
-
-    Examples
-    --------
-    >>> rotate(sympy.Array([[1, 2], [3, 4]]), 1)
-    [[2, 4], [1, 3]]
-    """
-    values = np.array(a.tolist() if isinstance(a, sympy.NDimArray) else a, dtype=object)
-    return sympy.Array(np.rot90(values, turns, axes=axes).tolist())
-
-
-def circular_correlation(input_shape: Sequence[int], kernel_shape: Sequence[int],
-                         stride: int | Sequence[int] = 1, in_channels: int = 1,
-                         out_channels: int = 1, kernel_name: str = "k") -> LinearOperator:
-    """Strided circular correlation ``y[i] = sum_m k[m] x[(s i + m) mod n]``, ``s | n``.
-
-    The output has ``n / s`` positions per axis.
-
-    Examples
-    --------
-    >>> circular_correlation((4,), (2,), stride=2).matrix
-    Matrix([
-    [k_{0,0,0}, k_{0,0,1},         0,         0],
-    [        0,         0, k_{0,0,0}, k_{0,0,1}]])
-    """
-    n = spatial_shape("input_shape", input_shape)
-    k = spatial_shape("kernel_shape", kernel_shape)
-    s = offsets(stride, len(n))
-    for axis, (na, ka, sa) in enumerate(zip(n, k, s)):
-        require(sa >= 1 and na % sa == 0, f"stride[{axis}]", sa,
-                f"must be a positive divisor of the input size {na}",
-                ", ".join(str(v) for v in range(1, na + 1) if na % v == 0))
-        require(ka <= na, f"kernel_shape[{axis}]", ka, f"must be at most the input size {na}")
-    out = tuple(na // sa for na, sa in zip(n, s))
-    triples = []
-    for na, ka, sa, oa in zip(n, k, s, out):
-        i, m = np.meshgrid(np.arange(oa), np.arange(ka), indexing="ij")
-        triples.append(np.stack([i.ravel(), m.ravel(), ((sa * i + m) % na).ravel()], axis=1))
-    out_flat, tap_flat, in_flat = combine_axes(triples, out, k, n)
-    rows, cols, taps = channel_blocks(out_flat, tap_flat, in_flat, int(np.prod(out)),
-                                       int(np.prod(n)), int(np.prod(k)), in_channels,
-                                       out_channels, 1)
-    kernel = indexed_symbols((out_channels, in_channels, *k), kernel_name)
-    return LinearOperator("circular_correlation", (in_channels, *n), (out_channels, *out),
-                          rows, cols, taps, None, kernel)
-
-
-def channel_matrix(a: sympy.NDimArray, channel: int = 0) -> sympy.Matrix:
-    """One channel of a ``(C, *spatial)`` array as a matrix (a row for 1-D), for display.
-
-    Examples
-    --------
-    >>> channel_matrix(sympy.Array([[1, 2, 3]]))
-    Matrix([[1, 2, 3]])
-    """
-    values = np.array(flat(a), dtype=object).reshape(tuple(a.shape))[channel]
-    return sympy.Matrix(np.atleast_2d(values).reshape(-1, values.shape[-1]).tolist())
+from ...operators import shift as shift_operator
+from ...proof import ExactText, Math, Step
+from ..common import CORRELATION_INDEX, comparison_step, layer_text, random_integers, show
+from ..engine import Outcome, first_difference, theorem
+from .shared import FAMILY, channel_matrix, circular_correlation, offsets
 
 
 def _wrap(x: np.ndarray, extra: tuple[int, ...]) -> np.ndarray:
@@ -137,10 +38,6 @@ def _rows_text(rows: Sequence[tuple[int, ...]]) -> str:
         return "none"
     return ", ".join(str(r[0]) if len(r) == 1 else str(r) for r in rows)
 
-
-# ---------------------------------------------------------------------------
-# Translation equivariance
-# ---------------------------------------------------------------------------
 
 EQUIVARIANCE = {"input_shape": (5,), "kernel_shape": (3,), "shift": 1, "boundary": "circular",
                 "padding": 0, "dilation": 1, "rows": "interior", "in_channels": 1,
@@ -363,10 +260,6 @@ def _zero_numeric(c: LinearOperator, g: Geometry, t: tuple[int, ...],
     return True
 
 
-# ---------------------------------------------------------------------------
-# Strided translation equivariance
-# ---------------------------------------------------------------------------
-
 STRIDED = {"input_shape": (6,), "kernel_shape": (3,), "stride": 2, "shift": 2,
            "in_channels": 1, "out_channels": 1}
 
@@ -460,154 +353,3 @@ def _strided_numeric(c: LinearOperator, s: tuple[int, ...], t: tuple[int, ...],
                                                       conv(x).ravel())):
             return False
     return True
-
-
-# ---------------------------------------------------------------------------
-# Rotation
-# ---------------------------------------------------------------------------
-
-ROTATION = {"input_shape": (4, 4), "kernel_shape": (3, 3), "padding": 1, "turns": 1,
-            "rotate_kernel": True, "in_channels": 1, "out_channels": 1}
-
-
-def _rotation_domain() -> list[dict[str, Any]]:
-    points = []
-    for n in range(1, 5):
-        for k in range(1, min(n, 3) + 1):
-            for p in range(0, k // 2 + 1):
-                for turns in (1, 2, 3):
-                    points.append({**ROTATION, "input_shape": (n, n), "kernel_shape": (k, k),
-                                   "padding": p, "turns": turns})
-    points.sort(key=lambda q: (q["input_shape"][0] + q["kernel_shape"][0], q["turns"]))
-    return points
-
-
-def square_geometry(input_shape: Any, kernel_shape: Any, padding: Any) -> Geometry:
-    """A stride-1 geometry a quarter turn maps to itself: square input and kernel,
-    the same padding on all four sides (else a :class:`TheoremError` naming the rule)."""
-    g = Geometry(input_shape, kernel_shape, 1, padding)
-    require(g.ndim == 2 and g.input_shape[0] == g.input_shape[1], "input_shape", input_shape,
-            "must be a square 2-D grid for a quarter-turn rotation", "(n, n)",
-            error=TheoremError)
-    require(g.kernel_shape[0] == g.kernel_shape[1], "kernel_shape", kernel_shape,
-            "must be square for a quarter-turn rotation", "(k, k)", error=TheoremError)
-    require(len({v for pair in g.pads for v in pair}) == 1, "padding", padding,
-            "must be the same on all four sides (symmetric)", "an int", error=TheoremError)
-    return g
-
-
-def rotation_sides(g: Geometry, turns: int, rotate_kernel: bool, in_channels: int = 1,
-                   out_channels: int = 1) -> tuple[sympy.Array, sympy.Array, LinearOperator]:
-    """``C(R k) R x`` (or ``C(k) R x``) and ``R C(k) x`` with symbolic ``k`` and ``x``."""
-    c = correlation(g, in_channels, out_channels)
-    x = input_symbols(c.input_shape)
-    kernel = c.kernel
-    swap = dict(zip(flat(kernel), flat(rotate(kernel, turns)))) if rotate_kernel else {}
-    lhs = c.apply(rotate(x, turns)).xreplace(swap) if swap else c.apply(rotate(x, turns))
-    rhs = rotate(c.apply(x), turns)
-    return lhs, rhs, c
-
-
-@theorem("rotation", family=FAMILY,
-         statement="Rotating the input and the kernel by the same quarter turns rotates the "
-                   "output: C(R k) R x = R C(k) x (square input, symmetric padding, stride 1), "
-                   "equivalently C(k) R = R C(R^-1 k). With the kernel not rotated "
-                   "(rotate_kernel=False) the claim C(k) R = R C(k) is refuted.",
-         latex=r"C(R k)\, R\, x = R\, C(k)\, x,\qquad (R x)_{i,j} = x_{j,\, n-1-i}",
-         parameters=ROTATION, domain=_rotation_domain,
-         domain_text="every square 2-D correlation with n<=4, k<=min(n,3), symmetric padding "
-                     "p<=k//2, and 1, 2, 3 quarter turns")
-def rotation(input_shape, kernel_shape, padding, turns, rotate_kernel, in_channels,
-             out_channels) -> Outcome:
-    """Both sides as symbolic arrays; the kernel symbols are permuted by the rotation."""
-    g = square_geometry(input_shape, kernel_shape, padding)
-    lhs, rhs, c = rotation_sides(g, turns, rotate_kernel, in_channels, out_channels)
-    name = r"C(R k)\,R x" if rotate_kernel else r"C(k)\,R x"
-    difference = first_difference(lhs, rhs, (name.replace("\\,", " "), "R C(k) x"))
-    steps = (
-        Step("Setting", f"Square correlation: {layer_text(g)}; channels {in_channels} -> "
-             f"{out_channels}. $R$ turns a grid by {turns} quarter turn(s) counter-clockwise "
-             "(NumPy's rot90); on the kernel it acts on the two spatial axes.",
-             (Math(r"(R x)_{i,j} = x_{j,\, n-1-i}", "(R x)[i, j] = x[j, n-1-i]"),)),
-        Step("Why", "With symmetric padding $p$, $(C(k) R x)_{i,j} = \\sum_{a,b} k_{a,b}\\, "
-             "x_{j + b - p,\\; n-1-i-a+p}$ and $(R\\,C(k') x)_{i,j} = (C(k')x)_{j,\\,n'-1-i} "
-             "= \\sum_{a,b} k'_{a,b}\\, x_{j + a - p,\\; n-1-i + b - p}$ (with $n' - 1 - 2p = "
-             "n - K$), so the sides match when $k'_{a,b} = k_{K-1-b,\\,a}$, i.e. "
-             "$k' = R^{-1} k$.",
-             (show("k", sympy.Matrix(c.kernel[0, 0].tolist())),
-              show(r"R k", sympy.Matrix(rotate(c.kernel[0, 0], turns).tolist())))),
-        Step("Both sides", "Their first entries (all entries are compared below):",
-             (show(f"({name})_{{0,0}}", lhs[0, 0, 0]),
-              show(r"(R\,C(k) x)_{0,0}", rhs[0, 0, 0]))),
-        comparison_step(name, r"R\,C(k) x", int(np.prod(lhs.shape)), difference is None,
-                        difference),
-    )
-    return Outcome(difference is None, steps, difference,
-                   numeric=difference is None and _rotation_numeric(g, turns, rotate_kernel,
-                                                                    in_channels, out_channels))
-
-
-def _rotation_numeric(g: Geometry, turns: int, rotate_kernel: bool, in_channels: int,
-                      out_channels: int) -> bool:
-    for seed in range(3):
-        w = random_integers((out_channels, in_channels, *g.kernel_shape), 2 * seed)
-        x = random_integers((in_channels, *g.input_shape), 2 * seed + 1)
-        wk = np.rot90(w, turns, axes=(2, 3)) if rotate_kernel else w
-        lhs = numeric.correlate(np.rot90(x, turns, axes=(1, 2)), wk, g)
-        rhs = np.rot90(numeric.correlate(x, w, g), turns, axes=(1, 2))
-        if not np.allclose(lhs, rhs):
-            return False
-    return True
-
-
-@theorem("rotation-not-equivariant", family=FAMILY,
-         statement="Correlation with a general kernel is not equivariant to rotation: there are "
-                   "a kernel k and an input x with C(k) R x != R C(k) x (R a quarter turn; "
-                   "square input, symmetric padding).",
-         latex=r"\exists\, k, x:\ C(k)\, R\, x \neq R\, C(k)\, x",
-         parameters={"input_shape": (3, 3), "kernel_shape": (3, 3), "padding": 1, "turns": 1})
-def rotation_not_equivariant(input_shape, kernel_shape, padding, turns) -> Outcome:
-    """The symbolic difference is nonzero; a concrete integer kernel and impulse show it."""
-    g = square_geometry(input_shape, kernel_shape, padding)
-    lhs, rhs, c = rotation_sides(g, turns, rotate_kernel=False)
-    symbolic = first_difference(lhs, rhs, ("C(k) R x", "R C(k) x"))
-    w = np.arange(1, int(np.prod(g.kernel_shape)) + 1).reshape(1, 1, *g.kernel_shape)
-    concrete = None
-    for position in itertools.product(*map(range, g.input_shape)):
-        x = np.zeros((1, *g.input_shape), dtype=int)
-        x[(0, *position)] = 1
-        a = numeric.correlate(np.rot90(x, turns, axes=(1, 2)), w, g)
-        b = np.rot90(numeric.correlate(x, w, g), turns, axes=(1, 2))
-        if not np.array_equal(a, b):
-            where = tuple(int(v) for v in np.argwhere(a != b)[0])
-            concrete = {"kernel": w[0, 0].tolist(), "impulse_at": position, "position": where,
-                        "C(k) R x": int(a[where]), "R C(k) x": int(b[where])}
-            break
-    holds = symbolic is not None and concrete is not None
-    where = tuple(symbolic["position"]) if symbolic else (0, 0, 0)
-    at = ",".join(map(str, where[1:]))
-    witness = {**symbolic, **{f"numeric {key}": value for key, value in concrete.items()}} \
-        if holds else None
-    steps = (
-        Step("Setting", f"Square correlation: {layer_text(g)}; $R$ = {turns} quarter turn(s).",
-             (Math(r"(R x)_{i,j} = x_{j,\, n-1-i}", "(R x)[i, j] = x[j, n-1-i]"),)),
-        Step("Symbolic", "With a symbolic kernel the two sides are different polynomials. "
-             "(By the rotation theorem $C(k) R = R\\,C(R^{-1} k)$, so they agree when the "
-             "kernel has the four-fold symmetry $R k = k$.) The first differing entry:",
-             (show(f"(C(k)\\,R x)_{{{at}}}", lhs[where]),
-              show(f"(R\\,C(k) x)_{{{at}}}", rhs[where]))),
-        Step("Witness", "A concrete case: kernel "
-             + (f"{concrete['kernel']}, unit impulse at {concrete['impulse_at']}: at output "
-                f"{concrete['position']} the sides are {concrete['C(k) R x']} and "
-                f"{concrete['R C(k) x']}." if concrete else "none found."),
-             (Math(r"C(k)\,R x \neq R\,C(k)\,x", "C(k) R x != R C(k) x"),)),
-    )
-    return Outcome(holds, steps, None if holds else {"difference": "no witness found"},
-                   witness=witness, evidence=("exhaustive",), numeric=holds,
-                   domain="unit impulses at the input positions in order, integer kernel "
-                          "1..K^2, until the sides differ (the symbolic entries differ too)")
-
-
-__all__ = ["channel_matrix", "circular_correlation", "equivariance", "flat", "interior_rows",
-           "offsets", "rotate", "rotation", "rotation_not_equivariant", "rotation_sides",
-           "square_geometry", "strided_equivariance"]

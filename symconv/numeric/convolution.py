@@ -1,0 +1,185 @@
+"""Correlation, convolution and transposed convolution, by sliding windows and scatters.
+
+Inputs are ``(C_in, *spatial)``; correlation kernels ``(C_out, C_in/groups, *kernel)``,
+transposed kernels ``(C_in, C_out/groups, *kernel)`` (PyTorch layouts). Pads and output
+sizes come from :mod:`symconv.numeric.sizes`, the oracle's own arithmetic.
+
+Examples
+--------
+>>> g = Geometry((3,), (2,))
+>>> correlate(np.array([[1, 2, 3]]), np.array([[[1, -1]]]), g)
+array([[-1, -1]])
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..errors import OperatorError, require
+from ..geometry import Geometry, TransposedGeometry
+from ..limits import oracle_floats, require_work
+from .arguments import (
+    checked_array,
+    checked_groups,
+    require_spatial_shape,
+    require_spec,
+    require_torch_convention,
+)
+from .sizes import geometry_pads, output_shape
+from .surgery import pad
+
+
+def _check_conv(x: Any, w: Any,
+                geometry: Geometry | TransposedGeometry) -> tuple[np.ndarray, np.ndarray]:
+    ndim = geometry.ndim
+    x = checked_array("x", x, ndim)
+    w = checked_array("w", w, ndim, leading=2)
+    require_spatial_shape("x", x, geometry.input_shape)
+    require_spatial_shape("w", w, geometry.kernel_shape, leading=2)
+    require_work("numeric oracle", floats=oracle_floats(x.shape[0], w.shape[0], geometry))
+    return x, w
+
+
+def _check_correlation(x: Any, w: Any, geometry: Geometry,
+                       groups: Any) -> tuple[np.ndarray, np.ndarray, Geometry, int]:
+    require_spec("geometry", geometry, Geometry)
+    x, w = _check_conv(x, w, geometry)
+    c_in = x.shape[0]
+    groups = checked_groups(groups, **{"x.shape[0] (in_channels)": c_in,
+                                "w.shape[0] (out_channels)": w.shape[0]})
+    require(w.shape[1] * groups == c_in, "w.shape[1]", w.shape[1],
+            f"must be in_channels / groups = {c_in} / {groups}", str(c_in // groups),
+            error=OperatorError)
+    return x, w, geometry, groups
+
+
+def _window_sum(x: np.ndarray, w: np.ndarray, geometry: Geometry, groups: int,
+                flip: bool) -> np.ndarray:
+    """``y[o, i] = sum_{c, m} w[o, c, m] * xpad[g*C_in/groups + c, s*i + d*m']``.
+
+    ``m' = m`` for correlation, ``m' = k - 1 - m`` for convolution (flip). One loop over
+    the output positions (windows); each window's patch of the padded input, all
+    channels and taps, is read by strided slices and contracted with the group's weights.
+    """
+    c_out, c_per_group = w.shape[:2]
+    out_per_group = c_out // groups
+    xp = pad(x, geometry_pads(geometry))
+    kernel = geometry.kernel_shape
+    shape = output_shape(geometry)
+    taps = np.flip(w, axis=tuple(range(2, w.ndim))) if flip else w
+    weights = [taps[g * out_per_group:(g + 1) * out_per_group].reshape(out_per_group, -1)
+               for g in range(groups)]
+    out = np.zeros((c_out,) + shape, np.result_type(x, w))
+    for i in np.ndindex(*shape):
+        window = tuple(slice(s * a, s * a + d * (k - 1) + 1, d) for a, k, s, d
+                       in zip(i, kernel, geometry.stride, geometry.dilation))
+        patch = xp[(slice(None),) + window]
+        require(patch.shape[1:] == kernel, "geometry", geometry,
+                "must have windows inside the padded input", error=OperatorError)
+        for g, weight in enumerate(weights):
+            block = patch[g * c_per_group:(g + 1) * c_per_group].reshape(-1)
+            out[(slice(g * out_per_group, (g + 1) * out_per_group),) + i] = weight @ block
+    return out
+
+
+def correlate(x: np.ndarray, w: np.ndarray, geometry: Geometry, groups: int = 1) -> np.ndarray:
+    """Cross-correlation, what deep-learning frameworks call convolution (no flip).
+
+    ``y[o, i] = sum_{c, m} w[o, c, m] * xpad[c', s*i + d*m]`` per spatial axis,
+    where ``xpad`` is ``x`` zero-padded by :func:`explicit_pads` of
+    ``geometry.padding`` (the oracle's own resolution, not ``geometry.pads``)
+    and ``c'`` runs over the input channels of output channel ``o``'s group.
+    The output has one position per window that fits the padded input.
+
+    Parameters
+    ----------
+    x : ndarray, shape ``(C_in, *geometry.input_shape)``
+    w : ndarray, shape ``(C_out, C_in / groups, *geometry.kernel_shape)``
+    geometry : Geometry
+    groups : int
+        Divides both ``C_in`` and ``C_out``.
+
+    Returns
+    -------
+    ndarray, shape ``(C_out, *output_shape(geometry))``
+
+    Examples
+    --------
+    >>> g = Geometry((5,), (3,), stride=2, padding=1)
+    >>> correlate(np.array([[1, 2, 3, 4, 5]]), np.array([[[1, 0, -1]]]), g)
+    array([[-2, -2,  4]])
+    """
+    return _window_sum(*_check_correlation(x, w, geometry, groups), flip=False)
+
+
+def convolve(x: np.ndarray, w: np.ndarray, geometry: Geometry, groups: int = 1) -> np.ndarray:
+    """True convolution: :func:`correlate` with the kernel reversed on every spatial axis.
+
+    ``y[o, i] = sum_{c, m} w[o, c, m] * xpad[c', s*i + d*(k - 1 - m)]``.
+
+    Parameters and shapes are those of :func:`correlate`.
+
+    Examples
+    --------
+    >>> g = Geometry((3,), (3,), padding="full")
+    >>> convolve(np.array([[1, 2, 3]]), np.array([[[1, 1, 0]]]), g)
+    array([[1, 3, 5, 3, 0]])
+    """
+    return _window_sum(*_check_correlation(x, w, geometry, groups), flip=True)
+
+
+
+def conv_transpose(x: np.ndarray, w: np.ndarray, geometry: TransposedGeometry,
+                   groups: int = 1) -> np.ndarray:
+    """PyTorch ``ConvTranspose``, defined by its scatter rule.
+
+    Every input sample ``x[c, i]`` and kernel tap ``m`` add
+    ``w[c, o, m] * x[c, i]`` to output position ``j = s*i - p + d*m`` (per
+    axis), when ``0 <= j < out``: the scatter into an unpadded target,
+    cropped by ``p`` on both sides and grown by ``output_padding`` at the end
+    (``out`` from :func:`output_shape`, the measured scatter extent).
+
+    Parameters
+    ----------
+    x : ndarray, shape ``(C_in, *geometry.input_shape)``
+    w : ndarray, shape ``(C_in, C_out / groups, *geometry.kernel_shape)``
+    geometry : TransposedGeometry
+    groups : int
+        Divides ``C_in``; output channels are ``groups * w.shape[1]``.
+
+    Returns
+    -------
+    ndarray, shape ``(C_out, *output_shape(geometry))``
+
+    Examples
+    --------
+    >>> t = TransposedGeometry((2,), (3,), stride=2)
+    >>> conv_transpose(np.array([[1, 10]]), np.array([[[1, 2, 3]]]), t)
+    array([[ 1,  2, 13, 20, 30]])
+    """
+    require_spec("geometry", geometry, TransposedGeometry)
+    require_torch_convention(geometry)
+    x, w = _check_conv(x, w, geometry)
+    c_in = x.shape[0]
+    require(w.shape[0] == c_in, "w.shape[0]", w.shape[0],
+            f"must equal in_channels = {c_in} (layout (in, out/groups, *kernel))", str(c_in),
+            error=OperatorError)
+    groups = checked_groups(groups, **{"x.shape[0] (in_channels)": c_in})
+    in_per_group, out_per_group = c_in // groups, w.shape[1]
+    out_shape = output_shape(geometry)
+    # scatter into the uncropped target (start at -p), then crop p and keep out positions
+    extent = tuple(max(s * (n - 1) + d * (k - 1) + 1, p + o) for n, k, s, d, p, o in zip(
+        geometry.input_shape, geometry.kernel_shape, geometry.stride, geometry.dilation,
+        geometry.padding, out_shape))
+    full = np.zeros((out_per_group * groups,) + extent, np.result_type(x, w))
+    for i in np.ndindex(*geometry.input_shape):
+        window = tuple(slice(s * a, s * a + d * (k - 1) + 1, d) for a, k, s, d in zip(
+            i, geometry.kernel_shape, geometry.stride, geometry.dilation))
+        for g in range(groups):
+            inputs = slice(g * in_per_group, (g + 1) * in_per_group)
+            outputs = slice(g * out_per_group, (g + 1) * out_per_group)
+            full[(outputs,) + window] += np.tensordot(x[(inputs,) + i], w[inputs], axes=1)
+    crop = tuple(slice(p, p + o) for p, o in zip(geometry.padding, out_shape))
+    return full[(slice(None),) + crop]
