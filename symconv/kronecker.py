@@ -406,14 +406,16 @@ def _operator_map(op) -> CoefficientMap:
 
 
 def compare_factors(g: Geometry, tg: TransposedGeometry, twin: Geometry,
-                    twin_tg: TransposedGeometry) -> FactorComparison:
+                    twin_tg: TransposedGeometry, twin_operators: tuple | None = None
+                    ) -> FactorComparison:
     """Decide T = Cᵀ for one channel on the per-axis factors, with the product checks.
 
     Full size: the factors of C and T built from their geometries per axis, compared
     axis by axis (T_a = C_aᵀ); the builders' per-axis triples compared with them; the
     entries of both operators counted on the n-D grid. Twin size: the builders'
     operators against the expanded products, the transpose lemma, and T against Cᵀ
-    whole.
+    whole. ``twin_operators``: the builders' ``(C, T)`` at the twin size when the caller
+    has built them already (this call's operators, not a cache); built here otherwise.
 
     Examples
     --------
@@ -437,14 +439,15 @@ def compare_factors(g: Geometry, tg: TransposedGeometry, twin: Geometry,
     triples = _same_factors(built_c, c.factors) and _same_factors(built_t, t.factors)
     twin_c = KroneckerMap(correlation_factors(twin), twin.kernel_shape)
     twin_t = KroneckerMap(scatter_factors(twin_tg), twin_tg.kernel_shape)
-    op_c = operators.correlation(twin)
-    op_t = operators.transposed_convolution(twin_tg, kernel_name="k")
+    op_c, op_t = twin_operators or (operators.correlation(twin),
+                                    operators.transposed_convolution(twin_tg, kernel_name="k"))
     map_c, map_t = _operator_map(op_c), _operator_map(op_t)
+    expanded = {id(k): k.expand() for k in (twin_c, twin_t)}  # each product expanded once
     product = (operators.same_kernel_symbols(op_c, op_t)
-               and first_map_difference(map_c, twin_c.expand()) is None
-               and first_map_difference(map_t, twin_t.expand()) is None)
-    lemma = all(first_map_difference(transpose_map(k.expand()), k.transposed().expand()) is None
-                for k in (twin_c, twin_t))
+               and first_map_difference(map_c, expanded[id(twin_c)]) is None
+               and first_map_difference(map_t, expanded[id(twin_t)]) is None)
+    lemma = all(first_map_difference(transpose_map(expanded[id(k)]), k.transposed().expand())
+                is None for k in (twin_c, twin_t))
     whole = map_t.shape == map_c.shape[::-1] and first_map_difference(
         map_t, transpose_map(map_c)) is None
     return FactorComparison(c, t, first_kronecker_difference(t, c.transposed()), triples,

@@ -289,3 +289,12 @@ def test_judges_step_names_the_certified_lemmas_and_never_the_others(monkeypatch
                         lambda name: unknown if name == "halves" else real(name))
     text = judges_step(claim, ("floor-shift", "halves")).text
     assert "box: floor-shift." in text and "halves: z3: timeout" in text
+
+
+def test_nested_recordings_each_keep_their_own_certificates():
+    n = sympy.Symbol("n")
+    with recording() as outer:
+        with recording() as inner:  # both dicts are empty (equal) when the inner one ends
+            pass
+        _ = certify.certify_claim(n + n, 2 * n, (n,))
+    assert inner == [] and [c.status for c in outer] == ["unsat"]

@@ -67,6 +67,7 @@ def test_the_factor_path_gives_the_sympy_verdict(monkeypatch, name, g):
              "dilation": g.dilation}
     small = sc.prove(name, **point)
     monkeypatch.setattr(structure, "SYMPY_ENTRIES", 0)
+    monkeypatch.setattr(structure, "FACTOR_ENTRIES", 0)
     factored = sc.prove(name, **point)
     titles = [s.title for s in factored.steps]
     assert "Compare (per-axis factors)" in titles and "Product structure (checked)" in titles
@@ -102,6 +103,7 @@ def test_a_planted_mismatch_in_one_axis_is_refuted_with_the_first_differing_entr
         monkeypatch, name):
     g = Geometry((40, 30), (3, 3), stride=2, padding=1)
     monkeypatch.setattr(kronecker, "scatter_factors", _shifted_scatter(1))
+    monkeypatch.setattr(structure, "FACTOR_ENTRIES", 0)  # 40x30 is proved whole otherwise
     tg = _transposed(g)
     result = compare_factors(g, tg, structure.twin_geometry(g),
                              _transposed(structure.twin_geometry(g)))
@@ -135,6 +137,7 @@ def test_a_planted_builder_bug_fails_the_product_structure(monkeypatch):
         return t[t[:, 0] != out - 1] if out > 1 else t  # the last window dropped
 
     monkeypatch.setattr(ops, "window_triples", off_by_one)
+    monkeypatch.setattr(structure, "FACTOR_ENTRIES", 0)
     proof = sc.prove("transpose", input_shape=(40, 30), kernel_shape=(3, 3), padding=1)
     assert proof.verdict == "refuted"
     assert "builder triples at full size" in proof.counterexample["product structure"]
@@ -188,3 +191,15 @@ def test_a_factor_is_the_definition_on_one_axis():
     keys = {tuple(k) for k in factor.keys.tolist()}
     assert keys == {(i, 2 * i - 1 + m, m) for i in range(3) for m in range(3)
                     if 0 <= 2 * i - 1 + m < 5}
+
+
+def test_twin_operators_handed_in_are_the_ones_compared():
+    g = Geometry((40, 30), (3, 3), stride=2, padding=1)
+    twin = structure.twin_geometry(g)
+    twin_tg = _transposed(twin)
+    c = sc.operators.correlation(twin)
+    t = sc.operators.transposed_convolution(twin_tg, kernel_name="k")
+    assert compare_factors(g, _transposed(g), twin, twin_tg, (c, t)).holds
+    w = sc.operators.transposed_convolution(twin_tg, kernel_name="w")  # other symbols
+    wrong = compare_factors(g, _transposed(g), twin, twin_tg, (c, w))
+    assert not wrong.holds and not wrong.twin_product

@@ -406,3 +406,33 @@ def test_full_lengths_check_the_pads_geometry_really_uses(monkeypatch):
         counting_lengths._full_valid_sweep.cache_clear()
     assert p.verdict == "refuted"
     assert p.counterexample["dilation"] == 2 and p.counterexample["rows of C (full)"] == 1
+
+
+def test_a_claim_named_by_two_theorems_is_checked_once_and_its_certificates_reused():
+    from dataclasses import replace
+
+    from symconv.prover.judge import recording
+    from symconv.sizes.counting_claims import checked, claims, theorem_proofs
+
+    seen, shared = {}, None
+    for name, listed in claims().items():
+        for index, (_, lhs, rhs, hyps) in enumerate(listed):
+            key = (lhs, rhs, tuple(hyps))
+            if key in seen and seen[key][0] != name:
+                shared = (seen[key], (name, index))
+                break
+            seen.setdefault(key, (name, index))
+        if shared:
+            break
+    (first, i), (second, j) = shared
+    proof = theorem_proofs(second)[j]
+    assert checked(theorem_proofs(first)[i])
+    with recording() as found:  # the reused check still hands its certificates to --smt
+        assert checked(proof)
+    assert [c.status for c in found] and all(c.status == "unsat" for c in found)
+    assert any(str(proof.lhs) in c.claim for c in found)
+    # only the very same proof is reused: another chain for the claim is checked on its own
+    other = next(p for p in theorem_proofs("output-size") if p.left is not None
+                 and p.lhs != proof.lhs)
+    forged = replace(proof, left=other.left, right=other.right, split=None)
+    assert not checked(forged)

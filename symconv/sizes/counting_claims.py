@@ -15,12 +15,14 @@ Examples
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cache
 
 import sympy
 
 from ..proof import Step
 from ..prover import FACTS, verify
+from ..prover.judge import certify_claim
 from ..prover.normal_form import Iverson, Windows, ceil, d, floor, k, n, op, p, pa, pb, s
 from ..prover.proofs import ParametricProof, titled
 from ..prover.search import prove_for_all
@@ -303,7 +305,7 @@ def theorem_steps(name: str) -> tuple[list[Step], bool]:
     False
     """
     proofs = theorem_proofs(name)
-    if not proofs or not all(p is not None and p.check() for p in proofs):
+    if not proofs or not all(p is not None and checked(p) for p in proofs):
         return [Step("Not proved for all sizes", f"{name}: no complete parametric proof.")], \
             False
     titles = "; ".join(title for title, *_ in claims()[name])
@@ -313,7 +315,50 @@ def theorem_steps(name: str) -> tuple[list[Step], bool]:
     notes = [Step("How the claims prove the theorem", text) for text in _NOTES.get(name, ())]
     for fact in cited_facts(" ".join(_NOTES.get(name, ()))):
         verify(fact)
-    return [scope] + [step for proof in proofs for step in proof.steps()] + notes, True
+    return [scope] + [step for proof in proofs for step in proof_steps(proof)] + notes, True
+
+
+def checked(proof: ParametricProof) -> bool:
+    """:meth:`ParametricProof.check`, re-verified once per process for each claim's proof.
+
+    Several theorems name the same claim; its proof is checked the first time. When it is
+    reused, its SMT certificate (cached by :mod:`symconv.prover.judge`) is asked for again,
+    so every open ``--smt`` recording holds it, as a fresh check would.
+
+    Examples
+    --------
+    >>> checked(theorem_proofs("output-size")[0])
+    True
+    """
+    untitled = replace(proof, title="", notes=())
+    key = (proof.lhs, proof.rhs, proof.assumptions)
+    kept = _CHECKED.get(key)
+    if kept is None or kept[0] != untitled:  # only the very same proof is reused
+        kept = _CHECKED[key] = (untitled, proof.check())
+    elif kept[1]:
+        certify_claim(proof.lhs, proof.rhs, proof.assumptions)  # recorded for --smt
+    return kept[1]
+
+
+def proof_steps(proof: ParametricProof) -> list[Step]:
+    """:meth:`ParametricProof.steps`, rendered once per process for each titled proof.
+
+    Examples
+    --------
+    >>> proof_steps(theorem_proofs("output-size")[0])[0].title
+    'PyTorch'
+    """
+    key = (proof.lhs, proof.rhs, proof.assumptions, proof.title, proof.notes)
+    kept = _RENDERED.get(key)
+    if kept is None or kept[0] != proof:
+        kept = _RENDERED[key] = (proof, tuple(proof.steps()))
+    return list(kept[1])
+
+
+#: Each claim's checked proof (without title and notes) and whether it checked.
+_CHECKED: dict[tuple, tuple[ParametricProof, bool]] = {}
+#: Each titled proof and its rendered steps.
+_RENDERED: dict[tuple, tuple[ParametricProof, tuple[Step, ...]]] = {}
 
 
 def cited_facts(text: str) -> list[str]:
@@ -442,5 +487,5 @@ _NOTES = {
 }
 
 
-__all__ = ["J", "P_PREV", "R", "S_PREV", "TAP", "U", "UNIT", "V", "cited_facts", "claims",
-           "theorem_proofs", "theorem_steps"]
+__all__ = ["J", "P_PREV", "R", "S_PREV", "TAP", "U", "UNIT", "V", "checked", "cited_facts",
+           "claims", "proof_steps", "theorem_proofs", "theorem_steps"]

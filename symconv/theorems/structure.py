@@ -30,12 +30,11 @@ import sympy
 from .. import numeric, operators
 from ..claim.theorem import claim_outcome, layer_keywords, layer_signals
 from ..geometry import Geometry, TransposedGeometry, transposed_output_size
-from ..kronecker import FactorComparison, KroneckerMap, compare_factors
+from ..kronecker import compare_factors
 from ..operators import LinearOperator, correlation, input_symbols, transposed_convolution
 from ..proof import ExactText, Math, Step
 from ..sparse import (
     BlockMap,
-    CoefficientMap,
     coefficient_map,
     expand_blocks,
     first_block_difference,
@@ -54,12 +53,23 @@ from .common import (
     with_proof_for_all_sizes,
 )
 from .engine import Outcome, first_difference, theorem
+from .structure_factors import (
+    CORNER,
+    FactorProof,
+    factor_compare,
+    factor_difference,
+    factor_steps,
+    symbol_name,
+)
 
 #: Largest layer (stored entries of C) compared by expanding SymPy objects; larger layers
 #: are compared on their coefficient maps (exact, :mod:`symconv.sparse`).
 SYMPY_ENTRIES = 1024
-#: Rows and columns of the top-left corner shown for large matrices.
-CORNER = 12
+
+#: Smallest one-channel layer (stored entries of C) proved by its per-axis Kronecker factors
+#: (:func:`prove_by_factors`); between the two limits the coefficient maps are compared
+#: whole, which is cheaper there than the factors' fixed cost (their twin-size checks).
+FACTOR_ENTRIES = 40_000
 
 
 def small_layers(ndim: int = 1, max_n: int = 6, max_k: int = 3, max_s: int = 3,
@@ -278,16 +288,12 @@ def compare_index_forms(g: Geometry, in_channels: int = 1, out_channels: int = 1
                            kernel_shape)
 
 
-def _symbol_name(name: str, index: tuple[int, ...]) -> str:
-    return f"{name}_{{{','.join(map(str, index))}}}"
-
-
 def _kernel_symbol(result: IndexComparison, flat: int) -> str:
     if flat < 0:
         return "1"
     if flat >= int(np.prod(result.kernel_shape)):
         return f"symbol #{flat}"
-    return _symbol_name("k", tuple(int(v) for v in np.unravel_index(flat, result.kernel_shape)))
+    return symbol_name("k", tuple(int(v) for v in np.unravel_index(flat, result.kernel_shape)))
 
 
 def _index_difference(result: IndexComparison, labels: tuple[str, str]) -> dict:
@@ -340,21 +346,6 @@ def _index_steps(result: IndexComparison, what: str) -> tuple[Step, ...]:
     return tuple(steps)
 
 
-@dataclass(frozen=True)
-class FactorProof:
-    """The one-channel factor comparison (:func:`symconv.kronecker.compare_factors`) and
-    the numeric cross-check at the twin size."""
-
-    result: FactorComparison
-    twin: Geometry
-    agrees: bool
-
-    @property
-    def holds(self) -> bool:
-        """T = Cᵀ by the factors (the numeric verdict is reported on its own)."""
-        return self.result.holds
-
-
 def prove_by_factors(g: Geometry) -> FactorProof:
     """One channel: compare T and Cᵀ on per-axis factors; oracle at the twin size.
 
@@ -367,138 +358,19 @@ def prove_by_factors(g: Geometry) -> FactorProof:
     tg = matching_transposed(g, _symmetric_padding(g))
     twin = twin_geometry(g)
     twin_tg, twin_c, twin_t = _layer(twin, 1, 1, 1)
-    result = compare_factors(g, tg, twin, twin_tg)
+    result = compare_factors(g, tg, twin, twin_tg, (twin_c, twin_t))
     return FactorProof(result, twin, _oracle_agrees(twin, twin_tg, twin_c, twin_t, 1))
 
 
-def _map_corner(kmap: KroneckerMap, symbols: list) -> sympy.SparseMatrix:
-    """The top-left :data:`CORNER` square of a product's matrix, from its factors."""
-    corner: CoefficientMap = kmap.corner(CORNER)
-    entries: dict = {}
-    for e, (r, c, t) in enumerate(corner.keys.tolist()):
-        entries[(r, c)] = entries.get((r, c), 0) + corner.coefficient(e) * symbols[t]
-    return sympy.SparseMatrix(*corner.shape, {k: sympy.nsimplify(v) for k, v in entries.items()})
-
-
-def _sizes(kmap: KroneckerMap) -> str:
-    return ", ".join(f"axis {a}: {f.shape[0]}x{f.shape[1]}, {len(f)} entries"
-                     for a, f in enumerate(kmap.factors))
-
-
-def _factor_difference(proof: FactorProof, g: Geometry) -> dict:
-    """Where T and Cᵀ differ: the first differing factor entry and a full entry."""
-    r = proof.result
-    if not r.equal:
-        d = r.difference
-        (row, col, tap), (a, b) = d.key, d.values
-        k = _symbol_name("k", (0, 0, *np.unravel_index(tap, g.kernel_shape)))
-        i, j, m = d.factor_key
-        return {"position": (row, col), "symbol": k, "T": f"{a}*{k}", "C^T": f"{b}*{k}",
-                "factor": f"axis {d.axis} at (row {i}, col {j}, tap {m}): T_{d.axis} = "
-                          f"{d.factor_values[0]}, C_{d.axis}^T = {d.factor_values[1]}"}
-    return {"product structure": "failed: " + _failed_checks(r)}
-
-
-def _failed_checks(r: FactorComparison) -> str:
-    """The product-structure checks that failed, named."""
-    return "; ".join(name for name, ok in (
-        ("builder triples at full size", r.builder_triples),
-        ("entry counts at full size", r.counted),
-        ("builder operators = factor products at the twin size", r.twin_product),
-        ("transpose lemma at the twin size", r.twin_lemma),
-        ("whole T = C^T at the twin size", r.twin_whole)) if not ok)
-
-
-def _factor_steps(proof: FactorProof, g: Geometry, what: str) -> tuple[Step, ...]:
-    """The steps of the factor proof of ``what``: factors, product argument, cross-checks."""
-    r, twin = proof.result, "x".join(map(str, proof.twin.input_shape))
-    c, t = r.correlation, r.scatter
-    n = len(c.factors)
-    symbols = operators.KernelSymbols("k", (1, 1, *g.kernel_shape)).flat
-    ok = {True: "it holds", False: "it FAILS, so nothing is proved"}
-    taps = r"(m_1, \dots, m_n)" if n > 2 else "(m_1, m_2)" if n == 2 else "m_1"
-    return (
-        Step("Index form", r"Every entry of $C$ and of $T$ is a linear form "
-             r"$\sum_m a_m\,k_m$ in the kernel symbols with exact coefficients; the symbols "
-             "are independent indeterminates, so " + what + " if and only if the "
-             r"coefficient maps $(\text{row}, \text{col}, m) \mapsto a$ are equal.",
-             (Math(r"T = C^{\mathsf T} \iff \forall (i, j, m):\ "
-                   r"[k_m]\,T_{ij} = [k_m]\,C_{ji}",
-                   "T = C^T <=> [k_m] T[i,j] = [k_m] C[j,i] for all i, j, m"),)),
-        Step("Kronecker factors", r"With one channel and zero padding every axis is "
-             r"independent: $[k_m]\,C_{(i_a),(j_a)} = \prod_a [j_a = s_a i_a - p_a + d_a "
-             r"m_a]$ and $[k_m]\,T_{(q_a),(j_a)} = \prod_a [q_a = s_a j_a - p_a + d_a m_a]$. "
-             r"The factor of axis $a$ is a coefficient map keyed by $(\text{row}_a, "
-             r"\text{col}_a, m_a)$: the tap index per axis, not the kernel value (the "
-             f"entries of a {n}-D kernel are independent symbols, not products); the "
-             f"combined tap ${taps}$ is the symbol's flat id in C order. Built from the "
-             f"geometry per axis, $C$: {_sizes(c)}; $T$ (scatter rule): {_sizes(t)}.",
-             (Math(r"[k_m]\,C = \bigotimes_a C_a^{(m_a)},\quad "
-                   r"[k_m]\,T = \bigotimes_a T_a^{(m_a)}",
-                   "[k_m] C = (x)_a C_a[m_a],  [k_m] T = (x)_a T_a[m_a]"),)),
-        Step("Product structure (checked)", "That the full operators are these products "
-             "was checked mechanically. At the full size: the per-axis triples the builders "
-             "(symconv.operators) combine equal the factors, entry for entry "
-             f"({'equal' if r.builder_triples else 'DIFFERENT'}); the stored entries counted "
-             f"on the n-D grid, {r.counts[0]} for $C$ and {r.counts[1]} for $T$, equal the "
-             f"products of the factors' entries, {c.entries} and {t.entries} "
-             f"({'equal' if r.counted else 'DIFFERENT'}). At the twin size {twin}: the "
-             f"builders' operators ({r.twin_entries} entries of $C$) equal the expanded "
-             "products entry for entry, with the same kernel symbols id for id: "
-             + ok[r.twin_product] + ".", ()),
-        Step("Transpose of a Kronecker product (lemma)", r"Entry $((i_a), (j_a))$ of "
-             r"$\bigotimes_a A_a$ is $\prod_a A_a[i_a, j_a]$, so entry $((i_a), (j_a))$ of "
-             r"its transpose is $\prod_a A_a[j_a, i_a] = \prod_a A_a^{\mathsf T}[i_a, "
-             r"j_a]$: $(\bigotimes_a A_a)^{\mathsf T} = \bigotimes_a A_a^{\mathsf T}$ for "
-             r"all sizes (raveling $(i_a) \mapsto i$ is one-to-one). Checked at the twin "
-             f"size {twin} by building both sides for $C$ and for $T$: " + ok[r.twin_lemma]
-             + ".", (Math(r"(A \otimes B)^{\mathsf T} = A^{\mathsf T} \otimes B^{\mathsf T}",
-                          "(A (x) B)^T = A^T (x) B^T"),)),
-        Step("Both matrices", f"The top-left ${CORNER}\\times{CORNER}$ corners, built from "
-             "the factors (the whole matrices are too large to build or print):",
-             (show(r"C_{[0:12,\,0:12]}", _map_corner(c, symbols)),
-              show(r"T_{[0:12,\,0:12]}", _map_corner(t, symbols)))),
-        Step("Whole-matrix cross-check", f"At the twin size {twin} the builders' whole "
-             r"coefficient maps of $T$ and $C^{\mathsf T}$ were compared: "
-             + ("they are equal." if r.twin_whole else "they DIFFER."), ()),
-        Step("Numeric cross-check", "The independent NumPy oracle (symconv.numeric) was "
-             f"run on the twin layer {twin} with the same kernel, stride, padding and "
-             "dilation (the naive oracle is too slow at the full size): "
-             + ("it agrees." if proof.agrees else "it DISAGREES."), ()),
-    )
-
-
-def _factor_compare(proof: FactorProof, conclusion: Math) -> Step:
-    """The per-axis comparison and the conclusion drawn from the product argument."""
-    r, n = proof.result, len(proof.result.correlation.factors)
-    sizes = ", ".join(f"axis {a}: {f.shape[0]}x{f.shape[1]}, {len(f)} entries"
-                      for a, f in enumerate(r.scatter.factors))
-    if r.holds:
-        return Step("Compare (per-axis factors)", r"The coefficient maps of $T_a$ and "
-                    r"$C_a^{\mathsf T}$ are equal on each of the " + f"{n} axes ({sizes}; "
-                    "exact, for symbolic kernel entries). By the product structure and the "
-                    r"lemma, $T = \bigotimes_a T_a = \bigotimes_a C_a^{\mathsf T} = "
-                    r"(\bigotimes_a C_a)^{\mathsf T} = C^{\mathsf T}$.", (conclusion,))
-    if not r.equal:
-        d = r.difference
-        k = _symbol_name("k", (0, 0, *np.unravel_index(d.key[2], r.correlation.taps)))
-        return Step("Compare (per-axis factors)", f"The factors of axis {d.axis} differ at "
-                    f"(row, col, tap) = {d.factor_key}: $T_{d.axis}$ has "
-                    f"{d.factor_values[0]}, $C_{d.axis}^{{\\mathsf T}}$ has "
-                    f"{d.factor_values[1]}; so the full matrices differ at (row, col) = "
-                    f"{d.key[:2]}, symbol ${k}$: {d.values[0]} in $T$, {d.values[1]} "
-                    r"in $C^{\mathsf T}$.", ())
-    return Step("Compare (per-axis factors)", "The per-axis factors are equal, but the "
-                f"product structure was not confirmed (failed: {_failed_checks(r)}), so "
-                "nothing is proved.", ())
-
-
-def _large(g: Geometry, in_channels: int, out_channels: int, groups: int) -> bool:
-    """Whether C has more than :data:`SYMPY_ENTRIES` stored entries (estimated cheaply)."""
+def _large(g: Geometry, in_channels: int, out_channels: int, groups: int,
+           limit: int | None = None) -> bool:
+    """Whether C has more than ``limit`` (default :data:`SYMPY_ENTRIES`) stored entries
+    (estimated cheaply)."""
     per_axis = [len(operators.window_triples(o, k, n, s, pb, d)) for o, k, n, s, d, (pb, _)
                 in zip(g.output_shape, g.kernel_shape, g.input_shape, g.stride, g.dilation,
                        g.pads)]
-    return int(np.prod(per_axis)) * out_channels * (in_channels // groups) > SYMPY_ENTRIES
+    limit = SYMPY_ENTRIES if limit is None else limit
+    return int(np.prod(per_axis)) * out_channels * (in_channels // groups) > limit
 
 
 def _setting(g: Geometry, tg: TransposedGeometry, in_channels: int, out_channels: int,
@@ -537,12 +409,12 @@ def transpose(input_shape, kernel_shape, stride, padding, dilation, in_channels,
     g = Geometry(input_shape, kernel_shape, stride, padding, dilation)
     tg = matching_transposed(g, _symmetric_padding(g))
     setting = _setting(g, tg, in_channels, out_channels, groups)
-    if _large(g, in_channels, out_channels, groups) and (in_channels, out_channels, groups) \
-            == (1, 1, 1):
+    if (in_channels, out_channels, groups) == (1, 1, 1) and _large(
+            g, 1, 1, 1, FACTOR_ENTRIES):
         proof = prove_by_factors(g)
-        difference = None if proof.holds else _factor_difference(proof, g)
-        steps = (setting, SCATTER, *_factor_steps(proof, g, "$T = C^{\\mathsf T}$"),
-                 _factor_compare(proof, Math(r"T - C^{\mathsf T} = 0", "T - C^T = 0")))
+        difference = None if proof.holds else factor_difference(proof, g)
+        steps = (setting, SCATTER, *factor_steps(proof, g, "$T = C^{\\mathsf T}$"),
+                 factor_compare(proof, Math(r"T - C^{\mathsf T} = 0", "T - C^T = 0")))
         return with_index_proof(Outcome(proof.holds, steps, difference, numeric=proof.agrees),
                                 "transpose")
     if _large(g, in_channels, out_channels, groups):
@@ -589,16 +461,16 @@ def adjoint(input_shape, kernel_shape, stride, padding, dilation, in_channels, o
     inner = Step("Inner products", "", (Math(r"\langle C x, y\rangle = \sum_i y_i \sum_j "
                                              r"C_{ij} x_j", "<Cx, y> = sum_i y_i sum_j "
                                              "C[i,j] x_j"),))
-    if _large(g, in_channels, out_channels, groups) and (in_channels, out_channels, groups) \
-            == (1, 1, 1):
+    if (in_channels, out_channels, groups) == (1, 1, 1) and _large(
+            g, 1, 1, 1, FACTOR_ENTRIES):
         return _adjoint_by_factors(g, inner)
     if _large(g, in_channels, out_channels, groups):
         result = compare_index_forms(g, in_channels, out_channels, groups)
         difference = None
         if not result.holds and result.difference:
             (j, i, symbol), a, b = result.difference
-            x = _symbol_name("x", np.unravel_index(j, (in_channels, *g.input_shape)))
-            y = _symbol_name("y", np.unravel_index(i, (out_channels, *g.output_shape)))
+            x = symbol_name("x", np.unravel_index(j, (in_channels, *g.input_shape)))
+            y = symbol_name("y", np.unravel_index(i, (out_channels, *g.output_shape)))
             k = _kernel_symbol(result, symbol)
             monomial = sympy.Mul(*(sympy.Symbol(str(n)) for n in (k, x, y)), evaluate=False)
             difference = {"monomial": ExactText(monomial, f"{k}*{x}*{y}"),
@@ -649,11 +521,11 @@ def _adjoint_by_factors(g: Geometry, inner: Step) -> Outcome:
     proof = prove_by_factors(g)
     difference = None
     if not proof.holds:
-        difference = _factor_difference(proof, g)
+        difference = factor_difference(proof, g)
         if "position" in difference:
             (j, i), k = difference["position"], difference["symbol"]  # T's (row, col)
-            x = _symbol_name("x", (0, *np.unravel_index(j, g.input_shape)))
-            y = _symbol_name("y", (0, *np.unravel_index(i, g.output_shape)))
+            x = symbol_name("x", (0, *np.unravel_index(j, g.input_shape)))
+            y = symbol_name("y", (0, *np.unravel_index(i, g.output_shape)))
             difference = {"monomial": f"{k}*{x}*{y}", "<Cx,y>": difference["C^T"],
                           "<x,T y>": difference["T"], "factor": difference["factor"]}
     steps = (
@@ -665,8 +537,8 @@ def _adjoint_by_factors(g: Geometry, inner: Step) -> Outcome:
              "monomials $k_m x_j y_i$ are distinct for distinct $(i, j, m)$: the "
              "polynomial expands to 0 if and only if $T = C^{\\mathsf T}$ as coefficient "
              "maps.", ()),
-        *_factor_steps(proof, g, "the two inner products are equal"),
-        _factor_compare(proof, Math(r"\langle Cx, y\rangle - \langle x, Ty\rangle = 0",
+        *factor_steps(proof, g, "the two inner products are equal"),
+        factor_compare(proof, Math(r"\langle Cx, y\rangle - \langle x, Ty\rangle = 0",
                                     "<Cx,y> - <x,Ty> = 0")),
     )
     return with_index_proof(Outcome(proof.holds, steps, difference, numeric=proof.agrees),
