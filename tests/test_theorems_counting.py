@@ -212,7 +212,7 @@ def test_mac_count_cases(params):
 
 def test_mac_count_numbers():
     text = steps_text(prove("mac-count"))
-    assert "= 1350" in text and "on padding: 336 = naive - nnz" in text
+    assert "= 1350$" in text and r"on padding: $336 = \text{naive} - \mathrm{nnz}$" in text
     assert "network.shape reports macs 1350, macs_nonzero 1014" in text
 
 

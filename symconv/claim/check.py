@@ -46,7 +46,7 @@ from .numeric import NUMERIC_POINTS, cross_check
 from .report import counterexample_step, step_line
 from .search import run
 from .syntax import Call, ClaimError, Name, Node, String, parse_claim, pointer, walk
-from .typeset import chain_latex
+from .typeset import chain_latex, node_latex, ranges_latex
 from .vocabulary import check_names
 
 __all__ = ["check", "points_in_order", "DEFAULT_RANGES", "MAX_POINTS", "NUMERIC_POINTS"]
@@ -171,10 +171,12 @@ def check(claim: str, *, shapes: Mapping[str, Any] | str | None = None,
     parameters = {"shapes": ", ".join(f"{name}={text[node.start:node.end]}"
                                       for name, (node, text) in shape_map.items())}
     scope = "all sizes" if ranges else "stated sizes"
-    steps = [Step("Claim", f"Signals with symbolic entries ({parameters['shapes'] or 'none'}); "
-                  + ((f"sizes over {text}: {len(points)} points, checked in order of size "
+    signals = ", ".join(f"${name} = {node_latex(node)}$" for name, (node, _) in shape_map.items())
+    sizes = f"${ranges_latex(ranges)}$"
+    steps = [Step("Claim", f"Signals with symbolic entries ({signals or 'none'}); "
+                  + ((f"sizes over {sizes}: {len(points)} points, checked in order of size "
                       "(sum of the sizes, then lexicographic)." if len(points) > 1 else
-                      f"sizes {text}: one point.") if ranges else
+                      f"sizes {sizes}: one point.") if ranges else
                      "no size name: the stated sizes only."))]
     steps += [step_line(chain, i, r, used) for i, r in enumerate(records)]
     common = dict(domain=text, scope=scope, steps=steps)

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
+import sympy
 
 from symconv.proof import Math, Proof, Step
 
@@ -75,6 +76,12 @@ def _shown(value: Any, marked: int | None, label: str, label_plain: str) -> Math
                 f"{label_plain} =\n{value_plain(value, marked)}")
 
 
+def _inline(value: Any) -> str:
+    """An entry's value as inline math when its exact value is known, else its text."""
+    exact = getattr(value, "value", None)
+    return f"${sympy.latex(exact)}$" if isinstance(exact, sympy.Basic) else str(value)
+
+
 def counterexample_step(chain: Chain, record: StepRecord, names: list[str]) -> Step:
     """The failing step at its counterexample: both sides, the differing entry boxed."""
     number = record.failure["step"]
@@ -84,7 +91,8 @@ def counterexample_step(chain: Chain, record: StepRecord, names: list[str]) -> S
             f"{record.failure['reason']}.")
     if "index" in record.failure:
         text += (f" First differing entry {record.failure['index']} (boxed): "
-                 f"left {record.failure['left']}, right {record.failure['right']}.")
+                 f"left {_inline(record.failure['left'])}, "
+                 f"right {_inline(record.failure['right'])}.")
     for side, value in zip(("left", "right"), record.sides):
         if isinstance(value, Undefined):
             text += f" The {side} side: {value}."

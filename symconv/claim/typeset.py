@@ -13,6 +13,8 @@ Examples
 \operatorname{corr}\left(y, k;\ \mathrm{stride}=s\right) = {\uparrow_{s}}\,k
 >>> print(node_latex(parse_claim("s*(m - 1) + 1 == -n").terms[0]))
 s \cdot \left(m - 1\right) + 1
+>>> print(node_latex(parse_claim("shape(x) == (3,)").terms[1]))
+\left(3,\right)
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import sympy
 from .syntax import BinOp, Call, Chain, Name, Neg, Node, Number, String, Tuple
 from .values import Value, to_sympy
 
-__all__ = ["node_latex", "chain_latex", "value_latex", "value_plain"]
+__all__ = ["node_latex", "chain_latex", "ranges_latex", "value_latex", "value_plain"]
 
 _PRECEDENCE = {"+": 1, "-": 1, "*": 2, "//": 2, "/": 2}
 
@@ -72,18 +74,30 @@ def node_latex(node: Node) -> str:
         return rf"\frac{{{node_latex(node.left)}}}{{{node_latex(node.right)}}}"
     if isinstance(node, BinOp):
         level = _PRECEDENCE[node.op]
-        symbol = {"+": "+", "-": "-", "*": r"\cdot", "//": r"\mathbin{//}"}[node.op]
+        symbol = {"+": "+", "-": "-", "*": r"\cdot", "//": r"/\!/"}[node.op]
         return f"{_wrapped(node.left, level)} {symbol} {_wrapped(node.right, level, True)}"
     if isinstance(node, Call):
         return _call_latex(node)
-    if isinstance(node, Tuple):
-        return r"\left(" + ", ".join(node_latex(i) for i in node.items) + r"\right)"
+    if isinstance(node, Tuple):  # one item written (3,), as the frameworks write it
+        items = ", ".join(node_latex(i) for i in node.items) + ("," if len(node.items) == 1 else "")
+        return r"\left(" + items + r"\right)"
     raise TypeError(f"not a claim node: {node!r}")
 
 
 def chain_latex(chain: Chain) -> str:
     """The whole claim: its terms joined by ``=``."""
     return " = ".join(node_latex(t) for t in chain.terms)
+
+
+def ranges_latex(ranges: dict[str, tuple[int, int]]) -> str:
+    r"""The domain's sizes as math, in the order of :func:`symconv.domain.domain_text`.
+
+    >>> print(ranges_latex({"n": (1, 8), "s": (2, 2)}))
+    1 \le n \le 8,\ s = 2
+    """
+    return r",\ ".join(f"{_name(name)} = {low}" if low == high else
+                        rf"{low} \le {_name(name)} \le {high}"
+                        for name, (low, high) in ranges.items())
 
 
 def _grid(value: Value, marked: int | None, box, col_sep: str) -> list[str]:

@@ -46,7 +46,10 @@ _TEXT_ESCAPES = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "#": r"\#", 
 SCRIPT = r"\symconvscript"
 SCRIPT_DEFINITION = r"\providecommand{\symconvscript}[1]{[non-Latin text]}"
 
-_TEXT_TOKEN = re.compile(r"<=|>=|!=|->|.", re.DOTALL)
+#: A command-line option in prose (``--full``, ``--smt``): typewriter text whose dashes
+#: stay two hyphens (``--`` is TeX's en-dash ligature).
+_OPTION = re.compile(r"(?<![\w-])--[A-Za-z][\w-]*")
+_TEXT_TOKEN = re.compile(r"(?<![\w-])--[A-Za-z][\w-]*|<=|>=|!=|->|.", re.DOTALL)
 _BREAK_AFTER = re.compile(r"(?<=\S)=(?=\S)|,(?=\S)")
 #: A permitted line break without a hyphen, after ``=`` and after a comma without a space
 #: (``input_shape=(32,32)`` is one word otherwise).
@@ -104,11 +107,15 @@ def escape_text(text: str) -> str:
     input\\_shape \\& 50\\% \\{a\\} $\\to$ \\#1
     >>> print(escape_text("café 全连接"))
     café \\symconvscript{全连接}
+    >>> print(escape_text("(--full on the command line)"))
+    (\\texttt{-{}-full} on the command line)
     """
     out = []
     for found in _TEXT_TOKEN.finditer(text):
         token = found.group(0)
-        if _BREAK_AFTER.match(text, found.start()):
+        if _OPTION.fullmatch(token):
+            out.append(texttt(token))
+        elif _BREAK_AFTER.match(text, found.start()):
             out.append(token + BREAK)
         elif token in _ASCII_MATH:
             out.append(f"${_ASCII_MATH[token]}$")
@@ -143,11 +150,28 @@ def prose_latex(text: str) -> str:
 
     Examples
     --------
+    A code span between backticks (a formula as the user typed it) is typewriter text.
+
     >>> print(prose_latex("entries of $T - C$ at n_1 are 100%; C^T"))
     entries of $T - C$ at $n_{1}$ are 100\\%; $C^{\\mathsf T}$
+    >>> print(prose_latex("the formula `floor(n/s) + p_b` gives 3"))
+    the formula \\texttt{floor(n/s) + p\\_b} gives 3
     """
-    return "".join(f"${math_unicode(piece)}$" if is_math else sentence_latex(piece)
+    return "".join(f"${math_unicode(piece)}$" if is_math else _code_latex(piece)
                    for is_math, piece in split_math(text))
+
+
+_CODE = re.compile(r"`([^`\n]+)`")
+
+
+def _code_latex(text: str) -> str:
+    """Prose without math: code spans as typewriter text, the rest by :func:`sentence_latex`."""
+    out, at = [], 0
+    for found in _CODE.finditer(text):
+        out.append(sentence_latex(text[at:found.start()]))
+        out.append(texttt(found.group(1)))
+        at = found.end()
+    return "".join(out) + sentence_latex(text[at:])
 
 
 def sentence_latex(text: str) -> str:
@@ -184,11 +208,15 @@ def _prose_text(text: str) -> str:
 
 
 def texttt(text: str) -> str:
-    """``\\texttt{...}`` with the characters typewriter text cannot take escaped.
+    """``\\texttt{...}`` with the characters typewriter text cannot take escaped; a ``--``
+    is set ``-{}-`` (two hyphens, not the en-dash ligature).
 
     Examples
     --------
     >>> print(texttt("C^T_1"))
     \\texttt{C\\textasciicircum{}T\\_1}
+    >>> print(texttt("--smt"))
+    \\texttt{-{}-smt}
     """
-    return r"\texttt{" + "".join(_TEXT_ESCAPES.get(ch, ch) for ch in text) + "}"
+    escaped = "".join(_TEXT_ESCAPES.get(ch, ch) for ch in text)
+    return r"\texttt{" + re.sub("-(?=-)", "-{}", escaped) + "}"

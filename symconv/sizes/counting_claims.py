@@ -51,10 +51,10 @@ def claims() -> dict[str, list[tuple[str, sympy.Expr, sympy.Expr, tuple]]]:
              torch_fit),
             ("explicit pairs", floor((n + pb + pa - SPAN - 1) / s) + 1,
              Windows(n + pb + pa - SPAN - 1, s), symbolic_truth("output_size", "jax").assumptions),
-            ("TensorFlow VALID = PyTorch p = 0", ceil((n - SPAN) / s),
+            (r"TensorFlow VALID = PyTorch $p = 0$", ceil((n - SPAN) / s),
              floor((n - SPAN - 1) / s) + 1,
              symbolic_truth("output_size", "tensorflow").assumptions),
-            ("full padding d(k-1) each side", Windows(n + 2 * SPAN - SPAN - 1, s),
+            (r"full padding $d(k-1)$ each side", Windows(n + 2 * SPAN - SPAN - 1, s),
              floor((n + SPAN - 1) / s) + 1, POSITIVE_SIZES),
             *_dumoulin_visin_forward(),
         ],
@@ -66,34 +66,36 @@ def claims() -> dict[str, list[tuple[str, sympy.Expr, sympy.Expr, tuple]]]:
              POSITIVE_SIZES),
             ("PyTorch 'same' = TensorFlow SAME at stride 1 (total)",
              TF_SAME_TOTAL.xreplace({s: 1}), SPAN, POSITIVE_SIZES),
-            ("PyTorch padding d(k-1)/2, odd k = 2j+1, stride 1: output",
+            (r"PyTorch padding $d(k-1)/2$, odd $k = 2j+1$, stride 1: output",
              Windows(n + 2 * d * J - d * 2 * J - 1, 1), ceil(n / 1), odd),
-            ("PyTorch padding d(k-1)/2, odd k = 2j+1, stride 1: TensorFlow's pad before",
+            (r"PyTorch padding $d(k-1)/2$, odd $k = 2j+1$, stride 1: TensorFlow's pad before",
              floor(TF_SAME_TOTAL.xreplace({s: 1, k: 2 * J + 1}) / 2), d * J, odd),
-            ("conventions: PyTorch's symmetric p = j when d(k-1) = 2j keeps n + 2j - 2j = n "
-             "inputs' windows: ceil(n/s) outputs at every stride, TensorFlow SAME's count",
+            (r"conventions: PyTorch's symmetric $p = j$ when $d(k-1) = 2j$ keeps $n + 2j - 2j "
+             r"= n$ inputs' windows: $\lceil n/s \rceil$ outputs at every stride, TensorFlow "
+             "SAME's count",
              Windows(n + 2 * J - 2 * J - 1, s), ceil(n / s), (n - 1, s - 1, J)),
-            ("conventions: yet the pads differ: d(k-1) - T = min((n-1) mod s, d(k-1)), so "
-             "TensorFlow pads the same total 2p = d(k-1) exactly when s divides n - 1 or "
-             "d(k-1) = 0, and less otherwise", SPAN - TF_SAME_TOTAL,
+            (r"conventions: yet the pads differ: $d(k-1) - T = \min((n-1) \bmod s, d(k-1))$, "
+             "so TensorFlow pads the same total $2p = d(k-1)$ exactly when $s$ divides $n - 1$ "
+             "or $d(k-1) = 0$, and less otherwise", SPAN - TF_SAME_TOTAL,
              sympy.Min(sympy.Mod(n - 1, s), SPAN), POSITIVE_SIZES),
-            ("conventions: SAME_LOWER (NumPy's 'same', odd pixel first) and SAME put ceil(T/2) "
-             "and floor(T/2) before: they differ by T mod 2, so exactly when T is odd",
+            (r"conventions: SAME_LOWER (NumPy's 'same', odd pixel first) and SAME put "
+             r"$\lceil T/2 \rceil$ and $\lfloor T/2 \rfloor$ before: they differ by "
+             r"$T \bmod 2$, so exactly when $T$ is odd",
              ceil(TF_SAME_TOTAL / 2) - floor(TF_SAME_TOTAL / 2), sympy.Mod(TF_SAME_TOTAL, 2),
              POSITIVE_SIZES),
         ],
         "transposed-output-size": [
-            ("every N0 + op, 0 <= op <= s-1, maps forward to n",
+            (r"every $N_0 + \mathrm{op}$, $0 \le \mathrm{op} \le s-1$, maps forward to $n$",
              Windows(_N0 + op + 2 * p - SPAN - 1, s), n, _TRANSPOSED + (op, s - 1 - op)),
-            ("N0 + s + r maps forward to n + 1 + floor(r/s) > n",
+            (r"$N_0 + s + r$ maps forward to $n + 1 + \lfloor r/s \rfloor > n$",
              Windows(_N0 + s + R + 2 * p - SPAN - 1, s), n + 1 + floor(R / s),
              _TRANSPOSED + (R,)),
             *_dumoulin_visin_transposed(),
-            ("conventions: Keras' 'valid' transposed length n s + max(d(k-1) + 1 - s, 0) is "
-             "PyTorch's with p = 0 and output_padding = max(s - d(k-1) - 1, 0)",
+            (r"conventions: Keras' 'valid' transposed length $n s + \max(d(k-1) + 1 - s, 0)$ "
+             r"is PyTorch's with $p = 0$ and output_padding $\max(s - d(k-1) - 1, 0)$",
              (n - 1) * s + SPAN + 1 + sympy.Max(s - SPAN - 1, 0),
              n * s + sympy.Max(SPAN + 1 - s, 0), POSITIVE_SIZES),
-            ("conventions: that output_padding is at most s - 1, so PyTorch accepts it",
+            ("conventions: that output_padding is at most $s - 1$, so PyTorch accepts it",
              sympy.Min(sympy.Max(s - SPAN - 1, 0), s - 1), sympy.Max(s - SPAN - 1, 0),
              POSITIVE_SIZES),
         ],
@@ -101,21 +103,23 @@ def claims() -> dict[str, list[tuple[str, sympy.Expr, sympy.Expr, tuple]]]:
             ("floor mode", floor((n + 2 * p - SPAN - 1) / s) + 1,
              symbolic_truth("pool_output_size", "torch").expr,
              symbolic_truth("pool_output_size", "torch").assumptions),
-            ("ceil mode: out = ceil((n + 2p - d(k-1) - 1)/s) + 1, minus one when "
-             "(out - 1)s >= n + p", _POOL_OUT - Iverson((_POOL_OUT - 1) * s - (n + p)),
+            (r"ceil mode: $\mathrm{out} = \lceil (n + 2p - d(k-1) - 1)/s \rceil + 1$, minus "
+             r"one when $(\mathrm{out} - 1)s \ge n + p$",
+             _POOL_OUT - Iverson((_POOL_OUT - 1) * s - (n + p)),
              symbolic_truth("pool_output_size_ceil", "torch").expr,
              symbolic_truth("pool_output_size_ceil", "torch").assumptions),
         ],
         "seed-same-pad-rule": [
-            ("rule 'fixed' (d = 1, remainder read in [1, s]) = TensorFlow's SAME total pad",
+            ("rule 'fixed' ($d = 1$, remainder read in $[1, s]$) = TensorFlow's SAME total pad",
              sympy.Max(k - (sympy.Mod(n - 1, s) + 1), 0), TF_SAME_TOTAL.xreplace({d: 1}),
              (n - 1, k - 1, s - 1)),
-            ("rule 'dilated' (filter d(k-1) + 1) = TensorFlow's SAME total pad",
+            ("rule 'dilated' (filter $d(k-1) + 1$) = TensorFlow's SAME total pad",
              sympy.Max(SPAN + 1 - (sympy.Mod(n - 1, s) + 1), 0), TF_SAME_TOTAL, POSITIVE_SIZES),
-            ("TensorFlow's total pad T gives ceil(n/s) windows", Windows(n + TF_SAME_TOTAL - SPAN
-                                                                         - 1, s),
+            (r"TensorFlow's total pad $T$ gives $\lceil n/s \rceil$ windows",
+             Windows(n + TF_SAME_TOTAL - SPAN - 1, s),
              ceil(n / s), POSITIVE_SIZES),
-            ("one pad less loses a window (when T >= 1)", Windows(n + x_same - 1 - SPAN - 1, s),
+            (r"one pad less loses a window (when $T \ge 1$)",
+             Windows(n + x_same - 1 - SPAN - 1, s),
              ceil(n / s) - 1, POSITIVE_SIZES + (x_same - 1,)),
         ],
         "receptive-field": _field_claims(),
@@ -123,13 +127,14 @@ def claims() -> dict[str, list[tuple[str, sympy.Expr, sympy.Expr, tuple]]]:
         "mac-count": _pair_claims(),
         "fc-vs-conv-cost": _reach_claims() + _pair_claims(),
         "notes-size-claims": [
-            ("pool-positions: floor((N - W)/S) + 1 windows (positions i with S i + W - 1 <= "
-             "N - 1)", floor((n - k) / s) + 1, Windows(n - k, s), (n - k, k - 1, s - 1)),
-            ("valid-ceil: ceil((n - k + 1)/s) windows", ceil((n - k + 1) / s),
+            (r"pool-positions: $\lfloor (N - W)/S \rfloor + 1$ windows (positions $i$ with "
+             r"$S i + W - 1 \le N - 1$)",
+             floor((n - k) / s) + 1, Windows(n - k, s), (n - k, k - 1, s - 1)),
+            (r"valid-ceil: $\lceil (n - k + 1)/s \rceil$ windows", ceil((n - k + 1) / s),
              Windows(n - k, s), (n - k, k - 1, s - 1)),
-            ("stride1-valid: n - k + 1 windows at stride 1", Windows(n - k, 1), n - k + 1,
+            ("stride1-valid: $n - k + 1$ windows at stride 1", Windows(n - k, 1), n - k + 1,
              (n - k, k - 1)),
-            ("trains: full padding k - 1 each side at stride 1 gives N + M - 1",
+            ("trains: full padding $k - 1$ each side at stride 1 gives $N + M - 1$",
              Windows(n + 2 * (k - 1) - (k - 1) - 1, 1), n + k - 1, (n - 1, k - 1)),
         ],
         "full-and-valid-lengths": [
@@ -154,29 +159,31 @@ def _field_claims() -> list[tuple[str, sympy.Expr, sympy.Expr, tuple]]:
         return S_PREV * tap(m) - P_PREV + R - 1
 
     return [
-        ("(a) one layer: tap m >= 0 reads s i - p + d m, no lower than tap 0",
+        (r"(a) one layer: tap $m \ge 0$ reads $s i - p + d m$, no lower than tap 0",
          sympy.Min(tap(0), tap(TAP)), tap(0), layer + (TAP,)),
-        ("(a) one layer: tap m + u (u >= 0 further taps) reads no lower than tap m; so the "
-         "last tap k - 1 reads the highest input",
+        (r"(a) one layer: tap $m + u$ ($u \ge 0$ further taps) reads no lower than tap $m$; "
+         "so the last tap $k - 1$ reads the highest input",
          sympy.Max(tap(TAP), tap(TAP + U)), tap(TAP + U), layer + (TAP, U)),
-        ("(b) composing: the lowest input under tap m >= 0 is no lower than under tap 0",
+        (r"(b) composing: the lowest input under tap $m \ge 0$ is no lower than under tap 0",
          sympy.Min(lo(0), lo(TAP)), lo(0), prev + (TAP,)),
-        ("(b) composing: the highest input under tap m + u (u >= 0) is no lower than under "
-         "tap m", sympy.Max(hi(TAP), hi(TAP + U)), hi(TAP + U), prev + (TAP, U)),
-        ("(b) no hole when S d <= r: tap m + 1's interval starts at most one past the end of "
-         "tap m's", sympy.Max(hi(TAP) + 1, lo(TAP + 1)), hi(TAP) + 1,
+        (r"(b) composing: the highest input under tap $m + u$ ($u \ge 0$) is no lower than "
+         "under tap $m$", sympy.Max(hi(TAP), hi(TAP + U)), hi(TAP + U), prev + (TAP, U)),
+        (r"(b) no hole when $S d \le r$: tap $m + 1$'s interval starts at most one past the "
+         "end of tap $m$'s", sympy.Max(hi(TAP) + 1, lo(TAP + 1)), hi(TAP) + 1,
          prev + (TAP, R - S_PREV * d)),
-        ("(c) new start: S(s i - p) - P = (S s) i - (P + S p)", lo(0),
+        ("(c) new start: $S(s i - p) - P = (S s) i - (P + S p)$", lo(0),
          S_PREV * s * UNIT - (P_PREV + S_PREV * p), prev),
-        ("(c) new width: the span from tap 0's start to tap k - 1's end is r + S d(k - 1)",
+        ("(c) new width: the span from tap 0's start to tap $k - 1$'s end is "
+         "$r + S d(k - 1)$",
          hi(k - 1) - lo(0) + 1, R + S_PREV * d * (k - 1), prev + (k - 1,)),
-        ("deeper units see more: k = u + 2 >= 2 adds S d(k - 1) >= 1",
+        (r"deeper units see more: $k = u + 2 \ge 2$ adds $S d(k - 1) \ge 1$",
          sympy.Max(R + S_PREV * d * (U + 1), R + 1), R + S_PREV * d * (U + 1), prev + (U,)),
     ]
 
 
 #: Dumoulin and Visin, "A guide to convolution arithmetic for deep learning" (2016): their
-#: relationships, input size i written n here, d = 1 unless stated.
+#: relationships, their input size i written n here (i is the window index in these
+#: proofs; the primed i', o' of the transposed layer are kept), d = 1 unless stated.
 _DV = "Dumoulin & Visin, Relationship"
 
 
@@ -185,20 +192,22 @@ def _dumoulin_visin_forward() -> list[tuple[str, sympy.Expr, sympy.Expr, tuple]]
     with M = n + 2p - d(k-1) - 1 (the padded input minus the dilated kernel's span)."""
     fits = (n - k, k - 1)
     return [
-        (f"{_DV} 1 (s = 1, p = 0): o = (i - k) + 1", Windows(n - k, 1), (n - k) + 1, fits),
-        (f"{_DV} 2 (s = 1): o = (i - k) + 2p + 1", Windows(n + 2 * p - k, 1),
+        (_DV + " 1 ($s = 1$, $p = 0$; their input size $i$ is $n$ here, $i$ being the "
+         "window index): $o = (n - k) + 1$", Windows(n - k, 1), (n - k) + 1, fits),
+        (_DV + " 2 ($s = 1$): $o = (n - k) + 2p + 1$", Windows(n + 2 * p - k, 1),
          (n - k) + 2 * p + 1, (n - 1, k - 1, p, n + 2 * p - k)),
-        (f"{_DV} 3 (half padding: k = 2j + 1, p = j, s = 1): o = i",
+        (_DV + " 3 (half padding: $k = 2j + 1$, $p = j$, $s = 1$): $o = n$",
          Windows(n + 2 * J - (2 * J + 1), 1), n, (n - 1, J)),
-        (f"{_DV} 4 (full padding p = k - 1, s = 1): o = i + (k - 1)",
+        (_DV + " 4 (full padding $p = k - 1$, $s = 1$): $o = n + (k - 1)$",
          Windows(n + 2 * (k - 1) - k, 1), n + (k - 1), (n - 1, k - 1)),
-        (f"{_DV} 5 (p = 0): o = floor((i - k)/s) + 1", Windows(n - k, s),
+        (_DV + r" 5 ($p = 0$): $o = \lfloor (n - k)/s \rfloor + 1$", Windows(n - k, s),
          floor((n - k) / s) + 1, fits + (s - 1,)),
-        (f"{_DV} 6: o = floor((i + 2p - k)/s) + 1", Windows(n + 2 * p - k, s),
+        (_DV + r" 6: $o = \lfloor (n + 2p - k)/s \rfloor + 1$", Windows(n + 2 * p - k, s),
          floor((n + 2 * p - k) / s) + 1, (n - 1, k - 1, s - 1, p, n + 2 * p - k)),
-        (f"{_DV} 7 (pooling, no padding): o = floor((i - k)/s) + 1", Windows(n - k, s),
+        (_DV + r" 7 (pooling, no padding): $o = \lfloor (n - k)/s \rfloor + 1$",
+         Windows(n - k, s),
          floor((n - k) / s) + 1, fits + (s - 1,)),
-        (f"{_DV} 15 (dilation d): o = floor((i + 2p - k - (k - 1)(d - 1))/s) + 1",
+        (_DV + r" 15 (dilation $d$): $o = \lfloor (n + 2p - k - (k - 1)(d - 1))/s \rfloor + 1$",
          Windows(n + 2 * p - SPAN - 1, s), floor((n + 2 * p - k - (k - 1) * (d - 1)) / s) + 1,
          windows_truth(2 * p, (p,)).assumptions),
     ]
@@ -212,21 +221,24 @@ def _dumoulin_visin_transposed() -> list[tuple[str, sympy.Expr, sympy.Expr, tupl
     stretched = (n - 1) * s + 1
     a = R  # the extra zeros at the end, 0 <= a <= s - 1
     return [
-        (f"{_DV} 8 (s = 1, p = 0; p' = k - 1): o' = i' + (k - 1)",
+        (_DV + " 8 ($s = 1$, $p = 0$; $p' = k - 1$; their input size $i'$ is $n$ here): "
+         "$o' = i' + (k - 1)$",
          Windows(n + 2 * (k - 1) - k, 1), n + (k - 1), (n - 1, k - 1)),
-        (f"{_DV} 9 (s = 1; p' = k - p - 1): o' = i' + (k - 1) - 2p",
+        (_DV + " 9 ($s = 1$; $p' = k - p - 1$): $o' = i' + (k - 1) - 2p$",
          Windows(n + 2 * (k - p - 1) - k, 1), n + (k - 1) - 2 * p,
          (n - 1, k - 1, p, k - 1 - p, n + k - 2 * p - 1)),
-        (f"{_DV} 10 (half padding k = 2j + 1, p = j; p' = p): o' = i'",
+        (_DV + " 10 (half padding $k = 2j + 1$, $p = j$; $p' = p$): $o' = i'$",
          Windows(n + 2 * J - (2 * J + 1), 1), n, (n - 1, J)),
-        (f"{_DV} 11 (full padding p = k - 1; p' = 0): o' = i' - (k - 1)",
+        (_DV + " 11 (full padding $p = k - 1$; $p' = 0$): $o' = i' - (k - 1)$",
          Windows(n - k, 1), n - (k - 1), (n - k, k - 1)),
-        (f"{_DV} 12-14 (stretched input (i' - 1)s + 1 plus a in [0, s - 1] zeros, p' = "
-         "k - p - 1, s' = 1): o' = s(i' - 1) + a + k - 2p (12: p = 0, a = 0; 13: a = 0)",
+        (_DV + r" 12-14 (stretched input $(i' - 1)s + 1$ plus $a \in [0, s - 1]$ zeros, "
+         "$p' = k - p - 1$, $s' = 1$): $o' = s(i' - 1) + a + k - 2p$ (12: $p = 0$, $a = 0$; "
+         "13: $a = 0$)",
          Windows(stretched + a + 2 * (k - p - 1) - k, 1), s * (n - 1) + a + k - 2 * p,
          (n - 1, k - 1, s - 1, p, k - 1 - p, a, s - 1 - a, s * (n - 1) + a + k - 2 * p - 1)),
-        (f"{_DV} 14: with i' = floor((i + 2p - k)/s) + 1 windows and a = (i + 2p - k) mod s, "
-         "o' = i (the original input size)",
+        (_DV + r" 14: with $i' = \lfloor (n + 2p - k)/s \rfloor + 1$ windows of an input of "
+         r"size $n$ (their $i$) and $a = (n + 2p - k) \bmod s$, $o' = n$ (the original input "
+         "size)",
          s * (floor((n + 2 * p - k) / s) + 1 - 1) + sympy.Mod(n + 2 * p - k, s) + k - 2 * p, n,
          (n - 1, k - 1, s - 1, p, n + 2 * p - k)),
     ]
@@ -236,12 +248,13 @@ def _reach_claims() -> list[tuple[str, sympy.Expr, sympy.Expr, tuple]]:
     """Without padding every tap reaches the input: window 0 exists and its tap m reads d m."""
     last = floor((n - SPAN - 1) / s)
     return [
-        ("no padding, kernel fits (d(k - 1) <= n - 1): window 0 exists, out >= 1",
+        (r"no padding, kernel fits ($d(k - 1) \le n - 1$): window 0 exists, "
+         r"$\mathrm{out} \ge 1$",
          sympy.Max(last + 1, 1), last + 1, POSITIVE_SIZES + (n - SPAN - 1,)),
-        ("no padding: tap m >= 0 of window 0 reads input d m >= 0",
+        (r"no padding: tap $m \ge 0$ of window 0 reads input $d m \ge 0$",
          sympy.Max(d * TAP, 0), d * TAP, (d - 1, TAP)),
-        ("no padding: tap m of window 0 reads input d m <= n - 1 (m <= k - 1; write k - 1 = "
-         "m + u, the kernel fits: d(m + u) <= n - 1)",
+        (r"no padding: tap $m$ of window 0 reads input $d m \le n - 1$ ($m \le k - 1$; write "
+         r"$k - 1 = m + u$, the kernel fits: $d(m + u) \le n - 1$)",
          sympy.Min(d * TAP, n - 1), d * TAP, (d - 1, TAP, U, n - 1 - d * (TAP + U))),
     ]
 
@@ -250,17 +263,18 @@ def _pair_claims() -> list[tuple[str, sympy.Expr, sympy.Expr, tuple]]:
     """Without padding every (window, tap) pair reads a real input, a different one per tap."""
     last = floor((n - SPAN - 1) / s)
     return [
-        ("no padding: window i >= 0, tap m >= 0 read input s i + d m >= 0",
+        (r"no padding: window $i \ge 0$, tap $m \ge 0$ read input $s i + d m \ge 0$",
          sympy.Max(s * UNIT + d * TAP, 0), s * UNIT + d * TAP, (s - 1, d - 1, UNIT, TAP)),
-        ("no padding: the last window (out - 1 = floor((n - d(k-1) - 1)/s)) and its last tap "
-         "read s(out - 1) + d(k - 1) <= n - 1", sympy.Min(s * last + SPAN, n - 1),
+        (r"no padding: the last window ($\mathrm{out} - 1 = \lfloor (n - d(k-1) - 1)/s "
+         r"\rfloor$) and its last tap read $s(\mathrm{out} - 1) + d(k - 1) \le n - 1$",
+         sympy.Min(s * last + SPAN, n - 1),
          s * last + SPAN, POSITIVE_SIZES + (n - SPAN - 1,)),
-        ("a later window i + v or a later tap m + u reads no lower: every pair reads at most "
-         "what the last window's last tap reads", sympy.Max(s * UNIT + d * TAP,
+        ("a later window $i + v$ or a later tap $m + u$ reads no lower: every pair reads at "
+         "most what the last window's last tap reads", sympy.Max(s * UNIT + d * TAP,
                                                              s * (UNIT + V) + d * (TAP + U)),
          s * (UNIT + V) + d * (TAP + U), (s - 1, d - 1, UNIT, TAP, U, V)),
-        ("distinct taps m < m + u + 1 of one window read distinct inputs: they differ by "
-         "d(u + 1) >= 1", sympy.Max(d * (U + 1), 1), d * (U + 1), (d - 1, U)),
+        (r"distinct taps $m < m + u + 1$ of one window read distinct inputs: they differ by "
+         r"$d(u + 1) \ge 1$", sympy.Max(d * (U + 1), 1), d * (U + 1), (d - 1, U)),
     ]
 
 
@@ -359,104 +373,117 @@ def cited_facts(text: str) -> list[str]:
     return [name for name in FACTS if f"fact {name}" in lowered]
 
 
+_SAME_LEAST = (
+    r"$T$ is the least total pad giving $\lceil n/s \rceil$ windows: with $T$ the padded input "
+    r"has $\lceil n/s \rceil$ windows, and when $T \ge 1$, $T - 1$ gives $\lceil n/s \rceil - 1$. "
+    r"A smaller pad $T' < T - 1$ gives no more windows than $T - 1$ does (fact windows-monotone).")
+
 #: How a theorem's checked claims add up to its statement (no further step is assumed).
 _NOTES = {
     "same-padding": (
-        "T is the least total pad giving ceil(n/s) windows: with T the padded input has "
-        "ceil(n/s) windows, and when T >= 1, T - 1 gives ceil(n/s) - 1. A smaller pad T' < "
-        "T - 1 gives no more windows than T - 1 does (fact windows-monotone). Which side "
-        "takes the odd pixel is the convention's definition, checked against the operator's "
-        "pads on the exhaustive domain.",
+        _SAME_LEAST + " Which side takes the odd pixel is the convention's definition, checked "
+        "against the operator's pads on the exhaustive domain.",
         "Fact windows-monotone: " + FACTS["windows-monotone"][0],),
     "seed-same-pad-rule": (
-        "The rule ('fixed' at d = 1, 'dilated' for every d) equals TensorFlow's SAME total "
-        "T. T is the least total pad giving ceil(n/s) windows: with T the padded input has "
-        "ceil(n/s) windows, and when T >= 1, T - 1 gives ceil(n/s) - 1. A smaller pad T' < "
-        "T - 1 gives no more windows than T - 1 does (fact windows-monotone). When T = 0 "
-        "there is nothing smaller.",
+        "The rule ('fixed' at $d = 1$, 'dilated' for every $d$) equals TensorFlow's SAME total "
+        "$T$. " + _SAME_LEAST + " When $T = 0$ there is nothing smaller.",
         "Fact windows-monotone: " + FACTS["windows-monotone"][0],),
     "receptive-field": (
-        "What is proved, for every chain of L >= 0 layers (k_l >= 1, s_l >= 1, p_l >= 0, "
-        "d_l >= 1) and every interior output unit o: the support of its row of C_L ... C_1 "
-        "lies in [o S_L - P_L, o S_L - P_L + r_L - 1] and contains both ends, i.e. its span "
-        "is r_L with the closed forms of the statement. The support equals that whole "
-        "interval when in addition S_{l-1} d_l <= r_{l-1} at every layer l (consecutive tap "
-        "windows touch or overlap); otherwise it can have holes (one layer with k = 2, d = 2 "
-        "reads only s i - p and s i - p + 2) and only its span is given by the formula.",
-        "Reading the support: every kernel entry is 1, so every C_l is non-negative and, by "
-        "fact nonnegative-product-support, entry (o, j) of C_L ... C_1 is nonzero exactly "
-        "when input j is reached from unit o choosing one tap per layer. For an interior unit "
-        "(by definition: at every layer its window reads no padding) every index on the way "
-        "is a real input, so the support is the set R_L(o) of inputs reached: R_0(i) = {i} "
-        "and R_L(i) = the union over taps 0 <= m <= k_L - 1 of R_{L-1}(s_L i - p_L + d_L m) "
-        "(claims (a): tap m reads s i - p + d m, least at m = 0 and largest at m = k - 1, "
-        "writing k - 1 = m + u).",
-        "Induction on L: R_0(i) = {i} = [S_0 i - P_0, S_0 i - P_0 + r_0 - 1] (empty sums 0, "
-        "empty product 1). If every R_{L-1}(j) has least element S j - P and largest S j - P + "
-        "r - 1, the least element of the union is the least of the tap-wise least elements, "
-        "attained at m = 0 (claim (b) for every tap m), the largest at m = k - 1 (claim (b) "
-        "with m + u = k - 1); claims (c) give start (S s) i - (P + S p) and width "
-        "r + S d(k - 1), the recurrences S' = S s, P' = P + S p, r' = r + S d(k - 1), which "
-        "are the closed forms for L + 1 layers (fact last-term-split, checked on every chain "
-        "of up to 3 small layers). Under S d <= r the k intervals (each non-empty, r >= 1) "
-        "start and end in increasing order (claims (b)) and each starts at most one past the "
-        "previous one's end (claim 'no hole'), so if every R_{L-1}(j) is a whole interval, "
-        "so is R_L(i) (fact touching-intervals).",
+        r"What is proved, for every chain of $L \ge 0$ layers ($k_l \ge 1$, $s_l \ge 1$, "
+        r"$p_l \ge 0$, $d_l \ge 1$) and every interior output unit $o$: the support of its row "
+        r"of $C_L \cdots C_1$ lies in $[o S_L - P_L, o S_L - P_L + r_L - 1]$ and contains both "
+        r"ends, i.e. its span is $r_L$ with the closed forms of the statement. The support "
+        r"equals that whole interval when in addition $S_{l-1} d_l \le r_{l-1}$ at every layer "
+        r"$l$ (consecutive tap windows touch or overlap); otherwise it can have holes (one "
+        r"layer with $k = 2$, $d = 2$ reads only $s i - p$ and $s i - p + 2$) and only its span "
+        r"is given by the formula.",
+        r"Reading the support: every kernel entry is 1, so every $C_l$ is non-negative and, by "
+        r"fact nonnegative-product-support, entry $(o, j)$ of $C_L \cdots C_1$ is nonzero "
+        r"exactly when input $j$ is reached from unit $o$ choosing one tap per layer. For an "
+        r"interior unit (by definition: at every layer its window reads no padding) every "
+        r"index on the way is a real input, so the support is the set $R_L(o)$ of inputs "
+        r"reached: $R_0(i) = \{i\}$ and $R_L(i) = \bigcup_{0 \le m \le k_L - 1} "
+        r"R_{L-1}(s_L i - p_L + d_L m)$ (claims (a): tap $m$ reads $s i - p + d m$, least at "
+        r"$m = 0$ and largest at $m = k - 1$, writing $k - 1 = m + u$).",
+        r"Induction on $L$: $R_0(i) = \{i\} = [S_0 i - P_0, S_0 i - P_0 + r_0 - 1]$ (empty sums "
+        r"0, empty product 1). If every $R_{L-1}(j)$ has least element $S j - P$ and largest "
+        r"$S j - P + r - 1$, the least element of the union is the least of the tap-wise least "
+        r"elements, attained at $m = 0$ (claim (b) for every tap $m$), the largest at "
+        r"$m = k - 1$ (claim (b) with $m + u = k - 1$); claims (c) give start "
+        r"$(S s) i - (P + S p)$ and width $r + S d(k - 1)$, the recurrences $S' = S s$, "
+        r"$P' = P + S p$, $r' = r + S d(k - 1)$, which are the closed forms for $L + 1$ layers "
+        r"(fact last-term-split, checked on every chain of up to 3 small layers). Under "
+        r"$S d \le r$ the $k$ intervals (each non-empty, $r \ge 1$) start and end in increasing "
+        r"order (claims (b)) and each starts at most one past the previous one's end (claim "
+        r"'no hole'), so if every $R_{L-1}(j)$ is a whole interval, so is $R_L(i)$ (fact "
+        r"touching-intervals).",
         *(f"Fact {name}: {FACTS[name][0]}" for name in (
             "last-term-split", "nonnegative-product-support", "touching-intervals")),),
     "parameter-count": (
-        "What is proved for all sizes: the distinct symbols of C number C_out (C_in/groups) "
-        "prod_a #{reaching taps on axis a} for every layer, and this is the parameter count "
-        "C_out (C_in/groups) prod k for every layer without padding (any number of axes, "
-        "stride, dilation, channels and groups with a valid geometry). With padding, how many "
-        "taps reach has no closed form here: the exhaustive sweep checks it. The transposed "
-        "layer equals C^T for every size (theorem transpose, proved for all sizes by an "
-        "index-set bijection), so it holds the same symbols, and its weight layout (C_out, "
-        "C_in/groups, *k) has as many entries.",
-        "By the definition of the correlation (its index form), entry ((o, i), (c, j)) of C "
-        "holds the symbol K[o, c, m] exactly when input channel c is in output channel o's "
-        "group and, on every axis a, j_a = s_a i_a - p_a + d_a m_a with 0 <= i_a <= out_a - 1 "
-        "and 0 <= j_a <= n_a - 1. The windows form a product set over the axes, so K[o, c, m] "
-        "occurs in C exactly when on every axis some window's tap m_a reads a real input: "
-        "there are C_out (C_in/groups) prod_a #{reaching taps on axis a} distinct symbols.",
-        "Without padding (p_a = 0) and with the kernel fitting (d_a(k_a - 1) <= n_a - 1, which "
-        "a valid geometry requires), window 0 exists and its tap m_a reads input d_a m_a, "
-        "inside [0, n_a - 1] for every 0 <= m_a <= k_a - 1 (the claims above): every tap "
-        "reaches, and the count is C_out (C_in/groups) prod k.",),
+        r"What is proved for all sizes: the distinct symbols of $C$ number "
+        r"$C_{\mathrm{out}} (C_{\mathrm{in}}/\mathrm{groups}) \prod_a "
+        r"\#\{\text{reaching taps on axis } a\}$ for every layer, and this is the parameter "
+        r"count $C_{\mathrm{out}} (C_{\mathrm{in}}/\mathrm{groups}) \prod k$ for every layer "
+        "without padding (any number of axes, stride, dilation, channels and groups with a "
+        "valid geometry). With padding, how many taps reach has no closed form here: the "
+        "exhaustive sweep checks it. The transposed layer equals $C^{\\mathsf T}$ for every size "
+        "(theorem transpose, proved for all sizes by an index-set bijection), so it holds the "
+        r"same symbols, and its weight layout $(C_{\mathrm{out}}, C_{\mathrm{in}}/\mathrm{groups}, "
+        r"{*}k)$ has as many entries.",
+        r"By the definition of the correlation (its index form), entry $((o, i), (c, j))$ of "
+        r"$C$ holds the symbol $K[o, c, m]$ exactly when input channel $c$ is in output "
+        r"channel $o$'s group and, on every axis $a$, $j_a = s_a i_a - p_a + d_a m_a$ with "
+        r"$0 \le i_a \le \mathrm{out}_a - 1$ and $0 \le j_a \le n_a - 1$. The windows form a "
+        r"product set over the axes, so $K[o, c, m]$ occurs in $C$ exactly when on every axis "
+        r"some window's tap $m_a$ reads a real input: there are $C_{\mathrm{out}} "
+        r"(C_{\mathrm{in}}/\mathrm{groups}) \prod_a \#\{\text{reaching taps on axis } a\}$ "
+        "distinct symbols.",
+        r"Without padding ($p_a = 0$) and with the kernel fitting ($d_a(k_a - 1) \le n_a - 1$, "
+        r"which a valid geometry requires), window 0 exists and its tap $m_a$ reads input "
+        r"$d_a m_a$, inside $[0, n_a - 1]$ for every $0 \le m_a \le k_a - 1$ (the claims above): "
+        r"every tap reaches, and the count is $C_{\mathrm{out}} (C_{\mathrm{in}}/\mathrm{groups}) "
+        r"\prod k$.",),
     "mac-count": (
-        "What is proved for all sizes: nnz(C) = out_size C_out (C_in/groups) prod k minus the "
-        "(output, tap) pairs that land on padding, for every layer; without padding no pair "
-        "does, so nnz(C) is the naive count (any number of axes, stride, dilation, channels, "
-        "groups with a valid geometry). With padding the number of pairs on the padding has "
-        "no closed form here: the exhaustive sweep counts it.",
-        "By the definition of the correlation (its index form), the structural nonzeros of C "
-        "are the pairs (output (o, i), tap (c, m)) with c in o's group whose input j_a = "
-        "s_a i_a - p_a + d_a m_a lies in [0, n_a - 1] on every axis; within one output, "
-        "distinct taps read distinct inputs (claim 'distinct taps'), so each pair is its own "
-        "nonzero and nnz(C) = C_out (C_in/groups) prod_a #{(i_a, m_a) reading a real input}. "
-        "Every one of the out_size prod k pairs per channel block either reads a real input "
-        "or lands on padding, so the naive count minus nnz(C) is exactly the pairs on "
+        r"What is proved for all sizes: $\mathrm{nnz}(C) = \mathrm{out\_size}\, C_{\mathrm{out}} "
+        r"(C_{\mathrm{in}}/\mathrm{groups}) \prod k$ minus the (output, tap) pairs that land on "
+        r"padding, for every layer; without padding no pair does, so $\mathrm{nnz}(C)$ is the "
+        "naive count (any number of axes, stride, dilation, channels, groups with a valid "
+        "geometry). With padding the number of pairs on the padding has no closed form here: "
+        "the exhaustive sweep counts it.",
+        r"By the definition of the correlation (its index form), the structural nonzeros of "
+        r"$C$ are the pairs (output $(o, i)$, tap $(c, m)$) with $c$ in $o$'s group whose input "
+        r"$j_a = s_a i_a - p_a + d_a m_a$ lies in $[0, n_a - 1]$ on every axis; within one "
+        "output, distinct taps read distinct inputs (claim 'distinct taps'), so each pair is "
+        r"its own nonzero and $\mathrm{nnz}(C) = C_{\mathrm{out}} "
+        r"(C_{\mathrm{in}}/\mathrm{groups}) \prod_a \#\{(i_a, m_a) \text{ reading a real "
+        r"input}\}$. Every one of the "
+        r"$\mathrm{out\_size} \prod k$ pairs per channel block either reads a real input or "
+        r"lands on padding, so the naive count minus $\mathrm{nnz}(C)$ is exactly the pairs on "
         "padding.",
-        "Without padding every pair 0 <= i_a <= out_a - 1, 0 <= m_a <= k_a - 1 reads s_a i_a "
-        "+ d_a m_a >= 0 and, writing i_a + v = out_a - 1 and m_a + u = k_a - 1, at most "
-        "s_a(out_a - 1) + d_a(k_a - 1) <= n_a - 1 (the claims above): all out_a k_a pairs "
-        "read real inputs, so nnz(C) = out_size C_out (C_in/groups) prod k and nothing is "
-        "overcounted.",),
+        r"Without padding every pair $0 \le i_a \le \mathrm{out}_a - 1$, $0 \le m_a \le k_a - 1$ "
+        r"reads $s_a i_a + d_a m_a \ge 0$ and, writing $i_a + v = \mathrm{out}_a - 1$ and "
+        r"$m_a + u = k_a - 1$, at most $s_a(\mathrm{out}_a - 1) + d_a(k_a - 1) \le n_a - 1$ (the "
+        r"claims above): all $\mathrm{out}_a k_a$ pairs read real inputs, so $\mathrm{nnz}(C) = "
+        r"\mathrm{out\_size}\, C_{\mathrm{out}} (C_{\mathrm{in}}/\mathrm{groups}) \prod k$ and "
+        "nothing is overcounted.",),
     "fc-vs-conv-cost": (
         "What is proved for all sizes (valid padding, one channel, any stride): the conv's "
-        "counts, prod k parameters (every tap reaches, the parameter-count claims) and "
-        "n_out prod k multiply-adds (every (window, tap) pair reads a distinct real input "
-        "entry, the mac-count claims). The dense layer W has an independent symbol in each "
-        "of its n_out x n_in entries (by definition): n_in n_out parameters and "
-        "multiply-adds. Dividing: n_in n_out / prod k and n_in n_out / (n_out prod k) = "
-        "n_in / prod k. The seed's 32x32 numbers are this at n_in = 1024, n_out = 961, "
-        "prod k = 4.",),
+        r"counts, $\prod k$ parameters (every tap reaches, the parameter-count claims) and "
+        r"$n_{\mathrm{out}} \prod k$ multiply-adds (every (window, tap) pair reads a distinct "
+        "real input entry, the mac-count claims). The dense layer $W$ has an independent "
+        r"symbol in each of its $n_{\mathrm{out}} \times n_{\mathrm{in}}$ entries (by "
+        r"definition): $n_{\mathrm{in}} n_{\mathrm{out}}$ parameters and multiply-adds. "
+        r"Dividing: $n_{\mathrm{in}} n_{\mathrm{out}} / \prod k$ and $n_{\mathrm{in}} "
+        r"n_{\mathrm{out}} / (n_{\mathrm{out}} \prod k) = n_{\mathrm{in}} / \prod k$. The seed's "
+        r"$32 \times 32$ numbers are this at $n_{\mathrm{in}} = 1024$, $n_{\mathrm{out}} = 961$, "
+        r"$\prod k = 4$.",),
     "notes-size-claims": (
         "What is proved for all sizes: the notes' four general size formulas (pool-positions, "
-        "valid-ceil, stride1-valid, trains), each equal to the number of windows #{i >= 0 : "
-        "s i <= M} of its layer. The notes' fixed examples are exact computations on the "
-        "operators (symbolic evidence); the first of them are instances of these formulas "
-        "(6 inputs, width 3, stride 2: floor(3/2) + 1 = 2; 13, 6, 5 valid: ceil(8/5) = 2).",),
+        r"valid-ceil, stride1-valid, trains), each equal to the number of windows "
+        r"$\#\{i \ge 0 : s i \le M\}$ of its layer. The notes' fixed examples are exact "
+        "computations on the operators (symbolic evidence); the first of them are instances "
+        r"of these formulas (6 inputs, width 3, stride 2: $\lfloor 3/2 \rfloor + 1 = 2$; 13, 6, "
+        r"5 valid: $\lceil 8/5 \rceil = 2$).",),
 }
 
 

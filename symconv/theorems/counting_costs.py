@@ -146,8 +146,10 @@ def parameter_count(input_shape, kernel_shape, stride, padding, dilation, in_cha
     steps = [
         Step("Setting", f"Layer: {layer_text(g)}; channels {in_channels} -> {out_channels}, "
              f"groups {groups}.", ()),
-        Step("Parameters", f"Kernel layout {tuple(c.kernel.shape)}: C_out (C_in/groups) prod k "
-             f"= {out_channels}*{in_channels // groups}*{prod(g.kernel_shape)} = {params}. "
+        Step("Parameters", f"Kernel layout {tuple(c.kernel.shape)}: "
+             r"$C_{\mathrm{out}} (C_{\mathrm{in}}/\mathrm{groups}) \prod k = "
+             rf"{out_channels} \cdot {in_channels // groups} \cdot {prod(g.kernel_shape)} "
+             f"= {params}$. "
              f"Taps reaching the input per axis: {reach} of {list(g.kernel_shape)}.", ()),
         Step("Symbols in C", f"C is {c.matrix.rows} x {c.matrix.cols} and holds {distinct} "
              f"distinct kernel symbols, each repeated along the rows (parameter sharing)."
@@ -238,10 +240,12 @@ def mac_count(input_shape, kernel_shape, stride, padding, dilation, in_channels,
              f"groups {groups}.", ()),
         Step("Nonzeros", f"C is {c.matrix.rows} x {c.matrix.cols} with {nnz} structural "
              "nonzeros: one multiply-add each.", (show("C", c.matrix),)),
-        Step("Two counts", f"Naive: out_size * C_out * C_in/groups * prod k = "
-             f"{prod(g.output_shape)}*{out_channels}*{in_channels // groups}*"
-             f"{prod(g.kernel_shape)} = {naive}. (output, tap) pairs landing on the input, "
-             f"counted: {inside}; on padding: {padded} = naive - nnz."
+        Step("Two counts", r"Naive: $\mathrm{out\_size} \cdot C_{\mathrm{out}} \cdot "
+             r"C_{\mathrm{in}}/\mathrm{groups} \cdot \prod k = "
+             rf"{prod(g.output_shape)} \cdot {out_channels} \cdot {in_channels // groups} "
+             rf"\cdot {prod(g.kernel_shape)} = {naive}$. (output, tap) pairs landing on the "
+             f"input, counted: {inside}; on padding: "
+             rf"${padded} = \text{{naive}} - \mathrm{{nnz}}$."
              + ("" if network is None else f" network.shape reports macs {network[0]}, "
                 f"macs_nonzero {network[1]}."), ()),
         compare_step(holds, "The MAC count and the nonzeros of C", difference, points),

@@ -170,7 +170,7 @@ def receptive_field(input_shape, layers, product_upto) -> Outcome:
     difference = found if here else {"layers": layers, "fields": "; ".join(lines)}
     interior = [o for o in range(composed.shape[0]) if _interior(o, layers, sizes)]
     steps = [
-        Step("Setting", f"Input {n}; layers (k, s, p, d) = {layers}; sizes {sizes}.", ()),
+        Step("Setting", f"Input {n}; layers $(k, s, p, d)$ = {layers}; sizes {sizes}.", ()),
         Step("Composed operator", "Each layer's correlation matrix with every kernel entry 1; "
              "the product counts paths from input to output, so its nonzeros are exactly the "
              f"inputs a unit depends on. Interior rows (no padding read at any layer): "
@@ -180,8 +180,8 @@ def receptive_field(input_shape, layers, product_upto) -> Outcome:
                    "r_L = 1 + sum_l d_l (k_l - 1) prod_{i<l} s_i"),)),
         Step("Deeper units see more (seed 001)", "Receptive field by depth: "
              f"{depth_fields}: {'strictly increasing' if growing else 'not strictly increasing'}"
-             "; each layer adds d_l(k_l - 1) times the stride product before it, which is "
-             ">= 1 exactly when k_l >= 2.", ()),
+             "; each layer adds $d_l(k_l - 1)$ times the stride product before it, which is "
+             r"$\ge 1$ exactly when $k_l \ge 2$.", ()),
         compare_step(holds, "Supports of the interior rows and the closed forms", difference,
                      points),
     ]

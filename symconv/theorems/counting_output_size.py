@@ -173,7 +173,7 @@ def _convention_name(padding: Any) -> str:
     if isinstance(padding, str):
         return padding
     if isinstance(padding, int):
-        return f"symmetric int p = {padding}"
+        return f"symmetric int $p = {padding}$"
     return f"explicit {padding}"
 
 
@@ -328,8 +328,9 @@ def same_padding(input_shape, kernel_shape, stride, dilation, padding, odd_pixel
         here &= (total == least and claimed == int_pads(g)[axis]
                  and g.output_shape[axis] == out and first == -claimed[0])
         rows_here.append(out)
-        lines.append(f"axis {axis}: out = ceil({n}/{s}) = {out}, T = max(({out}-1)*{s} + "
-                     f"{d}*({k}-1) + 1 - {n}, 0) = {total} (least T by trying: {least}), "
+        lines.append(rf"axis {axis}: $\mathrm{{out}} = \lceil {n}/{s} \rceil = {out}$, "
+                     rf"$T = \max(({out}-1) \cdot {s} + {d} \cdot ({k}-1) + 1 - {n}, 0) = "
+                     f"{total}$ (least $T$ by trying: {least}), "
                      f"claimed split {claimed}, pads of the operator {int_pads(g)[axis]}, "
                      f"its first window starts at {first}")
     torch_run = padding == "same" and optional_backend("torch") is not None

@@ -53,6 +53,13 @@ SEED_RULES = {
     "literal": "max(k - n mod s, 0)",
     "dilated": "max(d(k-1) + 1 - ((n - 1) mod s + 1), 0)",
 }
+#: :data:`SEED_RULES` as prose with math.
+SEED_RULES_LATEX = {
+    "fixed": r"$\max(k - ((n - 1) \bmod s + 1), 0)$ ($n \bmod s$ read as $s$ when it is 0)",
+    "seed": r"$\max(k - n \bmod s, 0)$ with $n \bmod 1$ read as 1 (the notes' own special case)",
+    "literal": r"$\max(k - n \bmod s, 0)$",
+    "dilated": r"$\max(d(k-1) + 1 - ((n - 1) \bmod s + 1), 0)$",
+}
 SEED_RULE_TEXT = (f"every 1-D layer with 1<=n<={BOUNDS['n']}, 1<=k<={BOUNDS['k']}, "
                   f"1<=s<={BOUNDS['s']}, d = 1 (rule 'dilated': 1<=d<={BOUNDS['d']}); truth: "
                   "the least total pad giving ceil(n/s) windows, found by trying")
@@ -110,15 +117,17 @@ def seed_same_pad_rule(input_shape, kernel_shape, stride, dilation, rule) -> Out
     holds = here and found is None
     difference = found if here else {"rule gives": claimed, "least total pad (SAME)": least}
     steps = [
-        Step("The notes", "Seed 003: the padding needed is max(filter_width - "
-             "in_width % strides, 0), % the remainder, 'in particular in_width % 1 is 1'. "
-             f"Rule checked ({rule}): {SEED_RULES[rule]}.", ()),
-        Step("SAME", "TensorFlow's total pad is the least T >= 0 for which the correlation "
-             "has ceil(n/s) rows; writing n = (ceil(n/s) - 1)s + r with r = (n-1) mod s + 1 in "
-             "[1, s] gives T = max(d(k-1) + 1 - r, 0): the remainder must be read in [1, s], "
-             "not [0, s).", (Math(r"T = \max\left(d(k-1) + 1 - ((n-1) \bmod s + 1),\ 0\right)",
-                                 "T = max(d(k-1) + 1 - ((n-1) mod s + 1), 0)"),)),
-        Step("At this point", f"n = {n}, k = {k}, s = {s}, d = {d}: the rule gives {claimed}; "
+        Step("The notes", "Seed 003: the padding needed is `max(filter_width - "
+             "in_width % strides, 0)`, `%` the remainder, 'in particular `in_width % 1` is 1'. "
+             f"Rule checked ({rule}): {SEED_RULES_LATEX[rule]}.", ()),
+        Step("SAME", r"TensorFlow's total pad is the least $T \ge 0$ for which the "
+             r"correlation has $\lceil n/s \rceil$ rows; writing $n = (\lceil n/s \rceil - 1)s "
+             r"+ r$ with $r = (n-1) \bmod s + 1 \in [1, s]$ gives $T = \max(d(k-1) + 1 - r, 0)$: "
+             "the remainder must be read in $[1, s]$, not $[0, s)$.",
+             (Math(r"T = \max\left(d(k-1) + 1 - ((n-1) \bmod s + 1),\ 0\right)",
+                   "T = max(d(k-1) + 1 - ((n-1) mod s + 1), 0)"),)),
+        Step("At this point", f"$n = {n}$, $k = {k}$, $s = {s}$, $d = {d}$: the rule gives "
+             f"{claimed}; "
              f"the least pad by trying is {least}; the operator's 'same' pads are "
              f"{g.pads[0]}.", (show("C", correlation(g).matrix),)),
         compare_step(holds, "The rule and the least SAME pad", difference, points),
@@ -147,11 +156,12 @@ def _claim_pool_positions():
     for n, k, s in itertools.product(range(1, 13), range(1, 4), range(1, 4)):
         if k <= n:
             ok &= len(max_pool((n,), (k,), s).windows) == (n - k) // s + 1
-    return ("seed 001", "position n needs n*S + (W-1) <= N-1, so n <= (N-W)/S and there "
-            "are floor((N-W)/S)+1 outputs",
-            "floor((N-W)/S) + 1 for all N<=64, W<=min(7, N), S<=4", "the same" if ok else
-            "different", "positions n = 0, 1, ... counted one by one; max_pool built for "
-            "N<=12, W<=3, S<=3", (), len(c["n"]))
+    return ("seed 001", "position `n` needs `n*S + (W-1) <= N-1`, so `n <= (N-W)/S` and "
+            "there are `floor((N-W)/S)+1` outputs",
+            r"$\lfloor (N-W)/S \rfloor + 1$ for all $N \le 64$, $W \le \min(7, N)$, "
+            r"$S \le 4$", "the same" if ok else "different",
+            r"positions $n = 0, 1, \dots$ counted one by one; max_pool built for $N \le 12$, "
+            r"$W \le 3$, $S \le 3$", (), len(c["n"]))
 
 
 def _claim_valid_13_6_5():
@@ -170,9 +180,9 @@ def _claim_same_13_6_5():
     return ("seed 003", "1-D, input 13, filter 6, stride 5 (same): since 13/6 rounded up "
             "is 3, pad so that the output has length 3", (3, (1, 2)),
             (c.matrix.rows, int_pads(g)[0]),
-            "C with 'same' padding has 3 rows and pads (1, 2). The output size is "
-            "ceil(13/5) = 3 (the stride, not the filter length 6; ceil(13/6) = 3 too only by "
-            "coincidence)", (show("C", c.matrix),), 0)
+            "$C$ with 'same' padding has 3 rows and pads (1, 2). The output size is "
+            r"$\lceil 13/5 \rceil = 3$ (the stride, not the filter length 6; "
+            r"$\lceil 13/6 \rceil = 3$ too only by coincidence)", (show("C", c.matrix),), 0)
 
 
 def _claim_valid_ceil():
@@ -184,10 +194,11 @@ def _claim_valid_ceil():
     t = restrict(t, t["d"] == 1)
     ok = bool(np.all(claimed == counted)) and bool(
         np.all(-(-(t["n"] - t["k"] + 1) // t["s"]) == t["rows"]))
-    return ("seed 003", "out_height = ceil(float(in_height - filter_height + 1) / "
-            "float(strides[1]))  (valid)", "ceil((n-k+1)/s) rows for all n<=64, k<=7, s<=4",
-            "the same" if ok else "different", "windows counted; C built for n<=6, k<=3, "
-            "s<=3", (), len(c["n"]) + len(t["n"]))
+    return ("seed 003", "`out_height = ceil(float(in_height - filter_height + 1) / "
+            "float(strides[1]))` (valid)",
+            r"$\lceil (n-k+1)/s \rceil$ rows for all $n \le 64$, $k \le 7$, $s \le 4$",
+            "the same" if ok else "different", r"windows counted; $C$ built for $n \le 6$, "
+            r"$k \le 3$, $s \le 3$", (), len(c["n"]) + len(t["n"]))
 
 
 def _claim_stride1_valid():
@@ -243,7 +254,7 @@ def _claim_trains():
     ok = all(x == y == a + b - 1 for (a, b), (x, y) in lengths.items())
     full = correlation(Geometry((5,), (3,), 1, "full"))
     return ("seed 003", "length of the convolution = carriages of the long train + "
-            "carriages of the short train - 1", "N + M - 1 for N, M <= 8",
+            "carriages of the short train - 1", r"$N + M - 1$ for $N, M \le 8$",
             "the same" if ok else "different", "numpy.convolve(full) and the rows of the full "
             "correlation matrix, for every pair of lengths up to 8", (show("C", full.matrix),),
             len(lengths))

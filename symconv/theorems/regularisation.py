@@ -236,6 +236,11 @@ def expected_output(units: int, keep_scale: sympy.Expr, p: sympy.Expr) -> sympy.
     return sympy.expand(total)
 
 
+def _inline(value: sympy.Expr) -> str:
+    """LaTeX for a value inside a sentence: fractions written ``a / b``, not stacked."""
+    return sympy.latex(value, fold_short_frac=True)
+
+
 def _first_failing(residual: sympy.Expr, p: sympy.Expr) -> Fraction | None:
     """The simplest drop probability of :data:`GRID` where ``residual`` is not 0."""
     if p != P:
@@ -292,10 +297,11 @@ def _dropout_outcome(units: int, p: sympy.Expr, train_scale: sympy.Expr,
         Step("Compare", f"{claim}: $\\mathbb E[y_{{\\mathrm{{train}}}}] - y_{{\\mathrm{{test}}}}"
              f" = {sympy.latex(residual)}$"
              + ("." if difference is None else
-                (f", zero only at {difference['holds only at']}" if p == P else "")
-                + f"; at $p = {difference['drop_probability']}$ the expected training output "
-                f"is {difference['expected training output']} but the test output is "
-                f"{difference['test output']}."),
+                (", zero only at " + (", ".join(f"$p = {_inline(v)}$" for v in where)
+                                      or "no $p$") if p == P else "")
+                + f"; at $p = {_inline(q)}$ the expected training output is "
+                f"${_inline(difference['expected training output'].value)}$ but the test "
+                f"output is ${_inline(difference['test output'].value)}$."),
              (Math(r"\mathbb E[y_{\mathrm{train}}] - y_{\mathrm{test}} = "
                    + sympy.latex(residual), f"E[y_train] - y_test = {residual}"),)),
         torch_step,
