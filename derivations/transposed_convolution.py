@@ -1,4 +1,4 @@
-"""Transposed convolution: the matrix view and the four-step recipe of seed 003.
+r"""Transposed convolution: the matrix view and the four-step recipe of seed 003.
 
 Claims from seed 003 (「反卷积(转置卷积)」), checked here:
 
