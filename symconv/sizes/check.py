@@ -95,7 +95,7 @@ from .parse import (
     to_sympy,
 )
 from .quantities import Columns, Quantity, lookup
-from .typeset import code, formula_prose, layer_prose, point_prose, value_prose
+from .typeset import code, formula_prose, layer_prose, point_prose
 
 
 def _tex_name(quantity: str) -> str:
@@ -126,8 +126,8 @@ def _steps(text: str, expr: sympy.Expr, entry: Quantity, domain: str, points: in
     ]
     if counterexample is None and points:
         steps.append(Step("Finite domain", f"The formula equals the {entry.quantity} "
-                          f"at all {points} points of the domain $D$ above. That is exhaustive evidence "
-                          "on $D$ only; the claim is about all sizes."))
+                          f"at all {points} points of the domain $D$ above. That is "
+                          "exhaustive evidence on $D$ only; the claim is about all sizes."))
     if counterexample is None:
         return steps
     point = {v: counterexample[v] for v in entry.variables}
@@ -138,7 +138,7 @@ def _steps(text: str, expr: sympy.Expr, entry: Quantity, domain: str, points: in
         "Counterexample",
         f"The formula disagrees at {failures} of {points} points. The smallest (least sum of "
         f"the variables, then lexicographically in the order ${order}$) is "
-        f"{point_prose(point)}: the formula gives {value_prose(formula)}, the "
+        f"{point_prose(point)}: the formula gives {formula}, the "
         f"truth is {truth}; {explain_value(formula, truth)}.",
         (Math(rf"\left. {sympy.latex(expr)} \right|_{{{at}}} = {_value_tex(formula)} "
               rf"\neq {truth}", f"formula = {formula}, truth = {truth}"),)))
@@ -295,8 +295,9 @@ def check_formula(expr: str, quantity: str = "output_size", convention: str = "t
 
 def _empty_domain_step(entry: Quantity, fixed: Mapping[str, int]) -> Step:
     held = point_prose(fixed)
+    condition = relation_latex(entry.condition) or "the domain"
     return Step("Empty domain", f"With {held} held fixed no point of the finite domain "
-                f"satisfies {relation_latex(entry.condition) or 'the domain'}: nothing was checked, and no "
+                f"satisfies {condition}: nothing was checked, and no "
                 "proof for all sizes was attempted (with these values the conditions may hold "
                 "nowhere, and a proof under unsatisfiable assumptions says nothing). The "
                 "check is vacuous (verdict 'vacuous').")
@@ -314,11 +315,12 @@ def _beyond_the_domain(tree: Node, divisors: Sequence[Node], entry: Quantity,
     mismatch = _reading_mismatch(tree, parsed, guards, (columns, large))
     size = len(next(iter(large.values()))) if large else 0
     if mismatch is not None:
-        steps = [Step("SymPy form not used", f"The SymPy form of the formula, ${sympy.latex(parsed)}$, "
-                      f"differs from the formula as written at {mismatch}. SymPy rewrote "
-                      "the formula as it built it, so that form is not used to prove "
-                      "anything: only the exact evaluation of the text as written decides, "
-                      "and the claim is at most verified on a finite domain.")]
+        steps = [Step("SymPy form not used", "The SymPy form of the formula, "
+                      f"${sympy.latex(parsed)}$, differs from the formula as written at "
+                      f"{mismatch}. SymPy rewrote the formula as it built it, so that form "
+                      "is not used to prove anything: only the exact evaluation of the text "
+                      "as written decides, and the claim is at most verified on a finite "
+                      "domain.")]
         counterexample, words, more = large_search(tree, entry, fixed, large)
         return counterexample, ["exhaustive"], words, steps + more
     steps = [Step("Reading check", "The SymPy form handed to the prover for all sizes was "
@@ -378,7 +380,7 @@ def _reading_mismatch(tree: Node, parsed: sympy.Expr, guards: Sequence[sympy.Exp
             at = point_prose({v: int(c[i]) for v, c in columns.items()})
             written = formula_value(t_num[i], t_den[i], bool(t_bad[i]))
             read = formula_value(s_num[i], s_den[i], bool(s_bad[i]))
-            return (f"{at} (as written: {value_prose(written)}; SymPy form: "
-                    f"{value_prose(read)})")
+            return (f"{at} (as written: {written}; SymPy form: "
+                    f"{read})")
     return None
 

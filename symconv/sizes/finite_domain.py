@@ -3,10 +3,9 @@ the smallest-failure order, and how a value at a point is reported."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
-
-import re
 
 import numpy as np
 import sympy

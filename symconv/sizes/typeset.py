@@ -23,9 +23,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-import sympy
-
-__all__ = ["code", "formula_prose", "layer_prose", "point_prose", "value_prose"]
+__all__ = ["code", "formula_prose", "layer_prose", "point_prose", "variable_latex"]
 
 #: ``%`` as the user wrote it: the terminal's writer knows no ``\bmod``.
 _MOD = r"\%"
@@ -49,18 +47,16 @@ def formula_prose(text: str) -> str:
     return "$" + latex.replace(r"\bmod", _MOD) + "$"
 
 
-def point_prose(point: Mapping[str, Any]) -> str:
-    """A point of the domain, ``$n = 1$, $k = 2$``."""
+def variable_latex(name: str) -> str:
+    """A variable's name as math: ``p_{\\mathrm{before}}``, ``\\mathrm{op}``."""
     from ..render.math import formula_latex
 
-    return ", ".join(f"${formula_latex(v) or v} = {x}$" for v, x in point.items())
+    return formula_latex(name) or rf"\mathrm{{{name}}}"
 
 
-def value_prose(value: Any) -> str:
-    """A value of the formula: an integer or words as they are, a fraction as math."""
-    if isinstance(value, (int, str)):
-        return str(value)
-    return f"${sympy.latex(value)}$"
+def point_prose(point: Mapping[str, Any]) -> str:
+    """A point of the domain, ``$n = 1$, $k = 2$``."""
+    return ", ".join(f"${variable_latex(v)} = {x}$" for v, x in point.items())
 
 
 def layer_prose(layer: str) -> str:
