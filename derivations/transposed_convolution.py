@@ -6,17 +6,18 @@ Claims from seed 003 (「反卷积(转置卷积)」), checked here:
   转置卷积……就是 x̂ = Cᵀŷ」 -- the transposed convolution is Cᵀ (theorem ``transpose``, at the
   notes' 4x4 / 3x3 example, and with stride 2).
 - The four steps: 「首先是将卷积核反转」 (flip the kernel); 「往每一个元素后面补0……补(步长-1)个0」
-  (insert s-1 zeros); 「在扩充后的输入基础上再对整体补0」 (pad); 「进行步长为1的卷积操作」
+  (insert $s-1$ zeros); 「在扩充后的输入基础上再对整体补0」 (pad); 「进行步长为1的卷积操作」
   (stride-1 correlation with the flipped kernel) -- theorem ``transposed-as-convolution``:
-  T = C_flip P Z with pads d(k-1)-p before and d(k-1)-p+output_padding after.
+  $T = C_{\mathrm{flip}} P Z$ with pads $d(k-1)-p$ before and $d(k-1)-p+\mathrm{op}$ after
+  (op: ``output_padding``).
 - The notes' padding rule: 「计算padding按规则补0时,统一按照padding='SAME'、步长为1*1的方式来计算……
   得到补0的位置要上下和左右各自颠倒一下」 -- total padding from the sizes, split as SAME
   (odd pixel after), then swapped (odd pixel before). For PyTorch's ConvTranspose this is
-  right exactly when output_padding = 0 and refuted when output_padding = 1: the extra
+  right exactly when ``output_padding`` $= 0$ and refuted when it is $1$: the extra
   row belongs at the end. (TensorFlow's SAME transposed convolution, which the notes
   follow, aligns the odd pixel the other way, so the swap is the TF convention.)
-- The literal wording "append s-1 zeros after every element" (including the last) with the
-  notes' padding rule is refuted as well, even with output_padding = 0 (from stride 3 on).
+- The literal wording "append $s-1$ zeros after every element" (including the last) with the
+  notes' padding rule is refuted as well, even with ``output_padding`` $= 0$ (from stride 3 on).
 
 Run: ``python derivations/transposed_convolution.py``; exits 1 if any verdict differs from
 the expected one.
