@@ -154,15 +154,7 @@ def test_step_prose_has_no_ascii_math(proofs, name):
     assert found == [], found[:20]
 
 
-#: Refuted proofs whose steps still carry ASCII math: the formula checker's steps
-#: (symconv/sizes/check.py: "The formula max(k - n % s, 0) claims ...", the domain
-#: "1<=n<=64"). Strict: the test fails when one of them is clean, so the set only shrinks.
-REFUTED_NOT_YET_TYPESET = {"refuted-formula-output-size", "refuted-formula-same-total"}
-
-
-@pytest.mark.parametrize("name", [
-    pytest.param(name, marks=pytest.mark.xfail(strict=True, reason="sizes/check.py prose"))
-    if name in REFUTED_NOT_YET_TYPESET else name for name in sorted(REFUTED)])
+@pytest.mark.parametrize("name", sorted(REFUTED))
 def test_refuted_proofs_step_prose_has_no_ascii_math(name):
     found = step_prose_ascii_math(REFUTED[name]())
     assert found == [], found[:20]

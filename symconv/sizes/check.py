@@ -79,10 +79,12 @@ from .definitions import formula_proof
 from .exact import evaluate, evaluate_many, undefined_by_guards
 from .finite_domain import (
     domain_columns,
+    domain_latex,
     domain_ranges,
     explain_value,
     fixed_values,
     formula_value,
+    relation_latex,
     smallest_failure,
 )
 from .large import large_points, large_search
@@ -93,6 +95,7 @@ from .parse import (
     to_sympy,
 )
 from .quantities import Columns, Quantity, lookup
+from .typeset import code, formula_prose, layer_prose, point_prose
 
 
 def _tex_name(quantity: str) -> str:
@@ -107,32 +110,35 @@ def _steps(text: str, expr: sympy.Expr, entry: Quantity, domain: str, points: in
            counterexample: dict[str, Any] | None, failures: int) -> list[Step]:
     name = _tex_name(entry.quantity)
     steps = [
-        Step("Claim", f"The formula {text.strip()} claims to give the {entry.quantity} of a "
-             f"{entry.layer}. It is evaluated exactly as written (Python's arithmetic, % "
-             "included); below is its SymPy form (a % b written a - b*floor(a/b)), which "
-             "serves only the proof for all sizes:",
+        Step("Claim", f"The formula {formula_prose(text)} claims to give the "
+             f"{entry.quantity} of a {layer_prose(entry.layer)}. It is evaluated "
+             "exactly as written (Python's arithmetic, `%` included); below is its SymPy form "
+             r"($a \% b$ written $a - b \left\lfloor a/b \right\rfloor$), which serves only "
+             "the proof for all sizes:",
              (Math(f"{name} = {sympy.latex(expr)}", f"{entry.quantity} = {expr}"),)),
-        Step("Definition", f"Under the {entry.convention} convention the {entry.quantity} of a "
-             f"{entry.layer} is {entry.meaning}; as a formula:",
+        Step("Definition", f"Under the {entry.convention} convention the "
+             f"{entry.quantity} of a {layer_prose(entry.layer)} is {entry.meaning}; "
+             "as a formula:",
              (Math(f"{name} = {entry.definition_latex}",
                    f"{entry.quantity} = {entry.definition}"),)),
         Step("Domain", f"Both sides are evaluated exactly (integers and rationals, no floats) "
              f"at every point of the domain, {domain}; {points} points checked."),
     ]
     if counterexample is None and points:
-        steps.append(Step("Finite domain", f"The formula equals the {entry.quantity} at all "
-                          f"{points} points of the domain D above. That is exhaustive evidence "
-                          "on D only; the claim is about all sizes."))
+        steps.append(Step("Finite domain", f"The formula equals the {entry.quantity} "
+                          f"at all {points} points of the domain $D$ above. That is "
+                          "exhaustive evidence on $D$ only; the claim is about all sizes."))
     if counterexample is None:
         return steps
     point = {v: counterexample[v] for v in entry.variables}
     at = r",\ ".join(f"{sympy.latex(SYMBOLS[v])}={x}" for v, x in point.items())
     formula, truth = counterexample["formula"], counterexample["truth"]
+    order = ", ".join(sympy.latex(SYMBOLS[v]) for v in entry.variables)
     steps.append(Step(
         "Counterexample",
         f"The formula disagrees at {failures} of {points} points. The smallest (least sum of "
-        f"the variables, then lexicographically in the order {', '.join(entry.variables)}) is "
-        f"{', '.join(f'{v}={x}' for v, x in point.items())}: the formula gives {formula}, the "
+        f"the variables, then lexicographically in the order ${order}$) is "
+        f"{point_prose(point)}: the formula gives {formula}, the "
         f"truth is {truth}; {explain_value(formula, truth)}.",
         (Math(rf"\left. {sympy.latex(expr)} \right|_{{{at}}} = {_value_tex(formula)} "
               rf"\neq {truth}", f"formula = {formula}, truth = {truth}"),)))
@@ -257,7 +263,8 @@ def check_formula(expr: str, quantity: str = "output_size", convention: str = "t
     if fixed:
         parameters["fixed"] = fixed
     points = len(truth)
-    steps = _steps(expr, parsed, entry, domain, points, counterexample, int(failing.sum()))
+    words = domain_latex(entry, domain_ranges(entry, fixed), points)
+    steps = _steps(expr, parsed, entry, words, points, counterexample, int(failing.sum()))
     evidence = ["exhaustive"]
     if points == 0:
         evidence = []
@@ -287,9 +294,10 @@ def check_formula(expr: str, quantity: str = "output_size", convention: str = "t
 
 
 def _empty_domain_step(entry: Quantity, fixed: Mapping[str, int]) -> Step:
-    held = ", ".join(f"{v}={x}" for v, x in fixed.items())
+    held = point_prose(fixed)
+    condition = relation_latex(entry.condition) or "the domain"
     return Step("Empty domain", f"With {held} held fixed no point of the finite domain "
-                f"satisfies {entry.condition or 'the domain'}: nothing was checked, and no "
+                f"satisfies {condition}: nothing was checked, and no "
                 "proof for all sizes was attempted (with these values the conditions may hold "
                 "nowhere, and a proof under unsatisfiable assumptions says nothing). The "
                 "check is vacuous (verdict 'vacuous').")
@@ -307,11 +315,12 @@ def _beyond_the_domain(tree: Node, divisors: Sequence[Node], entry: Quantity,
     mismatch = _reading_mismatch(tree, parsed, guards, (columns, large))
     size = len(next(iter(large.values()))) if large else 0
     if mismatch is not None:
-        steps = [Step("SymPy form not used", f"The SymPy form of the formula, {parsed}, "
-                      f"differs from the formula as written at {mismatch}. SymPy rewrote "
-                      "the formula as it built it, so that form is not used to prove "
-                      "anything: only the exact evaluation of the text as written decides, "
-                      "and the claim is at most verified on a finite domain.")]
+        steps = [Step("SymPy form not used", "The SymPy form of the formula, "
+                      f"${sympy.latex(parsed)}$, differs from the formula as written at "
+                      f"{mismatch}. SymPy rewrote the formula as it built it, so that form "
+                      "is not used to prove anything: only the exact evaluation of the text "
+                      "as written decides, and the claim is at most verified on a finite "
+                      "domain.")]
         counterexample, words, more = large_search(tree, entry, fixed, large)
         return counterexample, ["exhaustive"], words, steps + more
     steps = [Step("Reading check", "The SymPy form handed to the prover for all sizes was "
@@ -363,14 +372,15 @@ def _reading_mismatch(tree: Node, parsed: sympy.Expr, guards: Sequence[sympy.Exp
             s_num, s_den, s_bad = evaluate_many(parsed, columns)
             s_bad = s_bad | undefined_by_guards(guards, columns)
         except FormulaError as error:
-            return f"every point: the SymPy form cannot be evaluated ({error})"
+            return f"every point: the SymPy form cannot be evaluated ({code(str(error))})"
         differ = (t_bad != s_bad) | (~t_bad & np.asarray(t_num * s_den != s_num * t_den,
                                                           dtype=bool))
         if differ.any():
             i = int(np.flatnonzero(differ)[0])
-            at = ", ".join(f"{v}={int(c[i])}" for v, c in columns.items())
+            at = point_prose({v: int(c[i]) for v, c in columns.items()})
             written = formula_value(t_num[i], t_den[i], bool(t_bad[i]))
             read = formula_value(s_num[i], s_den[i], bool(s_bad[i]))
-            return f"{at} (as written: {written}; SymPy form: {read})"
+            return (f"{at} (as written: {written}; SymPy form: "
+                    f"{read})")
     return None
 

@@ -18,6 +18,7 @@ from .exact import evaluate_many, undefined_by_guards
 from .parse import parse_formula
 from .quantities import RANGES, symbolic_truth
 from .symbolic import to_plain
+from .typeset import point_prose
 
 # User formulas: decided for all sizes, not sampled
 # ---------------------------------------------------------------------------
@@ -132,8 +133,9 @@ def _refutation(parsed: sympy.Expr, entry: Any, fixed: dict[str, int],
         entry.is_valid is None or bool(entry.is_valid(columns)[0]))
     if not valid:
         return FormulaDecision(False, None, (Step(
-            "Second judge: SMT", f"The solver's model {point} is not a valid size of this "
-            "quantity, so it refutes nothing; the search below is support, not proof."),),
+            "Second judge: SMT", f"The solver's model {point_prose(point)} is not a valid "
+            "size of this quantity, so it refutes nothing; the search below is support, "
+            "not proof."),),
             (certificate,))
     num, den, undefined = evaluate_many(parsed, columns)
     undefined = bool(undefined[0] | undefined_by_guards(guards, columns)[0])
@@ -149,7 +151,7 @@ def _refutation(parsed: sympy.Expr, entry: Any, fixed: dict[str, int],
                                                                              int(den[0]))
     value = int(value) if isinstance(value, sympy.Rational) and value.is_Integer else value
     truth = int(sympy.Rational(int(t_num[0]), int(t_den[0])))
-    where = ", ".join(f"{v}={x}" for v, x in point.items())
+    where = point_prose(point)
     return FormulaDecision(False, {**point, "formula": value, "truth": truth}, (Step(
         "Counterexample for all sizes: SMT", f"The formula agrees on the whole finite domain "
         f"but not for all sizes: {certificate.solver} finds the model {where} of the negated "

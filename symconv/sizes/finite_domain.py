@@ -3,6 +3,7 @@ the smallest-failure order, and how a value at a point is reported."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -96,3 +97,71 @@ def explain_value(value: Any, truth: int) -> str:
     if not isinstance(value, int):
         return f"the formula is not an integer there ({value}), so it cannot be a size"
     return f"the formula is off by {value - truth:+d} there"
+
+
+_RELATION = re.compile(r"(.+?)\s*(<=|>=|<|>)\s*(.+?)(\s+\([^()]*\))?")
+_RELATION_TEX = {"<=": r"\le", ">=": r"\ge", "<": "<", ">": ">"}
+
+
+def relation_latex(text: str) -> str:
+    r"""Prose with the relations of a condition (``d*(k-1) + 1 <= n + 2*p``) as inline math,
+    each side typeset term for term as written; a part that is no relation stays prose.
+
+    Examples
+    --------
+    >>> print(relation_latex("2*p <= k and the kernel fits, d*(k-1) + 1 <= n + 2*p"))
+    $2\,p \le k$ and the kernel fits, $d\,(k - 1) + 1 \le n + 2\,p$
+    >>> print(relation_latex("op < max(s, d) and the output is not empty"))
+    $\mathrm{op} < \operatorname{max}(s, d)$ and the output is not empty
+    """
+    from ..render.math import formula_latex
+
+    out = []
+    for part in _top_level_parts(text):
+        found = _RELATION.fullmatch(part)
+        sides = found and (formula_latex(found[1]), formula_latex(found[3]))
+        if not found or None in sides:
+            out.append(part)
+            continue
+        out.append(f"${sides[0]} {_RELATION_TEX[found[2]]} {sides[1]}${found[4] or ''}")
+    return "".join(out)
+
+
+def _top_level_parts(text: str) -> list[str]:
+    """``text`` cut before and after each ``, `` and `` and `` outside brackets."""
+    parts, depth, start, i = [], 0, 0, 0
+    while i < len(text):
+        depth += {"(": 1, ")": -1}.get(text[i], 0)
+        joint = next((j for j in (", ", " and ") if text.startswith(j, i)), None)
+        if depth == 0 and joint:
+            parts += [text[start:i], joint]
+            i = start = i + len(joint)
+            continue
+        i += 1
+    return parts + [text[start:]]
+
+
+def domain_latex(entry: Quantity, ranges: Mapping[str, tuple[int, int]], count: int) -> str:
+    r"""The domain of :func:`domain_columns` in words with inline math, for a step's prose.
+
+    Examples
+    --------
+    >>> from symconv.sizes.quantities import lookup
+    >>> print(domain_latex(lookup("same_pad_total", "tensorflow"),
+    ...                    {"n": (1, 64), "k": (1, 7), "s": (1, 4), "d": (1, 1)}, 1792))
+    every 1-D point with $1 \le n \le 64$, $1 \le k \le 7$, $1 \le s \le 4$, $d = 1$ (1792 points)
+    """
+    from ..render.math import formula_latex
+
+    bounds = []
+    for v, (lo, hi) in ranges.items():
+        name = formula_latex(v)
+        if lo == hi:
+            bounds.append(f"${name} = {lo}$")
+        elif v == "op":
+            bounds.append(rf"$0 \le {name} < \max(s, d)$")
+        else:
+            bounds.append(rf"${lo} \le {name} \le {hi}$")
+    where = f" where {relation_latex(entry.condition)}" if entry.condition else ""
+    kind = "valid 1-D geometry" if entry.is_valid is not None else "1-D point"
+    return f"every {kind} with {', '.join(bounds)}{where} ({count} points)"

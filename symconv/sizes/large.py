@@ -13,6 +13,7 @@ from .definitions import closed_form, definition_proof, specialised
 from .exact import evaluate_many
 from .finite_domain import (
     domain_columns,
+    domain_latex,
     domain_ranges,
     explain_value,
     formula_value,
@@ -20,6 +21,7 @@ from .finite_domain import (
 )
 from .parse import Node, parse_tree
 from .quantities import RANGES, Columns, Quantity
+from .typeset import point_prose, variable_latex
 
 # ---------------------------------------------------------------------------
 # Second stage: a search for counterexamples at large sizes
@@ -151,13 +153,15 @@ def large_search(tree: Node, entry: Quantity, fixed: Mapping[str, int], columns:
                  ) -> tuple[dict[str, Any] | None, str, list[Step]]:
     """A counterexample among large points, judged by the definition proved for all sizes."""
 
-    domain = domain_columns(entry, domain_ranges(entry, dict(fixed)))[1]
+    columns_d, domain = domain_columns(entry, domain_ranges(entry, dict(fixed)))
+    domain_tex = domain_latex(entry, domain_ranges(entry, dict(fixed)),
+                              len(next(iter(columns_d.values()))))
     convention = specialised(entry.quantity, entry.convention, dict(fixed))
     if definition_proof(entry.quantity, convention) is None:
         return None, domain, [Step(
             "Not proved for all sizes", "No proof for all sizes was found and this quantity "
             "has no closed form proved for all sizes to search large sizes with: the claim "
-            f"is verified only on the finite domain D = {domain}, not proved.")]
+            f"is verified only on the finite domain $D$ = {domain_tex}, not proved.")]
     definition = parse_tree(*closed_form(entry.quantity, convention)[:2])
     num, den, undefined = evaluate_many(tree, columns)
     t_num, t_den, _ = evaluate_many(definition, columns)
@@ -166,13 +170,15 @@ def large_search(tree: Node, entry: Quantity, fixed: Mapping[str, int], columns:
     words = (f"{count} seeded random points, boundary points and targeted points (around "
              "the formula's constants and the values its parts take at small sizes) with "
              "sizes up to "
-             + ", ".join(f"{v}<={LARGE[v]}" for v in entry.variables if v not in fixed)
+             + _bounds(entry, fixed)
              + f" (targeted points up to {TARGET_CAP})")
+    words_tex = words.replace(_bounds(entry, fixed), ", ".join(
+        rf"${variable_latex(v)} \le {LARGE[v]}$" for v in entry.variables if v not in fixed))
     if not failing.any():
         return None, domain, [Step(
             "Not proved for all sizes", "No proof for all sizes was found: the formula is "
-            f"verified only on the finite domain D = {domain}, not proved. A search of "
-            f"{words} against the closed form (itself proved for all sizes) found no "
+            f"verified only on the finite domain $D$ = {domain_tex}, not proved. A search of "
+            f"{words_tex} against the closed form (itself proved for all sizes) found no "
             "counterexample; that is support, not proof.")]
     i = smallest_failure(failing, columns)
     point = {v: int(columns[v][i]) for v in entry.variables}
@@ -181,7 +187,11 @@ def large_search(tree: Node, entry: Quantity, fixed: Mapping[str, int], columns:
     counterexample = {**point, "formula": value, "truth": truth}
     return counterexample, words, [Step(
         "Counterexample at large sizes", f"The formula agrees on the whole finite domain but "
-        f"not for all sizes: among {words}, the smallest failing point is "
-        f"{', '.join(f'{v}={x}' for v, x in point.items())}, where the formula gives {value} "
+        f"not for all sizes: among {words_tex}, the smallest failing point is "
+        f"{point_prose(point)}, where the formula gives {value} "
         f"and the {entry.quantity} (its closed form, proved for all sizes) is {truth}; "
         f"{explain_value(value, truth)}.")]
+
+
+def _bounds(entry: Quantity, fixed: Mapping[str, int]) -> str:
+    return ", ".join(f"{v}<={LARGE[v]}" for v in entry.variables if v not in fixed)

@@ -173,7 +173,7 @@ _SAME_LAYER = {"tensorflow": "tensorflow convolution with padding='SAME'",
                "jax": "jax.lax.conv_general_dilated with padding='SAME'"}
 _VALID_LAYER = {"tensorflow": "tensorflow convolution with padding='VALID'",
                 "keras": "keras Conv1D with padding='valid'"}
-_WINDOWS = "the number of windows i >= 0 with s*i + d*(k-1) <= {length} - 1, counted"
+_WINDOWS = r"the number of windows $i \ge 0$ with $s\,i + d(k-1) \le {length} - 1$, counted"
 
 
 #: The dilated window fits the padded input: the truth of a convolution's output size.
@@ -186,12 +186,12 @@ def _entries() -> list[Quantity]:
     entries = [
         Quantity("output_size", "torch", ("n", "k", "s", "p", "d"),
                  "torch convolution (torch.nn.Conv1d, padding=p)",
-                 _WINDOWS.format(length="n + 2*p"), _CONV.format(pads="2*p"),
+                 _WINDOWS.format(length="n + 2p"), _CONV.format(pads="2*p"),
                  _CONV_TEX.format(pads="2p"), _windows, _FITS.format(pads="2*p"), _fits,
                  symbolic=_TORCH_WINDOWS),
         Quantity("output_size", "jax", ("n", "k", "s", "p_before", "p_after", "d"),
                  "jax convolution (lax.conv_general_dilated, padding=[(p_before, p_after)])",
-                 _WINDOWS.format(length="n + p_before + p_after"),
+                 _WINDOWS.format(length=r"n + p_{\mathrm{before}} + p_{\mathrm{after}}"),
                  _CONV.format(pads="p_before + p_after"),
                  _CONV_TEX.format(pads=r"p_{\mathrm{before}} + p_{\mathrm{after}}"), _windows,
                  _FITS.format(pads="p_before + p_after"), _fits,
@@ -234,14 +234,14 @@ def _entries() -> list[Quantity]:
                  symbolic=jax_transposed_truth("SAME")),
         Quantity("pool_output_size", "torch", ("n", "k", "s", "p", "d"),
                  "torch max pooling (torch.nn.MaxPool1d, ceil_mode=False)",
-                 _WINDOWS.format(length="n + 2*p"), _CONV.format(pads="2*p"),
+                 _WINDOWS.format(length="n + 2p"), _CONV.format(pads="2*p"),
                  _CONV_TEX.format(pads="2p"), _windows,
                  "2*p <= k and " + _FITS.format(pads="2*p"), _pool_valid,
                  symbolic=_POOL_WINDOWS),
         Quantity("pool_output_size_ceil", "torch", ("n", "k", "s", "p", "d"),
                  "torch max pooling (torch.nn.MaxPool1d, ceil_mode=True)",
-                 "the number of windows i >= 0 with s*i < n + 2*p - d*(k-1) + s that start "
-                 "inside the input or the left padding (s*i < n + p), counted",
+                 r"the number of windows $i \ge 0$ with $s\,i < n + 2p - d(k-1) + s$ that start "
+                 r"inside the input or the left padding ($s\,i < n + p$), counted",
                  "min(ceil((n + 2*p - d*(k-1) - 1)/s) + 1, ceil((n + p)/s))",
                  r"\min\left(\left\lceil \frac{n + 2p - d(k-1) - 1}{s} \right\rceil + 1,\ "
                  r"\left\lceil \frac{n + p}{s} \right\rceil\right)", _pool_ceil_windows,
@@ -260,7 +260,7 @@ def _entries() -> list[Quantity]:
             Quantity("pool_output_size", convention, ("n", "k", "s"),
                      _VALID_LAYER[convention].replace("convolution", "pooling")
                      .replace("Conv1D", "MaxPooling1D"),
-                     _WINDOWS.format(length="n").replace(" + d*(k-1)", " + k - 1"),
+                     _WINDOWS.format(length="n").replace(" + d(k-1)", " + k - 1"),
                      "floor((n - k)/s) + 1", r"\left\lfloor \frac{n - k}{s} \right\rfloor + 1",
                      _windows, "k <= n", _fits,
                      symbolic=Truth(Windows(n - k, s), "windows $i \\ge 0$ with $s\\,i + k "
@@ -306,7 +306,7 @@ def _same_entries(convention: str) -> list[Quantity]:
     total, before, after = pads_truths(TF_SAME_TOTAL, (TF_SAME_RULE,) * 3)
     return [
         Quantity("same_output_size", convention, ("n", "s"), layer,
-                 "the number of window starts i >= 0 with s*i <= n - 1, counted",
+                 r"the number of window starts $i \ge 0$ with $s\,i \le n - 1$, counted",
                  "ceil(n/s)", r"\left\lceil \frac{n}{s} \right\rceil",
                  lambda c: _count_starts(c, c["n"] - 1),
                  symbolic=Truth(Windows(n - 1, s), "window starts $i \\ge 0$ with $s\\,i \\le "
@@ -331,7 +331,7 @@ def _torch_same_entries() -> list[Quantity]:
         "PyTorch's total $d(k-1)$", "PyTorch's left pad total // 2",
         "PyTorch's right pad, total - total // 2"))
     return [
-        Quantity("same_output_size", "torch", ("n",), layer, "the input size n", "n", "n",
+        Quantity("same_output_size", "torch", ("n",), layer, "the input size $n$", "n", "n",
                  lambda c: c["n"], symbolic=Truth(Windows(n - 1, 1), "window starts at "
                                                   "stride 1, $i \\le n - 1$", (n - 1,))),
         Quantity("same_pad_total", "torch", ("k", "d"), layer, source, "d*(k-1)", "d(k-1)",
@@ -352,7 +352,7 @@ def _signal_entries() -> list[Quantity]:
         layer = f"{convention} convolution {call}, len(x) = n, len(w) = k"
         entries += [
             Quantity("full_length", convention, ("n", "k"), layer,
-                     "the number of shifts t with -(k-1) <= t <= n-1, counted", "n + k - 1",
+                     r"the number of shifts $t$ with $-(k-1) \le t \le n-1$, counted", "n + k - 1",
                      "n + k - 1", _full, symbolic=Truth(
                          Windows(n + k - 2, 1), "shifts $t$ with $-(k-1) \\le t \\le n-1$, "
                          "i.e. $i = t + k - 1$ from $0$ to $n + k - 2$", (n - 1, k - 1))),
@@ -407,8 +407,9 @@ def _layer_entries(convention: str) -> list[Quantity]:
                  "the number of distinct kernel weights", "k", "k", lambda c: c["k"],
                  symbolic=Truth(k, "distinct kernel weights", (k - 1,))),
         Quantity("macs", convention, variables, layer,
-                 "the nonzeros of the correlation matrix: pairs (output i, tap j) whose input "
-                 "index s*i + d*j - p_before lies in 0..n-1, counted",
+                 "the nonzeros of the correlation matrix: pairs (output $i$, tap $j$) whose "
+                 r"input index $s\,i + d\,j - p_{\mathrm{before}}$ lies in $0, \dots, n-1$, "
+                 "counted",
                  "#{(i, j) : i < output_size, j < k, 0 <= s*i + d*j - p_before <= n - 1}",
                  r"\#\{(i, j) : i < o,\ j < k,\ 0 \le si + dj - p_{\mathrm{before}} \le n - 1\}",
                  _macs, condition, _fits, symbolic=macs,
