@@ -629,3 +629,11 @@ def test_write_notes_rejects_an_unknown_detail(detail, tmp_path):
     with pytest.raises(SymconvError, match=r"detail must be 'full' or 'brief', got"):
         files.write_notes(proof, tmp_path / "notes", "topic", pdf=False, detail=detail)
     assert not (tmp_path / "notes").exists()
+
+
+@pytest.mark.parametrize(("latex", "shown"), [
+    (r"\mathbb E x", "E x"), (r"\mathbb{E}[x]", "E[x]"), (r"n \bmod s", "n mod s")])
+def test_terminal_math_drops_font_commands_with_or_without_braces(latex, shown):
+    from symconv.render.unicode import terminal_math
+
+    assert terminal_math(latex) == shown

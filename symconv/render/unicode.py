@@ -39,6 +39,7 @@ SYMBOLS = {
     "eta": "η", "tau": "τ", "phi": "φ", "Delta": "Δ", "Omega": "Ω", "neg": "¬", "land": "∧",
     "lor": "∨", "wedge": "∧", "vee": "∨", "setminus": "∖", "emptyset": "∅", "quad": "  ",
     "qquad": "    ", "colon": ":", "prime": "′", "top": "ᵀ", "uparrow": "↑", "downarrow": "↓",
+    "bmod": "mod", "pmod": "mod",
 }
 
 #: Commands whose one argument is shown as it is.
@@ -51,7 +52,8 @@ _SUPERSCRIPTS = str.maketrans("0123456789+-()n", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺
 _GROUP = r"\{((?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*)\}"
 _TRANSPOSED = re.compile(r"\^\{?\\(?:mathsf|mathrm)\s*\{?T\}?\}?|\^\{?\\top\}?|\^\{T\}")
 _FRAC = re.compile(r"\\[dt]?frac\s*" + _GROUP + r"\s*" + _GROUP)
-_TEXT = re.compile(r"\\(?:" + "|".join(_TEXT_COMMANDS) + r")\s*" + _GROUP)
+_TEXT = re.compile(r"\\(?:" + "|".join(_TEXT_COMMANDS) + r")\s*(?:" + _GROUP
+                   + r"|([A-Za-z0-9]))")  # \mathbb{E} or \mathbb E
 _SUPERSCRIPT = re.compile(r"\^(?:\{([0-9+\-()n]+)\}|([0-9n]))")
 _COMMAND = re.compile(r"\\([A-Za-z]+)|\\([,;:! ])|\\([{}_%&#$|])")
 
@@ -80,7 +82,7 @@ def terminal_math(latex: str) -> str:
     for _ in range(4):  # nested fractions and text commands, innermost first
         text = _FRAC.sub(lambda f: f"{_atom(terminal_math(f[1]))}/{_atom(terminal_math(f[2]))}",
                          text)
-        text = _TEXT.sub(lambda f: f[1], text)
+        text = _TEXT.sub(lambda f: f[1] if f[1] is not None else f[2], text)
     text = _SUPERSCRIPT.sub(lambda f: (f[1] or f[2]).translate(_SUPERSCRIPTS), text)
     text = _COMMAND.sub(_command, text)
     text = re.sub(r"(?<=[⌊⌈(\[])\s+|\s+(?=[⌋⌉)\]])", "", text)
