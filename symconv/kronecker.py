@@ -290,13 +290,8 @@ def window_count(g: Geometry) -> int:
     >>> window_count(Geometry((5, 5), (3, 3), padding=1))
     169
     """
-    total = 0
-    for tap in np.ndindex(*g.kernel_shape):
-        inside = [(s * np.arange(o) - pb + d * m >= 0) & (s * np.arange(o) - pb + d * m < n)
-                  for o, n, s, d, (pb, _), m in zip(g.output_shape, g.input_shape, g.stride,
-                                                    g.dilation, g.pads, tap)]
-        total += int(np.count_nonzero(_box(inside)))
-    return total
+    return _reaching_pairs(g.output_shape, g.input_shape, g.stride, g.dilation,
+                           [pb for pb, _ in g.pads], g.kernel_shape)
 
 
 def scatter_count(tg: TransposedGeometry) -> int:
@@ -308,11 +303,20 @@ def scatter_count(tg: TransposedGeometry) -> int:
     >>> scatter_count(TransposedGeometry((3, 3), (3, 3), padding=1, output_padding=0))
     49
     """
+    return _reaching_pairs(tg.input_shape, tg.output_shape, tg.stride, tg.dilation,
+                           [c for c, _ in tg.crops], tg.kernel_shape)
+
+
+def _reaching_pairs(sources, targets, strides, dilations, offsets, kernel_shape) -> int:
+    """The pairs (source position, tap) whose target position ``s i - offset + d m`` lies
+    in the target box, tap by tap: the stored entries of either operator."""
     total = 0
-    for tap in np.ndindex(*tg.kernel_shape):
-        inside = [(s * np.arange(n) - c + d * m >= 0) & (s * np.arange(n) - c + d * m < o)
-                  for n, o, s, d, (c, _), m in zip(tg.input_shape, tg.output_shape, tg.stride,
-                                                   tg.dilation, tg.crops, tap)]
+    for tap in np.ndindex(*kernel_shape):
+        inside = []
+        for size, target, s, d, offset, m in zip(sources, targets, strides, dilations,
+                                                 offsets, tap):
+            position = s * np.arange(size) - offset + d * m
+            inside.append((position >= 0) & (position < target))
         total += int(np.count_nonzero(_box(inside)))
     return total
 

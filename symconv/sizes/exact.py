@@ -10,7 +10,7 @@ from fractions import Fraction
 import numpy as np
 import sympy
 
-from ..prover.evaluate import Evaluation, Exact, NotEvaluable, points
+from ..prover.evaluate import Evaluation, Exact, NotEvaluable, evaluate_exact, points
 from .parse import Node, fail
 
 #: How each operator of a :class:`Node` is evaluated (Python's own arithmetic, exactly).
@@ -65,9 +65,11 @@ def evaluate_many(expr: Node | sympy.Expr, columns: Mapping[str, np.ndarray]
     >>> num[0], den[0], bad.tolist()
     (3, 2, [False, True])
     """
-    ev = Evaluation(columns, points(columns))
     try:
-        value = _tree(ev, expr) if isinstance(expr, Node) else ev.expr(expr)
+        if not isinstance(expr, Node):  # the SymPy form: the prover's evaluator as it is
+            return evaluate_exact(expr, columns)
+        ev = Evaluation(columns, points(columns))
+        value = _tree(ev, expr)
     except NotEvaluable as error:
         raise fail(str(error)) from None
     den = ev.constant(1) if value.den is None else value.den
