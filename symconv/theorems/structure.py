@@ -32,7 +32,7 @@ from ..claim.theorem import claim_outcome, layer_keywords, layer_signals
 from ..geometry import Geometry, TransposedGeometry, transposed_output_size
 from ..kronecker import compare_factors
 from ..operators import LinearOperator, correlation, input_symbols, transposed_convolution
-from ..proof import ExactText, Math, Step
+from ..proof import DeferredDisplay, ExactText, Math, Step
 from ..sparse import (
     BlockMap,
     coefficient_map,
@@ -240,6 +240,21 @@ def _builder_is_blockwise(op: LinearOperator, spatial: LinearOperator, channels:
     return first_map_difference(built, blockwise) is None
 
 
+def _shared_symbol_ids(a: LinearOperator, b: LinearOperator) -> list[np.ndarray]:
+    """Ids of both operators' kernel symbols in one shared numbering (:func:`symbol_ids`).
+
+    Two equal :class:`~symconv.operators.symbols.KernelSymbols` grids hold the same
+    symbols id for id (:func:`symconv.operators.same_kernel_symbols`), so each tap is its
+    own id and no SymPy symbol is built; otherwise the symbols themselves are numbered.
+    """
+    sa, sb = a.kernel_source, b.kernel_source
+    if isinstance(sa, operators.KernelSymbols) and isinstance(sb, operators.KernelSymbols) \
+            and sa == sb:
+        ids = np.arange(int(np.prod(a.kernel_shape)), dtype=np.int64)
+        return [ids, ids]
+    return symbol_ids(a.kernel_flat, b.kernel_flat)
+
+
 def compare_index_forms(g: Geometry, in_channels: int = 1, out_channels: int = 1,
                         groups: int = 1) -> IndexComparison:
     """Decide T = Cᵀ exactly on coefficient maps, block-wise over channels.
@@ -267,7 +282,7 @@ def compare_index_forms(g: Geometry, in_channels: int = 1, out_channels: int = 1
     agrees = _oracle_agrees(twin, twin_tg, twin_c, twin_t, groups)
     kernel_shape = (out_channels, in_channels // groups, *g.kernel_shape)
     if (in_channels, out_channels, groups) == (1, 1, 1):
-        ids_c, ids_t = symbol_ids(spatial_c.kernel_flat, spatial_t.kernel_flat)
+        ids_c, ids_t = _shared_symbol_ids(spatial_c, spatial_t)
         lhs = coefficient_map(spatial_t.rows, spatial_t.cols,
                               tap_symbols(spatial_t.taps, ids_t), spatial_t.shape)
         rhs = coefficient_map(spatial_c.cols, spatial_c.rows,
@@ -319,8 +334,9 @@ def _index_steps(result: IndexComparison, what: str) -> tuple[Step, ...]:
              "objects.", (Math(r"T = C^{\mathsf T} \iff \forall (i, j, t):\ "
                                r"[k_t]\,T_{ij} = [k_t]\,C_{ji}",
                                "T = C^T <=> [k_t] T[i,j] = [k_t] C[j,i] for all i, j, t"),)),
-        Step("Both matrices", shown, (show(r"C_{[0:12,\,0:12]}", _corner(c)),
-                                      show(r"T_{[0:12,\,0:12]}", _corner(t)))),
+        Step("Both matrices", shown, (DeferredDisplay(r"C_{[0:12,\,0:12]}", lambda: _corner(c)),
+                                      DeferredDisplay(r"T_{[0:12,\,0:12]}",
+                                                      lambda: _corner(t)))),
     ]
     if result.factorised is not None:
         steps.append(Step(
