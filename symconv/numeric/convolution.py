@@ -55,32 +55,44 @@ def _check_correlation(x: Any, w: Any, geometry: Geometry,
     return x, w, geometry, groups
 
 
+def _taps(kernel: tuple[int, ...]) -> list[tuple[int, ...]]:
+    """Every kernel offset ``m`` (C order)."""
+    return list(np.ndindex(*kernel))
+
+
 def _window_sum(x: np.ndarray, w: np.ndarray, geometry: Geometry, groups: int,
                 flip: bool) -> np.ndarray:
     """``y[o, i] = sum_{c, m} w[o, c, m] * xpad[g*C_in/groups + c, s*i + d*m']``.
 
     ``m' = m`` for correlation, ``m' = k - 1 - m`` for convolution (flip). One loop over
-    the output positions (windows); each window's patch of the padded input, all
-    channels and taps, is read by strided slices and contracted with the group's weights.
+    the kernel offsets ``m``: the samples ``xpad[:, s*i + d*m]`` of every window ``i`` at
+    once are the strided slice ``xpad[:, d*m : d*m + s*(out - 1) + 1 : s]`` (per axis),
+    contracted over the group's channels with the weights of offset ``m`` and summed.
+    The last window must end inside the padded input.
     """
     c_out, c_per_group = w.shape[:2]
     out_per_group = c_out // groups
     xp = pad(x, geometry_pads(geometry))
     kernel = geometry.kernel_shape
     shape = output_shape(geometry)
+    inside = all(o == 0 or s * (o - 1) + d * (k - 1) < n for o, k, s, d, n in zip(
+        shape, kernel, geometry.stride, geometry.dilation, xp.shape[1:]))
+    require(inside, "geometry", geometry, "must have windows inside the padded input",
+            error=OperatorError)
     taps = np.flip(w, axis=tuple(range(2, w.ndim))) if flip else w
-    weights = [taps[g * out_per_group:(g + 1) * out_per_group].reshape(out_per_group, -1)
-               for g in range(groups)]
     out = np.zeros((c_out,) + shape, np.result_type(x, w))
-    for i in np.ndindex(*shape):
-        window = tuple(slice(s * a, s * a + d * (k - 1) + 1, d) for a, k, s, d
-                       in zip(i, kernel, geometry.stride, geometry.dilation))
-        patch = xp[(slice(None),) + window]
-        require(patch.shape[1:] == kernel, "geometry", geometry,
-                "must have windows inside the padded input", error=OperatorError)
-        for g, weight in enumerate(weights):
-            block = patch[g * c_per_group:(g + 1) * c_per_group].reshape(-1)
-            out[(slice(g * out_per_group, (g + 1) * out_per_group),) + i] = weight @ block
+    if 0 in shape:
+        return out
+    for m in _taps(kernel):
+        window = tuple(slice(d * a, d * a + s * (o - 1) + 1, s) for a, o, s, d
+                       in zip(m, shape, geometry.stride, geometry.dilation))
+        samples = xp[(slice(None),) + window]
+        weight = taps[(slice(None), slice(None)) + m]
+        for g in range(groups):
+            outputs = slice(g * out_per_group, (g + 1) * out_per_group)
+            inputs = slice(g * c_per_group, (g + 1) * c_per_group)
+            out[outputs] += (weight[outputs] @ samples[inputs].reshape(c_per_group, -1)
+                             ).reshape((out_per_group,) + shape)
     return out
 
 
@@ -174,12 +186,16 @@ def conv_transpose(x: np.ndarray, w: np.ndarray, geometry: TransposedGeometry,
         geometry.input_shape, geometry.kernel_shape, geometry.stride, geometry.dilation,
         geometry.padding, out_shape))
     full = np.zeros((out_per_group * groups,) + extent, np.result_type(x, w))
-    for i in np.ndindex(*geometry.input_shape):
-        window = tuple(slice(s * a, s * a + d * (k - 1) + 1, d) for a, k, s, d in zip(
-            i, geometry.kernel_shape, geometry.stride, geometry.dilation))
-        for g in range(groups):
-            inputs = slice(g * in_per_group, (g + 1) * in_per_group)
-            outputs = slice(g * out_per_group, (g + 1) * out_per_group)
-            full[(outputs,) + window] += np.tensordot(x[(inputs,) + i], w[inputs], axes=1)
+    # one loop over the kernel offsets m: every input i lands at s*i + d*m, a strided slice
+    if 0 not in geometry.input_shape:
+        for m in _taps(geometry.kernel_shape):
+            targets = tuple(slice(d * a, d * a + s * (n - 1) + 1, s) for a, n, s, d in zip(
+                m, geometry.input_shape, geometry.stride, geometry.dilation))
+            weight = w[(slice(None), slice(None)) + m]
+            for g in range(groups):
+                inputs = slice(g * in_per_group, (g + 1) * in_per_group)
+                outputs = slice(g * out_per_group, (g + 1) * out_per_group)
+                full[(outputs,) + targets] += (weight[inputs].T @ x[inputs].reshape(
+                    in_per_group, -1)).reshape((out_per_group,) + geometry.input_shape)
     crop = tuple(slice(p, p + o) for p, o in zip(geometry.padding, out_shape))
     return full[(slice(None),) + crop]
