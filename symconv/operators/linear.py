@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, replace
 from functools import cached_property
+from math import prod
 from typing import Any
 
 import numpy as np
@@ -99,7 +100,7 @@ class LinearOperator:
     @property
     def shape(self) -> tuple[int, int]:
         """``(rows, columns)`` of the matrix."""
-        return (int(np.prod(self.output_shape)), int(np.prod(self.input_shape)))
+        return (int(prod(self.output_shape)), int(prod(self.input_shape)))
 
     @property
     def kernel_source(self) -> sympy.Array | KernelSymbols | None:

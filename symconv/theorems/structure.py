@@ -23,6 +23,7 @@ channels) when the full size is too large for the naive oracle.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from math import prod
 
 import numpy as np
 import sympy
@@ -202,7 +203,7 @@ def _block_map(op: LinearOperator, rows: np.ndarray, cols: np.ndarray, blocks: n
     """``op`` (one channel, taps = offsets in one spatial kernel) laid into channel blocks."""
     spatial = coefficient_map(op.rows, op.cols, op.taps, op.shape, op.coeffs)
     return BlockMap(coefficient_map(rows, cols, blocks, channel_shape), spatial,
-                    int(np.prod(op.kernel_shape)))
+                    int(prod(op.kernel_shape)))
 
 
 def _laid_out_blockwise(op: LinearOperator, spatial: LinearOperator, rows: np.ndarray,
@@ -216,7 +217,7 @@ def _laid_out_blockwise(op: LinearOperator, spatial: LinearOperator, rows: np.nd
     size = len(spatial.rows)
     if op.coeffs is not None or spatial.coeffs is not None or len(op.rows) != len(rows) * size:
         return False
-    (out_size, in_size), k_size = spatial.shape, int(np.prod(spatial.kernel_shape))
+    (out_size, in_size), k_size = spatial.shape, int(prod(spatial.kernel_shape))
     return all(bool(np.array_equal(built.reshape(len(rows), size) - (offset * scale)[:, None],
                                    np.broadcast_to(pattern, (len(rows), size))))
                for built, offset, scale, pattern in ((op.rows, rows, out_size, spatial.rows),
@@ -250,7 +251,7 @@ def _shared_symbol_ids(a: LinearOperator, b: LinearOperator) -> list[np.ndarray]
     sa, sb = a.kernel_source, b.kernel_source
     if isinstance(sa, operators.KernelSymbols) and isinstance(sb, operators.KernelSymbols) \
             and sa == sb:
-        ids = np.arange(int(np.prod(a.kernel_shape)), dtype=np.int64)
+        ids = np.arange(int(prod(a.kernel_shape)), dtype=np.int64)
         return [ids, ids]
     return symbol_ids(a.kernel_flat, b.kernel_flat)
 
@@ -306,7 +307,7 @@ def compare_index_forms(g: Geometry, in_channels: int = 1, out_channels: int = 1
 def _kernel_symbol(result: IndexComparison, flat: int) -> str:
     if flat < 0:
         return "1"
-    if flat >= int(np.prod(result.kernel_shape)):
+    if flat >= int(prod(result.kernel_shape)):
         return f"symbol #{flat}"
     return symbol_name("k", tuple(int(v) for v in np.unravel_index(flat, result.kernel_shape)))
 
@@ -386,7 +387,7 @@ def _large(g: Geometry, in_channels: int, out_channels: int, groups: int,
                 in zip(g.output_shape, g.kernel_shape, g.input_shape, g.stride, g.dilation,
                        g.pads)]
     limit = SYMPY_ENTRIES if limit is None else limit
-    return int(np.prod(per_axis)) * out_channels * (in_channels // groups) > limit
+    return int(prod(per_axis)) * out_channels * (in_channels // groups) > limit
 
 
 def _setting(g: Geometry, tg: TransposedGeometry, in_channels: int, out_channels: int,
