@@ -164,9 +164,10 @@ class LinearOperator:
         """
         values = self._values(w)
         require_work(f"{self.name}.numeric {self.shape}", floats=self.shape[0] * self.shape[1])
-        dense = np.zeros(self.shape, dtype=values.dtype)
-        np.add.at(dense, (self.rows, self.cols), values)
-        return dense
+        rows, cols = self.shape  # duplicates summed in stored order, as np.add.at would
+        return np.bincount(self.rows * cols + self.cols, weights=values,
+                           minlength=rows * cols).astype(values.dtype, copy=False
+                                                         ).reshape(rows, cols)
 
     def _values(self, w: Any) -> np.ndarray:
         if not self.has_kernel:
