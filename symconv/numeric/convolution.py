@@ -28,7 +28,7 @@ from .arguments import (
     require_spec,
     require_torch_convention,
 )
-from .sizes import geometry_pads, output_shape
+from .sizes import geometry_pads, output_shape, window_counts
 from .surgery import pad
 
 
@@ -92,9 +92,10 @@ def _window_sum(x: np.ndarray, w: np.ndarray, geometry: Geometry, groups: int,
     """
     c_out, c_per_group = w.shape[:2]
     out_per_group = c_out // groups
-    xp = pad(x, geometry_pads(geometry))
+    pads = geometry_pads(geometry)
+    xp = pad(x, pads)
     kernel = geometry.kernel_shape
-    shape = output_shape(geometry)
+    shape = window_counts(geometry, pads)  # output_shape(geometry), its pads resolved once
     inside = all(o == 0 or s * (o - 1) + d * (k - 1) < n for o, k, s, d, n in zip(
         shape, kernel, geometry.stride, geometry.dilation, xp.shape[1:]))
     require(inside, "geometry", geometry, "must have windows inside the padded input",

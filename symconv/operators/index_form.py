@@ -20,11 +20,10 @@ def window_triples(out: int, k: int, n: int, s: int, p: int, d: int) -> np.ndarr
     >>> window_triples(out=2, k=2, n=3, s=1, p=0, d=1).tolist()
     [[0, 0, 0], [0, 1, 1], [1, 0, 1], [1, 1, 2]]
     """
-    i = np.repeat(np.arange(out, dtype=np.int64), k)  # (i, m) in row-major order
-    m = np.tile(np.arange(k, dtype=np.int64), out)
+    i, m = np.divmod(np.arange(out * k, dtype=np.int64), k)  # (i, m) in row-major order
     j = s * i - p + d * m
     keep = (j >= 0) & (j < n)
-    return np.stack([i[keep], m[keep], j[keep]], axis=1)
+    return np.column_stack((i, m, j))[keep]
 
 
 def flip_taps(triples: list[np.ndarray], kernel_shape: Shape) -> list[np.ndarray]:

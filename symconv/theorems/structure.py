@@ -379,15 +379,20 @@ def prove_by_factors(g: Geometry) -> FactorProof:
     return FactorProof(result, twin, _oracle_agrees(twin, twin_tg, twin_c, twin_t, 1))
 
 
+def _entries(g: Geometry, in_channels: int, out_channels: int, groups: int) -> int:
+    """The stored entries of C (index-form entries), counted per axis without building C."""
+    per_axis = [len(operators.window_triples(o, k, n, s, pb, d)) for o, k, n, s, d, (pb, _)
+                in zip(g.output_shape, g.kernel_shape, g.input_shape, g.stride, g.dilation,
+                       g.pads)]
+    return int(prod(per_axis)) * out_channels * (in_channels // groups)
+
+
 def _large(g: Geometry, in_channels: int, out_channels: int, groups: int,
            limit: int | None = None) -> bool:
     """Whether C has more than ``limit`` (default :data:`SYMPY_ENTRIES`) stored entries
     (estimated cheaply)."""
-    per_axis = [len(operators.window_triples(o, k, n, s, pb, d)) for o, k, n, s, d, (pb, _)
-                in zip(g.output_shape, g.kernel_shape, g.input_shape, g.stride, g.dilation,
-                       g.pads)]
     limit = SYMPY_ENTRIES if limit is None else limit
-    return int(prod(per_axis)) * out_channels * (in_channels // groups) > limit
+    return _entries(g, in_channels, out_channels, groups) > limit
 
 
 def _setting(g: Geometry, tg: TransposedGeometry, in_channels: int, out_channels: int,
@@ -426,15 +431,15 @@ def transpose(input_shape, kernel_shape, stride, padding, dilation, in_channels,
     g = Geometry(input_shape, kernel_shape, stride, padding, dilation)
     tg = matching_transposed(g, _symmetric_padding(g))
     setting = _setting(g, tg, in_channels, out_channels, groups)
-    if (in_channels, out_channels, groups) == (1, 1, 1) and _large(
-            g, 1, 1, 1, FACTOR_ENTRIES):
+    entries = _entries(g, in_channels, out_channels, groups)
+    if (in_channels, out_channels, groups) == (1, 1, 1) and entries > FACTOR_ENTRIES:
         proof = prove_by_factors(g)
         difference = None if proof.holds else factor_difference(proof, g)
         steps = (setting, SCATTER, *factor_steps(proof, g, "$T = C^{\\mathsf T}$"),
                  factor_compare(proof, Math(r"T - C^{\mathsf T} = 0", "T - C^T = 0")))
         return with_index_proof(Outcome(proof.holds, steps, difference, numeric=proof.agrees),
                                 "transpose")
-    if _large(g, in_channels, out_channels, groups):
+    if entries > SYMPY_ENTRIES:
         result = compare_index_forms(g, in_channels, out_channels, groups)
         difference = None if result.holds else (
             _index_difference(result, ("T", "C^T")) if result.difference else
