@@ -23,6 +23,7 @@ channels) when the full size is too large for the naive oracle.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from math import prod
 
 import numpy as np
@@ -335,9 +336,9 @@ def _index_steps(result: IndexComparison, what: str) -> tuple[Step, ...]:
              "objects.", (Math(r"T = C^{\mathsf T} \iff \forall (i, j, t):\ "
                                r"[k_t]\,T_{ij} = [k_t]\,C_{ji}",
                                "T = C^T <=> [k_t] T[i,j] = [k_t] C[j,i] for all i, j, t"),)),
-        Step("Both matrices", shown, (DeferredDisplay(r"C_{[0:12,\,0:12]}", lambda: _corner(c)),
+        Step("Both matrices", shown, (DeferredDisplay(r"C_{[0:12,\,0:12]}", partial(_corner, c)),
                                       DeferredDisplay(r"T_{[0:12,\,0:12]}",
-                                                      lambda: _corner(t)))),
+                                                      partial(_corner, t)))),
     ]
     if result.factorised is not None:
         steps.append(Step(
