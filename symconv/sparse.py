@@ -140,26 +140,25 @@ def summed_map(rows: np.ndarray, cols: np.ndarray, symbols: np.ndarray,
     span = int(symbols.max()) + 2  # symbol ids -1 .. max, shifted to 0 .. span - 1
     in_range = (int(rows.min()) >= 0 and int(cols.min()) >= 0 and int(symbols.min()) >= -1
                 and int(rows.max()) < shape[0] and int(cols.max()) < shape[1])
+    flat = None
     if in_range and shape[0] * shape[1] * span < 2**62:  # one int64 key, lexsort's order
         flat = (rows * shape[1] + cols) * span + (symbols + 1)
         order = np.argsort(flat, kind="stable")
         flat = flat[order]
-        first = np.r_[True, flat[1:] != flat[:-1]]
-        starts = np.flatnonzero(first)
-        summed = np.add.reduceat(numerators[order], starts)
-        keep = summed != 0
-        unique = flat[starts][keep]  # the key decoded from its one-int64 form, exactly
-        position, symbol = np.divmod(unique, span)
-        row, col = np.divmod(position, shape[1])
-        keys = np.stack([row, col, symbol - 1], axis=1)
-        return CoefficientMap(keys, summed[keep], denominator, shape)
-    keys = np.stack([rows, cols, symbols], axis=1)
-    order = np.lexsort((keys[:, 2], keys[:, 1], keys[:, 0]))
-    sorted_keys = keys[order]
-    starts = np.flatnonzero(np.r_[True, np.any(sorted_keys[1:] != sorted_keys[:-1], axis=1)])
+        starts = np.flatnonzero(np.r_[True, flat[1:] != flat[:-1]])
+    else:
+        keys = np.stack([rows, cols, symbols], axis=1)
+        order = np.lexsort((keys[:, 2], keys[:, 1], keys[:, 0]))
+        keys = keys[order]
+        starts = np.flatnonzero(np.r_[True, np.any(keys[1:] != keys[:-1], axis=1)])
     summed = np.add.reduceat(numerators[order], starts)
     keep = summed != 0
-    return CoefficientMap(sorted_keys[starts][keep], summed[keep], denominator, shape)
+    if flat is None:
+        return CoefficientMap(keys[starts][keep], summed[keep], denominator, shape)
+    position, symbol = np.divmod(flat[starts][keep], span)  # the one-int64 key decoded
+    row, col = np.divmod(position, shape[1])
+    return CoefficientMap(np.stack([row, col, symbol - 1], axis=1), summed[keep], denominator,
+                          shape)
 
 
 def _scaled(a: CoefficientMap, factor: int) -> np.ndarray:
@@ -178,9 +177,9 @@ def first_map_difference(a: CoefficientMap, b: CoefficientMap
     if a.shape != b.shape:
         raise ValueError(f"shapes differ: {a.shape} vs {b.shape}")
     na, nb = _scaled(a, b.denominator), _scaled(b, a.denominator)
+    common = min(len(a), len(b))
     if np.array_equal(a.keys, b.keys) and np.array_equal(na, nb):
         return None  # the same keys (sorted, unique) with the same coefficients
-    common = min(len(a), len(b))
     same_key = np.all(a.keys[:common] == b.keys[:common], axis=1)
     same = same_key & (na[:common] == nb[:common])
     if len(a) == len(b) and bool(np.all(same)):

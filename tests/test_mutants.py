@@ -66,6 +66,8 @@ scatter-plus-p (theorems/index_proofs/forms.py)
     test_index_sets::test_index_sets_are_the_operators_entries_at_every_small_size
 oracle-no-dilation (numeric/convolution.py)
     test_operator_grid::test_correlation_and_convolution_match_the_oracle_on_a_grid
+oracle-offsets-no-dilation (numeric/convolution.py)
+    test_numeric::test_gathered_oracle_equals_its_loop_over_offsets
 oracle-scatter-plus-p (numeric/convolution.py)
     test_operator_grid::test_transposed_convolution_matches_the_oracle_on_a_grid
 oracle-avg-n+2p (numeric/pooling.py)
@@ -202,8 +204,13 @@ MUTANTS = [
            'IndexSet("T (scatter)", (TAP,), ((ROW, s * COLUMN + p + d * TAP),),',
            "tests/test_index_sets.py::test_index_sets_are_the_operators_entries_at_every_small_size"),
     _oracle("oracle-no-dilation", "convolution",
-            "window = tuple(slice(s * a, s * a + d * (k - 1) + 1, d) for a, k, s, d\n",
-            "window = tuple(slice(s * a, s * a + k) for a, k, s, d\n", CORRELATION_ORACLE),
+            "index.append((d * np.arange(k)[:, None] + s * np.arange(n)[None, :])",
+            "index.append((np.arange(k)[:, None] + s * np.arange(n)[None, :])",
+            CORRELATION_ORACLE),
+    _oracle("oracle-offsets-no-dilation", "convolution",
+            "window = tuple(slice(d * a, d * a + s * (o - 1) + 1, s) for a, o, s, d\n",
+            "window = tuple(slice(a, a + s * (o - 1) + 1, s) for a, o, s, d\n",
+            NUMERIC + "test_gathered_oracle_equals_its_loop_over_offsets"),
     _oracle("oracle-scatter-plus-p", "convolution",
             "crop = tuple(slice(p, p + o) for p, o in zip(",
             "crop = tuple(slice(0, o) for p, o in zip(", TRANSPOSED_ORACLE),
