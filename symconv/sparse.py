@@ -161,6 +161,47 @@ def summed_map(rows: np.ndarray, cols: np.ndarray, symbols: np.ndarray,
                           shape)
 
 
+def equal_unit_maps(a: tuple[np.ndarray, np.ndarray, np.ndarray],
+                    b: tuple[np.ndarray, np.ndarray, np.ndarray],
+                    shape: tuple[int, int]) -> int | None:
+    """The number of keys, when two index forms with every coefficient 1 are equal maps.
+
+    ``a`` and ``b`` are ``(rows, cols, symbols)``. With every coefficient 1 the
+    coefficient of a key is the number of entries that carry it (nothing cancels), so
+    equal sorted keys mean equal coefficient maps; when no key repeats, the map has one
+    key per entry. Returns that count, and None when the keys differ, repeat or do not
+    fit one int64 (then decide with :func:`coefficient_map` and
+    :func:`first_map_difference`, which also find the differing key).
+
+    Examples
+    --------
+    >>> a = (np.array([0, 1]), np.array([1, 0]), np.array([0, 0]))
+    >>> b = (np.array([1, 0]), np.array([0, 1]), np.array([0, 0]))
+    >>> equal_unit_maps(a, b, (2, 2)), equal_unit_maps(a, (b[0], b[1], b[1]), (2, 2))
+    (2, None)
+    >>> equal_unit_maps((a[0].repeat(2), a[1].repeat(2), a[2].repeat(2)), a, (2, 2)) is None
+    True
+    """
+    flats = []
+    for rows, cols, symbols in (a, b):
+        rows, cols = np.asarray(rows, np.int64), np.asarray(cols, np.int64)
+        symbols = np.asarray(symbols, np.int64)
+        if len(rows) != len(a[0]) or len(rows) == 0:
+            return None
+        span = int(symbols.max()) + 2
+        if not (int(rows.min()) >= 0 and int(cols.min()) >= 0 and int(symbols.min()) >= -1
+                and int(rows.max()) < shape[0] and int(cols.max()) < shape[1]
+                and shape[0] * shape[1] * span < 2**62):
+            return None
+        flats.append((span, rows, cols, symbols))
+    span = max(f[0] for f in flats)  # one encoding for both: (row, col, symbol) -> int64
+    keys = [np.sort((rows * shape[1] + cols) * span + (symbols + 1))
+            for _, rows, cols, symbols in flats]
+    if any(bool(np.any(k[1:] == k[:-1])) for k in keys) or not np.array_equal(*keys):
+        return None
+    return len(keys[0])
+
+
 def _scaled(a: CoefficientMap, factor: int) -> np.ndarray:
     if factor == 1:
         return a.numerators
@@ -346,6 +387,7 @@ def first_block_difference(a: BlockMap, b: BlockMap) -> tuple[Key, Fraction, Fra
     return None
 
 
-__all__ = ["BlockMap", "CoefficientMap", "aligned", "coefficient_map", "exact_coefficients",
-           "expand_blocks", "first_block_difference", "first_map_difference", "linear_form",
-           "summed_map", "symbol_ids", "tap_symbols", "transpose_map"]
+__all__ = ["BlockMap", "CoefficientMap", "aligned", "coefficient_map", "equal_unit_maps",
+           "exact_coefficients", "expand_blocks", "first_block_difference",
+           "first_map_difference", "linear_form", "summed_map", "symbol_ids", "tap_symbols",
+           "transpose_map"]

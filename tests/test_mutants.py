@@ -24,6 +24,8 @@ map-zeros-kept (sparse.py)
     test_sparse::test_cancelling_duplicates_leave_an_empty_map
 map-denominators (sparse.py)
     test_sparse::test_equal_values_over_different_denominators_are_equal
+unit-maps-lengths-only (sparse.py)
+    test_performance::test_one_changed_tap_turns_the_one_channel_index_form_proof_red
 block-one-factor (sparse.py)
     test_sparse::test_block_difference_is_the_difference_of_the_expanded_maps
 max-pool-no-dilation (operators/pooling.py)
@@ -148,6 +150,10 @@ MUTANTS = [
             "    na, nb = _scaled(a, b.denominator), _scaled(b, a.denominator)\n    common",
             "    na, nb = a.numerators, b.numerators\n    common",
             SPARSE + "test_equal_values_over_different_denominators_are_equal"),
+    _sparse("unit-maps-lengths-only", "for k in keys) or not np.array_equal(*keys):",
+            "for k in keys) or len(keys[0]) != len(keys[1]):",
+            "tests/test_performance.py::"
+            "test_one_changed_tap_turns_the_one_channel_index_form_proof_red"),
     _sparse("block-one-factor", "differs = np.flatnonzero(x * pa != y * pb)",
             "differs = np.flatnonzero(x * pa != y * pa)",
             SPARSE + "test_block_difference_is_the_difference_of_the_expanded_maps"),

@@ -38,6 +38,7 @@ from ..proof import DeferredDisplay, ExactText, Math, Step
 from ..sparse import (
     BlockMap,
     coefficient_map,
+    equal_unit_maps,
     expand_blocks,
     first_block_difference,
     first_map_difference,
@@ -285,10 +286,15 @@ def compare_index_forms(g: Geometry, in_channels: int = 1, out_channels: int = 1
     kernel_shape = (out_channels, in_channels // groups, *g.kernel_shape)
     if (in_channels, out_channels, groups) == (1, 1, 1):
         ids_c, ids_t = _shared_symbol_ids(spatial_c, spatial_t)
-        lhs = coefficient_map(spatial_t.rows, spatial_t.cols,
-                              tap_symbols(spatial_t.taps, ids_t), spatial_t.shape)
-        rhs = coefficient_map(spatial_c.cols, spatial_c.rows,
-                              tap_symbols(spatial_c.taps, ids_c), spatial_c.T.shape)
+        t_form = (spatial_t.rows, spatial_t.cols, tap_symbols(spatial_t.taps, ids_t))
+        c_form = (spatial_c.cols, spatial_c.rows, tap_symbols(spatial_c.taps, ids_c))
+        if spatial_t.coeffs is None and spatial_c.coeffs is None:
+            keys = equal_unit_maps(t_form, c_form, spatial_t.shape)
+            if keys is not None:  # equal maps, every coefficient 1
+                return IndexComparison(None, keys, 1, None, twin, agrees, spatial_c,
+                                       spatial_t, kernel_shape)
+        lhs = coefficient_map(*t_form, spatial_t.shape, spatial_t.coeffs)
+        rhs = coefficient_map(*c_form, spatial_c.T.shape, spatial_c.coeffs)
         return IndexComparison(first_map_difference(lhs, rhs), len(lhs), 1, None, twin,
                                agrees, spatial_c, spatial_t, kernel_shape)
     forward, backward = (in_channels, out_channels, groups), (out_channels, in_channels, groups)
