@@ -244,22 +244,18 @@ def _builder_is_blockwise(op: LinearOperator, spatial: LinearOperator, channels:
 
 
 def _shared_symbol_ids(a: LinearOperator, b: LinearOperator) -> list[np.ndarray]:
-    """Ids of both operators' kernel symbols in one shared numbering (:func:`symbol_ids`).
-
-    Two equal :class:`~symconv.operators.symbols.KernelSymbols` grids hold the same
-    symbols id for id (:func:`symconv.operators.same_kernel_symbols`), so each tap is its
-    own id and no SymPy symbol is built; otherwise the symbols themselves are numbered.
-    """
+    """:func:`symbol_ids` of both kernels; two equal ``KernelSymbols`` grids hold the same
+    symbols id for id (:func:`symconv.operators.same_kernel_symbols`): no SymPy symbol."""
     sa, sb = a.kernel_source, b.kernel_source
-    if isinstance(sa, operators.KernelSymbols) and isinstance(sb, operators.KernelSymbols) \
-            and sa == sb:
+    if isinstance(sa, operators.KernelSymbols) and sa == sb:  # a dataclass: sb is one too
         ids = np.arange(int(prod(a.kernel_shape)), dtype=np.int64)
         return [ids, ids]
     return symbol_ids(a.kernel_flat, b.kernel_flat)
 
 
 def compare_index_forms(g: Geometry, in_channels: int = 1, out_channels: int = 1,
-                        groups: int = 1) -> IndexComparison:
+                        groups: int = 1, *, transposed: TransposedGeometry | None = None
+                        ) -> IndexComparison:
     """Decide T = Cᵀ exactly on coefficient maps, block-wise over channels.
 
     One channel: the coefficient maps of T and Cᵀ over shared symbol ids are compared
@@ -269,7 +265,8 @@ def compare_index_forms(g: Geometry, in_channels: int = 1, out_channels: int = 1
     ``(in, out/groups)`` = ``(out_channels, in_channels/groups)``, the same array
     ``k``; :func:`symconv.sparse.first_block_difference` compares the spatial maps
     once and the channel maps for every pair, and the builders' block structure is
-    re-checked entry by entry at the twin size.
+    re-checked entry by entry at the twin size. ``transposed`` is
+    :func:`matching_transposed` of ``g`` when the caller has it already.
 
     Examples
     --------
@@ -277,7 +274,7 @@ def compare_index_forms(g: Geometry, in_channels: int = 1, out_channels: int = 1
     >>> r.holds, r.pairs, r.twin.input_shape
     (True, 4, (5, 5))
     """
-    tg = matching_transposed(g, _symmetric_padding(g))
+    tg = matching_transposed(g, _symmetric_padding(g)) if transposed is None else transposed
     spatial_c = correlation(g)
     spatial_t = transposed_convolution(tg, kernel_name="k")
     twin = twin_geometry(g)
@@ -447,7 +444,7 @@ def transpose(input_shape, kernel_shape, stride, padding, dilation, in_channels,
         return with_index_proof(Outcome(proof.holds, steps, difference, numeric=proof.agrees),
                                 "transpose")
     if entries > SYMPY_ENTRIES:
-        result = compare_index_forms(g, in_channels, out_channels, groups)
+        result = compare_index_forms(g, in_channels, out_channels, groups, transposed=tg)
         difference = None if result.holds else (
             _index_difference(result, ("T", "C^T")) if result.difference else
             {"channel blocks": "the builder's operator is not its channel blocks"})
@@ -494,7 +491,7 @@ def adjoint(input_shape, kernel_shape, stride, padding, dilation, in_channels, o
             g, 1, 1, 1, FACTOR_ENTRIES):
         return _adjoint_by_factors(g, inner)
     if _large(g, in_channels, out_channels, groups):
-        result = compare_index_forms(g, in_channels, out_channels, groups)
+        result = compare_index_forms(g, in_channels, out_channels, groups, transposed=tg)
         difference = None
         if not result.holds and result.difference:
             (j, i, symbol), a, b = result.difference
