@@ -46,6 +46,21 @@ def table() -> list[dict[str, Any]]:
     return json.loads(_stored())["theorems"]
 
 
+def stored_modules() -> dict[str, str]:
+    """The stored index: each theorem's name and the module whose import registers it.
+
+    :func:`symconv.theorems.get` imports only that module (and every module when the
+    name is not there, or the module did not register it): the index decides what is
+    imported, never what is proved.
+
+    Examples
+    --------
+    >>> stored_modules()["transpose"]
+    'symconv.theorems.structure'
+    """
+    return dict(json.loads(_stored()).get("modules", {}))
+
+
 def live_table() -> list[dict[str, Any]]:
     """The catalogue built from the registry (imports every theorem module), as JSON values.
 
@@ -60,9 +75,13 @@ def live_table() -> list[dict[str, Any]]:
 
 
 def write_table(path: Path = TABLE_PATH) -> Path:
-    """Write :func:`live_table` to ``path`` (``catalogue.json`` by default); returns it."""
-    path.write_text(json.dumps({"theorems": live_table()}, indent=1, ensure_ascii=False)
-                    + "\n", encoding="utf-8")
+    """Write :func:`live_table` and :func:`symconv.theorems.engine.module_index` to
+    ``path`` (``catalogue.json`` by default); returns it."""
+    from .theorems.engine import module_index
+
+    document = {"theorems": live_table(), "modules": module_index()}
+    path.write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n",
+                    encoding="utf-8")
     return path
 
 
