@@ -46,21 +46,6 @@ def table() -> list[dict[str, Any]]:
     return json.loads(_stored())["theorems"]
 
 
-def stored_modules() -> dict[str, str]:
-    """The stored index: each theorem's name and the module whose import registers it.
-
-    :func:`symconv.theorems.get` imports only that module (and every module when the
-    name is not there, or the module did not register it): the index decides what is
-    imported, never what is proved.
-
-    Examples
-    --------
-    >>> stored_modules()["transpose"]
-    'symconv.theorems.structure'
-    """
-    return dict(json.loads(_stored()).get("modules", {}))
-
-
 def live_table() -> list[dict[str, Any]]:
     """The catalogue built from the registry (imports every theorem module), as JSON values.
 

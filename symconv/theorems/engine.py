@@ -19,10 +19,13 @@ from __future__ import annotations
 import difflib
 import importlib
 import itertools
+import json
 import pkgutil
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 import sympy
@@ -149,13 +152,32 @@ def module_index() -> dict[str, str]:
             if thm.module.startswith(f"{__package__}.")}
 
 
+#: The stored catalogue (``python -m symconv.catalogue`` writes it): its ``modules`` are
+#: :func:`module_index` as it was written.
+INDEX_PATH = Path(__file__).resolve().parents[1] / "catalogue.json"
+
+
+@cache
+def stored_modules() -> dict[str, str]:
+    """The stored index: each theorem's name and the module whose import registers it.
+
+    :func:`get` imports only that module (and every module when the name is not there, or
+    the module did not register it): the index decides what is imported, never what is
+    proved.
+
+    Examples
+    --------
+    >>> stored_modules()["transpose"]
+    'symconv.theorems.structure'
+    """
+    return dict(json.loads(INDEX_PATH.read_text(encoding="utf-8")).get("modules", {}))
+
+
 def _registered(key: str) -> Theorem | None:
     """The theorem ``key``: registered already, or after importing the module the stored
     index names for it (only a name the package defines: it is imported, never trusted),
     or after importing every module."""
     if key not in REGISTRY and not _LOADED[0]:
-        from ..catalogue import stored_modules
-
         module = stored_modules().get(key, "")
         if module.startswith(f"{__package__}.") and module.isascii():
             importlib.import_module(module)
