@@ -27,11 +27,28 @@ symconv.errors.GeometryError: ceil_mode must be True or False, got 'no'
 from __future__ import annotations
 
 import numbers
+import sys
 from typing import Any
 
-import numpy as np
-
 from .errors import GeometryError, SymconvError, describe
+
+
+def is_bool(value: Any) -> bool:
+    """Whether ``value`` is Python's or NumPy's boolean.
+
+    NumPy is not imported for this: a ``numpy.bool_`` can only exist once NumPy is, so
+    the check looks it up in :data:`sys.modules` (``symconv shape`` never loads NumPy).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> is_bool(True), is_bool(np.bool_(False)), is_bool(1), is_bool(np.int8(1))
+    (True, True, False, False)
+    """
+    if isinstance(value, bool):
+        return True
+    numpy = sys.modules.get("numpy")
+    return numpy is not None and isinstance(value, numpy.bool_)
 
 
 def is_integer(value: Any) -> bool:
@@ -39,10 +56,11 @@ def is_integer(value: Any) -> bool:
 
     Examples
     --------
+    >>> import numpy as np
     >>> is_integer(3), is_integer(np.int64(3)), is_integer(True), is_integer(3.0)
     (True, True, False, False)
     """
-    return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
+    return isinstance(value, numbers.Integral) and not is_bool(value)
 
 
 def integer_range(minimum: int | None = None, maximum: int | None = None) -> str:
@@ -87,6 +105,7 @@ def integer(parameter: str, value: Any, minimum: int | None = None, maximum: int
 
     Examples
     --------
+    >>> import numpy as np
     >>> integer("groups", np.int32(2), minimum=1)
     2
     >>> integer("size", True, maximum=9)
@@ -107,9 +126,10 @@ def boolean(parameter: str, value: Any, error: type[SymconvError] = GeometryErro
 
     Examples
     --------
+    >>> import numpy as np
     >>> boolean("ceil_mode", np.bool_(True))
     True
     """
-    if not isinstance(value, (bool, np.bool_)):
+    if not is_bool(value):
         raise error(describe(parameter, value, "must be True or False"))
     return bool(value)

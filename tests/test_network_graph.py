@@ -264,7 +264,7 @@ def test_parse_input_refuses_batch_and_channels_last(text, options, fragments):
 
 
 def test_shape_command_imports_no_sympy():
-    """`python -m symconv shape` stays light: SymPy is never imported on its path."""
+    """`python -m symconv shape` stays light: neither SymPy nor NumPy is imported on its path."""
     import os
     import subprocess
     import sys
@@ -277,6 +277,8 @@ def test_shape_command_imports_no_sympy():
                           env=env, cwd=root, check=False)
     assert done.returncode == 0 and "conv(4, k=3)" in done.stdout
     assert "symconv.network" in done.stderr and "sympy" not in done.stderr
+    modules = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()}
+    assert "numpy" not in modules, "shape needs no NumPy (is_integer looks it up lazily)"
 
 
 def test_input_starts_a_pipeline_anywhere():
