@@ -45,6 +45,7 @@ ValueError: a statement about all sizes is proved only with parametric evidence,
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -101,6 +102,37 @@ class Display:
     label_latex: str
     value: Any
     label_plain: str = ""
+
+
+class DeferredDisplay(Display):
+    """A :class:`Display` whose value is built the first time it is read (then kept).
+
+    A proof's printed matrices matter only when it is rendered; building them is deferred
+    to then. Only what is *shown* may be deferred: a verdict and its evidence are computed
+    before the proof is made.
+
+    Examples
+    --------
+    >>> calls = []
+    >>> item = DeferredDisplay("C", lambda: calls.append(1) or sympy.Matrix([[1]]))
+    >>> len(calls), item.label_plain
+    (0, 'C')
+    >>> item.value, item.value, len(calls)
+    (Matrix([[1]]), Matrix([[1]]), 1)
+    """
+
+    def __init__(self, label_latex: str, build: Callable[[], Any],
+                 label_plain: str = "") -> None:
+        object.__setattr__(self, "label_latex", label_latex)
+        object.__setattr__(self, "label_plain", label_plain or label_latex)
+        object.__setattr__(self, "_build", build)
+
+    @property
+    def value(self) -> Any:  # type: ignore[override]
+        """The displayed value, built on first read."""
+        if "_value" not in self.__dict__:
+            object.__setattr__(self, "_value", self._build())
+        return self.__dict__["_value"]
 
 
 @dataclass(frozen=True)

@@ -133,27 +133,73 @@ def summed_map(rows: np.ndarray, cols: np.ndarray, symbols: np.ndarray,
     >>> len(m)
     0
     """
-    keys = np.stack([np.asarray(rows, np.int64), np.asarray(cols, np.int64),
-                     np.asarray(symbols, np.int64)], axis=1)
-    if len(keys) == 0:
-        return CoefficientMap(keys.reshape(0, 3), numerators[:0], denominator, shape)
-    span = int(keys[:, 2].max()) + 2  # symbol ids -1 .. max, shifted to 0 .. span - 1
-    in_range = (keys.min(axis=0) >= (0, 0, -1)).all() and keys[:, 0].max() < shape[0] \
-        and keys[:, 1].max() < shape[1]
+    rows, cols = np.asarray(rows, np.int64), np.asarray(cols, np.int64)
+    symbols = np.asarray(symbols, np.int64)
+    if len(rows) == 0:
+        return CoefficientMap(np.zeros((0, 3), np.int64), numerators[:0], denominator, shape)
+    span = int(symbols.max()) + 2  # symbol ids -1 .. max, shifted to 0 .. span - 1
+    in_range = (int(rows.min()) >= 0 and int(cols.min()) >= 0 and int(symbols.min()) >= -1
+                and int(rows.max()) < shape[0] and int(cols.max()) < shape[1])
+    flat = None
     if in_range and shape[0] * shape[1] * span < 2**62:  # one int64 key, lexsort's order
-        flat = (keys[:, 0] * shape[1] + keys[:, 1]) * span + keys[:, 2] + 1
+        flat = (rows * shape[1] + cols) * span + (symbols + 1)
         order = np.argsort(flat, kind="stable")
         flat = flat[order]
         starts = np.flatnonzero(np.r_[True, flat[1:] != flat[:-1]])
     else:
+        keys = np.stack([rows, cols, symbols], axis=1)
         order = np.lexsort((keys[:, 2], keys[:, 1], keys[:, 0]))
-        sorted_keys = keys[order]
-        starts = np.flatnonzero(np.r_[True, np.any(sorted_keys[1:] != sorted_keys[:-1],
-                                                   axis=1)])
-    keys, numerators = keys[order], numerators[order]
-    summed = np.add.reduceat(numerators, starts)
+        keys = keys[order]
+        starts = np.flatnonzero(np.r_[True, np.any(keys[1:] != keys[:-1], axis=1)])
+    summed = np.add.reduceat(numerators[order], starts)
     keep = summed != 0
-    return CoefficientMap(keys[starts][keep], summed[keep], denominator, shape)
+    if flat is None:
+        return CoefficientMap(keys[starts][keep], summed[keep], denominator, shape)
+    position, symbol = np.divmod(flat[starts][keep], span)  # the one-int64 key decoded
+    row, col = np.divmod(position, shape[1])
+    return CoefficientMap(np.stack([row, col, symbol - 1], axis=1), summed[keep], denominator,
+                          shape)
+
+
+def equal_unit_maps(a: tuple[np.ndarray, np.ndarray, np.ndarray],
+                    b: tuple[np.ndarray, np.ndarray, np.ndarray],
+                    shape: tuple[int, int]) -> int | None:
+    """The number of keys, when two index forms with every coefficient 1 are equal maps.
+
+    ``a`` and ``b`` are ``(rows, cols, symbols)``. With every coefficient 1 the
+    coefficient of a key is the number of entries that carry it (nothing cancels), so
+    equal sorted keys mean equal coefficient maps; when no key repeats, the map has one
+    key per entry. Returns that count, and None when the keys differ, repeat or do not
+    fit one int64 (then decide with :func:`coefficient_map` and
+    :func:`first_map_difference`, which also find the differing key).
+
+    Examples
+    --------
+    >>> a = (np.array([0, 1]), np.array([1, 0]), np.array([0, 0]))
+    >>> b = (np.array([1, 0]), np.array([0, 1]), np.array([0, 0]))
+    >>> equal_unit_maps(a, b, (2, 2)), equal_unit_maps(a, (b[0], b[1], b[1]), (2, 2))
+    (2, None)
+    >>> equal_unit_maps((a[0].repeat(2), a[1].repeat(2), a[2].repeat(2)), a, (2, 2)) is None
+    True
+    """
+    flats = []
+    for rows, cols, symbols in (a, b):
+        rows, cols = np.asarray(rows, np.int64), np.asarray(cols, np.int64)
+        symbols = np.asarray(symbols, np.int64)
+        if len(rows) != len(a[0]) or len(rows) == 0:
+            return None
+        span = int(symbols.max()) + 2
+        if not (int(rows.min()) >= 0 and int(cols.min()) >= 0 and int(symbols.min()) >= -1
+                and int(rows.max()) < shape[0] and int(cols.max()) < shape[1]
+                and shape[0] * shape[1] * span < 2**62):
+            return None
+        flats.append((span, rows, cols, symbols))
+    span = max(f[0] for f in flats)  # one encoding for both: (row, col, symbol) -> int64
+    keys = [np.sort((rows * shape[1] + cols) * span + (symbols + 1))
+            for _, rows, cols, symbols in flats]
+    if any(bool(np.any(k[1:] == k[:-1])) for k in keys) or not np.array_equal(*keys):
+        return None
+    return len(keys[0])
 
 
 def _scaled(a: CoefficientMap, factor: int) -> np.ndarray:
@@ -173,6 +219,8 @@ def first_map_difference(a: CoefficientMap, b: CoefficientMap
         raise ValueError(f"shapes differ: {a.shape} vs {b.shape}")
     na, nb = _scaled(a, b.denominator), _scaled(b, a.denominator)
     common = min(len(a), len(b))
+    if np.array_equal(a.keys, b.keys) and np.array_equal(na, nb):
+        return None  # the same keys (sorted, unique) with the same coefficients
     same_key = np.all(a.keys[:common] == b.keys[:common], axis=1)
     same = same_key & (na[:common] == nb[:common])
     if len(a) == len(b) and bool(np.all(same)):
@@ -339,6 +387,7 @@ def first_block_difference(a: BlockMap, b: BlockMap) -> tuple[Key, Fraction, Fra
     return None
 
 
-__all__ = ["BlockMap", "CoefficientMap", "aligned", "coefficient_map", "exact_coefficients",
-           "expand_blocks", "first_block_difference", "first_map_difference", "linear_form",
-           "summed_map", "symbol_ids", "tap_symbols", "transpose_map"]
+__all__ = ["BlockMap", "CoefficientMap", "aligned", "coefficient_map", "equal_unit_maps",
+           "exact_coefficients", "expand_blocks", "first_block_difference",
+           "first_map_difference", "linear_form", "summed_map", "symbol_ids", "tap_symbols",
+           "transpose_map"]

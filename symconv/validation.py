@@ -60,6 +60,8 @@ def is_integer(value: Any) -> bool:
     >>> is_integer(3), is_integer(np.int64(3)), is_integer(True), is_integer(3.0)
     (True, True, False, False)
     """
+    if type(value) is int:  # the common case, without the ABC check (bool is not int)
+        return True
     return isinstance(value, numbers.Integral) and not is_bool(value)
 
 

@@ -39,7 +39,8 @@ def test_a_framework_scale_proof_builds_no_full_kernel(monkeypatch):
     proof = sc.prove("transpose", input_shape=(9, 9), kernel_shape=(3, 3), padding=1,
                      in_channels=16, out_channels=24, groups=2)
     assert proof.verdict == "proved" and "numeric" in proof.evidence
-    # only the one-channel spatial operators (for the displayed corners) get SymPy symbols
+    assert built == []  # the proof itself builds no SymPy symbol
+    proof.text()  # its printed corners are built now, from the one-channel spatial operators
     assert built and all(shape[:2] == (1, 1) for shape in built)
     result = compare_index_forms(sc.Geometry((9, 9), (3, 3), padding=1), 16, 24, 2)
     assert result.holds and result.pairs == 24 * 8
@@ -128,3 +129,20 @@ def test_the_command_line_charges_a_blockwise_proof_for_what_it_builds():
     _check_layer({**one, "input_shape": (4096, 4096)}, blockwise=True)
     with pytest.raises(SizeLimitError, match="SYMCONV_MAX_WORK_BYTES"):
         _check_layer({**one, "input_shape": (10**6, 10**6)}, blockwise=True)
+
+
+def test_shared_symbol_ids_number_equal_grids_alike_and_other_symbols_apart():
+    from dataclasses import replace
+
+    from symconv.theorems.structure import _shared_symbol_ids
+
+    g = sc.Geometry((5, 5), (3, 3), padding=1)
+    k = correlation(g)
+    a, b = _shared_symbol_ids(k, correlation(g))
+    assert a.tolist() == b.tolist() == list(range(9)) and "array" not in k.kernel_source.__dict__
+    a, b = _shared_symbol_ids(k, correlation(g, kernel_name="w"))  # other symbols: other ids
+    assert len(set(a.tolist()) | set(b.tolist())) == 18
+    a, b = _shared_symbol_ids(k, correlation(g, 1, 2))  # another layout: k_{1,...} is new
+    assert a.tolist() == b.tolist()[:9] and len(set(b.tolist())) == 18
+    a, b = _shared_symbol_ids(k, replace(k, kernel=k.kernel))  # an explicit array of them
+    assert a.tolist() == b.tolist()

@@ -24,6 +24,8 @@ map-zeros-kept (sparse.py)
     test_sparse::test_cancelling_duplicates_leave_an_empty_map
 map-denominators (sparse.py)
     test_sparse::test_equal_values_over_different_denominators_are_equal
+unit-maps-lengths-only (sparse.py)
+    test_performance::test_one_changed_tap_turns_the_one_channel_index_form_proof_red
 block-one-factor (sparse.py)
     test_sparse::test_block_difference_is_the_difference_of_the_expanded_maps
 max-pool-no-dilation (operators/pooling.py)
@@ -66,6 +68,8 @@ scatter-plus-p (theorems/index_proofs/forms.py)
     test_index_sets::test_index_sets_are_the_operators_entries_at_every_small_size
 oracle-no-dilation (numeric/convolution.py)
     test_operator_grid::test_correlation_and_convolution_match_the_oracle_on_a_grid
+oracle-offsets-no-dilation (numeric/convolution.py)
+    test_numeric::test_gathered_oracle_equals_its_loop_over_offsets
 oracle-scatter-plus-p (numeric/convolution.py)
     test_operator_grid::test_transposed_convolution_matches_the_oracle_on_a_grid
 oracle-avg-n+2p (numeric/pooling.py)
@@ -146,6 +150,10 @@ MUTANTS = [
             "    na, nb = _scaled(a, b.denominator), _scaled(b, a.denominator)\n    common",
             "    na, nb = a.numerators, b.numerators\n    common",
             SPARSE + "test_equal_values_over_different_denominators_are_equal"),
+    _sparse("unit-maps-lengths-only", "for k in keys) or not np.array_equal(*keys):",
+            "for k in keys) or len(keys[0]) != len(keys[1]):",
+            "tests/test_performance.py::"
+            "test_one_changed_tap_turns_the_one_channel_index_form_proof_red"),
     _sparse("block-one-factor", "differs = np.flatnonzero(x * pa != y * pb)",
             "differs = np.flatnonzero(x * pa != y * pa)",
             SPARSE + "test_block_difference_is_the_difference_of_the_expanded_maps"),
@@ -202,8 +210,13 @@ MUTANTS = [
            'IndexSet("T (scatter)", (TAP,), ((ROW, s * COLUMN + p + d * TAP),),',
            "tests/test_index_sets.py::test_index_sets_are_the_operators_entries_at_every_small_size"),
     _oracle("oracle-no-dilation", "convolution",
-            "window = tuple(slice(s * a, s * a + d * (k - 1) + 1, d) for a, k, s, d\n",
-            "window = tuple(slice(s * a, s * a + k) for a, k, s, d\n", CORRELATION_ORACLE),
+            "index.append((d * np.arange(k)[:, None] + s * np.arange(n)[None, :])",
+            "index.append((np.arange(k)[:, None] + s * np.arange(n)[None, :])",
+            CORRELATION_ORACLE),
+    _oracle("oracle-offsets-no-dilation", "convolution",
+            "window = tuple(slice(d * a, d * a + s * (o - 1) + 1, s) for a, o, s, d\n",
+            "window = tuple(slice(a, a + s * (o - 1) + 1, s) for a, o, s, d\n",
+            NUMERIC + "test_gathered_oracle_equals_its_loop_over_offsets"),
     _oracle("oracle-scatter-plus-p", "convolution",
             "crop = tuple(slice(p, p + o) for p, o in zip(",
             "crop = tuple(slice(0, o) for p, o in zip(", TRANSPOSED_ORACLE),

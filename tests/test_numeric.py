@@ -250,6 +250,33 @@ def test_conv_transpose_against_torch(torch, data, t, channels):
     np.testing.assert_array_equal(conv_transpose(x, w, t, groups), expected[0].numpy())
 
 
+def _by_offsets(call, *args):
+    """``call(*args)`` with the oracle's loop over kernel offsets (no gather)."""
+    from symconv.numeric import convolution
+
+    saved, convolution.GATHER_VALUES = convolution.GATHER_VALUES, 0
+    try:
+        return call(*args)
+    finally:
+        convolution.GATHER_VALUES = saved
+
+
+@settings(max_examples=60)
+@given(data=st.data(), g=geometries(), t=transposed_geometries(), channels=channel_configs())
+def test_gathered_oracle_equals_its_loop_over_offsets(data, g, t, channels):
+    """Small layers gather every offset at once, large ones loop over offsets (the
+    torch tests above check the gather): both give the same exact integers."""
+    c_in, c_out, groups = channels
+    x = data.draw(inputs((c_in, *g.input_shape)))
+    w = data.draw(kernels((c_out, c_in // groups, *g.kernel_shape)))
+    for call in (correlate, convolve):
+        np.testing.assert_array_equal(call(x, w, g, groups), _by_offsets(call, x, w, g, groups))
+    y = data.draw(inputs((c_in, *t.input_shape)))
+    v = data.draw(kernels((c_in, c_out // groups, *t.kernel_shape)))
+    np.testing.assert_array_equal(conv_transpose(y, v, t, groups),
+                                  _by_offsets(conv_transpose, y, v, t, groups))
+
+
 @given(data=st.data(), ndim=st.integers(1, 2))
 def test_zero_insert_is_torch_unit_kernel_transposed_conv(torch, data, ndim):
     n = data.draw(st.tuples(*[st.integers(1, 5)] * ndim))

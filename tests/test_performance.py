@@ -22,6 +22,7 @@ from symconv.operators import convolutions as ops
 from symconv.sparse import (
     BlockMap,
     coefficient_map,
+    equal_unit_maps,
     expand_blocks,
     first_block_difference,
     first_map_difference,
@@ -53,6 +54,15 @@ def fast_equal(lhs, rhs_transposed):
     return a.shape == b.shape and first_map_difference(a, b) is None
 
 
+def unit_equal(lhs, rhs_transposed):
+    """The shortcut of the one-channel comparison: equal sorted keys, every coefficient 1
+    (None: not decided by it)."""
+    ids_l, ids_r = symbol_ids(lhs.kernel_flat, rhs_transposed.kernel_flat)
+    return equal_unit_maps((lhs.rows, lhs.cols, tap_symbols(lhs.taps, ids_l)),
+                           (rhs_transposed.cols, rhs_transposed.rows,
+                            tap_symbols(rhs_transposed.taps, ids_r)), lhs.shape)
+
+
 def sympy_equal(lhs, rhs_transposed):
     return first_difference(lhs.matrix, rhs_transposed.matrix.T) is None
 
@@ -78,6 +88,8 @@ def test_fast_comparison_agrees_with_sympy_on_true_statements(g, channels):
     c, t = transposed_pair(g, channels)
     assert fast_equal(t, c) and sympy_equal(t, c)
     assert structure.compare_index_forms(g, *channels).holds
+    assert unit_equal(t, c) in (None, len(np.unique(np.stack([t.rows, t.cols, t.taps]), axis=1)
+                                          .T))
 
 
 @given(LAYERS, channel_configs(max_groups=2, max_per_group=2),
@@ -86,6 +98,8 @@ def test_fast_comparison_agrees_with_sympy_on_planted_differences(g, channels, h
     c, t = transposed_pair(g, channels)
     bad = mutate(t, how, index)
     assert fast_equal(bad, c) == sympy_equal(bad, c)
+    if unit_equal(bad, c) is not None:  # the shortcut says equal only when SymPy does
+        assert sympy_equal(bad, c)
     if how == "extra" or len(t.rows) == 0 or (how == "tap" and len(t.kernel_flat) > 1):
         assert not fast_equal(bad, c)
 
@@ -146,6 +160,22 @@ def test_mutations_turn_the_index_form_proofs_red(monkeypatch, name, target, mut
     monkeypatch.setattr(ops, target, mutant)
     proof = sc.prove(name, **point)
     assert proof.verdict == "refuted" and proof.counterexample
+
+
+@pytest.mark.parametrize("name", ["transpose", "adjoint"])
+def test_one_changed_tap_turns_the_one_channel_index_form_proof_red(monkeypatch, name):
+    """Same number of entries, one key moved: the exact comparison (not only the oracle on
+    the twin) finds the entry."""
+    monkeypatch.setattr(structure, "SYMPY_ENTRIES", 0)
+    real = structure.transposed_convolution
+
+    def one_tap_moved(*args, **kwargs):
+        return mutate(real(*args, **kwargs), "tap", 7)
+
+    monkeypatch.setattr(structure, "transposed_convolution", one_tap_moved)
+    proof = sc.prove(name, input_shape=(9, 9), kernel_shape=(3, 3), stride=2, padding=1)
+    assert proof.verdict == "refuted"
+    assert {"position", "monomial"} & set(proof.counterexample)
 
 
 def test_large_proof_says_which_comparison_it_used_and_prints_no_huge_matrix():

@@ -63,3 +63,17 @@ def test_each_theorem_holds_on_its_whole_exhaustive_domain(name):
     proof = sc.prove(name)
     assert proof.verdict == "proved" and "exhaustive" in proof.evidence
     assert "points)" in proof.domain
+
+
+def test_the_printed_corners_are_built_when_rendered_and_once(monkeypatch):
+    from symconv.theorems import structure
+
+    built = []
+    real = structure._corner
+    monkeypatch.setattr(structure, "_corner", lambda op: built.append(op.name) or real(op))
+    proof = sc.prove("transpose", input_shape=(32, 32), kernel_shape=(3, 3), stride=2, padding=1)
+    assert proof.verdict == "proved" and proof.evidence == ["parametric", "symbolic", "numeric"]
+    assert built == []
+    text = proof.text()
+    assert sorted(built) == ["correlation", "transposed_convolution"]
+    assert "k_{0,0,1,1}" in text and proof.text() == text and len(built) == 2

@@ -13,6 +13,7 @@ array([[-1, -1]])
 
 from __future__ import annotations
 
+from math import prod
 from typing import Any
 
 import numpy as np
@@ -27,7 +28,7 @@ from .arguments import (
     require_spec,
     require_torch_convention,
 )
-from .sizes import geometry_pads, output_shape
+from .sizes import geometry_pads, output_shape, window_counts
 from .surgery import pad
 
 
@@ -55,32 +56,74 @@ def _check_correlation(x: Any, w: Any, geometry: Geometry,
     return x, w, geometry, groups
 
 
+#: Largest gather (values) the oracle builds to handle every kernel offset in one product:
+#: ``C_in x K x windows`` for a correlation, ``C_out x K x inputs`` for a scatter. Larger
+#: layers loop over the offsets instead (memory: the output's size), with equal results.
+GATHER_VALUES = 1 << 20
+
+
+def _taps(kernel: tuple[int, ...]) -> list[tuple[int, ...]]:
+    """Every kernel offset ``m`` (C order)."""
+    return list(np.ndindex(*kernel))
+
+
+def _offset_positions(kernel: tuple[int, ...], counts: tuple[int, ...],
+                      stride: tuple[int, ...], dilation: tuple[int, ...]) -> tuple:
+    """Index arrays, broadcast to ``(*kernel, *counts)``: ``s*i + d*m`` on every axis."""
+    ndim = len(kernel)
+    index = []
+    for axis, (k, n, s, d) in enumerate(zip(kernel, counts, stride, dilation)):
+        shape = [1] * (2 * ndim)
+        shape[axis], shape[ndim + axis] = k, n
+        index.append((d * np.arange(k)[:, None] + s * np.arange(n)[None, :]).reshape(shape))
+    return tuple(index)
+
+
 def _window_sum(x: np.ndarray, w: np.ndarray, geometry: Geometry, groups: int,
                 flip: bool) -> np.ndarray:
     """``y[o, i] = sum_{c, m} w[o, c, m] * xpad[g*C_in/groups + c, s*i + d*m']``.
 
-    ``m' = m`` for correlation, ``m' = k - 1 - m`` for convolution (flip). One loop over
-    the output positions (windows); each window's patch of the padded input, all
-    channels and taps, is read by strided slices and contracted with the group's weights.
+    ``m' = m`` for correlation, ``m' = k - 1 - m`` for convolution (flip). The samples
+    ``xpad[:, s*i + d*m]`` of every window ``i`` and offset ``m`` are gathered by their
+    positions and contracted with the group's weights in one product; above
+    :data:`GATHER_VALUES` one loop over the offsets ``m`` reads them as the strided slice
+    ``xpad[:, d*m : d*m + s*(out - 1) + 1 : s]`` (per axis) instead. The last window
+    must end inside the padded input.
     """
     c_out, c_per_group = w.shape[:2]
     out_per_group = c_out // groups
-    xp = pad(x, geometry_pads(geometry))
+    pads = geometry_pads(geometry)
+    xp = pad(x, pads)
     kernel = geometry.kernel_shape
-    shape = output_shape(geometry)
+    shape = window_counts(geometry, pads)  # output_shape(geometry), its pads resolved once
+    inside = all(o == 0 or s * (o - 1) + d * (k - 1) < n for o, k, s, d, n in zip(
+        shape, kernel, geometry.stride, geometry.dilation, xp.shape[1:]))
+    require(inside, "geometry", geometry, "must have windows inside the padded input",
+            error=OperatorError)
     taps = np.flip(w, axis=tuple(range(2, w.ndim))) if flip else w
-    weights = [taps[g * out_per_group:(g + 1) * out_per_group].reshape(out_per_group, -1)
-               for g in range(groups)]
     out = np.zeros((c_out,) + shape, np.result_type(x, w))
-    for i in np.ndindex(*shape):
-        window = tuple(slice(s * a, s * a + d * (k - 1) + 1, d) for a, k, s, d
-                       in zip(i, kernel, geometry.stride, geometry.dilation))
-        patch = xp[(slice(None),) + window]
-        require(patch.shape[1:] == kernel, "geometry", geometry,
-                "must have windows inside the padded input", error=OperatorError)
-        for g, weight in enumerate(weights):
-            block = patch[g * c_per_group:(g + 1) * c_per_group].reshape(-1)
-            out[(slice(g * out_per_group, (g + 1) * out_per_group),) + i] = weight @ block
+    if 0 in shape:
+        return out
+    weights = taps.reshape(c_out, -1)  # columns (c, m) in C order
+    if x.shape[0] * prod(kernel) * prod(shape) <= GATHER_VALUES:
+        samples = xp[(slice(None),) + _offset_positions(kernel, shape, geometry.stride,
+                                                        geometry.dilation)]
+        for g in range(groups):  # samples[c, m, i] = xpad[c, s*i + d*m]
+            outputs = slice(g * out_per_group, (g + 1) * out_per_group)
+            block = samples[g * c_per_group:(g + 1) * c_per_group].reshape(
+                weights.shape[1], -1)
+            out[outputs] = (weights[outputs] @ block).reshape((out_per_group,) + shape)
+        return out
+    for m in _taps(kernel):
+        window = tuple(slice(d * a, d * a + s * (o - 1) + 1, s) for a, o, s, d
+                       in zip(m, shape, geometry.stride, geometry.dilation))
+        samples = xp[(slice(None),) + window]
+        weight = taps[(slice(None), slice(None)) + m]
+        for g in range(groups):
+            outputs = slice(g * out_per_group, (g + 1) * out_per_group)
+            inputs = slice(g * c_per_group, (g + 1) * c_per_group)
+            out[outputs] += (weight[outputs] @ samples[inputs].reshape(c_per_group, -1)
+                             ).reshape((out_per_group,) + shape)
     return out
 
 
@@ -174,12 +217,29 @@ def conv_transpose(x: np.ndarray, w: np.ndarray, geometry: TransposedGeometry,
         geometry.input_shape, geometry.kernel_shape, geometry.stride, geometry.dilation,
         geometry.padding, out_shape))
     full = np.zeros((out_per_group * groups,) + extent, np.result_type(x, w))
-    for i in np.ndindex(*geometry.input_shape):
-        window = tuple(slice(s * a, s * a + d * (k - 1) + 1, d) for a, k, s, d in zip(
-            i, geometry.kernel_shape, geometry.stride, geometry.dilation))
+    kernel, inputs_shape = geometry.kernel_shape, geometry.input_shape
+    gather = out_per_group * groups * prod(kernel) * prod(inputs_shape) <= GATHER_VALUES
+    if 0 in inputs_shape:
+        pass  # nothing to scatter
+    elif gather:
+        # every input i with offset m lands at s*i + d*m: one product, one scatter-add
+        targets = _offset_positions(kernel, inputs_shape, geometry.stride, geometry.dilation)
         for g in range(groups):
             inputs = slice(g * in_per_group, (g + 1) * in_per_group)
             outputs = slice(g * out_per_group, (g + 1) * out_per_group)
-            full[(outputs,) + window] += np.tensordot(x[(inputs,) + i], w[inputs], axes=1)
+            added = (w[inputs].reshape(in_per_group, -1).T
+                     @ x[inputs].reshape(in_per_group, -1))  # rows (o, m), columns i
+            np.add.at(full[outputs], (slice(None),) + targets,
+                      added.reshape((out_per_group,) + kernel + inputs_shape))
+    else:  # one loop over the offsets m: the inputs land on a strided slice
+        for m in _taps(kernel):
+            targets = tuple(slice(d * a, d * a + s * (n - 1) + 1, s) for a, n, s, d in zip(
+                m, geometry.input_shape, geometry.stride, geometry.dilation))
+            weight = w[(slice(None), slice(None)) + m]
+            for g in range(groups):
+                inputs = slice(g * in_per_group, (g + 1) * in_per_group)
+                outputs = slice(g * out_per_group, (g + 1) * out_per_group)
+                full[(outputs,) + targets] += (weight[inputs].T @ x[inputs].reshape(
+                    in_per_group, -1)).reshape((out_per_group,) + geometry.input_shape)
     crop = tuple(slice(p, p + o) for p, o in zip(geometry.padding, out_shape))
     return full[(slice(None),) + crop]

@@ -169,7 +169,17 @@ def output_shape(geometry: Geometry | TransposedGeometry | PoolGeometry) -> tupl
         return tuple(_scatter_extent(n, k, s, d) - 2 * p + extra for n, k, s, p, d, extra in zip(
             geometry.input_shape, geometry.kernel_shape, geometry.stride, geometry.padding,
             geometry.dilation, geometry.output_padding))
-    pads = geometry_pads(geometry)
+    return window_counts(geometry, geometry_pads(geometry))
+
+
+def window_counts(geometry: Geometry, pads: Sequence[tuple[int, int]]) -> tuple[int, ...]:
+    """Windows per axis of a correlation whose input is zero-padded by ``pads``, by sliding.
+
+    Examples
+    --------
+    >>> window_counts(Geometry((5,), (3,), stride=2), ((1, 1),))
+    (3,)
+    """
     return tuple(_window_count(n + before + after, d * (k - 1) + 1, s)
                  for n, k, s, d, (before, after) in zip(
                      geometry.input_shape, geometry.kernel_shape, geometry.stride,

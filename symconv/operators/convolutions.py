@@ -198,8 +198,8 @@ def correlation(geometry: Geometry, in_channels: int = 1, out_channels: int = 1,
     out_flat, tap_flat, in_flat = combine_axes(triples, out_shape, geometry.kernel_shape,
                                                 geometry.input_shape)
     rows, cols, taps = channel_blocks(
-        out_flat, tap_flat, in_flat, int(np.prod(out_shape)),
-        int(np.prod(geometry.input_shape)), int(np.prod(geometry.kernel_shape)),
+        out_flat, tap_flat, in_flat, int(prod(out_shape)),
+        int(prod(geometry.input_shape)), int(prod(geometry.kernel_shape)),
         in_channels, out_channels, groups)
     kernel = KernelSymbols(kernel_name,
                            (out_channels, in_channels // groups, *geometry.kernel_shape))
@@ -291,8 +291,8 @@ def transposed_convolution(input_shape: Sequence[int] | TransposedGeometry,
     in_flat, tap_flat, out_flat = combine_axes(triples, geometry.input_shape,
                                                 geometry.kernel_shape, out_shape)
     rows, cols, taps = channel_blocks(
-        out_flat, tap_flat, in_flat, int(np.prod(out_shape)),
-        int(np.prod(geometry.input_shape)), int(np.prod(geometry.kernel_shape)),
+        out_flat, tap_flat, in_flat, int(prod(out_shape)),
+        int(prod(geometry.input_shape)), int(prod(geometry.kernel_shape)),
         in_channels, out_channels, groups, transposed=True)
     kernel = KernelSymbols(kernel_name,
                            (in_channels, out_channels // groups, *geometry.kernel_shape))
@@ -330,7 +330,7 @@ def circular_convolution(input_shape: Sequence[int], kernel_shape: Sequence[int]
         i, m = np.meshgrid(np.arange(na), np.arange(ka), indexing="ij")
         triples.append(np.stack([i.ravel(), m.ravel(), ((i - m) % na).ravel()], axis=1))
     out_flat, tap_flat, in_flat = combine_axes(triples, n, k, n)
-    size, k_size = int(np.prod(n)), int(np.prod(k))
+    size, k_size = int(prod(n)), int(prod(k))
     rows, cols, taps = channel_blocks(out_flat, tap_flat, in_flat, size, size, k_size,
                                        in_channels, out_channels, groups)
     kernel = indexed_symbols((out_channels, in_channels // groups, *k), kernel_name)

@@ -20,10 +20,10 @@ def window_triples(out: int, k: int, n: int, s: int, p: int, d: int) -> np.ndarr
     >>> window_triples(out=2, k=2, n=3, s=1, p=0, d=1).tolist()
     [[0, 0, 0], [0, 1, 1], [1, 0, 1], [1, 1, 2]]
     """
-    i, m = np.meshgrid(np.arange(out), np.arange(k), indexing="ij")
+    i, m = np.divmod(np.arange(out * k, dtype=np.int64), k)  # (i, m) in row-major order
     j = s * i - p + d * m
     keep = (j >= 0) & (j < n)
-    return np.stack([i[keep], m[keep], j[keep]], axis=1)
+    return np.column_stack((i, m, j))[keep]
 
 
 def flip_taps(triples: list[np.ndarray], kernel_shape: Shape) -> list[np.ndarray]:
@@ -40,13 +40,28 @@ def flip_taps(triples: list[np.ndarray], kernel_shape: Shape) -> list[np.ndarray
 
 def combine_axes(triples: list[np.ndarray], out_shape: Shape, k_shape: Shape,
                  in_shape: Shape) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Cartesian product of per-axis triples -> flat (out, tap, in) indices."""
-    grids = np.meshgrid(*[np.arange(len(t)) for t in triples], indexing="ij")
-    picks = [t[g.reshape(-1)] for t, g in zip(triples, grids)]
-    out = np.ravel_multi_index(tuple(p[:, 0] for p in picks), out_shape)
-    tap = np.ravel_multi_index(tuple(p[:, 1] for p in picks), k_shape)
-    inp = np.ravel_multi_index(tuple(p[:, 2] for p in picks), in_shape)
-    return out.astype(np.int64), tap.astype(np.int64), inp.astype(np.int64)
+    """Cartesian product of per-axis triples -> flat (out, tap, in) indices.
+
+    Entries are in row-major order of the per-axis entries (the first axis slowest); each
+    flat index is the C-order ravel of its per-axis coordinates, which must lie in their
+    shapes (``ValueError`` otherwise, as :func:`numpy.ravel_multi_index` says).
+
+    Examples
+    --------
+    >>> t = window_triples(out=2, k=2, n=3, s=1, p=0, d=1)
+    >>> [a.tolist() for a in combine_axes([t, t[:1]], (2, 2), (2, 2), (3, 3))]
+    [[0, 0, 2, 2], [0, 2, 0, 2], [0, 3, 3, 6]]
+    """
+    flat = []
+    for column, shape in enumerate((out_shape, k_shape, in_shape)):
+        acc = np.zeros(1, dtype=np.int64)
+        for t, size in zip(triples, shape):
+            values = np.asarray(t[:, column], dtype=np.int64)
+            if len(values) and (int(values.min()) < 0 or int(values.max()) >= size):
+                raise ValueError("invalid entry in coordinates array")
+            acc = (acc[:, None] * size + values[None, :]).reshape(-1)
+        flat.append(acc)
+    return flat[0], flat[1], flat[2]
 
 
 #: PyTorch's ``Conv`` padding modes: what the padding samples hold.

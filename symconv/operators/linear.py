@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, replace
 from functools import cached_property
+from math import prod
 from typing import Any
 
 import numpy as np
@@ -99,7 +100,7 @@ class LinearOperator:
     @property
     def shape(self) -> tuple[int, int]:
         """``(rows, columns)`` of the matrix."""
-        return (int(np.prod(self.output_shape)), int(np.prod(self.input_shape)))
+        return (int(prod(self.output_shape)), int(prod(self.input_shape)))
 
     @property
     def kernel_source(self) -> sympy.Array | KernelSymbols | None:
@@ -163,9 +164,10 @@ class LinearOperator:
         """
         values = self._values(w)
         require_work(f"{self.name}.numeric {self.shape}", floats=self.shape[0] * self.shape[1])
-        dense = np.zeros(self.shape, dtype=values.dtype)
-        np.add.at(dense, (self.rows, self.cols), values)
-        return dense
+        rows, cols = self.shape  # duplicates summed in stored order, as np.add.at would
+        return np.bincount(self.rows * cols + self.cols, weights=values,
+                           minlength=rows * cols).astype(values.dtype, copy=False
+                                                         ).reshape(rows, cols)
 
     def _values(self, w: Any) -> np.ndarray:
         if not self.has_kernel:

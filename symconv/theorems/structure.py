@@ -23,6 +23,8 @@ channels) when the full size is too large for the naive oracle.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
+from math import prod
 
 import numpy as np
 import sympy
@@ -32,10 +34,11 @@ from ..claim.theorem import claim_outcome, layer_keywords, layer_signals
 from ..geometry import Geometry, TransposedGeometry, transposed_output_size
 from ..kronecker import compare_factors
 from ..operators import LinearOperator, correlation, input_symbols, transposed_convolution
-from ..proof import ExactText, Math, Step
+from ..proof import DeferredDisplay, ExactText, Math, Step
 from ..sparse import (
     BlockMap,
     coefficient_map,
+    equal_unit_maps,
     expand_blocks,
     first_block_difference,
     first_map_difference,
@@ -202,7 +205,7 @@ def _block_map(op: LinearOperator, rows: np.ndarray, cols: np.ndarray, blocks: n
     """``op`` (one channel, taps = offsets in one spatial kernel) laid into channel blocks."""
     spatial = coefficient_map(op.rows, op.cols, op.taps, op.shape, op.coeffs)
     return BlockMap(coefficient_map(rows, cols, blocks, channel_shape), spatial,
-                    int(np.prod(op.kernel_shape)))
+                    int(prod(op.kernel_shape)))
 
 
 def _laid_out_blockwise(op: LinearOperator, spatial: LinearOperator, rows: np.ndarray,
@@ -216,7 +219,7 @@ def _laid_out_blockwise(op: LinearOperator, spatial: LinearOperator, rows: np.nd
     size = len(spatial.rows)
     if op.coeffs is not None or spatial.coeffs is not None or len(op.rows) != len(rows) * size:
         return False
-    (out_size, in_size), k_size = spatial.shape, int(np.prod(spatial.kernel_shape))
+    (out_size, in_size), k_size = spatial.shape, int(prod(spatial.kernel_shape))
     return all(bool(np.array_equal(built.reshape(len(rows), size) - (offset * scale)[:, None],
                                    np.broadcast_to(pattern, (len(rows), size))))
                for built, offset, scale, pattern in ((op.rows, rows, out_size, spatial.rows),
@@ -240,8 +243,19 @@ def _builder_is_blockwise(op: LinearOperator, spatial: LinearOperator, channels:
     return first_map_difference(built, blockwise) is None
 
 
+def _shared_symbol_ids(a: LinearOperator, b: LinearOperator) -> list[np.ndarray]:
+    """:func:`symbol_ids` of both kernels; two equal ``KernelSymbols`` grids hold the same
+    symbols id for id (:func:`symconv.operators.same_kernel_symbols`): no SymPy symbol."""
+    sa, sb = a.kernel_source, b.kernel_source
+    if isinstance(sa, operators.KernelSymbols) and sa == sb:  # a dataclass: sb is one too
+        ids = np.arange(int(prod(a.kernel_shape)), dtype=np.int64)
+        return [ids, ids]
+    return symbol_ids(a.kernel_flat, b.kernel_flat)
+
+
 def compare_index_forms(g: Geometry, in_channels: int = 1, out_channels: int = 1,
-                        groups: int = 1) -> IndexComparison:
+                        groups: int = 1, *, transposed: TransposedGeometry | None = None
+                        ) -> IndexComparison:
     """Decide T = Cᵀ exactly on coefficient maps, block-wise over channels.
 
     One channel: the coefficient maps of T and Cᵀ over shared symbol ids are compared
@@ -251,7 +265,8 @@ def compare_index_forms(g: Geometry, in_channels: int = 1, out_channels: int = 1
     ``(in, out/groups)`` = ``(out_channels, in_channels/groups)``, the same array
     ``k``; :func:`symconv.sparse.first_block_difference` compares the spatial maps
     once and the channel maps for every pair, and the builders' block structure is
-    re-checked entry by entry at the twin size.
+    re-checked entry by entry at the twin size. ``transposed`` is
+    :func:`matching_transposed` of ``g`` when the caller has it already.
 
     Examples
     --------
@@ -259,7 +274,7 @@ def compare_index_forms(g: Geometry, in_channels: int = 1, out_channels: int = 1
     >>> r.holds, r.pairs, r.twin.input_shape
     (True, 4, (5, 5))
     """
-    tg = matching_transposed(g, _symmetric_padding(g))
+    tg = matching_transposed(g, _symmetric_padding(g)) if transposed is None else transposed
     spatial_c = correlation(g)
     spatial_t = transposed_convolution(tg, kernel_name="k")
     twin = twin_geometry(g)
@@ -267,11 +282,16 @@ def compare_index_forms(g: Geometry, in_channels: int = 1, out_channels: int = 1
     agrees = _oracle_agrees(twin, twin_tg, twin_c, twin_t, groups)
     kernel_shape = (out_channels, in_channels // groups, *g.kernel_shape)
     if (in_channels, out_channels, groups) == (1, 1, 1):
-        ids_c, ids_t = symbol_ids(spatial_c.kernel_flat, spatial_t.kernel_flat)
-        lhs = coefficient_map(spatial_t.rows, spatial_t.cols,
-                              tap_symbols(spatial_t.taps, ids_t), spatial_t.shape)
-        rhs = coefficient_map(spatial_c.cols, spatial_c.rows,
-                              tap_symbols(spatial_c.taps, ids_c), spatial_c.T.shape)
+        ids_c, ids_t = _shared_symbol_ids(spatial_c, spatial_t)
+        t_form = (spatial_t.rows, spatial_t.cols, tap_symbols(spatial_t.taps, ids_t))
+        c_form = (spatial_c.cols, spatial_c.rows, tap_symbols(spatial_c.taps, ids_c))
+        if spatial_t.coeffs is None and spatial_c.coeffs is None:
+            keys = equal_unit_maps(t_form, c_form, spatial_t.shape)
+            if keys is not None:  # equal maps, every coefficient 1
+                return IndexComparison(None, keys, 1, None, twin, agrees, spatial_c,
+                                       spatial_t, kernel_shape)
+        lhs = coefficient_map(*t_form, spatial_t.shape, spatial_t.coeffs)
+        rhs = coefficient_map(*c_form, spatial_c.T.shape, spatial_c.coeffs)
         return IndexComparison(first_map_difference(lhs, rhs), len(lhs), 1, None, twin,
                                agrees, spatial_c, spatial_t, kernel_shape)
     forward, backward = (in_channels, out_channels, groups), (out_channels, in_channels, groups)
@@ -291,7 +311,7 @@ def compare_index_forms(g: Geometry, in_channels: int = 1, out_channels: int = 1
 def _kernel_symbol(result: IndexComparison, flat: int) -> str:
     if flat < 0:
         return "1"
-    if flat >= int(np.prod(result.kernel_shape)):
+    if flat >= int(prod(result.kernel_shape)):
         return f"symbol #{flat}"
     return symbol_name("k", tuple(int(v) for v in np.unravel_index(flat, result.kernel_shape)))
 
@@ -319,8 +339,9 @@ def _index_steps(result: IndexComparison, what: str) -> tuple[Step, ...]:
              "objects.", (Math(r"T = C^{\mathsf T} \iff \forall (i, j, t):\ "
                                r"[k_t]\,T_{ij} = [k_t]\,C_{ji}",
                                "T = C^T <=> [k_t] T[i,j] = [k_t] C[j,i] for all i, j, t"),)),
-        Step("Both matrices", shown, (show(r"C_{[0:12,\,0:12]}", _corner(c)),
-                                      show(r"T_{[0:12,\,0:12]}", _corner(t)))),
+        Step("Both matrices", shown, (DeferredDisplay(r"C_{[0:12,\,0:12]}", partial(_corner, c)),
+                                      DeferredDisplay(r"T_{[0:12,\,0:12]}",
+                                                      partial(_corner, t)))),
     ]
     if result.factorised is not None:
         steps.append(Step(
@@ -362,15 +383,20 @@ def prove_by_factors(g: Geometry) -> FactorProof:
     return FactorProof(result, twin, _oracle_agrees(twin, twin_tg, twin_c, twin_t, 1))
 
 
+def _entries(g: Geometry, in_channels: int, out_channels: int, groups: int) -> int:
+    """The stored entries of C (index-form entries), counted per axis without building C."""
+    per_axis = [len(operators.window_triples(o, k, n, s, pb, d)) for o, k, n, s, d, (pb, _)
+                in zip(g.output_shape, g.kernel_shape, g.input_shape, g.stride, g.dilation,
+                       g.pads)]
+    return int(prod(per_axis)) * out_channels * (in_channels // groups)
+
+
 def _large(g: Geometry, in_channels: int, out_channels: int, groups: int,
            limit: int | None = None) -> bool:
     """Whether C has more than ``limit`` (default :data:`SYMPY_ENTRIES`) stored entries
     (estimated cheaply)."""
-    per_axis = [len(operators.window_triples(o, k, n, s, pb, d)) for o, k, n, s, d, (pb, _)
-                in zip(g.output_shape, g.kernel_shape, g.input_shape, g.stride, g.dilation,
-                       g.pads)]
     limit = SYMPY_ENTRIES if limit is None else limit
-    return int(np.prod(per_axis)) * out_channels * (in_channels // groups) > limit
+    return _entries(g, in_channels, out_channels, groups) > limit
 
 
 def _setting(g: Geometry, tg: TransposedGeometry, in_channels: int, out_channels: int,
@@ -409,16 +435,16 @@ def transpose(input_shape, kernel_shape, stride, padding, dilation, in_channels,
     g = Geometry(input_shape, kernel_shape, stride, padding, dilation)
     tg = matching_transposed(g, _symmetric_padding(g))
     setting = _setting(g, tg, in_channels, out_channels, groups)
-    if (in_channels, out_channels, groups) == (1, 1, 1) and _large(
-            g, 1, 1, 1, FACTOR_ENTRIES):
+    entries = _entries(g, in_channels, out_channels, groups)
+    if (in_channels, out_channels, groups) == (1, 1, 1) and entries > FACTOR_ENTRIES:
         proof = prove_by_factors(g)
         difference = None if proof.holds else factor_difference(proof, g)
         steps = (setting, SCATTER, *factor_steps(proof, g, "$T = C^{\\mathsf T}$"),
                  factor_compare(proof, Math(r"T - C^{\mathsf T} = 0", "T - C^T = 0")))
         return with_index_proof(Outcome(proof.holds, steps, difference, numeric=proof.agrees),
                                 "transpose")
-    if _large(g, in_channels, out_channels, groups):
-        result = compare_index_forms(g, in_channels, out_channels, groups)
+    if entries > SYMPY_ENTRIES:
+        result = compare_index_forms(g, in_channels, out_channels, groups, transposed=tg)
         difference = None if result.holds else (
             _index_difference(result, ("T", "C^T")) if result.difference else
             {"channel blocks": "the builder's operator is not its channel blocks"})
@@ -465,7 +491,7 @@ def adjoint(input_shape, kernel_shape, stride, padding, dilation, in_channels, o
             g, 1, 1, 1, FACTOR_ENTRIES):
         return _adjoint_by_factors(g, inner)
     if _large(g, in_channels, out_channels, groups):
-        result = compare_index_forms(g, in_channels, out_channels, groups)
+        result = compare_index_forms(g, in_channels, out_channels, groups, transposed=tg)
         difference = None
         if not result.holds and result.difference:
             (j, i, symbol), a, b = result.difference
