@@ -428,9 +428,10 @@ def certify_fact(name: str) -> Certificate | None:
     return certify_implication(hypotheses, nonnegative=goals)
 
 
-def rerun(smtlib: str) -> str:
+def rerun(smtlib: str, budget_seconds: float = BUDGET_SECONDS) -> str:
     """Re-run an SMT-LIB 2 query text in a fresh z3 solver: ``"sat"``, ``"unsat"`` or
-    ``"unknown"``.
+    ``"unknown"`` (also when ``budget_seconds`` of solving run out: a loaded machine may
+    want more than the judge's own budget).
 
     Examples
     --------
@@ -440,7 +441,7 @@ def rerun(smtlib: str) -> str:
     """
     z3 = load_z3()
     solver = z3.Solver(ctx=z3.Context())
-    solver.set("timeout", int(BUDGET_SECONDS * 1000))
+    solver.set("timeout", int(budget_seconds * 1000))
     solver.from_string(smtlib)
     return str(solver.check())
 
