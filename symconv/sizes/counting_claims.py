@@ -21,7 +21,7 @@ from functools import cache
 import sympy
 
 from ..proof import Step
-from ..prover import FACTS, verify
+from ..prover import FACTS, LEMMAS, verify
 from ..prover.judge import certify_claim
 from ..prover.normal_form import Iverson, Windows, ceil, d, floor, k, n, op, p, pa, pb, s
 from ..prover.proofs import ParametricProof, titled
@@ -321,7 +321,9 @@ def theorem_steps(name: str) -> tuple[list[Step], bool]:
 def checked(proof: ParametricProof) -> bool:
     """:meth:`ParametricProof.check`, re-verified once per process for each claim's proof.
 
-    Several theorems name the same claim; its proof is checked the first time. When it is
+    Several theorems name the same claim; its proof is checked the first time. Only the
+    very same proof is reused: its expressions of the same types, its lemmas of the same
+    statements. When it is
     reused, its SMT certificate (cached by :mod:`symconv.prover.judge`) is asked for again,
     so every open ``--smt`` recording holds it, as a fresh check would.
 
@@ -331,7 +333,8 @@ def checked(proof: ParametricProof) -> bool:
     True
     """
     untitled = replace(proof, title="", notes=())
-    key = (proof.lhs, proof.rhs, proof.assumptions)
+    key = (proof.lhs, proof.rhs, proof.assumptions, _leaf_types(proof),
+           tuple(LEMMAS.get(name) for name in proof.lemmas()))
     kept = _CHECKED.get(key)
     if kept is None or kept[0] != untitled:  # only the very same proof is reused
         kept = _CHECKED[key] = (untitled, proof.check())
@@ -353,6 +356,21 @@ def proof_steps(proof: ParametricProof) -> list[Step]:
     if kept is None or kept[0] != proof:
         kept = _RENDERED[key] = (proof, tuple(proof.steps()))
     return list(kept[1])
+
+
+def _leaf_types(proof: ParametricProof) -> tuple:
+    """The type of every expression ``proof`` holds: ``==`` takes the substitutions
+    ``{b: 1}`` and ``{b: 1.0}`` for one, but only the first is integer-valued."""
+    types: list = [type(e) for e in (proof.lhs, proof.rhs, *proof.assumptions)]
+    for chain in (proof.left, proof.right):
+        if chain is not None:
+            types.append(type(chain.start))
+            for step in chain.rewrites:
+                types += [type(step.after), *(type(v) for v in step.substitution.values())]
+    if proof.split is not None:
+        types += [type(proof.split.on), _leaf_types(proof.split.nonnegative),
+                  _leaf_types(proof.split.nonpositive)]
+    return tuple(types)
 
 
 #: Each claim's checked proof (without title and notes) and whether it checked.
