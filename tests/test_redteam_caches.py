@@ -13,7 +13,6 @@ import pytest
 import sympy
 
 from symconv.prover import implication, judge, lemmas, normal_form, proofs, search
-
 from symconv.prover.normal_form import A, B, T, n, s
 from symconv.sizes import counting_claims
 from symconv.theorems import counting
@@ -31,9 +30,10 @@ GOOD = proofs.Rewrite("floor-shift", {A: n - 1, B: sympy.Integer(1), T: s},
 def _forget() -> None:
     """Empty every per-process answer cache of the prover (a fresh process's state)."""
     proofs._CHECKED_REWRITES.clear()
+    counting_claims._CHECKED.clear()
     for cached in (normal_form.same, normal_form.split_multiples, normal_form._canon,
-                   normal_form.as_fraction, search._prove_for_all, implication._implied, judge._text,
-                   judge._certify):
+                   normal_form.as_fraction, search._prove_for_all, implication._implied,
+                   judge._text, judge._certify, lemmas._verify):
         cached.cache_clear()
 
 
@@ -135,7 +135,6 @@ def _one_step_proof(b: object) -> proofs.ParametricProof:
 
 def test_a_kept_proof_check_is_not_reused_for_an_equal_proof_with_a_float():
     _forget()
-    counting_claims._CHECKED.clear()
     good, bad = _one_step_proof(1), _one_step_proof(1.0)  # b = 1.0: not integer-valued
     assert good == bad and good.check() and not bad.check()
     assert counting_claims.checked(good)
@@ -144,7 +143,6 @@ def test_a_kept_proof_check_is_not_reused_for_an_equal_proof_with_a_float():
 
 def test_a_kept_proof_check_is_not_reused_after_its_lemma_changed(monkeypatch):
     _forget()
-    counting_claims._CHECKED.clear()
     proof = _one_step_proof(sympy.Integer(1))
     assert counting_claims.checked(proof)
     shift = proofs.LEMMAS["floor-shift"]
