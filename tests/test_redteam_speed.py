@@ -286,3 +286,31 @@ def test_deferred_corners_render_alike_twice_pickled_and_after_mutation() -> Non
     # read the (internal) operator when rendered, so they follow a mutation of it
     assert late != first
     assert (fresh.verdict, fresh.evidence) == (proof.verdict, proof.evidence)
+
+
+@pytest.mark.parametrize("path", sorted(PATHS))
+@pytest.mark.parametrize("n, k, s, p, op, d, groups", [
+    ((4,), (3,), 2, 1, 1, 1, 1), ((3, 2), (2, 3), (3, 1), (1, 0), (2, 0), (1, 2), 2),
+    ((2, 2, 2), (2, 1, 2), (1, 3, 2), 0, (0, 2, 1), 1, 1)])
+def test_conv_transpose_fractions_exact_on_both_paths(monkeypatch: pytest.MonkeyPatch,
+                                                      path: str, n, k, s, p, op, d,
+                                                      groups) -> None:
+    monkeypatch.setattr(oracle, "GATHER_VALUES", PATHS[path])
+    tg = TransposedGeometry(n, k, s, p, op, d)
+    rng = np.random.default_rng(11)
+    frac = np.vectorize(lambda a, b: Fraction(int(a), int(b)), otypes=[object])
+    x = frac(rng.integers(-9, 10, (2, *n)), rng.integers(1, 7, (2, *n)))
+    w = frac(rng.integers(-9, 10, (2, 3, *k)), rng.integers(1, 7, (2, 3, *k)))
+    got = conv_transpose(x, w, tg, groups)
+    want = np.zeros(got.shape, dtype=object)
+    want[...] = Fraction(0)
+    per_in, per_out = 2 // groups, 3
+    for c, i, m, o in product(range(2), product(*map(range, n)), product(*map(range, k)),
+                              range(per_out)):
+        j = [ss * a - pp + dd * b for a, b, ss, pp, dd in zip(i, m, tg.stride, tg.padding,
+                                                              tg.dilation)]
+        if all(0 <= v < size for v, size in zip(j, got.shape[1:])):
+            want[(c // per_in * per_out + o, *j)] += w[(c, o, *m)] * x[(c, *i)]
+    # positions no input reaches stay the int 0 of np.zeros (as before warm32)
+    assert got.dtype == object and all(isinstance(v, (Fraction, int)) for v in got.flat)
+    assert (got == want).all()
