@@ -314,3 +314,25 @@ def test_conv_transpose_fractions_exact_on_both_paths(monkeypatch: pytest.Monkey
     # positions no input reaches stay the int 0 of np.zeros (as before warm32)
     assert got.dtype == object and all(isinstance(v, (Fraction, int)) for v in got.flat)
     assert (got == want).all()
+
+
+@settings(max_examples=60, deadline=None)
+@given(entries=st.lists(st.tuples(st.integers(0, 3), st.integers(0, 4), st.integers(-1, 3),
+                                  st.sampled_from([Fraction(1), Fraction(-1), Fraction(0),
+                                                   Fraction(2), Fraction(1, 3)])),
+                        max_size=16),
+       huge=st.booleans())
+def test_coefficient_map_is_the_summed_dict(entries, huge: bool) -> None:
+    """Duplicated keys sum, keys summing to zero and zero coefficients vanish, keys come
+    back decoded in sorted order, on the one-int64 path and (``huge`` shape) the lexsort
+    path."""
+    shape = (2**40, 2**30) if huge else (4, 5)
+    want: dict[tuple[int, int, int], Fraction] = {}
+    for r, c, t, a in entries:
+        want[(r, c, t)] = want.get((r, c, t), Fraction(0)) + a
+    want = {key: value for key, value in sorted(want.items()) if value != 0}
+    rows, cols, symbols = (np.array([e[i] for e in entries], dtype=np.int64) for i in range(3))
+    m = coefficient_map(rows, cols, symbols, shape, [e[3] for e in entries])
+    got = {tuple(int(v) for v in key): Fraction(int(n), m.denominator)
+           for key, n in zip(m.keys, m.numerators)}
+    assert list(got) == list(want) and got == want
