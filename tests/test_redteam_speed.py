@@ -336,3 +336,15 @@ def test_coefficient_map_is_the_summed_dict(entries, huge: bool) -> None:
     got = {tuple(int(v) for v in key): Fraction(int(n), m.denominator)
            for key, n in zip(m.keys, m.numerators)}
     assert list(got) == list(want) and got == want
+
+
+@pytest.mark.parametrize("channels", [(1, 1, 1), (2, 2, 1)])
+def test_a_transposed_geometry_of_another_shape_is_never_equal(channels) -> None:
+    """T of output_padding 0 is 39 x 19, Cᵀ is 40 x 19: their stored keys agree (row 39 of
+    the matching T is empty), but matrices of different shapes are not equal. The unit
+    shortcut once said "holds" here (one channel); the maps refuse, as with channels."""
+    g = Geometry((40,), (3,), stride=2)
+    assert structure.matching_transposed(g, (0,)).output_padding == (1,)
+    wrong = TransposedGeometry((19,), (3,), 2, 0, 0)
+    with pytest.raises(ValueError, match="shapes differ"):
+        structure.compare_index_forms(g, *channels, transposed=wrong)
