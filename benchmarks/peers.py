@@ -16,6 +16,9 @@ with symconv, on purpose.
 ``torch``       the numeric floor of a framework: ``conv2d`` and ``conv_transpose2d``,
                 ``<conv2d(x), y> == <x, conv_transpose2d(y)>`` (a test, not a proof)
 ``symconv``     ``symconv.prove("transpose")``
+``floor``       no proof: a process that only imports what ``symconv prove`` needs from
+                outside (NumPy, SymPy, z3, Lark) and builds one SymPy sum (SymPy's first
+                ``Add`` imports ``sympy.tensor``), the cost no SymPy-judged proof avoids
 ==============  ======================================================================
 
 Usage::
@@ -153,11 +156,21 @@ def symconv_peer(n: int) -> bool:
     return proof.verdict == "proved"
 
 
+#: What a whole ``symconv prove`` process imports from outside symconv.
+FLOOR = "import numpy, sympy, z3, lark; sympy.Symbol('x') + 1"
+
+
+def floor_peer(n: int) -> bool:
+    """The import floor (``n`` unused): the imports of :data:`FLOOR`, no proof."""
+    exec(FLOOR, {})  # noqa: S102 - a fixed string of this module
+    return True
+
+
 #: Peers timed once per size (seconds to minutes each), the others ``--repeats`` times.
 SLOW = ("dense", "domain")
 PEERS: dict[str, Callable[[int], bool]] = {
     "sparse": sparse_peer, "domain": domain_peer, "dense": dense_peer, "scipy": scipy_peer,
-    "torch": torch_peer, "symconv": symconv_peer,
+    "torch": torch_peer, "symconv": symconv_peer, "floor": floor_peer,
 }
 
 
@@ -200,6 +213,8 @@ def whole_process(command: list[str], timeout: float = 900.0) -> tuple[float, in
 
 def peer_process(name: str, n: int) -> list[str]:
     """The command that runs one peer once as a whole process."""
+    if name == "floor":
+        return [sys.executable, "-c", FLOOR]
     if name == "symconv":
         return [sys.executable, "-m", "symconv", "prove", "transpose", "--input", f"{n},{n}",
                 "--kernel", f"{K},{K}", "--stride", str(STRIDE), "--padding", str(PAD)]
@@ -211,7 +226,7 @@ def table(sizes: tuple[int, ...], dense_sizes: tuple[int, ...], repeats: int) ->
     rows = ["| size | approach | warm CPU s | whole process CPU s (max RSS) | "
             "peer / symconv, warm | peer / symconv, whole process |", "|---|---|---|---|---|---|"]
     for n in sizes:
-        names = ["symconv", "sparse", "domain", "scipy", "torch"]
+        names = ["symconv", "floor", "sparse", "domain", "scipy", "torch"]
         names += ["dense"] if n in dense_sizes else []
         results = {}
         for name in names:

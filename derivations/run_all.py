@@ -122,6 +122,13 @@ def write_topic(script: Path, notes: Path, detail: str = "both", quiet: bool = T
     """Run one script and write its notes (``notes/brief``, ``notes/full`` or both): the
     exit code, the proofs recorded and the files written (``pdf`` as for ``write_notes``)."""
     code, proofs = run_recording(script, quiet)
+    return code, proofs, write_recorded(script, proofs, notes, detail, pdf)
+
+
+def write_recorded(script: Path, proofs: list[symconv.Proof], notes: Path,
+                   detail: str = "both", pdf: bool | None = None) -> list[Path]:
+    """Write the notes of ``proofs``, recorded from ``script`` by :func:`run_recording`, as
+    :func:`write_topic` does; the files written (none when nothing was recorded)."""
     written: list[Path] = []
     if proofs:
         title = script.stem.replace("_", " ").capitalize()
@@ -129,7 +136,7 @@ def write_topic(script: Path, notes: Path, detail: str = "both", quiet: bool = T
             shown = proofs if length == "full" else briefs(proofs)
             written += write_notes(shown, notes / length, script.stem, title=title,
                                    introduction=introduction(script), detail=length, pdf=pdf)
-    return code, proofs, written
+    return written
 
 
 def main(argv: list[str] | None = None) -> int:

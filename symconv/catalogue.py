@@ -60,9 +60,13 @@ def live_table() -> list[dict[str, Any]]:
 
 
 def write_table(path: Path = TABLE_PATH) -> Path:
-    """Write :func:`live_table` to ``path`` (``catalogue.json`` by default); returns it."""
-    path.write_text(json.dumps({"theorems": live_table()}, indent=1, ensure_ascii=False)
-                    + "\n", encoding="utf-8")
+    """Write :func:`live_table` and :func:`symconv.theorems.engine.module_index` to
+    ``path`` (``catalogue.json`` by default); returns it."""
+    from .theorems.engine import module_index
+
+    document = {"theorems": live_table(), "modules": module_index()}
+    path.write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n",
+                    encoding="utf-8")
     return path
 
 

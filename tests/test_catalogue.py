@@ -30,3 +30,51 @@ def test_list_imports_no_theorem_module_nor_sympy():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_the_stored_module_index_is_the_registry():
+    from symconv.theorems.engine import module_index, stored_modules
+
+    assert stored_modules() == module_index(), "rewrite with `python -m symconv.catalogue`"
+    assert set(stored_modules()) == {e["name"] for e in table()}
+
+
+def test_each_indexed_module_registers_its_theorems_alone():
+    """In a fresh process, importing the indexed modules one by one (in the index's order)
+    registers each theorem by the time its module is imported, without load_all."""
+    code = ("import importlib, json, sys\n"
+            "from symconv.theorems.engine import REGISTRY, stored_modules, _LOADED\n"
+            "missing = []\n"
+            "for name, module in sorted(stored_modules().items()):\n"
+            "    importlib.import_module(module)\n"
+            "    missing += [name] if name not in REGISTRY else []\n"
+            "print(json.dumps([missing, _LOADED[0]]))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert json.loads(out) == [[], False]
+
+
+def test_get_imports_only_the_module_of_the_theorem_asked_for():
+    code = ("import sys\n"
+            "from symconv.theorems import get\n"
+            "get('transpose')\n"
+            "print(sorted(m for m in sys.modules if m.startswith('symconv.theorems.')\n"
+            "             and m.count('.') == 2))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "['symconv.theorems.common', 'symconv.theorems.engine', " \
+        "'symconv.theorems.structure', 'symconv.theorems.structure_factors']"
+
+
+def test_a_stale_index_falls_back_to_every_module():
+    """An index without the theorem, or naming a module that does not register it, still
+    finds it: the index only says what to import first."""
+    code = ("import sys\n"
+            "from symconv.theorems import engine\n"
+            "engine.stored_modules = lambda: {'transpose': 'symconv.theorems.pooling',\n"
+            "                                 'adjoint': 'os'}\n"
+            "found = [engine.get(name).name for name in ('adjoint', 'transpose')]\n"
+            "print(found, engine._LOADED[0])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "['adjoint', 'transpose'] True"

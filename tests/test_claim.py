@@ -209,16 +209,9 @@ def test_the_claim_is_typeset_as_the_notes_write_it():
     assert p.to_dict()["statement"] == RECIPE
 
 
-def test_the_derivation_script_checks_the_recipe_and_refutes_its_variants(capsys):
-    import runpy
-    from pathlib import Path
-
-    script = Path(__file__).resolve().parent.parent / "derivations" / \
-        "transposed_convolution_as_a_claim.py"
-    with pytest.raises(SystemExit) as stop:
-        runpy.run_path(str(script), run_name="__main__")
-    out = capsys.readouterr().out
-    assert stop.value.code == 0 and "all claims checked: ok" in out
+def test_the_derivation_script_checks_the_recipe_and_refutes_its_variants(derivation_runs):
+    code, _, out, _ = derivation_runs["transposed_convolution_as_a_claim"]  # run once per suite
+    assert code == 0 and "all claims checked: ok" in out
     assert out.count("REFUTED [symbolic]") == 7 and out.count("VERIFIED") == 2
 
 

@@ -22,9 +22,9 @@ def test_every_topic_of_the_notes_has_a_script():
             "backpropagation", "fully_connected_vs_convolution", "convolution_theorem"} <= names
 
 
-def test_runner_records_a_scripts_proofs_and_writes_its_notes(tmp_path, monkeypatch):
+def test_runner_records_a_scripts_proofs_and_writes_its_notes(derivation_runs, tmp_path):
     runner = load_runner()
-    code, proofs = runner.run_recording(ROOT / "convolution_theorem.py", quiet=True)
+    code, proofs, _, _ = derivation_runs["convolution_theorem"]  # run_recording's record
     assert code == 0
     assert proofs and all(p.verdict in ("proved", "refuted") for p in proofs)
     assert len({(p.theorem, str(p.parameters)) for p in proofs}) == len(proofs)
@@ -43,22 +43,45 @@ def test_runner_fails_when_a_script_fails(tmp_path):
     assert code == 1 and proofs == []
 
 
-@pytest.mark.parametrize("stem", ["convolution_theorem"])
-def test_runner_restores_prove(stem):
+def test_runner_records_prove_and_check_in_this_process_and_restores_both(tmp_path):
+    """The recording happens in this process (the shared runs are another's): a script asking
+    ``symconv.prove`` and ``symconv.check`` has both recorded, and both names are restored
+    afterwards (the scripts' own runs are in ``derivation_runs``)."""
     import symconv
 
-    original = symconv.prove
-    load_runner().run_recording(ROOT / f"{stem}.py", quiet=True)
-    assert symconv.prove is original
+    script = tmp_path / "both.py"
+    script.write_text("import symconv\n"
+                      "symconv.prove('notes-echo-example')\n"
+                      "symconv.check('flip(flip(x)) == x', shapes='x=(2, 3)')\n")
+    original, original_check = symconv.prove, symconv.check
+    code, proofs = load_runner().run_recording(script, quiet=True)
+    assert code == 0 and [p.theorem for p in proofs] == ["notes-echo-example", "claim"]
+    assert all(p.verdict == "proved" for p in proofs)
+    assert symconv.prove is original and symconv.check is original_check
+    import symconv.theorems
+
+    assert symconv.theorems.prove is original
 
 
-def test_notes_compile_to_pdf_with_figures(tmp_path):
+def test_a_script_runs_as_python_derivations_script(tmp_path):
+    """``python derivations/<topic>.py``, as each script's docstring says to run it, in its
+    own process (the shared runs go through the notes runner): the cheapest script."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, str(ROOT / "fully_connected_vs_convolution.py")],
+                          capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert "expected ones" in done.stdout
+
+
+def test_notes_compile_to_pdf_with_figures(derivation_runs, tmp_path):
     import shutil
 
     if shutil.which("pdflatex") is None:
         pytest.skip("pdflatex not installed")
     runner = load_runner()
-    _, proofs = runner.run_recording(ROOT / "convolution_vs_correlation.py", quiet=True)
+    proofs = derivation_runs["convolution_vs_correlation"][1]
     written = runner.write_notes(proofs[:2], tmp_path, "topic", pdf=True)
     assert (tmp_path / "topic.pdf").read_bytes().startswith(b"%PDF")
     tex = (tmp_path / "topic.tex").read_text()
@@ -66,7 +89,7 @@ def test_notes_compile_to_pdf_with_figures(tmp_path):
     assert "tikzpicture" in tex  # compiled above: with pgf installed (CI), the TikZ branch
 
 
-def test_notes_open_with_the_seeds_claims_quoted_as_written(tmp_path):
+def test_notes_open_with_the_seeds_claims_quoted_as_written(derivation_runs, tmp_path):
     import re
     import shutil
     import subprocess
@@ -74,7 +97,7 @@ def test_notes_open_with_the_seeds_claims_quoted_as_written(tmp_path):
     runner = load_runner()
     intro = runner.introduction(ROOT / "convolution_vs_correlation.py")
     assert "「卷积的长度=长火车的车厢数+短火车的车厢数-1」" in intro and "Run:" not in intro
-    _, proofs = runner.run_recording(ROOT / "convolution_vs_correlation.py", quiet=True)
+    proofs = derivation_runs["convolution_vs_correlation"][1]
     pdf = shutil.which("xelatex") and shutil.which("pdftotext")
     runner.write_notes(proofs[:1], tmp_path, "topic", pdf=bool(pdf), introduction=intro)
     assert "卷积的长度" in (tmp_path / "topic.md").read_text()
@@ -89,16 +112,12 @@ def test_notes_open_with_the_seeds_claims_quoted_as_written(tmp_path):
     assert "我们平时说的卷积" in flat
 
 
-def test_the_claims_a_script_checks_are_in_its_notes():
+def test_the_claims_a_script_checks_are_in_its_notes(derivation_runs):
     runner = load_runner()
-    script = ROOT / "transposed_convolution_as_a_claim.py"
-    code, proofs = runner.run_recording(script, quiet=True)
+    code, proofs, _, _ = derivation_runs["transposed_convolution_as_a_claim"]
     assert code == 0 and {p.theorem for p in proofs} == {"claim"}
     assert len({p.statement for p in proofs}) == len(proofs) > 3  # each claim kept
     assert len(runner.briefs(proofs)) == len(proofs)
-    import symconv
-
-    assert symconv.check.__name__ == "check"  # restored
 
 
 # ---------------------------------------------------------------------------
@@ -110,13 +129,14 @@ STEMS = sorted(p.stem for p in ROOT.glob("*.py") if p.name != "run_all.py")
 
 
 @pytest.fixture(scope="module")
-def notes(tmp_path_factory):
-    """Every script run once, its brief and full notes written (no PDF: compiled below)."""
+def notes(tmp_path_factory, derivation_runs):
+    """Every script's brief and full notes written (no PDF: compiled below) from its one run."""
     runner = load_runner()
     folder = tmp_path_factory.mktemp("notes")
     results = {}
     for stem in STEMS:
-        code, proofs, _ = runner.write_topic(ROOT / f"{stem}.py", folder, pdf=False)
+        code, proofs = derivation_runs[stem][:2]
+        runner.write_recorded(ROOT / f"{stem}.py", proofs, folder, pdf=False)
         results[stem] = (code, proofs)
     return folder, results
 

@@ -4,7 +4,9 @@ Each case copies the ``symconv`` package (and ``tests/``, ``pyproject.toml``)
 into a temporary directory, applies one edit -- ``old`` must occur exactly
 once in the file, so a refactor that moves the line makes this test fail
 loudly instead of silently testing nothing -- and runs the mutant's catcher in
-a subprocess whose ``PYTHONPATH`` and working directory are the copy: a pytest
+a fresh process whose ``PYTHONPATH`` and working directory are the copy (a child
+forked from ``tests/mutant_server.py``, which has only third-party libraries imported;
+the child imports the copy's ``symconv`` and checks it did): a pytest
 node id (which must then report a failed test, exit 1) or ``symconv prove
 NAME`` (which must then report "refuted", exit 1; a crash, exit 3, would
 fail ``prove --all`` too, but does not count as caught here). The control case runs every catcher on
@@ -86,6 +88,7 @@ avg-divisor-n+2p (d), scatter-plus-p (e), output-padding-max (f).
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -256,20 +259,46 @@ def _apply(mutant: Mutant, root: Path) -> None:
     path.write_text(path.read_text().replace(mutant.old, mutant.new))
 
 
-def _environment(root: Path) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if key != "CI"}
-    env["PYTHONPATH"] = str(root)
-    return env
+class Catchers:
+    """Runs catchers, each in a fresh process: a child forked from ``tests/mutant_server.py``
+    (one warm interpreter with SymPy, NumPy, SciPy, Hypothesis and pytest imported, and no
+    ``symconv``: the child imports the copy's), which saves each catcher that import."""
+
+    def __init__(self) -> None:
+        env = {key: value for key, value in os.environ.items()
+               if key not in ("CI", "PYTHONPATH")}
+        self.server = subprocess.Popen(
+            [sys.executable, str(Path(__file__).resolve().parent / "mutant_server.py"),
+             str(TIMEOUT)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, text=True)
+
+    def run(self, root: Path, kind: str, args: list[str]) -> subprocess.CompletedProcess:
+        """The catcher's exit code and output, as ``subprocess.run`` would give them."""
+        self.server.stdin.write(json.dumps({"root": str(root), "kind": kind,
+                                            "args": args}) + "\n")
+        self.server.stdin.flush()
+        answer = self.server.stdout.readline()
+        assert answer, f"the mutant server died (exit {self.server.wait()})"
+        done = json.loads(answer)
+        return subprocess.CompletedProcess(args, done["code"], done["stdout"], done["stderr"])
+
+    def close(self) -> None:
+        self.server.stdin.close()
+        self.server.wait(timeout=60)
 
 
-def _pytest(root: Path, *node_ids: str) -> subprocess.CompletedProcess:
-    command = [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider",
-               "-o", "addopts=", "--hypothesis-seed=0", *node_ids]
-    return subprocess.run(command, cwd=root, env=_environment(root), capture_output=True,
-                          text=True, timeout=TIMEOUT)
+@pytest.fixture(scope="module")
+def catchers():
+    runner = Catchers()
+    yield runner
+    runner.close()
 
 
-def _prove(root: Path, *names: str) -> subprocess.CompletedProcess:
+def _pytest(catchers: Catchers, root: Path, *node_ids: str) -> subprocess.CompletedProcess:
+    return catchers.run(root, "pytest", ["-q", "-x", "-p", "no:cacheprovider", "-o", "addopts=",
+                                         "--hypothesis-seed=0", *node_ids])
+
+
+def _prove(catchers: Catchers, root: Path, *names: str) -> subprocess.CompletedProcess:
     """``symconv prove NAME`` for each name in one interpreter; exits with the largest code,
     after checking the package imported is the copy under ``root``."""
     script = (
@@ -279,14 +308,13 @@ def _prove(root: Path, *names: str) -> subprocess.CompletedProcess:
         " symconv.__file__\n"
         "from symconv.cli import main\n"
         f"sys.exit(max(main(['prove', name]) for name in {list(names)!r}))\n")
-    return subprocess.run([sys.executable, "-c", script], cwd=root, env=_environment(root),
-                          capture_output=True, text=True, timeout=TIMEOUT)
+    return catchers.run(root, "script", [script])
 
 
-def _run(catcher: str, root: Path) -> subprocess.CompletedProcess:
+def _run(catchers: Catchers, catcher: str, root: Path) -> subprocess.CompletedProcess:
     if catcher.startswith("prove "):
-        return _prove(root, catcher.removeprefix("prove "))
-    return _pytest(root, catcher)
+        return _prove(catchers, root, catcher.removeprefix("prove "))
+    return _pytest(catchers, root, catcher)
 
 
 def test_the_table_is_complete_and_matches_the_source():
@@ -302,22 +330,22 @@ def test_the_table_is_complete_and_matches_the_source():
         assert row in __doc__, f"the module docstring's table lacks the entry {row!r}"
 
 
-def test_the_unmutated_copy_passes_every_catcher(tmp_path):
+def test_the_unmutated_copy_passes_every_catcher(catchers, tmp_path):
     root = _copy_project(tmp_path)
     node_ids = sorted({m.catcher for m in MUTANTS if not m.catcher.startswith("prove ")})
     names = sorted({m.catcher.removeprefix("prove ") for m in MUTANTS
                     if m.catcher.startswith("prove ")})
-    tests = _pytest(root, *node_ids)
+    tests = _pytest(catchers, root, *node_ids)
     assert tests.returncode == 0, tests.stdout[-3000:] + tests.stderr[-3000:]
     assert "skipped" not in tests.stdout, "a skipped catcher cannot catch: " + tests.stdout
-    proofs = _prove(root, *names)
+    proofs = _prove(catchers, root, *names)
     assert proofs.returncode == 0, proofs.stdout[-3000:] + proofs.stderr[-3000:]
 
 
 @pytest.mark.parametrize("mutant", MUTANTS, ids=[m.id for m in MUTANTS])
-def test_mutant_is_caught(mutant, tmp_path):
+def test_mutant_is_caught(catchers, mutant, tmp_path):
     root = _copy_project(tmp_path)
     _apply(mutant, root)
-    result = _run(mutant.catcher, root)
+    result = _run(catchers, mutant.catcher, root)
     output = result.stdout[-2000:] + result.stderr[-2000:]
     assert result.returncode == 1, f"{mutant.id} survived {mutant.catcher}:\n{output}"

@@ -99,6 +99,30 @@ def test_window_count_without_its_precondition_is_rejected():
     assert pm.check_rewrite(pm.Windows(n - k - 5, s), step, [n - k - 5, s - 1]) is None
 
 
+
+def test_a_checked_rewrite_answers_only_its_own_question(monkeypatch):
+    """check_rewrite keeps each answer for the process: a step that checked must not make
+    a question differing in any one part check (nor a changed lemma keep its answer)."""
+    from dataclasses import replace
+
+    from symconv.prover import proofs
+
+    before, hyps = sympy.floor((n + s - 1) / s), [n - 1, s - 1]
+    sigma = {pm.A: n - 1, pm.B: sympy.Integer(1), pm.T: s}
+    good = pm.Rewrite("floor-shift", sigma, sympy.floor((n - 1) / s) + 1)
+    assert pm.check_rewrite(before, good, hyps) is None
+    assert pm.check_rewrite(before, good, hyps) is None  # asked again: the kept answer
+    assert pm.check_rewrite(before + 1, good, hyps)  # another expression
+    assert pm.check_rewrite(before, replace(good, after=good.after + 1), hyps)  # result
+    assert pm.check_rewrite(before, replace(good, lemma="floor-exact"), hyps)  # lemma
+    assert pm.check_rewrite(before, pm.Rewrite("floor-shift", {**sigma, pm.B: sympy.Integer(2)},
+                                               good.after), hyps)  # substitution
+    assert pm.check_rewrite(before, good, [n - 1])  # assumptions: s >= 1 not given
+    shift = pm.LEMMAS["floor-shift"]
+    monkeypatch.setitem(pm.LEMMAS, "floor-shift", replace(shift, conditions=(s - 2,)))
+    assert pm.check_rewrite(before, good, hyps)  # the lemma's statement changed
+    assert proofs._CHECKED_REWRITES  # the answers are kept (the memo is in use)
+
 def test_unknown_lemma_and_missing_substitution_rejected():
     before = sympy.floor((n + s) / s)
     assert "unknown" in pm.check_rewrite(before, pm.Rewrite("magic", {}, n), [s - 1])

@@ -486,14 +486,14 @@ def test_a_window_tap_on_padding_shows_the_padding_through():
 # The notes of a topic, in both lengths
 # ---------------------------------------------------------------------------
 
-def _topic_proofs(stem: str) -> tuple[list[Proof], str | None, list[Proof]]:
+def _topic_proofs(derivation_runs, stem: str) -> tuple[list[Proof], str | None, list[Proof]]:
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("run_all", ROOT / "derivations" / "run_all.py")
     runner = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(runner)
     script = ROOT / "derivations" / f"{stem}.py"
-    code, recorded = runner.run_recording(script, quiet=True)
+    code, recorded = derivation_runs[stem][:2]  # the script's one run per suite
     assert code == 0
     return recorded, runner.introduction(script), runner.briefs(recorded)
 
@@ -503,8 +503,8 @@ def _topic_proofs(stem: str) -> tuple[list[Proof], str | None, list[Proof]]:
 @pytest.mark.skipif(PDFLATEX is None, reason="pdflatex not installed")
 @pytest.mark.parametrize("stem", ["receptive_fields_and_parameter_sharing",
                                   "transposed_convolution_as_a_claim"])
-def test_topic_notes_have_no_overfull_box_in_either_length(stem, tmp_path):
-    recorded, intro, briefs = _topic_proofs(stem)
+def test_topic_notes_have_no_overfull_box_in_either_length(derivation_runs, stem, tmp_path):
+    recorded, intro, briefs = _topic_proofs(derivation_runs, stem)
     for detail, shown in (("brief", briefs), ("full", recorded)):
         written = files.write_notes(shown, tmp_path / detail, stem, introduction=intro,
                                     detail=detail, pdf=False)

@@ -7,8 +7,6 @@ smallest counterexample.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -478,15 +476,13 @@ def test_planted_transposed_unflipped_kernel():
 # ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("script", ["convolution_vs_correlation.py", "transposed_convolution.py",
-                                    "convolution_theorem.py"])
-def test_derivation_script_exits_zero(script):
-    result = subprocess.run([sys.executable, str(ROOT / "derivations" / script)],
-                            capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
-    assert ("all claims checked: ok" in result.stdout
-            or "verdicts are the expected ones." in result.stdout)
-    assert "UNEXPECTED" not in result.stdout and "!!" not in result.stdout
+@pytest.mark.parametrize("stem", ["convolution_vs_correlation", "transposed_convolution",
+                                  "convolution_theorem"])
+def test_derivation_script_exits_zero(derivation_runs, stem):
+    code, _, out, err = derivation_runs[stem]  # run once per suite (tests/conftest.py)
+    assert code == 0, out[-2000:] + err[-2000:]
+    assert "all claims checked: ok" in out or "verdicts are the expected ones." in out
+    assert "UNEXPECTED" not in out and "!!" not in out
 
 
 def test_notes_echo_example_is_exact_and_needs_the_flip():

@@ -1,7 +1,5 @@
 """Counting theorems: verdicts, explicit cases, planted false variants, derivation scripts."""
 
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -378,13 +376,12 @@ def test_bad_claim_names_rejected():
 # derivation scripts
 # ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("script", ["output_sizes_and_padding.py",
-                                    "receptive_fields_and_parameter_sharing.py"])
-def test_derivation_script_exits_zero(script):
-    done = subprocess.run([sys.executable, str(ROOT / "derivations" / script)],
-                          capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert "PROVED" in done.stdout and "REFUTED" in done.stdout
+@pytest.mark.parametrize("stem", ["output_sizes_and_padding",
+                                  "receptive_fields_and_parameter_sharing"])
+def test_derivation_script_exits_zero(derivation_runs, stem):
+    code, _, out, err = derivation_runs[stem]  # run once per suite (tests/conftest.py)
+    assert code == 0, err[-2000:]
+    assert "PROVED" in out and "REFUTED" in out
 
 
 def test_full_lengths_check_the_pads_geometry_really_uses(monkeypatch):

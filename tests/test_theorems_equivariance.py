@@ -1,7 +1,5 @@
 """Equivariance, pooling and learning theorems: verdicts, explicit cases, planted false variants."""
 
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -315,13 +313,12 @@ def test_planted_fc_reshape_in_wrong_order_fails():
 # Derivation scripts
 # ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("script", ["equivariance_and_pooling.py", "backpropagation.py",
-                                    "fully_connected_vs_convolution.py"])
-def test_derivation_script_exits_zero(script):
-    result = subprocess.run([sys.executable, str(ROOT / "derivations" / script)],
-                            capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
-    assert "expected ones" in result.stdout
+@pytest.mark.parametrize("stem", ["equivariance_and_pooling", "backpropagation",
+                                  "fully_connected_vs_convolution"])
+def test_derivation_script_exits_zero(derivation_runs, stem):
+    code, _, out, err = derivation_runs[stem]  # run once per suite (tests/conftest.py)
+    assert code == 0, out[-2000:] + err[-2000:]
+    assert "expected ones" in out
 
 
 def test_strided_equivariance_never_proves_a_non_multiple_shift(monkeypatch):

@@ -211,23 +211,14 @@ def test_cli_refuted_dropout_exits_1(capsys):
 # The derivation scripts and their notes
 # ---------------------------------------------------------------------------
 
-def _runner():
-    spec = importlib.util.spec_from_file_location("run_all", ROOT / "derivations" / "run_all.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
-def script_proofs():
-    runner = _runner()
-    results = {stem: runner.run_recording(ROOT / "derivations" / f"{stem}.py", quiet=True)
-               for stem in SCRIPTS}
-    return runner, results
+def script_proofs(derivation_runs):
+    """The scripts' exit codes and recorded proofs, from their one run per suite."""
+    return {stem: derivation_runs[stem][:2] for stem in SCRIPTS}
 
 
 def test_every_script_decides_its_claims_as_expected(script_proofs):
-    _, results = script_proofs
+    results = script_proofs
     for stem, (code, proofs) in results.items():
         assert code == 0, stem
         assert proofs and all(p.verdict in ("proved", "refuted") for p in proofs), stem
@@ -249,8 +240,7 @@ def test_scripts_quote_the_seeds_in_chinese():
 def test_the_notes_compile_without_overfull_boxes(script_proofs, tmp_path):
     from symconv.render.latex import notes_latex
 
-    _, results = script_proofs
-    proofs = [p for _, found in results.values() for p in found]
+    proofs = [p for _, found in script_proofs.values() for p in found]
     (tmp_path / "doc.tex").write_text(notes_latex(proofs, "Seeds 002 and 003"), "utf-8")
     run = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc.tex"],
                          cwd=tmp_path, capture_output=True, timeout=120, check=False)
@@ -264,8 +254,7 @@ def test_the_notes_compile_without_overfull_boxes(script_proofs, tmp_path):
 def test_the_notes_render_in_katex(script_proofs):
     from symconv.render.markdown import formulas, notes_markdown
 
-    _, results = script_proofs
-    proofs = [p for _, found in results.values() for p in found]
+    proofs = [p for _, found in script_proofs.values() for p in found]
     found = [{"tex": tex, "display": display}
              for tex, display in formulas(notes_markdown(proofs, "Seeds"))]
     run = subprocess.run(["node", str(ROOT / "tests" / "katex_render.js")], cwd=ROOT,

@@ -56,4 +56,7 @@ def __getattr__(name: str) -> _Any:
     module, attribute = _NAMES[name]
     value = getattr(_import_module(f".{module}", __name__), attribute)
     globals()[name] = value
+    if module in _NAMES:  # importing ``.main`` bound the module to ``main`` here: rebind
+        globals()[module] = getattr(_import_module(f".{_NAMES[module][0]}", __name__),
+                                    _NAMES[module][1])
     return value

@@ -91,13 +91,12 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_prove(args: argparse.Namespace) -> int:
-    from ..theorems import prove
-
     if args.help:
         print(args.usage())
         if args.name:
             print(_theorem_help(args.name))
         return EXIT_PROVED
+    from ..theorems import prove
     if args.all:
         return _prove_all(args)
     if not args.name:

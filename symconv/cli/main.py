@@ -26,7 +26,6 @@ from typing import Any
 
 from .. import progress
 from ..errors import SymconvError
-from ..network import command as network_command
 from .exits import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_PROVED
 from .output import run_recording_smt
 
@@ -38,25 +37,33 @@ def build_parser(shape_only: bool = False, command: str | None = None
     """The argparse parser of the ``symconv`` command (``shape_only``: no SymPy imported).
 
     ``command``: the sub-command about to run; the others whose registration imports SymPy
-    (:data:`HEAVY_COMMANDS`) get a stub with their help line. None registers all in full.
+    (:data:`HEAVY_COMMANDS`) or the network calculator (``shape``) get a stub with their
+    help line. None registers all in full.
     """
     parser = argparse.ArgumentParser(
         prog="symconv", description="Prove what notes say about convolution: explicit "
         "symbolic matrices, smallest counterexamples, derivations.")
     sub = parser.add_subparsers(dest="command", required=True)
     if shape_only:  # `symconv shape` needs neither SymPy nor the other commands
-        network_command.register(sub)
+        import_module(SHAPE_COMMAND).register(sub)
         return parser
     from . import catalogue, check_formula, fc_vs_conv, figure
 
     catalogue.register(sub)  # list, prove
     check_formula.register(sub)
-    network_command.register(sub)  # symconv shape: symconv/network/command.py
+    if command in ("shape", None):  # symconv shape: symconv/network/command.py
+        import_module(SHAPE_COMMAND).register(sub)
+    else:  # importing it imports symconv.network (lark, the layer table): not for prove
+        sub.add_parser("shape", help=SHAPE_SUMMARY)
     fc_vs_conv.register(sub)
     figure.register(sub)
     _register_heavy(sub, command)
     return parser
 
+
+#: The module of ``symconv shape`` and its help line (the same as its parser's).
+SHAPE_COMMAND = "symconv.network.command"
+SHAPE_SUMMARY = "sizes, params, MACs and receptive fields of a network"
 
 #: Commands whose modules import SymPy (and more) when registered: registered in full only
 #: when they run; otherwise a stub with the same help line keeps ``symconv --help`` light.

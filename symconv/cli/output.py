@@ -27,9 +27,11 @@ __all__ = ["check_outputs", "run_recording_smt", "write_outputs"]
 
 def check_outputs(args: argparse.Namespace, *options: str) -> dict[str, str]:
     """Each output option given, checked before any work: ``{option: path}``."""
+    given = {option: getattr(args, option) for option in options if getattr(args, option)}
+    if not given:  # nothing to write: the renderer is not imported
+        return given
     from ..render.files import check_output_path
 
-    given = {option: getattr(args, option) for option in options if getattr(args, option)}
     for option, path in given.items():
         check_output_path(path, f"--{option}")
     if len({os.path.realpath(path) for path in given.values()}) < len(given):
@@ -45,12 +47,13 @@ _PENDING: dict[str, str] | None = None
 
 def write_outputs(outputs: dict[str, str]) -> None:
     """Write every output of a command together, or none (held back while --smt records)."""
-    from ..render.files import write_all
-
     if _PENDING is not None:
         _PENDING.update(outputs)
         return
-    write_all(outputs)
+    if outputs:  # nothing to write: the renderer is not imported
+        from ..render.files import write_all
+
+        write_all(outputs)
 
 
 def run_recording_smt(args: argparse.Namespace) -> int:

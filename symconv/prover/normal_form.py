@@ -3,7 +3,7 @@ counts, Iverson brackets), integrality and denominators."""
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import sympy
@@ -85,8 +85,10 @@ def _canon(expr: sympy.Expr) -> sympy.Expr:
     return sympy.expand(expr.func(*[canon(a) for a in expr.args]), deep=False)
 
 
+@lru_cache(maxsize=None, typed=True)
 def same(a: sympy.Expr, b: sympy.Expr) -> bool:
-    """True when ``a`` and ``b`` have the same ring normal form."""
+    """True when ``a`` and ``b`` have the same ring normal form (computed once per pair
+    in a process: it is a pure function)."""
     return sympy.expand(canon(a) - canon(b)) == 0
 
 
@@ -137,8 +139,10 @@ def as_fraction(expr: sympy.Expr) -> tuple[sympy.Expr, sympy.Expr]:
     return sympy.expand(num), sympy.expand(den)
 
 
+@lru_cache(maxsize=None, typed=True)
 def split_multiples(num: sympy.Expr, den: sympy.Expr) -> tuple[sympy.Expr, sympy.Expr]:
-    """``num = rest + quotient*den`` taking the terms of ``num`` divisible by ``den``."""
+    """``num = rest + quotient*den`` taking the terms of ``num`` divisible by ``den``
+    (computed once per pair in a process: it is a pure function)."""
     rest, quotient = sympy.Integer(0), sympy.Integer(0)
     for term in sympy.Add.make_args(num):
         if den.is_Integer:

@@ -108,7 +108,41 @@ def check_rewrite(before: sympy.Expr, step: Rewrite, assumptions: Sequence[sympy
     True
     >>> check_rewrite(sympy.floor((n + s - 1)/s), good, [n - 1])
     'precondition s - 1 >= 0 of floor-shift is not implied by the assumptions'
+
+    Each distinct question (the expression, the lemma (its name and statement), its
+    substitution, the result and the assumptions, each with its type) is checked once
+    per process: the search checks
+    every step it takes and the proof's checker re-asks the same questions.
+
+    >>> wrong = Rewrite("floor-shift", {A: n - 1, B: 1, T: s}, sympy.floor((n - 1)/s))
+    >>> check_rewrite(sympy.floor((n + s - 1)/s), wrong, [n - 1, s - 1]) is None
+    False
     """
+    try:
+        key = (_typed(before), step.lemma, LEMMAS.get(step.lemma),
+               frozenset((v, _typed(e)) for v, e in step.substitution.items()),
+               _typed(step.after), tuple(_typed(a) for a in assumptions))
+        hash(key)
+    except TypeError:  # an unhashable part: asked afresh
+        return _check_rewrite(before, step, assumptions)
+    found = _CHECKED_REWRITES.get(key, _UNASKED)
+    if found is _UNASKED:
+        found = _CHECKED_REWRITES[key] = _check_rewrite(before, step, assumptions)
+    return found
+
+
+def _typed(expr: object) -> tuple[type, object]:
+    """``expr`` with its type: ``2`` and ``Integer(2)`` are equal keys, not one question."""
+    return type(expr), expr
+
+
+#: Each rewrite question asked in this process and its answer (None: the step checks).
+_CHECKED_REWRITES: dict[tuple, str | None] = {}
+_UNASKED = object()
+
+
+def _check_rewrite(before: sympy.Expr, step: Rewrite, assumptions: Sequence[sympy.Expr]
+                   ) -> str | None:
     lemma = LEMMAS.get(step.lemma)
     if lemma is None:
         return f"unknown lemma {step.lemma!r}"

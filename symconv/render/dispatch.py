@@ -20,25 +20,23 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from importlib import import_module
 from typing import Any
 
 from ..errors import SymconvError
-from .latex import proof_latex, proof_repr_latex
-from .markdown import proof_markdown
-from .math import item_latex, item_plain
-from .text import proof_text
 
 __all__ = ["RENDERERS", "render"]
 
-#: Each kind of output and the function that writes it.
-RENDERERS: dict[str, Callable[..., str]] = {
-    "text": proof_text,
-    "latex": proof_latex,
-    "markdown": proof_markdown,
-    "repr_latex": proof_repr_latex,
-    "item_latex": item_latex,
-    "item_plain": item_plain,
+#: Each kind of output and the function that writes it, as (module of this package,
+#: function): a renderer's module is imported when its kind is first asked for (a proof
+#: printed as text imports neither the LaTeX nor the Markdown writer).
+RENDERERS: dict[str, tuple[str, str]] = {
+    "text": ("text", "proof_text"),
+    "latex": ("latex", "proof_latex"),
+    "markdown": ("markdown", "proof_markdown"),
+    "repr_latex": ("latex", "proof_repr_latex"),
+    "item_latex": ("math", "item_latex"),
+    "item_plain": ("math", "item_plain"),
 }
 
 
@@ -46,4 +44,6 @@ def render(kind: str, value: Any, **options: Any) -> str:
     """``value`` (a :class:`~symconv.proof.Proof`, or one display item) written as ``kind``."""
     if kind not in RENDERERS:
         raise SymconvError(f"kind must be one of {', '.join(sorted(RENDERERS))}, got {kind!r}")
-    return RENDERERS[kind](value, **options)
+    module, function = RENDERERS[kind]
+    writer = getattr(import_module(f".{module}", __package__), function)
+    return writer(value, **options)

@@ -216,14 +216,18 @@ def tap_pairs(c: Columns) -> tuple[np.ndarray, np.ndarray]:
     rows = steps_window(c)[0]
     inside = np.zeros_like(rows)
     padded = np.zeros_like(rows)
+    live = np.arange(len(rows))  # the points with an output i (fewer as i grows)
+    k, s, pb, d, n = (c[v] for v in ("k", "s", "pb", "d", "n"))
     for i in range(int(rows.max(initial=0))):
-        live = i < rows
+        live = live[i < rows[live]]
+        at, start = live, s[live] * i - pb[live]
         for m in range(BOUNDS["k"]):
-            tap = live & (m < c["k"])
-            j = c["s"] * i - c["pb"] + c["d"] * m
-            hit = (j >= 0) & (j < c["n"])
-            inside += tap & hit
-            padded += tap & ~hit
+            tap = m < k[at]  # the points whose kernel has offset m (fewer as m grows)
+            at, start = at[tap], start[tap]
+            j = start + d[at] * m
+            hit = (j >= 0) & (j < n[at])
+            inside[at] += hit
+            padded[at] += ~hit
     return inside, padded
 
 

@@ -17,9 +17,15 @@ Examples
 from __future__ import annotations
 
 import difflib
+import importlib
 import itertools
+import json
+import pkgutil
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 import sympy
@@ -82,6 +88,7 @@ class Theorem:
     check: Callable[..., Outcome]
     domain: Callable[[], Iterable[dict[str, Any]]] = field(default=lambda: ())
     domain_text: str = ""
+    module: str = field(default="", compare=False)
 
     def describe(self) -> dict[str, Any]:
         """Name, statements, parameters with defaults, and the exhaustive domain."""
@@ -92,20 +99,91 @@ class Theorem:
                 "parameters": jsonable(self.parameters), "domain": self.domain_text}
 
 
+#: The theorems registered so far. The catalogue's modules are imported on demand
+#: (:func:`get` imports the one that defines the theorem asked for, :func:`load_all`
+#: every one); read it after :func:`load_all` for the whole catalogue.
 REGISTRY: dict[str, Theorem] = {}
+
+_LOADED: list[bool] = [False]  # whether load_all has imported every catalogue module
 
 
 def theorem(name: str, *, family: str, statement: str, latex: str,
             parameters: dict[str, Any], domain: Callable[[], Iterable[dict]] | None = None,
             domain_text: str = "") -> Callable[[Callable[..., Outcome]], Callable[..., Outcome]]:
-    """Register ``check`` under ``name`` (a decorator)."""
+    """Register ``check`` under ``name`` (a decorator); the module calling it is recorded
+    as the one whose import registers the theorem (:func:`module_index`)."""
+    module = sys._getframe(1).f_globals.get("__name__", "")
+
     def register(check: Callable[..., Outcome]) -> Callable[..., Outcome]:
         if name in REGISTRY:
             raise RuntimeError(f"theorem {name!r} registered twice")
         REGISTRY[name] = Theorem(name, family, statement, latex, dict(parameters), check,
-                                 domain or (lambda: ()), domain_text)
+                                 domain or (lambda: ()), domain_text, module)
         return check
     return register
+
+
+def load_all() -> dict[str, Theorem]:
+    """Import every module of the catalogue (each registers its theorems); the registry.
+
+    Examples
+    --------
+    >>> len(load_all()) >= 50
+    True
+    """
+    if not _LOADED[0]:
+        package = importlib.import_module(__package__)
+        for name in sorted(m.name for m in pkgutil.iter_modules(package.__path__)):
+            importlib.import_module(f"{__package__}.{name}")
+        _LOADED[0] = True
+    return REGISTRY
+
+
+def module_index() -> dict[str, str]:
+    """Each catalogue theorem's name and the module whose import registers it, from the
+    live registry (imports every module); ``catalogue.json`` keeps a copy for :func:`get`.
+
+    Examples
+    --------
+    >>> module_index()["transpose"]
+    'symconv.theorems.structure'
+    """
+    return {name: thm.module for name, thm in sorted(load_all().items())
+            if thm.module.startswith(f"{__package__}.")}
+
+
+#: The stored catalogue (``python -m symconv.catalogue`` writes it): its ``modules`` are
+#: :func:`module_index` as it was written.
+INDEX_PATH = Path(__file__).resolve().parents[1] / "catalogue.json"
+
+
+@cache
+def stored_modules() -> dict[str, str]:
+    """The stored index: each theorem's name and the module whose import registers it.
+
+    :func:`get` imports only that module (and every module when the name is not there, or
+    the module did not register it): the index decides what is imported, never what is
+    proved.
+
+    Examples
+    --------
+    >>> stored_modules()["transpose"]
+    'symconv.theorems.structure'
+    """
+    return dict(json.loads(INDEX_PATH.read_text(encoding="utf-8")).get("modules", {}))
+
+
+def _registered(key: str) -> Theorem | None:
+    """The theorem ``key``: registered already, or after importing the module the stored
+    index names for it (only a name the package defines: it is imported, never trusted),
+    or after importing every module."""
+    if key not in REGISTRY and not _LOADED[0]:
+        module = stored_modules().get(key, "")
+        if module.startswith(f"{__package__}.") and module.isascii():
+            importlib.import_module(module)
+        if key not in REGISTRY:  # an index older than the code: look everywhere
+            load_all()
+    return REGISTRY.get(key)
 
 
 def theorems() -> list[dict[str, Any]]:
@@ -116,7 +194,7 @@ def theorems() -> list[dict[str, Any]]:
     >>> "transpose" in [t["name"] for t in theorems()]
     True
     """
-    return [REGISTRY[name].describe() for name in sorted(REGISTRY)]
+    return [thm.describe() for _, thm in sorted(load_all().items())]
 
 
 def get(name: str) -> Theorem:
@@ -133,9 +211,9 @@ def get(name: str) -> Theorem:
     """
     if not isinstance(name, str):
         raise TheoremError(f"theorem must be a catalogue name (a str), got {name!r} "
-                           f"(see `symconv list` for all {len(REGISTRY)})")
+                           f"(see `symconv list` for all {len(load_all())})")
     key = name.strip().lower().replace("_", "-")
-    if key not in REGISTRY:
+    if _registered(key) is None:
         close = difflib.get_close_matches(key, REGISTRY, n=3, cutoff=0.5)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         raise TheoremError(f"theorem must be a catalogue name, got {name!r}{hint} "

@@ -30,7 +30,6 @@ import numpy as np
 import sympy
 
 from .. import numeric, operators
-from ..claim.theorem import claim_outcome, layer_keywords, layer_signals
 from ..geometry import Geometry, TransposedGeometry, transposed_output_size
 from ..kronecker import compare_factors
 from ..operators import LinearOperator, correlation, input_symbols, transposed_convolution
@@ -585,6 +584,9 @@ def _flat(a: sympy.NDimArray) -> list:
 def flip(input_shape, kernel_shape, stride, padding, dilation, in_channels, out_channels,
          groups) -> Outcome:
     """Defined by its claim text: both identities checked by :func:`symconv.check`."""
+    from ..claim.theorem import claim_outcome, layer_keywords, layer_signals  # the claim
+    # checker (its grammar, evaluator and search) is imported by the theorem that uses it
+
     g = Geometry(input_shape, kernel_shape, stride, padding, dilation)
     layer = layer_keywords(g)
     claims = [f"conv(x, k, {layer}) == corr(x, flip(k), {layer})",
