@@ -284,9 +284,9 @@ def compare_index_forms(g: Geometry, in_channels: int = 1, out_channels: int = 1
         ids_c, ids_t = _shared_symbol_ids(spatial_c, spatial_t)
         t_form = (spatial_t.rows, spatial_t.cols, tap_symbols(spatial_t.taps, ids_t))
         c_form = (spatial_c.cols, spatial_c.rows, tap_symbols(spatial_c.taps, ids_c))
-        if spatial_t.coeffs is None and spatial_c.coeffs is None:
-            keys = equal_unit_maps(t_form, c_form, spatial_t.shape)
-            if keys is not None:  # equal maps, every coefficient 1
+        unit = spatial_t.coeffs is None and spatial_c.coeffs is None  # and one shape (else
+        if unit and spatial_t.shape == spatial_c.shape[::-1]:  # the maps refuse, as they must)
+            if (keys := equal_unit_maps(t_form, c_form, spatial_t.shape)) is not None:
                 return IndexComparison(None, keys, 1, None, twin, agrees, spatial_c,
                                        spatial_t, kernel_shape)
         lhs = coefficient_map(*t_form, spatial_t.shape, spatial_t.coeffs)
