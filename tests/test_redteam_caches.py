@@ -219,6 +219,25 @@ def test_false_neighbours_of_proved_claims_are_not_proved_in_the_same_process():
     assert _outcomes() == warm  # a fresh start agrees
 
 
+TRAPS = [  # true on the finite domain (n <= 64, p <= 3), false beyond
+    "floor((n + 2*p - d*(k - 1) - 1)/s) + 1 + floor(n/1001)",
+    "floor((n + 2*p - d*(k - 1) - 1 + floor(n/5000))/s) + 1",
+    "ceil((n + 2*p - d*(k - 1) + floor(p/777))/s)",
+    "floor((n + 2*p - d*(k - 1) - 1)/s) + 1 + floor(n*p/100000)",
+]
+
+
+def test_the_prover_refuses_large_size_traps_after_proving_their_true_forms():
+    from symconv.sizes import parse_formula
+    from symconv.sizes.definitions import formula_proof
+
+    _forget()
+    for text in ("floor((n + 2*p - d*(k - 1) - 1)/s) + 1", "ceil((n + 2*p - d*(k - 1))/s)"):
+        assert formula_proof(parse_formula(text), "output_size", "torch").check()
+    for text in TRAPS:
+        assert formula_proof(parse_formula(text), "output_size", "torch") is None
+
+
 FORMULAS = [
     ("floor((n + 2*p - d*(k - 1) - 1)/s) + 1", "output_size"),
     ("ceil((n + 2*p - d*(k - 1))/s)", "output_size"),
@@ -228,6 +247,7 @@ FORMULAS = [
     ("floor((n + 2*p - d*(k - 1) + s)/s)", "output_size"),
     ("floor((n + 2*p - d*(k - 1) + s - 1)/s)", "output_size"),
     ("ceil((n + 2*p - d*(k - 1) - 1)/s) + 1", "output_size"),
+    *((trap, "output_size") for trap in TRAPS),
 ]
 _VERDICTS = """
 import json, sys
