@@ -299,3 +299,15 @@ def test_nested_recordings_each_keep_their_own_certificates():
             pass
         _ = certify.certify_claim(n + n, 2 * n, (n,))
     assert inner == [] and [c.status for c in outer] == ["unsat"]
+
+
+def test_two_symbols_of_one_name_are_not_one_unknown():
+    """z3 names constants by string: a Dummy ``n`` beside the symbol ``n`` would be certified
+    as the same unknown (the red team's floor((n+s-1)/s) = ceiling(Dummy n / s) came back
+    unsat); the encoder refuses such a query instead."""
+    other_n = sympy.Dummy("n")
+    found = certify_claim(floor((n + s - 1) / s), sympy.ceiling(other_n / s), (n - 1, s - 1))
+    assert found.status != "unsat"
+    assert "two different symbols named 'n'" in found.reason
+    same = certify_claim(floor((n + s - 1) / s), sympy.ceiling(n / s), (n - 1, s - 1))
+    assert same.status == "unsat"

@@ -88,12 +88,18 @@ class Encoder:
         # the queries asked before
         self.variables: dict[str, Any] = {}
         self._safe_names: set[str] = set()  # the SMT names given so far
+        self._symbols: dict[str, sympy.Symbol] = {}  # the SymPy symbol each name stands for
         self.definitions: list[Any] = []
         self.undefined: list[Any] = []  # any of these true: a side is undefined there
         self._floors: dict[tuple[str, str], Any] = {}
         self._by_divisor: list[tuple[Any, Any, Any]] = []
 
     def variable(self, symbol: sympy.Symbol) -> Any:
+        # z3 names its constants by their strings: two different SymPy symbols of one name
+        # (a Dummy, other assumptions) would become one unknown, so such a query is refused
+        known = self._symbols.setdefault(symbol.name, symbol)
+        if known != symbol:
+            raise NotExpressible(f"two different symbols named {symbol.name!r}")
         if symbol.name not in self.variables:
             safe = symbol.name.replace("'", "_prime")
             if safe in self._safe_names:
