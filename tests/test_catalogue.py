@@ -7,6 +7,12 @@ import sys
 from symconv.catalogue import live_table, table
 
 
+def _fresh_process(code: str) -> str:
+    """What ``code`` prints when run by a fresh interpreter (nothing imported yet)."""
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True).stdout
+
+
 def test_the_stored_table_is_the_registry_entry_for_entry():
     stored, live = table(), live_table()
     assert [e["name"] for e in stored] == [e["name"] for e in live]
@@ -27,8 +33,7 @@ def test_list_imports_no_theorem_module_nor_sympy():
             "from symconv.cli import main\n"
             "with contextlib.redirect_stdout(io.StringIO()): main(['list'])\n"
             "print(sorted(m for m in ('sympy', 'symconv.theorems') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout
+    out = _fresh_process(code)
     assert out.strip() == "[]"
 
 
@@ -49,8 +54,7 @@ def test_each_indexed_module_registers_its_theorems_alone():
             "    importlib.import_module(module)\n"
             "    missing += [name] if name not in REGISTRY else []\n"
             "print(json.dumps([missing, _LOADED[0]]))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout
+    out = _fresh_process(code)
     assert json.loads(out) == [[], False]
 
 
@@ -60,8 +64,7 @@ def test_get_imports_only_the_module_of_the_theorem_asked_for():
             "get('transpose')\n"
             "print(sorted(m for m in sys.modules if m.startswith('symconv.theorems.')\n"
             "             and m.count('.') == 2))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout
+    out = _fresh_process(code)
     assert out.strip() == "['symconv.theorems.common', 'symconv.theorems.engine', " \
         "'symconv.theorems.structure', 'symconv.theorems.structure_factors']"
 
@@ -75,6 +78,5 @@ def test_a_stale_index_falls_back_to_every_module():
             "                                 'adjoint': 'os'}\n"
             "found = [engine.get(name).name for name in ('adjoint', 'transpose')]\n"
             "print(found, engine._LOADED[0])")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout
+    out = _fresh_process(code)
     assert out.strip() == "['adjoint', 'transpose'] True"

@@ -1,19 +1,12 @@
 """The notes runner: records each script's proofs and writes the notes folder."""
 
-import importlib.util
 import re
 from pathlib import Path
 
 import pytest
+from derivation_runs import load_runner
 
 ROOT = Path(__file__).resolve().parent.parent / "derivations"
-
-
-def load_runner():
-    spec = importlib.util.spec_from_file_location("run_all", ROOT / "run_all.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_every_topic_of_the_notes_has_a_script():
