@@ -121,6 +121,21 @@ def coefficient_map(rows: np.ndarray, cols: np.ndarray, symbols: np.ndarray,
     return summed_map(rows, cols, symbols, shape, numerators, denominator)
 
 
+def _fits_one_key(rows: np.ndarray, cols: np.ndarray, symbols: np.ndarray,
+                  shape: tuple[int, int], span: int) -> bool:
+    """Whether every ``(row, col, symbol)`` lies in ``shape`` x ``-1 .. span - 2`` and
+    :func:`_one_key` of them fits an int64."""
+    return (int(rows.min()) >= 0 and int(cols.min()) >= 0 and int(symbols.min()) >= -1
+            and int(rows.max()) < shape[0] and int(cols.max()) < shape[1]
+            and shape[0] * shape[1] * span < 2**62)
+
+
+def _one_key(rows: np.ndarray, cols: np.ndarray, symbols: np.ndarray,
+             shape: tuple[int, int], span: int) -> np.ndarray:
+    """``(row, col, symbol)`` as one int64 in lexicographic order (symbol ids from -1)."""
+    return (rows * shape[1] + cols) * span + (symbols + 1)
+
+
 def summed_map(rows: np.ndarray, cols: np.ndarray, symbols: np.ndarray,
                shape: tuple[int, int], numerators: np.ndarray, denominator: int
                ) -> CoefficientMap:
@@ -138,11 +153,9 @@ def summed_map(rows: np.ndarray, cols: np.ndarray, symbols: np.ndarray,
     if len(rows) == 0:
         return CoefficientMap(np.zeros((0, 3), np.int64), numerators[:0], denominator, shape)
     span = int(symbols.max()) + 2  # symbol ids -1 .. max, shifted to 0 .. span - 1
-    in_range = (int(rows.min()) >= 0 and int(cols.min()) >= 0 and int(symbols.min()) >= -1
-                and int(rows.max()) < shape[0] and int(cols.max()) < shape[1])
     flat = None
-    if in_range and shape[0] * shape[1] * span < 2**62:  # one int64 key, lexsort's order
-        flat = (rows * shape[1] + cols) * span + (symbols + 1)
+    if _fits_one_key(rows, cols, symbols, shape, span):  # one int64 key, lexsort's order
+        flat = _one_key(rows, cols, symbols, shape, span)
         order = np.argsort(flat, kind="stable")
         flat = flat[order]
         starts = np.flatnonzero(np.r_[True, flat[1:] != flat[:-1]])
@@ -163,10 +176,12 @@ def summed_map(rows: np.ndarray, cols: np.ndarray, symbols: np.ndarray,
 
 def equal_unit_maps(a: tuple[np.ndarray, np.ndarray, np.ndarray],
                     b: tuple[np.ndarray, np.ndarray, np.ndarray],
-                    shape: tuple[int, int]) -> int | None:
+                    shape: tuple[int, int], b_shape: tuple[int, int] | None = None
+                    ) -> int | None:
     """The number of keys, when two index forms with every coefficient 1 are equal maps.
 
-    ``a`` and ``b`` are ``(rows, cols, symbols)``. With every coefficient 1 the
+    ``a`` and ``b`` are ``(rows, cols, symbols)`` of matrices of ``shape`` (``b``'s is
+    ``b_shape`` when given: maps of two shapes are never equal). With every coefficient 1 the
     coefficient of a key is the number of entries that carry it (nothing cancels), so
     equal sorted keys mean equal coefficient maps; when no key repeats, the map has one
     key per entry. Returns that count, and None when the keys differ, repeat or do not
@@ -179,9 +194,13 @@ def equal_unit_maps(a: tuple[np.ndarray, np.ndarray, np.ndarray],
     >>> b = (np.array([1, 0]), np.array([0, 1]), np.array([0, 0]))
     >>> equal_unit_maps(a, b, (2, 2)), equal_unit_maps(a, (b[0], b[1], b[1]), (2, 2))
     (2, None)
+    >>> equal_unit_maps(a, b, (2, 2), (3, 2)) is None  # a 2x2 and a 3x2 matrix
+    True
     >>> equal_unit_maps((a[0].repeat(2), a[1].repeat(2), a[2].repeat(2)), a, (2, 2)) is None
     True
     """
+    if b_shape is not None and tuple(b_shape) != tuple(shape):
+        return None
     flats = []
     for rows, cols, symbols in (a, b):
         rows, cols = np.asarray(rows, np.int64), np.asarray(cols, np.int64)
@@ -189,13 +208,11 @@ def equal_unit_maps(a: tuple[np.ndarray, np.ndarray, np.ndarray],
         if len(rows) != len(a[0]) or len(rows) == 0:
             return None
         span = int(symbols.max()) + 2
-        if not (int(rows.min()) >= 0 and int(cols.min()) >= 0 and int(symbols.min()) >= -1
-                and int(rows.max()) < shape[0] and int(cols.max()) < shape[1]
-                and shape[0] * shape[1] * span < 2**62):
+        if not _fits_one_key(rows, cols, symbols, shape, span):
             return None
         flats.append((span, rows, cols, symbols))
     span = max(f[0] for f in flats)  # one encoding for both: (row, col, symbol) -> int64
-    keys = [np.sort((rows * shape[1] + cols) * span + (symbols + 1))
+    keys = [np.sort(_one_key(rows, cols, symbols, shape, span))
             for _, rows, cols, symbols in flats]
     if any(bool(np.any(k[1:] == k[:-1])) for k in keys) or not np.array_equal(*keys):
         return None

@@ -19,7 +19,7 @@ import numpy as np
 
 from ..errors import GeometryError, OperatorError, require
 from ..geometry import TransposedGeometry
-from ..validation import is_integer
+from ..validation import is_bool, is_integer
 
 
 def positive_int(name: str, value: Any) -> int:
@@ -29,7 +29,7 @@ def positive_int(name: str, value: Any) -> int:
 
 
 def flag(name: str, value: Any) -> bool:
-    require(isinstance(value, (bool, np.bool_)), name, value, "must be True or False",
+    require(is_bool(value), name, value, "must be True or False",
             error=OperatorError)
     return bool(value)
 

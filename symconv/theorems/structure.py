@@ -284,11 +284,10 @@ def compare_index_forms(g: Geometry, in_channels: int = 1, out_channels: int = 1
         ids_c, ids_t = _shared_symbol_ids(spatial_c, spatial_t)
         t_form = (spatial_t.rows, spatial_t.cols, tap_symbols(spatial_t.taps, ids_t))
         c_form = (spatial_c.cols, spatial_c.rows, tap_symbols(spatial_c.taps, ids_c))
-        unit = spatial_t.coeffs is None and spatial_c.coeffs is None  # and one shape (else
-        if unit and spatial_t.shape == spatial_c.shape[::-1]:  # the maps refuse, as they must)
-            if (keys := equal_unit_maps(t_form, c_form, spatial_t.shape)) is not None:
-                return IndexComparison(None, keys, 1, None, twin, agrees, spatial_c,
-                                       spatial_t, kernel_shape)
+        if spatial_t.coeffs is None and spatial_c.coeffs is None and (keys := equal_unit_maps(
+                t_form, c_form, spatial_t.shape, spatial_c.shape[::-1])) is not None:
+            return IndexComparison(None, keys, 1, None, twin, agrees, spatial_c, spatial_t,
+                                   kernel_shape)
         lhs = coefficient_map(*t_form, spatial_t.shape, spatial_t.coeffs)
         rhs = coefficient_map(*c_form, spatial_c.T.shape, spatial_c.coeffs)
         return IndexComparison(first_map_difference(lhs, rhs), len(lhs), 1, None, twin,
