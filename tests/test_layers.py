@@ -236,7 +236,7 @@ def test_the_prover_knows_no_quantity():
 
 #: The command line's shared helpers (symconv/cli/) and its command modules.
 CLI_HELPERS = ("exits", "values", "options", "output", "parameters")
-CLI_COMMANDS = ("main", "catalogue", "check_formula", "fc_vs_conv", "figure", "check_impl")
+CLI_COMMANDS = ("entry", "catalogue", "check_formula", "fc_vs_conv", "figure", "check_impl")
 
 
 def test_command_line_helpers_import_no_command():

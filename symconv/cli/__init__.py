@@ -14,7 +14,7 @@ One module per command family (:mod:`~symconv.cli.catalogue`: list and prove;
 helpers that import no command: :mod:`~symconv.cli.exits` (exit codes, the usage
 error), :mod:`~symconv.cli.values` (per-axis values), :mod:`~symconv.cli.options`
 (``--detail``), :mod:`~symconv.cli.output` (the files a command writes) and
-:mod:`~symconv.cli.parameters` (``prove``'s layer options). :mod:`~symconv.cli.main`
+:mod:`~symconv.cli.parameters` (``prove``'s layer options). :mod:`~symconv.cli.entry`
 builds the parser. This package imports none of them until a name below is asked
 for (PEP 562), so a helper's import runs no command's.
 
@@ -30,8 +30,8 @@ from typing import Any as _Any
 
 # The names ``symconv.cli`` has always offered, by the module each now lives in.
 _NAMES = {
-    "main": ("main", "main"), "build_parser": ("main", "build_parser"),
-    "HEAVY_COMMANDS": ("main", "HEAVY_COMMANDS"),
+    "main": ("entry", "main"), "build_parser": ("entry", "build_parser"),
+    "HEAVY_COMMANDS": ("entry", "HEAVY_COMMANDS"),
     "EXIT_PROVED": ("exits", "EXIT_PROVED"), "EXIT_REFUTED": ("exits", "EXIT_REFUTED"),
     "EXIT_BAD_INPUT": ("exits", "EXIT_BAD_INPUT"), "EXIT_INTERNAL": ("exits", "EXIT_INTERNAL"),
     "EXIT_VERIFIED": ("exits", "EXIT_VERIFIED"), "EXIT_UNDECIDED": ("exits", "EXIT_UNDECIDED"),
@@ -56,7 +56,4 @@ def __getattr__(name: str) -> _Any:
     module, attribute = _NAMES[name]
     value = getattr(_import_module(f".{module}", __name__), attribute)
     globals()[name] = value
-    if module in _NAMES:  # importing ``.main`` bound the module to ``main`` here: rebind
-        globals()[module] = getattr(_import_module(f".{_NAMES[module][0]}", __name__),
-                                    _NAMES[module][1])
     return value

@@ -3,7 +3,7 @@
 Lifts the function to its exact matrix at every geometry of ``--domain``, compares it
 with ``--reference`` (:func:`symconv.implementations.check_implementation`) and names
 the known mistake it makes. Registering this command imports SymPy, so ``symconv
---help`` shows a stub of it (:data:`symconv.cli.main.HEAVY_COMMANDS`).
+--help`` shows a stub of it (:data:`symconv.cli.entry.HEAVY_COMMANDS`).
 """
 
 from __future__ import annotations
